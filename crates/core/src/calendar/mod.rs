@@ -1,0 +1,12 @@
+//! Time as Japanese public administration counts it.
+//!
+//! madoguchi stores instants and shows them in JST (UTC+9, no daylight saving), writes
+//! dates as 西暦 with 和暦 beside, and counts fiscal years (年度) from April to March.
+//! No function here reads the clock: "now" is always passed in.
+
+mod fiscal_year;
+mod jst;
+pub mod wareki;
+
+pub use fiscal_year::FiscalYear;
+pub use jst::{DayEdge, JST, JstDateTime};

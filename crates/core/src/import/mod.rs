@@ -1,0 +1,1 @@
+//! Turning published records into programs: jGrants, J-Net21 and madoguchi's own format.

@@ -1,0 +1,11 @@
+//! madoguchi-core: the pure domain of a municipal one-stop support desk.
+//!
+//! Everything here is a value or a function over values: programs and their parsed parts,
+//! the bundled reference data (municipalities, industries), the calendar (JST, 和暦, 年度),
+//! and the importers that turn published records into programs. Nothing here performs I/O,
+//! reads a clock or awaits; the shell (store, web, cli) does that and passes values in.
+
+pub mod calendar;
+pub mod import;
+pub mod program;
+pub mod reference;

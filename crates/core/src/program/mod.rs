@@ -1,0 +1,111 @@
+//! The catalogue's unit: a support program (支援制度) and every value it is made of.
+//!
+//! Each part is a parsed value: an invalid municipality code, a window that closes before it
+//! opens or a negative amount cannot be represented, and the error says in Japanese what to
+//! fix. A `Program` read from JSON is checked the same way as one built in code.
+
+mod amount;
+mod error;
+mod id;
+mod issuer;
+mod kind;
+mod labels;
+mod link;
+mod purpose;
+mod round;
+mod source;
+mod target;
+
+use std::collections::BTreeSet;
+
+use serde::{Deserialize, Serialize};
+use time::Date;
+
+pub use amount::{Amount, SubsidyRate, Yen};
+pub use error::ModelError;
+pub use id::{ProgramId, Title};
+pub use issuer::Issuer;
+pub use kind::{GovLevel, ProgramKind};
+pub use link::OfficialUrl;
+pub use purpose::Purpose;
+pub use round::{ApplicationRound, ProgramStatus};
+pub use source::{Source, SourceKind};
+pub use target::{EmployeeBand, TargetAreas, TargetIndustries};
+
+use crate::calendar::FiscalYear;
+
+/// One support program as the catalogue holds it; the store keeps every saved version.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Program {
+    pub id: ProgramId,
+    pub title: Title,
+    /// A few plain sentences: what the program is for.
+    #[serde(default)]
+    pub summary: String,
+    /// The full outline as sanitised HTML (only structural tags, no attributes but `href`).
+    #[serde(default)]
+    pub detail: String,
+    pub kind: ProgramKind,
+    pub issuer: Issuer,
+    #[serde(default)]
+    pub purposes: BTreeSet<Purpose>,
+    pub industries: TargetIndustries,
+    pub areas: TargetAreas,
+    /// The employee band the source states, where it states one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub employees: Option<EmployeeBand>,
+    #[serde(default)]
+    pub amount: Amount,
+    #[serde(default)]
+    pub rounds: Vec<ApplicationRound>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub fiscal_year: Option<FiscalYear>,
+    pub status: ProgramStatus,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub official_url: Option<OfficialUrl>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contact: Option<String>,
+    /// 必要書類.
+    #[serde(default)]
+    pub documents: Vec<String>,
+    pub source: Source,
+    /// The last day staff confirmed the record against the official page.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub last_verified: Option<Date>,
+    /// A note shown with the program (e.g. that demo data must be checked with the official page).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    /// The version this value was read at; 0 for a program never saved. Set by the store.
+    #[serde(default)]
+    pub version: u32,
+}
+
+impl Program {
+    /// Checks the rules that span several fields.
+    pub fn validate(&self) -> Result<(), ModelError> {
+        self.amount.validate()
+    }
+
+    /// True if the two differ in nothing a person would call a change: the version and
+    /// the time the source was fetched are bookkeeping, not content.
+    pub fn same_content_as(&self, other: &Program) -> bool {
+        let strip = |p: &Program| {
+            let mut p = p.clone();
+            p.version = 0;
+            p.source.fetched_at = None;
+            p
+        };
+        strip(self) == strip(other)
+    }
+
+    /// The latest closing time over all rounds, if every round has one.
+    pub fn final_deadline(&self) -> Option<crate::calendar::JstDateTime> {
+        self.rounds
+            .iter()
+            .map(ApplicationRound::closes)
+            .collect::<Option<Vec<_>>>()?
+            .into_iter()
+            .max()
+    }
+}

@@ -1,0 +1,115 @@
+//! 日本標準産業分類 (JSIC) 第14回改定: 20 major and 99 middle categories.
+//!
+//! STUB TABLE until the generated table lands.
+
+use std::fmt;
+
+use serde::{Deserialize, Serialize};
+
+use crate::program::ModelError;
+
+/// A major category (大分類), A to T.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JsicMajor {
+    pub letter: char,
+    pub name: &'static str,
+}
+
+/// A middle category (中分類), 01 to 99, within a major.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct JsicMiddle {
+    pub code: u8,
+    pub major: char,
+    pub name: &'static str,
+}
+
+/// An industry as a program targets it or a business states it: a major or a middle category.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub enum JsicCode {
+    Major(char),
+    Middle(u8),
+}
+
+impl JsicCode {
+    /// 「E」 or 「09」 (also 「9」).
+    pub fn parse(raw: &str) -> Result<Self, ModelError> {
+        let raw = raw.trim();
+        let unknown = || ModelError::UnknownValue {
+            what: "日本標準産業分類のコード",
+            value: raw.to_owned(),
+            hint: "大分類はAからTの英字1文字、中分類は01から99の数字2桁で指定してください。",
+        };
+        let mut chars = raw.chars();
+        match (chars.next(), chars.next()) {
+            (Some(c), None) if c.is_ascii_uppercase() && major(c).is_some() => Ok(Self::Major(c)),
+            _ => {
+                let n: u8 = raw.parse().map_err(|_| unknown())?;
+                middle(n).map(|_| Self::Middle(n)).ok_or_else(unknown)
+            }
+        }
+    }
+
+    /// The major category letter this code belongs to.
+    pub fn major_letter(self) -> char {
+        match self {
+            Self::Major(c) => c,
+            Self::Middle(n) => middle(n).map(|m| m.major).unwrap_or('T'),
+        }
+    }
+
+    /// The Japanese name of the category.
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Major(c) => major(c).map(|m| m.name).unwrap_or(""),
+            Self::Middle(n) => middle(n).map(|m| m.name).unwrap_or(""),
+        }
+    }
+}
+
+impl fmt::Display for JsicCode {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Major(c) => write!(f, "{c}"),
+            Self::Middle(n) => write!(f, "{n:02}"),
+        }
+    }
+}
+
+impl TryFrom<String> for JsicCode {
+    type Error = ModelError;
+    fn try_from(value: String) -> Result<Self, Self::Error> {
+        Self::parse(&value)
+    }
+}
+
+impl From<JsicCode> for String {
+    fn from(code: JsicCode) -> Self {
+        code.to_string()
+    }
+}
+
+/// All 20 majors in order.
+pub fn majors() -> &'static [JsicMajor] {
+    &[]
+}
+
+/// All 99 middles in order.
+pub fn middles() -> &'static [JsicMiddle] {
+    &[]
+}
+
+pub fn major(letter: char) -> Option<&'static JsicMajor> {
+    majors().iter().find(|m| m.letter == letter)
+}
+
+pub fn middle(code: u8) -> Option<&'static JsicMiddle> {
+    middles().iter().find(|m| m.code == code)
+}
+
+/// A major category by its exact Japanese name (「農業，林業」 and 「農業、林業」 both match).
+pub fn major_by_name(name: &str) -> Option<&'static JsicMajor> {
+    let fold = |s: &str| s.replace(['，', '、', ','], "、");
+    let name = fold(name.trim());
+    majors().iter().find(|m| fold(m.name) == name)
+}
