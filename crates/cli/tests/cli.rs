@@ -131,8 +131,8 @@ fn bad_files_are_refused_in_japanese_and_nothing_already_saved_is_lost() {
 fn own_json_with(fault: serde_json::Value) -> Vec<u8> {
     let valid = serde_json::json!({
         "id": "test-valid", "title": "日置市 小規模事業者支援補助金", "kind": "subsidy",
-        "issuer": {"level": "municipal", "code": "462047", "name": "鹿児島県日置市"},
-        "industries": {"scope": "all"}, "areas": {"scope": "local", "codes": ["462047"]},
+        "issuer": {"level": "municipal", "code": "462161", "name": "鹿児島県日置市"},
+        "industries": {"scope": "all"}, "areas": {"scope": "local", "codes": ["462161"]},
         "status": "open", "source": {"kind": "manual"}
     });
     let mut broken = valid.clone();
