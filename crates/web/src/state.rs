@@ -16,7 +16,10 @@ impl AppState {
     /// Loads the catalogue from the store into memory.
     pub async fn load(store: Store) -> Result<Self, madoguchi_store::StoreError> {
         let catalog = Catalog::new(store.programs().await?);
-        Ok(Self { store, catalog: Arc::new(RwLock::new(Arc::new(catalog))) })
+        Ok(Self {
+            store,
+            catalog: Arc::new(RwLock::new(Arc::new(catalog))),
+        })
     }
 
     /// The snapshot to read for this request; later changes do not disturb it.
