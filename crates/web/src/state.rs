@@ -5,11 +5,14 @@ use std::sync::{Arc, RwLock};
 use madoguchi_core::catalog::Catalog;
 use madoguchi_store::Store;
 
+use crate::metrics::Metrics;
+
 /// Cheap to clone; one per process.
 #[derive(Clone, Debug)]
 pub struct AppState {
     store: Store,
     catalog: Arc<RwLock<Arc<Catalog>>>,
+    metrics: Arc<Metrics>,
 }
 
 impl AppState {
@@ -19,6 +22,7 @@ impl AppState {
         Ok(Self {
             store,
             catalog: Arc::new(RwLock::new(Arc::new(catalog))),
+            metrics: Metrics::shared(),
         })
     }
 
@@ -39,6 +43,10 @@ impl AppState {
             Err(poisoned) => *poisoned.into_inner() = fresh,
         }
         Ok(())
+    }
+
+    pub fn metrics(&self) -> &Metrics {
+        &self.metrics
     }
 
     pub fn store(&self) -> &Store {

@@ -125,3 +125,38 @@ async fn the_design_tokens_are_served_from_the_binary() {
     assert_eq!(status, StatusCode::OK);
     assert!(css.contains("--color-primitive-blue-800"));
 }
+
+#[tokio::test]
+async fn every_response_carries_the_security_headers() {
+    let app = TestApp::with_programs(&[]).await;
+    for path in ["/programs", "/nowhere", "/assets/site.css"] {
+        let request = Request::get(path).body(Body::empty()).unwrap();
+        let response = app.router.clone().oneshot(request).await.unwrap();
+        let headers = response.headers();
+        let csp = headers["content-security-policy"].to_str().unwrap();
+        assert!(
+            csp.contains("frame-ancestors 'none'") && !csp.contains("unsafe-inline"),
+            "{path}: {csp}"
+        );
+        assert_eq!(headers["x-content-type-options"], "nosniff", "{path}");
+        assert!(headers.contains_key("referrer-policy"), "{path}");
+    }
+}
+
+#[tokio::test]
+async fn metrics_count_requests_by_status_class() {
+    let app = TestApp::with_programs(&jgrants_sample()[..3]).await;
+    app.get("/programs").await;
+    app.get("/nowhere").await;
+    let (status, text) = app.get("/metrics").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        text.contains("madoguchi_http_requests_total{status=\"2xx\"} 1"),
+        "{text}"
+    );
+    assert!(
+        text.contains("madoguchi_http_requests_total{status=\"4xx\"} 1"),
+        "{text}"
+    );
+    assert!(text.contains("madoguchi_catalog_programs 3"), "{text}");
+}
