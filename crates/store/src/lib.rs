@@ -13,6 +13,7 @@ mod import_run;
 mod migrations;
 mod outcome;
 mod plan;
+mod portable;
 mod postgres;
 mod record;
 mod restore;

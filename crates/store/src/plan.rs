@@ -76,6 +76,14 @@ struct Change<'p> {
     version: u32,
 }
 
+/// New versions to write together.
+#[derive(Debug)]
+pub(crate) struct Chunk {
+    pub rows: Vec<VersionRow>,
+    /// How many programs of the batch are done once these rows are written.
+    pub done_after: usize,
+}
+
 /// The decision for every program of a batch.
 #[derive(Debug)]
 pub(crate) struct SavePlan<'p> {
@@ -116,26 +124,23 @@ impl<'p> SavePlan<'p> {
         Ok(Self { outcomes, changes })
     }
 
-    /// Hands the new versions to `write` a chunk at a time, building each chunk's rows
-    /// only when it is written so that a large import never holds every JSON body at once.
-    /// `progress` hears how many programs of the batch are done.
-    pub(crate) async fn write_in_chunks(
-        &self,
-        progress: &mut dyn FnMut(usize),
-        mut write: impl AsyncFnMut(&[VersionRow]) -> Result<(), StoreError>,
-    ) -> Result<(), StoreError> {
-        for chunk in self.changes.chunks(CHUNK) {
-            let rows = chunk
+    /// The new versions a chunk at a time, each chunk's rows built only when it is asked
+    /// for so that a large import never holds every JSON body at once. Each chunk says how
+    /// many programs of the batch are done once it is written, for progress.
+    pub(crate) fn chunks(&self) -> impl Iterator<Item = Result<Chunk, StoreError>> + Send + '_ {
+        self.changes.chunks(CHUNK).map(|changes| {
+            let rows = changes
                 .iter()
                 .map(|c| VersionRow::new(c.prepared.program, c.version, &c.prepared.content_hash))
                 .collect::<Result<Vec<_>, _>>()?;
-            write(&rows).await?;
-            if let Some(last) = chunk.last() {
-                progress(last.position + 1);
-            }
-        }
-        progress(self.outcomes.len());
-        Ok(())
+            let done_after = changes.last().map_or(0, |c| c.position + 1);
+            Ok(Chunk { rows, done_after })
+        })
+    }
+
+    /// How many programs the batch has.
+    pub(crate) fn len(&self) -> usize {
+        self.outcomes.len()
     }
 
     pub(crate) fn into_summary(self) -> SaveSummary {

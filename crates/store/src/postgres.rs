@@ -10,15 +10,15 @@ use std::collections::HashMap;
 use std::str::FromStr;
 use std::time::Duration;
 
+use sqlx::Executor;
 use sqlx::postgres::{PgConnectOptions, PgConnection, PgPool, PgPoolOptions};
 use time::OffsetDateTime;
 
-use crate::import_run::{ImportRunRow, NewImportRun};
-use crate::migrations::{self, Applied};
+use crate::migrations;
 use crate::plan::{Current, Prepared, SavePlan};
-use crate::record::{BodyRow, HistoryRow, VersionRow};
+use crate::record::VersionRow;
 use crate::target::redact_url;
-use crate::{SaveSummary, StoreError};
+use crate::{SaveSummary, StoreError, portable};
 
 /// Advisory lock keys ("mado" + a number), held for one transaction each.
 const MIGRATION_LOCK: i64 = 0x6d61_646f_0000_0001;
@@ -51,51 +51,34 @@ async fn lock(conn: &mut PgConnection, key: i64) -> Result<(), StoreError> {
     Ok(())
 }
 
+/// Applies pending migrations in one transaction.
+///
+/// SQL runs through `Executor::execute(raw_sql(…))` rather than `raw_sql(…).execute(…)`:
+/// the latter's future cannot be proven `Send` on a transaction's connection.
 pub(crate) async fn migrate(pool: &PgPool) -> Result<(), StoreError> {
     let mut tx = pool.begin().await?;
     lock(&mut tx, MIGRATION_LOCK).await?;
-    sqlx::raw_sql(
-        "CREATE TABLE IF NOT EXISTS madoguchi_migrations (
+    (&mut *tx)
+        .execute(sqlx::raw_sql(
+            "CREATE TABLE IF NOT EXISTS madoguchi_migrations (
             version    BIGINT      NOT NULL PRIMARY KEY,
             name       TEXT        NOT NULL,
             checksum   TEXT        NOT NULL,
             applied_at TIMESTAMPTZ NOT NULL
         )",
-    )
-    .execute(&mut *tx)
-    .await?;
-    let applied: Vec<(i64, String)> =
-        sqlx::query_as("SELECT version, checksum FROM madoguchi_migrations ORDER BY version")
-            .fetch_all(&mut *tx)
-            .await?;
-    let applied: Vec<Applied> = applied
-        .into_iter()
-        .map(|(version, checksum)| Applied { version, checksum })
-        .collect();
+        ))
+        .await?;
+    let applied = portable::applied_migrations(&mut *tx).await?;
     for migration in migrations::pending(migrations::POSTGRES, &applied)? {
         tracing::info!(
             version = migration.version,
             name = migration.name,
             "applying migration"
         );
-        sqlx::raw_sql(migration.sql).execute(&mut *tx).await?;
-        sqlx::query(
-            "INSERT INTO madoguchi_migrations (version, name, checksum, applied_at)
-             VALUES ($1, $2, $3, $4)",
-        )
-        .bind(migration.version)
-        .bind(migration.name)
-        .bind(migration.checksum())
-        .bind(OffsetDateTime::now_utc())
-        .execute(&mut *tx)
-        .await?;
+        (&mut *tx).execute(sqlx::raw_sql(migration.sql)).await?;
+        portable::record_migration(&mut *tx, migration).await?;
     }
     tx.commit().await?;
-    Ok(())
-}
-
-pub(crate) async fn ping(pool: &PgPool) -> Result<(), StoreError> {
-    sqlx::query("SELECT 1").execute(pool).await?;
     Ok(())
 }
 
@@ -104,16 +87,18 @@ pub(crate) async fn save(
     prepared: &[Prepared<'_>],
     origin: &str,
     saved_at: OffsetDateTime,
-    progress: &mut dyn FnMut(usize),
+    progress: &mut (dyn FnMut(usize) + Send),
 ) -> Result<SaveSummary, StoreError> {
     let mut tx = pool.begin().await?;
     lock(&mut tx, CATALOGUE_WRITE_LOCK).await?;
     let current = current_states(&mut tx, prepared).await?;
     let plan = SavePlan::new(prepared, &current)?;
-    plan.write_in_chunks(progress, async |rows| {
-        write_versions(&mut tx, rows, origin, saved_at).await
-    })
-    .await?;
+    for chunk in plan.chunks() {
+        let chunk = chunk?;
+        write_versions(&mut tx, &chunk.rows, origin, saved_at).await?;
+        progress(chunk.done_after);
+    }
+    progress(plan.len());
     tx.commit().await?;
     Ok(plan.into_summary())
 }
@@ -199,93 +184,4 @@ async fn write_versions(
     .execute(&mut *tx)
     .await?;
     Ok(())
-}
-
-pub(crate) async fn latest(pool: &PgPool, id: &str) -> Result<Option<BodyRow>, StoreError> {
-    Ok(sqlx::query_as(
-        "SELECT v.program_id, v.version, v.body
-         FROM programs p JOIN program_versions v
-             ON v.program_id = p.id AND v.version = p.current_version
-         WHERE p.id = $1",
-    )
-    .bind(id)
-    .fetch_optional(pool)
-    .await?)
-}
-
-pub(crate) async fn version(
-    pool: &PgPool,
-    id: &str,
-    version: i64,
-) -> Result<Option<BodyRow>, StoreError> {
-    Ok(sqlx::query_as(
-        "SELECT program_id, version, body FROM program_versions
-         WHERE program_id = $1 AND version = $2",
-    )
-    .bind(id)
-    .bind(version)
-    .fetch_optional(pool)
-    .await?)
-}
-
-pub(crate) async fn history(pool: &PgPool, id: &str) -> Result<Vec<HistoryRow>, StoreError> {
-    Ok(sqlx::query_as(
-        "SELECT version, created_at, origin FROM program_versions
-         WHERE program_id = $1 ORDER BY version",
-    )
-    .bind(id)
-    .fetch_all(pool)
-    .await?)
-}
-
-pub(crate) async fn all_latest(pool: &PgPool) -> Result<Vec<BodyRow>, StoreError> {
-    Ok(sqlx::query_as(
-        "SELECT v.program_id, v.version, v.body
-         FROM programs p JOIN program_versions v
-             ON v.program_id = p.id AND v.version = p.current_version
-         ORDER BY p.id",
-    )
-    .fetch_all(pool)
-    .await?)
-}
-
-pub(crate) async fn count(pool: &PgPool) -> Result<i64, StoreError> {
-    Ok(sqlx::query_scalar("SELECT COUNT(*) FROM programs")
-        .fetch_one(pool)
-        .await?)
-}
-
-pub(crate) async fn insert_import_run(
-    pool: &PgPool,
-    run: &NewImportRun,
-    recorded_at: OffsetDateTime,
-) -> Result<ImportRunRow, StoreError> {
-    let [created, updated, unchanged, skipped, invalid] = run.counts.as_columns();
-    Ok(sqlx::query_as(
-        "INSERT INTO import_runs (recorded_at, source_kind, file_name,
-             created, updated, unchanged, skipped, invalid)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-         RETURNING id, recorded_at, source_kind, file_name,
-             created, updated, unchanged, skipped, invalid",
-    )
-    .bind(recorded_at)
-    .bind(run.source_kind.code())
-    .bind(&run.file_name)
-    .bind(created)
-    .bind(updated)
-    .bind(unchanged)
-    .bind(skipped)
-    .bind(invalid)
-    .fetch_one(pool)
-    .await?)
-}
-
-pub(crate) async fn import_runs(pool: &PgPool) -> Result<Vec<ImportRunRow>, StoreError> {
-    Ok(sqlx::query_as(
-        "SELECT id, recorded_at, source_kind, file_name,
-             created, updated, unchanged, skipped, invalid
-         FROM import_runs ORDER BY id DESC",
-    )
-    .fetch_all(pool)
-    .await?)
 }

@@ -16,7 +16,7 @@ use crate::outcome::{SaveOutcome, SaveSummary, VersionInfo};
 use crate::plan::{check_origin, prepare};
 use crate::record::{decode_body, decode_history};
 use crate::target::{Target, redact_url};
-use crate::{StoreError, postgres, sqlite};
+use crate::{StoreError, portable, postgres, sqlite};
 
 /// The database behind madoguchi. Cheap to clone: clones share one connection pool.
 #[derive(Clone)]
@@ -100,8 +100,8 @@ impl Store {
     /// Succeeds when the database answers, for readiness checks.
     pub async fn ping(&self) -> Result<(), StoreError> {
         match &self.backend {
-            Backend::Sqlite(pool) => sqlite::ping(pool).await,
-            Backend::Postgres(pool) => postgres::ping(pool).await,
+            Backend::Sqlite(pool) => portable::ping(pool).await,
+            Backend::Postgres(pool) => portable::ping(pool).await,
         }
     }
 
@@ -142,7 +142,7 @@ impl Store {
         &self,
         programs: &[Program],
         origin: &str,
-        progress: &mut dyn FnMut(usize),
+        progress: &mut (dyn FnMut(usize) + Send),
     ) -> Result<SaveSummary, StoreError> {
         let origin = check_origin(origin)?;
         let prepared = prepare(programs)?;
@@ -160,8 +160,8 @@ impl Store {
     /// The current version of a program, with `version` set.
     pub async fn program(&self, id: &ProgramId) -> Result<Option<Program>, StoreError> {
         let row = match &self.backend {
-            Backend::Sqlite(pool) => sqlite::latest(pool, id.as_str()).await?,
-            Backend::Postgres(pool) => postgres::latest(pool, id.as_str()).await?,
+            Backend::Sqlite(pool) => portable::latest(pool, id.as_str()).await?,
+            Backend::Postgres(pool) => portable::latest(pool, id.as_str()).await?,
         };
         row.map(decode_body).transpose()
     }
@@ -174,8 +174,8 @@ impl Store {
     ) -> Result<Option<Program>, StoreError> {
         let version = i64::from(version);
         let row = match &self.backend {
-            Backend::Sqlite(pool) => sqlite::version(pool, id.as_str(), version).await?,
-            Backend::Postgres(pool) => postgres::version(pool, id.as_str(), version).await?,
+            Backend::Sqlite(pool) => portable::version(pool, id.as_str(), version).await?,
+            Backend::Postgres(pool) => portable::version(pool, id.as_str(), version).await?,
         };
         row.map(decode_body).transpose()
     }
@@ -183,8 +183,8 @@ impl Store {
     /// A program's history, oldest first; empty for an unknown program.
     pub async fn program_versions(&self, id: &ProgramId) -> Result<Vec<VersionInfo>, StoreError> {
         let rows = match &self.backend {
-            Backend::Sqlite(pool) => sqlite::history(pool, id.as_str()).await?,
-            Backend::Postgres(pool) => postgres::history(pool, id.as_str()).await?,
+            Backend::Sqlite(pool) => portable::history(pool, id.as_str()).await?,
+            Backend::Postgres(pool) => portable::history(pool, id.as_str()).await?,
         };
         rows.into_iter()
             .map(|row| decode_history(id.as_str(), row))
@@ -194,8 +194,8 @@ impl Store {
     /// The current version of every program, ordered by id (byte order, as `ProgramId` sorts).
     pub async fn programs(&self) -> Result<Vec<Program>, StoreError> {
         let rows = match &self.backend {
-            Backend::Sqlite(pool) => sqlite::all_latest(pool).await?,
-            Backend::Postgres(pool) => postgres::all_latest(pool).await?,
+            Backend::Sqlite(pool) => portable::all_latest(pool).await?,
+            Backend::Postgres(pool) => portable::all_latest(pool).await?,
         };
         rows.into_iter().map(decode_body).collect()
     }
@@ -203,8 +203,8 @@ impl Store {
     /// How many programs the catalogue holds.
     pub async fn count_programs(&self) -> Result<u64, StoreError> {
         let count = match &self.backend {
-            Backend::Sqlite(pool) => sqlite::count(pool).await?,
-            Backend::Postgres(pool) => postgres::count(pool).await?,
+            Backend::Sqlite(pool) => portable::count(pool).await?,
+            Backend::Postgres(pool) => portable::count(pool).await?,
         };
         Ok(u64::try_from(count).unwrap_or_default())
     }
@@ -213,8 +213,8 @@ impl Store {
     pub async fn record_import_run(&self, run: &NewImportRun) -> Result<ImportRun, StoreError> {
         let recorded_at = now();
         let row = match &self.backend {
-            Backend::Sqlite(pool) => sqlite::insert_import_run(pool, run, recorded_at).await?,
-            Backend::Postgres(pool) => postgres::insert_import_run(pool, run, recorded_at).await?,
+            Backend::Sqlite(pool) => portable::insert_import_run(pool, run, recorded_at).await?,
+            Backend::Postgres(pool) => portable::insert_import_run(pool, run, recorded_at).await?,
         };
         ImportRun::from_row(row)
     }
@@ -222,8 +222,8 @@ impl Store {
     /// Every logged import run, newest first.
     pub async fn import_runs(&self) -> Result<Vec<ImportRun>, StoreError> {
         let rows = match &self.backend {
-            Backend::Sqlite(pool) => sqlite::import_runs(pool).await?,
-            Backend::Postgres(pool) => postgres::import_runs(pool).await?,
+            Backend::Sqlite(pool) => portable::import_runs(pool).await?,
+            Backend::Postgres(pool) => portable::import_runs(pool).await?,
         };
         rows.into_iter().map(ImportRun::from_row).collect()
     }
@@ -244,4 +244,34 @@ fn now() -> OffsetDateTime {
     let now = OffsetDateTime::now_utc();
     now.replace_nanosecond(now.nanosecond() / 1_000 * 1_000)
         .unwrap_or(now)
+}
+
+#[cfg(test)]
+mod tests {
+    use madoguchi_core::program::ProgramId;
+
+    use super::Store;
+
+    fn assert_send<T: Send>(_: T) {}
+
+    /// Handlers run on a multi-threaded runtime: every future the store returns must be Send.
+    /// Compiling this is the test; the futures are never polled.
+    #[test]
+    fn every_store_future_can_cross_threads() {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let store = runtime.block_on(Store::open_sqlite_in_memory()).unwrap();
+        let id = ProgramId::parse("demo-send").unwrap();
+        assert_send(store.migrate());
+        assert_send(store.ping());
+        assert_send(store.program(&id));
+        assert_send(store.program_version(&id, 1));
+        assert_send(store.program_versions(&id));
+        assert_send(store.programs());
+        assert_send(store.count_programs());
+        assert_send(store.import_runs());
+        assert_send(store.save_programs(&[], "cli", &mut |_| {}));
+    }
 }
