@@ -10,8 +10,8 @@ use std::collections::HashMap;
 use std::str::FromStr;
 use std::time::Duration;
 
-use sqlx::Executor;
 use sqlx::postgres::{PgConnectOptions, PgConnection, PgPool, PgPoolOptions};
+use sqlx::{Connection, Executor};
 use time::OffsetDateTime;
 
 use crate::migrations;
@@ -32,15 +32,23 @@ pub(crate) async fn connect(url: &str) -> Result<PgPool, StoreError> {
     let options = PgConnectOptions::from_str(url)
         .map_err(|_| StoreError::UnsupportedUrl(redact_url(url)))?
         .application_name("madoguchi");
+    let unreachable = |err: sqlx::Error| StoreError::Unreachable {
+        target: redact_url(url),
+        reason: err.to_string(),
+    };
+    // One plain attempt first: the pool would retry a refused connection until its acquire
+    // timeout, keeping a mistyped URL waiting in silence.
+    let probe = PgConnection::connect_with(&options)
+        .await
+        .map_err(unreachable)?;
+    // The probe has done its job; failing to say goodbye to the server changes nothing.
+    let _ = probe.close().await;
     PgPoolOptions::new()
         .max_connections(MAX_CONNECTIONS)
         .acquire_timeout(ACQUIRE_TIMEOUT)
         .connect_with(options)
         .await
-        .map_err(|err| StoreError::Unreachable {
-            target: redact_url(url),
-            reason: err.to_string(),
-        })
+        .map_err(unreachable)
 }
 
 async fn lock(conn: &mut PgConnection, key: i64) -> Result<(), StoreError> {

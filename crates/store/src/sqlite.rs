@@ -8,7 +8,6 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
-use std::str::FromStr;
 use std::time::Duration;
 
 use sqlx::sqlite::{
@@ -53,7 +52,9 @@ pub(crate) async fn open(path: &Path) -> Result<SqlitePool, StoreError> {
 /// A private database in memory: one connection kept open for the life of the pool,
 /// since each SQLite connection to `:memory:` would otherwise see its own empty database.
 pub(crate) async fn open_in_memory() -> Result<SqlitePool, StoreError> {
-    let options = SqliteConnectOptions::from_str("sqlite::memory:")?.foreign_keys(true);
+    let options = SqliteConnectOptions::new()
+        .in_memory(true)
+        .foreign_keys(true);
     Ok(SqlitePoolOptions::new()
         .max_connections(1)
         .min_connections(1)

@@ -108,8 +108,8 @@ impl Store {
     /// Closes every connection; later calls fail. Waits for running queries to finish.
     pub async fn close(&self) {
         match &self.backend {
-            Backend::Sqlite(pool) => pool.close().await,
-            Backend::Postgres(pool) => pool.close().await,
+            Backend::Sqlite(pool) => close_fully(pool).await,
+            Backend::Postgres(pool) => close_fully(pool).await,
         }
     }
 
@@ -235,6 +235,20 @@ impl Store {
             Backend::Sqlite(pool) => sqlite::backup_to(pool, path).await,
             Backend::Postgres(_) => Err(StoreError::NotSupportedOnPostgres),
         }
+    }
+}
+
+/// Closes a pool until no connection is left.
+///
+/// `Pool::close` (sqlx 0.8) can return while a connection that was just handed back is
+/// still being pinged by its return task; that connection then lands in the idle queue and
+/// stays open. Closing again until the pool is empty makes "closed" mean closed, which
+/// restoring a SQLite file right after relies on.
+async fn close_fully<DB: sqlx::Database>(pool: &sqlx::Pool<DB>) {
+    pool.close().await;
+    while pool.size() > 0 {
+        tokio::task::yield_now().await;
+        pool.close().await;
     }
 }
 

@@ -55,13 +55,25 @@ impl TestDatabase {
     }
 
     /// A new, empty database `madoguchi_test_<pid>_<nanos>_<n>` on the server `server_url`
-    /// points at (the URL's own database is used only to issue `CREATE DATABASE`).
+    /// points at (the URL's own database is used only to issue `CREATE DATABASE`), with an
+    /// ICU collation where the server offers one.
     pub async fn postgres(server_url: &str) -> Result<Self, StoreError> {
         let name = unique_name("madoguchi_test");
         let mut admin = admin_connection(server_url).await?;
-        sqlx::raw_sql(&format!("CREATE DATABASE {name}"))
+        // A linguistic collation where the server has ICU (PostgreSQL 15+), so that any
+        // query relying on the server's locale for order shows up in tests.
+        let linguistic = format!(
+            "CREATE DATABASE {name} LOCALE_PROVIDER icu ICU_LOCALE 'und' TEMPLATE template0"
+        );
+        if sqlx::raw_sql(&linguistic)
             .execute(&mut admin)
-            .await?;
+            .await
+            .is_err()
+        {
+            sqlx::raw_sql(&format!("CREATE DATABASE {name}"))
+                .execute(&mut admin)
+                .await?;
+        }
         // Best effort: the connection is only being let go.
         let _ = admin.close().await;
         Ok(Self {
