@@ -9,7 +9,7 @@
 
 mod records;
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use madoguchi_core::calendar::{DayEdge, JstDateTime};
 use madoguchi_core::program::{Program, ProgramId, SourceKind, Title};
@@ -234,10 +234,7 @@ fn refuse_one_version_sql(backend: &str, program_id: &str) -> String {
 async fn a_batch_that_fails_midway_leaves_the_database_exactly_as_it_was() {
     for db in every_backend().await {
         let store = db.migrated_store().await.unwrap();
-        store
-            .save_programs(&records::all(), "import:jgrants", &mut |_| {})
-            .await
-            .unwrap();
+        save_records(&store).await;
         let before = store.programs().await.unwrap();
 
         // An update first, then 1,200 new programs; number 1,000 is refused by the database,
@@ -484,33 +481,36 @@ async fn connecting_to_a_server_that_is_not_there_names_it_without_the_password(
 async fn an_in_memory_store_keeps_its_data_across_calls() {
     let store = Store::connect("sqlite::memory:").await.unwrap();
     store.migrate().await.unwrap();
-    store
-        .save_programs(&records::all(), "cli", &mut |_| {})
-        .await
-        .unwrap();
+    save_records(&store).await;
     assert_eq!(store.count_programs().await.unwrap(), 3);
     assert!(store.sqlite_file().is_none());
 }
 
 // ---- SQLite backup and restore ----
 
-fn sqlite_database() -> TestDatabase {
-    TestDatabase::sqlite().unwrap()
+/// A migrated SQLite store holding the real records, and the file behind it.
+async fn sqlite_with_records() -> (TestDatabase, PathBuf, Store) {
+    let db = TestDatabase::sqlite().unwrap();
+    let file = db.sqlite_file().unwrap().to_owned();
+    let store = db.migrated_store().await.unwrap();
+    save_records(&store).await;
+    (db, file, store)
 }
 
-fn backup_path(db: &TestDatabase, name: &str) -> std::path::PathBuf {
+async fn save_records(store: &Store) {
+    store
+        .save_programs(&records::all(), "import:jgrants", &mut |_| {})
+        .await
+        .unwrap();
+}
+
+fn backup_path(db: &TestDatabase, name: &str) -> PathBuf {
     db.sqlite_file().unwrap().with_file_name(name)
 }
 
 #[tokio::test]
 async fn a_backup_taken_while_the_store_is_open_restores_the_catalogue_of_that_moment() {
-    let db = sqlite_database();
-    let file = db.sqlite_file().unwrap().to_owned();
-    let store = db.migrated_store().await.unwrap();
-    store
-        .save_programs(&records::all(), "import:jgrants", &mut |_| {})
-        .await
-        .unwrap();
+    let (db, file, store) = sqlite_with_records().await;
     let backup = backup_path(&db, "backup-2026-08-21.db");
 
     // A second connection is busy reading while the backup runs.
@@ -541,13 +541,7 @@ async fn a_backup_taken_while_the_store_is_open_restores_the_catalogue_of_that_m
 
 #[tokio::test]
 async fn restore_refuses_while_the_database_is_open() {
-    let db = sqlite_database();
-    let file = db.sqlite_file().unwrap().to_owned();
-    let store = db.migrated_store().await.unwrap();
-    store
-        .save_programs(&records::all(), "cli", &mut |_| {})
-        .await
-        .unwrap();
+    let (db, file, store) = sqlite_with_records().await;
     let backup = backup_path(&db, "backup.db");
     store.backup_to(&backup).await.unwrap();
 
@@ -560,13 +554,7 @@ async fn restore_refuses_while_the_database_is_open() {
 
 #[tokio::test]
 async fn restore_refuses_a_file_that_is_not_a_madoguchi_backup_and_keeps_the_database() {
-    let db = sqlite_database();
-    let file = db.sqlite_file().unwrap().to_owned();
-    let store = db.migrated_store().await.unwrap();
-    store
-        .save_programs(&records::all(), "cli", &mut |_| {})
-        .await
-        .unwrap();
+    let (db, file, store) = sqlite_with_records().await;
     store.close().await;
 
     let not_sqlite = backup_path(&db, "notes.txt");
@@ -589,12 +577,7 @@ async fn restore_refuses_a_file_that_is_not_a_madoguchi_backup_and_keeps_the_dat
 
 #[tokio::test]
 async fn restore_into_a_new_place_creates_the_database_there() {
-    let db = sqlite_database();
-    let store = db.migrated_store().await.unwrap();
-    store
-        .save_programs(&records::all(), "cli", &mut |_| {})
-        .await
-        .unwrap();
+    let (db, _, store) = sqlite_with_records().await;
     let backup = backup_path(&db, "backup.db");
     store.backup_to(&backup).await.unwrap();
     let elsewhere = backup_path(&db, "restored/madoguchi.db");
