@@ -1,16 +1,17 @@
 //! The bundled demo catalogue (data/demo/catalogue/*.json) is checked here as data.
 //!
 //! Every program must read as a valid `Program`, carry the demo note, its official page and its
-//! fiscal year, name a real local government, and the catalogue must cover what the demo is
-//! meant to show: the named national programs, five named prefectures and six named
-//! municipalities, every kind of support and every status.
+//! fiscal year, name a real local government, ship a valid eligibility rule whose test profiles
+//! all get the verdict they expect, and the catalogue must cover what the demo is meant to show:
+//! the named national programs, five named prefectures and six named municipalities, every kind
+//! of support and every status.
 
 use std::collections::BTreeSet;
 
 use madoguchi_core::calendar::{DayEdge, JstDateTime};
+use madoguchi_core::eligibility::{RuleSet, Verdict, run_test_cases, validate_program_rule};
 use madoguchi_core::program::{GovLevel, Program, ProgramKind, ProgramStatus, TargetAreas};
 use madoguchi_core::reference::{LocalGovCode, local_gov};
-use serde_json::Value;
 
 const FILES: [(&str, GovLevel, &str); 3] = [
     (
@@ -30,46 +31,29 @@ const FILES: [(&str, GovLevel, &str); 3] = [
     ),
 ];
 
-/// The day the demo's statuses were set for.
+/// The day the demo's statuses were set for, and the test profiles are judged on.
 const AS_OF: &str = "2026-11-23";
 
-/// One catalogue record: the program and what travels beside it.
+/// One catalogue record and the file it came from.
 struct Entry {
     file: &'static str,
     level: GovLevel,
     program: Program,
-    rule: Option<Value>,
-    test_cases: Vec<Value>,
 }
 
 fn catalogue() -> Vec<Entry> {
-    let mut entries = Vec::new();
-    for (file, level, text) in FILES {
-        let records: Vec<Value> = serde_json::from_str(text)
-            .unwrap_or_else(|e| panic!("{file} is not a JSON array: {e}"));
-        for mut record in records {
-            let object = record
-                .as_object_mut()
-                .unwrap_or_else(|| panic!("{file}: every record must be a JSON object"));
-            let rule = object.remove("rule");
-            let test_cases = match object.remove("test_cases") {
-                Some(Value::Array(cases)) => cases,
-                None => Vec::new(),
-                Some(other) => panic!("{file}: test_cases must be an array, not {other}"),
-            };
-            let id = object.get("id").cloned().unwrap_or(Value::Null);
-            let program: Program = serde_json::from_value(record)
-                .unwrap_or_else(|e| panic!("{file}: program {id} does not read: {e}"));
-            entries.push(Entry {
+    FILES
+        .iter()
+        .flat_map(|&(file, level, text)| {
+            let programs: Vec<Program> = serde_json::from_str(text)
+                .unwrap_or_else(|e| panic!("{file} does not read as programs: {e}"));
+            programs.into_iter().map(move |program| Entry {
                 file,
                 level,
                 program,
-                rule,
-                test_cases,
-            });
-        }
-    }
-    entries
+            })
+        })
+        .collect()
 }
 
 fn code(raw: &str) -> LocalGovCode {
@@ -285,24 +269,41 @@ fn details_use_only_paragraphs_lists_and_strong_text() {
 }
 
 #[test]
-fn every_program_ships_a_rule_and_two_to_four_test_profiles_with_both_outcomes() {
+fn every_program_ships_a_valid_rule_and_two_to_four_test_profiles_with_both_outcomes() {
     for e in catalogue() {
-        let id = &e.program.id;
-        assert!(e.rule.is_some(), "{id}: no rule");
-        let n = e.test_cases.len();
-        assert!((2..=4).contains(&n), "{id}: {n} test cases");
-        let expected: BTreeSet<&str> = e
-            .test_cases
-            .iter()
-            .filter_map(|c| c.get("expected").and_then(Value::as_str))
-            .collect();
+        let p = &e.program;
+        assert!(p.rule.is_some(), "{}: no rule", p.id);
+        validate_program_rule(p).unwrap_or_else(|err| panic!("{err}"));
+        let n = p.test_cases.len();
+        assert!((2..=4).contains(&n), "{}: {n} test cases", p.id);
+        let expected: BTreeSet<Verdict> = p.test_cases.iter().map(|c| c.expect).collect();
         assert!(
-            expected.contains("ineligible"),
-            "{id}: no test profile that is refused"
+            expected.contains(&Verdict::Ineligible),
+            "{}: no test profile that is refused",
+            p.id
         );
         assert!(
-            expected.contains("eligible") || expected.contains("conditional"),
-            "{id}: no test profile that is admitted"
+            expected.contains(&Verdict::Eligible) || expected.contains(&Verdict::Conditional),
+            "{}: no test profile that is admitted",
+            p.id
         );
     }
+}
+
+#[test]
+fn every_test_profile_gets_the_verdict_its_program_expects() {
+    let today = as_of().date();
+    let failures: Vec<String> = catalogue()
+        .iter()
+        .flat_map(|e| run_test_cases(&e.program, today))
+        .map(|f| f.to_string())
+        .collect();
+    assert!(failures.is_empty(), "{failures:#?}");
+}
+
+#[test]
+fn the_whole_catalogue_builds_one_rule_set_without_errors() {
+    let programs: Vec<Program> = catalogue().into_iter().map(|e| e.program).collect();
+    let (_, errors) = RuleSet::build(&programs);
+    assert!(errors.is_empty(), "{errors:?}");
 }
