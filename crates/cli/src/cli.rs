@@ -58,6 +58,52 @@ pub enum Command {
         /// A file written by `madoguchi backup`.
         file: PathBuf,
     },
+    /// Tell whether a company is a 中小企業者 / 小規模企業者 under 中小企業基本法.
+    Classify(ClassifyArgs),
+    /// Diagnose a business profile against the whole catalogue.
+    Diagnose(DiagnoseArgs),
+    /// Validate every program's rule and run every program's test cases.
+    CheckRules(CheckRulesArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ClassifyArgs {
+    /// JSIC major letter (A–T) or middle two-digit code (e.g. E, 09, 39).
+    #[arg(long)]
+    pub industry: Option<String>,
+    /// 資本金又は出資の総額 in yen; Japanese forms such as 3億円 or 5,000万円 are understood.
+    #[arg(long)]
+    pub capital: Option<String>,
+    /// 常時使用する従業員数.
+    #[arg(long)]
+    pub employees: Option<String>,
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: OutputFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct DiagnoseArgs {
+    /// The business profile as JSON (see docs/profile.md).
+    #[arg(long)]
+    pub profile: PathBuf,
+    /// The date to judge application windows and founding years on (default: today in JST).
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub as_of: Option<String>,
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: OutputFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckRulesArgs {
+    /// The date test cases without their own date are judged on (default: today in JST).
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub as_of: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    Json,
+    Text,
 }
 
 #[derive(Debug, Args)]

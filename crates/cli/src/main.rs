@@ -6,6 +6,7 @@
 mod cli;
 mod commands;
 mod config;
+mod dates;
 mod input;
 
 use std::process::ExitCode;
@@ -50,6 +51,9 @@ async fn run(config: &Config, command: &Command) -> anyhow::Result<()> {
         Command::Demo => commands::demo::run(config).await,
         Command::Backup { file } => commands::backup::backup(config, file).await,
         Command::Restore { file } => commands::backup::restore(config, file).await,
+        Command::Classify(args) => commands::classify::run(args),
+        Command::Diagnose(args) => commands::diagnose::run(config, args).await,
+        Command::CheckRules(args) => commands::check_rules::run(config, args).await,
     }
 }
 
