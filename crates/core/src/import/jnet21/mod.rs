@@ -1,0 +1,1 @@
+//! Importer for J-Net21.
