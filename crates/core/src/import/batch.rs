@@ -3,6 +3,9 @@
 use std::collections::HashMap;
 use std::fmt;
 
+use serde_json::Value;
+
+use super::json::kind_of;
 use crate::program::{Program, ProgramId};
 
 /// One record that was not imported as is, and why.
@@ -124,6 +127,30 @@ impl SeenIds {
         self.0.insert(id.clone(), record.to_owned());
         None
     }
+}
+
+/// Files every record of a JSON array: each is named by its position and `id`, refused if it
+/// is not an object, and otherwise handed to `read` with its name.
+pub(crate) fn import_objects(
+    values: Vec<Value>,
+    what: &str,
+    mut read: impl FnMut(Value, &str) -> Outcome,
+) -> ImportBatch {
+    let mut batch = ImportBatch::default();
+    let mut seen = SeenIds::default();
+    for (i, value) in values.into_iter().enumerate() {
+        let label = record_label(i + 1, value.get("id").and_then(Value::as_str));
+        let outcome = if value.is_object() {
+            read(value, &label)
+        } else {
+            Outcome::Invalid(format!(
+                "{what}がオブジェクト（{{ … }}）ではなく{}です。",
+                kind_of(&value)
+            ))
+        };
+        batch.record(label, outcome, &mut seen);
+    }
+    batch
 }
 
 /// 「3件目（ID: jgrants-a0W…）」: the position (1-based) and the id where there is one.

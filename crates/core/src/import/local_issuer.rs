@@ -23,7 +23,7 @@ pub(crate) enum Place {
 
 impl Place {
     /// The first definite answer wins; an ambiguity is kept only while nothing better is found.
-    fn or_else(self, next: impl FnOnce() -> Place) -> Place {
+    pub(crate) fn or_else(self, next: impl FnOnce() -> Place) -> Place {
         match self {
             Place::Found(_) => self,
             Place::NotNamed => next(),

@@ -13,8 +13,8 @@ mod record;
 
 use serde_json::Value;
 
-use super::batch::{Outcome, SeenIds, record_label};
-use super::json::{expect_array, kind_of, parse_document};
+use super::batch::import_objects;
+use super::json::{expect_array, parse_document};
 use super::text::decode;
 use super::{ImportBatch, ImportError};
 use crate::calendar::JstDateTime;
@@ -26,24 +26,11 @@ use crate::calendar::JstDateTime;
 /// their own `last_updated` and status, which win.
 pub fn parse(bytes: &[u8], read_at: JstDateTime) -> Result<ImportBatch, ImportError> {
     let records = records_of(parse_document(decode(bytes)?)?)?;
-    let mut batch = ImportBatch::default();
-    let mut seen = SeenIds::default();
-    for (i, value) in records.into_iter().enumerate() {
-        let id = value.get("id").and_then(Value::as_str).map(str::to_owned);
-        let label = record_label(i + 1, id.as_deref());
-        let outcome = if value.is_object() {
-            record::Record::read(value)
-                .and_then(|r| program::to_program(r, read_at))
-                .into()
-        } else {
-            Outcome::Invalid(format!(
-                "レコードがオブジェクト（{{ … }}）ではなく{}です。",
-                kind_of(&value)
-            ))
-        };
-        batch.record(label, outcome, &mut seen);
-    }
-    Ok(batch)
+    Ok(import_objects(records, "レコード", |value, _| {
+        record::Record::read(value)
+            .and_then(|r| program::to_program(r, read_at))
+            .into()
+    }))
 }
 
 /// The records of either file shape.
