@@ -7,7 +7,8 @@
 use time::Date;
 
 use super::text::half_width;
-use crate::calendar::{FiscalYear, wareki};
+use crate::calendar::FiscalYear;
+use crate::calendar::wareki::{self, take_number};
 
 /// The one fiscal year a title names, else the one `opens` falls in.
 pub(crate) fn fiscal_year(title: &str, opens: Option<Date>) -> Option<FiscalYear> {
@@ -48,7 +49,7 @@ fn years_named(text: &str) -> Vec<FiscalYear> {
 fn era_year(era: &str, rest: &str) -> Option<FiscalYear> {
     let (number, rest) = match rest.strip_prefix('元') {
         Some(r) => ("元".to_owned(), r),
-        None => leading_digits(rest)?,
+        None => take_number(rest).map(|(n, r)| (n.to_string(), r))?,
     };
     rest.strip_prefix("年度")?;
     // December of the era year always lies in the fiscal year that began that April.
@@ -58,16 +59,12 @@ fn era_year(era: &str, rest: &str) -> Option<FiscalYear> {
 
 /// 「2026年度」.
 fn western_year(rest: &str) -> Option<FiscalYear> {
-    let (digits, rest) = leading_digits(rest)?;
-    if digits.len() != 4 || !rest.starts_with("年度") {
+    let (year, after) = take_number(rest)?;
+    // Four digits exactly: 「12026年度」 is caught by the caller, 「026年度」 here.
+    if rest.len() - after.len() != 4 || !after.starts_with("年度") {
         return None;
     }
-    FiscalYear::new(digits.parse().ok()?).ok()
-}
-
-fn leading_digits(s: &str) -> Option<(String, &str)> {
-    let end = s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
-    (end > 0 && end <= 4).then(|| (s[..end].to_owned(), &s[end..]))
+    FiscalYear::new(i64::from(year)).ok()
 }
 
 #[cfg(test)]

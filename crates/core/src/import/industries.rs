@@ -8,7 +8,8 @@
 use std::collections::BTreeSet;
 
 use crate::program::TargetIndustries;
-use crate::reference::{JsicCode, jsic};
+use crate::reference::JsicCode;
+use crate::reference::jsic::majors_from_jgrants_labels;
 
 /// The industries a list of labels targets, and the labels that name no JSIC major.
 ///
@@ -42,39 +43,47 @@ pub(crate) fn industries_from_labels(
     Ok((industries, unknown))
 }
 
-/// TEMPORARY: stands in for `reference::jsic::majors_from_jgrants_labels`, which is being
-/// written on branch `refdata` with this signature; replace this copy with a call to it.
-///
-/// A label is a major's whole name, or one of the pieces the collector split a name into on
-/// 「、」; a split major counts only when all its pieces are present.
-fn majors_from_jgrants_labels(labels: &[&str]) -> (Vec<JsicCode>, Vec<String>) {
-    let fold = |s: &str| s.trim().replace(['，', ','], "、");
-    let labels: Vec<String> = labels.iter().map(|l| fold(l)).collect();
-    let mut used = vec![false; labels.len()];
-    let mut codes = Vec::new();
-    for major in jsic::majors() {
-        let name = fold(major.name);
-        let pieces: Vec<&str> = name.split('、').collect();
-        let whole = labels.iter().position(|l| *l == name);
-        let split: Option<Vec<usize>> = pieces
-            .iter()
-            .map(|p| labels.iter().position(|l| l == p))
-            .collect();
-        let hits = match (whole, split) {
-            (Some(i), _) => vec![i],
-            (None, Some(all)) => all,
-            (None, None) => continue,
-        };
-        for i in hits {
-            used[i] = true;
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn letters(industries: &TargetIndustries) -> String {
+        match industries {
+            TargetIndustries::All => "all".to_owned(),
+            TargetIndustries::Only(codes) => codes.iter().map(|c| c.to_string()).collect(),
         }
-        codes.push(JsicCode::Major(major.letter));
     }
-    let unknown = labels
-        .into_iter()
-        .zip(used)
-        .filter(|(_, used)| !used)
-        .map(|(l, _)| l)
-        .collect();
-    (codes, unknown)
+
+    #[test]
+    fn split_labels_give_their_majors() {
+        let (industries, unknown) = industries_from_labels(&["医療", "福祉", "製造業"]).unwrap();
+        assert_eq!(letters(&industries), "EP");
+        assert!(unknown.is_empty());
+    }
+
+    #[test]
+    fn every_major_a_business_can_have_means_all_industries() {
+        let names: Vec<&str> = crate::reference::jsic::majors()
+            .iter()
+            .filter(|m| m.letter <= 'R')
+            .map(|m| m.name)
+            .collect();
+        assert_eq!(names.len(), 18);
+        assert_eq!(letters(&industries_from_labels(&names).unwrap().0), "all");
+        let without_one = &names[1..];
+        assert_ne!(
+            letters(&industries_from_labels(without_one).unwrap().0),
+            "all"
+        );
+    }
+
+    #[test]
+    fn unknown_labels_are_returned_and_a_list_of_only_unknown_labels_is_refused() {
+        let (industries, unknown) = industries_from_labels(&["製造業", "観光業"]).unwrap();
+        assert_eq!(letters(&industries), "E");
+        assert_eq!(unknown, ["観光業"]);
+        let err = industries_from_labels(&["観光業"]).unwrap_err();
+        assert!(err.contains("観光業"), "{err}");
+        assert_eq!(letters(&industries_from_labels(&[]).unwrap().0), "all");
+    }
 }

@@ -9,7 +9,8 @@
 use super::text::half_width;
 use crate::program::{GovLevel, Issuer, ModelError};
 use crate::reference::{
-    LocalGov, LocalGovCode, LocalGovKind, NameLookup, find_local_gov, local_gov,
+    LocalGov, LocalGovCode, LocalGovKind, NameLookup, find_local_gov, find_local_gov_in_prefecture,
+    local_gov,
 };
 
 /// The outcome of looking for a place in a record.
@@ -51,9 +52,9 @@ pub(crate) fn place_named(name: &str, prefectures: &[LocalGovCode]) -> Place {
     if name.chars().count() < 2 {
         return Place::NotNamed;
     }
-    // 「池田町」 in 岐阜県 is found directly under its full name.
+    // 「池田町」 in 岐阜県 is found directly within its prefecture.
     for prefecture in prefectures.iter().filter_map(|code| local_gov(*code)) {
-        if let NameLookup::Found(gov) = find_local_gov(&format!("{}{name}", prefecture.name)) {
+        if let NameLookup::Found(gov) = find_local_gov_in_prefecture(prefecture.name, &name) {
             return Place::Found(gov);
         }
     }
@@ -117,7 +118,12 @@ fn place_at_start(text: &str, prefectures: &[LocalGovCode]) -> Place {
         .filter(|&len| "都道府県市区町村".contains(chars[len - 1]))
         .map(|len| chars[..len].iter().collect::<String>())
         .fold(Place::NotNamed, |place, name| {
-            place.or_else(|| place_named(&name, prefectures))
+            place.or_else(|| match place_named(&name, prefectures) {
+                // Short forms (「京都」 for 京都府) are fine in a tag but not inside a word
+                // (「京都型グローバル・ニッチ・トップ企業」).
+                Place::Found(gov) if gov.name != name && gov.full_name() != name => Place::NotNamed,
+                place => place,
+            })
         })
 }
 

@@ -35,6 +35,20 @@ pub(crate) fn half_width(c: char) -> char {
     }
 }
 
+/// Kangxi and CJK radicals (「⼩規模事業者持続化補助⾦」, as some editors type them) as the
+/// ordinary kanji people read and search for; everything else is left as published.
+pub(crate) fn unify_radicals(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if ('\u{2E80}'..='\u{2FDF}').contains(&c) {
+            unicode_normalization::char::decompose_compatible(c, |d| out.push(d));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 /// True if every byte sequence is valid Shift_JIS and at least one character is Japanese.
 fn looks_like_shift_jis(bytes: &[u8]) -> bool {
     let mut japanese = 0usize;
@@ -74,6 +88,14 @@ mod tests {
             .map(half_width)
             .collect();
         assert_eq!(folded, "令和8年度 3/4 100% R8");
+    }
+
+    #[test]
+    fn radicals_become_the_kanji_people_search_for() {
+        assert_eq!(
+            unify_radicals("⼩規模事業者持続化補助⾦＜⼀般型 災害⽀援枠＞"),
+            "小規模事業者持続化補助金＜一般型 災害支援枠＞"
+        );
     }
 
     #[test]

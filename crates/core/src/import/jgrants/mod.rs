@@ -19,12 +19,23 @@ use super::text::decode;
 use super::{ImportBatch, ImportError};
 use crate::calendar::JstDateTime;
 
-/// Reads a jGrants file.
+/// Reads a jGrants file whose records carry their own date: the collector's file.
 ///
-/// `read_at` is when the shell obtained the file. Raw API answers carry no date, so their
-/// records are dated by it and their status is judged at it; the collector's records carry
-/// their own `last_updated` and status, which win.
-pub fn parse(bytes: &[u8], read_at: JstDateTime) -> Result<ImportBatch, ImportError> {
+/// Raw API answers carry no date, so their records are refused as invalid here (their
+/// status cannot be judged without one); read them with [`parse_read_at`].
+pub fn parse(bytes: &[u8]) -> Result<ImportBatch, ImportError> {
+    parse_with(bytes, None)
+}
+
+/// Reads a jGrants file of either shape. `read_at` is when the shell obtained the file (for
+/// a download, its modification time): records without a date of their own are dated by it
+/// and their status is judged at it. The collector's records keep their own `last_updated`
+/// and status.
+pub fn parse_read_at(bytes: &[u8], read_at: JstDateTime) -> Result<ImportBatch, ImportError> {
+    parse_with(bytes, Some(read_at))
+}
+
+fn parse_with(bytes: &[u8], read_at: Option<JstDateTime>) -> Result<ImportBatch, ImportError> {
     let records = records_of(parse_document(decode(bytes)?)?)?;
     Ok(import_objects(records, "レコード", |value, _| {
         record::Record::read(value)

@@ -24,21 +24,22 @@ use crate::import::local_issuer::{Place, local_issuer, place_in_text};
 use crate::import::rate::rate_from_text;
 use crate::import::sanitize::sanitize_detail;
 use crate::import::status::status_at;
+use crate::import::text::unify_radicals;
 use crate::program::{
     Amount, ApplicationRound, EmployeeBand, GovLevel, Issuer, OfficialUrl, Program, ProgramId,
     ProgramKind, ProgramStatus, Purpose, Source, SourceKind, TargetAreas, Title, Yen,
 };
 
-/// Maps a record read at `read_at` (used where the record carries no date of its own).
-pub(super) fn to_program(record: Record, read_at: JstDateTime) -> Result<Outcome, String> {
-    let title = Title::parse(&record.title).map_err(|e| e.to_string())?;
+/// Maps a record; `read_at` dates records that carry no date of their own.
+pub(super) fn to_program(record: Record, read_at: Option<JstDateTime>) -> Result<Outcome, String> {
+    let title = Title::parse(&unify_radicals(&record.title)).map_err(|e| e.to_string())?;
     if let Some(reason) = intake_reason(title.as_str()) {
         return Ok(Outcome::Skipped(reason));
     }
     let mut warnings = Vec::new();
     let id =
         ProgramId::parse(&format!("jgrants-{}", record.external_id)).map_err(|e| e.to_string())?;
-    let fetched_at = record.fetched_at.unwrap_or(read_at);
+    let fetched_at = record.fetched_at.or(read_at);
 
     let mut areas = if record.areas.is_empty() {
         warnings.push("対象地域が空のため、全国として取り込みました。".to_owned());
@@ -51,7 +52,7 @@ pub(super) fn to_program(record: Record, read_at: JstDateTime) -> Result<Outcome
         .as_deref()
         .map(str::trim)
         .filter(|o| !o.is_empty())
-        .map(str::to_owned);
+        .map(unify_radicals);
     let issuer = issuer(&title, institution, &areas, &mut warnings)?;
     if let (GovLevel::Municipal, Some(code), TargetAreas::Local(codes)) =
         (issuer.level(), issuer.code(), &areas)
@@ -75,10 +76,13 @@ pub(super) fn to_program(record: Record, read_at: JstDateTime) -> Result<Outcome
         .then_some(round)
         .into_iter()
         .collect();
-    let status = match record.status.as_deref() {
-        Some("open" | "closing_soon") => ProgramStatus::Open,
-        Some("closed") => ProgramStatus::Closed,
-        _ => status_at(&rounds, fetched_at),
+    let status = match (record.status.as_deref(), fetched_at) {
+        (Some("open" | "closing_soon"), _) => ProgramStatus::Open,
+        (Some("closed"), _) => ProgramStatus::Closed,
+        (_, Some(at)) => status_at(&rounds, at),
+        (_, None) => return Err(
+            "取得日時がないため受付状況を判断できません。APIの応答は取得した日時を指定して取り込んでください。".to_owned(),
+        ),
     };
 
     let program = Program {
@@ -86,12 +90,7 @@ pub(super) fn to_program(record: Record, read_at: JstDateTime) -> Result<Outcome
         kind: kind(title.as_str()),
         fiscal_year: fiscal_year(title.as_str(), record.opens.map(JstDateTime::date)),
         title,
-        summary: record
-            .summary
-            .as_deref()
-            .map(str::trim)
-            .unwrap_or_default()
-            .to_owned(),
+        summary: unify_radicals(record.summary.as_deref().unwrap_or_default().trim()),
         detail: sanitize_detail(record.detail_html.as_deref().unwrap_or_default()),
         issuer,
         purposes: purposes(&record.purposes, &mut warnings),
@@ -115,7 +114,7 @@ pub(super) fn to_program(record: Record, read_at: JstDateTime) -> Result<Outcome
         source: Source {
             kind: SourceKind::Jgrants,
             external_id: Some(record.external_id),
-            fetched_at: Some(fetched_at),
+            fetched_at,
         },
         last_verified: None,
         note: None,

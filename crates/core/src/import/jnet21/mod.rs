@@ -30,7 +30,9 @@ pub fn parse(bytes: &[u8]) -> Result<ImportBatch, ImportError> {
                 let outcome = program::to_program(item)?;
                 if let Outcome::Imported { .. } = outcome {
                     if let Some(first) = articles.get(&article) {
-                        return Err(format!("同じ記事（{article}）を{first}で取り込み済みです。"));
+                        return Err(format!(
+                            "同じ記事（{article}）を{first}で取り込み済みです。"
+                        ));
                     }
                     articles.insert(article, label.to_owned());
                 }

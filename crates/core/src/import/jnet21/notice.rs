@@ -37,7 +37,10 @@ impl<'a> Notice<'a> {
         };
         let summary = summary.trim();
         let (body, after_body) = leading_tag(summary);
-        let (region, text) = match after_body.strip_prefix('（').and_then(|r| r.split_once('）')) {
+        let (region, text) = match after_body
+            .strip_prefix('（')
+            .and_then(|r| r.split_once('）'))
+        {
             Some((region, text)) if body.is_some() => (Some(region.trim()), text),
             _ => (None, after_body),
         };
@@ -58,7 +61,10 @@ fn leading_tag(text: &str) -> (Option<&str>, &str) {
         .strip_prefix('【')
         .and_then(|r| r.split_once('】'))
         .map_or((None, text), |(tag, rest)| {
-            (Some(tag.trim()).filter(|t| !t.is_empty()), rest.trim_start())
+            (
+                Some(tag.trim()).filter(|t| !t.is_empty()),
+                rest.trim_start(),
+            )
         })
 }
 

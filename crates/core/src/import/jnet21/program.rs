@@ -21,6 +21,7 @@ use crate::import::batch::Outcome;
 use crate::import::fiscal::fiscal_year;
 use crate::import::local_issuer::{Place, local_issuer, place_in_text, place_named};
 use crate::import::status::status_at;
+use crate::import::text::unify_radicals;
 use crate::program::{
     Amount, ApplicationRound, Issuer, OfficialUrl, Program, ProgramId, ProgramKind, Source,
     SourceKind, TargetAreas, TargetIndustries, Title,
@@ -46,7 +47,10 @@ const NOT_PROGRAMS: &[(&str, &str)] = &[
     ("展示会情報", "展示会の告知"),
     ("イベント出展者募集", "イベントの出展者募集"),
     ("表彰", "表彰の募集"),
-    ("事業者募集", "自治体による事業者の募集（広告・出店・協賛など）"),
+    (
+        "事業者募集",
+        "自治体による事業者の募集（広告・出店・協賛など）",
+    ),
     ("専門家向け公募", "支援する側の専門家の募集"),
 ];
 
@@ -83,8 +87,12 @@ pub(super) fn to_program(item: Item) -> Result<Outcome, String> {
     let (issuer, areas) = issuer_and_areas(&notice, &mut warnings)?;
 
     let window = window_in(summary);
-    let opens = window.opens.map(|d| JstDateTime::from_date(d, DayEdge::Start));
-    let closes = window.closes.map(|d| JstDateTime::from_date(d, DayEdge::End));
+    let opens = window
+        .opens
+        .map(|d| JstDateTime::from_date(d, DayEdge::Start));
+    let closes = window
+        .closes
+        .map(|d| JstDateTime::from_date(d, DayEdge::End));
     let rounds = match ApplicationRound::new(None, opens, closes) {
         _ if opens.is_none() && closes.is_none() => Vec::new(),
         Ok(round) => vec![round],
@@ -93,12 +101,12 @@ pub(super) fn to_program(item: Item) -> Result<Outcome, String> {
             Vec::new()
         }
     };
-    let title = Title::parse(notice.name).map_err(|e| e.to_string())?;
+    let title = Title::parse(&unify_radicals(notice.name)).map_err(|e| e.to_string())?;
     let program = Program {
         id: ProgramId::parse(&format!("jnet21-{id}")).map_err(|e| e.to_string())?,
         fiscal_year: fiscal_year(title.as_str(), window.opens),
         title,
-        summary: notice.text.clone(),
+        summary: unify_radicals(&notice.text),
         detail: String::new(),
         kind,
         issuer,
@@ -143,7 +151,10 @@ fn kind(category: &str, name: &str, warnings: &mut Vec<String>) -> ProgramKind {
 
 /// Naive collector times are Japanese wall-clock times; fractions of a second are dropped.
 fn fetched_at(raw: Option<&str>) -> Result<JstDateTime, String> {
-    let raw = raw.map(str::trim).filter(|r| !r.is_empty()).ok_or("取得日時（fetched_at）がありません。")?;
+    let raw = raw
+        .map(str::trim)
+        .filter(|r| !r.is_empty())
+        .ok_or("取得日時（fetched_at）がありません。")?;
     JstDateTime::parse(raw, DayEdge::Start)
         .or_else(|e| match raw.split_once('.') {
             Some((whole_seconds, _)) => JstDateTime::parse(whole_seconds, DayEdge::Start),

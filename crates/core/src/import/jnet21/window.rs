@@ -10,7 +10,7 @@
 
 use time::{Date, Month};
 
-use crate::calendar::wareki;
+use crate::calendar::wareki::{self, take_number as number};
 use crate::import::text::half_width;
 
 /// The first and last day of a window; either may be unknown.
@@ -22,7 +22,13 @@ pub(super) struct Window {
 
 const WINDOW_LABELS: &[&str] = &["期限", "期間", "締切", "締め切り", "受付開始"];
 const OTHER_LABELS: &[&str] = &[
-    "開催", "事前相談", "予約", "実施期間", "事業期間", "説明会", "相談",
+    "開催",
+    "事前相談",
+    "予約",
+    "実施期間",
+    "事業期間",
+    "説明会",
+    "相談",
 ];
 const RANGE_MARKS: &[&str] = &["から", "～", "〜", "~"];
 
@@ -138,14 +144,6 @@ fn date_at(text: &str, previous_year: Option<i32>) -> Option<(Date, usize)> {
     Some((date, end))
 }
 
-fn number(s: &str) -> Option<(i32, &str)> {
-    let end = s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
-    if end == 0 || end > 4 {
-        return None;
-    }
-    Some((s[..end].parse().ok()?, &s[end..]))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -219,6 +217,10 @@ mod tests {
             window("令和8年3月23日（月曜日）午前11時から/有明町民センター"),
             (None, None)
         );
-        assert_eq!(window("申請期限：3月27日まで"), (None, None), "no year to carry over");
+        assert_eq!(
+            window("申請期限：3月27日まで"),
+            (None, None),
+            "no year to carry over"
+        );
     }
 }
