@@ -6,8 +6,8 @@ use std::collections::BTreeSet;
 
 use madoguchi_core::import::{ImportError, SuspectedEncoding, jgrants};
 use madoguchi_core::program::{
-    EmployeeBand, GovLevel, ProgramKind, ProgramStatus, SourceKind, TargetAreas, TargetIndustries,
-    Yen,
+    EmployeeBand, GovLevel, ProgramKind, ProgramStatus, Purpose, SourceKind, TargetAreas,
+    TargetIndustries, Yen,
 };
 use madoguchi_core::reference::JsicCode;
 use support::{JGRANTS_API_RESPONSE, JGRANTS_RECORDS, at, code, program, reason_for, window};
@@ -339,4 +339,37 @@ fn each_bad_record_is_named_with_its_problem_and_the_others_still_import() {
             "{reason}\n  expected to start with\n{expected}"
         );
     }
+}
+
+#[test]
+fn raw_purposes_are_read_and_unknown_labels_are_dropped_with_a_warning() {
+    let answer = serde_json::json!({
+        "metadata": {"type": "application/json", "resultset": {"count": 1}},
+        "result": [{
+            "id": "a0W000000000001",
+            "title": "設備導入補助金",
+            "target_area_search": "鳥取県",
+            "use_purpose": "新たな事業を行いたい / 設備整備・IT導入をしたい / 宇宙に行きたい",
+            "target_number_of_employees": "25名以下",
+            "acceptance_end_datetime": "2026-03-31T08:00:00.000Z"
+        }]
+    });
+    let batch =
+        jgrants::parse_read_at(&serde_json::to_vec(&answer).unwrap(), at("2026-03-01")).unwrap();
+    let p = program(&batch, "jgrants-a0W000000000001");
+    assert_eq!(
+        p.purposes,
+        BTreeSet::from([Purpose::NewBusiness, Purpose::EquipmentIt])
+    );
+    assert_eq!(p.employees, None);
+    assert_eq!(p.status, ProgramStatus::Open);
+    assert_eq!(
+        p.official_url.as_ref().unwrap().as_str(),
+        "https://www.jgrants-portal.go.jp/subsidy/a0W000000000001",
+        "every jGrants subsidy has this page"
+    );
+    let warnings: Vec<&str> = batch.warnings.iter().map(|w| w.reason.as_str()).collect();
+    assert_eq!(warnings.len(), 2, "{warnings:#?}");
+    assert!(warnings[0].contains("宇宙に行きたい"), "{}", warnings[0]);
+    assert!(warnings[1].contains("25名以下"), "{}", warnings[1]);
 }

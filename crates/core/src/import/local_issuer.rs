@@ -173,6 +173,55 @@ mod tests {
         assert!(tags("タグなし").is_empty());
     }
 
+    fn found(text: &str, prefectures: &[LocalGovCode]) -> String {
+        match place_in_text(text, prefectures) {
+            Place::Found(gov) => gov.full_name(),
+            other => format!("{other:?}"),
+        }
+    }
+
+    fn tokyo() -> LocalGovCode {
+        LocalGovCode::of_prefecture(13).unwrap()
+    }
+
+    #[test]
+    fn tags_name_places_whole_or_by_their_first_part() {
+        assert_eq!(
+            found("【愛知県大府市】2026年度大府市カーボン", &[]),
+            "愛知県大府市"
+        );
+        assert_eq!(
+            found("【三重県　鈴鹿市】令和8年度創業促進補助金", &[]),
+            "三重県鈴鹿市"
+        );
+        assert_eq!(found("【福岡県2次】令和8年度_中小企業等", &[]), "福岡県");
+        assert_eq!(found("【愛知県・２次募集】令和８年度", &[]), "愛知県");
+        assert_eq!(found("【二次公募】令和８年度　二酸化炭素", &[]), "NotNamed");
+    }
+
+    #[test]
+    fn a_name_inside_a_longer_word_is_no_place() {
+        assert_eq!(
+            found("休廃止鉱山鉱害防止等工事費補助金【北海道監督部】", &[]),
+            "NotNamed"
+        );
+        assert_eq!(
+            found("京都型グローバル・ニッチ・トップ企業育成補助金", &[]),
+            "NotNamed"
+        );
+        assert_eq!(found("京都市企業立地促進制度補助金", &[]), "京都府京都市");
+        assert_eq!(
+            found("令和8年度岸和田市「市内丸ごとラボ」実証事業", &[]),
+            "大阪府岸和田市"
+        );
+    }
+
+    #[test]
+    fn a_shared_name_is_narrowed_by_the_prefecture_or_left_ambiguous() {
+        assert_eq!(found("【府中市】補助金", &[]), "Ambiguous(\"府中市\")");
+        assert_eq!(found("【府中市】補助金", &[tokyo()]), "東京都府中市");
+    }
+
     #[test]
     fn lead_ins_before_a_name_are_skipped() {
         assert_eq!(

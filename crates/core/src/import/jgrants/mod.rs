@@ -2,7 +2,7 @@
 //!
 //! Accepts the collector's normalised file (a JSON array of records) and the public API's
 //! answer (`{"metadata": {…}, "result": [ … ]}`, or its `result` array alone) with raw field
-//! names. Administrative intakes are skipped; see [`program`] for how a record becomes a
+//! names. Administrative intakes are skipped; see `program.rs` for how a record becomes a
 //! program. Displays of the data must carry 「Jグランツ（jGrants）からの出典」
 //! ([`crate::program::Source::attribution`]).
 

@@ -4,7 +4,7 @@
 //!
 //! The collector also scraped search pages, whose rows repeat articles with navigation text
 //! for a summary; those and other junk are reported as invalid, and notices that are not
-//! programs (seminars, exhibitions) as skipped. See [`program`] for the mapping. Displays of
+//! programs (seminars, exhibitions) as skipped. See `program.rs` for the mapping. Displays of
 //! the data must carry the J-Net21 attribution ([`crate::program::Source::attribution`]).
 
 mod notice;
