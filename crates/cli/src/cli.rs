@@ -19,10 +19,20 @@ pub struct Cli {
 #[derive(Debug, Args)]
 pub struct GlobalArgs {
     /// Directory for the embedded SQLite database and backups.
-    #[arg(long, global = true, env = "MADOGUCHI_DATA_DIR", default_value = "./madoguchi-data")]
+    #[arg(
+        long,
+        global = true,
+        env = "MADOGUCHI_DATA_DIR",
+        default_value = "./madoguchi-data"
+    )]
     pub data_dir: PathBuf,
     /// Database URL (sqlite:PATH or postgres://…); overrides the SQLite file in --data-dir.
-    #[arg(long, global = true, env = "MADOGUCHI_DATABASE_URL", hide_env_values = true)]
+    #[arg(
+        long,
+        global = true,
+        env = "MADOGUCHI_DATABASE_URL",
+        hide_env_values = true
+    )]
     pub database_url: Option<String>,
 }
 

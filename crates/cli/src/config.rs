@@ -21,7 +21,10 @@ impl std::fmt::Debug for Config {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Config")
             .field("data_dir", &self.data_dir)
-            .field("database_url", &self.database_url.as_ref().map(|_| "[redacted]"))
+            .field(
+                "database_url",
+                &self.database_url.as_ref().map(|_| "[redacted]"),
+            )
             .finish()
     }
 }
@@ -65,6 +68,10 @@ impl Config {
 }
 
 fn ensure_dir(dir: &Path) -> anyhow::Result<()> {
-    std::fs::create_dir_all(dir)
-        .with_context(|| format!("データディレクトリ {} を作成できません。--data-dir を確認してください。", dir.display()))
+    std::fs::create_dir_all(dir).with_context(|| {
+        format!(
+            "データディレクトリ {} を作成できません。--data-dir を確認してください。",
+            dir.display()
+        )
+    })
 }

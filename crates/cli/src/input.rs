@@ -9,10 +9,17 @@ pub const MAX_IMPORT_BYTES: u64 = 512 * 1024 * 1024;
 
 /// Reads a whole import file, refusing an empty, missing or oversized one.
 pub fn read_import_file(path: &Path) -> anyhow::Result<Vec<u8>> {
-    let meta = std::fs::metadata(path)
-        .with_context(|| format!("ファイル {} を開けません。パスを確認してください。", path.display()))?;
+    let meta = std::fs::metadata(path).with_context(|| {
+        format!(
+            "ファイル {} を開けません。パスを確認してください。",
+            path.display()
+        )
+    })?;
     if !meta.is_file() {
-        bail!("{} はファイルではありません。取り込むファイルを指定してください。", path.display());
+        bail!(
+            "{} はファイルではありません。取り込むファイルを指定してください。",
+            path.display()
+        );
     }
     if meta.len() > MAX_IMPORT_BYTES {
         bail!(
@@ -25,7 +32,10 @@ pub fn read_import_file(path: &Path) -> anyhow::Result<Vec<u8>> {
     let bytes = std::fs::read(path)
         .with_context(|| format!("ファイル {} を読み込めません。", path.display()))?;
     if bytes.iter().all(u8::is_ascii_whitespace) {
-        bail!("ファイル {} は空です。取り込むデータが入ったファイルを指定してください。", path.display());
+        bail!(
+            "ファイル {} は空です。取り込むデータが入ったファイルを指定してください。",
+            path.display()
+        );
     }
     Ok(bytes)
 }
@@ -39,7 +49,11 @@ pub fn human_size(bytes: u64) -> String {
         value /= 1024.0;
         unit += 1;
     }
-    if unit == 0 { format!("{bytes} B") } else { format!("{value:.1} {}", UNITS[unit]) }
+    if unit == 0 {
+        format!("{bytes} B")
+    } else {
+        format!("{value:.1} {}", UNITS[unit])
+    }
 }
 
 #[cfg(test)]
@@ -49,6 +63,9 @@ mod tests {
     #[test]
     fn sizes_are_written_for_people() {
         assert_eq!(human_size(512), "512 B");
-        assert_eq!(human_size(3 * 1024 * 1024 * 1024 + 200 * 1024 * 1024), "3.2 GB");
+        assert_eq!(
+            human_size(3 * 1024 * 1024 * 1024 + 200 * 1024 * 1024),
+            "3.2 GB"
+        );
     }
 }

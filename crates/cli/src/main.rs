@@ -19,7 +19,10 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     init_logging(&cli.command);
     let config = Config::from_args(&cli.global);
-    let runtime = match tokio::runtime::Builder::new_multi_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(err) => {
             eprintln!("エラー: 実行環境を初期化できません（{err}）。");
@@ -52,8 +55,15 @@ async fn run(config: &Config, command: &Command) -> anyhow::Result<()> {
 
 /// Logs go to standard error; `serve` logs requests at info, other commands only warnings.
 fn init_logging(command: &Command) {
-    let default = if matches!(command, Command::Serve(_)) { "info" } else { "warn" };
+    let default = if matches!(command, Command::Serve(_)) {
+        "info"
+    } else {
+        "warn"
+    };
     let filter = tracing_subscriber::EnvFilter::try_from_env("MADOGUCHI_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
-    tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).init();
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .init();
 }

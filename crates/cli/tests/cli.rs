@@ -4,8 +4,14 @@
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-const JGRANTS_SAMPLE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../data/demo/jgrants-records.json");
-const JNET21_SAMPLE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../data/demo/jnet21-items.json");
+const JGRANTS_SAMPLE: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../../data/demo/jgrants-records.json"
+);
+const JNET21_SAMPLE: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../../data/demo/jnet21-items.json"
+);
 
 /// A data directory of its own and the binary under test.
 struct Madoguchi {
@@ -14,7 +20,9 @@ struct Madoguchi {
 
 impl Madoguchi {
     fn new() -> Self {
-        Self { dir: tempfile::tempdir().unwrap() }
+        Self {
+            dir: tempfile::tempdir().unwrap(),
+        }
     }
 
     fn run(&self, args: &[&str]) -> Output {
@@ -29,7 +37,11 @@ impl Madoguchi {
 
     fn ok(&self, args: &[&str]) -> String {
         let out = self.run(args);
-        assert!(out.status.success(), "{args:?} failed: {}", String::from_utf8_lossy(&out.stderr));
+        assert!(
+            out.status.success(),
+            "{args:?} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
         String::from_utf8(out.stdout).unwrap()
     }
 
@@ -58,7 +70,14 @@ fn s(path: &Path) -> &str {
 fn line_count(summary: &str, label: &str) -> usize {
     summary
         .lines()
-        .find_map(|l| l.trim().strip_prefix(label)?.strip_suffix("件")?.trim().parse().ok())
+        .find_map(|l| {
+            l.trim()
+                .strip_prefix(label)?
+                .strip_suffix("件")?
+                .trim()
+                .parse()
+                .ok()
+        })
         .unwrap_or_else(|| panic!("no 「{label}」 line in:\n{summary}"))
 }
 
@@ -66,8 +85,13 @@ fn line_count(summary: &str, label: &str) -> usize {
 fn help_lists_every_command() {
     let app = Madoguchi::new();
     let help = app.ok(&["--help"]);
-    for command in ["serve", "migrate", "import", "export", "demo", "backup", "restore"] {
-        assert!(help.contains(command), "--help does not list {command}:\n{help}");
+    for command in [
+        "serve", "migrate", "import", "export", "demo", "backup", "restore",
+    ] {
+        assert!(
+            help.contains(command),
+            "--help does not list {command}:\n{help}"
+        );
     }
 }
 
@@ -92,13 +116,24 @@ fn a_csv_export_opens_in_excel_and_round_trips_through_import() {
     let csv = app.dir.path().join("programs.csv");
     app.ok(&["export", "--format", "csv", "--output", s(&csv)]);
     let bytes = std::fs::read(&csv).unwrap();
-    assert!(bytes.starts_with(b"\xEF\xBB\xBF"), "Excel needs the UTF-8 byte order mark");
+    assert!(
+        bytes.starts_with(b"\xEF\xBB\xBF"),
+        "Excel needs the UTF-8 byte order mark"
+    );
 
     let other = Madoguchi::new();
     other.ok(&["import", "programs", s(&csv)]);
-    assert_eq!(other.export_json(), before, "CSV import must give back exactly what was exported");
+    assert_eq!(
+        other.export_json(),
+        before,
+        "CSV import must give back exactly what was exported"
+    );
     let again = app.ok(&["import", "programs", s(&csv)]);
-    assert_eq!(line_count(&again, "新規:") + line_count(&again, "更新:"), 0, "{again}");
+    assert_eq!(
+        line_count(&again, "新規:") + line_count(&again, "更新:"),
+        0,
+        "{again}"
+    );
 }
 
 #[test]
@@ -108,23 +143,36 @@ fn bad_files_are_refused_in_japanese_and_nothing_already_saved_is_lost() {
     let before = app.export_json();
 
     let empty = app.file("empty.json", b"");
-    assert!(app.fails(&["import", "jgrants", s(&empty)]).contains("空です"));
+    assert!(
+        app.fails(&["import", "jgrants", s(&empty)])
+            .contains("空です")
+    );
 
     let malformed = app.file("broken.json", b"[{\"id\": \"jgrants-x\", \"title\": }]");
     let err = app.fails(&["import", "jgrants", s(&malformed)]);
     assert!(err.contains("broken.json") && err.contains("行"), "{err}");
 
     // 「ID,制度名」 saved by Excel in Shift_JIS.
-    let sjis = app.file("sjis.csv", b"ID,\x90\xa7\x93x\x96\xbc\r\nx,\x95\xe2\x8f\x95\x8b\xe0\r\n");
+    let sjis = app.file(
+        "sjis.csv",
+        b"ID,\x90\xa7\x93x\x96\xbc\r\nx,\x95\xe2\x8f\x95\x8b\xe0\r\n",
+    );
     let err = app.fails(&["import", "programs", s(&sjis)]);
     assert!(err.contains("Shift_JIS"), "{err}");
 
     let huge = app.dir.path().join("huge.json");
-    std::fs::File::create(&huge).unwrap().set_len(3 * 1024 * 1024 * 1024).unwrap();
+    std::fs::File::create(&huge)
+        .unwrap()
+        .set_len(3 * 1024 * 1024 * 1024)
+        .unwrap();
     let err = app.fails(&["import", "jgrants", s(&huge)]);
     assert!(err.contains("大きすぎます"), "{err}");
 
-    assert_eq!(app.export_json(), before, "a refused import must leave the database as it was");
+    assert_eq!(
+        app.export_json(),
+        before,
+        "a refused import must leave the database as it was"
+    );
 }
 
 /// One valid program and one with the given fault, in madoguchi's own JSON format.
@@ -149,9 +197,15 @@ fn an_invalid_record_stops_the_whole_import_and_is_named_with_its_problem() {
     app.ok(&["import", "jgrants", JGRANTS_SAMPLE, "--skip-invalid"]);
     let before = app.export_json();
     let faults = [
-        (serde_json::json!({"rounds": [{"opens": "2026-05-01", "closes": "2026-04-01"}]}), "受付終了日時"),
+        (
+            serde_json::json!({"rounds": [{"opens": "2026-05-01", "closes": "2026-04-01"}]}),
+            "受付終了日時",
+        ),
         (serde_json::json!({"amount": {"max": -100}}), "負の値"),
-        (serde_json::json!({"areas": {"scope": "local", "codes": ["462048"]}}), "462048"),
+        (
+            serde_json::json!({"areas": {"scope": "local", "codes": ["462048"]}}),
+            "462048",
+        ),
         (
             serde_json::json!({"issuer": {"level": "municipal", "code": "139998", "name": "東京都架空市"}}),
             "139998",
@@ -160,16 +214,29 @@ fn an_invalid_record_stops_the_whole_import_and_is_named_with_its_problem() {
     for (fault, expected) in faults {
         let file = app.file("programs.json", &own_json_with(fault));
         let err = app.fails(&["import", "programs", s(&file)]);
-        assert!(err.contains("test-broken") || err.contains("2件目"), "record not named: {err}");
-        assert!(err.contains(expected), "problem not named ({expected}): {err}");
-        assert_eq!(app.export_json(), before, "nothing may be saved when a record is invalid");
+        assert!(
+            err.contains("test-broken") || err.contains("2件目"),
+            "record not named: {err}"
+        );
+        assert!(
+            err.contains(expected),
+            "problem not named ({expected}): {err}"
+        );
+        assert_eq!(
+            app.export_json(),
+            before,
+            "nothing may be saved when a record is invalid"
+        );
     }
 }
 
 #[test]
 fn skip_invalid_saves_the_valid_records_and_lists_the_others() {
     let app = Madoguchi::new();
-    let file = app.file("programs.json", &own_json_with(serde_json::json!({"amount": {"max": -1}})));
+    let file = app.file(
+        "programs.json",
+        &own_json_with(serde_json::json!({"amount": {"max": -1}})),
+    );
     let out = app.ok(&["import", "programs", s(&file), "--skip-invalid"]);
     assert_eq!(line_count(&out, "新規:"), 1, "{out}");
     assert_eq!(line_count(&out, "不正:"), 1, "{out}");
@@ -195,7 +262,12 @@ fn demo_loads_real_records_from_both_sources() {
     app.ok(&["demo"]);
     let programs = app.export_json();
     let programs = programs.as_array().unwrap();
-    let from = |kind: &str| programs.iter().filter(|p| p["source"]["kind"] == kind).count();
+    let from = |kind: &str| {
+        programs
+            .iter()
+            .filter(|p| p["source"]["kind"] == kind)
+            .count()
+    };
     assert!(from("jgrants") > 100, "jGrants records missing");
     assert!(from("jnet21") > 50, "J-Net21 records missing");
 }

@@ -8,6 +8,8 @@
 pub mod calendar;
 pub mod catalog;
 pub mod demo;
+pub mod eligibility;
 pub mod import;
+pub mod japanese_amount;
 pub mod program;
 pub mod reference;

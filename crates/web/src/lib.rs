@@ -6,11 +6,14 @@
 mod assets;
 mod error;
 mod health;
+mod metrics;
 mod programs;
+mod security;
 mod state;
 mod view;
 
 use axum::Router;
+use axum::middleware;
 use axum::routing::get;
 
 pub use error::AppError;
@@ -25,7 +28,13 @@ pub fn router(state: AppState) -> Router {
         .route("/assets/{file}", get(assets::serve_asset))
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
+        .route("/metrics", get(metrics::show_metrics))
         .fallback(error::not_found)
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            metrics::track,
+        ))
+        .layer(middleware::from_fn(security::add_security_headers))
         .with_state(state)
 }
 
@@ -42,7 +51,9 @@ async fn shutdown_signal() {
     };
     #[cfg(unix)]
     let terminate = async {
-        if let Ok(mut sig) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+        if let Ok(mut sig) =
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
             sig.recv().await;
         }
     };

@@ -40,7 +40,15 @@ pub async fn list_programs(
         .take(PAGE_SIZE)
         .map(ProgramRow::of)
         .collect();
-    Ok(Html(ListTemplate { rows, total, page, pages }.render()?))
+    Ok(Html(
+        ListTemplate {
+            rows,
+            total,
+            page,
+            pages,
+        }
+        .render()?,
+    ))
 }
 
 #[derive(Template)]
@@ -56,5 +64,10 @@ pub async fn show_program(
     let id = ProgramId::parse(&id).map_err(|_| AppError::NotFound)?;
     let catalog = state.catalog();
     let program = catalog.get(&id).ok_or(AppError::NotFound)?;
-    Ok(Html(ShowTemplate { p: ProgramPage::of(program) }.render()?))
+    Ok(Html(
+        ShowTemplate {
+            p: ProgramPage::of(program),
+        }
+        .render()?,
+    ))
 }

@@ -5,18 +5,25 @@ use std::sync::{Arc, RwLock};
 use madoguchi_core::catalog::Catalog;
 use madoguchi_store::Store;
 
+use crate::metrics::Metrics;
+
 /// Cheap to clone; one per process.
 #[derive(Clone, Debug)]
 pub struct AppState {
     store: Store,
     catalog: Arc<RwLock<Arc<Catalog>>>,
+    metrics: Arc<Metrics>,
 }
 
 impl AppState {
     /// Loads the catalogue from the store into memory.
     pub async fn load(store: Store) -> Result<Self, madoguchi_store::StoreError> {
         let catalog = Catalog::new(store.programs().await?);
-        Ok(Self { store, catalog: Arc::new(RwLock::new(Arc::new(catalog))) })
+        Ok(Self {
+            store,
+            catalog: Arc::new(RwLock::new(Arc::new(catalog))),
+            metrics: Metrics::shared(),
+        })
     }
 
     /// The snapshot to read for this request; later changes do not disturb it.
@@ -36,6 +43,10 @@ impl AppState {
             Err(poisoned) => *poisoned.into_inner() = fresh,
         }
         Ok(())
+    }
+
+    pub fn metrics(&self) -> &Metrics {
+        &self.metrics
     }
 
     pub fn store(&self) -> &Store {

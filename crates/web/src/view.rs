@@ -60,18 +60,48 @@ pub struct ProgramPage {
 impl ProgramPage {
     pub fn of(p: &Program) -> Self {
         let mut facts = vec![
-            Fact { label: "種類", value: p.kind.label().to_owned() },
-            Fact { label: "発行元", value: issuer_label(p) },
-            Fact { label: "受付状況", value: p.status.label().to_owned() },
-            Fact { label: "対象地域", value: areas_label(&p.areas) },
-            Fact { label: "対象業種", value: industries_label(&p.industries) },
+            Fact {
+                label: "種類",
+                value: p.kind.label().to_owned(),
+            },
+            Fact {
+                label: "発行元",
+                value: issuer_label(p),
+            },
+            Fact {
+                label: "受付状況",
+                value: p.status.label().to_owned(),
+            },
+            Fact {
+                label: "対象地域",
+                value: areas_label(&p.areas),
+            },
+            Fact {
+                label: "対象業種",
+                value: industries_label(&p.industries),
+            },
         ];
         let optional = [
             ("従業員数", p.employees.map(|b| b.label().to_owned())),
-            ("利用目的", non_empty(p.purposes.iter().map(|x| x.label()).collect::<Vec<_>>().join("、"))),
+            (
+                "利用目的",
+                non_empty(
+                    p.purposes
+                        .iter()
+                        .map(|x| x.label())
+                        .collect::<Vec<_>>()
+                        .join("、"),
+                ),
+            ),
             ("補助上限額", p.amount.max.map(|y| y.to_string())),
             ("補助下限額", p.amount.min.map(|y| y.to_string())),
-            ("補助率", p.amount.rate_text.clone().or_else(|| p.amount.rate.map(|r| r.to_string()))),
+            (
+                "補助率",
+                p.amount
+                    .rate_text
+                    .clone()
+                    .or_else(|| p.amount.rate.map(|r| r.to_string())),
+            ),
             ("金額について", p.amount.text.clone()),
             ("年度", p.fiscal_year.map(|fy| fy.label())),
             ("問い合わせ先", p.contact.clone()),
@@ -79,7 +109,11 @@ impl ProgramPage {
             ("最終確認日", p.last_verified.map(wareki::format_date)),
             ("版", Some(format!("第{}版", p.version))),
         ];
-        facts.extend(optional.into_iter().filter_map(|(label, value)| value.map(|value| Fact { label, value })));
+        facts.extend(
+            optional
+                .into_iter()
+                .filter_map(|(label, value)| value.map(|value| Fact { label, value })),
+        );
         Self {
             row: ProgramRow::of(p),
             summary: p.summary.clone(),
@@ -103,8 +137,14 @@ fn date_label(at: JstDateTime) -> String {
 }
 
 fn round_label(round: &madoguchi_core::program::ApplicationRound) -> String {
-    let opens = round.opens().map(date_label).unwrap_or_else(|| "未定".to_owned());
-    let closes = round.closes().map(date_label).unwrap_or_else(|| "未定".to_owned());
+    let opens = round
+        .opens()
+        .map(date_label)
+        .unwrap_or_else(|| "未定".to_owned());
+    let closes = round
+        .closes()
+        .map(date_label)
+        .unwrap_or_else(|| "未定".to_owned());
     match round.label() {
         Some(label) => format!("{label}：{opens} 〜 {closes}"),
         None => format!("{opens} 〜 {closes}"),
@@ -123,7 +163,11 @@ fn areas_label(areas: &TargetAreas) -> String {
         TargetAreas::Nationwide => "全国".to_owned(),
         TargetAreas::Local(codes) => codes
             .iter()
-            .map(|&c| reference::local_gov(c).map(|g| g.full_name()).unwrap_or_else(|| c.to_string()))
+            .map(|&c| {
+                reference::local_gov(c)
+                    .map(|g| g.full_name())
+                    .unwrap_or_else(|| c.to_string())
+            })
             .collect::<Vec<_>>()
             .join("、"),
     }
@@ -132,7 +176,11 @@ fn areas_label(areas: &TargetAreas) -> String {
 fn industries_label(industries: &TargetIndustries) -> String {
     match industries {
         TargetIndustries::All => "全業種".to_owned(),
-        TargetIndustries::Only(codes) => codes.iter().map(|&c| jsic_label(c)).collect::<Vec<_>>().join("、"),
+        TargetIndustries::Only(codes) => codes
+            .iter()
+            .map(|&c| jsic_label(c))
+            .collect::<Vec<_>>()
+            .join("、"),
     }
 }
 

@@ -18,11 +18,19 @@ struct TestApp {
 impl TestApp {
     async fn with_programs(programs: &[Program]) -> Self {
         let dir = tempfile::tempdir().unwrap();
-        let store = Store::open_sqlite(&dir.path().join("test.db")).await.unwrap();
+        let store = Store::open_sqlite(&dir.path().join("test.db"))
+            .await
+            .unwrap();
         store.migrate().await.unwrap();
-        store.save_programs(programs, "test", &mut |_| {}).await.unwrap();
+        store
+            .save_programs(programs, "test", &mut |_| {})
+            .await
+            .unwrap();
         let state = AppState::load(store).await.unwrap();
-        Self { router: madoguchi_web::router(state), _dir: dir }
+        Self {
+            router: madoguchi_web::router(state),
+            _dir: dir,
+        }
     }
 
     async fn get(&self, path: &str) -> (StatusCode, String) {
@@ -36,7 +44,9 @@ impl TestApp {
 
 /// Real records from the bundled demo sample, through the real importer.
 fn jgrants_sample() -> Vec<Program> {
-    madoguchi_core::import::jgrants::parse(madoguchi_core::demo::JGRANTS_RECORDS).unwrap().programs
+    madoguchi_core::import::jgrants::parse(madoguchi_core::demo::JGRANTS_RECORDS)
+        .unwrap()
+        .programs
 }
 
 #[tokio::test]
@@ -47,7 +57,12 @@ async fn the_program_list_shows_every_imported_program_title() {
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains("10件の制度があります"), "{html}");
     for p in &programs[..10] {
-        let escaped = p.title.as_str().replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;");
+        let escaped = p
+            .title
+            .as_str()
+            .replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;");
         assert!(html.contains(&escaped), "missing {}", p.title);
     }
 }
@@ -71,14 +86,22 @@ async fn imported_html_cannot_inject_scripts_into_the_program_page() {
     for p in programs.iter().take(40) {
         let (_, html) = app.get(&format!("/programs/{}", p.id)).await;
         assert!(!html.to_lowercase().contains("<script"), "{}", p.id);
-        assert!(!html.contains("style=\"color"), "inline styles from jGrants must be stripped: {}", p.id);
+        assert!(
+            !html.contains("style=\"color"),
+            "inline styles from jGrants must be stripped: {}",
+            p.id
+        );
     }
 }
 
 #[tokio::test]
 async fn an_unknown_program_gets_a_japanese_404_page() {
     let app = TestApp::with_programs(&[]).await;
-    for path in ["/programs/no-such-program", "/programs/%E3%81%82", "/nowhere"] {
+    for path in [
+        "/programs/no-such-program",
+        "/programs/%E3%81%82",
+        "/nowhere",
+    ] {
         let (status, html) = app.get(path).await;
         assert_eq!(status, StatusCode::NOT_FOUND, "{path}");
         assert!(html.contains("ページが見つかりません"), "{path}");
@@ -89,7 +112,10 @@ async fn an_unknown_program_gets_a_japanese_404_page() {
 async fn health_and_readiness_answer() {
     let app = TestApp::with_programs(&[]).await;
     assert_eq!(app.get("/healthz").await.0, StatusCode::OK);
-    assert_eq!(app.get("/readyz").await, (StatusCode::OK, "ready".to_owned()));
+    assert_eq!(
+        app.get("/readyz").await,
+        (StatusCode::OK, "ready".to_owned())
+    );
 }
 
 #[tokio::test]
@@ -98,4 +124,39 @@ async fn the_design_tokens_are_served_from_the_binary() {
     let (status, css) = app.get("/assets/tokens.css").await;
     assert_eq!(status, StatusCode::OK);
     assert!(css.contains("--color-primitive-blue-800"));
+}
+
+#[tokio::test]
+async fn every_response_carries_the_security_headers() {
+    let app = TestApp::with_programs(&[]).await;
+    for path in ["/programs", "/nowhere", "/assets/site.css"] {
+        let request = Request::get(path).body(Body::empty()).unwrap();
+        let response = app.router.clone().oneshot(request).await.unwrap();
+        let headers = response.headers();
+        let csp = headers["content-security-policy"].to_str().unwrap();
+        assert!(
+            csp.contains("frame-ancestors 'none'") && !csp.contains("unsafe-inline"),
+            "{path}: {csp}"
+        );
+        assert_eq!(headers["x-content-type-options"], "nosniff", "{path}");
+        assert!(headers.contains_key("referrer-policy"), "{path}");
+    }
+}
+
+#[tokio::test]
+async fn metrics_count_requests_by_status_class() {
+    let app = TestApp::with_programs(&jgrants_sample()[..3]).await;
+    app.get("/programs").await;
+    app.get("/nowhere").await;
+    let (status, text) = app.get("/metrics").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        text.contains("madoguchi_http_requests_total{status=\"2xx\"} 1"),
+        "{text}"
+    );
+    assert!(
+        text.contains("madoguchi_http_requests_total{status=\"4xx\"} 1"),
+        "{text}"
+    );
+    assert!(text.contains("madoguchi_catalog_programs 3"), "{text}");
 }

@@ -14,7 +14,14 @@ pub async fn run(config: &Config) -> anyhow::Result<()> {
 /// Imports every bundled record; junk items in the sample are reported and left out.
 pub async fn load(store: &Store) -> anyhow::Result<()> {
     let jgrants = import::jgrants::parse(demo::JGRANTS_RECORDS)?;
-    save_batch(store, jgrants, "デモデータ（Jグランツ）", "demo:jgrants", true).await?;
+    save_batch(
+        store,
+        jgrants,
+        "デモデータ（Jグランツ）",
+        "demo:jgrants",
+        true,
+    )
+    .await?;
     let jnet21 = import::jnet21::parse(demo::JNET21_ITEMS)?;
     save_batch(store, jnet21, "デモデータ（J-Net21）", "demo:jnet21", true).await?;
     Ok(())

@@ -19,9 +19,16 @@ pub async fn run(config: &Config, args: &ExportArgs) -> anyhow::Result<()> {
         Some(path) => {
             std::fs::write(path, &bytes)
                 .with_context(|| format!("{} に書き込めません。", path.display()))?;
-            eprintln!("{}件の制度を {} に書き出しました。", programs.len(), path.display());
+            eprintln!(
+                "{}件の制度を {} に書き出しました。",
+                programs.len(),
+                path.display()
+            );
         }
-        None => std::io::stdout().lock().write_all(&bytes).context("標準出力に書き込めません。")?,
+        None => std::io::stdout()
+            .lock()
+            .write_all(&bytes)
+            .context("標準出力に書き込めません。")?,
     }
     Ok(())
 }

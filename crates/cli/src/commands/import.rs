@@ -17,7 +17,14 @@ pub async fn run(config: &Config, args: &ImportArgs) -> anyhow::Result<()> {
         .map_err(|err| anyhow::anyhow!("{}：{err}", args.file.display()))?;
     let store = config.open_migrated_store().await?;
     let label = format!("{}（{}）", format_label(args.format), file_name(&args.file));
-    save_batch(&store, batch, &label, origin(args.format), args.skip_invalid).await
+    save_batch(
+        &store,
+        batch,
+        &label,
+        origin(args.format),
+        args.skip_invalid,
+    )
+    .await
 }
 
 fn parse(format: ImportFormat, bytes: &[u8]) -> Result<ImportBatch, import::ImportError> {
@@ -45,7 +52,9 @@ fn origin(format: ImportFormat) -> &'static str {
 }
 
 fn file_name(path: &Path) -> String {
-    path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default()
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
 }
 
 /// Saves a parsed batch in one transaction and prints what happened to every record.
@@ -68,7 +77,9 @@ pub async fn save_batch(
     }
     let progress = progress_bar(batch.programs.len() as u64);
     let summary = store
-        .save_programs(&batch.programs, origin, &mut |done| progress.set_position(done as u64))
+        .save_programs(&batch.programs, origin, &mut |done| {
+            progress.set_position(done as u64)
+        })
         .await?;
     progress.finish_and_clear();
     println!("取り込み結果：{label}");

@@ -4,6 +4,9 @@ use crate::config::Config;
 
 pub async fn run(config: &Config) -> anyhow::Result<()> {
     let store = config.open_migrated_store().await?;
-    println!("データベースを最新の状態にしました（{}）。", store.backend_name());
+    println!(
+        "データベースを最新の状態にしました（{}）。",
+        store.backend_name()
+    );
     Ok(())
 }

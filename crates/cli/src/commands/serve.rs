@@ -14,9 +14,21 @@ pub async fn run(config: &Config, args: &ServeArgs) -> anyhow::Result<()> {
     let state = AppState::load(store).await?;
     let listener = tokio::net::TcpListener::bind(args.addr)
         .await
-        .with_context(|| format!("{} で待ち受けできません。--addr で別のアドレスを指定してください。", args.addr))?;
-    let addr = listener.local_addr().context("待ち受けアドレスを取得できません。")?;
-    println!("madoguchi を http://{addr}/ で公開しています（{}件の制度）。Ctrl-C で終了します。", state.catalog().len());
+        .with_context(|| {
+            format!(
+                "{} で待ち受けできません。--addr で別のアドレスを指定してください。",
+                args.addr
+            )
+        })?;
+    let addr = listener
+        .local_addr()
+        .context("待ち受けアドレスを取得できません。")?;
+    println!(
+        "madoguchi を http://{addr}/ で公開しています（{}件の制度）。Ctrl-C で終了します。",
+        state.catalog().len()
+    );
     tracing::info!(%addr, "listening");
-    madoguchi_web::serve(listener, state).await.context("サーバーが異常終了しました。")
+    madoguchi_web::serve(listener, state)
+        .await
+        .context("サーバーが異常終了しました。")
 }

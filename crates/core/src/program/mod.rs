@@ -33,6 +33,7 @@ pub use source::{Source, SourceKind};
 pub use target::{EmployeeBand, TargetAreas, TargetIndustries};
 
 use crate::calendar::FiscalYear;
+use crate::eligibility::{Rule, RuleTestCase};
 
 /// One support program as the catalogue holds it; the store keeps every saved version.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -76,6 +77,13 @@ pub struct Program {
     /// A note shown with the program (e.g. that demo data must be checked with the official page).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// Who may apply, as a rule tree; without one the program is judged by
+    /// `eligibility::derived_rule`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub rule: Option<Rule>,
+    /// Example businesses with the verdict the rule must give them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub test_cases: Vec<RuleTestCase>,
     /// The version this value was read at; 0 for a program never saved. Set by the store.
     #[serde(default)]
     pub version: u32,

@@ -1,0 +1,164 @@
+//! Whether a business's place and industry fall inside what a rule names.
+//!
+//! A municipality is within its prefecture, and a ward of a 政令指定都市 is within its city.
+//! Answers may be coarse — a prefecture instead of a municipality, a JSIC major category
+//! instead of a middle one — and then containment is unknown where the coarse answer cannot
+//! tell, and decided where it can (a business in 三重県 is not in any municipality of 鳥取県).
+
+use super::size_class::major_of;
+use super::tri::Tri;
+use crate::reference::{JsicCode, LocalGovCode};
+
+/// The 20 政令指定都市 (地方自治法第252条の19) by the first five digits of their code. Their
+/// wards are numbered right after them, up to the next designated city of the prefecture or
+/// the 200s where ordinary cities begin.
+const DESIGNATED_CITIES: [u32; 20] = [
+    1100,  // 札幌市
+    4100,  // 仙台市
+    11100, // さいたま市
+    12100, // 千葉市
+    14100, // 横浜市
+    14130, // 川崎市
+    14150, // 相模原市
+    15100, // 新潟市
+    22100, // 静岡市
+    22130, // 浜松市
+    23100, // 名古屋市
+    26100, // 京都市
+    27100, // 大阪市
+    27140, // 堺市
+    28100, // 神戸市
+    33100, // 岡山市
+    34100, // 広島市
+    40100, // 北九州市
+    40130, // 福岡市
+    43100, // 熊本市
+];
+
+fn first_five(code: LocalGovCode) -> u32 {
+    code.as_u32() / 10
+}
+
+fn is_designated_city(code: LocalGovCode) -> bool {
+    DESIGNATED_CITIES.contains(&first_five(code))
+}
+
+/// The designated city a ward belongs to (`None` for anything that is not such a ward).
+pub fn designated_city_of(ward: LocalGovCode) -> Option<u32> {
+    let five = first_five(ward);
+    let local = five % 1000;
+    if !(101..200).contains(&local) {
+        return None;
+    }
+    DESIGNATED_CITIES
+        .iter()
+        .copied()
+        .filter(|&city| city / 1000 == five / 1000 && city < five)
+        .max()
+}
+
+/// Whether an answered place lies within an area a rule names.
+pub fn place_within(place: LocalGovCode, area: LocalGovCode) -> Tri {
+    if place == area {
+        return Tri::True;
+    }
+    if place.prefecture() != area.prefecture() {
+        return Tri::False;
+    }
+    if area.is_prefecture() {
+        return Tri::True;
+    }
+    if place.is_prefecture() {
+        // Only the prefecture was answered: any municipality in it may be the one.
+        return Tri::Unknown;
+    }
+    let place_city = designated_city_of(place);
+    if place_city == Some(first_five(area)) {
+        return Tri::True;
+    }
+    if is_designated_city(place) && designated_city_of(area) == Some(first_five(place)) {
+        // The city was answered without its ward; the rule names one ward.
+        return Tri::Unknown;
+    }
+    Tri::False
+}
+
+/// Whether an answered industry falls in a category a rule names.
+pub fn industry_within(answer: JsicCode, target: JsicCode) -> Tri {
+    match (answer, target) {
+        (JsicCode::Middle(a), JsicCode::Middle(t)) => Tri::from_bool(a == t),
+        (JsicCode::Middle(a), JsicCode::Major(t)) => Tri::from_bool(major_of(a) == Some(t)),
+        (JsicCode::Major(a), JsicCode::Major(t)) => Tri::from_bool(a == t),
+        (JsicCode::Major(a), JsicCode::Middle(t)) => {
+            if major_of(t) == Some(a) {
+                Tri::Unknown
+            } else {
+                Tri::False
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn code(raw: &str) -> LocalGovCode {
+        LocalGovCode::parse(raw).unwrap()
+    }
+
+    #[test]
+    fn a_municipality_is_within_its_prefecture_and_nowhere_else() {
+        let makurazaki = code("462047");
+        assert_eq!(place_within(makurazaki, code("460001")), Tri::True);
+        assert_eq!(place_within(makurazaki, makurazaki), Tri::True);
+        assert_eq!(place_within(makurazaki, code("462012")), Tri::False);
+        assert_eq!(place_within(makurazaki, code("310000")), Tri::False);
+    }
+
+    #[test]
+    fn a_ward_is_within_its_designated_city() {
+        let chuo_sapporo = code("011011");
+        assert_eq!(place_within(chuo_sapporo, code("011002")), Tri::True);
+        assert_eq!(place_within(chuo_sapporo, code("012025")), Tri::False);
+        // 川崎市川崎区 belongs to 川崎市, not to 横浜市.
+        let kawasaki_ku = code("141313");
+        assert_eq!(designated_city_of(kawasaki_ku), Some(14130));
+        assert_eq!(place_within(kawasaki_ku, code("141305")), Tri::True);
+        assert_eq!(place_within(kawasaki_ku, code("141003")), Tri::False);
+        // 大阪市 has wards numbered up to 128.
+        assert_eq!(designated_city_of(code("271284")), Some(27100));
+        // Tokyo's special wards are municipalities of their own.
+        assert_eq!(designated_city_of(code("131016")), None);
+    }
+
+    #[test]
+    fn a_coarse_place_is_unknown_only_where_it_cannot_tell() {
+        let kagoshima = code("460001");
+        assert_eq!(place_within(kagoshima, code("462047")), Tri::Unknown);
+        assert_eq!(place_within(kagoshima, code("310000")), Tri::False);
+        assert_eq!(place_within(code("011002"), code("011011")), Tri::Unknown);
+        assert_eq!(place_within(code("011002"), code("012025")), Tri::False);
+    }
+
+    #[test]
+    fn industries_are_contained_by_major_and_middle_category() {
+        let metal = JsicCode::Middle(24);
+        assert_eq!(industry_within(metal, JsicCode::Major('E')), Tri::True);
+        assert_eq!(industry_within(metal, JsicCode::Middle(24)), Tri::True);
+        assert_eq!(industry_within(metal, JsicCode::Middle(25)), Tri::False);
+        let manufacturing = JsicCode::Major('E');
+        assert_eq!(
+            industry_within(manufacturing, JsicCode::Middle(24)),
+            Tri::Unknown
+        );
+        assert_eq!(
+            industry_within(manufacturing, JsicCode::Middle(76)),
+            Tri::False
+        );
+        assert_eq!(
+            industry_within(manufacturing, JsicCode::Major('I')),
+            Tri::False
+        );
+    }
+}

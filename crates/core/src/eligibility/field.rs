@@ -1,0 +1,427 @@
+//! The closed vocabulary of what a business can tell the desk about itself.
+//!
+//! Rules may only speak of these fields, and the questionnaire is derived from them: each field
+//! carries its Japanese question, help text, input kind, options and a cost. Sensitive or hard
+//! questions (sales, tax arrears) cost more, so the desk asks them only when they settle a lot.
+
+use serde::Serialize;
+
+use crate::labeled_enum;
+use crate::program::Purpose;
+
+labeled_enum! {
+    /// One thing a business can answer. The declaration order is the order of a paper form.
+    pub enum Field: "診断の項目", "municipality・industry・employees などの項目名で指定してください。" {
+        Municipality = ("municipality", "所在地"),
+        Industry = ("industry", "業種"),
+        OrgForm = ("org_form", "組織形態"),
+        Employees = ("employees", "常時使用する従業員数"),
+        Capital = ("capital", "資本金又は出資の総額"),
+        Founded = ("founded", "創業・設立年月日"),
+        Sales = ("sales", "売上高"),
+        Purposes = ("purposes", "利用目的"),
+        LargeInvestment = ("large_investment", "大企業からの出資"),
+        LargeOfficers = ("large_officers", "大企業の役員兼任"),
+        TaxArrears = ("tax_arrears", "税の滞納"),
+        WageIncreasePlan = ("wage_increase_plan", "賃金引上げの予定"),
+        MinimumWage = ("minimum_wage", "事業場内最低賃金"),
+        EmploymentInsurance = ("employment_insurance", "雇用保険の適用事業所"),
+        SupportOrganization = ("support_organization", "認定支援機関の関与"),
+        InnovationPlan = ("innovation_plan", "経営革新計画の承認"),
+        BlueReturn = ("blue_return", "青色申告"),
+    }
+}
+
+labeled_enum! {
+    /// 組織形態: decides whether 中小企業基本法 counts the business at all (会社 or 個人 only).
+    pub enum OrgForm: "組織形態", "stock_company・llc・sole_proprietor・npo・planning などで指定してください。" {
+        StockCompany = ("stock_company", "株式会社（特例有限会社を含む）"),
+        Llc = ("llc", "合同会社"),
+        PartnershipCompany = ("partnership_company", "合名会社・合資会社"),
+        SoleProprietor = ("sole_proprietor", "個人事業主"),
+        Npo = ("npo", "特定非営利活動法人（NPO法人）"),
+        GeneralAssociation = ("general_association", "一般社団法人・一般財団法人"),
+        Cooperative = ("cooperative", "企業組合・協業組合・事業協同組合など"),
+        OtherCorporation = ("other_corporation", "その他の法人・団体（医療法人、社会福祉法人など）"),
+        Planning = ("planning", "創業予定（まだ開業・設立していない）"),
+    }
+}
+
+labeled_enum! {
+    /// How much of the business large enterprises own: the ownership half of みなし大企業.
+    pub enum LargeInvestment: "大企業からの出資", "none・minor・single_half・combined_two_thirds のいずれかで指定してください。" {
+        Absent = ("none", "大企業からの出資はない"),
+        Minor = ("minor", "出資はあるが、下の2つには当たらない"),
+        SingleHalf = ("single_half", "1社の大企業が発行済株式（出資）の2分の1以上を持っている"),
+        CombinedTwoThirds = ("combined_two_thirds", "複数の大企業の合計で発行済株式（出資）の3分の2以上を持っている"),
+    }
+}
+
+impl OrgForm {
+    /// How 中小企業基本法 第2条 sees this form: it counts 会社 and 個人 only.
+    pub fn legal_kind(self) -> LegalKind {
+        match self {
+            Self::StockCompany | Self::Llc | Self::PartnershipCompany => LegalKind::Company,
+            Self::SoleProprietor => LegalKind::Individual,
+            Self::Npo
+            | Self::GeneralAssociation
+            | Self::Cooperative
+            | Self::OtherCorporation
+            | Self::Planning => LegalKind::Outside,
+        }
+    }
+}
+
+/// The three ways 中小企業基本法 第2条 treats a business's legal form.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LegalKind {
+    /// 会社: capital or employees decide.
+    Company,
+    /// 個人: employees decide (an individual has no capital).
+    Individual,
+    /// Neither (NPO法人, 組合, 創業予定 …): not a 中小企業者 under that article.
+    Outside,
+}
+
+/// How a question is answered on a form.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum InputKind {
+    /// A 全国地方公共団体コード, chosen by prefecture and municipality.
+    Municipality,
+    /// A JSIC major or middle category.
+    Industry,
+    SingleChoice,
+    MultipleChoice,
+    /// A whole number of people.
+    Count,
+    /// An amount of yen, typed the Japanese way (「1000万円」).
+    Amount,
+    /// A date, or 「創業予定」.
+    Date,
+    YesNo,
+}
+
+/// One option of a choice question.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct AnswerOption {
+    pub code: &'static str,
+    pub label: &'static str,
+}
+
+/// Everything a form needs to ask one field.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Question {
+    pub field: Field,
+    pub label: &'static str,
+    pub question: &'static str,
+    pub help: &'static str,
+    pub input: InputKind,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub options: Vec<AnswerOption>,
+    pub cost: u32,
+}
+
+const YES_NO: [AnswerOption; 2] = [
+    AnswerOption {
+        code: "yes",
+        label: "はい",
+    },
+    AnswerOption {
+        code: "no",
+        label: "いいえ",
+    },
+];
+
+impl Field {
+    /// How many fields the vocabulary has.
+    pub const COUNT: usize = Self::ALL.len();
+
+    /// The position in declaration order, for bit sets and tables.
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
+    /// The question as the questionnaire asks it.
+    pub fn question(self) -> &'static str {
+        match self {
+            Self::Municipality => "事業所（本店）はどこにありますか。",
+            Self::Industry => "主な業種は何ですか。",
+            Self::OrgForm => "事業の形態（組織形態）はどれですか。",
+            Self::Employees => "常時使用する従業員は何人ですか。",
+            Self::Capital => "資本金（出資の総額）はいくらですか。",
+            Self::Founded => "創業（法人の設立）はいつですか。",
+            Self::Sales => "直近1年間の売上高はいくらですか。",
+            Self::Purposes => "支援を受けて何をしたいですか（いくつでも選べます）。",
+            Self::LargeInvestment => "大企業から出資を受けていますか。",
+            Self::LargeOfficers => "役員の半数以上が、大企業の役員又は職員を兼ねていますか。",
+            Self::TaxArrears => "国税・地方税の滞納はありますか。",
+            Self::WageIncreasePlan => "従業員の賃金を引き上げる予定はありますか。",
+            Self::MinimumWage => "事業場内で最も低い時間給はいくらですか。",
+            Self::EmploymentInsurance => "雇用保険の適用事業所ですか。",
+            Self::SupportOrganization => {
+                "認定経営革新等支援機関（商工会・商工会議所、金融機関、税理士など）の支援を受けていますか、又は受ける予定ですか。"
+            }
+            Self::InnovationPlan => "経営革新計画の承認を受けていますか。",
+            Self::BlueReturn => "青色申告をしていますか。",
+        }
+    }
+
+    /// A sentence or two that helps a person answer correctly.
+    pub fn help(self) -> &'static str {
+        match self {
+            Self::Municipality => {
+                "本店（個人事業主は主な事業所）の市区町村を選んでください。都道府県だけでも診断できますが、市区町村の制度は確定しません。"
+            }
+            Self::Industry => {
+                "売上が最も多い事業の業種を、日本標準産業分類の中分類（例：金属製品製造業、飲食店）で選んでください。大分類だけでは中小企業者かどうかが決まらないことがあります。"
+            }
+            Self::OrgForm => "まだ開業・設立していない場合は「創業予定」を選んでください。",
+            Self::Employees => {
+                "労働基準法第20条の「予め解雇の予告を必要とする者」の人数です。会社役員、個人事業主本人と家族従業員、臨時の使用人は含みません。パート・アルバイトでも、予め解雇の予告が必要な人は含みます。"
+            }
+            Self::Capital => {
+                "「1000万円」「3億円」のように入力できます。個人事業主の方は答える必要はありません。"
+            }
+            Self::Founded => {
+                "「2019-04-01」のように入力してください。これから創業する場合は「創業予定」と答えてください。"
+            }
+            Self::Sales => {
+                "直近の決算期（個人事業主は確定申告）の売上高です。「8000万円」のように入力できます。答えにくい場合は「わからない」でも診断できます。"
+            }
+            Self::Purposes => "近いものをすべて選んでください。結果の並び順にも使います。",
+            Self::LargeInvestment => {
+                "大企業とは、中小企業者に当たらない会社です。発行済株式の総数又は出資価格の総額に占める割合で答えてください。みなし大企業かどうかの判定に使います。"
+            }
+            Self::LargeOfficers => "みなし大企業かどうかの判定に使います。",
+            Self::TaxArrears => {
+                "多くの制度は、税を滞納していないことを要件としています。答えにくい場合は「わからない」でも診断できます。"
+            }
+            Self::WageIncreasePlan => {
+                "給与支給総額や事業場内最低賃金の引上げを計画している場合は「はい」と答えてください。"
+            }
+            Self::MinimumWage => {
+                "事業場内で最も低い賃金を時間給に直した金額です。「1100円」のように入力してください。"
+            }
+            Self::EmploymentInsurance => {
+                "雇用保険に加入している従業員がいる事業所は「はい」です。厚生労働省の助成金の多くで必要です。"
+            }
+            Self::SupportOrganization => "事業計画の作成を支援機関と進める制度で使います。",
+            Self::InnovationPlan => "都道府県知事等による承認（中小企業等経営強化法）です。",
+            Self::BlueReturn => "税制優遇の多くは青色申告が要件です。",
+        }
+    }
+
+    pub fn input_kind(self) -> InputKind {
+        match self {
+            Self::Municipality => InputKind::Municipality,
+            Self::Industry => InputKind::Industry,
+            Self::OrgForm | Self::LargeInvestment => InputKind::SingleChoice,
+            Self::Purposes => InputKind::MultipleChoice,
+            Self::Employees => InputKind::Count,
+            Self::Capital | Self::Sales | Self::MinimumWage => InputKind::Amount,
+            Self::Founded => InputKind::Date,
+            Self::LargeOfficers
+            | Self::TaxArrears
+            | Self::WageIncreasePlan
+            | Self::EmploymentInsurance
+            | Self::SupportOrganization
+            | Self::InnovationPlan
+            | Self::BlueReturn => InputKind::YesNo,
+        }
+    }
+
+    /// The options of a choice or yes/no question (empty for the others).
+    pub fn options(self) -> Vec<AnswerOption> {
+        let of = |code, label| AnswerOption { code, label };
+        match self.input_kind() {
+            InputKind::YesNo => YES_NO.to_vec(),
+            _ => match self {
+                Self::OrgForm => OrgForm::ALL
+                    .iter()
+                    .map(|v| of(v.code(), v.label()))
+                    .collect(),
+                Self::LargeInvestment => LargeInvestment::ALL
+                    .iter()
+                    .map(|v| of(v.code(), v.label()))
+                    .collect(),
+                Self::Purposes => Purpose::ALL
+                    .iter()
+                    .map(|v| of(v.code(), v.label()))
+                    .collect(),
+                _ => Vec::new(),
+            },
+        }
+    }
+
+    /// What asking costs the person: 1 for plain facts, 2 for things to look up or think
+    /// about, 3 for sensitive questions.
+    pub fn cost(self) -> u32 {
+        match self {
+            Self::Municipality
+            | Self::OrgForm
+            | Self::Employees
+            | Self::Capital
+            | Self::Founded
+            | Self::Purposes
+            | Self::EmploymentInsurance
+            | Self::BlueReturn => 1,
+            Self::Industry
+            | Self::LargeInvestment
+            | Self::LargeOfficers
+            | Self::WageIncreasePlan
+            | Self::MinimumWage
+            | Self::SupportOrganization
+            | Self::InnovationPlan => 2,
+            Self::Sales | Self::TaxArrears => 3,
+        }
+    }
+
+    /// The field ready for a form.
+    pub fn to_question(self) -> Question {
+        Question {
+            field: self,
+            label: self.label(),
+            question: self.question(),
+            help: self.help(),
+            input: self.input_kind(),
+            options: self.options(),
+            cost: self.cost(),
+        }
+    }
+
+    /// 「もしかして「employees」（常時使用する従業員数）ですか。」, or the list of field names.
+    pub(crate) fn did_you_mean(suggestion: Option<Self>) -> String {
+        match suggestion {
+            Some(f) => format!("もしかして「{}」（{}）ですか。", f.code(), f.label()),
+            None => format!(
+                "使える項目は {} です。",
+                Self::ALL
+                    .iter()
+                    .map(|f| f.code())
+                    .collect::<Vec<_>>()
+                    .join("・")
+            ),
+        }
+    }
+
+    /// The closest field name to a misspelt one, for 「もしかして」 in error messages.
+    pub fn closest(name: &str) -> Option<Self> {
+        let name = name.trim().to_ascii_lowercase();
+        Self::ALL
+            .iter()
+            .copied()
+            .map(|f| (edit_distance(&name, f.code()), f))
+            .filter(|&(d, f)| d <= 2.max(f.code().len() / 4))
+            .min_by_key(|&(d, _)| d)
+            .map(|(_, f)| f)
+    }
+}
+
+/// Every question, in the order of the vocabulary.
+pub fn questionnaire() -> Vec<Question> {
+    Field::ALL.iter().map(|f| f.to_question()).collect()
+}
+
+/// Levenshtein distance over characters; names are short, so the quadratic table is fine.
+pub(crate) fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut diagonal = row[0];
+        row[0] = i + 1;
+        for (j, &cb) in b.iter().enumerate() {
+            let above = row[j + 1];
+            row[j + 1] = (above + 1)
+                .min(row[j] + 1)
+                .min(diagonal + usize::from(ca != cb));
+            diagonal = above;
+        }
+    }
+    row[b.len()]
+}
+
+// A `FieldSet` is one `u32`: the vocabulary must stay within 32 fields.
+const _: () = assert!(Field::COUNT <= 32);
+
+/// A set of fields as a bit mask: cheap to build for every program on every diagnosis.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Hash)]
+pub struct FieldSet(u32);
+
+impl FieldSet {
+    pub const EMPTY: Self = Self(0);
+
+    pub fn of(fields: &[Field]) -> Self {
+        fields.iter().fold(Self::EMPTY, |set, &f| set.with(f))
+    }
+
+    pub fn with(self, field: Field) -> Self {
+        Self(self.0 | 1 << field.index())
+    }
+
+    pub fn insert(&mut self, field: Field) {
+        *self = self.with(field);
+    }
+
+    pub fn union(self, other: Self) -> Self {
+        Self(self.0 | other.0)
+    }
+
+    pub fn contains(self, field: Field) -> bool {
+        self.0 & 1 << field.index() != 0
+    }
+
+    pub fn is_empty(self) -> bool {
+        self.0 == 0
+    }
+
+    /// The fields in vocabulary order.
+    pub fn iter(self) -> impl Iterator<Item = Field> {
+        Field::ALL
+            .iter()
+            .copied()
+            .filter(move |&f| self.contains(f))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_field_has_a_question_help_and_a_positive_cost() {
+        for q in questionnaire() {
+            assert!(q.question.ends_with('。'), "{:?}", q.field);
+            assert!(!q.help.is_empty(), "{:?}", q.field);
+            assert!((1..=3).contains(&q.cost), "{:?}", q.field);
+            let has_options = matches!(
+                q.input,
+                InputKind::SingleChoice | InputKind::MultipleChoice | InputKind::YesNo
+            );
+            assert_eq!(has_options, !q.options.is_empty(), "{:?}", q.field);
+        }
+    }
+
+    #[test]
+    fn sensitive_questions_cost_more_than_plain_ones() {
+        assert!(Field::TaxArrears.cost() > Field::Employees.cost());
+        assert!(Field::Sales.cost() > Field::Capital.cost());
+    }
+
+    #[test]
+    fn a_misspelt_field_name_finds_the_field_meant() {
+        assert_eq!(Field::closest("emploees"), Some(Field::Employees));
+        assert_eq!(Field::closest("captial"), Some(Field::Capital));
+        assert_eq!(Field::closest("zzz"), None);
+    }
+
+    #[test]
+    fn a_field_set_lists_its_fields_in_vocabulary_order() {
+        let set = FieldSet::of(&[Field::Capital, Field::Municipality]);
+        assert_eq!(
+            set.iter().collect::<Vec<_>>(),
+            [Field::Municipality, Field::Capital]
+        );
+        assert!(!set.contains(Field::Employees));
+    }
+}

@@ -1,0 +1,70 @@
+//! The eligibility engine: which support programs fit a business, why, and what to ask next.
+//!
+//! A business describes itself in a closed vocabulary of fields (`Field`, `Profile`), any of
+//! which may be unanswered or answered 「わからない」. Each program carries a rule tree
+//! (`Rule`) over those fields and over facts derived exactly as the law defines them
+//! (中小企業者, 小規模企業者, みなし大企業, years since founding). Rules are validated and compiled
+//! once (`CompiledRule`, `RuleSet`), evaluated with three-valued logic into compact per-node
+//! states, and only the results a person sees are explained in Japanese (`diagnose`).
+//!
+//! Typical use by a shell:
+//! ```text
+//! let (rules, problems) = RuleSet::build(catalog.programs());   // once per snapshot
+//! let profile = Profile::from_json(body)?;                        // per request
+//! let diagnosis = diagnose(catalog.programs(), &rules, &profile, today, Some(20));
+//! ```
+
+mod answer;
+mod area;
+mod compile;
+mod derived;
+mod diagnosis;
+mod evaluate;
+mod explain;
+mod facts;
+mod field;
+#[cfg(test)]
+mod fixtures;
+mod hints;
+pub mod iso_date;
+mod next_question;
+mod profile;
+mod ranking;
+mod rule;
+mod ruleset;
+mod size_class;
+mod sme;
+mod test_case;
+mod tri;
+mod verdict;
+mod window;
+
+pub use answer::{Answer, Founding, ValueProblem};
+pub use area::{designated_city_of, industry_within, place_within};
+pub use compile::{
+    Cmp, CompiledRule, Leaf, MAX_DEPTH, Node, NodeKind, ProgramRuleErrors, RuleError, RuleProblem,
+    ops_for, validate_program_rule,
+};
+pub use derived::{IMPORTED_REQUIREMENTS, STATED_REQUIREMENTS, derived_rule};
+pub use diagnosis::{Diagnosis, ProgramResult, diagnose, explain_result};
+pub use evaluate::{Context, Outcome};
+pub use explain::{ConditionStatus, ConditionView, describe, explain_conditions};
+pub use facts::{Fact, Facts, anniversary, full_years};
+pub use field::{
+    AnswerOption, Field, FieldSet, InputKind, LargeInvestment, LegalKind, OrgForm, Question,
+    questionnaire,
+};
+pub use hints::{MAX_HINTS, hints};
+pub use next_question::{QuestionScore, next_question, score_questions};
+pub use profile::{AnswerState, Profile, ProfileError, ProfileErrors};
+pub use ranking::{purpose_fit, rank};
+pub use rule::{Condition, FactCheck, ManualCheck, Op, Rule};
+pub use ruleset::{Evaluation, RuleOrigin, RuleSet, compile_program};
+pub use size_class::{ClassSet, IndustryClass, SizeLimits, class_note, classes_of, major_of};
+pub use sme::{Classification, SizeAssessment, classify};
+pub use test_case::{
+    RuleTestCase, TestCaseFailure, TestCaseProblem, check_program, run_test_cases,
+};
+pub use tri::{State, Tri};
+pub use verdict::Verdict;
+pub use window::{ClosedReason, Window, application_window};

@@ -1,0 +1,135 @@
+//! The order results are shown in: verdict, fit with the chosen purposes, amount, closing date.
+//!
+//! Within each verdict, programs serving more of the purposes the business chose come first,
+//! then larger maximum amounts (unknown last), then the nearest closing date a business can
+//! still meet (none last). Ties keep catalogue order, so the ranking is stable and repeatable.
+
+use std::cmp::Reverse;
+
+use time::Date;
+
+use super::profile::Profile;
+use super::verdict::Verdict;
+use super::window::application_window;
+use crate::program::Program;
+
+/// How many of the business's chosen purposes a program serves.
+pub fn purpose_fit(program: &Program, profile: &Profile) -> usize {
+    profile
+        .purposes
+        .known()
+        .map_or(0, |chosen| chosen.intersection(&program.purposes).count())
+}
+
+/// Indices of `programs` in ranked order; `verdicts[i]` is the verdict of `programs[i]`.
+///
+/// Only indices present in both slices are ranked.
+pub fn rank(
+    programs: &[Program],
+    verdicts: &[Verdict],
+    profile: &Profile,
+    as_of: Date,
+) -> Vec<usize> {
+    let mut keyed: Vec<_> = programs
+        .iter()
+        .zip(verdicts)
+        .enumerate()
+        .map(|(i, (program, verdict))| {
+            let closing = application_window(program, as_of).closing_date();
+            let key = (
+                verdict.rank(),
+                Reverse(purpose_fit(program, profile)),
+                Reverse(program.amount.max.map(|y| y.get())),
+                (closing.is_none(), closing),
+            );
+            (key, i)
+        })
+        .collect();
+    keyed.sort_by_key(|&(key, _)| key);
+    keyed.into_iter().map(|(_, i)| i).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::calendar::{DayEdge, JstDateTime};
+    use crate::program::{ApplicationRound, Purpose, Yen};
+    use serde_json::json;
+    use time::macros::date;
+
+    fn program(id: &str, purposes: &[Purpose], max: Option<u64>, closes: Option<&str>) -> Program {
+        let mut p = crate::eligibility::fixtures::program(id, json!({}));
+        p.purposes = purposes.iter().copied().collect();
+        p.amount.max = max.map(Yen::from_u64);
+        p.rounds = closes
+            .map(|c| {
+                let closes = JstDateTime::parse(c, DayEdge::End).unwrap();
+                vec![ApplicationRound::new(None, None, Some(closes)).unwrap()]
+            })
+            .unwrap_or_default();
+        p
+    }
+
+    #[test]
+    fn results_rank_by_verdict_then_fit_then_amount_then_closing_date() {
+        use Purpose::{Employment, EquipmentIt};
+        use Verdict::{Conditional, Eligible, Ineligible};
+        let programs = [
+            program("ineligible-big", &[EquipmentIt], Some(1_000_000_000), None),
+            program("fit-small", &[EquipmentIt], Some(1_000_000), None),
+            program("nofit-big", &[Employment], Some(50_000_000), None),
+            program(
+                "fit-big-late",
+                &[EquipmentIt],
+                Some(5_000_000),
+                Some("2026-12-28"),
+            ),
+            program(
+                "fit-big-soon",
+                &[EquipmentIt],
+                Some(5_000_000),
+                Some("2026-05-31"),
+            ),
+            program("conditional", &[EquipmentIt], Some(9_000_000_000), None),
+            program("fit-unknown-amount", &[EquipmentIt], None, None),
+        ];
+        let verdicts = [
+            Ineligible,
+            Eligible,
+            Eligible,
+            Eligible,
+            Eligible,
+            Conditional,
+            Eligible,
+        ];
+        let profile = Profile::from_value(&json!({"purposes": ["equipment_it"]})).unwrap();
+        let order: Vec<&str> = rank(&programs, &verdicts, &profile, date!(2026 - 04 - 01))
+            .into_iter()
+            .map(|i| programs[i].id.as_str())
+            .collect();
+        assert_eq!(
+            order,
+            [
+                "fit-big-soon",
+                "fit-big-late",
+                "fit-small",
+                "fit-unknown-amount",
+                "nofit-big",
+                "conditional",
+                "ineligible-big"
+            ]
+        );
+    }
+
+    #[test]
+    fn equal_programs_keep_catalogue_order() {
+        let programs = [program("b", &[], None, None), program("a", &[], None, None)];
+        let order = rank(
+            &programs,
+            &[Verdict::NeedsInfo, Verdict::NeedsInfo],
+            &Profile::default(),
+            date!(2026 - 04 - 01),
+        );
+        assert_eq!(order, [0, 1]);
+    }
+}

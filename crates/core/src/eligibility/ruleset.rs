@@ -1,0 +1,219 @@
+//! The compiled rules of a whole catalogue snapshot, evaluated for one business at a time.
+//!
+//! Built once when a snapshot is built, in the snapshot's program order. Evaluating writes
+//! every node's state of every program into one buffer that can be reused, so a diagnosis over
+//! 10,000 programs allocates nothing per program.
+
+use serde::Serialize;
+
+use super::compile::{CompiledRule, ProgramRuleErrors, RuleError};
+use super::derived::{IMPORTED_REQUIREMENTS, derived_rule};
+use super::evaluate::Context;
+use super::rule::Rule;
+use super::tri::State;
+use super::verdict::Verdict;
+use crate::program::Program;
+
+/// Where a program's compiled rule came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RuleOrigin {
+    /// Written for the program.
+    Program,
+    /// Derived from the program's structured fields (`derived_rule`).
+    Derived,
+    /// The program's own rule is invalid: it is judged by its derived rule (or, if even that
+    /// fails, by a manual check alone) until staff fix it, so it is never 対象 meanwhile.
+    Fallback,
+}
+
+/// Compiles the rule a program is judged by, with the errors that forced a fallback.
+pub fn compile_program(program: &Program) -> (CompiledRule, RuleOrigin, Option<ProgramRuleErrors>) {
+    let report = |errors: Vec<RuleError>| ProgramRuleErrors {
+        program: program.id.clone(),
+        errors,
+    };
+    let derived = || CompiledRule::compile(&derived_rule(program));
+    match &program.rule {
+        Some(rule) => match CompiledRule::compile(rule) {
+            Ok(compiled) => (compiled, RuleOrigin::Program, None),
+            Err(errors) => (
+                derived().unwrap_or_else(|_| manual_only()),
+                RuleOrigin::Fallback,
+                Some(report(errors)),
+            ),
+        },
+        None => match derived() {
+            Ok(compiled) => (compiled, RuleOrigin::Derived, None),
+            Err(errors) => (manual_only(), RuleOrigin::Fallback, Some(report(errors))),
+        },
+    }
+}
+
+fn manual_only() -> CompiledRule {
+    CompiledRule::compile(&Rule::manual(IMPORTED_REQUIREMENTS)).unwrap_or_else(|_| {
+        // A one-node manual rule always compiles; an empty rule (要確認) is the safe stand-in.
+        CompiledRule {
+            nodes: Box::new([]),
+        }
+    })
+}
+
+/// Every program's compiled rule, in catalogue order.
+#[derive(Debug, Clone, Default)]
+pub struct RuleSet {
+    rules: Vec<CompiledRule>,
+    origins: Vec<RuleOrigin>,
+    /// Where each program's node states start in an evaluation buffer.
+    offsets: Vec<usize>,
+    total_nodes: usize,
+}
+
+impl RuleSet {
+    /// Compiles every program's rule. Programs whose rule does not compile are judged by a
+    /// manual check only, and their errors are returned for staff.
+    pub fn build(programs: &[Program]) -> (Self, Vec<ProgramRuleErrors>) {
+        let mut set = Self::default();
+        let mut errors = Vec::new();
+        for program in programs {
+            let (rule, origin, problem) = compile_program(program);
+            set.offsets.push(set.total_nodes);
+            set.total_nodes += rule.len();
+            set.rules.push(rule);
+            set.origins.push(origin);
+            errors.extend(problem);
+        }
+        (set, errors)
+    }
+
+    pub fn len(&self) -> usize {
+        self.rules.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.rules.is_empty()
+    }
+
+    /// The compiled rule of the `i`-th program.
+    pub fn rule(&self, i: usize) -> Option<&CompiledRule> {
+        self.rules.get(i)
+    }
+
+    pub fn origin(&self, i: usize) -> Option<RuleOrigin> {
+        self.origins.get(i).copied()
+    }
+
+    /// Evaluates every program for one business.
+    pub fn evaluate<'r>(&'r self, ctx: &Context<'_>) -> Evaluation<'r> {
+        let mut evaluation = Evaluation::new(self);
+        self.evaluate_into(ctx, &mut evaluation);
+        evaluation
+    }
+
+    /// Evaluates into a buffer kept from an earlier evaluation of this rule set.
+    pub fn evaluate_into(&self, ctx: &Context<'_>, evaluation: &mut Evaluation<'_>) {
+        evaluation.states.resize(self.total_nodes, State::MISSING);
+        evaluation.verdicts.clear();
+        for (rule, &start) in self.rules.iter().zip(&self.offsets) {
+            let states = &mut evaluation.states[start..start + rule.len()];
+            evaluation.verdicts.push(rule.evaluate_into(ctx, states));
+        }
+    }
+}
+
+/// The verdict and node states of every program of a rule set, for one business.
+#[derive(Debug, Clone)]
+pub struct Evaluation<'r> {
+    rules: &'r RuleSet,
+    verdicts: Vec<Verdict>,
+    states: Vec<State>,
+}
+
+impl<'r> Evaluation<'r> {
+    /// An empty buffer for `rules`, to pass to `RuleSet::evaluate_into`.
+    pub fn new(rules: &'r RuleSet) -> Self {
+        Self {
+            rules,
+            verdicts: Vec::with_capacity(rules.len()),
+            states: vec![State::MISSING; rules.total_nodes],
+        }
+    }
+
+    pub fn verdicts(&self) -> &[Verdict] {
+        &self.verdicts
+    }
+
+    pub fn verdict(&self, i: usize) -> Option<Verdict> {
+        self.verdicts.get(i).copied()
+    }
+
+    /// The node states of the `i`-th program's rule.
+    pub fn states(&self, i: usize) -> &[State] {
+        match (self.rules.offsets.get(i), self.rules.rules.get(i)) {
+            (Some(&start), Some(rule)) => self.states.get(start..start + rule.len()).unwrap_or(&[]),
+            _ => &[],
+        }
+    }
+
+    pub fn rules(&self) -> &'r RuleSet {
+        self.rules
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::eligibility::profile::Profile;
+    use serde_json::json;
+    use time::macros::date;
+
+    fn program(id: &str, rule: Option<serde_json::Value>) -> Program {
+        let mut p = crate::eligibility::fixtures::program(id, json!({}));
+        p.rule = rule.map(Rule::from_value);
+        p
+    }
+
+    #[test]
+    fn a_catalogue_evaluates_program_by_program_in_its_order() {
+        let programs = [
+            program(
+                "a",
+                Some(json!({"field": "employees", "op": "le", "value": 20})),
+            ),
+            program("b", None),
+            program(
+                "c",
+                Some(json!({"all": [{"field": "employees", "op": "gt", "value": 20}]})),
+            ),
+        ];
+        let (rules, errors) = RuleSet::build(&programs);
+        assert!(errors.is_empty());
+        assert_eq!(rules.origin(1), Some(RuleOrigin::Derived));
+        let profile = Profile::from_value(&json!({"employees": 5})).unwrap();
+        let ctx = Context::new(&profile, date!(2026 - 04 - 01));
+        let evaluation = rules.evaluate(&ctx);
+        assert_eq!(
+            evaluation.verdicts(),
+            [Verdict::Eligible, Verdict::Conditional, Verdict::Ineligible]
+        );
+        assert_eq!(evaluation.states(2).len(), 2);
+    }
+
+    #[test]
+    fn a_program_with_a_broken_rule_falls_back_to_its_derived_rule_and_is_reported() {
+        let programs = [program(
+            "demo-x",
+            Some(json!({"all": [{"field": "emploees", "op": "le", "value": 20}]})),
+        )];
+        let (rules, errors) = RuleSet::build(&programs);
+        assert_eq!(rules.origin(0), Some(RuleOrigin::Fallback));
+        assert!(
+            errors[0]
+                .to_string()
+                .starts_with("制度 demo-x の条件 all[0]：")
+        );
+        let profile = Profile::default();
+        let ctx = Context::new(&profile, date!(2026 - 04 - 01));
+        assert_eq!(rules.evaluate(&ctx).verdicts(), [Verdict::Conditional]);
+    }
+}
