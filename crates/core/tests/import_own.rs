@@ -265,3 +265,62 @@ fn json_must_be_an_array_and_bad_records_are_named() {
     assert!(reason_for(&batch.invalid, "3件目（ID: test-unknown-code）").contains("139998"));
     assert!(reason_for(&batch.invalid, "4件目（ID: test-check-digit）").contains("462048"));
 }
+
+#[test]
+fn rules_and_their_test_cases_travel_with_the_program() {
+    let mut programs = real_programs();
+    programs.truncate(2);
+    let with_rule: serde_json::Value = serde_json::json!({
+        "rule": {"all": [
+            {"field": "municipality", "op": "within", "value": ["310000"]},
+            {"fact": "sme"},
+            {"manual": "市税を完納していること", "source": "募集要項 3.(2)"}
+        ]},
+        "test_cases": [{
+            "name": "八頭町の製造業",
+            "profile": {"municipality": "313297", "industry": "E", "employees": 12},
+            "as_of": "2026-04-01",
+            "expect": "conditional"
+        }]
+    });
+    let extra: Program = serde_json::from_value({
+        let mut p = serde_json::to_value(&programs[0]).unwrap();
+        p["id"] = "demo-rule".into();
+        p["rule"] = with_rule["rule"].clone();
+        p["test_cases"] = with_rule["test_cases"].clone();
+        p
+    })
+    .unwrap();
+    programs.push(extra);
+    let from_csv = own::parse(&own::to_csv(&programs)).unwrap();
+    assert!(from_csv.warnings.is_empty(), "{:#?}", from_csv.warnings);
+    assert_eq!(from_csv.programs, programs);
+    assert_eq!(
+        own::parse(own::to_json(&programs).as_bytes())
+            .unwrap()
+            .programs,
+        programs
+    );
+}
+
+#[test]
+fn a_broken_rule_cell_is_named_and_a_rule_that_does_not_check_out_is_warned_about() {
+    let header = "ID,制度名,種類,発行元区分,発行元名,対象業種,対象地域,受付状況,対象条件（JSON）";
+    let csv = format!(
+        "{header}\n\
+         demo-1,名称,補助金,国,国,全業種,全国,受付中,\"{{\"\"all\"\": [\"\n\
+         demo-2,名称,補助金,国,国,全業種,全国,受付中,\"{{\"\"field\"\": \"\"no_such_field\"\", \"\"op\"\": \"\"eq\"\", \"\"value\"\": 1}}\"\n"
+    );
+    let batch = own::parse(csv.as_bytes()).unwrap();
+    let broken = reason_for(&batch.invalid, "demo-1");
+    assert!(
+        broken.starts_with("対象条件（JSON）：JSONとして読み取れません"),
+        "{broken}"
+    );
+    assert!(program(&batch, "demo-2").rule.is_some());
+    assert!(
+        reason_for(&batch.warnings, "demo-2").starts_with("対象条件に問題があります"),
+        "{:#?}",
+        batch.warnings
+    );
+}

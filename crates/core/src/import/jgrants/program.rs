@@ -118,6 +118,8 @@ pub(super) fn to_program(record: Record, read_at: Option<JstDateTime>) -> Result
         },
         last_verified: None,
         note: None,
+        rule: None,
+        test_cases: Vec::new(),
         version: 0,
     };
     program.validate().map_err(|e| e.to_string())?;

@@ -127,6 +127,8 @@ pub(super) fn to_program(item: Item) -> Result<Outcome, String> {
         },
         last_verified: None,
         note: None,
+        rule: None,
+        test_cases: Vec::new(),
         version: 0,
     };
     Ok(Outcome::imported(program, warnings))

@@ -1,5 +1,6 @@
 //! What an imported program must satisfy beyond its own types, whichever own format it came in.
 
+use crate::eligibility::Rule;
 use crate::import::sanitize::sanitize_detail;
 use crate::program::{Program, TargetAreas};
 use crate::reference::local_gov;
@@ -25,6 +26,13 @@ pub(super) fn checked(mut program: Program) -> Result<(Program, Vec<String>), St
     {
         return Err(format!(
             "対象地域のコード「{unknown}」の自治体がありません。全国地方公共団体コードを確認してください。"
+        ));
+    }
+    if let Some(Err(errors)) = program.rule.as_ref().map(Rule::validate) {
+        let problems: Vec<String> = errors.iter().map(ToString::to_string).collect();
+        warnings.push(format!(
+            "対象条件に問題があります。条件を見直してください：{}",
+            problems.join("／")
         ));
     }
     let clean = sanitize_detail(&program.detail);

@@ -13,6 +13,7 @@ use super::cells::{self, ALL_INDUSTRIES, NATIONWIDE};
 use super::checks::checked;
 use crate::calendar::DayEdge;
 use crate::import::batch::{Outcome, SeenIds};
+use crate::import::json::from_record;
 use crate::import::text::decode;
 use crate::import::{ImportBatch, ImportError};
 use crate::program::{
@@ -23,7 +24,7 @@ use crate::program::{
 use crate::reference::{JsicCode, LocalGovCode, local_gov};
 
 /// The header row, in the order the columns are written.
-pub const COLUMNS: [&str; 30] = [
+pub const COLUMNS: [&str; 32] = [
     "ID",
     "制度名",
     "概要",
@@ -53,6 +54,8 @@ pub const COLUMNS: [&str; 30] = [
     "最終確認日",
     "備考",
     "詳細",
+    "対象条件（JSON）",
+    "確認事例（JSON）",
     "版",
 ];
 
@@ -166,7 +169,7 @@ fn column_positions(headers: &StringRecord) -> Result<HashMap<&'static str, usiz
     Ok(positions)
 }
 
-fn row_of(p: &Program) -> [String; 30] {
+fn row_of(p: &Program) -> [String; 32] {
     let industries = match &p.industries {
         TargetIndustries::All => ALL_INDUSTRIES.to_owned(),
         TargetIndustries::Only(codes) => lines(codes.iter().map(|c| format!("{c} {}", c.name()))),
@@ -208,8 +211,31 @@ fn row_of(p: &Program) -> [String; 30] {
         or_blank(p.last_verified.map(cells::date)),
         or_blank(p.note.clone()),
         p.detail.clone(),
+        or_blank(p.rule.as_ref().map(compact_json)),
+        if p.test_cases.is_empty() {
+            String::new()
+        } else {
+            compact_json(&p.test_cases)
+        },
         p.version.to_string(),
     ]
+}
+
+/// Rules and test cases are trees; a cell holds them as one line of JSON.
+fn compact_json(value: &impl serde::Serialize) -> String {
+    // Rules and test cases are maps, lists, strings and numbers: serialising cannot fail.
+    serde_json::to_string(value).expect("a rule always serialises to JSON")
+}
+
+/// A JSON cell read into `T`, with the position of a syntax error.
+fn json_cell<T: serde::de::DeserializeOwned>(cell: &str) -> Result<T, String> {
+    let value: serde_json::Value = serde_json::from_str(cell).map_err(|e| {
+        format!(
+            "JSONとして読み取れません（{}文字目）。括弧・引用符・カンマを確認してください。",
+            e.column()
+        )
+    })?;
+    from_record(value)
 }
 
 fn lines(items: impl Iterator<Item = String>) -> String {
@@ -313,6 +339,14 @@ impl Row<'_> {
             },
             last_verified: self.read("最終確認日", cells::parse_date)?,
             note: cells::text(self.get("備考")),
+            rule: self.read("対象条件（JSON）", |cell| match cell.trim() {
+                "" => Ok(None),
+                json => json_cell(json).map(Some),
+            })?,
+            test_cases: self.read("確認事例（JSON）", |cell| match cell.trim() {
+                "" => Ok(Vec::new()),
+                json => json_cell(json),
+            })?,
             version: self.read("版", |cell| match cell.trim() {
                 "" => Ok(0),
                 raw => raw.parse().map_err(|_| {
