@@ -3,12 +3,20 @@
 use std::path::Path;
 
 use anyhow::{Context, bail};
+use madoguchi_core::calendar::JstDateTime;
+use time::OffsetDateTime;
 
 /// Files larger than this are refused before reading: an import holds the whole file in memory.
 pub const MAX_IMPORT_BYTES: u64 = 512 * 1024 * 1024;
 
+/// An import file's contents and when it was last written.
+pub struct ImportFile {
+    pub bytes: Vec<u8>,
+    pub modified: JstDateTime,
+}
+
 /// Reads a whole import file, refusing an empty, missing or oversized one.
-pub fn read_import_file(path: &Path) -> anyhow::Result<Vec<u8>> {
+pub fn read_import_file(path: &Path) -> anyhow::Result<ImportFile> {
     let meta = std::fs::metadata(path).with_context(|| {
         format!(
             "ファイル {} を開けません。パスを確認してください。",
@@ -37,7 +45,14 @@ pub fn read_import_file(path: &Path) -> anyhow::Result<Vec<u8>> {
             path.display()
         );
     }
-    Ok(bytes)
+    let modified = meta
+        .modified()
+        .map(OffsetDateTime::from)
+        .unwrap_or_else(|_| OffsetDateTime::now_utc());
+    Ok(ImportFile {
+        bytes,
+        modified: JstDateTime::from_offset(modified),
+    })
 }
 
 /// 「3.2 GB」: sizes the way a person reads them.

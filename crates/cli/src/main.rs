@@ -8,6 +8,7 @@ mod commands;
 mod config;
 mod dates;
 mod input;
+mod output;
 
 use std::process::ExitCode;
 

@@ -13,7 +13,16 @@ pub const JNET21_ITEMS: &[u8] = include_bytes!("../../../data/demo/jnet21-items.
 /// The hand-written demo catalogue: real national, prefectural and municipal programs written
 /// from their official outlines, each with a rule and test profiles (`data/demo/catalogue/`).
 pub const CATALOGUE: [(&str, &[u8]); 3] = [
-    ("国の制度", include_bytes!("../../../data/demo/catalogue/national.json")),
-    ("都道府県の制度", include_bytes!("../../../data/demo/catalogue/prefectural.json")),
-    ("市区町村の制度", include_bytes!("../../../data/demo/catalogue/municipal.json")),
+    (
+        "国の制度",
+        include_bytes!("../../../data/demo/catalogue/national.json"),
+    ),
+    (
+        "都道府県の制度",
+        include_bytes!("../../../data/demo/catalogue/prefectural.json"),
+    ),
+    (
+        "市区町村の制度",
+        include_bytes!("../../../data/demo/catalogue/municipal.json"),
+    ),
 ];

@@ -287,6 +287,8 @@ pub fn synthetic_program(i: usize) -> Program {
         },
         last_verified: None,
         note: None,
+        rule: None,
+        test_cases: Vec::new(),
         version: 0,
     }
 }

@@ -17,25 +17,54 @@ pub async fn run(config: &Config, args: &CheckRulesArgs) -> anyhow::Result<()> {
         cases += program.test_cases.len();
         for failure in run_test_cases(program, as_of) {
             failures += 1;
-            let case = if failure.case.is_empty() { String::new() } else { format!("「{}」", failure.case) };
-            eprintln!("✗ {} {}{case}: {}", failure.program_id, program.title, describe(&failure.problem));
+            let case = if failure.case.is_empty() {
+                String::new()
+            } else {
+                format!("「{}」", failure.case)
+            };
+            eprintln!(
+                "✗ {} {}{case}: {}",
+                failure.program_id,
+                program.title,
+                describe(&failure.problem)
+            );
         }
     }
     if failures > 0 {
-        bail!("{failures}件の問題が見つかりました（{}制度、テストケース{cases}件を確認）。", programs.len());
+        bail!(
+            "{failures}件の問題が見つかりました（{}制度、テストケース{cases}件を確認）。",
+            programs.len()
+        );
     }
-    println!("すべてのルールは有効で、テストケース{cases}件がすべて期待どおりの判定になりました（{}制度）。", programs.len());
+    println!(
+        "すべてのルールは有効で、テストケース{cases}件がすべて期待どおりの判定になりました（{}制度）。",
+        programs.len()
+    );
     Ok(())
 }
 
 fn describe(problem: &TestCaseProblem) -> String {
     match problem {
         TestCaseProblem::InvalidRule { message } => format!("ルールが不正です：{message}"),
-        TestCaseProblem::InvalidProfile { message } => format!("テスト用プロフィールが不正です：{message}"),
-        TestCaseProblem::WrongVerdict { expected, actual, missing } => {
+        TestCaseProblem::InvalidProfile { message } => {
+            format!("テスト用プロフィールが不正です：{message}")
+        }
+        TestCaseProblem::WrongVerdict {
+            expected,
+            actual,
+            missing,
+        } => {
             let missing: Vec<_> = missing.iter().map(|f| f.label()).collect();
-            let missing = if missing.is_empty() { String::new() } else { format!("（未回答: {}）", missing.join("、")) };
-            format!("期待「{}」に対して判定は「{}」でした{missing}", expected.label(), actual.label())
+            let missing = if missing.is_empty() {
+                String::new()
+            } else {
+                format!("（未回答: {}）", missing.join("、"))
+            };
+            format!(
+                "期待「{}」に対して判定は「{}」でした{missing}",
+                expected.label(),
+                actual.label()
+            )
         }
     }
 }

@@ -18,7 +18,7 @@ pub fn run(args: &ClassifyArgs) -> anyhow::Result<()> {
     let employees = args.employees.as_deref().map(parse_headcount).transpose()?;
     let result = classify(industry, capital, employees);
     match args.format {
-        OutputFormat::Json => println!("{}", serde_json::to_string_pretty(&result)?),
+        OutputFormat::Json => crate::output::emit_json(&result)?,
         OutputFormat::Text => {
             let yes_no = |v: Option<bool>| match v {
                 Some(true) => "該当する",

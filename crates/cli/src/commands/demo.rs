@@ -16,7 +16,14 @@ pub async fn load(store: &Store) -> anyhow::Result<()> {
     for (label, bytes) in demo::CATALOGUE {
         let batch = import::own::parse(bytes)?;
         // The catalogue is ours and must be whole: an invalid record is a bug, not junk.
-        save_batch(store, batch, &format!("デモ制度カタログ（{label}）"), "demo:catalogue", false).await?;
+        save_batch(
+            store,
+            batch,
+            &format!("デモ制度カタログ（{label}）"),
+            "demo:catalogue",
+            false,
+        )
+        .await?;
     }
     let jgrants = import::jgrants::parse(demo::JGRANTS_RECORDS)?;
     save_batch(

@@ -1,7 +1,5 @@
 //! `madoguchi export`: the whole catalogue in madoguchi's own JSON or CSV.
 
-use std::io::Write;
-
 use anyhow::Context;
 use madoguchi_core::import::own;
 
@@ -25,10 +23,7 @@ pub async fn run(config: &Config, args: &ExportArgs) -> anyhow::Result<()> {
                 path.display()
             );
         }
-        None => std::io::stdout()
-            .lock()
-            .write_all(&bytes)
-            .context("標準出力に書き込めません。")?,
+        None => crate::output::emit(&bytes)?,
     }
     Ok(())
 }

@@ -4,32 +4,47 @@ use std::path::Path;
 
 use anyhow::bail;
 use indicatif::{ProgressBar, ProgressStyle};
+use madoguchi_core::calendar::JstDateTime;
 use madoguchi_core::import::{self, ImportBatch, RecordIssue};
-use madoguchi_store::Store;
+use madoguchi_core::program::SourceKind;
+use madoguchi_store::{ImportCounts, NewImportRun, Store};
 
 use crate::cli::{ImportArgs, ImportFormat};
 use crate::config::Config;
 use crate::input;
 
 pub async fn run(config: &Config, args: &ImportArgs) -> anyhow::Result<()> {
-    let bytes = input::read_import_file(&args.file)?;
-    let batch = parse(args.format, &bytes)
+    let file = input::read_import_file(&args.file)?;
+    let batch = parse(args.format, &file.bytes, file.modified)
         .map_err(|err| anyhow::anyhow!("{}：{err}", args.file.display()))?;
     let store = config.open_migrated_store().await?;
     let label = format!("{}（{}）", format_label(args.format), file_name(&args.file));
-    save_batch(
+    let counts = save_batch(
         &store,
         batch,
         &label,
         origin(args.format),
         args.skip_invalid,
     )
-    .await
+    .await?;
+    store
+        .record_import_run(&NewImportRun {
+            source_kind: source_kind(args.format),
+            file_name: file_name(&args.file),
+            counts,
+        })
+        .await?;
+    Ok(())
 }
 
-fn parse(format: ImportFormat, bytes: &[u8]) -> Result<ImportBatch, import::ImportError> {
+/// A raw jGrants API answer carries no date of its own: the file's time stands for when it was read.
+fn parse(
+    format: ImportFormat,
+    bytes: &[u8],
+    modified: JstDateTime,
+) -> Result<ImportBatch, import::ImportError> {
     match format {
-        ImportFormat::Jgrants => import::jgrants::parse(bytes),
+        ImportFormat::Jgrants => import::jgrants::parse_read_at(bytes, modified),
         ImportFormat::Jnet21 => import::jnet21::parse(bytes),
         ImportFormat::Programs => import::own::parse(bytes),
     }
@@ -51,6 +66,14 @@ fn origin(format: ImportFormat) -> &'static str {
     }
 }
 
+fn source_kind(format: ImportFormat) -> SourceKind {
+    match format {
+        ImportFormat::Jgrants => SourceKind::Jgrants,
+        ImportFormat::Jnet21 => SourceKind::Jnet21,
+        ImportFormat::Programs => SourceKind::Csv,
+    }
+}
+
 fn file_name(path: &Path) -> String {
     path.file_name()
         .map(|n| n.to_string_lossy().into_owned())
@@ -67,7 +90,7 @@ pub async fn save_batch(
     label: &str,
     origin: &str,
     skip_invalid: bool,
-) -> anyhow::Result<()> {
+) -> anyhow::Result<ImportCounts> {
     if !batch.invalid.is_empty() && !skip_invalid {
         print_issues("不正なレコード", &batch.invalid);
         bail!(
@@ -90,7 +113,11 @@ pub async fn save_batch(
     print_issue_lines(&batch.skipped);
     println!("  不正: {}件", batch.invalid.len());
     print_issue_lines(&batch.invalid);
-    Ok(())
+    if !batch.warnings.is_empty() {
+        println!("  取り込み済み・要確認: {}件", batch.warnings.len());
+        print_issue_lines(&batch.warnings);
+    }
+    Ok(summary.import_counts(batch.skipped.len(), batch.invalid.len()))
 }
 
 fn progress_bar(len: u64) -> ProgressBar {
