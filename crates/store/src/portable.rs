@@ -12,6 +12,26 @@ use crate::import_run::{ImportRunRow, NewImportRun};
 use crate::migrations::{Applied, Migration};
 use crate::record::{BodyRow, HistoryRow};
 
+/// The head of the insert that writes a program's current row; each backend adds its rows
+/// (`VALUES …` or `SELECT … FROM UNNEST(…)`) in this column order, then
+/// [`ON_CONFLICT_UPDATE_PROGRAM`].
+pub(crate) const INSERT_PROGRAMS: &str = "INSERT INTO programs (id, current_version, title, \
+    status, kind, issuer_level, issuer_code, source_kind, external_id, fiscal_year, \
+    final_deadline, content_hash, updated_at) ";
+
+/// An existing program's row takes every column of its new version.
+pub(crate) const ON_CONFLICT_UPDATE_PROGRAM: &str = " ON CONFLICT (id) DO UPDATE SET \
+    current_version = excluded.current_version, title = excluded.title, \
+    status = excluded.status, kind = excluded.kind, issuer_level = excluded.issuer_level, \
+    issuer_code = excluded.issuer_code, source_kind = excluded.source_kind, \
+    external_id = excluded.external_id, fiscal_year = excluded.fiscal_year, \
+    final_deadline = excluded.final_deadline, content_hash = excluded.content_hash, \
+    updated_at = excluded.updated_at";
+
+/// The head of the insert that adds versions, in the column order both backends bind.
+pub(crate) const INSERT_VERSIONS: &str = "INSERT INTO program_versions (program_id, version, \
+    body, content_hash, origin, created_at) ";
+
 pub(crate) async fn ping<'e, DB, E>(db: E) -> Result<(), StoreError>
 where
     DB: Database,

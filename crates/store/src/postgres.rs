@@ -147,49 +147,43 @@ async fn write_versions(
     let ids = text(|r| &r.id);
     let versions: Vec<i64> = rows.iter().map(|r| r.version).collect();
     let hashes = text(|r| &r.content_hash);
-    sqlx::query(
-        "INSERT INTO programs (id, current_version, title, status, kind, issuer_level,
-             issuer_code, source_kind, external_id, fiscal_year, final_deadline,
-             content_hash, updated_at)
-         SELECT t.*, $13 FROM UNNEST($1::text[], $2::int8[], $3::text[], $4::text[],
+    let insert_programs = format!(
+        "{} SELECT t.*, $13 FROM UNNEST($1::text[], $2::int8[], $3::text[], $4::text[],
              $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::int8[],
-             $11::timestamptz[], $12::text[]) AS t
-         ON CONFLICT (id) DO UPDATE SET
-             current_version = excluded.current_version, title = excluded.title,
-             status = excluded.status, kind = excluded.kind,
-             issuer_level = excluded.issuer_level, issuer_code = excluded.issuer_code,
-             source_kind = excluded.source_kind, external_id = excluded.external_id,
-             fiscal_year = excluded.fiscal_year, final_deadline = excluded.final_deadline,
-             content_hash = excluded.content_hash, updated_at = excluded.updated_at",
-    )
-    .bind(&ids)
-    .bind(&versions)
-    .bind(text(|r| &r.title))
-    .bind(text(|r| r.status))
-    .bind(text(|r| r.kind))
-    .bind(text(|r| r.issuer_level))
-    .bind(column(|r| r.issuer_code.as_deref()))
-    .bind(text(|r| r.source_kind))
-    .bind(column(|r| r.external_id.as_deref()))
-    .bind(rows.iter().map(|r| r.fiscal_year).collect::<Vec<_>>())
-    .bind(rows.iter().map(|r| r.final_deadline).collect::<Vec<_>>())
-    .bind(&hashes)
-    .bind(saved_at)
-    .execute(&mut *tx)
-    .await?;
-    sqlx::query(
-        "INSERT INTO program_versions (program_id, version, body, content_hash, origin, created_at)
-         SELECT t.id, t.version, t.body, t.content_hash, $5, $6
+             $11::timestamptz[], $12::text[]) AS t {}",
+        portable::INSERT_PROGRAMS,
+        portable::ON_CONFLICT_UPDATE_PROGRAM
+    );
+    sqlx::query(&insert_programs)
+        .bind(&ids)
+        .bind(&versions)
+        .bind(text(|r| &r.title))
+        .bind(text(|r| r.status))
+        .bind(text(|r| r.kind))
+        .bind(text(|r| r.issuer_level))
+        .bind(column(|r| r.issuer_code.as_deref()))
+        .bind(text(|r| r.source_kind))
+        .bind(column(|r| r.external_id.as_deref()))
+        .bind(rows.iter().map(|r| r.fiscal_year).collect::<Vec<_>>())
+        .bind(rows.iter().map(|r| r.final_deadline).collect::<Vec<_>>())
+        .bind(&hashes)
+        .bind(saved_at)
+        .execute(&mut *tx)
+        .await?;
+    let insert_versions = format!(
+        "{} SELECT t.id, t.version, t.body, t.content_hash, $5, $6
          FROM UNNEST($1::text[], $2::int8[], $3::text[], $4::text[])
              AS t (id, version, body, content_hash)",
-    )
-    .bind(&ids)
-    .bind(&versions)
-    .bind(text(|r| &r.body))
-    .bind(&hashes)
-    .bind(origin)
-    .bind(saved_at)
-    .execute(&mut *tx)
-    .await?;
+        portable::INSERT_VERSIONS
+    );
+    sqlx::query(&insert_versions)
+        .bind(&ids)
+        .bind(&versions)
+        .bind(text(|r| &r.body))
+        .bind(&hashes)
+        .bind(origin)
+        .bind(saved_at)
+        .execute(&mut *tx)
+        .await?;
     Ok(())
 }

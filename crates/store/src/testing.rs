@@ -227,6 +227,23 @@ fn with_database(url: &str, name: &str) -> String {
     out
 }
 
+/// A program with only the parts every program must have, each at a neutral value: the
+/// base for struct update syntax (`Program { id, title, .., ..blank_program() }`), so
+/// that fixtures name what matters to them and keep compiling when the model grows.
+pub fn blank_program() -> Program {
+    let required = serde_json::json!({
+        "id": "blank",
+        "title": "（未設定）",
+        "kind": "other",
+        "issuer": { "level": "national", "name": "国" },
+        "industries": { "scope": "all" },
+        "areas": { "scope": "nationwide" },
+        "status": "open",
+        "source": { "kind": "manual" },
+    });
+    serde_json::from_value(required).expect("the required parts alone make a valid program")
+}
+
 /// A plausible program, different for every `i` and the same for the same `i`: for bulk
 /// tests and benchmarks. Prefectural issuers, one application round in fiscal 2026, a
 /// few hundred characters of Japanese text.
@@ -285,11 +302,7 @@ pub fn synthetic_program(i: usize) -> Program {
             external_id: Some(format!("S{i:07}")),
             fetched_at: None,
         },
-        last_verified: None,
-        note: None,
-        rule: None,
-        test_cases: Vec::new(),
-        version: 0,
+        ..blank_program()
     }
 }
 
@@ -307,6 +320,14 @@ mod tests {
             "postgres://postgres@127.0.0.1:5432/x?sslmode=disable"
         );
         assert_eq!(with_database("postgres://db", "x"), "postgres://db/x");
+    }
+
+    #[test]
+    fn a_blank_program_is_valid_and_empty_but_for_what_is_required() {
+        let blank = blank_program();
+        assert!(blank.validate().is_ok());
+        assert_eq!(blank.id.as_str(), "blank");
+        assert!(blank.rounds.is_empty() && blank.summary.is_empty());
     }
 
     #[test]

@@ -18,6 +18,7 @@ use madoguchi_core::program::{
     TargetIndustries, Title, Yen,
 };
 use madoguchi_core::reference::LocalGovCode;
+use madoguchi_store::testing::blank_program;
 
 fn at(raw: &str, edge: DayEdge) -> JstDateTime {
     JstDateTime::parse(raw, edge).unwrap()
@@ -68,9 +69,7 @@ pub fn information_hub_subsidy() -> Program {
             external_id: Some("a0WJ200000CDNujMAH".to_owned()),
             fetched_at: Some(at("2026-08-21T06:00:00+09:00", DayEdge::Start)),
         },
-        last_verified: None,
-        note: None,
-        version: 0,
+        ..blank_program()
     }
 }
 
@@ -119,9 +118,7 @@ pub fn women_workplace_incentive() -> Program {
             external_id: Some("a0WJ200000CDaTDMA1".to_owned()),
             fetched_at: Some(at("2026-08-21T06:00:00+09:00", DayEdge::Start)),
         },
-        last_verified: None,
-        note: None,
-        version: 0,
+        ..blank_program()
     }
 }
 
@@ -156,9 +153,8 @@ pub fn yazu_rice_subsidy() -> Program {
             external_id: Some("c087d694bf08c293".to_owned()),
             fetched_at: Some(at("2026-03-07T09:39:15+09:00", DayEdge::Start)),
         },
-        last_verified: None,
         note: Some("申請期限：令和8年3月24日（火曜日）".to_owned()),
-        version: 0,
+        ..blank_program()
     }
 }
 
