@@ -6,24 +6,44 @@
 
 use std::collections::HashMap;
 
+use crate::eligibility::{ProgramRuleErrors, RuleSet};
 use crate::program::{Program, ProgramId};
 
-/// An immutable set of programs with the look-ups pages need.
+/// An immutable set of programs with the look-ups pages need and their compiled rules.
 #[derive(Debug, Default)]
 pub struct Catalog {
     programs: Vec<Program>,
     by_id: HashMap<ProgramId, usize>,
+    rules: RuleSet,
+    rule_problems: Vec<ProgramRuleErrors>,
 }
 
 impl Catalog {
     /// Builds a snapshot; programs keep the order given (the store returns them by id).
+    /// Rules are compiled here, once per snapshot, never per request.
     pub fn new(programs: Vec<Program>) -> Self {
         let by_id = programs
             .iter()
             .enumerate()
             .map(|(i, p)| (p.id.clone(), i))
             .collect();
-        Self { programs, by_id }
+        let (rules, rule_problems) = RuleSet::build(&programs);
+        Self {
+            programs,
+            by_id,
+            rules,
+            rule_problems,
+        }
+    }
+
+    /// Every program's compiled rule, in the order of `programs()`.
+    pub fn rules(&self) -> &RuleSet {
+        &self.rules
+    }
+
+    /// Programs whose stored rule does not compile (they are judged 要確認 until fixed).
+    pub fn rule_problems(&self) -> &[ProgramRuleErrors] {
+        &self.rule_problems
     }
 
     pub fn get(&self, id: &ProgramId) -> Option<&Program> {

@@ -3,6 +3,7 @@
 //! Handlers are thin: they read the in-memory catalogue snapshot (or the store), call
 //! madoguchi-core, and render a compiled askama template. One route table lives here.
 
+mod api;
 mod assets;
 mod error;
 mod health;
@@ -13,8 +14,9 @@ mod state;
 mod view;
 
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::middleware;
-use axum::routing::get;
+use axum::routing::{get, post};
 
 pub use error::AppError;
 pub use state::AppState;
@@ -26,6 +28,12 @@ pub fn router(state: AppState) -> Router {
         .route("/programs", get(programs::list_programs))
         .route("/programs/{id}", get(programs::show_program))
         .route("/assets/{file}", get(assets::serve_asset))
+        .route("/api/openapi.json", get(api::show_openapi))
+        .route("/api/v1/fields", get(api::list_fields))
+        .route(
+            "/api/v1/diagnose",
+            post(api::diagnose).layer(DefaultBodyLimit::max(api::MAX_BODY_BYTES)),
+        )
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/metrics", get(metrics::show_metrics))

@@ -1,0 +1,92 @@
+//! `POST /api/v1/diagnose`: a profile in, every program's verdict out, ranked and explained.
+
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use madoguchi_core::calendar::{DayEdge, JST, JstDateTime};
+use madoguchi_core::eligibility::{self, Profile};
+use serde::Deserialize;
+use time::{Date, OffsetDateTime};
+
+use super::problem::{FieldProblem, Problem};
+use crate::AppState;
+
+#[derive(Debug, Deserialize)]
+pub struct DiagnoseParams {
+    /// `YYYY-MM-DD`; today in JST when absent.
+    as_of: Option<String>,
+    /// How many ranked results to explain; all when absent.
+    limit: Option<usize>,
+}
+
+pub async fn diagnose(
+    State(state): State<AppState>,
+    params: Result<Query<DiagnoseParams>, axum::extract::rejection::QueryRejection>,
+    body: Result<Bytes, BytesRejection>,
+) -> Response {
+    match run(&state, params, body) {
+        Ok(response) => response,
+        Err(problem) => problem.into_response(),
+    }
+}
+
+fn run(
+    state: &AppState,
+    params: Result<Query<DiagnoseParams>, axum::extract::rejection::QueryRejection>,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Response, Problem> {
+    let Query(params) = params.map_err(|_| {
+        Problem::bad_request(
+            "URLのパラメータを読み取れません。as_of は YYYY-MM-DD、limit は数で指定してください。",
+        )
+    })?;
+    let body = body.map_err(|rejection| {
+        if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            Problem::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "送信された内容が大きすぎます",
+                format!(
+                    "診断の回答は{}KB以内で送ってください。",
+                    super::MAX_BODY_BYTES / 1024
+                ),
+            )
+        } else {
+            Problem::bad_request("送信された内容を読み取れません。")
+        }
+    })?;
+    let text = std::str::from_utf8(&body).map_err(|_| {
+        Problem::bad_request("送信された内容がUTF-8ではありません。UTF-8のJSONで送ってください。")
+    })?;
+    let profile = Profile::from_json(text).map_err(|errors| {
+        let items = errors
+            .0
+            .iter()
+            .map(|e| FieldProblem {
+                field: e.field().map(|f| f.code().to_owned()),
+                detail: e.to_string(),
+            })
+            .collect();
+        Problem::bad_request(errors.to_string()).with_errors(items)
+    })?;
+    let as_of = match params.as_of.as_deref() {
+        Some(raw) => parse_date(raw)?,
+        None => OffsetDateTime::now_utc().to_offset(JST).date(),
+    };
+    let catalog = state.catalog();
+    let diagnosis = eligibility::diagnose(
+        catalog.programs(),
+        catalog.rules(),
+        &profile,
+        as_of,
+        params.limit,
+    );
+    Ok(axum::Json(diagnosis).into_response())
+}
+
+fn parse_date(raw: &str) -> Result<Date, Problem> {
+    JstDateTime::parse(raw, DayEdge::Start)
+        .map(JstDateTime::date)
+        .map_err(|err| Problem::bad_request(format!("as_of：{err}")))
+}

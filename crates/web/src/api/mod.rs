@@ -1,0 +1,16 @@
+//! The JSON API under `/api/v1`, described by the OpenAPI document at `/api/openapi.json`.
+//!
+//! Answers are the same values the pages show, as JSON; errors are RFC 9457 problem details
+//! with a Japanese `detail`, so a client can show the message as is.
+
+mod diagnose;
+mod fields;
+mod openapi;
+mod problem;
+
+pub use diagnose::diagnose;
+pub use fields::list_fields;
+pub use openapi::show_openapi;
+
+/// The most a diagnosis request may send: a profile is a few hundred bytes.
+pub const MAX_BODY_BYTES: usize = 64 * 1024;
