@@ -39,15 +39,11 @@ fn first_five(code: LocalGovCode) -> u32 {
     code.as_u32() / 10
 }
 
-fn is_designated_city(code: LocalGovCode) -> bool {
-    DESIGNATED_CITIES.contains(&first_five(code))
-}
-
 /// The designated city a ward belongs to (`None` for anything that is not such a ward).
 pub fn designated_city_of(ward: LocalGovCode) -> Option<u32> {
     let five = first_five(ward);
     let local = five % 1000;
-    if !(101..200).contains(&local) {
+    if !(101..200).contains(&local) || DESIGNATED_CITIES.contains(&five) {
         return None;
     }
     DESIGNATED_CITIES
@@ -57,46 +53,101 @@ pub fn designated_city_of(ward: LocalGovCode) -> Option<u32> {
         .max()
 }
 
+/// A place with what containment needs worked out once, so that comparing it with the
+/// areas of thousands of rules is a few integer comparisons each.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Place {
+    pub code: LocalGovCode,
+    five: u32,
+    prefecture: u8,
+    is_prefecture: bool,
+    is_designated_city: bool,
+    /// The designated city (first five digits) of a ward.
+    ward_of: Option<u32>,
+}
+
+impl Place {
+    pub fn of(code: LocalGovCode) -> Self {
+        let five = first_five(code);
+        Self {
+            code,
+            five,
+            prefecture: code.prefecture_number(),
+            is_prefecture: code.is_prefecture(),
+            is_designated_city: DESIGNATED_CITIES.contains(&five),
+            ward_of: designated_city_of(code),
+        }
+    }
+
+    /// Whether this answered place lies within `area`.
+    pub fn within(&self, area: &Place) -> Tri {
+        if self.five == area.five {
+            return Tri::True;
+        }
+        if self.prefecture != area.prefecture {
+            return Tri::False;
+        }
+        if area.is_prefecture {
+            return Tri::True;
+        }
+        if self.is_prefecture {
+            // Only the prefecture was answered: any municipality in it may be the one.
+            return Tri::Unknown;
+        }
+        if self.ward_of == Some(area.five) {
+            return Tri::True;
+        }
+        if self.is_designated_city && area.ward_of == Some(self.five) {
+            // The city was answered without its ward; the rule names one ward.
+            return Tri::Unknown;
+        }
+        Tri::False
+    }
+}
+
 /// Whether an answered place lies within an area a rule names.
 pub fn place_within(place: LocalGovCode, area: LocalGovCode) -> Tri {
-    if place == area {
-        return Tri::True;
+    Place::of(place).within(&Place::of(area))
+}
+
+/// An industry with its major category worked out once.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Industry {
+    pub code: JsicCode,
+    major: Option<char>,
+}
+
+impl Industry {
+    pub fn of(code: JsicCode) -> Self {
+        let major = match code {
+            JsicCode::Major(letter) => Some(letter),
+            JsicCode::Middle(n) => major_of(n),
+        };
+        Self { code, major }
     }
-    if place.prefecture() != area.prefecture() {
-        return Tri::False;
+
+    /// Whether this answered industry falls in the category `target`.
+    pub fn within(&self, target: &Industry) -> Tri {
+        match (self.code, target.code) {
+            (JsicCode::Middle(a), JsicCode::Middle(t)) => Tri::from_bool(a == t),
+            (JsicCode::Middle(_), JsicCode::Major(_))
+            | (JsicCode::Major(_), JsicCode::Major(_)) => {
+                Tri::from_bool(self.major.is_some() && self.major == target.major)
+            }
+            (JsicCode::Major(_), JsicCode::Middle(_)) => {
+                if self.major.is_some() && self.major == target.major {
+                    Tri::Unknown
+                } else {
+                    Tri::False
+                }
+            }
+        }
     }
-    if area.is_prefecture() {
-        return Tri::True;
-    }
-    if place.is_prefecture() {
-        // Only the prefecture was answered: any municipality in it may be the one.
-        return Tri::Unknown;
-    }
-    let place_city = designated_city_of(place);
-    if place_city == Some(first_five(area)) {
-        return Tri::True;
-    }
-    if is_designated_city(place) && designated_city_of(area) == Some(first_five(place)) {
-        // The city was answered without its ward; the rule names one ward.
-        return Tri::Unknown;
-    }
-    Tri::False
 }
 
 /// Whether an answered industry falls in a category a rule names.
 pub fn industry_within(answer: JsicCode, target: JsicCode) -> Tri {
-    match (answer, target) {
-        (JsicCode::Middle(a), JsicCode::Middle(t)) => Tri::from_bool(a == t),
-        (JsicCode::Middle(a), JsicCode::Major(t)) => Tri::from_bool(major_of(a) == Some(t)),
-        (JsicCode::Major(a), JsicCode::Major(t)) => Tri::from_bool(a == t),
-        (JsicCode::Major(a), JsicCode::Middle(t)) => {
-            if major_of(t) == Some(a) {
-                Tri::Unknown
-            } else {
-                Tri::False
-            }
-        }
-    }
+    Industry::of(answer).within(&Industry::of(target))
 }
 
 #[cfg(test)]

@@ -16,6 +16,9 @@
 
 mod answer;
 mod area;
+#[cfg(test)]
+mod catalogue_tests;
+mod code;
 mod compile;
 mod derived;
 mod diagnosis;
@@ -29,6 +32,8 @@ mod hints;
 pub mod iso_date;
 mod next_question;
 mod profile;
+#[cfg(test)]
+mod property_tests;
 mod ranking;
 mod rule;
 mod ruleset;
@@ -40,10 +45,11 @@ mod verdict;
 mod window;
 
 pub use answer::{Answer, Founding, ValueProblem};
-pub use area::{designated_city_of, industry_within, place_within};
+pub use area::{Industry, Place, designated_city_of, industry_within, place_within};
+pub use code::{Cmp, Leaf, NodeKind, RuleView};
 pub use compile::{
-    Cmp, CompiledRule, Leaf, MAX_DEPTH, Node, NodeKind, ProgramRuleErrors, RuleError, RuleProblem,
-    ops_for, validate_program_rule,
+    CompiledRule, MAX_DEPTH, ProgramRuleErrors, RuleError, RuleProblem, ops_for,
+    validate_program_rule,
 };
 pub use derived::{IMPORTED_REQUIREMENTS, STATED_REQUIREMENTS, derived_rule};
 pub use diagnosis::{Diagnosis, ProgramResult, diagnose, explain_result};
