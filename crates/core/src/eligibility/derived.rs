@@ -102,6 +102,35 @@ mod tests {
         assert_eq!(verdict(&p, json!({})), Verdict::NeedsInfo);
     }
 
+    /// A real jGrants record (Jグランツ（jGrants）からの出典, snapshot of 2026-08-21), as the
+    /// importer maps it: 東京都, every industry, 300名以下.
+    fn tokyo_record() -> Program {
+        fixtures::program(
+            "jgrants-a0WJ200000CDaTDMA1",
+            json!({
+                "title": "女性の活躍推進に向けた職場環境改善奨励金　支給申請",
+                "issuer": {"level": "prefectural", "code": "130001", "name": "東京都"},
+                "areas": {"scope": "local", "codes": ["130001"]},
+                "employees": "up_to_300",
+                "amount": {"max": 1800000},
+                "official_url": "https://www.jgrants-portal.go.jp/subsidy/a0WJ200000CDaTDMA1",
+                "source": {"kind": "jgrants", "external_id": "a0WJ200000CDaTDMA1"}
+            }),
+        )
+    }
+
+    #[test]
+    fn a_real_jgrants_record_is_at_best_conditional_and_refuses_what_its_data_excludes() {
+        let p = tokyo_record();
+        let chiyoda_12 = json!({"municipality": "131016", "employees": 12});
+        assert_eq!(verdict(&p, chiyoda_12), Verdict::Conditional);
+        let chiyoda_400 = json!({"municipality": "131016", "employees": 400});
+        assert_eq!(verdict(&p, chiyoda_400), Verdict::Ineligible);
+        let kagoshima = json!({"municipality": "462012", "employees": 12});
+        assert_eq!(verdict(&p, kagoshima), Verdict::Ineligible);
+        assert_eq!(verdict(&p, json!({"employees": 12})), Verdict::NeedsInfo);
+    }
+
     #[test]
     fn a_program_without_a_rule_is_never_eligible_on_a_guess() {
         let mut p = imported();

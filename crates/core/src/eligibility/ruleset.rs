@@ -130,7 +130,8 @@ impl RuleSet {
     ///
     /// Each distinct condition of the catalogue is valued once; each program's rule is then
     /// a walk over its nodes.
-    pub fn evaluate_into(&self, ctx: &Context<'_>, evaluation: &mut Evaluation<'_>) {
+    pub fn evaluate_into<'r>(&'r self, ctx: &Context<'_>, evaluation: &mut Evaluation<'r>) {
+        evaluation.rules = self;
         let any_rule = self.code.view(0, 0);
         evaluation.conditions.clear();
         evaluation.conditions.extend(
