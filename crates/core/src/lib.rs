@@ -6,6 +6,8 @@
 //! reads a clock or awaits; the shell (store, web, cli) does that and passes values in.
 
 pub mod calendar;
+pub mod catalog;
+pub mod demo;
 pub mod eligibility;
 pub mod import;
 pub mod japanese_amount;

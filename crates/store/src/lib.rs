@@ -1,1 +1,30 @@
-//! placeholder
+//! madoguchi-store: everything in madoguchi that touches the database.
+//!
+//! One [`Store`] hides which backend is in use: an embedded SQLite file (the default, one
+//! process) or a shared PostgreSQL (several app processes). Each backend has its own module
+//! with its own SQL and its own append-only migrations; the public API, the save plan and
+//! the error translation are written once, here and in the shared modules beside.
+//!
+//! The catalogue is versioned: every save that changes a program adds a version, and every
+//! version stays readable. A batch of saves lands whole or not at all.
+
+mod error;
+mod import_run;
+mod migrations;
+mod outcome;
+mod plan;
+mod portable;
+mod postgres;
+mod record;
+mod restore;
+mod sqlite;
+mod store;
+mod target;
+pub mod testing;
+
+pub use error::StoreError;
+pub use import_run::{ImportCounts, ImportRun, NewImportRun};
+pub use outcome::{SaveOutcome, SaveSummary, VersionInfo};
+pub use restore::restore_sqlite;
+pub use store::Store;
+pub use target::redact_url;

@@ -99,7 +99,8 @@ fn parse_after_era(rest: &str, era: &Era) -> Option<Date> {
     (date >= era_first_date(era)).then_some(date)
 }
 
-fn take_number(s: &str) -> Option<(i32, &str)> {
+/// A run of 1 to 4 ASCII digits at the start of `s`, and what follows it.
+pub(crate) fn take_number(s: &str) -> Option<(i32, &str)> {
     let end = s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
     if end == 0 || end > 4 {
         return None;

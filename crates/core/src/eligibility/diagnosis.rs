@@ -42,7 +42,11 @@ pub struct ProgramResult {
     pub verdict: Verdict,
     /// 対象, 条件付きで対象, 要確認 or 対象外.
     pub verdict_label: &'static str,
+    /// The window as a sentence (「受付中（2026年3月31日（令和8年）まで）」).
+    #[serde(serialize_with = "window_label")]
     pub window: Window,
+    /// The window as data: state code and dates.
+    pub window_detail: Window,
     /// For 要確認: the answers that could settle it.
     pub missing: Vec<Field>,
     /// For 対象外: the conditions not met.
@@ -109,17 +113,23 @@ pub fn explain_result(
         _ => Vec::new(),
     };
     let official = program.official_url.as_ref().map(|u| u.as_str());
+    let window = application_window(program, ctx.as_of);
     Some(ProgramResult {
         program_id: program.id.clone(),
         title: program.title.as_str().to_owned(),
         version: program.version,
         verdict,
         verdict_label: verdict.label(),
-        window: application_window(program, ctx.as_of),
+        window,
+        window_detail: window,
         missing,
         failed,
         conditions: explain_conditions(rule, states, ctx, official),
         hints: hints(rule, states, ctx),
         rule_origin: rules.origin(i).unwrap_or(RuleOrigin::Derived),
     })
+}
+
+fn window_label<S: serde::Serializer>(window: &Window, s: S) -> Result<S::Ok, S::Error> {
+    s.serialize_str(&window.label())
 }

@@ -1,1 +1,27 @@
 //! Turning published records into programs: jGrants, J-Net21 and madoguchi's own format.
+//!
+//! Every importer takes the bytes the shell read and returns an [`ImportBatch`]: the programs
+//! that could be built, the records left out on purpose (skipped) and the records that could
+//! not be read (invalid), each with a Japanese reason that names the record. A problem with the
+//! file as a whole (empty, not UTF-8, not JSON, wrong shape) is an [`ImportError`] instead.
+//! Nothing here reads a file, a clock or the network: dates the records do not carry are
+//! passed in.
+
+mod batch;
+mod error;
+mod fiscal;
+mod industries;
+mod json;
+mod local_issuer;
+mod rate;
+mod sanitize;
+mod status;
+mod text;
+
+pub mod jgrants;
+pub mod jnet21;
+pub mod own;
+
+pub use batch::{ImportBatch, RecordIssue};
+pub use error::{ImportError, SuspectedEncoding};
+pub use sanitize::sanitize_detail;

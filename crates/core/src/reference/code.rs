@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::program::ModelError;
 
-/// A valid 6-digit local government code (e.g. `314021`).
+/// A valid 6-digit local government code (e.g. `313297`, 鳥取県八頭町).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub struct LocalGovCode(u32);
@@ -129,7 +129,7 @@ mod tests {
 
     #[test]
     fn a_municipality_knows_its_prefecture() {
-        let yazu = LocalGovCode::parse("314021").unwrap();
+        let yazu = LocalGovCode::parse("313297").unwrap();
         assert_eq!(yazu.prefecture().to_string(), "310000");
         assert!(!yazu.is_prefecture());
         assert!(yazu.prefecture().is_prefecture());

@@ -1,12 +1,22 @@
 //! 日本標準産業分類 (JSIC) 第14回改定: 20 major and 99 middle categories.
 //!
-//! STUB TABLE until the generated table lands.
+//! Programs and businesses state industries as JSIC majors (A–T) or middles (01–99). The
+//! names are the official ones of the 14th revision (令和5年7月告示, in force from 2024-04-01),
+//! which writes 「、」 between items (「農業、林業」) where the 13th wrote 「，」; look-ups by name
+//! accept either. The table is bundled from `data/reference/jsic.tsv`.
+
+mod jgrants;
+mod table;
 
 use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
+use super::fold::fold;
 use crate::program::ModelError;
+use table::table;
+
+pub use jgrants::majors_from_jgrants_labels;
 
 /// A major category (大分類), A to T.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -91,25 +101,43 @@ impl From<JsicCode> for String {
 
 /// All 20 majors in order.
 pub fn majors() -> &'static [JsicMajor] {
-    &[]
+    &table().majors
 }
 
 /// All 99 middles in order.
 pub fn middles() -> &'static [JsicMiddle] {
-    &[]
+    &table().middles
 }
 
+/// The major with this letter, A to T.
 pub fn major(letter: char) -> Option<&'static JsicMajor> {
     majors().iter().find(|m| m.letter == letter)
 }
 
+/// The middle with this number, 1 to 99.
 pub fn middle(code: u8) -> Option<&'static JsicMiddle> {
-    middles().iter().find(|m| m.code == code)
+    let by_position = middles().get(usize::from(code).checked_sub(1)?);
+    by_position
+        .filter(|m| m.code == code)
+        .or_else(|| middles().iter().find(|m| m.code == code))
 }
 
-/// A major category by its exact Japanese name (「農業，林業」 and 「農業、林業」 both match).
-pub fn major_by_name(name: &str) -> Option<&'static JsicMajor> {
-    let fold = |s: &str| s.replace(['，', '、', ','], "、");
-    let name = fold(name.trim());
-    majors().iter().find(|m| fold(m.name) == name)
+/// The middles of one major in order (「E」 gives 09 to 32).
+pub fn middles_of(letter: char) -> impl Iterator<Item = &'static JsicMiddle> {
+    middles().iter().filter(move |m| m.major == letter)
 }
+
+/// A major category by its Japanese name: 「農業、林業」, 「農業，林業」 and 「農業,林業」 all match,
+/// as do full-width and half-width forms of the same text.
+pub fn major_by_name(name: &str) -> Option<&'static JsicMajor> {
+    let name = name_key(name);
+    majors().iter().find(|m| name_key(m.name) == name)
+}
+
+/// The comparison key of a category name: folded, with every list comma written 「、」.
+fn name_key(name: &str) -> String {
+    fold(name).replace(',', "、")
+}
+
+#[cfg(test)]
+mod tests;

@@ -4,11 +4,16 @@
 //! industries by JSIC (日本標準産業分類 第14回改定). These tables are generated from public
 //! sources (see `data/reference/README.md`) and compiled in, so look-ups never touch a disk.
 
+mod bundled;
 mod code;
+mod fold;
 pub mod jsic;
 mod local_gov;
 
 pub use code::LocalGovCode;
 pub use jsic::{JsicCode, JsicMajor, JsicMiddle};
 pub use local_gov::{LocalGov, LocalGovKind, NameLookup};
-pub use local_gov::{find_local_gov, local_gov, municipalities, prefecture_by_name, prefectures};
+pub use local_gov::{
+    find_local_gov, find_local_gov_in_prefecture, local_gov, municipalities, prefecture_by_name,
+    prefectures,
+};

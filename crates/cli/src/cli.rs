@@ -1,0 +1,155 @@
+//! The command line: every command and option `madoguchi --help` lists.
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// madoguchi（窓口）: 事業者向け支援制度のワンストップ窓口
+#[derive(Debug, Parser)]
+#[command(name = "madoguchi", version, about, long_about = None)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Options every command shares.
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// Directory for the embedded SQLite database and backups.
+    #[arg(
+        long,
+        global = true,
+        env = "MADOGUCHI_DATA_DIR",
+        default_value = "./madoguchi-data"
+    )]
+    pub data_dir: PathBuf,
+    /// Database URL (sqlite:PATH or postgres://…); overrides the SQLite file in --data-dir.
+    #[arg(
+        long,
+        global = true,
+        env = "MADOGUCHI_DATABASE_URL",
+        hide_env_values = true
+    )]
+    pub database_url: Option<String>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Serve the site and the API.
+    Serve(ServeArgs),
+    /// Create or upgrade the database schema.
+    Migrate,
+    /// Import programs from a file (jGrants, J-Net21 or madoguchi's own JSON/CSV).
+    Import(ImportArgs),
+    /// Export every program in madoguchi's own format.
+    Export(ExportArgs),
+    /// Load the bundled demo data (real jGrants and J-Net21 records).
+    Demo,
+    /// Copy the SQLite database to FILE; safe while the server runs.
+    Backup {
+        /// Where to write the backup (must not exist yet).
+        file: PathBuf,
+    },
+    /// Replace the SQLite database with the backup in FILE (stop the server first).
+    Restore {
+        /// A file written by `madoguchi backup`.
+        file: PathBuf,
+    },
+    /// Tell whether a company is a 中小企業者 / 小規模企業者 under 中小企業基本法.
+    Classify(ClassifyArgs),
+    /// Diagnose a business profile against the whole catalogue.
+    Diagnose(DiagnoseArgs),
+    /// Validate every program's rule and run every program's test cases.
+    CheckRules(CheckRulesArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ClassifyArgs {
+    /// JSIC major letter (A–T) or middle two-digit code (e.g. E, 09, 39).
+    #[arg(long)]
+    pub industry: Option<String>,
+    /// 資本金又は出資の総額 in yen; Japanese forms such as 3億円 or 5,000万円 are understood.
+    #[arg(long)]
+    pub capital: Option<String>,
+    /// 常時使用する従業員数.
+    #[arg(long)]
+    pub employees: Option<String>,
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: OutputFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct DiagnoseArgs {
+    /// The business profile as JSON (see docs/profile.md).
+    #[arg(long)]
+    pub profile: PathBuf,
+    /// The date to judge application windows and founding years on (default: today in JST).
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub as_of: Option<String>,
+    #[arg(long, value_enum, default_value = "text")]
+    pub format: OutputFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct CheckRulesArgs {
+    /// The date test cases without their own date are judged on (default: today in JST).
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub as_of: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    Json,
+    Text,
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on.
+    #[arg(long, env = "MADOGUCHI_ADDR", default_value = "127.0.0.1:8080")]
+    pub addr: SocketAddr,
+    /// Load the demo data before serving.
+    #[arg(long)]
+    pub demo: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ImportArgs {
+    /// Which kind of file FILE is.
+    #[arg(value_enum)]
+    pub format: ImportFormat,
+    /// The file to import.
+    pub file: PathBuf,
+    /// Import the valid records even if some are invalid (otherwise nothing is imported).
+    #[arg(long)]
+    pub skip_invalid: bool,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ImportFormat {
+    /// jGrants: the API response or the normalised record array.
+    Jgrants,
+    /// J-Net21 支援情報ヘッドライン items.
+    Jnet21,
+    /// madoguchi's own JSON or CSV (as written by `export`).
+    Programs,
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    #[arg(long, value_enum, default_value = "json")]
+    pub format: ExportFormat,
+    /// Write to FILE instead of standard output.
+    #[arg(long, short)]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ExportFormat {
+    Json,
+    /// UTF-8 with BOM, opens correctly in Excel.
+    Csv,
+}

@@ -1,0 +1,34 @@
+//! `madoguchi serve`: the site and API on one address.
+
+use anyhow::Context;
+use madoguchi_web::AppState;
+
+use crate::cli::ServeArgs;
+use crate::config::Config;
+
+pub async fn run(config: &Config, args: &ServeArgs) -> anyhow::Result<()> {
+    let store = config.open_migrated_store().await?;
+    if args.demo {
+        super::demo::load(&store).await?;
+    }
+    let state = AppState::load(store).await?;
+    let listener = tokio::net::TcpListener::bind(args.addr)
+        .await
+        .with_context(|| {
+            format!(
+                "{} で待ち受けできません。--addr で別のアドレスを指定してください。",
+                args.addr
+            )
+        })?;
+    let addr = listener
+        .local_addr()
+        .context("待ち受けアドレスを取得できません。")?;
+    println!(
+        "madoguchi を http://{addr}/ で公開しています（{}件の制度）。Ctrl-C で終了します。",
+        state.catalog().len()
+    );
+    tracing::info!(%addr, "listening");
+    madoguchi_web::serve(listener, state)
+        .await
+        .context("サーバーが異常終了しました。")
+}

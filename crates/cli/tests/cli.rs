@@ -1,0 +1,273 @@
+//! The `madoguchi` binary as a member of staff uses it: real files in, real database, exit codes
+//! and Japanese messages out. Runs against SQLite in a temporary data directory.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+const JGRANTS_SAMPLE: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../../data/demo/jgrants-records.json"
+);
+const JNET21_SAMPLE: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../../data/demo/jnet21-items.json"
+);
+
+/// A data directory of its own and the binary under test.
+struct Madoguchi {
+    dir: tempfile::TempDir,
+}
+
+impl Madoguchi {
+    fn new() -> Self {
+        Self {
+            dir: tempfile::tempdir().unwrap(),
+        }
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        Command::new(env!("CARGO_BIN_EXE_madoguchi"))
+            .arg("--data-dir")
+            .arg(self.dir.path().join("data"))
+            .args(args)
+            .env_remove("MADOGUCHI_DATABASE_URL")
+            .output()
+            .unwrap()
+    }
+
+    fn ok(&self, args: &[&str]) -> String {
+        let out = self.run(args);
+        assert!(
+            out.status.success(),
+            "{args:?} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    }
+
+    /// Runs a command that must fail and returns what it printed on standard error.
+    fn fails(&self, args: &[&str]) -> String {
+        let out = self.run(args);
+        assert!(!out.status.success(), "{args:?} should have failed");
+        String::from_utf8(out.stderr).unwrap()
+    }
+
+    fn file(&self, name: &str, bytes: &[u8]) -> PathBuf {
+        let path = self.dir.path().join(name);
+        std::fs::write(&path, bytes).unwrap();
+        path
+    }
+
+    fn export_json(&self) -> serde_json::Value {
+        serde_json::from_str(&self.ok(&["export", "--format", "json"])).unwrap()
+    }
+}
+
+fn s(path: &Path) -> &str {
+    path.to_str().unwrap()
+}
+
+fn line_count(summary: &str, label: &str) -> usize {
+    summary
+        .lines()
+        .find_map(|l| {
+            l.trim()
+                .strip_prefix(label)?
+                .strip_suffix("件")?
+                .trim()
+                .parse()
+                .ok()
+        })
+        .unwrap_or_else(|| panic!("no 「{label}」 line in:\n{summary}"))
+}
+
+#[test]
+fn help_lists_every_command() {
+    let app = Madoguchi::new();
+    let help = app.ok(&["--help"]);
+    for command in [
+        "serve", "migrate", "import", "export", "demo", "backup", "restore",
+    ] {
+        assert!(
+            help.contains(command),
+            "--help does not list {command}:\n{help}"
+        );
+    }
+}
+
+#[test]
+fn importing_the_same_jgrants_file_twice_changes_nothing() {
+    let app = Madoguchi::new();
+    let first = app.ok(&["import", "jgrants", JGRANTS_SAMPLE, "--skip-invalid"]);
+    let created = line_count(&first, "新規:");
+    assert!(created > 100, "{first}");
+    let second = app.ok(&["import", "jgrants", JGRANTS_SAMPLE, "--skip-invalid"]);
+    assert_eq!(line_count(&second, "新規:"), 0, "{second}");
+    assert_eq!(line_count(&second, "更新:"), 0, "{second}");
+    assert_eq!(line_count(&second, "変更なし:"), created, "{second}");
+}
+
+#[test]
+fn a_csv_export_opens_in_excel_and_round_trips_through_import() {
+    let app = Madoguchi::new();
+    app.ok(&["import", "jgrants", JGRANTS_SAMPLE, "--skip-invalid"]);
+    app.ok(&["import", "jnet21", JNET21_SAMPLE, "--skip-invalid"]);
+    let before = app.export_json();
+    let csv = app.dir.path().join("programs.csv");
+    app.ok(&["export", "--format", "csv", "--output", s(&csv)]);
+    let bytes = std::fs::read(&csv).unwrap();
+    assert!(
+        bytes.starts_with(b"\xEF\xBB\xBF"),
+        "Excel needs the UTF-8 byte order mark"
+    );
+
+    let other = Madoguchi::new();
+    other.ok(&["import", "programs", s(&csv)]);
+    assert_eq!(
+        other.export_json(),
+        before,
+        "CSV import must give back exactly what was exported"
+    );
+    let again = app.ok(&["import", "programs", s(&csv)]);
+    assert_eq!(
+        line_count(&again, "新規:") + line_count(&again, "更新:"),
+        0,
+        "{again}"
+    );
+}
+
+#[test]
+fn bad_files_are_refused_in_japanese_and_nothing_already_saved_is_lost() {
+    let app = Madoguchi::new();
+    app.ok(&["import", "jgrants", JGRANTS_SAMPLE, "--skip-invalid"]);
+    let before = app.export_json();
+
+    let empty = app.file("empty.json", b"");
+    assert!(
+        app.fails(&["import", "jgrants", s(&empty)])
+            .contains("空です")
+    );
+
+    let malformed = app.file("broken.json", b"[{\"id\": \"jgrants-x\", \"title\": }]");
+    let err = app.fails(&["import", "jgrants", s(&malformed)]);
+    assert!(err.contains("broken.json") && err.contains("行"), "{err}");
+
+    // 「ID,制度名」 saved by Excel in Shift_JIS.
+    let sjis = app.file(
+        "sjis.csv",
+        b"ID,\x90\xa7\x93x\x96\xbc\r\nx,\x95\xe2\x8f\x95\x8b\xe0\r\n",
+    );
+    let err = app.fails(&["import", "programs", s(&sjis)]);
+    assert!(err.contains("Shift_JIS"), "{err}");
+
+    let huge = app.dir.path().join("huge.json");
+    std::fs::File::create(&huge)
+        .unwrap()
+        .set_len(3 * 1024 * 1024 * 1024)
+        .unwrap();
+    let err = app.fails(&["import", "jgrants", s(&huge)]);
+    assert!(err.contains("大きすぎます"), "{err}");
+
+    assert_eq!(
+        app.export_json(),
+        before,
+        "a refused import must leave the database as it was"
+    );
+}
+
+/// One valid program and one with the given fault, in madoguchi's own JSON format.
+fn own_json_with(fault: serde_json::Value) -> Vec<u8> {
+    let valid = serde_json::json!({
+        "id": "test-valid", "title": "日置市 小規模事業者支援補助金", "kind": "subsidy",
+        "issuer": {"level": "municipal", "code": "462161", "name": "鹿児島県日置市"},
+        "industries": {"scope": "all"}, "areas": {"scope": "local", "codes": ["462161"]},
+        "status": "open", "source": {"kind": "manual"}
+    });
+    let mut broken = valid.clone();
+    broken["id"] = "test-broken".into();
+    for (k, v) in fault.as_object().unwrap() {
+        broken[k] = v.clone();
+    }
+    serde_json::to_vec(&serde_json::json!([valid, broken])).unwrap()
+}
+
+#[test]
+fn an_invalid_record_stops_the_whole_import_and_is_named_with_its_problem() {
+    let app = Madoguchi::new();
+    app.ok(&["import", "jgrants", JGRANTS_SAMPLE, "--skip-invalid"]);
+    let before = app.export_json();
+    let faults = [
+        (
+            serde_json::json!({"rounds": [{"opens": "2026-05-01", "closes": "2026-04-01"}]}),
+            "受付終了日時",
+        ),
+        (serde_json::json!({"amount": {"max": -100}}), "負の値"),
+        (
+            serde_json::json!({"areas": {"scope": "local", "codes": ["462048"]}}),
+            "462048",
+        ),
+        (
+            serde_json::json!({"issuer": {"level": "municipal", "code": "139998", "name": "東京都架空市"}}),
+            "139998",
+        ),
+    ];
+    for (fault, expected) in faults {
+        let file = app.file("programs.json", &own_json_with(fault));
+        let err = app.fails(&["import", "programs", s(&file)]);
+        assert!(
+            err.contains("test-broken") || err.contains("2件目"),
+            "record not named: {err}"
+        );
+        assert!(
+            err.contains(expected),
+            "problem not named ({expected}): {err}"
+        );
+        assert_eq!(
+            app.export_json(),
+            before,
+            "nothing may be saved when a record is invalid"
+        );
+    }
+}
+
+#[test]
+fn skip_invalid_saves_the_valid_records_and_lists_the_others() {
+    let app = Madoguchi::new();
+    let file = app.file(
+        "programs.json",
+        &own_json_with(serde_json::json!({"amount": {"max": -1}})),
+    );
+    let out = app.ok(&["import", "programs", s(&file), "--skip-invalid"]);
+    assert_eq!(line_count(&out, "新規:"), 1, "{out}");
+    assert_eq!(line_count(&out, "不正:"), 1, "{out}");
+    assert!(out.contains("test-broken"), "{out}");
+}
+
+#[test]
+fn a_backup_restores_the_database_as_it_was() {
+    let app = Madoguchi::new();
+    app.ok(&["import", "jnet21", JNET21_SAMPLE, "--skip-invalid"]);
+    let saved = app.export_json();
+    let backup = app.dir.path().join("backup.db");
+    app.ok(&["backup", s(&backup)]);
+    app.ok(&["import", "jgrants", JGRANTS_SAMPLE, "--skip-invalid"]);
+    assert_ne!(app.export_json(), saved);
+    app.ok(&["restore", s(&backup)]);
+    assert_eq!(app.export_json(), saved);
+}
+
+#[test]
+fn demo_loads_real_records_from_both_sources() {
+    let app = Madoguchi::new();
+    app.ok(&["demo"]);
+    let programs = app.export_json();
+    let programs = programs.as_array().unwrap();
+    let from = |kind: &str| {
+        programs
+            .iter()
+            .filter(|p| p["source"]["kind"] == kind)
+            .count()
+    };
+    assert!(from("jgrants") > 100, "jGrants records missing");
+    assert!(from("jnet21") > 50, "J-Net21 records missing");
+}

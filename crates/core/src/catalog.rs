@@ -1,0 +1,44 @@
+//! The published catalogue as one immutable snapshot.
+//!
+//! Every app process holds the catalogue in memory and swaps in a new snapshot when it
+//! changes, so that pages, search and diagnosis never touch the database on the request
+//! path. The snapshot is built once from the stored programs and only read afterwards.
+
+use std::collections::HashMap;
+
+use crate::program::{Program, ProgramId};
+
+/// An immutable set of programs with the look-ups pages need.
+#[derive(Debug, Default)]
+pub struct Catalog {
+    programs: Vec<Program>,
+    by_id: HashMap<ProgramId, usize>,
+}
+
+impl Catalog {
+    /// Builds a snapshot; programs keep the order given (the store returns them by id).
+    pub fn new(programs: Vec<Program>) -> Self {
+        let by_id = programs
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.id.clone(), i))
+            .collect();
+        Self { programs, by_id }
+    }
+
+    pub fn get(&self, id: &ProgramId) -> Option<&Program> {
+        self.by_id.get(id).map(|&i| &self.programs[i])
+    }
+
+    pub fn programs(&self) -> &[Program] {
+        &self.programs
+    }
+
+    pub fn len(&self) -> usize {
+        self.programs.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.programs.is_empty()
+    }
+}

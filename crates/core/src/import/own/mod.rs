@@ -1,0 +1,33 @@
+//! madoguchi's own exchange format, for backups, hand edits in Excel and moving a catalogue
+//! between installations. Export then import gives back equal programs.
+//!
+//! - JSON: a top-level array of programs exactly as the model serialises them (no wrapper
+//!   object). Values are checked as the model checks them.
+//! - CSV: one program per row under a header of Japanese column names ([`csv`]), lists inside
+//!   a cell one item per line, vocabularies by their Japanese labels, areas and industries by
+//!   code. Written as UTF-8 with a BOM and CRLF line ends so that Excel opens it as is; read
+//!   with or without the BOM. A Shift_JIS file (Excel's plain 「CSV」) is refused, not decoded.
+//!
+//! Both check what the model alone cannot: that every municipality code names a real local
+//! government, and that `detail` holds only sanitised HTML (it is cleaned, with a warning).
+
+mod cells;
+mod checks;
+pub mod csv;
+mod json;
+
+pub use self::csv::{parse_csv, to_csv};
+pub use self::json::{parse_json, to_json};
+
+use super::text::decode;
+use super::{ImportBatch, ImportError};
+
+/// Reads either own format, told apart by content: JSON starts with 「[」 or 「{」.
+pub fn parse(bytes: &[u8]) -> Result<ImportBatch, ImportError> {
+    let text = decode(bytes)?;
+    if text.trim_start().starts_with(['[', '{']) {
+        parse_json(bytes)
+    } else {
+        parse_csv(bytes)
+    }
+}

@@ -1,0 +1,134 @@
+//! From bytes to text: every importer accepts UTF-8 (with or without a BOM) and nothing else.
+//!
+//! A file in another encoding is refused, never decoded by guess: a silently mis-decoded
+//! program name would be saved and shown. The error names the likely encoding so that staff
+//! know which Excel option to choose when saving again.
+
+use super::{ImportError, SuspectedEncoding};
+
+const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// The text of a file, without its BOM. Refuses empty files and files that are not UTF-8.
+pub(crate) fn decode(bytes: &[u8]) -> Result<&str, ImportError> {
+    if bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF") {
+        return Err(ImportError::NotUtf8(SuspectedEncoding::Utf16));
+    }
+    let bytes = bytes.strip_prefix(UTF8_BOM).unwrap_or(bytes);
+    let text = std::str::from_utf8(bytes).map_err(|_| {
+        ImportError::NotUtf8(if looks_like_shift_jis(bytes) {
+            SuspectedEncoding::ShiftJis
+        } else {
+            SuspectedEncoding::Unknown
+        })
+    })?;
+    if text.trim().is_empty() {
+        return Err(ImportError::Empty);
+    }
+    Ok(text)
+}
+
+/// Full-width ASCII (「８」, 「／」, 「％」, 「Ｒ」) as its half-width form; other characters as is.
+pub(crate) fn half_width(c: char) -> char {
+    match c {
+        '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
+        c => c,
+    }
+}
+
+/// Kangxi and CJK radicals (「⼩規模事業者持続化補助⾦」, as some editors type them) as the
+/// ordinary kanji people read and search for; everything else is left as published.
+pub(crate) fn unify_radicals(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if ('\u{2E80}'..='\u{2FDF}').contains(&c) {
+            unicode_normalization::char::decompose_compatible(c, |d| out.push(d));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// True if every byte sequence is valid Shift_JIS and at least one character is Japanese.
+fn looks_like_shift_jis(bytes: &[u8]) -> bool {
+    let mut japanese = 0usize;
+    let mut i = 0;
+    while let Some(&b) = bytes.get(i) {
+        match b {
+            0x00..=0x7F => i += 1,
+            // Half-width katakana.
+            0xA1..=0xDF => {
+                japanese += 1;
+                i += 1;
+            }
+            0x81..=0x9F | 0xE0..=0xFC => match bytes.get(i + 1) {
+                Some(0x40..=0x7E | 0x80..=0xFC) => {
+                    japanese += 1;
+                    i += 2;
+                }
+                _ => return false,
+            },
+            _ => return false,
+        }
+    }
+    japanese > 0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// 「制度名,概要」 as Excel writes it in Shift_JIS.
+    const SHIFT_JIS_HEADER: &[u8] = b"\x90\xA7\x93\x78\x96\xBC,\x8A\x54\x97\x76\r\n";
+
+    #[test]
+    fn full_width_digits_and_signs_fold_to_ascii() {
+        let folded: String = "令和８年度 ３／４ １００％ Ｒ８"
+            .chars()
+            .map(half_width)
+            .collect();
+        assert_eq!(folded, "令和8年度 3/4 100% R8");
+    }
+
+    #[test]
+    fn radicals_become_the_kanji_people_search_for() {
+        assert_eq!(
+            unify_radicals("⼩規模事業者持続化補助⾦＜⼀般型 災害⽀援枠＞"),
+            "小規模事業者持続化補助金＜一般型 災害支援枠＞"
+        );
+    }
+
+    #[test]
+    fn a_bom_is_dropped_and_plain_utf8_is_accepted() {
+        assert_eq!(decode("\u{feff}ID,制度名".as_bytes()).unwrap(), "ID,制度名");
+        assert_eq!(decode("ID".as_bytes()).unwrap(), "ID");
+    }
+
+    #[test]
+    fn an_empty_or_blank_file_is_refused_as_empty() {
+        assert_eq!(decode(b""), Err(ImportError::Empty));
+        assert_eq!(decode(b"\xEF\xBB\xBF \r\n"), Err(ImportError::Empty));
+    }
+
+    #[test]
+    fn a_shift_jis_file_is_refused_with_the_excel_hint() {
+        let err = decode(SHIFT_JIS_HEADER).unwrap_err();
+        assert_eq!(err, ImportError::NotUtf8(SuspectedEncoding::ShiftJis));
+        assert_eq!(
+            err.to_string(),
+            "文字コードがShift_JISのようです。ExcelではCSV UTF-8（コンマ区切り）形式で保存し直してください。"
+        );
+    }
+
+    #[test]
+    fn utf16_and_unknown_bytes_are_told_apart() {
+        assert_eq!(
+            decode(b"\xFF\xFEI\x00D\x00"),
+            Err(ImportError::NotUtf8(SuspectedEncoding::Utf16))
+        );
+        assert_eq!(
+            decode(b"\x80\x80\xFF"),
+            Err(ImportError::NotUtf8(SuspectedEncoding::Unknown))
+        );
+    }
+}

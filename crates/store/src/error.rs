@@ -1,0 +1,183 @@
+//! What can go wrong with the database, said once, in Japanese.
+//!
+//! Driver errors are translated here and nowhere else: a locked SQLite file becomes
+//! [`StoreError::Busy`], a missing table becomes [`StoreError::NotMigrated`], a unique key
+//! broken by a concurrent writer becomes [`StoreError::Conflict`]. Variants a person can act
+//! on (a URL, a file, a retry) are apart from internal ones (a bug or a damaged database),
+//! and [`StoreError::is_internal`] tells them apart for the HTTP edge. No variant holds a
+//! database URL that still has its password.
+
+use std::path::PathBuf;
+
+use madoguchi_core::program::{ModelError, ProgramId};
+use thiserror::Error;
+
+/// A failed store operation.
+#[derive(Debug, Error)]
+pub enum StoreError {
+    // ---- Errors a person can act on ----
+    /// The URL is neither `sqlite:…` nor `postgres://…` (held redacted).
+    #[error(
+        "データベースの指定「{0}」を読み取れません。--database-url は「sqlite:ファイルのパス」または「postgres://ユーザー@ホスト/データベース名」の形で指定してください。"
+    )]
+    UnsupportedUrl(String),
+    /// The server did not answer or refused us (`target` is redacted).
+    #[error(
+        "データベースに接続できません（{target}：{reason}）。--database-url を確認してください。"
+    )]
+    Unreachable { target: String, reason: String },
+    /// The SQLite file or its folder cannot be opened or created.
+    #[error(
+        "データベースファイル「{}」を開けません（{reason}）。パスと書き込み権限を確認してください。",
+        path.display()
+    )]
+    CannotOpenFile { path: PathBuf, reason: String },
+    /// The schema is missing: `migrate` was never run on this database.
+    #[error("データベースの準備ができていません。先に `madoguchi migrate` を実行してください。")]
+    NotMigrated,
+    /// The database was migrated by a newer madoguchi than this one.
+    #[error(
+        "このデータベースは新しい版の madoguchi で更新されています（スキーマ版 {found}、この madoguchi は {known} まで）。madoguchi を更新してください。"
+    )]
+    SchemaTooNew { found: i64, known: i64 },
+    /// A program in the batch breaks a rule of the model.
+    #[error("制度「{id}」は保存できません。{source}")]
+    InvalidProgram {
+        id: ProgramId,
+        #[source]
+        source: ModelError,
+    },
+    /// One batch names the same program twice, so neither order would be right.
+    #[error(
+        "制度ID「{0}」が一度の保存に2回以上含まれています。重複を取り除いてからもう一度実行してください。"
+    )]
+    DuplicateInBatch(ProgramId),
+    /// The change origin (`import:jgrants`, `cli`, `web`) is empty or too long.
+    #[error(
+        "変更元「{0}」は使えません。「import:jgrants」のように、空白を含まない64文字以内の半角英数字・記号で指定してください。"
+    )]
+    InvalidOrigin(String),
+    /// Another writer holds the database longer than we wait.
+    #[error("データベースが他の処理で使用中です。しばらく待ってからもう一度実行してください。")]
+    Busy,
+    /// Another process changed the same rows at the same moment.
+    #[error(
+        "他の処理が同時に同じ制度を更新しました。最新の状態を読み込んでからもう一度実行してください。"
+    )]
+    Conflict,
+    /// `backup_to` never overwrites.
+    #[error(
+        "バックアップ先「{}」には既にファイルがあります。別のファイル名を指定してください。",
+        .0.display()
+    )]
+    BackupExists(PathBuf),
+    /// Backup and restore of PostgreSQL belong to PostgreSQL's own tools.
+    #[error(
+        "PostgreSQL のデータベースは madoguchi ではバックアップ・復元できません。バックアップは pg_dump、復元は pg_restore をお使いください。"
+    )]
+    NotSupportedOnPostgres,
+    /// The file given to restore is not a healthy madoguchi database.
+    #[error(
+        "「{}」は復元に使えません（{reason}）。madoguchi backup で作ったファイルを指定してください。",
+        path.display()
+    )]
+    InvalidBackup { path: PathBuf, reason: String },
+    /// Restore would pull the file from under a running server.
+    #[error(
+        "データベース「{}」は使用中です。madoguchi のサーバーなどを止めてから復元してください。",
+        .0.display()
+    )]
+    DatabaseInUse(PathBuf),
+    /// A path SQLite cannot be given (not valid UTF-8).
+    #[error(
+        "パス「{}」は使えません。日本語を含む場合はUTF-8のパスを指定してください。",
+        .0.display()
+    )]
+    UnusablePath(PathBuf),
+    /// Reading, writing or renaming a file during backup or restore failed.
+    #[error("ファイル「{}」を操作できません（{source}）。パスと権限、空き容量を確認してください。", path.display())]
+    File {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+
+    // ---- Internal errors: a bug, a damaged database or a lost server ----
+    /// A stored row no longer reads as the value it was written from.
+    #[error("データベースの {table} の「{key}」を読み取れません（{reason}）。")]
+    CorruptRecord {
+        table: &'static str,
+        key: String,
+        reason: String,
+    },
+    /// A program could not be written as JSON.
+    #[error("制度「{id}」をJSONに変換できません（{reason}）。")]
+    Encode { id: ProgramId, reason: String },
+    /// An applied migration's text differs from the one built into this binary.
+    #[error(
+        "適用済みのマイグレーション {version}（{name}）の内容が、この madoguchi に組み込まれたものと異なります。"
+    )]
+    MigrationChanged { version: i64, name: String },
+    /// A row broke a foreign key, NOT NULL or CHECK constraint: our SQL is wrong.
+    #[error("データベースの制約「{constraint}」に反する書き込みがありました。")]
+    ConstraintViolated { constraint: String },
+    /// Anything else the driver reported.
+    #[error("データベースの処理に失敗しました（{0}）。")]
+    Database(#[source] sqlx::Error),
+}
+
+impl StoreError {
+    /// True for a bug, a damaged database or a lost server: log it, show a generic message.
+    /// False when the message tells the person what to change or to try again.
+    pub fn is_internal(&self) -> bool {
+        matches!(
+            self,
+            Self::CorruptRecord { .. }
+                | Self::Encode { .. }
+                | Self::MigrationChanged { .. }
+                | Self::ConstraintViolated { .. }
+                | Self::Database(_)
+        )
+    }
+
+    pub(crate) fn file(path: impl Into<PathBuf>) -> impl FnOnce(std::io::Error) -> Self {
+        let path = path.into();
+        move |source| Self::File { path, source }
+    }
+}
+
+/// SQLite's primary result codes for "someone else holds the lock".
+const SQLITE_BUSY: i64 = 5;
+const SQLITE_LOCKED: i64 = 6;
+
+impl From<sqlx::Error> for StoreError {
+    fn from(err: sqlx::Error) -> Self {
+        let Some(db) = err.as_database_error() else {
+            return match err {
+                sqlx::Error::PoolTimedOut => Self::Busy,
+                other => Self::Database(other),
+            };
+        };
+        let code = db.code().unwrap_or_default();
+        let sqlite_primary = code.parse::<i64>().ok().map(|c| c & 0xff);
+        if matches!(sqlite_primary, Some(SQLITE_BUSY | SQLITE_LOCKED))
+            // PostgreSQL: serialization_failure, deadlock_detected, lock_not_available.
+            || matches!(code.as_ref(), "40001" | "40P01" | "55P03")
+        {
+            return Self::Busy;
+        }
+        if code == "42P01" || db.message().starts_with("no such table") {
+            return Self::NotMigrated;
+        }
+        let constraint = || db.constraint().unwrap_or(db.message()).to_owned();
+        match db.kind() {
+            sqlx::error::ErrorKind::UniqueViolation => Self::Conflict,
+            sqlx::error::ErrorKind::ForeignKeyViolation
+            | sqlx::error::ErrorKind::NotNullViolation
+            | sqlx::error::ErrorKind::CheckViolation => Self::ConstraintViolated {
+                constraint: constraint(),
+            },
+            _ => Self::Database(err),
+        }
+    }
+}

@@ -1,0 +1,154 @@
+//! The schema's history: plain `.sql` files per backend, embedded, applied in order, never
+//! edited once released.
+//!
+//! Each backend keeps its list of applied migrations in `madoguchi_migrations` with a
+//! checksum of the text, so that an edited migration or a database from a newer madoguchi
+//! is refused instead of silently drifting. The backends run the SQL; the bookkeeping of
+//! what is pending is decided here once.
+
+use crate::StoreError;
+use crate::record::sha256_hex;
+
+/// One schema step.
+#[derive(Debug)]
+pub(crate) struct Migration {
+    pub version: i64,
+    pub name: &'static str,
+    pub sql: &'static str,
+}
+
+impl Migration {
+    /// Line endings are left out so that a checkout with CRLF does not look like an edit.
+    pub(crate) fn checksum(&self) -> String {
+        sha256_hex(&self.sql.replace('\r', ""))
+    }
+}
+
+macro_rules! migration {
+    ($version:literal, $backend:literal, $file:literal, $name:literal) => {
+        Migration {
+            version: $version,
+            name: $name,
+            sql: include_str!(concat!("../migrations/", $backend, "/", $file)),
+        }
+    };
+}
+
+/// SQLite's migrations, oldest first. Append only.
+pub(crate) const SQLITE: &[Migration] = &[
+    migration!(1, "sqlite", "0001_programs.sql", "programs"),
+    migration!(2, "sqlite", "0002_import_runs.sql", "import_runs"),
+];
+
+/// PostgreSQL's migrations, oldest first. Append only, in step with SQLite's.
+pub(crate) const POSTGRES: &[Migration] = &[
+    migration!(1, "postgres", "0001_programs.sql", "programs"),
+    migration!(2, "postgres", "0002_import_runs.sql", "import_runs"),
+];
+
+/// A row of `madoguchi_migrations`.
+#[derive(Debug)]
+pub(crate) struct Applied {
+    pub version: i64,
+    pub checksum: String,
+}
+
+/// The migrations still to run, after checking that those applied are ours, unedited.
+pub(crate) fn pending<'m>(
+    known: &'m [Migration],
+    applied: &[Applied],
+) -> Result<Vec<&'m Migration>, StoreError> {
+    let newest_known = known.last().map_or(0, |m| m.version);
+    for row in applied {
+        let Some(migration) = known.iter().find(|m| m.version == row.version) else {
+            return Err(StoreError::SchemaTooNew {
+                found: row.version,
+                known: newest_known,
+            });
+        };
+        if migration.checksum() != row.checksum {
+            return Err(StoreError::MigrationChanged {
+                version: migration.version,
+                name: migration.name.to_owned(),
+            });
+        }
+    }
+    Ok(known
+        .iter()
+        .filter(|m| !applied.iter().any(|a| a.version == m.version))
+        .collect())
+}
+
+/// The newest schema version this build knows, for checking a backup before restoring it.
+pub(crate) fn newest_sqlite_version() -> i64 {
+    SQLITE.last().map_or(0, |m| m.version)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::path::Path;
+
+    use super::*;
+
+    fn files_in(backend: &str) -> Vec<String> {
+        let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("migrations")
+            .join(backend);
+        let mut names: Vec<String> = std::fs::read_dir(dir)
+            .unwrap()
+            .map(|entry| entry.unwrap().file_name().to_string_lossy().into_owned())
+            .collect();
+        names.sort();
+        names
+    }
+
+    fn listed(migrations: &[Migration]) -> Vec<String> {
+        migrations
+            .iter()
+            .map(|m| format!("{:04}_{}.sql", m.version, m.name))
+            .collect()
+    }
+
+    #[test]
+    fn every_migration_file_is_embedded_under_its_own_number_and_name() {
+        assert_eq!(files_in("sqlite"), listed(SQLITE));
+        assert_eq!(files_in("postgres"), listed(POSTGRES));
+    }
+
+    #[test]
+    fn both_backends_have_the_same_schema_steps() {
+        let steps = |ms: &[Migration]| ms.iter().map(|m| (m.version, m.name)).collect::<Vec<_>>();
+        assert_eq!(steps(SQLITE), steps(POSTGRES));
+        assert!(SQLITE.iter().zip(1..).all(|(m, n)| m.version == n));
+    }
+
+    #[test]
+    fn an_edited_or_unknown_migration_is_refused() {
+        let edited = [Applied {
+            version: 1,
+            checksum: "0".repeat(64),
+        }];
+        assert!(matches!(
+            pending(SQLITE, &edited),
+            Err(StoreError::MigrationChanged { version: 1, .. })
+        ));
+        let newer = [Applied {
+            version: 99,
+            checksum: String::new(),
+        }];
+        assert!(matches!(
+            pending(SQLITE, &newer),
+            Err(StoreError::SchemaTooNew { found: 99, .. })
+        ));
+    }
+
+    #[test]
+    fn only_migrations_not_yet_applied_are_pending() {
+        let first = [Applied {
+            version: 1,
+            checksum: SQLITE[0].checksum(),
+        }];
+        let todo = pending(SQLITE, &first).unwrap();
+        assert_eq!(todo.iter().map(|m| m.version).collect::<Vec<_>>(), [2]);
+    }
+}

@@ -1,0 +1,74 @@
+//! What a save did, and what the history of a program looks like.
+
+use madoguchi_core::program::ProgramId;
+use time::OffsetDateTime;
+
+use crate::ImportCounts;
+
+/// What saving one program did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SaveOutcome {
+    /// The program was new; it now has version 1.
+    Created { version: u32 },
+    /// The content changed; `version` is the new version.
+    Updated { version: u32 },
+    /// Nothing but bookkeeping (version, fetch time) differed; `version` is the current one.
+    Unchanged { version: u32 },
+}
+
+impl SaveOutcome {
+    /// The program's current version after the save.
+    pub fn version(self) -> u32 {
+        match self {
+            Self::Created { version } | Self::Updated { version } | Self::Unchanged { version } => {
+                version
+            }
+        }
+    }
+}
+
+/// What saving a batch did, counted and per program (in the order given).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SaveSummary {
+    pub created: usize,
+    pub updated: usize,
+    pub unchanged: usize,
+    pub outcomes: Vec<(ProgramId, SaveOutcome)>,
+}
+
+impl SaveSummary {
+    pub(crate) fn from_outcomes(outcomes: Vec<(ProgramId, SaveOutcome)>) -> Self {
+        let mut summary = Self::default();
+        for (_, outcome) in &outcomes {
+            match outcome {
+                SaveOutcome::Created { .. } => summary.created += 1,
+                SaveOutcome::Updated { .. } => summary.updated += 1,
+                SaveOutcome::Unchanged { .. } => summary.unchanged += 1,
+            }
+        }
+        summary.outcomes = outcomes;
+        summary
+    }
+
+    /// The counts of an import run: this save, plus what the importer left out.
+    pub fn import_counts(&self, skipped: usize, invalid: usize) -> ImportCounts {
+        let count = |n: usize| u64::try_from(n).unwrap_or(u64::MAX);
+        ImportCounts {
+            created: count(self.created),
+            updated: count(self.updated),
+            unchanged: count(self.unchanged),
+            skipped: count(skipped),
+            invalid: count(invalid),
+        }
+    }
+}
+
+/// One entry in a program's history.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VersionInfo {
+    pub version: u32,
+    /// When the version was saved, in UTC (show it in JST).
+    pub created_at: OffsetDateTime,
+    /// Who or what saved it: `import:jgrants`, `cli`, `web`.
+    pub origin: String,
+}

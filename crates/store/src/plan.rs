@@ -1,0 +1,163 @@
+//! Deciding what a batch save does — created, updated or unchanged — before anything is
+//! written, the same way on both backends.
+//!
+//! The backends only fetch the current state of the batch's programs and write the rows
+//! the plan hands them; which version a program gets is decided here, once.
+
+use std::collections::{HashMap, HashSet};
+
+use madoguchi_core::program::{Program, ProgramId};
+
+use crate::StoreError;
+use crate::outcome::{SaveOutcome, SaveSummary};
+use crate::record::{VersionRow, content_hash, version_number};
+
+/// How many new versions go to the database in one statement or one progress step.
+pub(crate) const CHUNK: usize = 500;
+
+/// The longest change origin we keep (`import:jgrants`, `web:staff:42`).
+const ORIGIN_MAX_LEN: usize = 64;
+
+/// Checks a change origin: printable ASCII, no blanks, not too long.
+pub(crate) fn check_origin(origin: &str) -> Result<&str, StoreError> {
+    let ok = !origin.is_empty()
+        && origin.len() <= ORIGIN_MAX_LEN
+        && origin.bytes().all(|b| b.is_ascii_graphic());
+    if ok {
+        Ok(origin)
+    } else {
+        Err(StoreError::InvalidOrigin(origin.chars().take(80).collect()))
+    }
+}
+
+/// A program checked and hashed, ready to compare with what is stored.
+#[derive(Debug)]
+pub(crate) struct Prepared<'a> {
+    pub program: &'a Program,
+    pub content_hash: String,
+}
+
+/// Validates every program and refuses a batch that names one twice.
+pub(crate) fn prepare(programs: &[Program]) -> Result<Vec<Prepared<'_>>, StoreError> {
+    let mut seen: HashSet<&ProgramId> = HashSet::with_capacity(programs.len());
+    programs
+        .iter()
+        .map(|program| {
+            program
+                .validate()
+                .map_err(|source| StoreError::InvalidProgram {
+                    id: program.id.clone(),
+                    source,
+                })?;
+            if !seen.insert(&program.id) {
+                return Err(StoreError::DuplicateInBatch(program.id.clone()));
+            }
+            Ok(Prepared {
+                program,
+                content_hash: content_hash(program)?,
+            })
+        })
+        .collect()
+}
+
+/// What is stored for a program now, as far as a save needs to know.
+#[derive(Debug)]
+pub(crate) struct Current {
+    pub version: i64,
+    pub content_hash: String,
+}
+
+/// One program that gets a new version.
+#[derive(Debug)]
+struct Change<'p> {
+    /// Its position in the batch, for progress.
+    position: usize,
+    prepared: &'p Prepared<'p>,
+    version: u32,
+}
+
+/// New versions to write together.
+#[derive(Debug)]
+pub(crate) struct Chunk {
+    pub rows: Vec<VersionRow>,
+    /// How many programs of the batch are done once these rows are written.
+    pub done_after: usize,
+}
+
+/// The decision for every program of a batch.
+#[derive(Debug)]
+pub(crate) struct SavePlan<'p> {
+    outcomes: Vec<(ProgramId, SaveOutcome)>,
+    changes: Vec<Change<'p>>,
+}
+
+impl<'p> SavePlan<'p> {
+    /// `current` maps program ids to their stored state; absent ids are new programs.
+    pub(crate) fn new(
+        prepared: &'p [Prepared<'p>],
+        current: &HashMap<String, Current>,
+    ) -> Result<Self, StoreError> {
+        let mut outcomes = Vec::with_capacity(prepared.len());
+        let mut changes = Vec::new();
+        for (position, item) in prepared.iter().enumerate() {
+            let id = item.program.id.as_str();
+            let outcome = match current.get(id) {
+                None => SaveOutcome::Created { version: 1 },
+                Some(stored) if stored.content_hash == item.content_hash => {
+                    SaveOutcome::Unchanged {
+                        version: version_number(id, stored.version)?,
+                    }
+                }
+                Some(stored) => SaveOutcome::Updated {
+                    version: version_number(id, stored.version.saturating_add(1))?,
+                },
+            };
+            if !matches!(outcome, SaveOutcome::Unchanged { .. }) {
+                changes.push(Change {
+                    position,
+                    prepared: item,
+                    version: outcome.version(),
+                });
+            }
+            outcomes.push((item.program.id.clone(), outcome));
+        }
+        Ok(Self { outcomes, changes })
+    }
+
+    /// The new versions a chunk at a time, each chunk's rows built only when it is asked
+    /// for so that a large import never holds every JSON body at once. Each chunk says how
+    /// many programs of the batch are done once it is written, for progress.
+    pub(crate) fn chunks(&self) -> impl Iterator<Item = Result<Chunk, StoreError>> + Send + '_ {
+        self.changes.chunks(CHUNK).map(|changes| {
+            let rows = changes
+                .iter()
+                .map(|c| VersionRow::new(c.prepared.program, c.version, &c.prepared.content_hash))
+                .collect::<Result<Vec<_>, _>>()?;
+            let done_after = changes.last().map_or(0, |c| c.position + 1);
+            Ok(Chunk { rows, done_after })
+        })
+    }
+
+    /// How many programs the batch has.
+    pub(crate) fn len(&self) -> usize {
+        self.outcomes.len()
+    }
+
+    pub(crate) fn into_summary(self) -> SaveSummary {
+        SaveSummary::from_outcomes(self.outcomes)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_origin_must_be_short_printable_ascii() {
+        assert!(check_origin("import:jgrants").is_ok());
+        assert!(check_origin("").is_err());
+        assert!(check_origin("職員").is_err());
+        assert!(check_origin("web staff").is_err());
+        assert!(check_origin(&"x".repeat(65)).is_err());
+    }
+}

@@ -1,0 +1,231 @@
+//! The statements both backends run exactly as written, so each is written once.
+//!
+//! SQLite accepts PostgreSQL's `$1` placeholders, and these reads and inserts use nothing
+//! either dialect lacks. Each function is generic over the driver; what differs between
+//! the backends (connecting, locking, bulk writes, backup) stays in their own modules.
+
+use sqlx::{Database, Encode, Executor, FromRow, IntoArguments, Type};
+use time::OffsetDateTime;
+
+use crate::StoreError;
+use crate::import_run::{ImportRunRow, NewImportRun};
+use crate::migrations::{Applied, Migration};
+use crate::record::{BodyRow, HistoryRow};
+
+/// The head of the insert that writes a program's current row; each backend adds its rows
+/// (`VALUES …` or `SELECT … FROM UNNEST(…)`) in this column order, then
+/// [`ON_CONFLICT_UPDATE_PROGRAM`].
+pub(crate) const INSERT_PROGRAMS: &str = "INSERT INTO programs (id, current_version, title, \
+    status, kind, issuer_level, issuer_code, source_kind, external_id, fiscal_year, \
+    final_deadline, content_hash, updated_at) ";
+
+/// An existing program's row takes every column of its new version.
+pub(crate) const ON_CONFLICT_UPDATE_PROGRAM: &str = " ON CONFLICT (id) DO UPDATE SET \
+    current_version = excluded.current_version, title = excluded.title, \
+    status = excluded.status, kind = excluded.kind, issuer_level = excluded.issuer_level, \
+    issuer_code = excluded.issuer_code, source_kind = excluded.source_kind, \
+    external_id = excluded.external_id, fiscal_year = excluded.fiscal_year, \
+    final_deadline = excluded.final_deadline, content_hash = excluded.content_hash, \
+    updated_at = excluded.updated_at";
+
+/// The head of the insert that adds versions, in the column order both backends bind.
+pub(crate) const INSERT_VERSIONS: &str = "INSERT INTO program_versions (program_id, version, \
+    body, content_hash, origin, created_at) ";
+
+pub(crate) async fn ping<'e, DB, E>(db: E) -> Result<(), StoreError>
+where
+    DB: Database,
+    E: Executor<'e, Database = DB>,
+    for<'q> DB::Arguments<'q>: IntoArguments<'q, DB>,
+{
+    sqlx::query("SELECT 1").execute(db).await?;
+    Ok(())
+}
+
+/// The migrations recorded as applied, oldest first.
+pub(crate) async fn applied_migrations<'e, DB, E>(db: E) -> Result<Vec<Applied>, StoreError>
+where
+    DB: Database,
+    E: Executor<'e, Database = DB>,
+    for<'q> DB::Arguments<'q>: IntoArguments<'q, DB>,
+    (i64, String): for<'r> FromRow<'r, DB::Row>,
+{
+    let rows: Vec<(i64, String)> =
+        sqlx::query_as("SELECT version, checksum FROM madoguchi_migrations ORDER BY version")
+            .fetch_all(db)
+            .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(version, checksum)| Applied { version, checksum })
+        .collect())
+}
+
+/// Notes a migration as applied, inside the caller's transaction.
+pub(crate) async fn record_migration<'e, DB, E>(
+    db: E,
+    migration: &Migration,
+) -> Result<(), StoreError>
+where
+    DB: Database,
+    E: Executor<'e, Database = DB>,
+    for<'q> DB::Arguments<'q>: IntoArguments<'q, DB>,
+    for<'q> &'q str: Encode<'q, DB> + Type<DB>,
+    for<'q> i64: Encode<'q, DB> + Type<DB>,
+    for<'q> String: Encode<'q, DB> + Type<DB>,
+    for<'q> OffsetDateTime: Encode<'q, DB> + Type<DB>,
+{
+    sqlx::query(
+        "INSERT INTO madoguchi_migrations (version, name, checksum, applied_at)
+         VALUES ($1, $2, $3, $4)",
+    )
+    .bind(migration.version)
+    .bind(migration.name)
+    .bind(migration.checksum())
+    .bind(OffsetDateTime::now_utc())
+    .execute(db)
+    .await?;
+    Ok(())
+}
+
+/// The current version of one program.
+pub(crate) async fn latest<'e, DB, E>(db: E, id: &str) -> Result<Option<BodyRow>, StoreError>
+where
+    DB: Database,
+    E: Executor<'e, Database = DB>,
+    for<'q> DB::Arguments<'q>: IntoArguments<'q, DB>,
+    for<'q> &'q str: Encode<'q, DB> + Type<DB>,
+    BodyRow: for<'r> FromRow<'r, DB::Row>,
+{
+    Ok(sqlx::query_as(
+        "SELECT v.program_id, v.version, v.body
+         FROM programs p JOIN program_versions v
+             ON v.program_id = p.id AND v.version = p.current_version
+         WHERE p.id = $1",
+    )
+    .bind(id)
+    .fetch_optional(db)
+    .await?)
+}
+
+/// One stored version of one program.
+pub(crate) async fn version<'e, DB, E>(
+    db: E,
+    id: &str,
+    version: i64,
+) -> Result<Option<BodyRow>, StoreError>
+where
+    DB: Database,
+    E: Executor<'e, Database = DB>,
+    for<'q> DB::Arguments<'q>: IntoArguments<'q, DB>,
+    for<'q> &'q str: Encode<'q, DB> + Type<DB>,
+    for<'q> i64: Encode<'q, DB> + Type<DB>,
+    BodyRow: for<'r> FromRow<'r, DB::Row>,
+{
+    Ok(sqlx::query_as(
+        "SELECT program_id, version, body FROM program_versions
+         WHERE program_id = $1 AND version = $2",
+    )
+    .bind(id)
+    .bind(version)
+    .fetch_optional(db)
+    .await?)
+}
+
+/// A program's versions, oldest first.
+pub(crate) async fn history<'e, DB, E>(db: E, id: &str) -> Result<Vec<HistoryRow>, StoreError>
+where
+    DB: Database,
+    E: Executor<'e, Database = DB>,
+    for<'q> DB::Arguments<'q>: IntoArguments<'q, DB>,
+    for<'q> &'q str: Encode<'q, DB> + Type<DB>,
+    HistoryRow: for<'r> FromRow<'r, DB::Row>,
+{
+    Ok(sqlx::query_as(
+        "SELECT version, created_at, origin FROM program_versions
+         WHERE program_id = $1 ORDER BY version",
+    )
+    .bind(id)
+    .fetch_all(db)
+    .await?)
+}
+
+/// The current version of every program, by id.
+pub(crate) async fn all_latest<'e, DB, E>(db: E) -> Result<Vec<BodyRow>, StoreError>
+where
+    DB: Database,
+    E: Executor<'e, Database = DB>,
+    for<'q> DB::Arguments<'q>: IntoArguments<'q, DB>,
+    BodyRow: for<'r> FromRow<'r, DB::Row>,
+{
+    Ok(sqlx::query_as(
+        "SELECT v.program_id, v.version, v.body
+         FROM programs p JOIN program_versions v
+             ON v.program_id = p.id AND v.version = p.current_version
+         ORDER BY p.id",
+    )
+    .fetch_all(db)
+    .await?)
+}
+
+pub(crate) async fn count<'e, DB, E>(db: E) -> Result<i64, StoreError>
+where
+    DB: Database,
+    E: Executor<'e, Database = DB>,
+    for<'q> DB::Arguments<'q>: IntoArguments<'q, DB>,
+    (i64,): for<'r> FromRow<'r, DB::Row>,
+{
+    Ok(sqlx::query_scalar("SELECT COUNT(*) FROM programs")
+        .fetch_one(db)
+        .await?)
+}
+
+pub(crate) async fn insert_import_run<'e, DB, E>(
+    db: E,
+    run: &NewImportRun,
+    recorded_at: OffsetDateTime,
+) -> Result<ImportRunRow, StoreError>
+where
+    DB: Database,
+    E: Executor<'e, Database = DB>,
+    for<'q> DB::Arguments<'q>: IntoArguments<'q, DB>,
+    for<'q> &'q str: Encode<'q, DB> + Type<DB>,
+    for<'q> i64: Encode<'q, DB> + Type<DB>,
+    for<'q> OffsetDateTime: Encode<'q, DB> + Type<DB>,
+    ImportRunRow: for<'r> FromRow<'r, DB::Row>,
+{
+    let [created, updated, unchanged, skipped, invalid] = run.counts.as_columns();
+    Ok(sqlx::query_as(
+        "INSERT INTO import_runs (recorded_at, source_kind, file_name,
+             created, updated, unchanged, skipped, invalid)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+         RETURNING id, recorded_at, source_kind, file_name,
+             created, updated, unchanged, skipped, invalid",
+    )
+    .bind(recorded_at)
+    .bind(run.source_kind.code())
+    .bind(run.file_name.as_str())
+    .bind(created)
+    .bind(updated)
+    .bind(unchanged)
+    .bind(skipped)
+    .bind(invalid)
+    .fetch_one(db)
+    .await?)
+}
+
+/// Every import run, newest first.
+pub(crate) async fn import_runs<'e, DB, E>(db: E) -> Result<Vec<ImportRunRow>, StoreError>
+where
+    DB: Database,
+    E: Executor<'e, Database = DB>,
+    for<'q> DB::Arguments<'q>: IntoArguments<'q, DB>,
+    ImportRunRow: for<'r> FromRow<'r, DB::Row>,
+{
+    Ok(sqlx::query_as(
+        "SELECT id, recorded_at, source_kind, file_name,
+             created, updated, unchanged, skipped, invalid
+         FROM import_runs ORDER BY id DESC",
+    )
+    .fetch_all(db)
+    .await?)
+}

@@ -1,0 +1,189 @@
+//! The PostgreSQL backend: one shared database for any number of app processes.
+//!
+//! Writers that must not interleave take a transaction-scoped advisory lock: migrations
+//! one lock, catalogue saves another. Catalogue writes are rare (imports, staff edits),
+//! so serialising them costs nothing and makes "read current versions, then write the
+//! next ones" safe across processes without retry loops. Batches go in as arrays through
+//! `UNNEST`: one round trip per chunk, whatever its size.
+
+use std::collections::HashMap;
+use std::str::FromStr;
+use std::time::Duration;
+
+use sqlx::postgres::{PgConnectOptions, PgConnection, PgPool, PgPoolOptions};
+use sqlx::{Connection, Executor};
+use time::OffsetDateTime;
+
+use crate::migrations;
+use crate::plan::{Current, Prepared, SavePlan};
+use crate::record::VersionRow;
+use crate::target::redact_url;
+use crate::{SaveSummary, StoreError, portable};
+
+/// Advisory lock keys ("mado" + a number), held for one transaction each.
+const MIGRATION_LOCK: i64 = 0x6d61_646f_0000_0001;
+const CATALOGUE_WRITE_LOCK: i64 = 0x6d61_646f_0000_0002;
+
+const MAX_CONNECTIONS: u32 = 10;
+const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Connects, so that a wrong URL or a stopped server is reported at start-up.
+pub(crate) async fn connect(url: &str) -> Result<PgPool, StoreError> {
+    let options = PgConnectOptions::from_str(url)
+        .map_err(|_| StoreError::UnsupportedUrl(redact_url(url)))?
+        .application_name("madoguchi");
+    let unreachable = |err: sqlx::Error| StoreError::Unreachable {
+        target: redact_url(url),
+        reason: err.to_string(),
+    };
+    // One plain attempt first: the pool would retry a refused connection until its acquire
+    // timeout, keeping a mistyped URL waiting in silence.
+    let probe = PgConnection::connect_with(&options)
+        .await
+        .map_err(unreachable)?;
+    // The probe has done its job; failing to say goodbye to the server changes nothing.
+    let _ = probe.close().await;
+    PgPoolOptions::new()
+        .max_connections(MAX_CONNECTIONS)
+        .acquire_timeout(ACQUIRE_TIMEOUT)
+        .connect_with(options)
+        .await
+        .map_err(unreachable)
+}
+
+async fn lock(conn: &mut PgConnection, key: i64) -> Result<(), StoreError> {
+    sqlx::query("SELECT pg_advisory_xact_lock($1)")
+        .bind(key)
+        .execute(conn)
+        .await?;
+    Ok(())
+}
+
+/// Applies pending migrations in one transaction.
+///
+/// SQL runs through `Executor::execute(raw_sql(…))` rather than `raw_sql(…).execute(…)`:
+/// the latter's future cannot be proven `Send` on a transaction's connection.
+pub(crate) async fn migrate(pool: &PgPool) -> Result<(), StoreError> {
+    let mut tx = pool.begin().await?;
+    lock(&mut tx, MIGRATION_LOCK).await?;
+    (&mut *tx)
+        .execute(sqlx::raw_sql(
+            "CREATE TABLE IF NOT EXISTS madoguchi_migrations (
+            version    BIGINT      NOT NULL PRIMARY KEY,
+            name       TEXT        NOT NULL,
+            checksum   TEXT        NOT NULL,
+            applied_at TIMESTAMPTZ NOT NULL
+        )",
+        ))
+        .await?;
+    let applied = portable::applied_migrations(&mut *tx).await?;
+    for migration in migrations::pending(migrations::POSTGRES, &applied)? {
+        tracing::info!(
+            version = migration.version,
+            name = migration.name,
+            "applying migration"
+        );
+        (&mut *tx).execute(sqlx::raw_sql(migration.sql)).await?;
+        portable::record_migration(&mut *tx, migration).await?;
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+pub(crate) async fn save(
+    pool: &PgPool,
+    prepared: &[Prepared<'_>],
+    origin: &str,
+    saved_at: OffsetDateTime,
+    progress: &mut (dyn FnMut(usize) + Send),
+) -> Result<SaveSummary, StoreError> {
+    let mut tx = pool.begin().await?;
+    lock(&mut tx, CATALOGUE_WRITE_LOCK).await?;
+    let current = current_states(&mut tx, prepared).await?;
+    let plan = SavePlan::new(prepared, &current)?;
+    for chunk in plan.chunks() {
+        let chunk = chunk?;
+        write_versions(&mut tx, &chunk.rows, origin, saved_at).await?;
+        progress(chunk.done_after);
+    }
+    progress(plan.len());
+    tx.commit().await?;
+    Ok(plan.into_summary())
+}
+
+async fn current_states(
+    tx: &mut PgConnection,
+    prepared: &[Prepared<'_>],
+) -> Result<HashMap<String, Current>, StoreError> {
+    let ids: Vec<&str> = prepared.iter().map(|p| p.program.id.as_str()).collect();
+    let rows: Vec<(String, i64, String)> =
+        sqlx::query_as("SELECT id, current_version, content_hash FROM programs WHERE id = ANY($1)")
+            .bind(ids)
+            .fetch_all(&mut *tx)
+            .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, version, content_hash)| {
+            (
+                id,
+                Current {
+                    version,
+                    content_hash,
+                },
+            )
+        })
+        .collect())
+}
+
+/// Writes a chunk as two statements, one column array per parameter.
+async fn write_versions(
+    tx: &mut PgConnection,
+    rows: &[VersionRow],
+    origin: &str,
+    saved_at: OffsetDateTime,
+) -> Result<(), StoreError> {
+    let column = |f: fn(&VersionRow) -> Option<&str>| rows.iter().map(f).collect::<Vec<_>>();
+    let text = |f: fn(&VersionRow) -> &str| rows.iter().map(f).collect::<Vec<_>>();
+    let ids = text(|r| &r.id);
+    let versions: Vec<i64> = rows.iter().map(|r| r.version).collect();
+    let hashes = text(|r| &r.content_hash);
+    let insert_programs = format!(
+        "{} SELECT t.*, $13 FROM UNNEST($1::text[], $2::int8[], $3::text[], $4::text[],
+             $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::int8[],
+             $11::timestamptz[], $12::text[]) AS t {}",
+        portable::INSERT_PROGRAMS,
+        portable::ON_CONFLICT_UPDATE_PROGRAM
+    );
+    sqlx::query(&insert_programs)
+        .bind(&ids)
+        .bind(&versions)
+        .bind(text(|r| &r.title))
+        .bind(text(|r| r.status))
+        .bind(text(|r| r.kind))
+        .bind(text(|r| r.issuer_level))
+        .bind(column(|r| r.issuer_code.as_deref()))
+        .bind(text(|r| r.source_kind))
+        .bind(column(|r| r.external_id.as_deref()))
+        .bind(rows.iter().map(|r| r.fiscal_year).collect::<Vec<_>>())
+        .bind(rows.iter().map(|r| r.final_deadline).collect::<Vec<_>>())
+        .bind(&hashes)
+        .bind(saved_at)
+        .execute(&mut *tx)
+        .await?;
+    let insert_versions = format!(
+        "{} SELECT t.id, t.version, t.body, t.content_hash, $5, $6
+         FROM UNNEST($1::text[], $2::int8[], $3::text[], $4::text[])
+             AS t (id, version, body, content_hash)",
+        portable::INSERT_VERSIONS
+    );
+    sqlx::query(&insert_versions)
+        .bind(&ids)
+        .bind(&versions)
+        .bind(text(|r| &r.body))
+        .bind(&hashes)
+        .bind(origin)
+        .bind(saved_at)
+        .execute(&mut *tx)
+        .await?;
+    Ok(())
+}

@@ -1,0 +1,291 @@
+//! The store's whole public API, in one place, the same for both backends.
+//!
+//! Each method checks its input, asks the backend module for rows and turns the rows into
+//! domain values; nothing here knows SQL, and nothing in the backends knows the API.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use madoguchi_core::program::{Program, ProgramId};
+use sqlx::postgres::PgPool;
+use sqlx::sqlite::SqlitePool;
+use time::OffsetDateTime;
+
+use crate::import_run::{ImportRun, NewImportRun};
+use crate::outcome::{SaveOutcome, SaveSummary, VersionInfo};
+use crate::plan::{check_origin, prepare};
+use crate::record::{decode_body, decode_history};
+use crate::target::{Target, redact_url};
+use crate::{StoreError, portable, postgres, sqlite};
+
+/// The database behind madoguchi. Cheap to clone: clones share one connection pool.
+#[derive(Clone)]
+pub struct Store {
+    backend: Backend,
+    /// What to show for this store in logs: the file, or the URL without its password.
+    label: String,
+}
+
+#[derive(Clone)]
+enum Backend {
+    Sqlite(SqlitePool),
+    Postgres(PgPool),
+}
+
+impl fmt::Debug for Store {
+    /// The pools' own `Debug` would print connection options, password included.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Store")
+            .field("backend", &self.backend_name())
+            .field("database", &self.label)
+            .finish()
+    }
+}
+
+impl Store {
+    /// Opens the database a URL names: `sqlite:path`, `sqlite://path`, `sqlite::memory:`,
+    /// `postgres://…` or `postgresql://…`. Does not migrate.
+    pub async fn connect(url: &str) -> Result<Self, StoreError> {
+        match Target::parse(url)? {
+            Target::SqliteFile(path) => Self::open_sqlite(&path).await,
+            Target::SqliteMemory => Self::open_sqlite_in_memory().await,
+            Target::Postgres(url) => Ok(Self {
+                backend: Backend::Postgres(postgres::connect(&url).await?),
+                label: redact_url(&url),
+            }),
+        }
+    }
+
+    /// Opens the SQLite file, creating it and its folder if missing. Does not migrate.
+    pub async fn open_sqlite(path: &Path) -> Result<Self, StoreError> {
+        Ok(Self {
+            backend: Backend::Sqlite(sqlite::open(path).await?),
+            label: path.display().to_string(),
+        })
+    }
+
+    /// A private SQLite database in memory, gone when the last clone is dropped (for tests
+    /// and demonstrations).
+    pub async fn open_sqlite_in_memory() -> Result<Self, StoreError> {
+        Ok(Self {
+            backend: Backend::Sqlite(sqlite::open_in_memory().await?),
+            label: ":memory:".to_owned(),
+        })
+    }
+
+    /// `"sqlite"` or `"postgresql"`.
+    pub fn backend_name(&self) -> &'static str {
+        match self.backend {
+            Backend::Sqlite(_) => "sqlite",
+            Backend::Postgres(_) => "postgresql",
+        }
+    }
+
+    /// The SQLite file in use, if the store is a SQLite file.
+    pub fn sqlite_file(&self) -> Option<PathBuf> {
+        match &self.backend {
+            Backend::Sqlite(pool) => sqlite::database_file(pool),
+            Backend::Postgres(_) => None,
+        }
+    }
+
+    /// Brings the schema up to date. Safe to run again, and from several processes at once.
+    pub async fn migrate(&self) -> Result<(), StoreError> {
+        match &self.backend {
+            Backend::Sqlite(pool) => sqlite::migrate(pool).await,
+            Backend::Postgres(pool) => postgres::migrate(pool).await,
+        }
+    }
+
+    /// Succeeds when the database answers, for readiness checks.
+    pub async fn ping(&self) -> Result<(), StoreError> {
+        match &self.backend {
+            Backend::Sqlite(pool) => portable::ping(pool).await,
+            Backend::Postgres(pool) => portable::ping(pool).await,
+        }
+    }
+
+    /// Closes every connection; later calls fail. Waits for running queries to finish.
+    pub async fn close(&self) {
+        match &self.backend {
+            Backend::Sqlite(pool) => close_fully(pool).await,
+            Backend::Postgres(pool) => close_fully(pool).await,
+        }
+    }
+
+    /// Saves one program; see [`Store::save_programs`].
+    pub async fn save_program(
+        &self,
+        program: &Program,
+        origin: &str,
+    ) -> Result<SaveOutcome, StoreError> {
+        let summary = self
+            .save_programs(std::slice::from_ref(program), origin, &mut |_| {})
+            .await?;
+        summary
+            .outcomes
+            .first()
+            .map(|(_, outcome)| *outcome)
+            .ok_or_else(|| StoreError::Encode {
+                id: program.id.clone(),
+                reason: "保存結果がありません".to_owned(),
+            })
+    }
+
+    /// Saves a batch in one transaction: all programs land, or none do.
+    ///
+    /// A new program gets version 1; a changed one its next version; one that differs only
+    /// in `version` or `source.fetched_at` is left alone ([`Program::same_content_as`]).
+    /// The `version` field of the input is ignored. `origin` says who saved
+    /// (`import:jgrants`, `cli`, `web`). `progress` hears how many programs are done.
+    pub async fn save_programs(
+        &self,
+        programs: &[Program],
+        origin: &str,
+        progress: &mut (dyn FnMut(usize) + Send),
+    ) -> Result<SaveSummary, StoreError> {
+        let origin = check_origin(origin)?;
+        let prepared = prepare(programs)?;
+        let saved_at = now();
+        match &self.backend {
+            Backend::Sqlite(pool) => {
+                sqlite::save(pool, &prepared, origin, saved_at, progress).await
+            }
+            Backend::Postgres(pool) => {
+                postgres::save(pool, &prepared, origin, saved_at, progress).await
+            }
+        }
+    }
+
+    /// The current version of a program, with `version` set.
+    pub async fn program(&self, id: &ProgramId) -> Result<Option<Program>, StoreError> {
+        let row = match &self.backend {
+            Backend::Sqlite(pool) => portable::latest(pool, id.as_str()).await?,
+            Backend::Postgres(pool) => portable::latest(pool, id.as_str()).await?,
+        };
+        row.map(decode_body).transpose()
+    }
+
+    /// One version of a program as it was saved.
+    pub async fn program_version(
+        &self,
+        id: &ProgramId,
+        version: u32,
+    ) -> Result<Option<Program>, StoreError> {
+        let version = i64::from(version);
+        let row = match &self.backend {
+            Backend::Sqlite(pool) => portable::version(pool, id.as_str(), version).await?,
+            Backend::Postgres(pool) => portable::version(pool, id.as_str(), version).await?,
+        };
+        row.map(decode_body).transpose()
+    }
+
+    /// A program's history, oldest first; empty for an unknown program.
+    pub async fn program_versions(&self, id: &ProgramId) -> Result<Vec<VersionInfo>, StoreError> {
+        let rows = match &self.backend {
+            Backend::Sqlite(pool) => portable::history(pool, id.as_str()).await?,
+            Backend::Postgres(pool) => portable::history(pool, id.as_str()).await?,
+        };
+        rows.into_iter()
+            .map(|row| decode_history(id.as_str(), row))
+            .collect()
+    }
+
+    /// The current version of every program, ordered by id (byte order, as `ProgramId` sorts).
+    pub async fn programs(&self) -> Result<Vec<Program>, StoreError> {
+        let rows = match &self.backend {
+            Backend::Sqlite(pool) => portable::all_latest(pool).await?,
+            Backend::Postgres(pool) => portable::all_latest(pool).await?,
+        };
+        rows.into_iter().map(decode_body).collect()
+    }
+
+    /// How many programs the catalogue holds.
+    pub async fn count_programs(&self) -> Result<u64, StoreError> {
+        let count = match &self.backend {
+            Backend::Sqlite(pool) => portable::count(pool).await?,
+            Backend::Postgres(pool) => portable::count(pool).await?,
+        };
+        Ok(u64::try_from(count).unwrap_or_default())
+    }
+
+    /// Logs an import run, stamped with the current time.
+    pub async fn record_import_run(&self, run: &NewImportRun) -> Result<ImportRun, StoreError> {
+        let recorded_at = now();
+        let row = match &self.backend {
+            Backend::Sqlite(pool) => portable::insert_import_run(pool, run, recorded_at).await?,
+            Backend::Postgres(pool) => portable::insert_import_run(pool, run, recorded_at).await?,
+        };
+        ImportRun::from_row(row)
+    }
+
+    /// Every logged import run, newest first.
+    pub async fn import_runs(&self) -> Result<Vec<ImportRun>, StoreError> {
+        let rows = match &self.backend {
+            Backend::Sqlite(pool) => portable::import_runs(pool).await?,
+            Backend::Postgres(pool) => portable::import_runs(pool).await?,
+        };
+        rows.into_iter().map(ImportRun::from_row).collect()
+    }
+
+    /// Writes a consistent copy of the SQLite database to a new file while the store keeps
+    /// serving. Refuses to overwrite a file. On PostgreSQL, points to pg_dump.
+    pub async fn backup_to(&self, path: &Path) -> Result<(), StoreError> {
+        match &self.backend {
+            Backend::Sqlite(pool) => sqlite::backup_to(pool, path).await,
+            Backend::Postgres(_) => Err(StoreError::NotSupportedOnPostgres),
+        }
+    }
+}
+
+/// Closes a pool until no connection is left.
+///
+/// `Pool::close` (sqlx 0.8) can return while a connection that was just handed back is
+/// still being pinged by its return task; that connection then lands in the idle queue and
+/// stays open. Closing again until the pool is empty makes "closed" mean closed, which
+/// restoring a SQLite file right after relies on.
+async fn close_fully<DB: sqlx::Database>(pool: &sqlx::Pool<DB>) {
+    pool.close().await;
+    while pool.size() > 0 {
+        tokio::task::yield_now().await;
+        pool.close().await;
+    }
+}
+
+/// The time stamped on rows: UTC, to the microsecond (what PostgreSQL keeps), so that both
+/// backends read back the very value written.
+fn now() -> OffsetDateTime {
+    let now = OffsetDateTime::now_utc();
+    now.replace_nanosecond(now.nanosecond() / 1_000 * 1_000)
+        .unwrap_or(now)
+}
+
+#[cfg(test)]
+mod tests {
+    use madoguchi_core::program::ProgramId;
+
+    use super::Store;
+
+    fn assert_send<T: Send>(_: T) {}
+
+    /// Handlers run on a multi-threaded runtime: every future the store returns must be Send.
+    /// Compiling this is the test; the futures are never polled.
+    #[test]
+    fn every_store_future_can_cross_threads() {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        let store = runtime.block_on(Store::open_sqlite_in_memory()).unwrap();
+        let id = ProgramId::parse("demo-send").unwrap();
+        assert_send(store.migrate());
+        assert_send(store.ping());
+        assert_send(store.program(&id));
+        assert_send(store.program_version(&id, 1));
+        assert_send(store.program_versions(&id));
+        assert_send(store.programs());
+        assert_send(store.count_programs());
+        assert_send(store.import_runs());
+        assert_send(store.save_programs(&[], "cli", &mut |_| {}));
+    }
+}

@@ -1,0 +1,162 @@
+//! The site driven in-process through its router, on a real SQLite store in a temp directory.
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use http_body_util::BodyExt;
+use madoguchi_core::program::Program;
+use madoguchi_store::Store;
+use madoguchi_web::AppState;
+use tower::ServiceExt;
+
+/// A router over its own database, filled with the given programs.
+struct TestApp {
+    router: Router,
+    _dir: tempfile::TempDir,
+}
+
+impl TestApp {
+    async fn with_programs(programs: &[Program]) -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open_sqlite(&dir.path().join("test.db"))
+            .await
+            .unwrap();
+        store.migrate().await.unwrap();
+        store
+            .save_programs(programs, "test", &mut |_| {})
+            .await
+            .unwrap();
+        let state = AppState::load(store).await.unwrap();
+        Self {
+            router: madoguchi_web::router(state),
+            _dir: dir,
+        }
+    }
+
+    async fn get(&self, path: &str) -> (StatusCode, String) {
+        let request = Request::get(path).body(Body::empty()).unwrap();
+        let response = self.router.clone().oneshot(request).await.unwrap();
+        let status = response.status();
+        let bytes = response.into_body().collect().await.unwrap().to_bytes();
+        (status, String::from_utf8(bytes.to_vec()).unwrap())
+    }
+}
+
+/// Real records from the bundled demo sample, through the real importer.
+fn jgrants_sample() -> Vec<Program> {
+    madoguchi_core::import::jgrants::parse(madoguchi_core::demo::JGRANTS_RECORDS)
+        .unwrap()
+        .programs
+}
+
+#[tokio::test]
+async fn the_program_list_shows_every_imported_program_title() {
+    let programs = jgrants_sample();
+    let app = TestApp::with_programs(&programs[..10]).await;
+    let (status, html) = app.get("/programs").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("10件の制度があります"), "{html}");
+    for p in &programs[..10] {
+        let escaped = p
+            .title
+            .as_str()
+            .replace('&', "&amp;")
+            .replace('<', "&lt;")
+            .replace('>', "&gt;");
+        assert!(html.contains(&escaped), "missing {}", p.title);
+    }
+}
+
+#[tokio::test]
+async fn a_jgrants_program_page_carries_the_attribution_and_the_official_link() {
+    let programs = jgrants_sample();
+    let program = programs.iter().find(|p| p.official_url.is_some()).unwrap();
+    let app = TestApp::with_programs(std::slice::from_ref(program)).await;
+    let (status, html) = app.get(&format!("/programs/{}", program.id)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("Jグランツ（jGrants）からの出典"));
+    assert!(html.contains(program.official_url.as_ref().unwrap().as_str()));
+    assert!(html.contains("lang=\"ja\""));
+}
+
+#[tokio::test]
+async fn imported_html_cannot_inject_scripts_into_the_program_page() {
+    let programs = jgrants_sample();
+    let app = TestApp::with_programs(&programs).await;
+    for p in programs.iter().take(40) {
+        let (_, html) = app.get(&format!("/programs/{}", p.id)).await;
+        assert!(!html.to_lowercase().contains("<script"), "{}", p.id);
+        assert!(
+            !html.contains("style=\"color"),
+            "inline styles from jGrants must be stripped: {}",
+            p.id
+        );
+    }
+}
+
+#[tokio::test]
+async fn an_unknown_program_gets_a_japanese_404_page() {
+    let app = TestApp::with_programs(&[]).await;
+    for path in [
+        "/programs/no-such-program",
+        "/programs/%E3%81%82",
+        "/nowhere",
+    ] {
+        let (status, html) = app.get(path).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{path}");
+        assert!(html.contains("ページが見つかりません"), "{path}");
+    }
+}
+
+#[tokio::test]
+async fn health_and_readiness_answer() {
+    let app = TestApp::with_programs(&[]).await;
+    assert_eq!(app.get("/healthz").await.0, StatusCode::OK);
+    assert_eq!(
+        app.get("/readyz").await,
+        (StatusCode::OK, "ready".to_owned())
+    );
+}
+
+#[tokio::test]
+async fn the_design_tokens_are_served_from_the_binary() {
+    let app = TestApp::with_programs(&[]).await;
+    let (status, css) = app.get("/assets/tokens.css").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(css.contains("--color-primitive-blue-800"));
+}
+
+#[tokio::test]
+async fn every_response_carries_the_security_headers() {
+    let app = TestApp::with_programs(&[]).await;
+    for path in ["/programs", "/nowhere", "/assets/site.css"] {
+        let request = Request::get(path).body(Body::empty()).unwrap();
+        let response = app.router.clone().oneshot(request).await.unwrap();
+        let headers = response.headers();
+        let csp = headers["content-security-policy"].to_str().unwrap();
+        assert!(
+            csp.contains("frame-ancestors 'none'") && !csp.contains("unsafe-inline"),
+            "{path}: {csp}"
+        );
+        assert_eq!(headers["x-content-type-options"], "nosniff", "{path}");
+        assert!(headers.contains_key("referrer-policy"), "{path}");
+    }
+}
+
+#[tokio::test]
+async fn metrics_count_requests_by_status_class() {
+    let app = TestApp::with_programs(&jgrants_sample()[..3]).await;
+    app.get("/programs").await;
+    app.get("/nowhere").await;
+    let (status, text) = app.get("/metrics").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        text.contains("madoguchi_http_requests_total{status=\"2xx\"} 1"),
+        "{text}"
+    );
+    assert!(
+        text.contains("madoguchi_http_requests_total{status=\"4xx\"} 1"),
+        "{text}"
+    );
+    assert!(text.contains("madoguchi_catalog_programs 3"), "{text}");
+}
