@@ -5,52 +5,11 @@
 //! instead of a middle one — and then containment is unknown where the coarse answer cannot
 //! tell, and decided where it can (a business in 三重県 is not in any municipality of 鳥取県).
 
-use super::size_class::major_of;
 use super::tri::Tri;
-use crate::reference::{JsicCode, LocalGovCode};
-
-/// The 20 政令指定都市 (地方自治法第252条の19) by the first five digits of their code. Their
-/// wards are numbered right after them, up to the next designated city of the prefecture or
-/// the 200s where ordinary cities begin.
-const DESIGNATED_CITIES: [u32; 20] = [
-    1100,  // 札幌市
-    4100,  // 仙台市
-    11100, // さいたま市
-    12100, // 千葉市
-    14100, // 横浜市
-    14130, // 川崎市
-    14150, // 相模原市
-    15100, // 新潟市
-    22100, // 静岡市
-    22130, // 浜松市
-    23100, // 名古屋市
-    26100, // 京都市
-    27100, // 大阪市
-    27140, // 堺市
-    28100, // 神戸市
-    33100, // 岡山市
-    34100, // 広島市
-    40100, // 北九州市
-    40130, // 福岡市
-    43100, // 熊本市
-];
+use crate::reference::{JsicCode, LocalGovCode, local_gov};
 
 fn first_five(code: LocalGovCode) -> u32 {
     code.as_u32() / 10
-}
-
-/// The designated city a ward belongs to (`None` for anything that is not such a ward).
-pub fn designated_city_of(ward: LocalGovCode) -> Option<u32> {
-    let five = first_five(ward);
-    let local = five % 1000;
-    if !(101..200).contains(&local) || DESIGNATED_CITIES.contains(&five) {
-        return None;
-    }
-    DESIGNATED_CITIES
-        .iter()
-        .copied()
-        .filter(|&city| city / 1000 == five / 1000 && city < five)
-        .max()
 }
 
 /// A place with what containment needs worked out once, so that comparing it with the
@@ -67,15 +26,19 @@ pub struct Place {
 }
 
 impl Place {
+    /// A place by its code; wards and designated cities are known from the reference table
+    /// (a code the table lacks is taken as a plain municipality).
     pub fn of(code: LocalGovCode) -> Self {
-        let five = first_five(code);
+        let gov = local_gov(code);
         Self {
             code,
-            five,
+            five: first_five(code),
             prefecture: code.prefecture_number(),
             is_prefecture: code.is_prefecture(),
-            is_designated_city: DESIGNATED_CITIES.contains(&five),
-            ward_of: designated_city_of(code),
+            is_designated_city: gov.is_some_and(|g| g.is_designated_city()),
+            ward_of: gov
+                .and_then(|g| g.parent_city())
+                .map(|city| first_five(city.code)),
         }
     }
 
@@ -114,16 +77,15 @@ pub fn place_within(place: LocalGovCode, area: LocalGovCode) -> Tri {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Industry {
     pub code: JsicCode,
-    major: Option<char>,
+    major: char,
 }
 
 impl Industry {
     pub fn of(code: JsicCode) -> Self {
-        let major = match code {
-            JsicCode::Major(letter) => Some(letter),
-            JsicCode::Middle(n) => major_of(n),
-        };
-        Self { code, major }
+        Self {
+            code,
+            major: code.major_letter(),
+        }
     }
 
     /// Whether this answered industry falls in the category `target`.
@@ -132,10 +94,10 @@ impl Industry {
             (JsicCode::Middle(a), JsicCode::Middle(t)) => Tri::from_bool(a == t),
             (JsicCode::Middle(_), JsicCode::Major(_))
             | (JsicCode::Major(_), JsicCode::Major(_)) => {
-                Tri::from_bool(self.major.is_some() && self.major == target.major)
+                Tri::from_bool(self.major == target.major)
             }
             (JsicCode::Major(_), JsicCode::Middle(_)) => {
-                if self.major.is_some() && self.major == target.major {
+                if self.major == target.major {
                     Tri::Unknown
                 } else {
                     Tri::False
@@ -172,15 +134,15 @@ mod tests {
         let chuo_sapporo = code("011011");
         assert_eq!(place_within(chuo_sapporo, code("011002")), Tri::True);
         assert_eq!(place_within(chuo_sapporo, code("012025")), Tri::False);
-        // 川崎市川崎区 belongs to 川崎市, not to 横浜市.
+        // 川崎市川崎区 belongs to 川崎市, not to 横浜市; 川崎市 itself is no ward of 横浜市.
         let kawasaki_ku = code("141313");
-        assert_eq!(designated_city_of(kawasaki_ku), Some(14130));
         assert_eq!(place_within(kawasaki_ku, code("141305")), Tri::True);
         assert_eq!(place_within(kawasaki_ku, code("141003")), Tri::False);
+        assert_eq!(place_within(code("141305"), code("141003")), Tri::False);
         // 大阪市 has wards numbered up to 128.
-        assert_eq!(designated_city_of(code("271284")), Some(27100));
+        assert_eq!(place_within(code("271284"), code("271004")), Tri::True);
         // Tokyo's special wards are municipalities of their own.
-        assert_eq!(designated_city_of(code("131016")), None);
+        assert_eq!(place_within(code("131016"), code("131024")), Tri::False);
     }
 
     #[test]

@@ -45,7 +45,7 @@ mod verdict;
 mod window;
 
 pub use answer::{Answer, Founding, ValueProblem};
-pub use area::{Industry, Place, designated_city_of, industry_within, place_within};
+pub use area::{Industry, Place, industry_within, place_within};
 pub use code::{Cmp, Leaf, NodeKind, RuleView};
 pub use compile::{
     CompiledRule, MAX_DEPTH, ProgramRuleErrors, RuleError, RuleProblem, ops_for,
@@ -66,7 +66,7 @@ pub use profile::{AnswerState, Profile, ProfileError, ProfileErrors};
 pub use ranking::{purpose_fit, rank};
 pub use rule::{Condition, FactCheck, ManualCheck, Op, Rule};
 pub use ruleset::{Evaluation, RuleOrigin, RuleSet, compile_program};
-pub use size_class::{ClassSet, IndustryClass, SizeLimits, class_note, classes_of, major_of};
+pub use size_class::{ClassSet, IndustryClass, SizeLimits, class_note, classes_of};
 pub use sme::{Classification, SizeAssessment, classify};
 pub use test_case::{
     RuleTestCase, TestCaseFailure, TestCaseProblem, check_program, run_test_cases,

@@ -25,11 +25,11 @@ use super::facts::anniversary;
 use super::field::{Field, FieldSet, LargeInvestment, OrgForm};
 use super::profile::{AnswerState, Profile};
 use super::ruleset::Evaluation;
-use super::size_class::{classes_of, major_of};
+use super::size_class::classes_of;
 use super::tri::{State, Tri};
 use super::verdict::Verdict;
 use crate::program::{Purpose, Yen};
-use crate::reference::{JsicCode, LocalGovCode};
+use crate::reference::{JsicCode, LocalGovCode, jsic};
 
 /// The limits of 中小企業基本法 (and its cabinet orders): thresholds that matter through the
 /// derived facts even where no rule names them.
@@ -338,9 +338,10 @@ fn industry_samples(base: &Profile, rules: &[RuleView<'_>]) -> Vec<(JsicCode, u6
         .flatten()
         .collect();
     let mut groups: Vec<(JsicCode, Vec<bool>, u64)> = Vec::new();
-    for code in (1..=99u8)
-        .filter(|&n| major.is_none_or(|m| major_of(n) == Some(m)))
-        .map(JsicCode::Middle)
+    for code in jsic::middles()
+        .iter()
+        .filter(|m| major.is_none_or(|letter| m.major == letter))
+        .map(|m| JsicCode::Middle(m.code))
     {
         let signature: Vec<bool> = named
             .iter()
