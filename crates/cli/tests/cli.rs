@@ -1,6 +1,9 @@
 //! The `madoguchi` binary as a member of staff uses it: real files in, real database, exit codes
 //! and Japanese messages out. Runs against SQLite in a temporary data directory.
 
+// A panic in a test is a failing test with its message: unwrapping is the point here.
+#![allow(clippy::unwrap_used)]
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 

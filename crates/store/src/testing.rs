@@ -27,6 +27,9 @@ use crate::{Store, StoreError};
 /// (`postgres://postgres@127.0.0.1:5432/postgres`). Unset: PostgreSQL tests are skipped.
 pub const TEST_DATABASE_URL_VAR: &str = "MADOGUCHI_TEST_DATABASE_URL";
 
+/// Set by CI: a PostgreSQL half that would be skipped fails instead.
+pub const REQUIRE_POSTGRES_VAR: &str = "MADOGUCHI_REQUIRE_POSTGRES";
+
 /// A database that exists for one test and is removed when dropped (best effort).
 #[derive(Debug)]
 pub struct TestDatabase {
@@ -91,6 +94,11 @@ impl TestDatabase {
         let mut databases = vec![Self::sqlite()?];
         match std::env::var(TEST_DATABASE_URL_VAR) {
             Ok(url) if !url.trim().is_empty() => databases.push(Self::postgres(url.trim()).await?),
+            _ if std::env::var_os(REQUIRE_POSTGRES_VAR).is_some() => {
+                panic!(
+                    "{REQUIRE_POSTGRES_VAR} is set but {TEST_DATABASE_URL_VAR} is not: CI must test PostgreSQL"
+                )
+            }
             _ => note_postgres_skipped(),
         }
         Ok(databases)

@@ -45,6 +45,23 @@ async fn migrating_twice_is_harmless_and_leaves_an_empty_catalogue() {
 }
 
 #[tokio::test]
+async fn two_processes_migrating_the_same_new_database_at_once_both_succeed() {
+    for db in every_backend().await {
+        let one = Store::connect(db.url()).await.unwrap();
+        let other = Store::connect(db.url()).await.unwrap();
+        let (a, b) = tokio::join!(one.migrate(), other.migrate());
+        a.unwrap();
+        b.unwrap();
+        assert_eq!(
+            one.count_programs().await.unwrap(),
+            0,
+            "{}",
+            db.backend_name()
+        );
+    }
+}
+
+#[tokio::test]
 async fn a_store_that_was_never_migrated_says_to_run_migrate() {
     for db in every_backend().await {
         let store = Store::connect(db.url()).await.unwrap();
