@@ -4,8 +4,9 @@
 //! once, here), every list checked. Each problem carries the path of its node, and
 //! `ProgramRuleErrors` adds the program, so that staff read
 //! 「制度 demo-x の条件 all[2].any[0]：項目「emploees」はありません。…」.
-//! The compiled rule is a pre-order array of nodes, each knowing where its subtree ends, so a
-//! catalogue of rules evaluates without chasing pointers. Catalogue snapshots compile once.
+//! The compiled rule is the compact code of `code.rs`: a pre-order array of small nodes over a
+//! table of conditions, so a catalogue of rules evaluates without chasing pointers. Catalogue
+//! snapshots compile once (`RuleSet::build`).
 
 use std::fmt;
 

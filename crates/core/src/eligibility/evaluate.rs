@@ -1,7 +1,7 @@
 //! Evaluates compiled rules against one business as of one date.
 //!
-//! Facts are derived once per profile (`Context::new`), then each rule is a single backward
-//! pass over its pre-order nodes: children come after their parent, so walking from the last
+//! Facts are derived once per profile (`Context::new`), answers are laid out in tables, then
+//! each rule is a single backward pass over its pre-order nodes: children come after their parent, so walking from the last
 //! node to the first finds every child already done. Every node gets its state, even where the
 //! verdict is already settled, so the explanation can show every condition; words are only
 //! produced later, for the results a person actually sees.

@@ -1,8 +1,9 @@
 //! The compiled rules of a whole catalogue snapshot, evaluated for one business at a time.
 //!
-//! Built once when a snapshot is built, in the snapshot's program order. Evaluating writes
-//! every node's state of every program into one buffer that can be reused, so a diagnosis over
-//! 10,000 programs allocates nothing per program.
+//! Built once when a snapshot is built, in the snapshot's program order. All rules share one
+//! storage in which equal conditions are kept once; evaluating values each distinct condition
+//! once, then writes every node's state of every program into one buffer that can be reused,
+//! so a diagnosis over 10,000 programs allocates nothing per program.
 
 use serde::Serialize;
 
