@@ -208,7 +208,10 @@ pub(crate) fn read_municipality(value: &Value) -> Result<LocalGovCode, ValueProb
 
 pub(crate) fn read_industry(value: &Value) -> Result<JsicCode, ValueProblem> {
     let raw = match value {
-        Value::Number(n) => format!("{n:0>2}"),
+        Value::Number(n) => match n.as_u64() {
+            Some(middle) => format!("{middle:02}"),
+            None => n.to_string(),
+        },
         other => text(other)?.to_owned(),
     };
     Ok(JsicCode::parse(&raw)?)
@@ -281,6 +284,13 @@ mod tests {
         assert_eq!(read_yes_no(&json!("なし")), Ok(false));
         assert_eq!(read_yes_no(&json!(false)), Ok(false));
         assert!(read_yes_no(&json!("たぶん")).is_err());
+    }
+
+    #[test]
+    fn an_industry_may_be_given_as_a_number() {
+        assert_eq!(read_industry(&json!(9)), Ok(JsicCode::Middle(9)));
+        assert_eq!(read_industry(&json!("E")), Ok(JsicCode::Major('E')));
+        assert!(read_industry(&json!(100)).is_err());
     }
 
     #[test]

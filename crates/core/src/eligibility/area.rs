@@ -5,98 +5,111 @@
 //! instead of a middle one — and then containment is unknown where the coarse answer cannot
 //! tell, and decided where it can (a business in 三重県 is not in any municipality of 鳥取県).
 
-use super::size_class::major_of;
 use super::tri::Tri;
-use crate::reference::{JsicCode, LocalGovCode};
-
-/// The 20 政令指定都市 (地方自治法第252条の19) by the first five digits of their code. Their
-/// wards are numbered right after them, up to the next designated city of the prefecture or
-/// the 200s where ordinary cities begin.
-const DESIGNATED_CITIES: [u32; 20] = [
-    1100,  // 札幌市
-    4100,  // 仙台市
-    11100, // さいたま市
-    12100, // 千葉市
-    14100, // 横浜市
-    14130, // 川崎市
-    14150, // 相模原市
-    15100, // 新潟市
-    22100, // 静岡市
-    22130, // 浜松市
-    23100, // 名古屋市
-    26100, // 京都市
-    27100, // 大阪市
-    27140, // 堺市
-    28100, // 神戸市
-    33100, // 岡山市
-    34100, // 広島市
-    40100, // 北九州市
-    40130, // 福岡市
-    43100, // 熊本市
-];
+use crate::reference::{JsicCode, LocalGovCode, local_gov};
 
 fn first_five(code: LocalGovCode) -> u32 {
     code.as_u32() / 10
 }
 
-fn is_designated_city(code: LocalGovCode) -> bool {
-    DESIGNATED_CITIES.contains(&first_five(code))
+/// A place with what containment needs worked out once, so that comparing it with the
+/// areas of thousands of rules is a few integer comparisons each.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Place {
+    pub code: LocalGovCode,
+    five: u32,
+    prefecture: u8,
+    is_prefecture: bool,
+    is_designated_city: bool,
+    /// The designated city (first five digits) of a ward.
+    ward_of: Option<u32>,
 }
 
-/// The designated city a ward belongs to (`None` for anything that is not such a ward).
-pub fn designated_city_of(ward: LocalGovCode) -> Option<u32> {
-    let five = first_five(ward);
-    let local = five % 1000;
-    if !(101..200).contains(&local) {
-        return None;
+impl Place {
+    /// A place by its code; wards and designated cities are known from the reference table
+    /// (a code the table lacks is taken as a plain municipality).
+    pub fn of(code: LocalGovCode) -> Self {
+        let gov = local_gov(code);
+        Self {
+            code,
+            five: first_five(code),
+            prefecture: code.prefecture_number(),
+            is_prefecture: code.is_prefecture(),
+            is_designated_city: gov.is_some_and(|g| g.is_designated_city()),
+            ward_of: gov
+                .and_then(|g| g.parent_city())
+                .map(|city| first_five(city.code)),
+        }
     }
-    DESIGNATED_CITIES
-        .iter()
-        .copied()
-        .filter(|&city| city / 1000 == five / 1000 && city < five)
-        .max()
+
+    /// Whether this answered place lies within `area`.
+    pub fn within(&self, area: &Place) -> Tri {
+        if self.five == area.five {
+            return Tri::True;
+        }
+        if self.prefecture != area.prefecture {
+            return Tri::False;
+        }
+        if area.is_prefecture {
+            return Tri::True;
+        }
+        if self.is_prefecture {
+            // Only the prefecture was answered: any municipality in it may be the one.
+            return Tri::Unknown;
+        }
+        if self.ward_of == Some(area.five) {
+            return Tri::True;
+        }
+        if self.is_designated_city && area.ward_of == Some(self.five) {
+            // The city was answered without its ward; the rule names one ward.
+            return Tri::Unknown;
+        }
+        Tri::False
+    }
 }
 
 /// Whether an answered place lies within an area a rule names.
 pub fn place_within(place: LocalGovCode, area: LocalGovCode) -> Tri {
-    if place == area {
-        return Tri::True;
+    Place::of(place).within(&Place::of(area))
+}
+
+/// An industry with its major category worked out once.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Industry {
+    pub code: JsicCode,
+    major: char,
+}
+
+impl Industry {
+    pub fn of(code: JsicCode) -> Self {
+        Self {
+            code,
+            major: code.major_letter(),
+        }
     }
-    if place.prefecture() != area.prefecture() {
-        return Tri::False;
+
+    /// Whether this answered industry falls in the category `target`.
+    pub fn within(&self, target: &Industry) -> Tri {
+        match (self.code, target.code) {
+            (JsicCode::Middle(a), JsicCode::Middle(t)) => Tri::from_bool(a == t),
+            (JsicCode::Middle(_), JsicCode::Major(_))
+            | (JsicCode::Major(_), JsicCode::Major(_)) => {
+                Tri::from_bool(self.major == target.major)
+            }
+            (JsicCode::Major(_), JsicCode::Middle(_)) => {
+                if self.major == target.major {
+                    Tri::Unknown
+                } else {
+                    Tri::False
+                }
+            }
+        }
     }
-    if area.is_prefecture() {
-        return Tri::True;
-    }
-    if place.is_prefecture() {
-        // Only the prefecture was answered: any municipality in it may be the one.
-        return Tri::Unknown;
-    }
-    let place_city = designated_city_of(place);
-    if place_city == Some(first_five(area)) {
-        return Tri::True;
-    }
-    if is_designated_city(place) && designated_city_of(area) == Some(first_five(place)) {
-        // The city was answered without its ward; the rule names one ward.
-        return Tri::Unknown;
-    }
-    Tri::False
 }
 
 /// Whether an answered industry falls in a category a rule names.
 pub fn industry_within(answer: JsicCode, target: JsicCode) -> Tri {
-    match (answer, target) {
-        (JsicCode::Middle(a), JsicCode::Middle(t)) => Tri::from_bool(a == t),
-        (JsicCode::Middle(a), JsicCode::Major(t)) => Tri::from_bool(major_of(a) == Some(t)),
-        (JsicCode::Major(a), JsicCode::Major(t)) => Tri::from_bool(a == t),
-        (JsicCode::Major(a), JsicCode::Middle(t)) => {
-            if major_of(t) == Some(a) {
-                Tri::Unknown
-            } else {
-                Tri::False
-            }
-        }
-    }
+    Industry::of(answer).within(&Industry::of(target))
 }
 
 #[cfg(test)]
@@ -121,15 +134,15 @@ mod tests {
         let chuo_sapporo = code("011011");
         assert_eq!(place_within(chuo_sapporo, code("011002")), Tri::True);
         assert_eq!(place_within(chuo_sapporo, code("012025")), Tri::False);
-        // 川崎市川崎区 belongs to 川崎市, not to 横浜市.
+        // 川崎市川崎区 belongs to 川崎市, not to 横浜市; 川崎市 itself is no ward of 横浜市.
         let kawasaki_ku = code("141313");
-        assert_eq!(designated_city_of(kawasaki_ku), Some(14130));
         assert_eq!(place_within(kawasaki_ku, code("141305")), Tri::True);
         assert_eq!(place_within(kawasaki_ku, code("141003")), Tri::False);
+        assert_eq!(place_within(code("141305"), code("141003")), Tri::False);
         // 大阪市 has wards numbered up to 128.
-        assert_eq!(designated_city_of(code("271284")), Some(27100));
+        assert_eq!(place_within(code("271284"), code("271004")), Tri::True);
         // Tokyo's special wards are municipalities of their own.
-        assert_eq!(designated_city_of(code("131016")), None);
+        assert_eq!(place_within(code("131016"), code("131024")), Tri::False);
     }
 
     #[test]

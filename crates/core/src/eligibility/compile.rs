@@ -4,8 +4,9 @@
 //! once, here), every list checked. Each problem carries the path of its node, and
 //! `ProgramRuleErrors` adds the program, so that staff read
 //! 「制度 demo-x の条件 all[2].any[0]：項目「emploees」はありません。…」.
-//! The compiled rule is a pre-order array of nodes, each knowing where its subtree ends, so a
-//! catalogue of rules evaluates without chasing pointers. Catalogue snapshots compile once.
+//! The compiled rule is the compact code of `code.rs`: a pre-order array of small nodes over a
+//! table of conditions, so a catalogue of rules evaluates without chasing pointers. Catalogue
+//! snapshots compile once (`RuleSet::build`).
 
 use std::fmt;
 
@@ -14,113 +15,38 @@ use thiserror::Error;
 use time::Date;
 
 use super::answer::{self, ValueProblem};
+use super::area::{Industry, Place};
+use super::code::{
+    ALL, ANY, Cmp, Instr, LEAF, NOT, OpCode, RuleCode, RuleView, node, pack_range, tag,
+};
 use super::facts::Fact;
 use super::field::{Field, InputKind, LargeInvestment, OrgForm};
 use super::rule::{Op, Rule, ShapeProblem, shape_of};
 use crate::program::{Program, ProgramId, Purpose};
-use crate::reference::{JsicCode, LocalGovCode};
 
 /// How deep `all`/`any`/`not` may nest: deeper trees are mistakes, and the bound keeps
 /// evaluation's recursion small.
 pub const MAX_DEPTH: usize = 16;
 
-/// A comparison of an answer with a rule's value.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Cmp {
-    Eq,
-    Ne,
-    Lt,
-    Le,
-    Gt,
-    Ge,
-}
-
-impl Cmp {
-    fn of(op: Op) -> Option<Self> {
-        Some(match op {
-            Op::Eq => Self::Eq,
-            Op::Ne => Self::Ne,
-            Op::Lt => Self::Lt,
-            Op::Le => Self::Le,
-            Op::Gt => Self::Gt,
-            Op::Ge => Self::Ge,
-            _ => return None,
-        })
-    }
-
-    #[inline]
-    pub fn holds<T: Ord>(self, answer: T, value: T) -> bool {
-        match self {
-            Self::Eq => answer == value,
-            Self::Ne => answer != value,
-            Self::Lt => answer < value,
-            Self::Le => answer <= value,
-            Self::Gt => answer > value,
-            Self::Ge => answer >= value,
-        }
-    }
-
-    /// The comparison that holds exactly when this one does not.
-    pub fn negated(self) -> Self {
-        match self {
-            Self::Eq => Self::Ne,
-            Self::Ne => Self::Eq,
-            Self::Lt => Self::Ge,
-            Self::Le => Self::Gt,
-            Self::Gt => Self::Le,
-            Self::Ge => Self::Lt,
-        }
-    }
-}
-
-/// A condition ready to evaluate against a profile.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Leaf {
-    /// Employees, capital, sales or minimum wage against a whole number (yen or people).
-    Number { field: Field, cmp: Cmp, value: u64 },
-    /// A yes/no answer that must be `expect`.
-    Flag { field: Field, expect: bool },
-    /// 組織形態 within a set (bit `i` is `OrgForm::ALL[i]`).
-    OrgForm { allowed: u16 },
-    /// 大企業からの出資 within a set (bit `i` is `LargeInvestment::ALL[i]`).
-    LargeInvestment { allowed: u16 },
-    /// The chosen purposes include any of these (bit `i` is `Purpose::ALL[i]`).
-    Purposes { any_of: u16 },
-    /// The municipality lies within one of these areas.
-    Within { areas: Box<[LocalGovCode]> },
-    /// The industry falls in one of these categories.
-    Industry { codes: Box<[JsicCode]> },
-    /// The founding date compared with a date (a business to be founded comes after all).
-    Founded { cmp: Cmp, date: Date },
-    /// A yes/no derived fact that must hold.
-    Fact(Fact),
-    /// Full years since founding compared with a number.
-    Years { cmp: Cmp, years: u32 },
-    /// A requirement a person must confirm.
-    Manual(Box<str>),
-}
-
-/// The kind of one compiled node.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum NodeKind {
-    All,
-    Any,
-    Not,
-    Leaf(Leaf),
-}
-
-/// One node in pre-order; its children follow it and its subtree ends before `end`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Node {
-    pub kind: NodeKind,
-    pub end: u32,
-    pub source: Option<Box<str>>,
-}
-
-/// A validated rule in the flat form the evaluator runs.
+/// A validated rule in the compact form the evaluator runs (see `code`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct CompiledRule {
-    pub(crate) nodes: Box<[Node]>,
+    pub(crate) code: RuleCode,
+}
+
+/// A condition as validation reads it, before it is packed into an instruction.
+enum Spec {
+    Number { field: Field, cmp: Cmp, value: u64 },
+    Flag { field: Field, expect: bool },
+    OrgForm(u16),
+    LargeInvestment(u16),
+    Purposes(u16),
+    Within(Vec<Place>),
+    Industry(Vec<Industry>),
+    Founded { cmp: Cmp, date: Date },
+    Fact(Fact),
+    Years { cmp: Cmp, years: u32 },
+    Manual(String),
 }
 
 /// One problem in a rule, at the node its path names.
@@ -223,44 +149,30 @@ impl CompiledRule {
         let mut c = Compiler::default();
         c.node(rule, &mut Vec::new(), false);
         if c.errors.is_empty() {
-            Ok(Self {
-                nodes: c.nodes.into_boxed_slice(),
-            })
+            Ok(Self { code: c.code })
         } else {
             Err(c.errors)
         }
     }
 
-    /// How many nodes the rule has (its evaluation writes one state per node).
+    /// The rule, for evaluation and explanation.
+    pub fn view(&self) -> RuleView<'_> {
+        self.code.view(0, self.code.nodes.len())
+    }
+
+    /// How many nodes the rule has.
     pub fn len(&self) -> usize {
-        self.nodes.len()
+        self.code.nodes.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.nodes.is_empty()
-    }
-
-    pub fn nodes(&self) -> &[Node] {
-        &self.nodes
-    }
-
-    /// The direct children of node `i`.
-    pub fn children(&self, i: usize) -> impl Iterator<Item = usize> + '_ {
-        let end = self.nodes.get(i).map_or(i, |n| n.end as usize);
-        let mut next = i + 1;
-        std::iter::from_fn(move || {
-            (next < end).then(|| {
-                let child = next;
-                next = self.nodes[child].end as usize;
-                child
-            })
-        })
+        self.code.nodes.is_empty()
     }
 }
 
 #[derive(Default)]
 struct Compiler {
-    nodes: Vec<Node>,
+    code: RuleCode,
     errors: Vec<RuleError>,
 }
 
@@ -294,20 +206,63 @@ impl Compiler {
         });
     }
 
-    fn push(&mut self, kind: NodeKind, source: &Option<String>) -> usize {
-        self.nodes.push(Node {
-            kind,
-            end: 0,
-            source: source.as_deref().map(Box::from),
-        });
-        self.nodes.len() - 1
+    /// Appends a group node; its end is set by `close`.
+    fn group(&mut self, tag: u32, source: &Option<String>) -> usize {
+        self.code.nodes.push(node(tag, 0));
+        self.code.sources.push(source.as_deref().map(Box::from));
+        self.code.nodes.len() - 1
     }
 
     fn close(&mut self, index: usize) {
-        let end = u32::try_from(self.nodes.len()).unwrap_or(u32::MAX);
-        if let Some(node) = self.nodes.get_mut(index) {
-            node.end = end;
+        let end = self.code.nodes.len();
+        if let Some(n) = self.code.nodes.get_mut(index) {
+            *n = node(tag(*n), end);
         }
+    }
+
+    /// Packs a condition into one instruction (and its lists into the side tables).
+    fn leaf(&mut self, spec: Spec, source: &Option<String>) {
+        let field_index = |f: Field| u8::try_from(f.index()).unwrap_or(u8::MAX);
+        let (op, a, cmp, value) = match spec {
+            Spec::Number { field, cmp, value } => (OpCode::Number, field_index(field), cmp, value),
+            Spec::Flag { field, expect } => {
+                (OpCode::Flag, field_index(field), Cmp::Eq, u64::from(expect))
+            }
+            Spec::OrgForm(mask) => (OpCode::OrgForm, 0, Cmp::Eq, u64::from(mask)),
+            Spec::LargeInvestment(mask) => (OpCode::LargeInvestment, 0, Cmp::Eq, u64::from(mask)),
+            Spec::Purposes(mask) => (OpCode::Purposes, 0, Cmp::Eq, u64::from(mask)),
+            Spec::Within(places) => {
+                let range = pack_range(self.code.places.len(), places.len());
+                self.code.places.extend(places);
+                (OpCode::Within, 0, Cmp::Eq, range)
+            }
+            Spec::Industry(codes) => {
+                let range = pack_range(self.code.industries.len(), codes.len());
+                self.code.industries.extend(codes);
+                (OpCode::Industry, 0, Cmp::Eq, range)
+            }
+            Spec::Founded { cmp, date } => {
+                let day = i64::from(date.to_julian_day());
+                (OpCode::Founded, 0, cmp, day as u64)
+            }
+            Spec::Fact(fact) => {
+                let index = Fact::ALL.iter().position(|f| *f == fact).unwrap_or(0);
+                (OpCode::Fact, u8::try_from(index).unwrap_or(0), Cmp::Eq, 0)
+            }
+            Spec::Years { cmp, years } => (OpCode::Years, 0, cmp, u64::from(years)),
+            Spec::Manual(text) => {
+                self.code.texts.push(text.into_boxed_str());
+                (
+                    OpCode::Manual,
+                    0,
+                    Cmp::Eq,
+                    (self.code.texts.len() - 1) as u64,
+                )
+            }
+        };
+        self.code.leaves.push(Instr { value, op, a, cmp });
+        self.code.nodes.push(node(LEAF, self.code.leaves.len() - 1));
+        self.code.sources.push(source.as_deref().map(Box::from));
     }
 
     fn node(&mut self, rule: &Rule, path: &mut Vec<String>, under_not: bool) {
@@ -317,14 +272,14 @@ impl Compiler {
         }
         match rule {
             Rule::All { rules, source } | Rule::Any { rules, source } => {
-                let (name, kind) = match rule {
-                    Rule::All { .. } => ("all", NodeKind::All),
-                    _ => ("any", NodeKind::Any),
+                let (name, op) = match rule {
+                    Rule::All { .. } => ("all", ALL),
+                    _ => ("any", ANY),
                 };
                 if rules.is_empty() {
                     self.fail(path, RuleProblem::EmptyGroup(name));
                 }
-                let index = self.push(kind, source);
+                let index = self.group(op, source);
                 for (i, child) in rules.iter().enumerate() {
                     path.push(format!("{name}[{i}]"));
                     self.node(child, path, under_not);
@@ -333,7 +288,7 @@ impl Compiler {
                 self.close(index);
             }
             Rule::Not { rule, source } => {
-                let index = self.push(NodeKind::Not, source);
+                let index = self.group(NOT, source);
                 path.push("not".to_owned());
                 self.node(rule, path, true);
                 path.pop();
@@ -346,29 +301,23 @@ impl Compiler {
                 if under_not {
                     self.fail(path, RuleProblem::ManualUnderNot);
                 }
-                let index = self.push(
-                    NodeKind::Leaf(Leaf::Manual(m.text.trim().into())),
-                    &m.source,
-                );
-                self.close(index);
+                self.leaf(Spec::Manual(m.text.trim().to_owned()), &m.source);
             }
             Rule::Condition(c) => {
-                if let Some(leaf) = self.condition(&c.field, &c.op, &c.value, path) {
-                    let index = self.push(NodeKind::Leaf(leaf), &c.source);
-                    self.close(index);
+                if let Some(spec) = self.condition(&c.field, &c.op, &c.value, path) {
+                    self.leaf(spec, &c.source);
                 }
             }
             Rule::Fact(f) => {
-                if let Some(leaf) = self.fact(&f.fact, f.op.as_deref(), f.value.as_ref(), path) {
-                    let index = self.push(NodeKind::Leaf(leaf), &f.source);
-                    self.close(index);
+                if let Some(spec) = self.fact(&f.fact, f.op.as_deref(), f.value.as_ref(), path) {
+                    self.leaf(spec, &f.source);
                 }
             }
             Rule::Malformed(value) => self.fail(path, RuleProblem::Malformed(malformed(value))),
         }
     }
 
-    fn condition(&mut self, field: &str, op: &str, value: &Value, path: &[String]) -> Option<Leaf> {
+    fn condition(&mut self, field: &str, op: &str, value: &Value, path: &[String]) -> Option<Spec> {
         let Some(field) = Field::ALL.iter().copied().find(|f| f.code() == field) else {
             self.fail(
                 path,
@@ -404,7 +353,7 @@ impl Compiler {
         op: Option<&str>,
         value: Option<&Value>,
         path: &[String],
-    ) -> Option<Leaf> {
+    ) -> Option<Spec> {
         let Some(fact) = Fact::ALL.iter().copied().find(|f| f.code() == name) else {
             self.fail(path, RuleProblem::UnknownFact(name.to_owned()));
             return None;
@@ -414,13 +363,13 @@ impl Compiler {
                 self.fail(path, RuleProblem::FactTakesNoComparison(fact));
                 return None;
             }
-            return Some(Leaf::Fact(fact));
+            return Some(Spec::Fact(fact));
         }
         let (Some(op), Some(value)) = (op, value) else {
             self.fail(path, RuleProblem::FactNeedsComparison(fact));
             return None;
         };
-        let Some(cmp) = Op::parse(op).ok().and_then(Cmp::of) else {
+        let Some(cmp) = Op::parse(op).ok().and_then(cmp_of) else {
             let subject = format!("判定項目「{}」（{}）", fact.code(), fact.label());
             self.fail(path, op_not_allowed(subject, op, NUMBER_OPS));
             return None;
@@ -432,7 +381,7 @@ impl Compiler {
             other => answer::read_count(other),
         };
         match years {
-            Ok(years) => Some(Leaf::Years { cmp, years }),
+            Ok(years) => Some(Spec::Years { cmp, years }),
             Err(_) => {
                 self.fail(
                     path,
@@ -445,6 +394,19 @@ impl Compiler {
             }
         }
     }
+}
+
+/// The comparison an operator names, for the operators that compare.
+fn cmp_of(op: Op) -> Option<Cmp> {
+    Some(match op {
+        Op::Eq => Cmp::Eq,
+        Op::Ne => Cmp::Ne,
+        Op::Lt => Cmp::Lt,
+        Op::Le => Cmp::Le,
+        Op::Gt => Cmp::Gt,
+        Op::Ge => Cmp::Ge,
+        _ => return None,
+    })
 }
 
 fn op_not_allowed(subject: String, op: &str, allowed: &[Op]) -> RuleProblem {
@@ -479,7 +441,7 @@ fn mask<T: PartialEq + Copy>(
     Ok(bits)
 }
 
-fn leaf_for(field: Field, op: Op, value: &Value) -> Result<Leaf, RuleProblem> {
+fn leaf_for(field: Field, op: Op, value: &Value) -> Result<Spec, RuleProblem> {
     let bad = |problem| RuleProblem::BadValue { field, problem };
     let list = items(value);
     let is_list_op = matches!(
@@ -500,43 +462,37 @@ fn leaf_for(field: Field, op: Op, value: &Value) -> Result<Leaf, RuleProblem> {
         }
     };
     Ok(match field {
-        Field::Municipality => Leaf::Within {
-            areas: list
-                .into_iter()
-                .map(answer::read_municipality)
+        Field::Municipality => Spec::Within(
+            list.into_iter()
+                .map(|v| answer::read_municipality(v).map(Place::of))
                 .collect::<Result<_, _>>()
                 .map_err(bad)?,
-        },
-        Field::Industry => Leaf::Industry {
-            codes: list
-                .into_iter()
-                .map(answer::read_industry)
+        ),
+        Field::Industry => Spec::Industry(
+            list.into_iter()
+                .map(|v| answer::read_industry(v).map(Industry::of))
                 .collect::<Result<_, _>>()
                 .map_err(bad)?,
-        },
-        Field::Purposes => Leaf::Purposes {
-            any_of: mask(Purpose::ALL, &list, answer::read_purpose).map_err(bad)?,
-        },
-        Field::OrgForm => Leaf::OrgForm {
-            allowed: choice(
-                mask(OrgForm::ALL, &list, answer::read_org_form).map_err(bad)?,
-                OrgForm::ALL.len(),
-            ),
-        },
-        Field::LargeInvestment => Leaf::LargeInvestment {
-            allowed: choice(
-                mask(LargeInvestment::ALL, &list, answer::read_large_investment).map_err(bad)?,
-                LargeInvestment::ALL.len(),
-            ),
-        },
-        Field::Employees => Leaf::Number {
+        ),
+        Field::Purposes => {
+            Spec::Purposes(mask(Purpose::ALL, &list, answer::read_purpose).map_err(bad)?)
+        }
+        Field::OrgForm => Spec::OrgForm(choice(
+            mask(OrgForm::ALL, &list, answer::read_org_form).map_err(bad)?,
+            OrgForm::ALL.len(),
+        )),
+        Field::LargeInvestment => Spec::LargeInvestment(choice(
+            mask(LargeInvestment::ALL, &list, answer::read_large_investment).map_err(bad)?,
+            LargeInvestment::ALL.len(),
+        )),
+        Field::Employees => Spec::Number {
             field,
-            cmp: Cmp::of(op).unwrap_or(Cmp::Eq),
+            cmp: cmp_of(op).unwrap_or(Cmp::Eq),
             value: u64::from(answer::read_count(value).map_err(bad)?),
         },
-        Field::Capital | Field::Sales | Field::MinimumWage => Leaf::Number {
+        Field::Capital | Field::Sales | Field::MinimumWage => Spec::Number {
             field,
-            cmp: Cmp::of(op).unwrap_or(Cmp::Eq),
+            cmp: cmp_of(op).unwrap_or(Cmp::Eq),
             value: answer::read_amount(value).map_err(bad)?.get(),
         },
         Field::Founded => {
@@ -544,8 +500,8 @@ fn leaf_for(field: Field, op: Op, value: &Value) -> Result<Leaf, RuleProblem> {
                 Value::String(s) => s.as_str(),
                 other => return Err(bad(ValueProblem::NotADate(other.to_string()))),
             };
-            Leaf::Founded {
-                cmp: Cmp::of(op).unwrap_or(Cmp::Eq),
+            Spec::Founded {
+                cmp: cmp_of(op).unwrap_or(Cmp::Eq),
                 date: answer::read_date(text).map_err(bad)?,
             }
         }
@@ -557,7 +513,7 @@ fn leaf_for(field: Field, op: Op, value: &Value) -> Result<Leaf, RuleProblem> {
         | Field::InnovationPlan
         | Field::BlueReturn => {
             let yes = answer::read_yes_no(value).map_err(bad)?;
-            Leaf::Flag {
+            Spec::Flag {
                 field,
                 expect: if op == Op::Ne { !yes } else { yes },
             }
@@ -598,6 +554,7 @@ fn malformed(value: &Value) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::eligibility::code::Leaf;
     use serde_json::json;
 
     fn errors(json: Value) -> Vec<String> {
@@ -762,17 +719,11 @@ mod tests {
             {"fact": "years_since_founding", "op": "lt", "value": "5年"}
         ]}));
         let compiled = CompiledRule::compile(&rule).unwrap();
-        let leaves: Vec<&Leaf> = compiled
-            .nodes()
-            .iter()
-            .filter_map(|n| match &n.kind {
-                NodeKind::Leaf(l) => Some(l),
-                _ => None,
-            })
-            .collect();
+        let view = compiled.view();
+        let leaves: Vec<Leaf<'_>> = view.leaves().collect();
         assert_eq!(
             leaves[0],
-            &Leaf::Number {
+            Leaf::Number {
                 field: Field::Capital,
                 cmp: Cmp::Le,
                 value: 300_000_000
@@ -784,18 +735,22 @@ mod tests {
         assert_eq!(allowed.count_ones() as usize, OrgForm::ALL.len() - 2);
         assert_eq!(
             leaves[2],
-            &Leaf::Flag {
+            Leaf::Flag {
                 field: Field::TaxArrears,
                 expect: false
             }
         );
+        let Leaf::Founded { date, .. } = leaves[3] else {
+            panic!("{:?}", leaves[3])
+        };
+        assert_eq!(date.to_string(), "2020-04-01");
         assert_eq!(
             leaves[4],
-            &Leaf::Years {
+            Leaf::Years {
                 cmp: Cmp::Lt,
                 years: 5
             }
         );
-        assert_eq!(compiled.children(0).count(), 5);
+        assert_eq!(view.children(0).count(), 5);
     }
 }

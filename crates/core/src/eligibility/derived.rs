@@ -5,11 +5,14 @@
 //! the stated data and adds a manual check for the rest, so such a program can be 対象外,
 //! 要確認 or 条件付きで対象 — never 対象 on a guess.
 
+use std::collections::BTreeSet;
+
 use serde_json::Value;
 
 use super::field::Field;
 use super::rule::{Op, Rule};
 use crate::program::{Program, SourceKind, TargetAreas, TargetIndustries};
+use crate::reference::{LocalGovCode, local_gov};
 
 /// The manual check added to imported records.
 pub const IMPORTED_REQUIREMENTS: &str = "公募要領の要件を満たすこと";
@@ -23,6 +26,15 @@ pub fn derived_rule(program: &Program) -> Rule {
     if let TargetAreas::Local(codes) = &program.areas
         && !codes.is_empty()
     {
+        // A code the reference table no longer knows (a merged municipality) stands for its
+        // prefecture: wider, never narrower, and the manual check still applies.
+        let codes: BTreeSet<LocalGovCode> = codes
+            .iter()
+            .map(|&c| match local_gov(c) {
+                Some(_) => c,
+                None => c.prefecture(),
+            })
+            .collect();
         let codes = codes.iter().map(|c| Value::String(c.to_string())).collect();
         rules.push(Rule::condition(
             Field::Municipality,
@@ -100,6 +112,44 @@ mod tests {
         let elsewhere = json!({"municipality": "310000"});
         assert_eq!(verdict(&p, elsewhere), Verdict::Ineligible);
         assert_eq!(verdict(&p, json!({})), Verdict::NeedsInfo);
+    }
+
+    /// A real jGrants record (Jグランツ（jGrants）からの出典, snapshot of 2026-08-21), as the
+    /// importer maps it: 東京都, every industry, 300名以下.
+    fn tokyo_record() -> Program {
+        fixtures::program(
+            "jgrants-a0WJ200000CDaTDMA1",
+            json!({
+                "title": "女性の活躍推進に向けた職場環境改善奨励金　支給申請",
+                "issuer": {"level": "prefectural", "code": "130001", "name": "東京都"},
+                "areas": {"scope": "local", "codes": ["130001"]},
+                "employees": "up_to_300",
+                "amount": {"max": 1800000},
+                "official_url": "https://www.jgrants-portal.go.jp/subsidy/a0WJ200000CDaTDMA1",
+                "source": {"kind": "jgrants", "external_id": "a0WJ200000CDaTDMA1"}
+            }),
+        )
+    }
+
+    #[test]
+    fn a_real_jgrants_record_is_at_best_conditional_and_refuses_what_its_data_excludes() {
+        let p = tokyo_record();
+        let chiyoda_12 = json!({"municipality": "131016", "employees": 12});
+        assert_eq!(verdict(&p, chiyoda_12), Verdict::Conditional);
+        let chiyoda_400 = json!({"municipality": "131016", "employees": 400});
+        assert_eq!(verdict(&p, chiyoda_400), Verdict::Ineligible);
+        let kagoshima = json!({"municipality": "462012", "employees": 12});
+        assert_eq!(verdict(&p, kagoshima), Verdict::Ineligible);
+        assert_eq!(verdict(&p, json!({"employees": 12})), Verdict::NeedsInfo);
+    }
+
+    #[test]
+    fn an_area_code_the_reference_table_lacks_stands_for_its_prefecture() {
+        let mut p = imported();
+        // 314048 has a valid check digit but names no local government.
+        p.areas = TargetAreas::Local([LocalGovCode::parse("314048").unwrap()].into());
+        let rule = derived_rule(&p).to_value();
+        assert_eq!(rule["all"][0]["value"], json!(["310000"]));
     }
 
     #[test]

@@ -8,7 +8,7 @@
 use serde::Serialize;
 use time::Date;
 
-use super::compile::NodeKind;
+use super::code::NodeKind;
 use super::evaluate::Context;
 use super::explain::{ConditionView, describe, explain_conditions};
 use super::field::{Field, Question};
@@ -16,7 +16,6 @@ use super::hints::hints;
 use super::iso_date;
 use super::next_question::next_question;
 use super::profile::Profile;
-use super::ranking::rank;
 use super::ruleset::{Evaluation, RuleOrigin, RuleSet};
 use super::verdict::Verdict;
 use super::window::{Window, application_window};
@@ -70,7 +69,7 @@ pub fn diagnose(
 ) -> Diagnosis {
     let ctx = Context::new(profile, as_of);
     let evaluation = rules.evaluate(&ctx);
-    let order = rank(programs, evaluation.verdicts(), profile, as_of);
+    let order = rules.rank(&evaluation, profile, as_of);
     let results = order
         .into_iter()
         .take(limit.unwrap_or(usize::MAX))
@@ -102,12 +101,12 @@ pub fn explain_result(
         Verdict::Ineligible => rule
             .failed(states)
             .into_iter()
-            .filter_map(|n| match &rule.nodes()[n].kind {
-                NodeKind::Leaf(leaf) => Some(describe(leaf, false)),
-                NodeKind::Not => match &rule.nodes().get(n + 1)?.kind {
-                    NodeKind::Leaf(leaf) => Some(describe(leaf, true)),
-                    _ => Some("「次に当たらない」の条件".to_owned()),
-                },
+            .filter_map(|n| match rule.kind(n)? {
+                NodeKind::Leaf(leaf) => Some(describe(&leaf, false)),
+                NodeKind::Not => Some(match rule.leaf(n + 1) {
+                    Some(leaf) => describe(&leaf, true),
+                    None => "「次に当たらない」の条件".to_owned(),
+                }),
                 NodeKind::All | NodeKind::Any => None,
             })
             .collect(),

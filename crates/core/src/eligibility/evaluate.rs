@@ -1,7 +1,7 @@
 //! Evaluates compiled rules against one business as of one date.
 //!
-//! Facts are derived once per profile (`Context::new`), then each rule is a single backward
-//! pass over its pre-order nodes: children come after their parent, so walking from the last
+//! Facts are derived once per profile (`Context::new`), answers are laid out in tables, then
+//! each rule is a single backward pass over its pre-order nodes: children come after their parent, so walking from the last
 //! node to the first finds every child already done. Every node gets its state, even where the
 //! verdict is already settled, so the explanation can show every condition; words are only
 //! produced later, for the results a person actually sees.
@@ -9,21 +9,29 @@
 use time::Date;
 
 use super::answer::{Answer, Founding};
-use super::area::{industry_within, place_within};
-use super::compile::{CompiledRule, Leaf, NodeKind};
-use super::facts::Facts;
+use super::area::{Industry, Place};
+use super::code::{ALL, Instr, LEAF, NOT, NodeKind, OpCode, PAYLOAD, RuleView, tag};
+use super::compile::CompiledRule;
+use super::facts::{Fact, Facts};
 use super::field::{Field, FieldSet, LargeInvestment, OrgForm};
 use super::profile::Profile;
 use super::tri::{State, Tri};
 use super::verdict::Verdict;
 use crate::program::Purpose;
 
-/// One business as of one date, with its derived facts worked out.
+/// One business as of one date, with its derived facts worked out and its answers laid out
+/// in tables the evaluator reads by index.
 #[derive(Debug, Clone)]
 pub struct Context<'p> {
     pub profile: &'p Profile,
     pub facts: Facts,
     pub as_of: Date,
+    numbers: [Option<u64>; Field::COUNT],
+    flags: [Option<bool>; Field::COUNT],
+    fact_states: [State; Fact::ALL.len()],
+    founded_day: Option<i64>,
+    place: Option<Place>,
+    industry: Option<Industry>,
     org_form: Option<u16>,
     large_investment: Option<u16>,
     purposes: Option<u16>,
@@ -33,12 +41,44 @@ fn bit_of<T: PartialEq>(all: &[T], value: Option<&T>) -> Option<u16> {
     value.and_then(|v| all.iter().position(|m| m == v).map(|i| 1u16 << i))
 }
 
+#[inline]
+fn state_of(answer: Option<bool>) -> State {
+    match answer {
+        Some(true) => State::TRUE,
+        Some(false) => State::FALSE,
+        None => State::MISSING,
+    }
+}
+
 impl<'p> Context<'p> {
     pub fn new(profile: &'p Profile, as_of: Date) -> Self {
+        let facts = Facts::of(profile, as_of);
+        let mut numbers = [None; Field::COUNT];
+        let mut flags = [None; Field::COUNT];
+        for &field in Field::ALL {
+            numbers[field.index()] = match field {
+                Field::Employees => profile.employees.known().map(|&n| u64::from(n)),
+                _ => profile
+                    .number(field)
+                    .and_then(Answer::known)
+                    .map(|y| y.get()),
+            };
+            flags[field.index()] = profile.flag(field).and_then(Answer::known).copied();
+        }
+        let fact_states = std::array::from_fn(|i| State::from_tri(facts.truth(Fact::ALL[i])));
         Self {
             profile,
-            facts: Facts::of(profile, as_of),
             as_of,
+            numbers,
+            flags,
+            fact_states,
+            founded_day: profile.founded.known().map(|f| match f {
+                Founding::On(on) => i64::from(on.to_julian_day()),
+                // Still to be founded: later than any date a rule names.
+                Founding::Planned => i64::MAX,
+            }),
+            place: profile.municipality.known().map(|&c| Place::of(c)),
+            industry: profile.industry.known().map(|&c| Industry::of(c)),
             org_form: bit_of(OrgForm::ALL, profile.org_form.known()),
             large_investment: bit_of(LargeInvestment::ALL, profile.large_investment.known()),
             purposes: profile.purposes.known().map(|set| {
@@ -46,99 +86,111 @@ impl<'p> Context<'p> {
                     .filter_map(|p| bit_of(Purpose::ALL, Some(p)))
                     .fold(0, |a, b| a | b)
             }),
+            facts,
         }
     }
 
-    fn number(&self, field: Field) -> Option<u64> {
-        match field {
-            Field::Employees => self.profile.employees.known().map(|&n| u64::from(n)),
-            _ => self
-                .profile
-                .number(field)
-                .and_then(Answer::known)
-                .map(|y| y.get()),
+    /// The value of one condition for this business (`rule` is any rule of its storage).
+    #[inline]
+    pub(crate) fn condition(&self, ins: &Instr, rule: &RuleView<'_>) -> State {
+        let masked =
+            |answer: Option<u16>| state_of(answer.map(|bits| u64::from(bits) & ins.value != 0));
+        match ins.op {
+            OpCode::Number => state_of(
+                self.numbers
+                    .get(usize::from(ins.a))
+                    .copied()
+                    .flatten()
+                    .map(|n| ins.cmp.holds(n, ins.value)),
+            ),
+            OpCode::Flag => state_of(
+                self.flags
+                    .get(usize::from(ins.a))
+                    .copied()
+                    .flatten()
+                    .map(|b| b == (ins.value != 0)),
+            ),
+            OpCode::OrgForm => masked(self.org_form),
+            OpCode::LargeInvestment => masked(self.large_investment),
+            OpCode::Purposes => masked(self.purposes),
+            OpCode::Within => {
+                within_any(self.place.as_ref(), rule.places(ins.value), Place::within)
+            }
+            OpCode::Industry => within_any(
+                self.industry.as_ref(),
+                rule.industries(ins.value),
+                Industry::within,
+            ),
+            OpCode::Founded => state_of(
+                self.founded_day
+                    .map(|day| ins.cmp.holds(day, ins.value as i64)),
+            ),
+            OpCode::Fact => self
+                .fact_states
+                .get(usize::from(ins.a))
+                .copied()
+                .unwrap_or(State::MISSING),
+            OpCode::Years => state_of(
+                self.facts
+                    .years_since_founding
+                    .map(|y| ins.cmp.holds(u64::from(y), ins.value)),
+            ),
+            OpCode::Manual => State::MANUAL,
         }
     }
 
-    /// The value of one condition for this business.
-    pub fn leaf(&self, leaf: &Leaf) -> State {
-        let of = |v: Option<bool>| match v {
-            Some(true) => State::TRUE,
-            Some(false) => State::FALSE,
-            None => State::MISSING,
+    /// The answers condition `i` of `rule` still waits for (empty when it is decided).
+    pub fn blocking(&self, rule: &RuleView<'_>, i: usize) -> FieldSet {
+        let Some(ins) = rule.instr(i) else {
+            return FieldSet::EMPTY;
         };
-        match leaf {
-            Leaf::Number { field, cmp, value } => {
-                of(self.number(*field).map(|n| cmp.holds(n, *value)))
-            }
-            Leaf::Flag { field, expect } => of(self
-                .profile
-                .flag(*field)
-                .and_then(Answer::known)
-                .map(|b| b == expect)),
-            Leaf::OrgForm { allowed } => of(self.org_form.map(|bit| allowed & bit != 0)),
-            Leaf::LargeInvestment { allowed } => {
-                of(self.large_investment.map(|bit| allowed & bit != 0))
-            }
-            Leaf::Purposes { any_of } => of(self.purposes.map(|set| set & any_of != 0)),
-            Leaf::Within { areas } => {
-                within_any(self.profile.municipality.known(), areas, place_within)
-            }
-            Leaf::Industry { codes } => {
-                within_any(self.profile.industry.known(), codes, industry_within)
-            }
-            Leaf::Founded { cmp, date } => of(self.profile.founded.known().map(|f| match f {
-                Founding::On(on) => cmp.holds(on, date),
-                // Still to be founded: later than any date a rule names.
-                Founding::Planned => cmp.holds(&Date::MAX, date),
-            })),
-            Leaf::Fact(fact) => State::from_tri(self.facts.truth(*fact)),
-            Leaf::Years { cmp, years } => of(self
-                .facts
-                .years_since_founding
-                .map(|y| cmp.holds(y, *years))),
-            Leaf::Manual(_) => State::MANUAL,
-        }
-    }
-
-    /// The answers a condition still waits for (empty when it is decided).
-    pub fn blocking(&self, leaf: &Leaf) -> FieldSet {
-        if self.leaf(leaf) != State::MISSING {
+        if self.condition(ins, rule) != State::MISSING {
             return FieldSet::EMPTY;
         }
-        match leaf {
-            Leaf::Number { field, .. } | Leaf::Flag { field, .. } => FieldSet::of(&[*field]),
-            Leaf::OrgForm { .. } => FieldSet::of(&[Field::OrgForm]),
-            Leaf::LargeInvestment { .. } => FieldSet::of(&[Field::LargeInvestment]),
-            Leaf::Purposes { .. } => FieldSet::of(&[Field::Purposes]),
-            Leaf::Within { .. } => FieldSet::of(&[Field::Municipality]),
-            Leaf::Industry { .. } => FieldSet::of(&[Field::Industry]),
-            Leaf::Founded { .. } | Leaf::Years { .. } => FieldSet::of(&[Field::Founded]),
-            Leaf::Fact(fact) => self.facts.blocking(*fact),
-            Leaf::Manual(_) => FieldSet::EMPTY,
-        }
+        let field = match ins.op {
+            OpCode::Number | OpCode::Flag => Field::ALL.get(usize::from(ins.a)).copied(),
+            OpCode::OrgForm => Some(Field::OrgForm),
+            OpCode::LargeInvestment => Some(Field::LargeInvestment),
+            OpCode::Purposes => Some(Field::Purposes),
+            OpCode::Within => Some(Field::Municipality),
+            OpCode::Industry => Some(Field::Industry),
+            OpCode::Founded | OpCode::Years => Some(Field::Founded),
+            OpCode::Fact => {
+                return Fact::ALL
+                    .get(usize::from(ins.a))
+                    .map_or(FieldSet::EMPTY, |&f| self.facts.blocking(f));
+            }
+            OpCode::Manual => None,
+        };
+        field.map_or(FieldSet::EMPTY, |f| FieldSet::of(&[f]))
     }
 }
 
 /// Whether an answer lies within any of a rule's targets (missing when unanswered).
-fn within_any<T: Copy>(answer: Option<&T>, targets: &[T], within: fn(T, T) -> Tri) -> State {
+#[inline]
+fn within_any<T>(answer: Option<&T>, targets: &[T], within: fn(&T, &T) -> Tri) -> State {
     match answer {
-        Some(&a) => State::from_tri(
+        Some(a) => State::from_tri(
             targets
                 .iter()
-                .fold(Tri::False, |acc, &t| acc.or(within(a, t))),
+                .fold(Tri::False, |acc, t| acc.or(within(a, t))),
         ),
         None => State::MISSING,
     }
 }
 
-impl CompiledRule {
+impl RuleView<'_> {
     /// Writes every node's state into `states` (one per node) and returns the verdict.
     ///
     /// `states` must have `self.len()` entries; a shorter slice evaluates nothing and gives
     /// 要確認 rather than panicking.
+    #[inline]
     pub fn evaluate_into(&self, ctx: &Context<'_>, states: &mut [State]) -> Verdict {
-        self.evaluate_with(ctx, states, None)
+        self.run(states, |id| {
+            self.leaves
+                .get(id)
+                .map_or(State::MISSING, |ins| ctx.condition(ins, self))
+        })
     }
 
     /// As `evaluate_into`, with node `forced` taking the given state whatever the answers:
@@ -147,26 +199,68 @@ impl CompiledRule {
         &self,
         ctx: &Context<'_>,
         states: &mut [State],
-        forced: Option<(usize, State)>,
+        forced: (usize, State),
     ) -> Verdict {
-        if states.len() < self.nodes.len() || self.nodes.is_empty() {
+        let verdict = self.evaluate_into(ctx, states);
+        if forced.0 >= states.len() {
+            return verdict;
+        }
+        // Re-fold the ancestors with the forced state: everything before the node in
+        // pre-order that contains it.
+        states[forced.0] = forced.1;
+        for i in (0..forced.0).rev() {
+            if self.end(i) > forced.0 && self.instr(i).is_none() {
+                states[i] = self.fold(i, states);
+            }
+        }
+        Verdict::of(states[0])
+    }
+
+    /// The state of group node `i` from its children's states.
+    #[inline]
+    fn fold(&self, i: usize, states: &[State]) -> State {
+        let nodes = self.nodes;
+        let n = nodes[i];
+        if tag(n) == NOT {
+            return states.get(i + 1).map_or(State::MISSING, |s| s.negate());
+        }
+        let all = tag(n) == ALL;
+        let mut acc = if all {
+            State::ALL_IDENTITY
+        } else {
+            State::ANY_IDENTITY
+        };
+        // Children follow their parent; a child group holds where it ends.
+        let (mut c, end) = (i + 1, ((n & PAYLOAD) as usize).min(nodes.len()));
+        while c < end {
+            acc = if all {
+                acc.and(states[c])
+            } else {
+                acc.or(states[c])
+            };
+            let child = nodes[c];
+            c = if tag(child) == LEAF {
+                c + 1
+            } else {
+                ((child & PAYLOAD) as usize).max(c + 1)
+            };
+        }
+        acc
+    }
+
+    /// The backward pass, with condition number `id` valued by `condition(id)`.
+    #[inline]
+    pub(crate) fn run(&self, states: &mut [State], condition: impl Fn(usize) -> State) -> Verdict {
+        let nodes = self.nodes;
+        if states.len() < nodes.len() || nodes.is_empty() {
             return Verdict::NeedsInfo;
         }
-        for i in (0..self.nodes.len()).rev() {
-            let node = &self.nodes[i];
-            let state = match &node.kind {
-                NodeKind::Leaf(leaf) => ctx.leaf(leaf),
-                NodeKind::Not => states.get(i + 1).map_or(State::MISSING, |s| s.negate()),
-                NodeKind::All => self
-                    .children(i)
-                    .fold(State::ALL_IDENTITY, |acc, c| acc.and(states[c])),
-                NodeKind::Any => self
-                    .children(i)
-                    .fold(State::ANY_IDENTITY, |acc, c| acc.or(states[c])),
-            };
-            states[i] = match forced {
-                Some((k, s)) if k == i => s,
-                _ => state,
+        for i in (0..nodes.len()).rev() {
+            let n = nodes[i];
+            states[i] = if tag(n) == LEAF {
+                condition((n & PAYLOAD) as usize)
+            } else {
+                self.fold(i, states)
             };
         }
         Verdict::of(states[0])
@@ -183,11 +277,7 @@ impl CompiledRule {
     /// are open even with every manual check confirmed, below nodes that are open too.
     pub fn missing(&self, states: &[State], ctx: &Context<'_>) -> FieldSet {
         let mut set = FieldSet::EMPTY;
-        self.walk_open(0, states, &mut |i| {
-            if let NodeKind::Leaf(leaf) = &self.nodes[i].kind {
-                set = set.union(ctx.blocking(leaf));
-            }
-        });
+        self.walk_open(0, states, &mut |i| set = set.union(ctx.blocking(self, i)));
         set
     }
 
@@ -213,14 +303,21 @@ impl CompiledRule {
         if states.get(i).is_none_or(|s| s.open() != Tri::False) {
             return;
         }
-        match self.nodes[i].kind {
-            NodeKind::All | NodeKind::Any => {
+        match self.kind(i) {
+            Some(NodeKind::All | NodeKind::Any) => {
                 for c in self.children(i) {
                     self.walk_failed(c, states, out);
                 }
             }
-            NodeKind::Not | NodeKind::Leaf(_) => out.push(i),
+            _ => out.push(i),
         }
+    }
+}
+
+impl CompiledRule {
+    /// Evaluates into a fresh outcome.
+    pub fn evaluate(&self, ctx: &Context<'_>) -> Outcome {
+        self.view().evaluate(ctx)
     }
 }
 
@@ -242,7 +339,7 @@ mod tests {
 
     fn verdict(rule: serde_json::Value, profile: serde_json::Value) -> (Verdict, Vec<Field>) {
         fixtures::evaluated(rule, profile, AS_OF, |rule, outcome, ctx| {
-            let missing = rule.missing(&outcome.states, ctx).iter().collect();
+            let missing = rule.view().missing(&outcome.states, ctx).iter().collect();
             (outcome.verdict, missing)
         })
     }
@@ -332,7 +429,7 @@ mod tests {
         let profile = json!({"municipality": "310000", "org_form": "llc", "employees": 30});
         fixtures::evaluated(small_local_rule(), profile, AS_OF, |rule, outcome, _| {
             assert_eq!(outcome.verdict, Verdict::Ineligible);
-            assert_eq!(rule.failed(&outcome.states), [1, 3]);
+            assert_eq!(rule.view().failed(&outcome.states), [1, 3]);
         });
     }
 }

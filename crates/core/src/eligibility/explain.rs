@@ -5,7 +5,7 @@
 
 use serde::Serialize;
 
-use super::compile::{Cmp, CompiledRule, Leaf, NodeKind};
+use super::code::{Cmp, Leaf, NodeKind, RuleView};
 use super::evaluate::Context;
 use super::facts::Fact;
 use super::field::{Field, LargeInvestment, OrgForm};
@@ -73,7 +73,7 @@ pub struct ConditionView {
 /// Every node of a rule explained, in order. A top-level `all` is the verdict itself and is
 /// not repeated; a `not` around a single condition is shown as that condition negated.
 pub fn explain_conditions(
-    rule: &CompiledRule,
+    rule: RuleView<'_>,
     states: &[State],
     ctx: &Context<'_>,
     default_source: Option<&str>,
@@ -82,7 +82,7 @@ pub fn explain_conditions(
     if rule.is_empty() || states.len() < rule.len() {
         return out;
     }
-    let root_is_all = matches!(rule.nodes()[0].kind, NodeKind::All);
+    let root_is_all = matches!(rule.kind(0), Some(NodeKind::All));
     let mut visit = Visit {
         rule,
         states,
@@ -90,7 +90,7 @@ pub fn explain_conditions(
         out: &mut out,
     };
     if root_is_all {
-        let source = rule.nodes()[0].source.as_deref().or(default_source);
+        let source = rule.source(0).or(default_source);
         for (n, c) in rule.children(0).enumerate() {
             visit.node(c, format!("all[{n}]"), 0, source);
         }
@@ -101,7 +101,7 @@ pub fn explain_conditions(
 }
 
 struct Visit<'a, 'p> {
-    rule: &'a CompiledRule,
+    rule: RuleView<'a>,
     states: &'a [State],
     ctx: &'a Context<'p>,
     out: &'a mut Vec<ConditionView>,
@@ -109,22 +109,24 @@ struct Visit<'a, 'p> {
 
 impl Visit<'_, '_> {
     fn node(&mut self, i: usize, path: String, depth: usize, inherited: Option<&str>) {
-        let node = &self.rule.nodes()[i];
-        let source = node.source.as_deref().or(inherited);
+        let Some(kind) = self.rule.kind(i) else {
+            return;
+        };
+        let source = self.rule.source(i).or(inherited);
         let status = ConditionStatus::of(self.states[i]);
-        let (text, answer, reasons, descend) = match &node.kind {
+        let (text, answer, reasons, descend) = match kind {
             NodeKind::All => ("次のすべてを満たす".to_owned(), None, Vec::new(), true),
             NodeKind::Any => ("次のいずれかを満たす".to_owned(), None, Vec::new(), true),
-            NodeKind::Not => match self.rule.nodes().get(i + 1).map(|n| &n.kind) {
-                Some(NodeKind::Leaf(leaf)) => {
-                    let (answer, reasons) = evidence(leaf, self.ctx);
-                    (describe(leaf, true), answer, reasons, false)
+            NodeKind::Not => match self.rule.leaf(i + 1) {
+                Some(leaf) => {
+                    let (answer, reasons) = evidence(&leaf, self.ctx);
+                    (describe(&leaf, true), answer, reasons, false)
                 }
-                _ => ("次に当たらない".to_owned(), None, Vec::new(), true),
+                None => ("次に当たらない".to_owned(), None, Vec::new(), true),
             },
             NodeKind::Leaf(leaf) => {
-                let (answer, reasons) = evidence(leaf, self.ctx);
-                (describe(leaf, false), answer, reasons, false)
+                let (answer, reasons) = evidence(&leaf, self.ctx);
+                (describe(&leaf, false), answer, reasons, false)
             }
         };
         self.out.push(ConditionView {
@@ -138,7 +140,7 @@ impl Visit<'_, '_> {
             source: source.map(str::to_owned),
         });
         if descend {
-            let name = match node.kind {
+            let name = match kind {
                 NodeKind::All => "all",
                 NodeKind::Any => "any",
                 _ => "not",
@@ -161,7 +163,7 @@ impl Visit<'_, '_> {
 }
 
 /// The answer (and for facts, the reasoning) behind a condition's state.
-fn evidence(leaf: &Leaf, ctx: &Context<'_>) -> (Option<String>, Vec<String>) {
+fn evidence(leaf: &Leaf<'_>, ctx: &Context<'_>) -> (Option<String>, Vec<String>) {
     let field_answer = |f: Field| Some(ctx.profile.shown(f).unwrap_or_else(|| "未回答".to_owned()));
     match leaf {
         Leaf::Number { field, .. } | Leaf::Flag { field, .. } => (field_answer(*field), vec![]),
@@ -288,7 +290,7 @@ pub(crate) fn if_form(phrase: &str) -> String {
 
 /// A condition as a phrase (a noun phrase or a plain verb ending) that reads after
 /// 「次を満たす：」 and turns into a condition with `if_form`.
-pub fn describe(leaf: &Leaf, negate: bool) -> String {
+pub fn describe(leaf: &Leaf<'_>, negate: bool) -> String {
     let pick = |(yes, no): (&'static str, &'static str), holds: bool| {
         if holds != negate { yes } else { no }.to_owned()
     };
@@ -327,7 +329,7 @@ pub fn describe(leaf: &Leaf, negate: bool) -> String {
             format!("利用目的に「{}」{which}{verb}", names.join("」「"))
         }
         Leaf::Within { areas } => {
-            let names: Vec<String> = areas.iter().map(|&a| place_name(a)).collect();
+            let names: Vec<String> = areas.iter().map(|a| place_name(a.code)).collect();
             let which = if names.len() == 1 {
                 ""
             } else {
@@ -341,7 +343,7 @@ pub fn describe(leaf: &Leaf, negate: bool) -> String {
             format!("所在地が{}{which}{inside}", names.join("・"))
         }
         Leaf::Industry { codes } => {
-            let names: Vec<String> = codes.iter().map(|&c| industry_name(c)).collect();
+            let names: Vec<String> = codes.iter().map(|c| industry_name(c.code)).collect();
             let which = if names.len() == 1 {
                 ""
             } else {
@@ -380,7 +382,12 @@ mod tests {
             profile,
             date!(2026 - 04 - 01),
             |rule, outcome, ctx| {
-                explain_conditions(rule, &outcome.states, ctx, Some("https://example.jp/koubo"))
+                explain_conditions(
+                    rule.view(),
+                    &outcome.states,
+                    ctx,
+                    Some("https://example.jp/koubo"),
+                )
             },
         )
     }

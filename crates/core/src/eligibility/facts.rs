@@ -74,18 +74,26 @@ impl Facts {
         facts
     }
 
+    /// Decided for each legal form still possible (a 個人事業主 has neither shareholders nor
+    /// officers), and known when every possibility agrees, so that a later answer can only
+    /// settle it, never reverse it.
     fn assess_deemed_large(&self) -> Tri {
-        if self.org_form == Answer::Known(OrgForm::SoleProprietor) {
-            return Tri::False;
-        }
         let owned = self.large_investment.known().map(|i| {
             matches!(
                 i,
                 LargeInvestment::SingleHalf | LargeInvestment::CombinedTwoThirds
             )
         });
-        let officers = self.large_officers.known().copied();
-        Tri::from_option(owned).or(Tri::from_option(officers))
+        let as_company =
+            Tri::from_option(owned).or(Tri::from_option(self.large_officers.known().copied()));
+        let sole = match self.org_form.known() {
+            Some(form) => vec![*form == OrgForm::SoleProprietor],
+            None => vec![false, true],
+        };
+        Tri::agreed(
+            sole.into_iter()
+                .map(|sole| if sole { Tri::False } else { as_company }),
+        )
     }
 
     /// The value of a yes/no fact.
@@ -238,20 +246,24 @@ mod tests {
     #[test]
     fn deemed_large_follows_the_three_tests_of_the_sme_agency() {
         let as_of = date!(2026 - 04 - 01);
+        let company = |mut answers: serde_json::Value| {
+            answers["org_form"] = json!("stock_company");
+            facts(answers, as_of).deemed_large
+        };
+        assert_eq!(
+            company(json!({"large_investment": "single_half"})),
+            Tri::True
+        );
+        let combined = json!({"large_investment": "combined_two_thirds"});
+        assert_eq!(company(combined), Tri::True);
+        let officers = json!({"large_investment": "minor", "large_officers": true});
+        assert_eq!(company(officers), Tri::True);
+        let neither = json!({"large_investment": "minor", "large_officers": false});
+        assert_eq!(company(neither.clone()), Tri::False);
+        assert_eq!(facts(neither, as_of).deemed_large, Tri::False);
+        // Owned by a large enterprise, but the form is unknown: a 個人事業主 has no owners.
         let f = facts(json!({"large_investment": "single_half"}), as_of);
-        assert_eq!(f.deemed_large, Tri::True);
-        let f = facts(json!({"large_investment": "combined_two_thirds"}), as_of);
-        assert_eq!(f.deemed_large, Tri::True);
-        let f = facts(
-            json!({"large_investment": "minor", "large_officers": true}),
-            as_of,
-        );
-        assert_eq!(f.deemed_large, Tri::True);
-        let f = facts(
-            json!({"large_investment": "minor", "large_officers": false}),
-            as_of,
-        );
-        assert_eq!(f.deemed_large, Tri::False);
+        assert_eq!(f.deemed_large, Tri::Unknown);
         let f = facts(json!({"large_investment": "none"}), as_of);
         assert_eq!(f.deemed_large, Tri::Unknown);
         assert_eq!(

@@ -4,7 +4,7 @@
 //! あれば対象になります」); a verdict that rests on the age of the business says until when
 //! (「創業5年未満の期間（2027年3月31日（令和9年）まで）は対象です」) or from when.
 
-use super::compile::{Cmp, CompiledRule, Leaf, NodeKind};
+use super::code::{Cmp, Leaf, NodeKind, RuleView};
 use super::evaluate::Context;
 use super::explain::{describe, if_form};
 use super::facts::{anniversary, day_before};
@@ -16,7 +16,7 @@ use crate::calendar::wareki::format_date;
 pub const MAX_HINTS: usize = 3;
 
 /// Hints for one program's result.
-pub fn hints(rule: &CompiledRule, states: &[State], ctx: &Context<'_>) -> Vec<String> {
+pub fn hints(rule: RuleView<'_>, states: &[State], ctx: &Context<'_>) -> Vec<String> {
     if states.len() < rule.len() || rule.is_empty() {
         return Vec::new();
     }
@@ -31,17 +31,10 @@ pub fn hints(rule: &CompiledRule, states: &[State], ctx: &Context<'_>) -> Vec<St
     out
 }
 
-fn leaf_at(rule: &CompiledRule, i: usize) -> Option<&Leaf> {
-    match &rule.nodes().get(i)?.kind {
-        NodeKind::Leaf(leaf) => Some(leaf),
-        _ => None,
-    }
-}
-
 /// The verdict if node `i` alone took `state`.
-fn verdict_if(rule: &CompiledRule, ctx: &Context<'_>, i: usize, state: State) -> Verdict {
+fn verdict_if(rule: RuleView<'_>, ctx: &Context<'_>, i: usize, state: State) -> Verdict {
     let mut scratch = vec![State::MISSING; rule.len()];
-    rule.evaluate_with(ctx, &mut scratch, Some((i, state)))
+    rule.evaluate_with(ctx, &mut scratch, (i, state))
 }
 
 fn outcome_phrase(verdict: Verdict) -> &'static str {
@@ -53,26 +46,26 @@ fn outcome_phrase(verdict: Verdict) -> &'static str {
 }
 
 /// For each failed condition that alone stands in the way, what would make it hold.
-fn one_condition_away(rule: &CompiledRule, states: &[State], ctx: &Context<'_>) -> Vec<String> {
+fn one_condition_away(rule: RuleView<'_>, states: &[State], ctx: &Context<'_>) -> Vec<String> {
     let mut out = Vec::new();
     for i in rule.failed(states) {
         let after = verdict_if(rule, ctx, i, State::TRUE);
         if after == Verdict::Ineligible {
             continue;
         }
-        let text = match rule.nodes()[i].kind {
-            NodeKind::Not => match leaf_at(rule, i + 1) {
-                Some(leaf) => describe(leaf, true),
+        let text = match rule.kind(i) {
+            Some(NodeKind::Not) => match rule.leaf(i + 1) {
+                Some(leaf) => describe(&leaf, true),
                 None => continue,
             },
-            NodeKind::Leaf(ref leaf) => {
-                if let Some(hint) = years_from(leaf, ctx, after) {
+            Some(NodeKind::Leaf(leaf)) => {
+                if let Some(hint) = years_from(&leaf, ctx, after) {
                     out.push(hint);
                     continue;
                 }
-                describe(leaf, false)
+                describe(&leaf, false)
             }
-            NodeKind::All | NodeKind::Any => continue,
+            Some(NodeKind::All | NodeKind::Any) | None => continue,
         };
         out.push(format!("{}{}", if_form(&text), outcome_phrase(after)));
     }
@@ -80,7 +73,7 @@ fn one_condition_away(rule: &CompiledRule, states: &[State], ctx: &Context<'_>) 
 }
 
 /// 「創業3年以上となる2027年4月1日（令和9年）から対象になります」.
-fn years_from(leaf: &Leaf, ctx: &Context<'_>, after: Verdict) -> Option<String> {
+fn years_from(leaf: &Leaf<'_>, ctx: &Context<'_>, after: Verdict) -> Option<String> {
     let Leaf::Years { cmp, years } = *leaf else {
         return None;
     };
@@ -101,7 +94,7 @@ fn years_from(leaf: &Leaf, ctx: &Context<'_>, after: Verdict) -> Option<String> 
 /// For conditions on the age of the business that hold now and carry the verdict, the last
 /// day they hold.
 fn time_limits(
-    rule: &CompiledRule,
+    rule: RuleView<'_>,
     states: &[State],
     ctx: &Context<'_>,
     verdict: Verdict,
@@ -110,11 +103,11 @@ fn time_limits(
         return Vec::new();
     };
     let mut out = Vec::new();
-    for (i, node) in rule.nodes().iter().enumerate() {
-        let NodeKind::Leaf(Leaf::Years { cmp, years }) = node.kind else {
+    for (i, state) in states.iter().enumerate().take(rule.len()) {
+        let Some(Leaf::Years { cmp, years }) = rule.leaf(i) else {
             continue;
         };
-        if states[i].open() != Tri::True {
+        if state.open() != Tri::True {
             continue;
         }
         let ends_at = match cmp {
@@ -154,7 +147,7 @@ mod tests {
             rule,
             profile,
             date!(2026 - 04 - 01),
-            |rule, outcome, ctx| hints(rule, &outcome.states, ctx),
+            |rule, outcome, ctx| hints(rule.view(), &outcome.states, ctx),
         )
     }
 
@@ -213,7 +206,7 @@ mod tests {
     fn a_failed_not_is_hinted_as_its_negation() {
         let h = hints_for(
             json!({"all": [{"not": {"fact": "deemed_large"}}]}),
-            json!({"large_investment": "single_half"}),
+            json!({"org_form": "llc", "large_investment": "single_half"}),
         );
         assert_eq!(h, ["みなし大企業に当たらなければ対象になります"]);
     }

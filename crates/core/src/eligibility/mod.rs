@@ -16,6 +16,9 @@
 
 mod answer;
 mod area;
+#[cfg(test)]
+mod catalogue_tests;
+mod code;
 mod compile;
 mod derived;
 mod diagnosis;
@@ -29,6 +32,8 @@ mod hints;
 pub mod iso_date;
 mod next_question;
 mod profile;
+#[cfg(test)]
+mod property_tests;
 mod ranking;
 mod rule;
 mod ruleset;
@@ -40,10 +45,11 @@ mod verdict;
 mod window;
 
 pub use answer::{Answer, Founding, ValueProblem};
-pub use area::{designated_city_of, industry_within, place_within};
+pub use area::{Industry, Place, industry_within, place_within};
+pub use code::{Cmp, Leaf, NodeKind, RuleView};
 pub use compile::{
-    Cmp, CompiledRule, Leaf, MAX_DEPTH, Node, NodeKind, ProgramRuleErrors, RuleError, RuleProblem,
-    ops_for, validate_program_rule,
+    CompiledRule, MAX_DEPTH, ProgramRuleErrors, RuleError, RuleProblem, ops_for,
+    validate_program_rule,
 };
 pub use derived::{IMPORTED_REQUIREMENTS, STATED_REQUIREMENTS, derived_rule};
 pub use diagnosis::{Diagnosis, ProgramResult, diagnose, explain_result};
@@ -60,7 +66,7 @@ pub use profile::{AnswerState, Profile, ProfileError, ProfileErrors};
 pub use ranking::{purpose_fit, rank};
 pub use rule::{Condition, FactCheck, ManualCheck, Op, Rule};
 pub use ruleset::{Evaluation, RuleOrigin, RuleSet, compile_program};
-pub use size_class::{ClassSet, IndustryClass, SizeLimits, class_note, classes_of, major_of};
+pub use size_class::{ClassSet, IndustryClass, SizeLimits, class_note, classes_of};
 pub use sme::{Classification, SizeAssessment, classify};
 pub use test_case::{
     RuleTestCase, TestCaseFailure, TestCaseProblem, check_program, run_test_cases,

@@ -10,43 +10,82 @@ use time::Date;
 
 use super::profile::Profile;
 use super::verdict::Verdict;
-use super::window::application_window;
-use crate::program::Program;
+use super::window::Schedule;
+use crate::program::{Program, Purpose};
 
 /// How many of the business's chosen purposes a program serves.
 pub fn purpose_fit(program: &Program, profile: &Profile) -> usize {
+    (purpose_mask(program.purposes.iter()) & chosen_purposes(profile)).count_ones() as usize
+}
+
+fn purpose_mask<'a>(purposes: impl Iterator<Item = &'a Purpose>) -> u16 {
+    purposes
+        .filter_map(|p| Purpose::ALL.iter().position(|q| q == p))
+        .fold(0, |mask, i| mask | 1 << i)
+}
+
+fn chosen_purposes(profile: &Profile) -> u16 {
     profile
         .purposes
         .known()
-        .map_or(0, |chosen| chosen.intersection(&program.purposes).count())
+        .map_or(0, |chosen| purpose_mask(chosen.iter()))
+}
+
+/// What ranking needs of a program, worked out once per catalogue snapshot.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct RankFacts {
+    purposes: u16,
+    amount: Option<u64>,
+    schedule: Schedule,
+}
+
+impl RankFacts {
+    pub(crate) fn of(program: &Program) -> Self {
+        Self {
+            purposes: purpose_mask(program.purposes.iter()),
+            amount: program.amount.max.map(|y| y.get()),
+            schedule: Schedule::of(program),
+        }
+    }
+}
+
+/// Indices in ranked order, from each program's verdict and rank facts.
+pub(crate) fn order<'a>(
+    programs: impl Iterator<Item = (Verdict, &'a RankFacts)>,
+    profile: &Profile,
+    as_of: Date,
+) -> Vec<usize> {
+    let chosen = chosen_purposes(profile);
+    let mut keyed: Vec<_> = programs
+        .enumerate()
+        .map(|(i, (verdict, facts))| {
+            let closing = facts.schedule.window(as_of).closing_date();
+            (
+                verdict.rank(),
+                Reverse((facts.purposes & chosen).count_ones()),
+                Reverse(facts.amount),
+                (closing.is_none(), closing),
+                // The index makes every key distinct, so the order is stable.
+                i,
+            )
+        })
+        .collect();
+    keyed.sort_unstable();
+    keyed.into_iter().map(|key| key.4).collect()
 }
 
 /// Indices of `programs` in ranked order; `verdicts[i]` is the verdict of `programs[i]`.
 ///
-/// Only indices present in both slices are ranked.
+/// Only indices present in both slices are ranked. `RuleSet::rank` does the same with the
+/// facts it keeps, without looking at the programs again.
 pub fn rank(
     programs: &[Program],
     verdicts: &[Verdict],
     profile: &Profile,
     as_of: Date,
 ) -> Vec<usize> {
-    let mut keyed: Vec<_> = programs
-        .iter()
-        .zip(verdicts)
-        .enumerate()
-        .map(|(i, (program, verdict))| {
-            let closing = application_window(program, as_of).closing_date();
-            let key = (
-                verdict.rank(),
-                Reverse(purpose_fit(program, profile)),
-                Reverse(program.amount.max.map(|y| y.get())),
-                (closing.is_none(), closing),
-            );
-            (key, i)
-        })
-        .collect();
-    keyed.sort_by_key(|&(key, _)| key);
-    keyed.into_iter().map(|(_, i)| i).collect()
+    let facts: Vec<RankFacts> = programs.iter().map(RankFacts::of).collect();
+    order(verdicts.iter().copied().zip(&facts), profile, as_of)
 }
 
 #[cfg(test)]

@@ -1,17 +1,23 @@
 //! The compiled rules of a whole catalogue snapshot, evaluated for one business at a time.
 //!
-//! Built once when a snapshot is built, in the snapshot's program order. Evaluating writes
-//! every node's state of every program into one buffer that can be reused, so a diagnosis over
-//! 10,000 programs allocates nothing per program.
+//! Built once when a snapshot is built, in the snapshot's program order. All rules share one
+//! storage in which equal conditions are kept once; evaluating values each distinct condition
+//! once, then writes every node's state of every program into one buffer that can be reused,
+//! so a diagnosis over 10,000 programs allocates nothing per program.
 
 use serde::Serialize;
 
+use super::code::{Interner, RuleCode, RuleView};
 use super::compile::{CompiledRule, ProgramRuleErrors, RuleError};
 use super::derived::{IMPORTED_REQUIREMENTS, derived_rule};
 use super::evaluate::Context;
+use super::profile::Profile;
+use super::ranking::{RankFacts, order};
 use super::rule::Rule;
 use super::tri::State;
 use super::verdict::Verdict;
+use time::Date;
+
 use crate::program::Program;
 
 /// Where a program's compiled rule came from.
@@ -54,53 +60,64 @@ fn manual_only() -> CompiledRule {
     CompiledRule::compile(&Rule::manual(IMPORTED_REQUIREMENTS)).unwrap_or_else(|_| {
         // A one-node manual rule always compiles; an empty rule (要確認) is the safe stand-in.
         CompiledRule {
-            nodes: Box::new([]),
+            code: RuleCode::default(),
         }
     })
 }
 
-/// Every program's compiled rule, in catalogue order.
+/// Every program's compiled rule, in catalogue order, stored in one array.
 #[derive(Debug, Clone, Default)]
 pub struct RuleSet {
-    rules: Vec<CompiledRule>,
+    code: RuleCode,
+    /// Each program's instructions: (first, count) in `code`.
+    ranges: Vec<(usize, usize)>,
     origins: Vec<RuleOrigin>,
-    /// Where each program's node states start in an evaluation buffer.
-    offsets: Vec<usize>,
-    total_nodes: usize,
+    rank_facts: Vec<RankFacts>,
 }
 
 impl RuleSet {
-    /// Compiles every program's rule. Programs whose rule does not compile are judged by a
-    /// manual check only, and their errors are returned for staff.
+    /// Compiles every program's rule. Programs whose rule does not compile are judged by their
+    /// derived rule (never 対象), and their errors are returned for staff.
     pub fn build(programs: &[Program]) -> (Self, Vec<ProgramRuleErrors>) {
         let mut set = Self::default();
         let mut errors = Vec::new();
+        let mut interner = Interner::default();
         for program in programs {
             let (rule, origin, problem) = compile_program(program);
-            set.offsets.push(set.total_nodes);
-            set.total_nodes += rule.len();
-            set.rules.push(rule);
+            set.ranges.push(set.code.append(&rule.code, &mut interner));
             set.origins.push(origin);
+            set.rank_facts.push(RankFacts::of(program));
             errors.extend(problem);
         }
         (set, errors)
     }
 
     pub fn len(&self) -> usize {
-        self.rules.len()
+        self.ranges.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.rules.is_empty()
+        self.ranges.is_empty()
     }
 
     /// The compiled rule of the `i`-th program.
-    pub fn rule(&self, i: usize) -> Option<&CompiledRule> {
-        self.rules.get(i)
+    pub fn rule(&self, i: usize) -> Option<RuleView<'_>> {
+        let &(start, len) = self.ranges.get(i)?;
+        Some(self.code.view(start, len))
     }
 
     pub fn origin(&self, i: usize) -> Option<RuleOrigin> {
         self.origins.get(i).copied()
+    }
+
+    /// Indices of the programs in ranked order for an evaluation of this rule set: verdict,
+    /// fit with the chosen purposes, amount, closing date (see `ranking`).
+    pub fn rank(&self, evaluation: &Evaluation<'_>, profile: &Profile, as_of: Date) -> Vec<usize> {
+        order(
+            evaluation.verdicts().iter().copied().zip(&self.rank_facts),
+            profile,
+            as_of,
+        )
     }
 
     /// Evaluates every program for one business.
@@ -111,12 +128,30 @@ impl RuleSet {
     }
 
     /// Evaluates into a buffer kept from an earlier evaluation of this rule set.
-    pub fn evaluate_into(&self, ctx: &Context<'_>, evaluation: &mut Evaluation<'_>) {
-        evaluation.states.resize(self.total_nodes, State::MISSING);
+    ///
+    /// Each distinct condition of the catalogue is valued once; each program's rule is then
+    /// a walk over its nodes.
+    pub fn evaluate_into<'r>(&'r self, ctx: &Context<'_>, evaluation: &mut Evaluation<'r>) {
+        evaluation.rules = self;
+        let any_rule = self.code.view(0, 0);
+        evaluation.conditions.clear();
+        evaluation.conditions.extend(
+            self.code
+                .leaves
+                .iter()
+                .map(|ins| ctx.condition(ins, &any_rule)),
+        );
+        evaluation
+            .states
+            .resize(self.code.nodes.len(), State::MISSING);
         evaluation.verdicts.clear();
-        for (rule, &start) in self.rules.iter().zip(&self.offsets) {
-            let states = &mut evaluation.states[start..start + rule.len()];
-            evaluation.verdicts.push(rule.evaluate_into(ctx, states));
+        let conditions = &evaluation.conditions;
+        for &(start, len) in &self.ranges {
+            let states = &mut evaluation.states[start..start + len];
+            let verdict = self.code.view(start, len).run(states, |id| {
+                conditions.get(id).copied().unwrap_or(State::MISSING)
+            });
+            evaluation.verdicts.push(verdict);
         }
     }
 }
@@ -127,6 +162,8 @@ pub struct Evaluation<'r> {
     rules: &'r RuleSet,
     verdicts: Vec<Verdict>,
     states: Vec<State>,
+    /// The value of each distinct condition of the rule set.
+    conditions: Vec<State>,
 }
 
 impl<'r> Evaluation<'r> {
@@ -135,7 +172,8 @@ impl<'r> Evaluation<'r> {
         Self {
             rules,
             verdicts: Vec::with_capacity(rules.len()),
-            states: vec![State::MISSING; rules.total_nodes],
+            states: vec![State::MISSING; rules.code.nodes.len()],
+            conditions: Vec::with_capacity(rules.code.leaves.len()),
         }
     }
 
@@ -149,9 +187,9 @@ impl<'r> Evaluation<'r> {
 
     /// The node states of the `i`-th program's rule.
     pub fn states(&self, i: usize) -> &[State] {
-        match (self.rules.offsets.get(i), self.rules.rules.get(i)) {
-            (Some(&start), Some(rule)) => self.states.get(start..start + rule.len()).unwrap_or(&[]),
-            _ => &[],
+        match self.rules.ranges.get(i) {
+            Some(&(start, len)) => self.states.get(start..start + len).unwrap_or(&[]),
+            None => &[],
         }
     }
 

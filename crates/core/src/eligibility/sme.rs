@@ -217,14 +217,14 @@ impl SizeAssessment {
 
     fn capital_text(&self) -> String {
         self.capital.known().map_or_else(
-            || "資本金は未回答です".to_owned(),
+            || "資本金は未回答".to_owned(),
             |&c| format!("資本金{}", format_japanese_yen(c)),
         )
     }
 
     fn employees_text(&self) -> String {
         self.employees.known().map_or_else(
-            || "従業員数は未回答です".to_owned(),
+            || "従業員数は未回答".to_owned(),
             |n| format!("常時使用する従業員{n}人"),
         )
     }

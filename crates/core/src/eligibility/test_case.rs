@@ -133,7 +133,7 @@ pub fn run_test_cases(program: &Program, default_as_of: Date) -> Vec<TestCaseFai
                 TestCaseProblem::WrongVerdict {
                     expected: case.expect,
                     actual: outcome.verdict,
-                    missing: rule.missing(&outcome.states, &ctx).iter().collect(),
+                    missing: rule.view().missing(&outcome.states, &ctx).iter().collect(),
                 },
             ));
         }

@@ -38,44 +38,64 @@ pub enum ClosedReason {
 
 /// The window of `program` on `as_of` (a JST calendar date).
 pub fn application_window(program: &Program, as_of: Date) -> Window {
-    match program.status {
-        ProgramStatus::Cancelled => return Window::Closed(ClosedReason::Cancelled),
-        ProgramStatus::ClosedBudget => return Window::Closed(ClosedReason::BudgetReached),
-        ProgramStatus::Closed => return Window::Closed(ClosedReason::Ended),
-        ProgramStatus::Open | ProgramStatus::Upcoming => {}
-    }
-    let dated = program
-        .rounds
-        .iter()
-        .map(|r| (r.opens().map(|o| o.date()), r.closes().map(|c| c.date())))
-        .filter(|(o, c)| o.is_some() || c.is_some());
-    let mut any_dated = false;
-    let mut next: Option<(Date, Option<Date>)> = None;
-    for (opens, closes) in dated {
-        any_dated = true;
-        let started = opens.is_none_or(|o| o <= as_of);
-        let not_ended = closes.is_none_or(|c| as_of <= c);
-        if started && not_ended {
-            return Window::Open { closes };
-        }
-        if let Some(o) = opens.filter(|&o| o > as_of)
-            && next.is_none_or(|(n, _)| o < n)
-        {
-            next = Some((o, closes));
+    Schedule::of(program).window(as_of)
+}
+
+/// What the window depends on, with the rounds' dates worked out once (a rule set keeps one
+/// per program, so ranking thousands of programs compares plain dates).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Schedule {
+    status: ProgramStatus,
+    /// Each dated round's first and last day.
+    rounds: Box<[(Option<Date>, Option<Date>)]>,
+}
+
+impl Schedule {
+    pub(crate) fn of(program: &Program) -> Self {
+        Self {
+            status: program.status,
+            rounds: program
+                .rounds
+                .iter()
+                .map(|r| (r.opens().map(|o| o.date()), r.closes().map(|c| c.date())))
+                .filter(|(o, c)| o.is_some() || c.is_some())
+                .collect(),
         }
     }
-    match (next, any_dated, program.status) {
-        (Some((opens, closes)), _, _) => Window::Upcoming {
-            opens: Some(opens),
-            closes,
-        },
-        (None, true, _) => Window::Closed(ClosedReason::Ended),
-        (None, false, ProgramStatus::Open) => Window::Open { closes: None },
-        (None, false, ProgramStatus::Upcoming) => Window::Upcoming {
-            opens: None,
-            closes: None,
-        },
-        (None, false, _) => Window::Unknown,
+
+    pub(crate) fn window(&self, as_of: Date) -> Window {
+        match self.status {
+            ProgramStatus::Cancelled => return Window::Closed(ClosedReason::Cancelled),
+            ProgramStatus::ClosedBudget => return Window::Closed(ClosedReason::BudgetReached),
+            ProgramStatus::Closed => return Window::Closed(ClosedReason::Ended),
+            ProgramStatus::Open | ProgramStatus::Upcoming => {}
+        }
+        let mut next: Option<(Date, Option<Date>)> = None;
+        for &(opens, closes) in &self.rounds {
+            let started = opens.is_none_or(|o| o <= as_of);
+            let not_ended = closes.is_none_or(|c| as_of <= c);
+            if started && not_ended {
+                return Window::Open { closes };
+            }
+            if let Some(o) = opens.filter(|&o| o > as_of)
+                && next.is_none_or(|(n, _)| o < n)
+            {
+                next = Some((o, closes));
+            }
+        }
+        match (next, self.rounds.is_empty(), self.status) {
+            (Some((opens, closes)), _, _) => Window::Upcoming {
+                opens: Some(opens),
+                closes,
+            },
+            (None, false, _) => Window::Closed(ClosedReason::Ended),
+            (None, true, ProgramStatus::Open) => Window::Open { closes: None },
+            (None, true, ProgramStatus::Upcoming) => Window::Upcoming {
+                opens: None,
+                closes: None,
+            },
+            (None, true, _) => Window::Unknown,
+        }
     }
 }
 
