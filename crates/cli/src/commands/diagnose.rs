@@ -19,7 +19,8 @@ pub async fn run(config: &Config, args: &DiagnoseArgs) -> anyhow::Result<()> {
     let as_of = dates::as_of(args.as_of.as_deref())?;
     let store = config.open_migrated_store().await?;
     let programs = store.programs().await?;
-    // Rules that fail validation are reported by `check-rules`; here they count as 要確認.
+    // A rule that fails validation is judged by the rule derived from the program record
+    // (never 対象) until staff fix it; `check-rules` lists it.
     let (rules, _problems) = RuleSet::build(&programs);
     let diagnosis = diagnose(&programs, &rules, &profile, as_of, None);
     match args.format {
