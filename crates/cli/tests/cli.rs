@@ -274,3 +274,128 @@ fn demo_loads_real_records_from_both_sources() {
     assert!(from("jgrants") > 100, "jGrants records missing");
     assert!(from("jnet21") > 50, "J-Net21 records missing");
 }
+
+#[test]
+fn classify_answers_in_the_documented_json_shape_following_the_law() {
+    let app = Madoguchi::new();
+    // Capital within 3億円 makes a manufacturer an SME whatever its headcount.
+    let out = app.ok(&[
+        "classify",
+        "--industry",
+        "E",
+        "--capital",
+        "3億円",
+        "--employees",
+        "500",
+        "--format",
+        "json",
+    ]);
+    let json: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(json["sme"], true, "{json}");
+    assert_eq!(json["small_business"], false, "{json}");
+    assert!(
+        json["industry_class"].as_str().unwrap().contains("製造業"),
+        "{json}"
+    );
+    assert!(!json["reasons"].as_array().unwrap().is_empty());
+    // 各種商品卸売業 (50): 1億円/100人; both exceeded.
+    let out = app.ok(&[
+        "classify",
+        "--industry",
+        "50",
+        "--capital",
+        "2億円",
+        "--employees",
+        "150",
+        "--format",
+        "json",
+    ]);
+    let json: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(json["sme"], false, "{json}");
+    // Nothing known: nothing decided.
+    let json: serde_json::Value =
+        serde_json::from_str(&app.ok(&["classify", "--format", "json"])).unwrap();
+    assert_eq!(json["sme"], serde_json::Value::Null, "{json}");
+    let err = app.fails(&["classify", "--capital", "たくさん"]);
+    assert!(err.contains("たくさん"), "{err}");
+}
+
+#[test]
+fn diagnose_prints_the_documented_json_for_the_demo_catalogue() {
+    let app = Madoguchi::new();
+    app.ok(&["demo"]);
+    let profile = app.file(
+        "profile.json",
+        r#"{"municipality":"462161","industry":"E","employees":12,"capital":"1000万円","org_form":"stock_company"}"#
+            .as_bytes(),
+    );
+    let out = app.ok(&[
+        "diagnose",
+        "--profile",
+        s(&profile),
+        "--as-of",
+        "2026-11-23",
+        "--format",
+        "json",
+    ]);
+    let json: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(json["as_of"], "2026-11-23");
+    let results = json["results"].as_array().unwrap();
+    assert!(
+        results.len() > 200,
+        "every program in the database gets a verdict"
+    );
+    let allowed = ["eligible", "conditional", "needs_info", "ineligible"];
+    for r in results {
+        for key in ["program_id", "title", "window"] {
+            assert!(r[key].is_string(), "{key} in {r}");
+        }
+        assert!(allowed.contains(&r["verdict"].as_str().unwrap()), "{r}");
+        for key in ["missing", "conditions", "hints"] {
+            assert!(r[key].is_array(), "{key} in {r}");
+        }
+    }
+    // A jGrants record states its conditions only in text: never 対象 on a guess.
+    assert!(
+        results
+            .iter()
+            .filter(|r| r["program_id"].as_str().unwrap().starts_with("jgrants-"))
+            .all(|r| r["verdict"] != "eligible")
+    );
+    let next = &json["next_question"];
+    assert!(
+        next["field"].is_string() && next["question"].is_string(),
+        "{next}"
+    );
+
+    let bad = app.file("bad.json", br#"{"employees": -1, "emploees": 3}"#);
+    let err = app.fails(&["diagnose", "--profile", s(&bad)]);
+    assert!(
+        err.contains("employees") && err.contains("emploees"),
+        "{err}"
+    );
+}
+
+#[test]
+fn check_rules_passes_on_the_demo_and_fails_on_a_wrong_expectation() {
+    let app = Madoguchi::new();
+    app.ok(&["demo"]);
+    let out = app.ok(&["check-rules", "--as-of", "2026-11-23"]);
+    assert!(out.contains("すべてのルールは有効"), "{out}");
+
+    let wrong = serde_json::json!([{
+        "id": "test-wrong-expectation", "title": "日置市 テスト用補助金", "kind": "subsidy",
+        "issuer": {"level": "municipal", "code": "462161", "name": "鹿児島県日置市"},
+        "industries": {"scope": "all"}, "areas": {"scope": "local", "codes": ["462161"]},
+        "status": "open", "source": {"kind": "manual"},
+        "rule": {"all": [{"field": "employees", "op": "le", "value": 20}]},
+        "test_cases": [{"name": "従業員50人", "profile": {"employees": 50}, "expect": "eligible"}]
+    }]);
+    let file = app.file("wrong.json", wrong.to_string().as_bytes());
+    app.ok(&["import", "programs", s(&file)]);
+    let err = app.fails(&["check-rules", "--as-of", "2026-11-23"]);
+    assert!(
+        err.contains("test-wrong-expectation") && err.contains("従業員50人"),
+        "{err}"
+    );
+}
