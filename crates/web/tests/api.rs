@@ -3,74 +3,58 @@
 // A panic in a test is a failing test with its message: unwrapping is the point here.
 #![allow(clippy::unwrap_used)]
 
-use axum::Router;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use http_body_util::BodyExt;
 use madoguchi_core::import::own;
-use madoguchi_store::Store;
-use madoguchi_web::AppState;
 use serde_json::{Value, json};
-use tower::ServiceExt;
 
-struct TestApp {
-    router: Router,
-    _dir: tempfile::TempDir,
+mod common;
+
+use common::TestApp;
+
+/// The router over the hand-written demo catalogue (76 real programs with rules).
+async fn demo_app() -> TestApp {
+    let programs: Vec<_> = madoguchi_core::demo::CATALOGUE
+        .iter()
+        .flat_map(|(_, bytes)| own::parse(bytes).unwrap().programs)
+        .collect();
+    TestApp::with_programs(&programs).await
 }
 
-impl TestApp {
-    /// The router over the hand-written demo catalogue (76 real programs with rules).
-    async fn with_demo_catalogue() -> Self {
-        let dir = tempfile::tempdir().unwrap();
-        let store = Store::open_sqlite(&dir.path().join("test.db"))
-            .await
-            .unwrap();
-        store.migrate().await.unwrap();
-        for (_, bytes) in madoguchi_core::demo::CATALOGUE {
-            let batch = own::parse(bytes).unwrap();
-            store
-                .save_programs(&batch.programs, "test", &mut |_| {})
-                .await
-                .unwrap();
-        }
-        let state = AppState::load(store).await.unwrap();
-        Self {
-            router: madoguchi_web::router(state),
-            _dir: dir,
-        }
-    }
+/// Sends `request`; returns the status, the content type and the body as JSON.
+async fn send(app: &TestApp, request: Request<Body>) -> (StatusCode, String, Value) {
+    let response = app.send(request).await;
+    let status = response.status();
+    let content_type = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .map(|v| v.to_str().unwrap().to_owned())
+        .unwrap_or_default();
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    (
+        status,
+        content_type,
+        serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+    )
+}
 
-    async fn send(&self, request: Request<Body>) -> (StatusCode, String, Value) {
-        let response = self.router.clone().oneshot(request).await.unwrap();
-        let status = response.status();
-        let content_type = response
-            .headers()
-            .get(header::CONTENT_TYPE)
-            .map(|v| v.to_str().unwrap().to_owned())
-            .unwrap_or_default();
-        let bytes = response.into_body().collect().await.unwrap().to_bytes();
-        let body = serde_json::from_slice(&bytes).unwrap_or(Value::Null);
-        (status, content_type, body)
-    }
+async fn get(app: &TestApp, path: &str) -> (StatusCode, String, Value) {
+    send(app, Request::get(path).body(Body::empty()).unwrap()).await
+}
 
-    async fn get(&self, path: &str) -> (StatusCode, String, Value) {
-        self.send(Request::get(path).body(Body::empty()).unwrap())
-            .await
-    }
-
-    async fn post(&self, path: &str, body: impl Into<Body>) -> (StatusCode, String, Value) {
-        let request = Request::post(path)
-            .header(header::CONTENT_TYPE, "application/json")
-            .body(body.into())
-            .unwrap();
-        self.send(request).await
-    }
+async fn post(app: &TestApp, path: &str, body: impl Into<Body>) -> (StatusCode, String, Value) {
+    let request = Request::post(path)
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(body.into())
+        .unwrap();
+    send(app, request).await
 }
 
 #[tokio::test]
 async fn the_questionnaire_schema_lists_every_field_with_its_question() {
-    let app = TestApp::with_demo_catalogue().await;
-    let (status, _, fields) = app.get("/api/v1/fields").await;
+    let app = demo_app().await;
+    let (status, _, fields) = get(&app, "/api/v1/fields").await;
     assert_eq!(status, StatusCode::OK);
     let codes: Vec<&str> = fields
         .as_array()
@@ -98,12 +82,15 @@ async fn the_questionnaire_schema_lists_every_field_with_its_question() {
 
 #[tokio::test]
 async fn a_small_manufacturer_in_hioki_gets_ranked_explained_results_and_a_next_question() {
-    let app = TestApp::with_demo_catalogue().await;
+    let app = demo_app().await;
     let profile =
         json!({"municipality": "462161", "industry": "E", "employees": 12, "capital": "1000万円"});
-    let (status, _, diagnosis) = app
-        .post("/api/v1/diagnose?as_of=2026-11-23", profile.to_string())
-        .await;
+    let (status, _, diagnosis) = post(
+        &app,
+        "/api/v1/diagnose?as_of=2026-11-23",
+        profile.to_string(),
+    )
+    .await;
     assert_eq!(status, StatusCode::OK, "{diagnosis}");
     assert_eq!(diagnosis["as_of"], "2026-11-23");
     let results = diagnosis["results"].as_array().unwrap();
@@ -143,20 +130,19 @@ async fn a_small_manufacturer_in_hioki_gets_ranked_explained_results_and_a_next_
 
 #[tokio::test]
 async fn a_limit_returns_only_the_best_results() {
-    let app = TestApp::with_demo_catalogue().await;
-    let (status, _, diagnosis) = app
-        .post("/api/v1/diagnose?as_of=2026-11-23&limit=5", "{}")
-        .await;
+    let app = demo_app().await;
+    let (status, _, diagnosis) =
+        post(&app, "/api/v1/diagnose?as_of=2026-11-23&limit=5", "{}").await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(diagnosis["results"].as_array().unwrap().len(), 5);
 }
 
 #[tokio::test]
 async fn a_bad_profile_gets_a_japanese_problem_naming_each_field() {
-    let app = TestApp::with_demo_catalogue().await;
+    let app = demo_app().await;
     let profile =
         json!({"employees": -3, "capital": "たくさん", "emploees": 4, "municipality": "999999"});
-    let (status, content_type, problem) = app.post("/api/v1/diagnose", profile.to_string()).await;
+    let (status, content_type, problem) = post(&app, "/api/v1/diagnose", profile.to_string()).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert_eq!(content_type, "application/problem+json");
     assert_eq!(problem["status"], 400);
@@ -170,7 +156,7 @@ async fn a_bad_profile_gets_a_japanese_problem_naming_each_field() {
 
 #[tokio::test]
 async fn malformed_oversized_and_non_utf8_bodies_get_problems_not_500s() {
-    let app = TestApp::with_demo_catalogue().await;
+    let app = demo_app().await;
     let cases: [(Body, StatusCode); 4] = [
         (Body::from("{\"employees\": "), StatusCode::BAD_REQUEST),
         (Body::from(vec![0xff, 0xfe, 0x00]), StatusCode::BAD_REQUEST),
@@ -181,19 +167,19 @@ async fn malformed_oversized_and_non_utf8_bodies_get_problems_not_500s() {
         (Body::from("[1, 2, 3]"), StatusCode::BAD_REQUEST),
     ];
     for (body, expected) in cases {
-        let (status, content_type, problem) = app.post("/api/v1/diagnose", body).await;
+        let (status, content_type, problem) = post(&app, "/api/v1/diagnose", body).await;
         assert_eq!(status, expected, "{problem}");
         assert_eq!(content_type, "application/problem+json");
         assert!(!problem["detail"].as_str().unwrap().is_empty());
     }
-    let (status, _, problem) = app.post("/api/v1/diagnose?as_of=来年", "{}").await;
+    let (status, _, problem) = post(&app, "/api/v1/diagnose?as_of=来年", "{}").await;
     assert_eq!(status, StatusCode::BAD_REQUEST, "{problem}");
 }
 
 #[tokio::test]
 async fn the_openapi_document_describes_every_api_route() {
-    let app = TestApp::with_demo_catalogue().await;
-    let (status, _, doc) = app.get("/api/openapi.json").await;
+    let app = demo_app().await;
+    let (status, _, doc) = get(&app, "/api/openapi.json").await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(doc["openapi"], "3.1.0");
     assert!(doc["paths"]["/api/v1/fields"]["get"].is_object());

@@ -3,46 +3,24 @@
 // A panic in a test is a failing test with its message: unwrapping is the point here.
 #![allow(clippy::unwrap_used)]
 
-use axum::Router;
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
 use http_body_util::BodyExt;
 use madoguchi_core::program::Program;
-use madoguchi_store::Store;
-use madoguchi_web::AppState;
-use tower::ServiceExt;
 
 /// A router over its own database, filled with the given programs.
-struct TestApp {
-    router: Router,
-    _dir: tempfile::TempDir,
-}
+mod common;
 
-impl TestApp {
-    async fn with_programs(programs: &[Program]) -> Self {
-        let dir = tempfile::tempdir().unwrap();
-        let store = Store::open_sqlite(&dir.path().join("test.db"))
-            .await
-            .unwrap();
-        store.migrate().await.unwrap();
-        store
-            .save_programs(programs, "test", &mut |_| {})
-            .await
-            .unwrap();
-        let state = AppState::load(store).await.unwrap();
-        Self {
-            router: madoguchi_web::router(state),
-            _dir: dir,
-        }
-    }
+use common::TestApp;
 
-    async fn get(&self, path: &str) -> (StatusCode, String) {
-        let request = Request::get(path).body(Body::empty()).unwrap();
-        let response = self.router.clone().oneshot(request).await.unwrap();
-        let status = response.status();
-        let bytes = response.into_body().collect().await.unwrap().to_bytes();
-        (status, String::from_utf8(bytes.to_vec()).unwrap())
-    }
+/// GETs `path` and returns the status and the body as text.
+async fn get(app: &TestApp, path: &str) -> (StatusCode, String) {
+    let response = app
+        .send(Request::get(path).body(Body::empty()).unwrap())
+        .await;
+    let status = response.status();
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    (status, String::from_utf8(bytes.to_vec()).unwrap())
 }
 
 /// The page text with the entities askama writes turned back into characters.
@@ -69,7 +47,7 @@ fn jgrants_sample() -> Vec<Program> {
 async fn the_program_list_shows_every_imported_program_title() {
     let programs = jgrants_sample();
     let app = TestApp::with_programs(&programs[..10]).await;
-    let (status, html) = app.get("/programs").await;
+    let (status, html) = get(&app, "/programs").await;
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains("10件の制度があります"), "{html}");
     let text = unescape(&html);
@@ -88,7 +66,7 @@ async fn a_jgrants_program_page_carries_the_attribution_and_the_official_link() 
     let programs = jgrants_sample();
     let program = programs.iter().find(|p| p.official_url.is_some()).unwrap();
     let app = TestApp::with_programs(std::slice::from_ref(program)).await;
-    let (status, html) = app.get(&format!("/programs/{}", program.id)).await;
+    let (status, html) = get(&app, &format!("/programs/{}", program.id)).await;
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains("Jグランツ（jGrants）からの出典"));
     assert!(html.contains(program.official_url.as_ref().unwrap().as_str()));
@@ -100,7 +78,7 @@ async fn imported_html_cannot_inject_scripts_into_the_program_page() {
     let programs = jgrants_sample();
     let app = TestApp::with_programs(&programs).await;
     for p in programs.iter().take(40) {
-        let (_, html) = app.get(&format!("/programs/{}", p.id)).await;
+        let (_, html) = get(&app, &format!("/programs/{}", p.id)).await;
         assert!(!html.to_lowercase().contains("<script"), "{}", p.id);
         assert!(
             !html.contains("style=\"color"),
@@ -118,7 +96,7 @@ async fn an_unknown_program_gets_a_japanese_404_page() {
         "/programs/%E3%81%82",
         "/nowhere",
     ] {
-        let (status, html) = app.get(path).await;
+        let (status, html) = get(&app, path).await;
         assert_eq!(status, StatusCode::NOT_FOUND, "{path}");
         assert!(html.contains("ページが見つかりません"), "{path}");
     }
@@ -127,9 +105,9 @@ async fn an_unknown_program_gets_a_japanese_404_page() {
 #[tokio::test]
 async fn health_and_readiness_answer() {
     let app = TestApp::with_programs(&[]).await;
-    assert_eq!(app.get("/healthz").await.0, StatusCode::OK);
+    assert_eq!(get(&app, "/healthz").await.0, StatusCode::OK);
     assert_eq!(
-        app.get("/readyz").await,
+        get(&app, "/readyz").await,
         (StatusCode::OK, "ready".to_owned())
     );
 }
@@ -137,7 +115,7 @@ async fn health_and_readiness_answer() {
 #[tokio::test]
 async fn the_design_tokens_are_served_from_the_binary() {
     let app = TestApp::with_programs(&[]).await;
-    let (status, css) = app.get("/assets/tokens.css").await;
+    let (status, css) = get(&app, "/assets/tokens.css").await;
     assert_eq!(status, StatusCode::OK);
     assert!(css.contains("--color-primitive-blue-800"));
 }
@@ -147,7 +125,7 @@ async fn every_response_carries_the_security_headers() {
     let app = TestApp::with_programs(&[]).await;
     for path in ["/programs", "/nowhere", "/assets/site.css"] {
         let request = Request::get(path).body(Body::empty()).unwrap();
-        let response = app.router.clone().oneshot(request).await.unwrap();
+        let response = app.send(request).await;
         let headers = response.headers();
         let csp = headers["content-security-policy"].to_str().unwrap();
         assert!(
@@ -162,9 +140,9 @@ async fn every_response_carries_the_security_headers() {
 #[tokio::test]
 async fn metrics_count_requests_by_status_class() {
     let app = TestApp::with_programs(&jgrants_sample()[..3]).await;
-    app.get("/programs").await;
-    app.get("/nowhere").await;
-    let (status, text) = app.get("/metrics").await;
+    get(&app, "/programs").await;
+    get(&app, "/nowhere").await;
+    let (status, text) = get(&app, "/metrics").await;
     assert_eq!(status, StatusCode::OK);
     assert!(
         text.contains("madoguchi_http_requests_total{status=\"2xx\"} 1"),

@@ -1,0 +1,39 @@
+//! The in-process test app both web test binaries drive: a router over a real SQLite store.
+
+use axum::Router;
+use axum::body::Body;
+use axum::http::{Request, Response};
+use madoguchi_core::program::Program;
+use madoguchi_store::Store;
+use madoguchi_web::AppState;
+use tower::ServiceExt;
+
+/// A router over its own database in a temporary directory.
+pub struct TestApp {
+    pub router: Router,
+    _dir: tempfile::TempDir,
+}
+
+impl TestApp {
+    /// Saves `programs` in a fresh database and loads the catalogue from it.
+    pub async fn with_programs(programs: &[Program]) -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let store = Store::open_sqlite(&dir.path().join("test.db"))
+            .await
+            .unwrap();
+        store.migrate().await.unwrap();
+        store
+            .save_programs(programs, "test", &mut |_| {})
+            .await
+            .unwrap();
+        let state = AppState::load(store).await.unwrap();
+        Self {
+            router: madoguchi_web::router(state),
+            _dir: dir,
+        }
+    }
+
+    pub async fn send(&self, request: Request<Body>) -> Response<axum::body::Body> {
+        self.router.clone().oneshot(request).await.unwrap()
+    }
+}
