@@ -25,7 +25,8 @@ sys.path.insert(0, str(ROOT / "benches"))
 from generate_programs import program as base_program  # noqa: E402
 
 SEED = 20261123
-# Prefectures where most profiles are: a realistic catalogue for a desk is dense around it.
+# The prefectures of benches/diagnosis/profiles.json: half of the local programs are there, so
+# that each business meets programs of its own area, as at a real desk.
 HOME_PREFECTURES = ["鹿児島県", "東京都", "神奈川県", "石川県", "三重県", "秋田県", "岐阜県", "北海道",
                     "大阪府", "福岡県", "愛知県", "熊本県", "宮城県", "沖縄県", "長野県", "広島県"]
 MUNICIPAL_KINDS = {"city", "special_ward", "town", "village"}
