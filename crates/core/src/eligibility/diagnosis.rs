@@ -69,10 +69,9 @@ pub fn diagnose(
 ) -> Diagnosis {
     let ctx = Context::new(profile, as_of);
     let evaluation = rules.evaluate(&ctx);
-    let order = rules.rank(&evaluation, profile, as_of);
+    let order = rules.rank_top(&evaluation, profile, as_of, limit);
     let results = order
         .into_iter()
-        .take(limit.unwrap_or(usize::MAX))
         .filter_map(|i| explain_result(programs.get(i)?, &evaluation, i, &ctx))
         .collect();
     Diagnosis {

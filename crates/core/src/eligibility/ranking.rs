@@ -49,11 +49,13 @@ impl RankFacts {
     }
 }
 
-/// Indices in ranked order, from each program's verdict and rank facts.
+/// Indices in ranked order, from each program's verdict and rank facts; only the `limit`
+/// best when a limit is given (a page shows twenty of ten thousand, so the rest need no sort).
 pub(crate) fn order<'a>(
     programs: impl Iterator<Item = (Verdict, &'a RankFacts)>,
     profile: &Profile,
     as_of: Date,
+    limit: Option<usize>,
 ) -> Vec<usize> {
     let chosen = chosen_purposes(profile);
     let mut keyed: Vec<_> = programs
@@ -70,6 +72,11 @@ pub(crate) fn order<'a>(
             )
         })
         .collect();
+    if let Some(limit) = limit.filter(|&k| k < keyed.len()) {
+        // Keys are all distinct (the index is part of them), so the top `limit` are exact.
+        keyed.select_nth_unstable(limit);
+        keyed.truncate(limit);
+    }
     keyed.sort_unstable();
     keyed.into_iter().map(|key| key.4).collect()
 }
@@ -85,7 +92,7 @@ pub fn rank(
     as_of: Date,
 ) -> Vec<usize> {
     let facts: Vec<RankFacts> = programs.iter().map(RankFacts::of).collect();
-    order(verdicts.iter().copied().zip(&facts), profile, as_of)
+    order(verdicts.iter().copied().zip(&facts), profile, as_of, None)
 }
 
 #[cfg(test)]
@@ -170,5 +177,45 @@ mod tests {
             date!(2026 - 04 - 01),
         );
         assert_eq!(order, [0, 1]);
+    }
+
+    #[test]
+    fn the_best_few_are_exactly_the_head_of_the_full_ranking() {
+        let verdicts = [
+            Verdict::Eligible,
+            Verdict::NeedsInfo,
+            Verdict::Conditional,
+            Verdict::Ineligible,
+        ];
+        let programs: Vec<Program> = (0..40)
+            .map(|i| {
+                let purposes: &[Purpose] = if i % 3 == 0 {
+                    &[Purpose::EquipmentIt]
+                } else {
+                    &[]
+                };
+                let closes = format!("2027-0{}-1{}", 1 + i % 3, i % 7);
+                program(
+                    &format!("p{i}"),
+                    purposes,
+                    Some(1_000 * (i % 5) as u64),
+                    Some(&closes),
+                )
+            })
+            .collect();
+        let verdicts: Vec<Verdict> = (0..40).map(|i| verdicts[i * 7 % 4]).collect();
+        let facts: Vec<RankFacts> = programs.iter().map(RankFacts::of).collect();
+        let profile = Profile::from_json(r#"{"purposes": ["equipment_it"]}"#).unwrap();
+        let as_of = date!(2026 - 11 - 23);
+        let full = order(verdicts.iter().copied().zip(&facts), &profile, as_of, None);
+        for k in [0, 1, 5, 39, 40, 100] {
+            let top = order(
+                verdicts.iter().copied().zip(&facts),
+                &profile,
+                as_of,
+                Some(k),
+            );
+            assert_eq!(top, full[..k.min(40)], "top {k}");
+        }
     }
 }

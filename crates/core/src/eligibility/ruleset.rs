@@ -113,10 +113,22 @@ impl RuleSet {
     /// Indices of the programs in ranked order for an evaluation of this rule set: verdict,
     /// fit with the chosen purposes, amount, closing date (see `ranking`).
     pub fn rank(&self, evaluation: &Evaluation<'_>, profile: &Profile, as_of: Date) -> Vec<usize> {
+        self.rank_top(evaluation, profile, as_of, None)
+    }
+
+    /// The `limit` best programs in ranked order (all when `None`), without sorting the rest.
+    pub fn rank_top(
+        &self,
+        evaluation: &Evaluation<'_>,
+        profile: &Profile,
+        as_of: Date,
+        limit: Option<usize>,
+    ) -> Vec<usize> {
         order(
             evaluation.verdicts().iter().copied().zip(&self.rank_facts),
             profile,
             as_of,
+            limit,
         )
     }
 
