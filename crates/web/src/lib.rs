@@ -9,6 +9,7 @@ mod error;
 mod health;
 mod metrics;
 mod programs;
+mod rate_limit;
 mod security;
 mod state;
 mod view;
@@ -19,6 +20,7 @@ use axum::middleware;
 use axum::routing::{get, post};
 
 pub use error::AppError;
+pub use rate_limit::RateLimiter;
 pub use state::AppState;
 
 /// The whole site: every route madoguchi answers.
@@ -32,7 +34,12 @@ pub fn router(state: AppState) -> Router {
         .route("/api/v1/fields", get(api::list_fields))
         .route(
             "/api/v1/diagnose",
-            post(api::diagnose).layer(DefaultBodyLimit::max(api::MAX_BODY_BYTES)),
+            post(api::diagnose)
+                .layer(DefaultBodyLimit::max(api::MAX_BODY_BYTES))
+                .layer(middleware::from_fn_with_state(
+                    state.clone(),
+                    rate_limit::limit_diagnoses,
+                )),
         )
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
@@ -48,7 +55,8 @@ pub fn router(state: AppState) -> Router {
 
 /// Serves the site on `listener` until the process is asked to stop (Ctrl-C / SIGTERM).
 pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> std::io::Result<()> {
-    axum::serve(listener, router(state))
+    let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, app)
         .with_graceful_shutdown(shutdown_signal())
         .await
 }

@@ -6,6 +6,7 @@ use madoguchi_core::catalog::Catalog;
 use madoguchi_store::Store;
 
 use crate::metrics::Metrics;
+use crate::rate_limit::RateLimiter;
 
 /// Cheap to clone; one per process.
 #[derive(Clone, Debug)]
@@ -13,6 +14,7 @@ pub struct AppState {
     store: Store,
     catalog: Arc<RwLock<Arc<Catalog>>>,
     metrics: Arc<Metrics>,
+    diagnose_limit: Arc<RateLimiter>,
 }
 
 impl AppState {
@@ -23,6 +25,7 @@ impl AppState {
             store,
             catalog: Arc::new(RwLock::new(Arc::new(catalog))),
             metrics: Metrics::shared(),
+            diagnose_limit: Arc::new(RateLimiter::default()),
         })
     }
 
@@ -43,6 +46,16 @@ impl AppState {
             Err(poisoned) => *poisoned.into_inner() = fresh,
         }
         Ok(())
+    }
+
+    /// Replaces the default limit on diagnoses per client.
+    pub fn with_diagnose_limit(mut self, limiter: RateLimiter) -> Self {
+        self.diagnose_limit = Arc::new(limiter);
+        self
+    }
+
+    pub fn diagnose_limit(&self) -> &RateLimiter {
+        &self.diagnose_limit
     }
 
     pub fn metrics(&self) -> &Metrics {

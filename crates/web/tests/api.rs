@@ -185,3 +185,34 @@ async fn the_openapi_document_describes_every_api_route() {
     assert!(doc["paths"]["/api/v1/fields"]["get"].is_object());
     assert!(doc["paths"]["/api/v1/diagnose"]["post"].is_object());
 }
+
+#[tokio::test]
+async fn too_many_diagnoses_get_a_japanese_429_with_retry_after() {
+    // A burst of two and no refill: the third request is refused whatever the clock does.
+    let app = TestApp::configured(&[], |state| {
+        state.with_diagnose_limit(madoguchi_web::RateLimiter::new(2, 0))
+    })
+    .await;
+    for _ in 0..2 {
+        assert_eq!(post(&app, "/api/v1/diagnose", "{}").await.0, StatusCode::OK);
+    }
+    let request = Request::post("/api/v1/diagnose")
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from("{}"))
+        .unwrap();
+    let response = app.send(request).await;
+    assert_eq!(response.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert!(response.headers().contains_key(header::RETRY_AFTER));
+    let (status, content_type, problem) = post(&app, "/api/v1/diagnose", "{}").await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(content_type, "application/problem+json");
+    assert!(
+        problem["detail"]
+            .as_str()
+            .unwrap()
+            .contains("お試しください"),
+        "{problem}"
+    );
+    // The questionnaire is not limited.
+    assert_eq!(get(&app, "/api/v1/fields").await.0, StatusCode::OK);
+}

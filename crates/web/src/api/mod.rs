@@ -11,6 +11,7 @@ mod problem;
 pub use diagnose::diagnose;
 pub use fields::list_fields;
 pub use openapi::show_openapi;
+pub(crate) use problem::Problem;
 
 /// The most a diagnosis request may send: a profile is a few hundred bytes.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;

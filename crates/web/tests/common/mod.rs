@@ -17,6 +17,14 @@ pub struct TestApp {
 impl TestApp {
     /// Saves `programs` in a fresh database and loads the catalogue from it.
     pub async fn with_programs(programs: &[Program]) -> Self {
+        Self::configured(programs, |state| state).await
+    }
+
+    /// Like `with_programs`, with the state adjusted before the router is built.
+    pub async fn configured(
+        programs: &[Program],
+        configure: impl FnOnce(AppState) -> AppState,
+    ) -> Self {
         let dir = tempfile::tempdir().unwrap();
         let store = Store::open_sqlite(&dir.path().join("test.db"))
             .await
@@ -26,7 +34,7 @@ impl TestApp {
             .save_programs(programs, "test", &mut |_| {})
             .await
             .unwrap();
-        let state = AppState::load(store).await.unwrap();
+        let state = configure(AppState::load(store).await.unwrap());
         Self {
             router: madoguchi_web::router(state),
             _dir: dir,
