@@ -6,7 +6,7 @@
 
 use std::collections::HashMap;
 
-use crate::eligibility::{ProgramRuleErrors, RuleSet};
+use crate::eligibility::RuleSet;
 use crate::program::{Program, ProgramId};
 
 /// An immutable set of programs with the look-ups pages need and their compiled rules.
@@ -15,7 +15,6 @@ pub struct Catalog {
     programs: Vec<Program>,
     by_id: HashMap<ProgramId, usize>,
     rules: RuleSet,
-    rule_problems: Vec<ProgramRuleErrors>,
 }
 
 impl Catalog {
@@ -27,23 +26,19 @@ impl Catalog {
             .enumerate()
             .map(|(i, p)| (p.id.clone(), i))
             .collect();
-        let (rules, rule_problems) = RuleSet::build(&programs);
+        // A rule that does not compile is judged by the program's derived rule (never 対象);
+        // `madoguchi check-rules` lists such programs for staff.
+        let (rules, _problems) = RuleSet::build(&programs);
         Self {
             programs,
             by_id,
             rules,
-            rule_problems,
         }
     }
 
     /// Every program's compiled rule, in the order of `programs()`.
     pub fn rules(&self) -> &RuleSet {
         &self.rules
-    }
-
-    /// Programs whose stored rule does not compile (they are judged 要確認 until fixed).
-    pub fn rule_problems(&self) -> &[ProgramRuleErrors] {
-        &self.rule_problems
     }
 
     pub fn get(&self, id: &ProgramId) -> Option<&Program> {

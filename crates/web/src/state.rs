@@ -1,6 +1,6 @@
-//! What every handler shares: the store and the current catalogue snapshot.
+//! What every handler shares: the store, the catalogue snapshot, metrics and limits.
 
-use std::sync::{Arc, RwLock};
+use std::sync::Arc;
 
 use madoguchi_core::catalog::Catalog;
 use madoguchi_store::Store;
@@ -9,10 +9,13 @@ use crate::metrics::Metrics;
 use crate::rate_limit::RateLimiter;
 
 /// Cheap to clone; one per process.
+///
+/// The catalogue is loaded once at start. Nothing edits programs through the web yet; when
+/// the staff console does, this becomes a swappable snapshot reloaded on every process.
 #[derive(Clone, Debug)]
 pub struct AppState {
     store: Store,
-    catalog: Arc<RwLock<Arc<Catalog>>>,
+    catalog: Arc<Catalog>,
     metrics: Arc<Metrics>,
     diagnose_limit: Arc<RateLimiter>,
 }
@@ -23,35 +26,21 @@ impl AppState {
         let catalog = Catalog::new(store.programs().await?);
         Ok(Self {
             store,
-            catalog: Arc::new(RwLock::new(Arc::new(catalog))),
+            catalog: Arc::new(catalog),
             metrics: Metrics::shared(),
             diagnose_limit: Arc::new(RateLimiter::default()),
         })
-    }
-
-    /// The snapshot to read for this request; later changes do not disturb it.
-    pub fn catalog(&self) -> Arc<Catalog> {
-        match self.catalog.read() {
-            Ok(guard) => Arc::clone(&guard),
-            // A writer panicked mid-swap; the old snapshot is still whole.
-            Err(poisoned) => Arc::clone(&poisoned.into_inner()),
-        }
-    }
-
-    /// Re-reads the catalogue from the store and swaps it in atomically.
-    pub async fn reload(&self) -> Result<(), madoguchi_store::StoreError> {
-        let fresh = Arc::new(Catalog::new(self.store.programs().await?));
-        match self.catalog.write() {
-            Ok(mut guard) => *guard = fresh,
-            Err(poisoned) => *poisoned.into_inner() = fresh,
-        }
-        Ok(())
     }
 
     /// Replaces the default limit on diagnoses per client.
     pub fn with_diagnose_limit(mut self, limiter: RateLimiter) -> Self {
         self.diagnose_limit = Arc::new(limiter);
         self
+    }
+
+    /// The catalogue every request reads.
+    pub fn catalog(&self) -> &Catalog {
+        &self.catalog
     }
 
     pub fn diagnose_limit(&self) -> &RateLimiter {

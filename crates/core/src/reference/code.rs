@@ -49,7 +49,7 @@ impl LocalGovCode {
         if !(1..=47).contains(&prefecture) {
             return Err(bad("先頭2桁の都道府県番号は01から47です。"));
         }
-        Ok(Self(first_five * 10 + Self::check_digit(first_five)))
+        Ok(Self::from_first_five(first_five))
     }
 
     /// The prefecture number, 1 (北海道) to 47 (沖縄県).
@@ -60,8 +60,7 @@ impl LocalGovCode {
 
     /// The code of the prefecture this code belongs to (itself for a prefecture).
     pub fn prefecture(self) -> Self {
-        let first_five = u32::from(self.prefecture_number()) * 1000;
-        Self(first_five * 10 + Self::check_digit(first_five))
+        Self::from_first_five(u32::from(self.prefecture_number()) * 1000)
     }
 
     /// True for a prefecture's own code (`xx000c`).
@@ -73,11 +72,11 @@ impl LocalGovCode {
     pub fn of_prefecture(number: u8) -> Option<Self> {
         (1..=47)
             .contains(&number)
-            .then(|| Self(0).with_prefecture(number))
+            .then(|| Self::from_first_five(u32::from(number) * 1000))
     }
 
-    fn with_prefecture(self, number: u8) -> Self {
-        let first_five = u32::from(number) * 1000;
+    /// The code whose first five digits are `first_five`, with its check digit appended.
+    fn from_first_five(first_five: u32) -> Self {
         Self(first_five * 10 + Self::check_digit(first_five))
     }
 
