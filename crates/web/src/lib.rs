@@ -5,12 +5,17 @@
 
 mod api;
 mod assets;
+mod clock;
+mod diagnosis;
 mod error;
+mod form;
 mod health;
+mod home;
 mod metrics;
 mod programs;
 mod rate_limit;
 mod security;
+mod session;
 mod state;
 mod view;
 
@@ -25,10 +30,31 @@ pub use state::AppState;
 
 /// The whole site: every route madoguchi answers.
 pub fn router(state: AppState) -> Router {
+    // Routes that run the eligibility engine share one per-client limit.
+    let limit = middleware::from_fn_with_state(state.clone(), rate_limit::limit_diagnoses);
     Router::new()
-        .route("/", get(programs::list_programs))
+        .route("/", get(home::show_home))
         .route("/programs", get(programs::list_programs))
+        .route("/programs/closing-soon", get(home::show_closing_soon))
+        .route("/programs/new", get(home::show_new))
         .route("/programs/{id}", get(programs::show_program))
+        .route("/diagnosis", get(diagnosis::show_step).layer(limit.clone()))
+        .route(
+            "/diagnosis/answer",
+            post(diagnosis::answer).layer(DefaultBodyLimit::max(form::MAX_FORM_BYTES)),
+        )
+        .route(
+            "/diagnosis/results",
+            get(diagnosis::show_results).layer(limit.clone()),
+        )
+        .route(
+            "/diagnosis/restart",
+            post(diagnosis::restart).layer(DefaultBodyLimit::max(form::MAX_FORM_BYTES)),
+        )
+        .route(
+            "/diagnosis/erase",
+            post(diagnosis::erase).layer(DefaultBodyLimit::max(form::MAX_FORM_BYTES)),
+        )
         .route("/assets/{file}", get(assets::serve_asset))
         .route("/api/openapi.json", get(api::show_openapi))
         .route("/api/v1/fields", get(api::list_fields))
@@ -36,10 +62,7 @@ pub fn router(state: AppState) -> Router {
             "/api/v1/diagnose",
             post(api::diagnose)
                 .layer(DefaultBodyLimit::max(api::MAX_BODY_BYTES))
-                .layer(middleware::from_fn_with_state(
-                    state.clone(),
-                    rate_limit::limit_diagnoses,
-                )),
+                .layer(limit.clone()),
         )
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))

@@ -3,11 +3,12 @@
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::response::Html;
+use madoguchi_core::eligibility::{ConditionStatus, RuleOrigin};
 use madoguchi_core::program::ProgramId;
 use serde::Deserialize;
 
 use crate::view::{ProgramPage, ProgramRow};
-use crate::{AppError, AppState};
+use crate::{AppError, AppState, clock};
 
 const PAGE_SIZE: usize = 50;
 
@@ -51,10 +52,20 @@ pub async fn list_programs(
     ))
 }
 
+/// One condition of the program page, as plain Japanese.
+#[derive(Debug)]
+struct ConditionText {
+    text: String,
+    depth: usize,
+    to_confirm: bool,
+}
+
 #[derive(Template)]
 #[template(path = "programs/show.html")]
 struct ShowTemplate {
     p: ProgramPage,
+    conditions: Vec<ConditionText>,
+    derived_rule: bool,
 }
 
 pub async fn show_program(
@@ -64,9 +75,21 @@ pub async fn show_program(
     let id = ProgramId::parse(&id).map_err(|_| AppError::NotFound)?;
     let catalog = state.catalog();
     let program = catalog.get(&id).ok_or(AppError::NotFound)?;
+    let (conditions, origin) = catalog
+        .conditions(&id, clock::today())
+        .unwrap_or((Vec::new(), RuleOrigin::Derived));
     Ok(Html(
         ShowTemplate {
             p: ProgramPage::of(program),
+            conditions: conditions
+                .into_iter()
+                .map(|c| ConditionText {
+                    text: c.text,
+                    depth: c.depth.min(4),
+                    to_confirm: c.status == ConditionStatus::ToConfirm,
+                })
+                .collect(),
+            derived_rule: origin != RuleOrigin::Program,
         }
         .render()?,
     ))

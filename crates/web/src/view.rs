@@ -4,8 +4,10 @@
 //! so that every page writes a date or an amount the same way.
 
 use madoguchi_core::calendar::{JstDateTime, wareki};
+use madoguchi_core::japanese_amount::format_japanese_yen;
 use madoguchi_core::program::{Program, TargetAreas, TargetIndustries};
 use madoguchi_core::reference::{self, JsicCode};
+use time::Date;
 
 /// One line of a program list.
 #[derive(Debug)]
@@ -29,8 +31,8 @@ impl ProgramRow {
             level: p.issuer.level().label(),
             kind: p.kind.label(),
             status: p.status.label(),
-            amount_max: p.amount.max.map(|y| y.to_string()),
-            deadline: p.final_deadline().map(date_label),
+            amount_max: amount_label(p),
+            deadline: p.final_deadline().map(datetime_label),
         }
     }
 }
@@ -93,15 +95,9 @@ impl ProgramPage {
                         .join("、"),
                 ),
             ),
-            ("補助上限額", p.amount.max.map(|y| y.to_string())),
+            ("補助上限額", amount_label(p)),
             ("補助下限額", p.amount.min.map(|y| y.to_string())),
-            (
-                "補助率",
-                p.amount
-                    .rate_text
-                    .clone()
-                    .or_else(|| p.amount.rate.map(|r| r.to_string())),
-            ),
+            ("補助率", rate_label(p)),
             ("金額について", p.amount.text.clone()),
             ("年度", p.fiscal_year.map(|fy| fy.label())),
             ("問い合わせ先", p.contact.clone()),
@@ -132,18 +128,45 @@ fn non_empty(s: String) -> Option<String> {
     (!s.is_empty()).then_some(s)
 }
 
-fn date_label(at: JstDateTime) -> String {
+fn datetime_label(at: JstDateTime) -> String {
     wareki::format_date(at.date())
+}
+
+/// 「2026年3月31日（令和8年）」: 西暦 with 和暦 beside.
+pub fn date_label(date: Date) -> String {
+    wareki::format_date(date)
+}
+
+/// 「1,000万円」: the upper limit the Japanese way.
+pub fn amount_label(p: &Program) -> Option<String> {
+    p.amount.max.map(format_japanese_yen)
+}
+
+/// The rate as published (「2/3以内」), or the plain rate.
+pub fn rate_label(p: &Program) -> Option<String> {
+    p.amount
+        .rate_text
+        .clone()
+        .or_else(|| p.amount.rate.map(|r| r.to_string()))
+}
+
+/// 「本日締切」 or 「締切まであと12日」; `None` once the day has passed.
+pub fn days_left_label(closes: Date, today: Date) -> Option<String> {
+    match (closes - today).whole_days() {
+        0 => Some("本日締切".to_owned()),
+        n if n > 0 => Some(format!("締切まであと{n}日")),
+        _ => None,
+    }
 }
 
 fn round_label(round: &madoguchi_core::program::ApplicationRound) -> String {
     let opens = round
         .opens()
-        .map(date_label)
+        .map(datetime_label)
         .unwrap_or_else(|| "未定".to_owned());
     let closes = round
         .closes()
-        .map(date_label)
+        .map(datetime_label)
         .unwrap_or_else(|| "未定".to_owned());
     match round.label() {
         Some(label) => format!("{label}：{opens} 〜 {closes}"),
@@ -194,9 +217,9 @@ fn jsic_label(code: JsicCode) -> String {
 fn source_label(p: &Program) -> String {
     let kind = p.source.kind.label();
     match (&p.source.external_id, p.source.fetched_at) {
-        (Some(id), Some(at)) => format!("{kind}（ID: {id}、{}取得）", date_label(at)),
+        (Some(id), Some(at)) => format!("{kind}（ID: {id}、{}取得）", datetime_label(at)),
         (Some(id), None) => format!("{kind}（ID: {id}）"),
-        (None, Some(at)) => format!("{kind}（{}取得）", date_label(at)),
+        (None, Some(at)) => format!("{kind}（{}取得）", datetime_label(at)),
         (None, None) => kind.to_owned(),
     }
 }

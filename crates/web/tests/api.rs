@@ -6,7 +6,6 @@
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use http_body_util::BodyExt;
-use madoguchi_core::import::own;
 use serde_json::{Value, json};
 
 mod common;
@@ -15,11 +14,7 @@ use common::TestApp;
 
 /// The router over the hand-written demo catalogue (76 real programs with rules).
 async fn demo_app() -> TestApp {
-    let programs: Vec<_> = madoguchi_core::demo::CATALOGUE
-        .iter()
-        .flat_map(|(_, bytes)| own::parse(bytes).unwrap().programs)
-        .collect();
-    TestApp::with_programs(&programs).await
+    TestApp::with_programs(&common::demo_catalogue()).await
 }
 
 /// Sends `request`; returns the status, the content type and the body as JSON.

@@ -3,6 +3,7 @@
 use axum::Router;
 use axum::body::Body;
 use axum::http::{Request, Response};
+use madoguchi_core::import::own;
 use madoguchi_core::program::Program;
 use madoguchi_store::Store;
 use madoguchi_web::AppState;
@@ -44,4 +45,13 @@ impl TestApp {
     pub async fn send(&self, request: Request<Body>) -> Response<axum::body::Body> {
         self.router.clone().oneshot(request).await.unwrap()
     }
+}
+
+/// The hand-written demo catalogue (76 real programs with rules), through the real importer.
+#[allow(dead_code)] // Not every test binary uses it.
+pub fn demo_catalogue() -> Vec<Program> {
+    madoguchi_core::demo::CATALOGUE
+        .iter()
+        .flat_map(|(_, bytes)| own::parse(bytes).unwrap().programs)
+        .collect()
 }
