@@ -12,6 +12,9 @@ use axum::response::{Html, IntoResponse, Response};
 pub enum AppError {
     #[error("ページが見つかりません")]
     NotFound,
+    /// The request cannot be answered as asked; the message says what to change.
+    #[error("{0}")]
+    BadRequest(String),
     #[error("internal error: {0}")]
     Internal(String),
 }
@@ -30,9 +33,9 @@ impl From<askama::Error> for AppError {
 
 #[derive(Template)]
 #[template(path = "error.html")]
-struct ErrorPage {
+struct ErrorPage<'a> {
     title: &'static str,
-    message: &'static str,
+    message: &'a str,
 }
 
 impl IntoResponse for AppError {
@@ -43,6 +46,13 @@ impl IntoResponse for AppError {
                 ErrorPage {
                     title: "ページが見つかりません",
                     message: "お探しのページは移動または削除された可能性があります。トップページから探し直してください。",
+                },
+            ),
+            Self::BadRequest(message) => (
+                StatusCode::BAD_REQUEST,
+                ErrorPage {
+                    title: "入力内容を確認してください",
+                    message,
                 },
             ),
             Self::Internal(detail) => {

@@ -6,7 +6,9 @@
 mod api;
 mod assets;
 mod error;
+mod feeds;
 mod health;
+mod listing;
 mod metrics;
 mod programs;
 mod rate_limit;
@@ -29,6 +31,8 @@ pub fn router(state: AppState) -> Router {
         .route("/", get(programs::list_programs))
         .route("/programs", get(programs::list_programs))
         .route("/programs/{id}", get(programs::show_program))
+        .route("/feeds/programs.atom", get(feeds::programs_atom))
+        .route("/feeds/deadlines.ics", get(feeds::deadlines_ics))
         .route("/assets/{file}", get(assets::serve_asset))
         .route("/api/openapi.json", get(api::show_openapi))
         .route("/api/v1/fields", get(api::list_fields))
