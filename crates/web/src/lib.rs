@@ -8,10 +8,13 @@ mod assets;
 mod clock;
 mod diagnosis;
 mod error;
+mod feeds;
 mod form;
 mod health;
 mod home;
+mod listing;
 mod metrics;
+mod origin;
 mod programs;
 mod rate_limit;
 mod security;
@@ -48,6 +51,10 @@ pub fn router(state: AppState) -> Router {
             get(diagnosis::show_results).layer(limit.clone()),
         )
         .route(
+            "/diagnosis/results.ics",
+            get(diagnosis::results_calendar).layer(limit.clone()),
+        )
+        .route(
             "/diagnosis/restart",
             post(diagnosis::restart).layer(DefaultBodyLimit::max(form::MAX_FORM_BYTES)),
         )
@@ -55,6 +62,8 @@ pub fn router(state: AppState) -> Router {
             "/diagnosis/erase",
             post(diagnosis::erase).layer(DefaultBodyLimit::max(form::MAX_FORM_BYTES)),
         )
+        .route("/feeds/programs.atom", get(feeds::programs_atom))
+        .route("/feeds/deadlines.ics", get(feeds::deadlines_ics))
         .route("/assets/{file}", get(assets::serve_asset))
         .route("/api/openapi.json", get(api::show_openapi))
         .route("/api/v1/fields", get(api::list_fields))

@@ -1,12 +1,14 @@
 //! The program list and the program page.
 
 use askama::Template;
+use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
 use axum::response::Html;
 use madoguchi_core::eligibility::{ConditionStatus, RuleOrigin};
-use madoguchi_core::program::ProgramId;
+use madoguchi_core::program::{GovLevel, ProgramId, Purpose};
 use serde::Deserialize;
 
+use crate::listing::ProgramFilter;
 use crate::view::{ProgramPage, ProgramRow};
 use crate::{AppError, AppState, clock};
 
@@ -17,6 +19,14 @@ pub struct ListParams {
     page: Option<usize>,
 }
 
+/// One option of a filter select.
+#[derive(Debug)]
+struct Choice {
+    value: &'static str,
+    label: &'static str,
+    selected: bool,
+}
+
 #[derive(Template)]
 #[template(path = "programs/index.html")]
 struct ListTemplate {
@@ -24,32 +34,63 @@ struct ListTemplate {
     total: usize,
     page: usize,
     pages: usize,
+    q: String,
+    purposes: Vec<Choice>,
+    levels: Vec<Choice>,
+    open_only: bool,
+    filtered: bool,
+    describe: String,
+    /// The filter as URL parameters, for paging and feed links (empty when unfiltered).
+    query: String,
 }
 
+/// `GET /programs?q=…&purpose=…&level=…&window=open&page=…`.
 pub async fn list_programs(
     State(state): State<AppState>,
-    Query(params): Query<ListParams>,
+    filter: ProgramFilter,
+    params: Result<Query<ListParams>, QueryRejection>,
 ) -> Result<Html<String>, AppError> {
+    // A page number that does not read is the first page.
+    let requested = params.ok().and_then(|Query(p)| p.page).unwrap_or(1);
     let catalog = state.catalog();
-    let total = catalog.len();
+    let matching: Vec<_> = filter.select(catalog.programs(), clock::today()).collect();
+    let total = matching.len();
     let pages = total.div_ceil(PAGE_SIZE).max(1);
-    let page = params.page.unwrap_or(1).clamp(1, pages);
-    let rows = catalog
-        .programs()
-        .iter()
+    let page = requested.clamp(1, pages);
+    let rows = matching
+        .into_iter()
         .skip((page - 1) * PAGE_SIZE)
         .take(PAGE_SIZE)
         .map(ProgramRow::of)
         .collect();
-    Ok(Html(
-        ListTemplate {
-            rows,
-            total,
-            page,
-            pages,
-        }
-        .render()?,
-    ))
+    let page = ListTemplate {
+        rows,
+        total,
+        page,
+        pages,
+        q: filter.q.clone().unwrap_or_default(),
+        purposes: Purpose::ALL
+            .iter()
+            .map(|p| Choice {
+                value: p.code(),
+                label: p.label(),
+                selected: filter.purpose == Some(*p),
+            })
+            .collect(),
+        levels: GovLevel::ALL
+            .iter()
+            .map(|l| Choice {
+                value: l.code(),
+                label: l.label(),
+                selected: filter.level == Some(*l),
+            })
+            .collect(),
+        open_only: filter.open_only,
+        filtered: filter != ProgramFilter::default(),
+        describe: filter.describe(),
+        query: filter.to_query(),
+    };
+    Ok(Html(page.render()?))
 }
 
 /// One condition of the program page, as plain Japanese.

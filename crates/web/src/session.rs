@@ -12,6 +12,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use time::Duration;
 
+use crate::origin::is_https;
 use crate::{AppError, AppState, clock};
 
 /// The cookie that carries the session token.
@@ -143,13 +144,7 @@ pub fn with_cookie(
 }
 
 fn set_cookie(token: &str, headers: &HeaderMap) -> Result<HeaderValue, AppError> {
-    // Behind the city's TLS-terminating proxy the request arrives as plain HTTP; the proxy
-    // says how the visitor reached it.
-    let https = headers
-        .get("x-forwarded-proto")
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|proto| proto.eq_ignore_ascii_case("https"));
-    let secure = if https { "; Secure" } else { "" };
+    let secure = if is_https(headers) { "; Secure" } else { "" };
     HeaderValue::from_str(&format!(
         "{COOKIE_NAME}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{secure}",
         IDLE.whole_seconds()

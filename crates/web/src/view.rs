@@ -174,7 +174,8 @@ fn round_label(round: &madoguchi_core::program::ApplicationRound) -> String {
     }
 }
 
-fn issuer_label(p: &Program) -> String {
+/// 「国（中小企業庁）」: the issuer with its department where known.
+pub(crate) fn issuer_label(p: &Program) -> String {
     match p.issuer.institution() {
         Some(inst) => format!("{}（{}）", p.issuer.name(), inst),
         None => p.issuer.name().to_owned(),

@@ -16,15 +16,18 @@ use axum::extract::rejection::{BytesRejection, QueryRejection};
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use madoguchi_core::eligibility::Field;
+use madoguchi_core::eligibility::{Field, Verdict};
 use serde::Deserialize;
 
 pub use results::ResultsQuery;
+use results::run as run_diagnosis;
 use results::{ResultFilter, ResultsView};
 use step::{Rejected, StepView, apply};
 pub use wizard::Wizard;
 
+use crate::feeds::{calendar_response, ical};
 use crate::form::FormData;
+use crate::origin::site_base;
 use crate::session::{self, Visitor, with_cookie};
 use crate::{AppError, AppState, clock};
 
@@ -177,11 +180,7 @@ pub async fn show_results(
     })?;
     let filter = ResultFilter::parse(&query)?;
     let Some(visitor) = Visitor::load(&state, &headers).await? else {
-        return message(
-            StatusCode::OK,
-            "まだ回答がありません",
-            "診断の回答が見つかりませんでした。回答してから一定時間が経つと、個人情報保護のため回答は消去されます。お手数ですが、もう一度診断をはじめてください。",
-        );
+        return no_answers();
     };
     let wizard = Wizard::from_data(&visitor.data);
     let view = ResultsView::new(
@@ -192,6 +191,38 @@ pub async fn show_results(
         &visitor.csrf,
     );
     Ok(Html(ResultsTemplate { r: view }.render()?).into_response())
+}
+
+/// `GET /diagnosis/results.ics`: the coming deadlines of every program the visitor may use
+/// (all but 対象外), for a calendar app.
+pub async fn results_calendar(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
+    let Some(visitor) = Visitor::load(&state, &headers).await? else {
+        return no_answers();
+    };
+    let wizard = Wizard::from_data(&visitor.data);
+    let (now, today) = (clock::now(), clock::today());
+    let catalog = state.catalog();
+    let diagnosis = run_diagnosis(catalog, &wizard, today);
+    let mut items: Vec<_> = diagnosis
+        .results
+        .iter()
+        .filter(|r| r.verdict != Verdict::Ineligible)
+        .filter_map(|r| {
+            let closes = r.window_detail.closing_date().filter(|&c| c >= today)?;
+            Some((catalog.get(&r.program_id)?, closes))
+        })
+        .collect();
+    items.sort_by(|a, b| (a.1, &a.0.id).cmp(&(b.1, &b.0.id)));
+    let body = ical::deadlines_calendar(
+        "支援制度の締切（診断結果）",
+        &site_base(&headers),
+        &items,
+        now,
+    );
+    Ok(calendar_response(body, "madoguchi-diagnosis-deadlines.ics"))
 }
 
 /// `POST /diagnosis/restart`: forgets the answers, keeps the session.
@@ -264,6 +295,15 @@ async fn expired(
         render_step(StatusCode::OK, view)?,
         Some(cookie),
     ))
+}
+
+/// The page for a results request without answers (none given, or the session ended).
+fn no_answers() -> Result<Response, AppError> {
+    message(
+        StatusCode::OK,
+        "まだ回答がありません",
+        "診断の回答が見つかりませんでした。回答してから一定時間が経つと、個人情報保護のため回答は消去されます。お手数ですが、もう一度診断をはじめてください。",
+    )
 }
 
 fn plain(message: &str) -> Rejected {

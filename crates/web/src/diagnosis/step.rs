@@ -275,7 +275,7 @@ mod tests {
         apply(&mut profile, Field::Municipality, &["日置市"]).unwrap();
         assert_eq!(
             profile.to_value()["municipality"],
-            Value::String("462047".to_owned())
+            Value::String("462161".to_owned())
         );
         let err = apply(&mut profile, Field::Municipality, &["府中市"]).unwrap_err();
         assert!(err.candidates.len() >= 2);
@@ -283,7 +283,7 @@ mod tests {
         // The rejected answer left the earlier one alone.
         assert_eq!(
             profile.to_value()["municipality"],
-            Value::String("462047".to_owned())
+            Value::String("462161".to_owned())
         );
     }
 
