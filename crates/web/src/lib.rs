@@ -87,10 +87,13 @@ pub fn router(state: AppState) -> Router {
 
 /// Serves the site on `listener` until the process is asked to stop (Ctrl-C / SIGTERM).
 pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> std::io::Result<()> {
+    let sweeper = tokio::spawn(session::sweep_expired(state.clone()));
     let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
-    axum::serve(listener, app)
+    let served = axum::serve(listener, app)
         .with_graceful_shutdown(shutdown_signal())
-        .await
+        .await;
+    sweeper.abort();
+    served
 }
 
 async fn shutdown_signal() {

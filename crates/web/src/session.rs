@@ -127,6 +127,23 @@ impl Visitor {
     }
 }
 
+/// How often ended sessions are deleted from the database.
+const SWEEP_EVERY: std::time::Duration = std::time::Duration::from_secs(600);
+
+/// Deletes ended sessions every `SWEEP_EVERY`, for as long as the server runs: an expired
+/// session is already unreadable, and this makes its answers actually gone.
+pub async fn sweep_expired(state: AppState) {
+    let mut ticks = tokio::time::interval(SWEEP_EVERY);
+    loop {
+        ticks.tick().await;
+        match state.store().delete_expired_sessions(clock::now()).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(sessions = n, "expired sessions deleted"),
+            Err(err) => tracing::warn!(%err, "could not delete expired sessions"),
+        }
+    }
+}
+
 /// The `Set-Cookie` value that removes the session cookie.
 pub fn clear_cookie() -> HeaderValue {
     HeaderValue::from_static("madoguchi_session=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0")
