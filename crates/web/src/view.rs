@@ -14,8 +14,8 @@ use time::Date;
 pub struct ProgramRow {
     pub id: String,
     pub title: String,
+    /// 「国（中小企業庁）」, 「鹿児島県日置市」.
     pub issuer: String,
-    pub level: &'static str,
     pub kind: &'static str,
     pub status: &'static str,
     pub amount_max: Option<String>,
@@ -27,8 +27,7 @@ impl ProgramRow {
         Self {
             id: p.id.to_string(),
             title: p.title.to_string(),
-            issuer: p.issuer.name().to_owned(),
-            level: p.issuer.level().label(),
+            issuer: issuer_label(p),
             kind: p.kind.label(),
             status: p.status.label(),
             amount_max: amount_label(p),

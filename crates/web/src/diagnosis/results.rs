@@ -16,7 +16,7 @@ use time::Date;
 
 use super::wizard::Wizard;
 use crate::AppError;
-use crate::view::{amount_label, date_label, days_left_label, rate_label};
+use crate::view::{amount_label, date_label, days_left_label, issuer_label, rate_label};
 
 /// The filters and view switches of the results page, as sent in its URL.
 #[derive(Debug, Default, Deserialize)]
@@ -138,7 +138,6 @@ pub struct ResultItem {
     pub id: String,
     pub title: String,
     pub issuer: String,
-    pub level: &'static str,
     pub kind: &'static str,
     pub amount: Option<String>,
     pub rate: Option<String>,
@@ -288,8 +287,7 @@ fn item(program: &Program, result: &ProgramResult, as_of: Date) -> ResultItem {
     ResultItem {
         id: program.id.to_string(),
         title: program.title.to_string(),
-        issuer: program.issuer.name().to_owned(),
-        level: program.issuer.level().label(),
+        issuer: issuer_label(program),
         kind: program.kind.label(),
         amount: amount_label(program),
         rate: rate_label(program),
