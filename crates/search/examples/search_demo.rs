@@ -21,6 +21,12 @@ fn main() {
         index.len(),
         index.has_readings()
     );
+    if args.iter().any(|a| a == "--list") {
+        for p in &programs {
+            let summary: String = p.summary.chars().take(50).collect();
+            println!("{}\t{}\t{summary}", p.id, p.title);
+        }
+    }
     for text in args.iter().filter(|a| !a.starts_with("--")) {
         let mut query = SearchQuery::words(text.as_str());
         query.limit = 10;

@@ -46,8 +46,8 @@ const VARIANT_KANJI: &[(char, char)] = &[
 ];
 
 /// Folds `text`: NFKC (full-width ASCII and half-width katakana to their usual forms), lower
-/// case, katakana to hiragana, 「ヶ」 to 「け」, the long-vowel mark after kana dropped, and
-/// variant kanji to their common form.
+/// case, katakana to hiragana, 「ヶ」 to 「け」, the long-vowel mark after kana dropped,
+/// variant kanji to their common form, and okurigana inside compounds dropped.
 pub fn fold(text: &str) -> Vec<Folded> {
     let mut out: Vec<Folded> = Vec::with_capacity(text.len() / 2);
     for (from, original) in text.char_indices() {
@@ -64,7 +64,11 @@ pub fn fold(text: &str) -> Vec<Folded> {
                     }
                 }
                 // The long-vowel mark after kana: 「コンピューター」 = 「コンピュータ」.
-                'ー' | '〜' | '～' if out.last().is_some_and(|l| is_kana(l.c)) => {}
+                'ー' | '〜' | '～' if out.last().is_some_and(|l| is_kana(l.c)) => {
+                    if let Some(last) = out.last_mut() {
+                        last.to = to;
+                    }
+                }
                 c => {
                     for c in c.to_lowercase() {
                         out.push(Folded {
@@ -77,7 +81,32 @@ pub fn fold(text: &str) -> Vec<Folded> {
             }
         }
     }
+    drop_inner_okurigana(&mut out);
     out
+}
+
+/// Kana that end a verb stem inside a compound: 「引き上げ」 and 「引上げ」, 「取り組み」 and
+/// 「取組み」 are written both ways.
+const OKURIGANA: &[char] = &[
+    'き', 'し', 'り', 'み', 'え', 'け', 'ち', 'つ', 'せ', 'ひ', 'び', 'わ', 'げ',
+];
+
+/// Drops okurigana after a kanji when a kanji or the end of the run follows, so both
+/// spellings of a compound fold alike, and a word typed alone (「賃上げ」) folds as it does
+/// inside a compound (「賃上げ促進税制」).
+fn drop_inner_okurigana(folded: &mut Vec<Folded>) {
+    let is_kanji = |c: char| is_cjk(c) && !is_kana(c);
+    let mut i = 1;
+    while i < folded.len() {
+        let next_ends = folded
+            .get(i + 1)
+            .is_none_or(|n| is_kanji(n.c) || !is_cjk(n.c));
+        if OKURIGANA.contains(&folded[i].c) && is_kanji(folded[i - 1].c) && next_ends {
+            folded.remove(i);
+        } else {
+            i += 1;
+        }
+    }
 }
 
 /// The folded text alone, for keys and tests.
@@ -137,6 +166,12 @@ mod tests {
         assert_eq!(fold_str("山﨑"), "山崎");
         assert_eq!(fold_str("霞ヶ関"), fold_str("霞ケ関"));
         assert_eq!(fold_str("補助⾦"), "補助金");
+        assert_eq!(fold_str("引き上げ"), fold_str("引上げ"));
+        assert_eq!(fold_str("取り組み"), fold_str("取組み"));
+        assert_eq!(fold_str("人を雇う"), "人を雇う");
+        assert_eq!(fold_str("賃上げ"), "賃上");
+        assert_eq!(fold_str("賃上げ促進"), "賃上促進");
+        assert_eq!(fold_str("賃上げに"), "賃上げに");
     }
 
     #[test]

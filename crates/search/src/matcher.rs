@@ -10,7 +10,9 @@
 use std::collections::BTreeSet;
 
 use tantivy::Term;
-use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query, RegexQuery, TermQuery};
+use tantivy::query::{
+    BooleanQuery, BoostQuery, DisjunctionMaxQuery, Occur, Query, RegexQuery, TermQuery,
+};
 use tantivy::schema::{Field, IndexRecordOption};
 
 use crate::analysis::pieces;
@@ -34,6 +36,8 @@ const SUMMARY_BOOST: f32 = 1.5;
 const BODY_BOOST: f32 = 0.6;
 /// A synonym counts a little less than the word typed.
 const SYNONYM_FACTOR: f32 = 0.7;
+/// How much the ways a word matched besides the best one add.
+const WAYS_TIE_BREAKER: f32 = 0.2;
 
 /// Words that say what people want in general; every program is one of these.
 const SOFT_WORDS: &[&str] = &[
@@ -124,7 +128,7 @@ pub(crate) fn build(
         let Some(query) = word_query(fields, word, readings, &mut highlight) else {
             continue;
         };
-        if is_soft(word) {
+        if (words.len() > 1 && is_soft_among_others(word)) || is_soft(word) {
             soft.push(query);
         } else {
             hard.push(query);
@@ -146,9 +150,32 @@ pub(crate) fn build(
     })
 }
 
+/// A word that only ranks: a general word, or (among others) a verb or adjective.
 fn is_soft(word: &str) -> bool {
     let folded = fold_str(word);
     SOFT_WORDS.iter().any(|s| fold_str(s) == folded)
+}
+
+/// A word that only ranks when the query has other words: general, or every part of it a verb
+/// or adjective (「高い」, 「雇用を守る」's 「守る」 is not the whole word).
+fn is_soft_among_others(word: &str) -> bool {
+    is_soft(word) || parts(word).iter().all(|p| is_soft(p) || looks_inflected(p))
+}
+
+/// Kanji followed by kana okurigana, the shape of an inflected verb or adjective
+/// (「守る」, 「減らし」, 「高い」, 「建て」): ranks, but is not required, next to a noun.
+fn looks_inflected(part: &str) -> bool {
+    let chars: Vec<char> = part.chars().collect();
+    let kanji = chars
+        .iter()
+        .take_while(|c| is_cjk(**c) && !is_kana(**c))
+        .count();
+    (1..=2).contains(&kanji)
+        && chars.len() > kanji
+        && chars[kanji..]
+            .iter()
+            .all(|c| matches!(c, '\u{3041}'..='\u{3096}'))
+        && chars.len() - kanji <= 3
 }
 
 /// One typed word: its parts all found, or its reading, or a synonym.
@@ -160,8 +187,9 @@ fn word_query(
 ) -> Option<Box<dyn Query>> {
     let mut ways: Vec<Box<dyn Query>> = Vec::new();
     let parts = parts(word);
-    let (hard_parts, soft_parts): (Vec<&String>, Vec<&String>) =
-        parts.iter().partition(|p| !is_soft(p));
+    let (hard_parts, soft_parts): (Vec<&String>, Vec<&String>) = parts
+        .iter()
+        .partition(|p| !is_soft(p) && !looks_inflected(p));
     let required: Vec<&String> = if hard_parts.is_empty() {
         soft_parts.clone()
     } else {
@@ -187,13 +215,12 @@ fn word_query(
         && word.chars().any(is_cjk)
     {
         let reading = readings.reading(word);
-        if let Some(q) = terms_query(fields.reading, &distinct_pieces(&reading), READING_BOOST) {
+        if let Some(q) = reading_query(fields.reading, &reading) {
             ways.push(q);
         }
     } else if word.chars().all(|c| is_kana(c) || !c.is_alphanumeric()) {
         // Without an analyser a kana word is still its own reading.
-        let reading = fold_reading(&fold_str(word));
-        if let Some(q) = terms_query(fields.reading, &distinct_pieces(&reading), READING_BOOST) {
+        if let Some(q) = reading_query(fields.reading, &fold_reading(&fold_str(word))) {
             ways.push(q);
         }
     }
@@ -202,10 +229,15 @@ fn word_query(
             ways.push(q);
         }
     }
+    // A word scores by its best way of matching (several synonyms must not outweigh the
+    // word as typed), with a little credit for the others.
     match ways.len() {
         0 => None,
         1 => ways.pop(),
-        _ => Some(Box::new(BooleanQuery::union(ways))),
+        _ => Some(Box::new(DisjunctionMaxQuery::with_tie_breaker(
+            ways,
+            WAYS_TIE_BREAKER,
+        ))),
     }
 }
 
@@ -241,6 +273,29 @@ fn strip_ending(part: &str) -> &str {
         .iter()
         .find_map(|e| part.strip_suffix(e).filter(|rest| !rest.is_empty()))
         .unwrap_or(part)
+}
+
+/// The whole reading in the reading of a title: kana strings are short and alike, so a
+/// reading matches only with all its bigrams.
+fn reading_query(field: Field, reading: &str) -> Option<Box<dyn Query>> {
+    let terms = distinct_pieces(reading);
+    if terms.len() < 2 {
+        // One kana or two match too many titles to mean anything.
+        return None;
+    }
+    let clauses = terms
+        .iter()
+        .map(|t| {
+            (
+                Occur::Must,
+                Box::new(term_query(field, t)) as Box<dyn Query>,
+            )
+        })
+        .collect();
+    Some(Box::new(BoostQuery::new(
+        Box::new(BooleanQuery::new(clauses)),
+        READING_BOOST,
+    )))
 }
 
 /// `text` in the title, the summary or the body, each weighted.
@@ -340,6 +395,18 @@ mod tests {
         assert_eq!(parts("ものづくり"), ["ものづくり"]);
         assert_eq!(parts("パソコンを買いたい"), ["パソコン", "買い"]);
         assert_eq!(parts("東京都の補助金"), ["東京都", "補助金"]);
+    }
+
+    #[test]
+    fn verbs_and_adjectives_rank_but_do_not_filter_next_to_nouns() {
+        assert!(looks_inflected("守る"));
+        assert!(looks_inflected("高い"));
+        assert!(looks_inflected("減らし"));
+        assert!(!looks_inflected("育休"));
+        assert!(!looks_inflected("ものづくり"));
+        assert!(!looks_inflected("お金"));
+        assert!(is_soft_among_others("高い"));
+        assert!(!is_soft_among_others("雇用を守る"));
     }
 
     #[test]
