@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use madoguchi_core::program::{GovLevel, ProgramKind, Purpose};
 use madoguchi_core::reference::{JsicCode, LocalGovCode, jsic, local_gov};
 
-use crate::facts::{Facts, major_bit, purpose_bit};
+use crate::facts::{Facts, major_bit};
 use crate::query::{AmountBand, Facet, FacetValue, FilterKind, SearchQuery, WindowState};
 
 const PREFECTURES: usize = 47;
@@ -73,9 +73,9 @@ impl<'q> Counter<'q> {
                     AmountBand::of(facts.amount_max),
                 ),
                 FilterKind::Purpose => {
-                    for (n, p) in Purpose::ALL.iter().enumerate() {
-                        if facts.purposes & purpose_bit(*p) != 0 {
-                            self.purposes[n] += 1;
+                    for n in bits(u64::from(facts.purposes)) {
+                        if let Some(count) = self.purposes.get_mut(n) {
+                            *count += 1;
                         }
                     }
                 }
@@ -103,8 +103,8 @@ impl<'q> Counter<'q> {
             self.whole_prefecture += 1;
             return;
         };
-        for (n, count) in self.prefectures.iter_mut().enumerate() {
-            if facts.prefectures & (1 << n) != 0 {
+        for n in bits(facts.prefectures) {
+            if let Some(count) = self.prefectures.get_mut(n) {
                 *count += 1;
             }
         }
@@ -233,6 +233,17 @@ impl<'q> Counter<'q> {
             })
             .collect()
     }
+}
+
+/// The positions of the set bits of `set`, lowest first.
+fn bits(mut set: u64) -> impl Iterator<Item = usize> {
+    std::iter::from_fn(move || {
+        (set != 0).then(|| {
+            let n = set.trailing_zeros() as usize;
+            set &= set - 1;
+            n
+        })
+    })
 }
 
 fn bump<T: PartialEq + Copy>(counts: &mut [usize], all: &[T], value: T) {

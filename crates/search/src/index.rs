@@ -174,8 +174,9 @@ impl SearchIndex {
             None => (0..self.facts.len()).for_each(|ord| visit(ord, 0.0)),
         }
         let total = passing.len();
-        self.sort(&mut passing, query.sort, scored.is_some());
         let limit = query.limit.clamp(1, MAX_PAGE_SIZE);
+        let upto = query.offset.saturating_add(limit);
+        self.sort(&mut passing, query.sort, scored.is_some(), upto);
         let hits = passing
             .iter()
             .skip(query.offset)
@@ -203,7 +204,9 @@ impl SearchIndex {
         Ok(searcher.search(query, &AllScores)?)
     }
 
-    fn sort(&self, hits: &mut [Candidate], sort: Sort, has_words: bool) {
+    /// Puts the first `upto` hits in order; the rest stay unordered (only a page is shown, and
+    /// a full sort of 100,000 matches would cost more than the search).
+    fn sort(&self, hits: &mut [Candidate], sort: Sort, has_words: bool, upto: usize) {
         let by_closing = |a: &Candidate, b: &Candidate| match (a.closes, b.closes) {
             (Some(x), Some(y)) => x.cmp(&y),
             (Some(_), None) => Ordering::Less,
@@ -213,7 +216,7 @@ impl SearchIndex {
         let by_score = |a: &Candidate, b: &Candidate| b.score.total_cmp(&a.score);
         let amount = |c: &Candidate| self.facts.get(c.ord).and_then(|f| f.amount_max);
         let published = |c: &Candidate| self.facts.get(c.ord).map_or(0, |f| f.published);
-        hits.sort_by(|a, b| {
+        let order = |a: &Candidate, b: &Candidate| {
             let first = match sort {
                 Sort::Relevance if has_words => by_score(a, b),
                 Sort::Relevance | Sort::Closing => by_closing(a, b),
@@ -224,7 +227,13 @@ impl SearchIndex {
                 .then_with(|| by_score(a, b))
                 .then_with(|| by_closing(a, b))
                 .then_with(|| a.ord.cmp(&b.ord))
-        });
+        };
+        if upto < hits.len() {
+            hits.select_nth_unstable_by(upto, order);
+            hits[..upto].sort_unstable_by(order);
+        } else {
+            hits.sort_unstable_by(order);
+        }
     }
 
     fn hit(&self, c: &Candidate, terms: &std::collections::BTreeSet<String>) -> Hit {
