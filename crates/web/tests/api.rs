@@ -215,14 +215,21 @@ async fn too_many_diagnoses_get_a_japanese_429_with_retry_after() {
 #[tokio::test]
 async fn a_diagnosis_not_sent_as_json_is_refused_so_other_sites_cannot_post_forms() {
     let app = demo_app().await;
-    for content_type in [Some("text/plain"), Some("application/x-www-form-urlencoded"), None] {
+    for content_type in [
+        Some("text/plain"),
+        Some("application/x-www-form-urlencoded"),
+        None,
+    ] {
         let mut request = Request::post("/api/v1/diagnose");
         if let Some(value) = content_type {
             request = request.header(header::CONTENT_TYPE, value);
         }
-        let (status, got, problem) =
-            send(&app, request.body(Body::from("{}")).unwrap()).await;
-        assert_eq!(status, StatusCode::UNSUPPORTED_MEDIA_TYPE, "{content_type:?}");
+        let (status, got, problem) = send(&app, request.body(Body::from("{}")).unwrap()).await;
+        assert_eq!(
+            status,
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "{content_type:?}"
+        );
         assert_eq!(got, "application/problem+json");
         assert!(problem["detail"].as_str().unwrap().contains("JSON"));
     }
