@@ -1,0 +1,22 @@
+// Why: every public page type the site serves without a session, with how to reach it. A page
+// type the lead has planned but not yet built answers 404 and is skipped by name until it lands.
+
+/** `path` is a string or a function of the page that finds it (a program page is any program). */
+export const PAGE_TYPES = [
+  { slug: 'top', label: 'トップ', path: '/' },
+  { slug: 'programs', label: '一覧', path: '/programs' },
+  { slug: 'program', label: '制度詳細', path: firstProgram },
+  { slug: 'not-found', label: '404', path: '/e2e-no-such-page', status: 404 },
+  { slug: 'closing-soon', label: '締切が近い制度', path: '/programs/closing-soon', planned: true },
+  { slug: 'new', label: '新着', path: '/programs/new', planned: true },
+];
+
+/** The first program the list links to. */
+async function firstProgram(page, base) {
+  await page.goto(new URL('/programs', base).href);
+  const href = await page.evaluate(
+    () => document.querySelector('main a[href^="/programs/"]')?.getAttribute('href') ?? null,
+  );
+  if (!href) throw new Error('/programs links no program page');
+  return href;
+}
