@@ -25,7 +25,10 @@ try {
   }
   await diagnosis.skipLink(report, session, base);
   if (await served(session.page, '/diagnosis')) {
-    await diagnosis.walk(report, session, base);
+    await diagnosis.walk(report, session, base, { name: 'keyboard', audits: true });
+    // The same walk with scripts off: every step must be a plain form.
+    const plain = await openPage(browser, base, { javaScript: false });
+    await diagnosis.walk(report, plain, base, { name: 'keyboard, no JavaScript', audits: false });
   } else {
     report.skip('keyboard-only diagnosis', '/diagnosis is not served yet');
   }

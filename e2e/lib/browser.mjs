@@ -30,8 +30,11 @@ export function launch() {
   });
 }
 
-export async function openPage(browser, base) {
-  const page = await browser.newPage();
+/** A page in a browser context of its own: its own cookies, so its own diagnosis session. */
+export async function openPage(browser, base, { javaScript = true } = {}) {
+  const context = await browser.createBrowserContext();
+  const page = await context.newPage();
+  await page.setJavaScriptEnabled(javaScript);
   page.setDefaultTimeout(HANG_GUARD_MS);
   page.setDefaultNavigationTimeout(HANG_GUARD_MS);
   await page.setExtraHTTPHeaders({ 'Accept-Language': 'ja' });

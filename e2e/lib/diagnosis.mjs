@@ -45,22 +45,28 @@ export async function skipLink(report, { page }, base) {
   });
 }
 
-export async function walk(report, session, base) {
+/**
+ * Walks the diagnosis in `session`, a fresh browser context. `audits` runs axe and takes
+ * screenshots of the question and results pages; `name` tells two walks apart in the report.
+ */
+export async function walk(report, session, base, { name, audits }) {
   const { page } = session;
   const url = (path) => new URL(path, base).href;
   const state = { answered: new Map(), history: [], wentBack: false, saidDontKnow: null };
+  const requested = [];
+  page.on('request', (request) => requested.push(request.url()));
 
   await page.goto(url('/'));
-  const started = await report.check('keyboard: Tab to 「診断をはじめる」 and Enter opens the first question', async () => {
+  const started = await report.check(`${name}: Tab to 「診断をはじめる」 and Enter opens the first question`, async () => {
     await tabTo(page, (f) => f.tag === 'a' && f.text.includes('診断をはじめる'), 'the link 「診断をはじめる」');
     await pressAndWait(page);
     const step = await readStep(page);
     expect(step, `Enter on 「診断をはじめる」 led to ${page.url()}, which has no ${STEP_FORM}`);
   });
   if (!started) return;
-  await audit(report, session, 'diagnosis-step', '診断（質問）');
+  if (audits) await audit(report, session, 'diagnosis-step', '診断（質問）');
 
-  const reachedResults = await report.check('keyboard: answer, わからない, 戻る, then ここまでの結果を見る', async () => {
+  const reachedResults = await report.check(`${name}: answer, わからない, 戻る, then ここまでの結果を見る`, async () => {
     for (let n = 0; n < MAX_STEPS; n += 1) {
       const step = await readStep(page);
       expect(step, `expected a question at ${page.url()}, found: ${await mainText(page)}`);
@@ -83,10 +89,16 @@ export async function walk(report, session, base) {
   });
   if (!reachedResults) return;
 
-  await report.check('results: the page says what follows from the answers', async () => {
+  await report.check(`${name}: the results page says what follows from the answers`, async () => {
     await checkResults(page);
   });
-  await audit(report, session, 'diagnosis-results', '診断結果');
+  await report.check(`${name}: no answer typed went into a URL`, async () => {
+    const typed = [...state.answered.values()].filter((v) => /[^\x00-\x7f]/.test(v));
+    expect(typed.length > 0, 'the walk typed no answer to look for');
+    const leaks = requested.filter((u) => typed.some((v) => u.includes(v) || u.includes(encodeURIComponent(v))));
+    expect(leaks.length === 0, `answers appear in ${leaks.join(', ')}`);
+  });
+  if (audits) await audit(report, session, 'diagnosis-results', '診断結果');
 }
 
 /** The step form as the page shows it, or null when the page has none. */

@@ -17,7 +17,9 @@ export class Report {
     } catch (error) {
       this.failed += 1;
       this.failures.push(name);
-      console.log(`FAIL  ${name}\n${indent(error?.stack ?? String(error))}`);
+      // A failed expectation says all in its message; anything else needs its stack.
+      const detail = error instanceof ExpectationFailed ? error.message : (error?.stack ?? String(error));
+      console.log(`FAIL  ${name}\n${indent(detail)}`);
       return false;
     }
   }
@@ -46,5 +48,7 @@ export function indent(text, by = '      ') {
 
 /** Throws with `message` unless `condition` holds: assertions that say what the page showed. */
 export function expect(condition, message) {
-  if (!condition) throw new Error(message);
+  if (!condition) throw new ExpectationFailed(message);
 }
+
+export class ExpectationFailed extends Error {}
