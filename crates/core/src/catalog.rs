@@ -6,7 +6,11 @@
 
 use std::collections::HashMap;
 
-use crate::eligibility::RuleSet;
+use time::Date;
+
+use crate::eligibility::{
+    ConditionView, Context, Profile, RuleOrigin, RuleSet, State, explain_conditions,
+};
 use crate::program::{Program, ProgramId};
 
 /// An immutable set of programs with the look-ups pages need and their compiled rules.
@@ -45,6 +49,24 @@ impl Catalog {
         self.by_id.get(id).map(|&i| &self.programs[i])
     }
 
+    /// A program's conditions as a business reads them before answering anything (the
+    /// program page), and whether they were written for it or derived from its record.
+    pub fn conditions(
+        &self,
+        id: &ProgramId,
+        as_of: Date,
+    ) -> Option<(Vec<ConditionView>, RuleOrigin)> {
+        let &i = self.by_id.get(id)?;
+        let rule = self.rules.rule(i)?;
+        let profile = Profile::default();
+        let ctx = Context::new(&profile, as_of);
+        let mut states = vec![State::MISSING; rule.len()];
+        rule.evaluate_into(&ctx, &mut states);
+        let official = self.programs[i].official_url.as_ref().map(|u| u.as_str());
+        let origin = self.rules.origin(i).unwrap_or(RuleOrigin::Derived);
+        Some((explain_conditions(rule, &states, &ctx, official), origin))
+    }
+
     pub fn programs(&self) -> &[Program] {
         &self.programs
     }
@@ -55,5 +77,33 @@ impl Catalog {
 
     pub fn is_empty(&self) -> bool {
         self.programs.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::demo::CATALOGUE;
+    use crate::import::own;
+
+    #[test]
+    fn a_programs_conditions_read_in_japanese_before_any_answer() {
+        let programs: Vec<Program> = CATALOGUE
+            .iter()
+            .flat_map(|(_, bytes)| own::parse(bytes).unwrap().programs)
+            .collect();
+        let written = programs
+            .iter()
+            .find(|p| p.rule.is_some())
+            .map(|p| p.id.clone())
+            .unwrap();
+        let catalog = Catalog::new(programs);
+        let as_of = time::macros::date!(2026 - 06 - 01);
+        let (conditions, origin) = catalog.conditions(&written, as_of).unwrap();
+        assert_eq!(origin, RuleOrigin::Program);
+        assert!(!conditions.is_empty());
+        assert!(conditions.iter().all(|c| !c.text.is_empty()));
+        let unknown = ProgramId::parse("no-such-program").unwrap();
+        assert!(catalog.conditions(&unknown, as_of).is_none());
     }
 }

@@ -57,6 +57,12 @@ pub enum StoreError {
         "変更元「{0}」は使えません。「import:jgrants」のように、空白を含まない64文字以内の半角英数字・記号で指定してください。"
     )]
     InvalidOrigin(String),
+    /// A session's key is not a token hash, or a session lacks what it must carry.
+    #[error("セッションを保存できません。{0}。")]
+    InvalidSession(&'static str),
+    /// A new session's key is taken: draw a new token and create it again.
+    #[error("同じ鍵のセッションが既にあります。新しいトークンで作り直してください。")]
+    SessionExists,
     /// Another writer holds the database longer than we wait.
     #[error("データベースが他の処理で使用中です。しばらく待ってからもう一度実行してください。")]
     Busy,

@@ -6,7 +6,8 @@
 //! the error translation are written once, here and in the shared modules beside.
 //!
 //! The catalogue is versioned: every save that changes a program adds a version, and every
-//! version stays readable. A batch of saves lands whole or not at all.
+//! version stays readable. A batch of saves lands whole or not at all. Beside the
+//! catalogue it keeps the import log and the web layer's server-side sessions.
 
 mod error;
 mod import_run;
@@ -17,6 +18,7 @@ mod portable;
 mod postgres;
 mod record;
 mod restore;
+mod session;
 mod sqlite;
 mod store;
 mod target;
@@ -24,7 +26,8 @@ pub mod testing;
 
 pub use error::StoreError;
 pub use import_run::{ImportCounts, ImportRun, NewImportRun};
-pub use outcome::{SaveOutcome, SaveSummary, VersionInfo};
+pub use outcome::{ProgramDates, SaveOutcome, SaveSummary, VersionInfo};
 pub use restore::restore_sqlite;
+pub use session::{NewSession, Session};
 pub use store::Store;
 pub use target::redact_url;

@@ -38,12 +38,14 @@ macro_rules! migration {
 pub(crate) const SQLITE: &[Migration] = &[
     migration!(1, "sqlite", "0001_programs.sql", "programs"),
     migration!(2, "sqlite", "0002_import_runs.sql", "import_runs"),
+    migration!(3, "sqlite", "0003_sessions.sql", "sessions"),
 ];
 
 /// PostgreSQL's migrations, oldest first. Append only, in step with SQLite's.
 pub(crate) const POSTGRES: &[Migration] = &[
     migration!(1, "postgres", "0001_programs.sql", "programs"),
     migration!(2, "postgres", "0002_import_runs.sql", "import_runs"),
+    migration!(3, "postgres", "0003_sessions.sql", "sessions"),
 ];
 
 /// A row of `madoguchi_migrations`.
@@ -149,6 +151,6 @@ mod tests {
             checksum: SQLITE[0].checksum(),
         }];
         let todo = pending(SQLITE, &first).unwrap();
-        assert_eq!(todo.iter().map(|m| m.version).collect::<Vec<_>>(), [2]);
+        assert_eq!(todo.iter().map(|m| m.version).collect::<Vec<_>>(), [2, 3]);
     }
 }

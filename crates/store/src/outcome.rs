@@ -72,3 +72,14 @@ pub struct VersionInfo {
     /// Who or what saved it: `import:jgrants`, `cli`, `web`.
     pub origin: String,
 }
+
+/// When a program first appeared and when it last changed, for "new" listings and feeds.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProgramDates {
+    pub id: ProgramId,
+    /// When version 1 was saved, in UTC.
+    pub first_saved_at: OffsetDateTime,
+    /// When the current version was saved, in UTC (equal to `first_saved_at` until a
+    /// second version exists).
+    pub updated_at: OffsetDateTime,
+}

@@ -10,7 +10,8 @@ use time::OffsetDateTime;
 use crate::StoreError;
 use crate::import_run::{ImportRunRow, NewImportRun};
 use crate::migrations::{Applied, Migration};
-use crate::record::{BodyRow, HistoryRow};
+use crate::record::{BodyRow, DatesRow, HistoryRow};
+use crate::session::{NewSession, SessionRow};
 
 /// The head of the insert that writes a program's current row; each backend adds its rows
 /// (`VALUES …` or `SELECT … FROM UNNEST(…)`) in this column order, then
@@ -167,6 +168,23 @@ where
     .await?)
 }
 
+/// When each program was first saved and when its current version was, by id.
+pub(crate) async fn program_dates<'e, DB, E>(db: E) -> Result<Vec<DatesRow>, StoreError>
+where
+    DB: Database,
+    E: Executor<'e, Database = DB>,
+    for<'q> DB::Arguments<'q>: IntoArguments<'q, DB>,
+    DatesRow: for<'r> FromRow<'r, DB::Row>,
+{
+    Ok(sqlx::query_as(
+        "SELECT p.id, v.created_at, p.updated_at
+         FROM programs p JOIN program_versions v ON v.program_id = p.id AND v.version = 1
+         ORDER BY p.id",
+    )
+    .fetch_all(db)
+    .await?)
+}
+
 pub(crate) async fn count<'e, DB, E>(db: E) -> Result<i64, StoreError>
 where
     DB: Database,
@@ -228,4 +246,133 @@ where
     )
     .fetch_all(db)
     .await?)
+}
+
+// ---- Sessions. Times come in already cut to whole seconds in UTC (see `session_time`). ----
+
+/// Inserts a session unless its key is taken; no row affected means it was.
+pub(crate) async fn insert_session<'e, DB, E>(
+    db: E,
+    new: &NewSession,
+    now: OffsetDateTime,
+    expires_at: OffsetDateTime,
+) -> Result<DB::QueryResult, StoreError>
+where
+    DB: Database,
+    E: Executor<'e, Database = DB>,
+    for<'q> DB::Arguments<'q>: IntoArguments<'q, DB>,
+    for<'q> &'q str: Encode<'q, DB> + Type<DB>,
+    for<'q> Option<&'q str>: Encode<'q, DB> + Type<DB>,
+    for<'q> OffsetDateTime: Encode<'q, DB> + Type<DB>,
+{
+    Ok(sqlx::query(
+        "INSERT INTO sessions (token_hash, subject, csrf_token, data,
+             created_at, last_seen_at, expires_at)
+         VALUES ($1, $2, $3, $4, $5, $5, $6)
+         ON CONFLICT (token_hash) DO NOTHING",
+    )
+    .bind(new.token_hash.as_str())
+    .bind(new.subject.as_deref())
+    .bind(new.csrf_token.as_str())
+    .bind(new.data.as_str())
+    .bind(now)
+    .bind(expires_at)
+    .execute(db)
+    .await?)
+}
+
+/// The session under a key, unless it has expired by `now`.
+pub(crate) async fn live_session<'e, DB, E>(
+    db: E,
+    token_hash: &str,
+    now: OffsetDateTime,
+) -> Result<Option<SessionRow>, StoreError>
+where
+    DB: Database,
+    E: Executor<'e, Database = DB>,
+    for<'q> DB::Arguments<'q>: IntoArguments<'q, DB>,
+    for<'q> &'q str: Encode<'q, DB> + Type<DB>,
+    for<'q> OffsetDateTime: Encode<'q, DB> + Type<DB>,
+    SessionRow: for<'r> FromRow<'r, DB::Row>,
+{
+    Ok(sqlx::query_as(
+        "SELECT token_hash, subject, csrf_token, data, created_at, last_seen_at, expires_at
+         FROM sessions WHERE token_hash = $1 AND expires_at > $2",
+    )
+    .bind(token_hash)
+    .bind(now)
+    .fetch_optional(db)
+    .await?)
+}
+
+/// Marks a live session seen at `now`, moves its expiry and, given `data`, replaces its
+/// data. The expiry test sits in the same statement, so an expired row is never revived.
+pub(crate) async fn refresh_session<'e, DB, E>(
+    db: E,
+    token_hash: &str,
+    data: Option<&str>,
+    now: OffsetDateTime,
+    expires_at: OffsetDateTime,
+) -> Result<DB::QueryResult, StoreError>
+where
+    DB: Database,
+    E: Executor<'e, Database = DB>,
+    for<'q> DB::Arguments<'q>: IntoArguments<'q, DB>,
+    for<'q> &'q str: Encode<'q, DB> + Type<DB>,
+    for<'q> Option<&'q str>: Encode<'q, DB> + Type<DB>,
+    for<'q> OffsetDateTime: Encode<'q, DB> + Type<DB>,
+{
+    Ok(sqlx::query(
+        "UPDATE sessions SET data = COALESCE($2, data), last_seen_at = $3, expires_at = $4
+         WHERE token_hash = $1 AND expires_at > $3",
+    )
+    .bind(token_hash)
+    .bind(data)
+    .bind(now)
+    .bind(expires_at)
+    .execute(db)
+    .await?)
+}
+
+/// Deletes the sessions `column = value` picks (`token_hash` or `subject`).
+pub(crate) async fn delete_sessions_where<'e, DB, E>(
+    db: E,
+    column: SessionKey,
+    value: &str,
+) -> Result<DB::QueryResult, StoreError>
+where
+    DB: Database,
+    E: Executor<'e, Database = DB>,
+    for<'q> DB::Arguments<'q>: IntoArguments<'q, DB>,
+    for<'q> &'q str: Encode<'q, DB> + Type<DB>,
+{
+    let sql = match column {
+        SessionKey::TokenHash => "DELETE FROM sessions WHERE token_hash = $1",
+        SessionKey::Subject => "DELETE FROM sessions WHERE subject = $1",
+    };
+    Ok(sqlx::query(sql).bind(value).execute(db).await?)
+}
+
+/// Which column [`delete_sessions_where`] matches on.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum SessionKey {
+    TokenHash,
+    Subject,
+}
+
+/// Deletes every session that has expired by `now`.
+pub(crate) async fn delete_expired_sessions<'e, DB, E>(
+    db: E,
+    now: OffsetDateTime,
+) -> Result<DB::QueryResult, StoreError>
+where
+    DB: Database,
+    E: Executor<'e, Database = DB>,
+    for<'q> DB::Arguments<'q>: IntoArguments<'q, DB>,
+    for<'q> OffsetDateTime: Encode<'q, DB> + Type<DB>,
+{
+    Ok(sqlx::query("DELETE FROM sessions WHERE expires_at <= $1")
+        .bind(now)
+        .execute(db)
+        .await?)
 }

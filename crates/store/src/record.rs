@@ -3,11 +3,11 @@
 //!
 //! Both backends write and read exactly these values, so the encoding lives here once.
 
-use madoguchi_core::program::Program;
+use madoguchi_core::program::{Program, ProgramId};
 use sha2::{Digest, Sha256};
 use time::OffsetDateTime;
 
-use crate::{StoreError, VersionInfo};
+use crate::{ProgramDates, StoreError, VersionInfo};
 
 /// Everything one new version writes, to `programs` and to `program_versions`.
 #[derive(Debug)]
@@ -106,6 +106,23 @@ pub(crate) type BodyRow = (String, i64, String);
 
 /// `(version, created_at, origin)`, as both backends list a program's history.
 pub(crate) type HistoryRow = (i64, OffsetDateTime, String);
+
+/// `(program id, first version's created_at, current version's saved time)`.
+pub(crate) type DatesRow = (String, OffsetDateTime, OffsetDateTime);
+
+pub(crate) fn decode_dates(row: DatesRow) -> Result<ProgramDates, StoreError> {
+    let (id, first_saved_at, updated_at) = row;
+    let id = ProgramId::parse(&id).map_err(|err| StoreError::CorruptRecord {
+        table: "programs",
+        key: id.clone(),
+        reason: err.to_string(),
+    })?;
+    Ok(ProgramDates {
+        id,
+        first_saved_at,
+        updated_at,
+    })
+}
 
 pub(crate) fn decode_body(row: BodyRow) -> Result<Program, StoreError> {
     let (id, version, body) = row;

@@ -208,6 +208,34 @@ pub(crate) async fn backup_to(pool: &SqlitePool, target: &Path) -> Result<(), St
         .bind(target_text)
         .execute(pool)
         .await?;
+    if let Err(err) = drop_sessions(target).await {
+        // A copy still holding sessions is not a backup we hand out.
+        let _ = std::fs::remove_file(target);
+        return Err(err);
+    }
+    Ok(())
+}
+
+/// Empties the sessions table of a fresh backup (see [`crate::Store::backup_to`] for why),
+/// with `secure_delete` so that the rows do not linger in free pages of the file.
+async fn drop_sessions(backup: &Path) -> Result<(), StoreError> {
+    let options = SqliteConnectOptions::new()
+        .filename(backup)
+        .create_if_missing(false)
+        .pragma("secure_delete", "ON");
+    let mut conn = SqliteConnection::connect_with(&options).await?;
+    // A database not yet migrated to sessions has none to drop.
+    let has_sessions: bool = sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM sqlite_schema WHERE type = 'table' AND name = 'sessions')",
+    )
+    .fetch_one(&mut conn)
+    .await?;
+    if has_sessions {
+        sqlx::query("DELETE FROM sessions")
+            .execute(&mut conn)
+            .await?;
+    }
+    conn.close().await?;
     Ok(())
 }
 

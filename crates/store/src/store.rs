@@ -12,9 +12,11 @@ use sqlx::sqlite::SqlitePool;
 use time::OffsetDateTime;
 
 use crate::import_run::{ImportRun, NewImportRun};
-use crate::outcome::{SaveOutcome, SaveSummary, VersionInfo};
+use crate::outcome::{ProgramDates, SaveOutcome, SaveSummary, VersionInfo};
 use crate::plan::{check_origin, prepare};
-use crate::record::{decode_body, decode_history};
+use crate::portable::SessionKey;
+use crate::record::{decode_body, decode_dates, decode_history};
+use crate::session::{NewSession, Session, check_new, check_token_hash, session_time};
 use crate::target::{Target, redact_url};
 use crate::{StoreError, portable, postgres, sqlite};
 
@@ -200,6 +202,15 @@ impl Store {
         rows.into_iter().map(decode_body).collect()
     }
 
+    /// When every program was first saved and last changed, ordered by id, in one query.
+    pub async fn program_dates(&self) -> Result<Vec<ProgramDates>, StoreError> {
+        let rows = match &self.backend {
+            Backend::Sqlite(pool) => portable::program_dates(pool).await?,
+            Backend::Postgres(pool) => portable::program_dates(pool).await?,
+        };
+        rows.into_iter().map(decode_dates).collect()
+    }
+
     /// How many programs the catalogue holds.
     pub async fn count_programs(&self) -> Result<u64, StoreError> {
         let count = match &self.backend {
@@ -228,8 +239,141 @@ impl Store {
         rows.into_iter().map(ImportRun::from_row).collect()
     }
 
+    /// Creates a session seen at `now`. A key already in use (even by an expired session)
+    /// is refused with [`StoreError::SessionExists`]. Times are kept to the whole second.
+    pub async fn create_session(
+        &self,
+        new: &NewSession,
+        now: OffsetDateTime,
+    ) -> Result<(), StoreError> {
+        check_new(new)?;
+        let (now, expires_at) = (session_time(now), session_time(new.expires_at));
+        let inserted = match &self.backend {
+            Backend::Sqlite(pool) => portable::insert_session(pool, new, now, expires_at)
+                .await?
+                .rows_affected(),
+            Backend::Postgres(pool) => portable::insert_session(pool, new, now, expires_at)
+                .await?
+                .rows_affected(),
+        };
+        if inserted == 0 {
+            return Err(StoreError::SessionExists);
+        }
+        Ok(())
+    }
+
+    /// The session under `token_hash`; `None` when there is none or it has expired by `now`.
+    pub async fn session(
+        &self,
+        token_hash: &str,
+        now: OffsetDateTime,
+    ) -> Result<Option<Session>, StoreError> {
+        let token_hash = check_token_hash(token_hash)?;
+        let now = session_time(now);
+        let row = match &self.backend {
+            Backend::Sqlite(pool) => portable::live_session(pool, token_hash, now).await?,
+            Backend::Postgres(pool) => portable::live_session(pool, token_hash, now).await?,
+        };
+        Ok(row.map(Session::from_row))
+    }
+
+    /// Replaces a live session's data, marks it seen at `now` and moves its expiry to
+    /// `expires_at`. False when the session is gone or has expired: it is never revived.
+    pub async fn update_session(
+        &self,
+        token_hash: &str,
+        data: &str,
+        now: OffsetDateTime,
+        expires_at: OffsetDateTime,
+    ) -> Result<bool, StoreError> {
+        self.refresh_session(token_hash, Some(data), now, expires_at)
+            .await
+    }
+
+    /// Like [`Store::update_session`], keeping the data: for a request that only reads.
+    pub async fn touch_session(
+        &self,
+        token_hash: &str,
+        now: OffsetDateTime,
+        expires_at: OffsetDateTime,
+    ) -> Result<bool, StoreError> {
+        self.refresh_session(token_hash, None, now, expires_at)
+            .await
+    }
+
+    async fn refresh_session(
+        &self,
+        token_hash: &str,
+        data: Option<&str>,
+        now: OffsetDateTime,
+        expires_at: OffsetDateTime,
+    ) -> Result<bool, StoreError> {
+        let token_hash = check_token_hash(token_hash)?;
+        let (now, expires_at) = (session_time(now), session_time(expires_at));
+        let updated = match &self.backend {
+            Backend::Sqlite(pool) => {
+                portable::refresh_session(pool, token_hash, data, now, expires_at)
+                    .await?
+                    .rows_affected()
+            }
+            Backend::Postgres(pool) => {
+                portable::refresh_session(pool, token_hash, data, now, expires_at)
+                    .await?
+                    .rows_affected()
+            }
+        };
+        Ok(updated > 0)
+    }
+
+    /// Signs one session out. True when a row was removed (live or expired).
+    pub async fn delete_session(&self, token_hash: &str) -> Result<bool, StoreError> {
+        let token_hash = check_token_hash(token_hash)?;
+        let removed = self
+            .delete_sessions_where(SessionKey::TokenHash, token_hash)
+            .await?;
+        Ok(removed > 0)
+    }
+
+    /// "Log out everywhere": removes every session of one staff account, returning how many.
+    pub async fn delete_sessions_of(&self, subject: &str) -> Result<u64, StoreError> {
+        if subject.is_empty() {
+            return Err(StoreError::InvalidSession("利用者IDが空です"));
+        }
+        self.delete_sessions_where(SessionKey::Subject, subject)
+            .await
+    }
+
+    async fn delete_sessions_where(&self, key: SessionKey, value: &str) -> Result<u64, StoreError> {
+        Ok(match &self.backend {
+            Backend::Sqlite(pool) => portable::delete_sessions_where(pool, key, value)
+                .await?
+                .rows_affected(),
+            Backend::Postgres(pool) => portable::delete_sessions_where(pool, key, value)
+                .await?
+                .rows_affected(),
+        })
+    }
+
+    /// Removes every session that has expired by `now`, returning how many: for a periodic
+    /// sweep, since expired sessions are already invisible to reads.
+    pub async fn delete_expired_sessions(&self, now: OffsetDateTime) -> Result<u64, StoreError> {
+        let now = session_time(now);
+        Ok(match &self.backend {
+            Backend::Sqlite(pool) => portable::delete_expired_sessions(pool, now)
+                .await?
+                .rows_affected(),
+            Backend::Postgres(pool) => portable::delete_expired_sessions(pool, now)
+                .await?
+                .rows_affected(),
+        })
+    }
+
     /// Writes a consistent copy of the SQLite database to a new file while the store keeps
     /// serving. Refuses to overwrite a file. On PostgreSQL, points to pg_dump.
+    ///
+    /// Sessions are left out of the copy: they last hours, a restore would otherwise revive
+    /// sign-ins that were ended since ("log out everywhere"), and a backup file kept for
+    /// months should not carry visitors' wizard answers.
     pub async fn backup_to(&self, path: &Path) -> Result<(), StoreError> {
         match &self.backend {
             Backend::Sqlite(pool) => sqlite::backup_to(pool, path).await,
@@ -286,6 +430,12 @@ mod tests {
         assert_send(store.programs());
         assert_send(store.count_programs());
         assert_send(store.import_runs());
+        assert_send(store.program_dates());
+        let now = time::OffsetDateTime::UNIX_EPOCH;
+        assert_send(store.session("", now));
+        assert_send(store.update_session("", "{}", now, now));
+        assert_send(store.delete_sessions_of("staff"));
+        assert_send(store.delete_expired_sessions(now));
         assert_send(store.save_programs(&[], "cli", &mut |_| {}));
     }
 }

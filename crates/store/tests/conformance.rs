@@ -14,7 +14,11 @@ use std::path::{Path, PathBuf};
 use madoguchi_core::calendar::{DayEdge, JstDateTime};
 use madoguchi_core::program::{Program, ProgramId, SourceKind, Title};
 use madoguchi_store::testing::{TestDatabase, synthetic_program};
-use madoguchi_store::{ImportCounts, NewImportRun, SaveOutcome, Store, StoreError, restore_sqlite};
+use madoguchi_store::{
+    ImportCounts, NewImportRun, NewSession, SaveOutcome, Session, Store, StoreError, restore_sqlite,
+};
+use time::macros::datetime;
+use time::{Duration, OffsetDateTime};
 
 async fn every_backend() -> Vec<TestDatabase> {
     TestDatabase::every_backend().await.unwrap()
@@ -440,6 +444,294 @@ async fn import_runs_are_logged_and_listed_newest_first() {
 }
 
 #[tokio::test]
+async fn program_dates_keep_the_first_save_and_follow_the_current_version() {
+    for db in every_backend().await {
+        let store = db.migrated_store().await.unwrap();
+        let hub = records::information_hub_subsidy();
+        let yazu = records::yazu_rice_subsidy();
+        store.save_program(&hub, "import:jgrants").await.unwrap();
+        store.save_program(&yazu, "import:jnet21").await.unwrap();
+        let revised = Program {
+            note: Some("締切を延長しました。".to_owned()),
+            ..hub.clone()
+        };
+        store.save_program(&revised, "web").await.unwrap();
+
+        let dates = store.program_dates().await.unwrap();
+
+        let history = store.program_versions(&hub.id).await.unwrap();
+        let mut ids = [hub.id.clone(), yazu.id.clone()];
+        ids.sort();
+        let listed: Vec<&ProgramId> = dates.iter().map(|d| &d.id).collect();
+        assert_eq!(
+            listed,
+            ids.iter().collect::<Vec<_>>(),
+            "{}",
+            db.backend_name()
+        );
+        let hub_dates = dates.iter().find(|d| d.id == hub.id).unwrap();
+        assert_eq!(hub_dates.first_saved_at, history[0].created_at);
+        assert_eq!(hub_dates.updated_at, history[1].created_at);
+        assert!(hub_dates.first_saved_at <= hub_dates.updated_at);
+        let yazu_dates = dates.iter().find(|d| d.id == yazu.id).unwrap();
+        let yazu_history = store.program_versions(&yazu.id).await.unwrap();
+        assert_eq!(yazu_dates.first_saved_at, yazu_history[0].created_at);
+        assert_eq!(yazu_dates.updated_at, yazu_dates.first_saved_at);
+    }
+}
+
+// ---- Sessions ----
+
+/// 10:00:00.25 in Tokyo: not UTC and not a whole second, as a caller might pass it.
+const T0: OffsetDateTime = datetime!(2026-08-21 10:00:00.25 +09:00);
+
+/// `T0` as the store keeps it: UTC, whole seconds.
+const T0_STORED: OffsetDateTime = datetime!(2026-08-21 01:00:00 UTC);
+
+/// A distinct session key: 64 lowercase hex digits, as a SHA-256 hex looks.
+fn key(n: u64) -> String {
+    format!("{n:064x}")
+}
+
+fn visitor_session(n: u64, expires_at: OffsetDateTime) -> NewSession {
+    NewSession {
+        token_hash: key(n),
+        subject: None,
+        csrf_token: format!("csrf-{n}"),
+        data: r#"{"step":"業種","answers":{"prefecture":"鳥取県"}}"#.to_owned(),
+        expires_at,
+    }
+}
+
+fn staff_session(n: u64, subject: &str) -> NewSession {
+    NewSession {
+        subject: Some(subject.to_owned()),
+        ..visitor_session(n, T0 + Duration::hours(8))
+    }
+}
+
+#[tokio::test]
+async fn a_session_reads_back_as_created_in_utc_whole_seconds() {
+    for db in every_backend().await {
+        let store = db.migrated_store().await.unwrap();
+        let new = staff_session(1, "staff-42");
+        store.create_session(&new, T0).await.unwrap();
+
+        let read = store
+            .session(&new.token_hash, T0 + Duration::minutes(1))
+            .await
+            .unwrap();
+
+        let expected = Session {
+            token_hash: new.token_hash.clone(),
+            subject: Some("staff-42".to_owned()),
+            csrf_token: new.csrf_token.clone(),
+            data: new.data.clone(),
+            created_at: T0_STORED,
+            last_seen_at: T0_STORED,
+            expires_at: T0_STORED + Duration::hours(8),
+        };
+        assert_eq!(read, Some(expected), "{}", db.backend_name());
+        assert!(store.session(&key(2), T0).await.unwrap().is_none());
+    }
+}
+
+#[tokio::test]
+async fn an_expired_session_is_neither_returned_nor_revived_by_an_update() {
+    for db in every_backend().await {
+        let store = db.migrated_store().await.unwrap();
+        let expires_at = T0 + Duration::minutes(30);
+        let new = visitor_session(1, expires_at);
+        store.create_session(&new, T0).await.unwrap();
+        let hash = new.token_hash.as_str();
+
+        let just_before = expires_at - Duration::seconds(1);
+        assert!(store.session(hash, just_before).await.unwrap().is_some());
+        assert!(store.session(hash, expires_at).await.unwrap().is_none());
+
+        let later = expires_at + Duration::minutes(1);
+        let revived = store
+            .update_session(hash, "{}", later, later + Duration::hours(1))
+            .await
+            .unwrap();
+        assert!(!revived, "{}", db.backend_name());
+        let touched = store
+            .touch_session(hash, later, later + Duration::hours(1))
+            .await
+            .unwrap();
+        assert!(!touched);
+        assert!(store.session(hash, later).await.unwrap().is_none());
+        // The row itself is untouched: read as of before its expiry, it is as created.
+        let row = store.session(hash, just_before).await.unwrap().unwrap();
+        assert_eq!((row.data, row.last_seen_at), (new.data, T0_STORED));
+    }
+}
+
+#[tokio::test]
+async fn updating_a_session_saves_its_data_and_slides_its_expiry() {
+    for db in every_backend().await {
+        let store = db.migrated_store().await.unwrap();
+        let new = visitor_session(1, T0 + Duration::minutes(30));
+        store.create_session(&new, T0).await.unwrap();
+        let hash = new.token_hash.as_str();
+
+        let seen = T0 + Duration::minutes(20);
+        let data = r#"{"step":"従業員数"}"#;
+        assert!(
+            store
+                .update_session(hash, data, seen, seen + Duration::minutes(30))
+                .await
+                .unwrap()
+        );
+        // Past the first expiry, the session lives on with the new data.
+        let read = store
+            .session(hash, T0 + Duration::minutes(45))
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(read.data, data, "{}", db.backend_name());
+        assert_eq!(read.created_at, T0_STORED);
+        assert_eq!(read.last_seen_at, T0_STORED + Duration::minutes(20));
+        assert_eq!(read.expires_at, T0_STORED + Duration::minutes(50));
+
+        let touched_at = T0 + Duration::minutes(45);
+        assert!(
+            store
+                .touch_session(hash, touched_at, touched_at + Duration::minutes(30))
+                .await
+                .unwrap()
+        );
+        let read = store
+            .session(hash, T0 + Duration::minutes(70))
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(read.data, data);
+        assert_eq!(read.expires_at, T0_STORED + Duration::minutes(75));
+    }
+}
+
+#[tokio::test]
+async fn deleting_a_session_signs_out_that_session_only() {
+    for db in every_backend().await {
+        let store = db.migrated_store().await.unwrap();
+        let (one, other) = (staff_session(1, "staff-1"), staff_session(2, "staff-1"));
+        store.create_session(&one, T0).await.unwrap();
+        store.create_session(&other, T0).await.unwrap();
+
+        assert!(store.delete_session(&one.token_hash).await.unwrap());
+
+        assert!(store.session(&one.token_hash, T0).await.unwrap().is_none());
+        assert!(
+            store
+                .session(&other.token_hash, T0)
+                .await
+                .unwrap()
+                .is_some()
+        );
+        assert!(!store.delete_session(&one.token_hash).await.unwrap());
+        let seen = T0 + Duration::minutes(1);
+        let updated = store
+            .update_session(&one.token_hash, "{}", seen, seen + Duration::hours(1))
+            .await
+            .unwrap();
+        assert!(!updated, "{}", db.backend_name());
+    }
+}
+
+#[tokio::test]
+async fn logging_out_everywhere_removes_only_that_accounts_sessions() {
+    for db in every_backend().await {
+        let store = db.migrated_store().await.unwrap();
+        let sessions = [
+            staff_session(1, "staff-a"),
+            staff_session(2, "staff-a"),
+            staff_session(3, "staff-b"),
+            visitor_session(4, T0 + Duration::hours(1)),
+        ];
+        for session in &sessions {
+            store.create_session(session, T0).await.unwrap();
+        }
+
+        assert_eq!(store.delete_sessions_of("staff-a").await.unwrap(), 2);
+
+        let mut left = Vec::new();
+        for session in &sessions {
+            if store
+                .session(&session.token_hash, T0)
+                .await
+                .unwrap()
+                .is_some()
+            {
+                left.push(session.token_hash.clone());
+            }
+        }
+        assert_eq!(left, [key(3), key(4)], "{}", db.backend_name());
+        assert_eq!(store.delete_sessions_of("staff-a").await.unwrap(), 0);
+    }
+}
+
+#[tokio::test]
+async fn the_sweep_deletes_exactly_the_sessions_expired_by_then() {
+    for db in every_backend().await {
+        let store = db.migrated_store().await.unwrap();
+        for hours in 1..=3 {
+            let session = visitor_session(hours, T0 + Duration::hours(hours.cast_signed()));
+            store.create_session(&session, T0).await.unwrap();
+        }
+        let sweep_at = T0 + Duration::hours(2);
+
+        assert_eq!(
+            store.delete_expired_sessions(sweep_at).await.unwrap(),
+            2,
+            "{}",
+            db.backend_name()
+        );
+
+        assert!(store.session(&key(3), sweep_at).await.unwrap().is_some());
+        // Read as of before they expired, the swept rows are really gone.
+        assert!(store.session(&key(1), T0).await.unwrap().is_none());
+        assert!(store.session(&key(2), T0).await.unwrap().is_none());
+        assert_eq!(store.delete_expired_sessions(sweep_at).await.unwrap(), 0);
+    }
+}
+
+#[tokio::test]
+async fn a_bad_session_key_or_a_taken_one_is_refused_in_japanese() {
+    for db in every_backend().await {
+        let store = db.migrated_store().await.unwrap();
+        let err = store.session("", T0).await.unwrap_err();
+        assert!(matches!(err, StoreError::InvalidSession(_)), "{err:?}");
+        assert!(err.to_string().contains("セッション"), "{err}");
+        assert!(!err.is_internal());
+        // A raw cookie token is not a hash and never reaches the table.
+        let raw = NewSession {
+            token_hash: "dG9rZW4tdGhhdC13YXMtbm90LWhhc2hlZA".to_owned(),
+            ..visitor_session(1, T0 + Duration::hours(1))
+        };
+        let err = store.create_session(&raw, T0).await.unwrap_err();
+        assert!(matches!(err, StoreError::InvalidSession(_)), "{err:?}");
+        assert!(store.delete_session("").await.is_err());
+        assert!(store.delete_sessions_of("").await.is_err());
+
+        let new = visitor_session(1, T0 + Duration::hours(1));
+        store.create_session(&new, T0).await.unwrap();
+        let again = NewSession {
+            csrf_token: "another".to_owned(),
+            ..new.clone()
+        };
+        let err = store.create_session(&again, T0).await.unwrap_err();
+        assert!(
+            matches!(err, StoreError::SessionExists),
+            "{}: {err:?}",
+            db.backend_name()
+        );
+        let kept = store.session(&new.token_hash, T0).await.unwrap().unwrap();
+        assert_eq!(kept.csrf_token, new.csrf_token);
+    }
+}
+
+#[tokio::test]
 async fn two_stores_saving_the_same_program_at_once_get_consecutive_versions() {
     for db in every_backend().await {
         let one = db.migrated_store().await.unwrap();
@@ -554,6 +846,39 @@ async fn a_backup_taken_while_the_store_is_open_restores_the_catalogue_of_that_m
     // The restored database takes new versions as usual.
     let outcome = reopened.save_program(&later, "web").await.unwrap();
     assert_eq!(outcome, SaveOutcome::Updated { version: 2 });
+}
+
+#[tokio::test]
+async fn a_backup_leaves_sessions_out_and_the_live_database_keeps_them() {
+    let (db, _, store) = sqlite_with_records().await;
+    let session = staff_session(1, "staff-1");
+    store.create_session(&session, T0).await.unwrap();
+    let backup = backup_path(&db, "backup.db");
+
+    store.backup_to(&backup).await.unwrap();
+
+    assert!(
+        store
+            .session(&session.token_hash, T0)
+            .await
+            .unwrap()
+            .is_some()
+    );
+    let copy = Store::open_sqlite(&backup).await.unwrap();
+    assert!(
+        copy.session(&session.token_hash, T0)
+            .await
+            .unwrap()
+            .is_none()
+    );
+    assert_eq!(copy.count_programs().await.unwrap(), 3);
+    copy.close().await;
+    let bytes = std::fs::read(&backup).unwrap();
+    let csrf = session.csrf_token.as_bytes();
+    assert!(
+        !bytes.windows(csrf.len()).any(|w| w == csrf),
+        "the session's rows linger in the backup file"
+    );
 }
 
 #[tokio::test]

@@ -4,7 +4,7 @@
 //! to do next, not a stack trace or a SQL message.
 
 use askama::Template;
-use axum::http::StatusCode;
+use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Response};
 
 /// Everything a handler can fail with.
@@ -12,6 +12,14 @@ use axum::response::{Html, IntoResponse, Response};
 pub enum AppError {
     #[error("ページが見つかりません")]
     NotFound,
+    /// The request itself is wrong (a tampered form, an unknown code); the text says how.
+    #[error("{0}")]
+    BadRequest(String),
+    #[error("送信された内容が大きすぎます")]
+    PayloadTooLarge,
+    /// Too many diagnoses from one client; retry after this many seconds.
+    #[error("診断の回数が多すぎます")]
+    TooManyRequests(u64),
     #[error("internal error: {0}")]
     Internal(String),
 }
@@ -32,34 +40,70 @@ impl From<askama::Error> for AppError {
 #[template(path = "error.html")]
 struct ErrorPage {
     title: &'static str,
-    message: &'static str,
+    message: String,
 }
 
-impl IntoResponse for AppError {
-    fn into_response(self) -> Response {
-        let (status, page) = match &self {
+impl AppError {
+    fn status_and_page(&self) -> (StatusCode, ErrorPage) {
+        let page = |title, message: &str| ErrorPage {
+            title,
+            message: message.to_owned(),
+        };
+        match self {
             Self::NotFound => (
                 StatusCode::NOT_FOUND,
-                ErrorPage {
-                    title: "ページが見つかりません",
-                    message: "お探しのページは移動または削除された可能性があります。トップページから探し直してください。",
-                },
+                page(
+                    "ページが見つかりません",
+                    "お探しのページは移動または削除された可能性があります。トップページから探し直してください。",
+                ),
+            ),
+            Self::BadRequest(message) => (
+                StatusCode::BAD_REQUEST,
+                page("入力内容を確認してください", message),
+            ),
+            Self::PayloadTooLarge => (
+                StatusCode::PAYLOAD_TOO_LARGE,
+                page(
+                    "送信された内容が大きすぎます",
+                    "入力した内容が長すぎるため受け付けられませんでした。短くしてもう一度お試しください。",
+                ),
+            ),
+            Self::TooManyRequests(seconds) => (
+                StatusCode::TOO_MANY_REQUESTS,
+                page(
+                    "診断の回数が多すぎます",
+                    &format!(
+                        "短い時間に多くの診断が行われました。{seconds}秒ほど待ってから、もう一度お試しください。"
+                    ),
+                ),
             ),
             Self::Internal(detail) => {
                 tracing::error!(%detail, "request failed");
                 (
                     StatusCode::INTERNAL_SERVER_ERROR,
-                    ErrorPage {
-                        title: "システムエラーが発生しました",
-                        message: "申し訳ありません。時間をおいてもう一度お試しください。続く場合は窓口までお問い合わせください。",
-                    },
+                    page(
+                        "システムエラーが発生しました",
+                        "申し訳ありません。時間をおいてもう一度お試しください。続く場合は窓口までお問い合わせください。",
+                    ),
                 )
             }
-        };
-        match page.render() {
+        }
+    }
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        let (status, page) = self.status_and_page();
+        let mut response = match page.render() {
             Ok(html) => (status, Html(html)).into_response(),
             Err(_) => (status, page.title).into_response(),
+        };
+        if let Self::TooManyRequests(seconds) = self
+            && let Ok(value) = HeaderValue::from_str(&seconds.to_string())
+        {
+            response.headers_mut().insert(header::RETRY_AFTER, value);
         }
+        response
     }
 }
 

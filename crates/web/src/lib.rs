@@ -5,12 +5,20 @@
 
 mod api;
 mod assets;
+mod clock;
+mod diagnosis;
 mod error;
+mod feeds;
+mod form;
 mod health;
+mod home;
+mod listing;
 mod metrics;
+mod origin;
 mod programs;
 mod rate_limit;
 mod security;
+mod session;
 mod state;
 mod view;
 
@@ -25,10 +33,37 @@ pub use state::AppState;
 
 /// The whole site: every route madoguchi answers.
 pub fn router(state: AppState) -> Router {
+    // Routes that run the eligibility engine share one per-client limit.
+    let limit = middleware::from_fn_with_state(state.clone(), rate_limit::limit_diagnoses);
     Router::new()
-        .route("/", get(programs::list_programs))
+        .route("/", get(home::show_home))
         .route("/programs", get(programs::list_programs))
+        .route("/programs/closing-soon", get(home::show_closing_soon))
+        .route("/programs/new", get(home::show_new))
         .route("/programs/{id}", get(programs::show_program))
+        .route("/diagnosis", get(diagnosis::show_step).layer(limit.clone()))
+        .route(
+            "/diagnosis/answer",
+            post(diagnosis::answer).layer(DefaultBodyLimit::max(form::MAX_FORM_BYTES)),
+        )
+        .route(
+            "/diagnosis/results",
+            get(diagnosis::show_results).layer(limit.clone()),
+        )
+        .route(
+            "/diagnosis/results.ics",
+            get(diagnosis::results_calendar).layer(limit.clone()),
+        )
+        .route(
+            "/diagnosis/restart",
+            post(diagnosis::restart).layer(DefaultBodyLimit::max(form::MAX_FORM_BYTES)),
+        )
+        .route(
+            "/diagnosis/erase",
+            post(diagnosis::erase).layer(DefaultBodyLimit::max(form::MAX_FORM_BYTES)),
+        )
+        .route("/feeds/programs.atom", get(feeds::programs_atom))
+        .route("/feeds/deadlines.ics", get(feeds::deadlines_ics))
         .route("/assets/{file}", get(assets::serve_asset))
         .route("/api/openapi.json", get(api::show_openapi))
         .route("/api/v1/fields", get(api::list_fields))
@@ -36,10 +71,7 @@ pub fn router(state: AppState) -> Router {
             "/api/v1/diagnose",
             post(api::diagnose)
                 .layer(DefaultBodyLimit::max(api::MAX_BODY_BYTES))
-                .layer(middleware::from_fn_with_state(
-                    state.clone(),
-                    rate_limit::limit_diagnoses,
-                )),
+                .layer(limit.clone()),
         )
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
@@ -55,10 +87,13 @@ pub fn router(state: AppState) -> Router {
 
 /// Serves the site on `listener` until the process is asked to stop (Ctrl-C / SIGTERM).
 pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> std::io::Result<()> {
+    let sweeper = tokio::spawn(session::sweep_expired(state.clone()));
     let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
-    axum::serve(listener, app)
+    let served = axum::serve(listener, app)
         .with_graceful_shutdown(shutdown_signal())
-        .await
+        .await;
+    sweeper.abort();
+    served
 }
 
 async fn shutdown_signal() {

@@ -1,13 +1,16 @@
 //! The program list and the program page.
 
 use askama::Template;
+use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
 use axum::response::Html;
+use madoguchi_core::eligibility::{ConditionStatus, RuleOrigin};
 use madoguchi_core::program::ProgramId;
 use serde::Deserialize;
 
-use crate::view::{ProgramPage, ProgramRow};
-use crate::{AppError, AppState};
+use crate::listing::ProgramFilter;
+use crate::view::{FilterOption, ProgramPage, ProgramRow, level_options, purpose_options};
+use crate::{AppError, AppState, clock};
 
 const PAGE_SIZE: usize = 50;
 
@@ -23,38 +26,65 @@ struct ListTemplate {
     total: usize,
     page: usize,
     pages: usize,
+    q: String,
+    purposes: Vec<FilterOption>,
+    levels: Vec<FilterOption>,
+    open_only: bool,
+    filtered: bool,
+    describe: String,
+    /// The filter as URL parameters, for paging and feed links (empty when unfiltered).
+    query: String,
 }
 
+/// `GET /programs?q=…&purpose=…&level=…&window=open&page=…`.
 pub async fn list_programs(
     State(state): State<AppState>,
-    Query(params): Query<ListParams>,
+    filter: ProgramFilter,
+    params: Result<Query<ListParams>, QueryRejection>,
 ) -> Result<Html<String>, AppError> {
+    // A page number that does not read is the first page.
+    let requested = params.ok().and_then(|Query(p)| p.page).unwrap_or(1);
     let catalog = state.catalog();
-    let total = catalog.len();
+    let matching: Vec<_> = filter.select(catalog.programs(), clock::today()).collect();
+    let total = matching.len();
     let pages = total.div_ceil(PAGE_SIZE).max(1);
-    let page = params.page.unwrap_or(1).clamp(1, pages);
-    let rows = catalog
-        .programs()
-        .iter()
+    let page = requested.clamp(1, pages);
+    let rows = matching
+        .into_iter()
         .skip((page - 1) * PAGE_SIZE)
         .take(PAGE_SIZE)
         .map(ProgramRow::of)
         .collect();
-    Ok(Html(
-        ListTemplate {
-            rows,
-            total,
-            page,
-            pages,
-        }
-        .render()?,
-    ))
+    let page = ListTemplate {
+        rows,
+        total,
+        page,
+        pages,
+        q: filter.q.clone().unwrap_or_default(),
+        purposes: purpose_options(filter.purpose),
+        levels: level_options(filter.level),
+        open_only: filter.open_only,
+        filtered: filter != ProgramFilter::default(),
+        describe: filter.describe(),
+        query: filter.to_query(),
+    };
+    Ok(Html(page.render()?))
+}
+
+/// One condition of the program page, as plain Japanese.
+#[derive(Debug)]
+struct ConditionText {
+    text: String,
+    depth: usize,
+    to_confirm: bool,
 }
 
 #[derive(Template)]
 #[template(path = "programs/show.html")]
 struct ShowTemplate {
     p: ProgramPage,
+    conditions: Vec<ConditionText>,
+    derived_rule: bool,
 }
 
 pub async fn show_program(
@@ -64,9 +94,21 @@ pub async fn show_program(
     let id = ProgramId::parse(&id).map_err(|_| AppError::NotFound)?;
     let catalog = state.catalog();
     let program = catalog.get(&id).ok_or(AppError::NotFound)?;
+    let (conditions, origin) = catalog
+        .conditions(&id, clock::today())
+        .unwrap_or((Vec::new(), RuleOrigin::Derived));
     Ok(Html(
         ShowTemplate {
             p: ProgramPage::of(program),
+            conditions: conditions
+                .into_iter()
+                .map(|c| ConditionText {
+                    text: c.text,
+                    depth: c.depth.min(4),
+                    to_confirm: c.status == ConditionStatus::ToConfirm,
+                })
+                .collect(),
+            derived_rule: origin != RuleOrigin::Program,
         }
         .render()?,
     ))

@@ -13,8 +13,8 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
-use crate::AppState;
 use crate::api::Problem;
+use crate::{AppError, AppState};
 
 /// Buckets kept before full ones are dropped: bounds memory under many clients.
 const MAX_TRACKED: usize = 10_000;
@@ -83,7 +83,8 @@ impl Default for RateLimiter {
     }
 }
 
-/// Middleware on the diagnosis routes: 429 with a Japanese problem and `Retry-After`.
+/// Middleware on the diagnosis routes: 429 with `Retry-After` and a Japanese message, as
+/// problem+json on the API and as a page on the site.
 pub async fn limit_diagnoses(
     State(state): State<AppState>,
     request: Request,
@@ -97,6 +98,9 @@ pub async fn limit_diagnoses(
         Ok(()) => next.run(request).await,
         Err(wait) => {
             let seconds = wait.as_secs().max(1);
+            if !request.uri().path().starts_with("/api/") {
+                return AppError::TooManyRequests(seconds).into_response();
+            }
             let problem = Problem::new(
                 StatusCode::TOO_MANY_REQUESTS,
                 "診断の回数が多すぎます",

@@ -3,7 +3,7 @@
 use std::sync::Arc;
 
 use madoguchi_core::catalog::Catalog;
-use madoguchi_store::Store;
+use madoguchi_store::{ProgramDates, Store};
 
 use crate::metrics::Metrics;
 use crate::rate_limit::RateLimiter;
@@ -16,6 +16,8 @@ use crate::rate_limit::RateLimiter;
 pub struct AppState {
     store: Store,
     catalog: Arc<Catalog>,
+    /// When each program was first published and last changed, newest first.
+    dates: Arc<Vec<ProgramDates>>,
     metrics: Arc<Metrics>,
     diagnose_limit: Arc<RateLimiter>,
 }
@@ -24,9 +26,12 @@ impl AppState {
     /// Loads the catalogue from the store into memory.
     pub async fn load(store: Store) -> Result<Self, madoguchi_store::StoreError> {
         let catalog = Catalog::new(store.programs().await?);
+        let mut dates = store.program_dates().await?;
+        dates.sort_by(|a, b| (b.first_saved_at, &b.id).cmp(&(a.first_saved_at, &a.id)));
         Ok(Self {
             store,
             catalog: Arc::new(catalog),
+            dates: Arc::new(dates),
             metrics: Metrics::shared(),
             diagnose_limit: Arc::new(RateLimiter::default()),
         })
@@ -41,6 +46,11 @@ impl AppState {
     /// The catalogue every request reads.
     pub fn catalog(&self) -> &Catalog {
         &self.catalog
+    }
+
+    /// Every program's publication dates, the newest first published first.
+    pub fn program_dates(&self) -> &[ProgramDates] {
+        &self.dates
     }
 
     pub fn diagnose_limit(&self) -> &RateLimiter {

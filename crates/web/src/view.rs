@@ -4,16 +4,18 @@
 //! so that every page writes a date or an amount the same way.
 
 use madoguchi_core::calendar::{JstDateTime, wareki};
-use madoguchi_core::program::{Program, TargetAreas, TargetIndustries};
+use madoguchi_core::japanese_amount::format_japanese_yen;
+use madoguchi_core::program::{GovLevel, Program, Purpose, TargetAreas, TargetIndustries};
 use madoguchi_core::reference::{self, JsicCode};
+use time::Date;
 
 /// One line of a program list.
 #[derive(Debug)]
 pub struct ProgramRow {
     pub id: String,
     pub title: String,
+    /// 「国（中小企業庁）」, 「鹿児島県日置市」.
     pub issuer: String,
-    pub level: &'static str,
     pub kind: &'static str,
     pub status: &'static str,
     pub amount_max: Option<String>,
@@ -25,14 +27,45 @@ impl ProgramRow {
         Self {
             id: p.id.to_string(),
             title: p.title.to_string(),
-            issuer: p.issuer.name().to_owned(),
-            level: p.issuer.level().label(),
+            issuer: issuer_label(p),
             kind: p.kind.label(),
             status: p.status.label(),
-            amount_max: p.amount.max.map(|y| y.to_string()),
-            deadline: p.final_deadline().map(date_label),
+            amount_max: amount_label(p),
+            deadline: p.final_deadline().map(datetime_label),
         }
     }
+}
+
+/// One option of a filter `<select>`.
+#[derive(Debug)]
+pub struct FilterOption {
+    pub value: &'static str,
+    pub label: &'static str,
+    pub selected: bool,
+}
+
+/// The 15 purposes as filter options.
+pub fn purpose_options(selected: Option<Purpose>) -> Vec<FilterOption> {
+    Purpose::ALL
+        .iter()
+        .map(|p| FilterOption {
+            value: p.code(),
+            label: p.label(),
+            selected: selected == Some(*p),
+        })
+        .collect()
+}
+
+/// 国・都道府県・市区町村 as filter options.
+pub fn level_options(selected: Option<GovLevel>) -> Vec<FilterOption> {
+    GovLevel::ALL
+        .iter()
+        .map(|l| FilterOption {
+            value: l.code(),
+            label: l.label(),
+            selected: selected == Some(*l),
+        })
+        .collect()
 }
 
 /// A labelled value on the program page.
@@ -93,15 +126,9 @@ impl ProgramPage {
                         .join("、"),
                 ),
             ),
-            ("補助上限額", p.amount.max.map(|y| y.to_string())),
+            ("補助上限額", amount_label(p)),
             ("補助下限額", p.amount.min.map(|y| y.to_string())),
-            (
-                "補助率",
-                p.amount
-                    .rate_text
-                    .clone()
-                    .or_else(|| p.amount.rate.map(|r| r.to_string())),
-            ),
+            ("補助率", rate_label(p)),
             ("金額について", p.amount.text.clone()),
             ("年度", p.fiscal_year.map(|fy| fy.label())),
             ("問い合わせ先", p.contact.clone()),
@@ -132,18 +159,45 @@ fn non_empty(s: String) -> Option<String> {
     (!s.is_empty()).then_some(s)
 }
 
-fn date_label(at: JstDateTime) -> String {
+fn datetime_label(at: JstDateTime) -> String {
     wareki::format_date(at.date())
+}
+
+/// 「2026年3月31日（令和8年）」: 西暦 with 和暦 beside.
+pub fn date_label(date: Date) -> String {
+    wareki::format_date(date)
+}
+
+/// 「1,000万円」: the upper limit the Japanese way.
+pub fn amount_label(p: &Program) -> Option<String> {
+    p.amount.max.map(format_japanese_yen)
+}
+
+/// The rate as published (「2/3以内」), or the plain rate.
+pub fn rate_label(p: &Program) -> Option<String> {
+    p.amount
+        .rate_text
+        .clone()
+        .or_else(|| p.amount.rate.map(|r| r.to_string()))
+}
+
+/// 「本日締切」 or 「締切まであと12日」; `None` once the day has passed.
+pub fn days_left_label(closes: Date, today: Date) -> Option<String> {
+    match (closes - today).whole_days() {
+        0 => Some("本日締切".to_owned()),
+        n if n > 0 => Some(format!("締切まであと{n}日")),
+        _ => None,
+    }
 }
 
 fn round_label(round: &madoguchi_core::program::ApplicationRound) -> String {
     let opens = round
         .opens()
-        .map(date_label)
+        .map(datetime_label)
         .unwrap_or_else(|| "未定".to_owned());
     let closes = round
         .closes()
-        .map(date_label)
+        .map(datetime_label)
         .unwrap_or_else(|| "未定".to_owned());
     match round.label() {
         Some(label) => format!("{label}：{opens} 〜 {closes}"),
@@ -151,7 +205,8 @@ fn round_label(round: &madoguchi_core::program::ApplicationRound) -> String {
     }
 }
 
-fn issuer_label(p: &Program) -> String {
+/// 「国（中小企業庁）」: the issuer with its department where known.
+pub(crate) fn issuer_label(p: &Program) -> String {
     match p.issuer.institution() {
         Some(inst) => format!("{}（{}）", p.issuer.name(), inst),
         None => p.issuer.name().to_owned(),
@@ -194,9 +249,9 @@ fn jsic_label(code: JsicCode) -> String {
 fn source_label(p: &Program) -> String {
     let kind = p.source.kind.label();
     match (&p.source.external_id, p.source.fetched_at) {
-        (Some(id), Some(at)) => format!("{kind}（ID: {id}、{}取得）", date_label(at)),
+        (Some(id), Some(at)) => format!("{kind}（ID: {id}、{}取得）", datetime_label(at)),
         (Some(id), None) => format!("{kind}（ID: {id}）"),
-        (None, Some(at)) => format!("{kind}（{}取得）", date_label(at)),
+        (None, Some(at)) => format!("{kind}（{}取得）", datetime_label(at)),
         (None, None) => kind.to_owned(),
     }
 }

@@ -6,7 +6,6 @@
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use http_body_util::BodyExt;
-use madoguchi_core::import::own;
 use serde_json::{Value, json};
 
 mod common;
@@ -15,11 +14,7 @@ use common::TestApp;
 
 /// The router over the hand-written demo catalogue (76 real programs with rules).
 async fn demo_app() -> TestApp {
-    let programs: Vec<_> = madoguchi_core::demo::CATALOGUE
-        .iter()
-        .flat_map(|(_, bytes)| own::parse(bytes).unwrap().programs)
-        .collect();
-    TestApp::with_programs(&programs).await
+    TestApp::with_programs(&common::demo_catalogue()).await
 }
 
 /// Sends `request`; returns the status, the content type and the body as JSON.
@@ -215,4 +210,27 @@ async fn too_many_diagnoses_get_a_japanese_429_with_retry_after() {
     );
     // The questionnaire is not limited.
     assert_eq!(get(&app, "/api/v1/fields").await.0, StatusCode::OK);
+}
+
+#[tokio::test]
+async fn a_diagnosis_not_sent_as_json_is_refused_so_other_sites_cannot_post_forms() {
+    let app = demo_app().await;
+    for content_type in [
+        Some("text/plain"),
+        Some("application/x-www-form-urlencoded"),
+        None,
+    ] {
+        let mut request = Request::post("/api/v1/diagnose");
+        if let Some(value) = content_type {
+            request = request.header(header::CONTENT_TYPE, value);
+        }
+        let (status, got, problem) = send(&app, request.body(Body::from("{}")).unwrap()).await;
+        assert_eq!(
+            status,
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "{content_type:?}"
+        );
+        assert_eq!(got, "application/problem+json");
+        assert!(problem["detail"].as_str().unwrap().contains("JSON"));
+    }
 }

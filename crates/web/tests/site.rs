@@ -11,7 +11,7 @@ use madoguchi_core::program::Program;
 /// A router over its own database, filled with the given programs.
 mod common;
 
-use common::TestApp;
+use common::{TestApp, demo_catalogue};
 
 /// GETs `path` and returns the status and the body as text.
 async fn get(app: &TestApp, path: &str) -> (StatusCode, String) {
@@ -123,7 +123,13 @@ async fn the_design_tokens_are_served_from_the_binary() {
 #[tokio::test]
 async fn every_response_carries_the_security_headers() {
     let app = TestApp::with_programs(&[]).await;
-    for path in ["/programs", "/nowhere", "/assets/site.css"] {
+    for path in [
+        "/",
+        "/programs",
+        "/diagnosis",
+        "/nowhere",
+        "/assets/site.css",
+    ] {
         let request = Request::get(path).body(Body::empty()).unwrap();
         let response = app.send(request).await;
         let headers = response.headers();
@@ -153,4 +159,104 @@ async fn metrics_count_requests_by_status_class() {
         "{text}"
     );
     assert!(text.contains("madoguchi_catalog_programs 3"), "{text}");
+}
+
+#[tokio::test]
+async fn the_top_page_offers_the_diagnosis_search_purposes_and_what_is_new() {
+    let programs = demo_catalogue();
+    let app = TestApp::with_programs(&programs).await;
+    let (status, html) = get(&app, "/").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("href=\"/diagnosis\""));
+    assert!(html.contains("role=\"search\""));
+    assert!(html.contains("href=\"/programs?purpose=equipment_it\""));
+    assert!(html.contains("新着の制度"));
+    // The newest box lists real programs from the catalogue.
+    let listed = programs
+        .iter()
+        .filter(|p| html.contains(&format!("href=\"/programs/{}\"", p.id)))
+        .count();
+    assert!(listed >= 5, "{listed} programs linked");
+}
+
+#[tokio::test]
+async fn the_list_narrows_by_words_and_codes_and_pages_keep_the_filter() {
+    let programs = jgrants_sample();
+    let app = TestApp::with_programs(&programs).await;
+    let (_, all) = get(&app, "/programs").await;
+    let (status, it) = get(&app, "/programs?q=%EF%BC%A9%EF%BC%B4").await; // 「ＩＴ」 in full width
+    assert_eq!(status, StatusCode::OK);
+    let expected = programs
+        .iter()
+        .filter(|p| {
+            [p.title.as_str(), p.summary.as_str(), p.issuer.name()]
+                .iter()
+                .any(|t| t.to_uppercase().contains("IT"))
+        })
+        .count();
+    assert!(expected > 0 && expected < programs.len());
+    assert!(
+        it.contains(&format!("{expected}件の制度があります")),
+        "{expected}"
+    );
+    assert!(all.contains(&format!("{}件の制度があります", programs.len())));
+    // Paging links carry the filter.
+    let (_, municipal) = get(&app, "/programs?level=national").await;
+    if municipal.contains("rel=\"next\"") {
+        assert!(
+            municipal.contains("/programs?level=national&page=2"),
+            "{municipal}"
+        );
+    }
+    let (status, html) = get(&app, "/programs?purpose=shopping").await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(html.contains("利用目的"), "{html}");
+}
+
+#[tokio::test]
+async fn new_programs_are_listed_newest_first() {
+    let programs = jgrants_sample();
+    let (earlier, later) = programs.split_at(programs.len() - 3);
+    let app = TestApp::with_batches(&[earlier, later]).await;
+    let (status, html) = get(&app, "/programs/new").await;
+    assert_eq!(status, StatusCode::OK);
+    let position =
+        |p: &madoguchi_core::program::Program| html.find(&format!("href=\"/programs/{}\"", p.id));
+    let last_of_later = later.iter().filter_map(position).max().unwrap();
+    let first_of_earlier = earlier.iter().filter_map(position).min().unwrap();
+    assert!(last_of_later < first_of_earlier);
+    assert!(html.contains("掲載"));
+}
+
+#[tokio::test]
+async fn the_closing_soon_list_holds_open_programs_soonest_first() {
+    let app = TestApp::with_programs(&jgrants_sample()).await;
+    let (status, html) = get(&app, "/programs/closing-soon").await;
+    assert_eq!(status, StatusCode::OK);
+    // Every date shown is 「YYYY年M月D日（和暦）まで」 and they never go backwards.
+    let dates: Vec<(u32, u32, u32)> = html
+        .match_indices("まで")
+        .filter_map(|(i, _)| {
+            let before = &html[..i];
+            let start = before.rfind("<p class=\"when\">")? + "<p class=\"when\">".len();
+            let text = &before[start..];
+            let (y, rest) = text.split_once('年')?;
+            let (m, rest) = rest.split_once('月')?;
+            let (d, _) = rest.split_once('日')?;
+            Some((y.parse().ok()?, m.parse().ok()?, d.parse().ok()?))
+        })
+        .collect();
+    assert!(dates.windows(2).all(|w| w[0] <= w[1]), "{dates:?}");
+}
+
+#[tokio::test]
+async fn a_program_page_states_its_conditions_in_plain_japanese() {
+    let programs = demo_catalogue();
+    let program = programs.iter().find(|p| p.rule.is_some()).unwrap();
+    let app = TestApp::with_programs(&programs).await;
+    let (status, html) = get(&app, &format!("/programs/{}", program.id)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("対象となる条件"));
+    assert!(html.contains("class=\"conditions-plain\""));
+    assert!(html.contains("最終確認日") || program.last_verified.is_none());
 }

@@ -3,7 +3,7 @@
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{Query, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use madoguchi_core::calendar::{DayEdge, JST, JstDateTime};
 use madoguchi_core::eligibility::{self, Profile};
@@ -23,9 +23,20 @@ pub struct DiagnoseParams {
 
 pub async fn diagnose(
     State(state): State<AppState>,
+    headers: HeaderMap,
     params: Result<Query<DiagnoseParams>, axum::extract::rejection::QueryRejection>,
     body: Result<Bytes, BytesRejection>,
 ) -> Response {
+    if !is_json(&headers) {
+        // A form on another site can POST text/plain but not JSON without the browser asking
+        // first: requiring JSON keeps cross-site posts out.
+        return Problem::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "JSONで送ってください",
+            "Content-Type: application/json を付けて、診断の回答をJSONで送ってください。",
+        )
+        .into_response();
+    }
     match run(&state, params, body) {
         Ok(response) => response,
         Err(problem) => problem.into_response(),
@@ -83,6 +94,14 @@ fn run(
         params.limit,
     );
     Ok(axum::Json(diagnosis).into_response())
+}
+
+fn is_json(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|mime| mime.trim().eq_ignore_ascii_case("application/json"))
 }
 
 fn parse_date(raw: &str) -> Result<Date, Problem> {

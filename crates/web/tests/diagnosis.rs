@@ -1,0 +1,409 @@
+//! The diagnosis wizard driven as a browser would: cookies kept, forms posted with their CSRF
+//! token, over the real demo catalogue on a real SQLite store.
+
+// A panic in a test is a failing test with its message: unwrapping is the point here.
+#![allow(clippy::unwrap_used)]
+
+use axum::body::Body;
+use axum::http::{HeaderMap, Request, StatusCode, header};
+use http_body_util::BodyExt;
+use icalendar::Component;
+use madoguchi_web::RateLimiter;
+use time::{Duration, Time};
+
+mod common;
+
+use common::{TestApp, closing_on, demo_catalogue, events, today_jst};
+
+/// One visitor: the session cookie it was given, if any.
+struct Visitor<'a> {
+    app: &'a TestApp,
+    cookie: Option<String>,
+}
+
+/// A page as the visitor received it.
+struct Page {
+    status: StatusCode,
+    headers: HeaderMap,
+    html: String,
+}
+
+impl Page {
+    fn location(&self) -> &str {
+        self.headers
+            .get(header::LOCATION)
+            .map(|v| v.to_str().unwrap())
+            .unwrap_or_default()
+    }
+
+    /// The value of the first hidden input called `name`.
+    fn hidden(&self, name: &str) -> String {
+        let marker = format!("name=\"{name}\" value=\"");
+        let start = self.html.find(&marker).unwrap_or_else(|| {
+            panic!("no {name} in {}", self.html);
+        }) + marker.len();
+        let end = self.html[start..].find('"').unwrap() + start;
+        self.html[start..end].to_owned()
+    }
+}
+
+impl<'a> Visitor<'a> {
+    fn new(app: &'a TestApp) -> Self {
+        Self { app, cookie: None }
+    }
+
+    async fn send(&mut self, mut request: Request<Body>) -> Page {
+        if let Some(cookie) = &self.cookie {
+            request
+                .headers_mut()
+                .insert(header::COOKIE, cookie.parse().unwrap());
+        }
+        let response = self.app.send(request).await;
+        let status = response.status();
+        let headers = response.headers().clone();
+        for set in headers.get_all(header::SET_COOKIE) {
+            let pair = set.to_str().unwrap().split(';').next().unwrap().to_owned();
+            self.cookie = Some(pair);
+        }
+        let bytes = response.into_body().collect().await.unwrap().to_bytes();
+        Page {
+            status,
+            headers,
+            html: String::from_utf8_lossy(&bytes).into_owned(),
+        }
+    }
+
+    async fn get(&mut self, path: &str) -> Page {
+        self.send(Request::get(path).body(Body::empty()).unwrap())
+            .await
+    }
+
+    async fn post(&mut self, path: &str, body: impl Into<Body>) -> Page {
+        self.send(
+            Request::post(path)
+                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+                .body(body.into())
+                .unwrap(),
+        )
+        .await
+    }
+
+    /// Answers the step shown on `page` with `value` and the button `action`.
+    async fn answer(&mut self, page: &Page, values: &[&str], action: &str) -> Page {
+        let mut form = form_urlencoded::Serializer::new(String::new());
+        form.append_pair("_csrf", &page.hidden("_csrf"));
+        form.append_pair("field", &page.hidden("field"));
+        form.append_pair("step", &page.hidden("step"));
+        for v in values {
+            form.append_pair("value", v);
+        }
+        form.append_pair("action", action);
+        self.post("/diagnosis/answer", form.finish()).await
+    }
+}
+
+/// A plausible answer for each question a 日置市 metal-products maker would give.
+fn answer_for(field: &str) -> &'static [&'static str] {
+    match field {
+        "municipality" => &["日置市"],
+        "industry" => &["24"],
+        "org_form" => &["stock_company"],
+        "employees" => &["12人"],
+        "capital" => &["1000万円"],
+        "founded" => &["平成20年4月1日"],
+        "sales" => &["1億2000万円"],
+        "purposes" => &["equipment_it"],
+        "large_investment" => &["none"],
+        "minimum_wage" => &["1000円"],
+        "tax_arrears" => &["no"],
+        _ => &["yes"],
+    }
+}
+
+async fn demo_app() -> TestApp {
+    TestApp::with_programs(&demo_catalogue()).await
+}
+
+#[tokio::test]
+async fn a_whole_diagnosis_asks_the_engines_questions_and_explains_the_results() {
+    let app = demo_app().await;
+    let mut visitor = Visitor::new(&app);
+    let mut page = visitor.get("/diagnosis").await;
+    assert_eq!(page.status, StatusCode::OK);
+    let cookie = page
+        .headers
+        .get(header::SET_COOKIE)
+        .unwrap()
+        .to_str()
+        .unwrap();
+    assert!(
+        cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"),
+        "{cookie}"
+    );
+    let mut asked = Vec::new();
+    while page.status == StatusCode::OK && page.html.contains("name=\"field\"") {
+        let field = page.hidden("field");
+        assert!(!asked.contains(&field), "{field} asked twice");
+        asked.push(field.clone());
+        let next = visitor.answer(&page, answer_for(&field), "next").await;
+        assert_eq!(next.status, StatusCode::SEE_OTHER, "{field}: {}", next.html);
+        // Only step numbers travel in URLs, never an answer.
+        assert!(
+            next.location() == "/diagnosis" || next.location().starts_with("/diagnosis?step="),
+            "{}",
+            next.location()
+        );
+        page = visitor.get(next.location()).await;
+        if page.status == StatusCode::SEE_OTHER {
+            page = visitor.get(page.location()).await;
+        }
+    }
+    assert!(asked.len() >= 3, "only asked {asked:?}");
+    assert_eq!(asked[0], "municipality", "the place settles most programs");
+    assert!(page.html.contains("<h1>診断結果</h1>"), "{}", page.html);
+    assert!(page.html.contains("対象となる可能性が高い制度"));
+    assert!(
+        page.html.contains("鹿児島県日置市"),
+        "answers are summarised"
+    );
+    assert!(page.html.contains("✓"));
+    // 西暦 with 和暦 beside.
+    assert!(page.html.contains("（令和"), "{}", page.html);
+}
+
+#[tokio::test]
+async fn going_back_shows_the_earlier_answer_and_a_wrong_answer_loses_nothing() {
+    let app = demo_app().await;
+    let mut visitor = Visitor::new(&app);
+    let first = visitor.get("/diagnosis").await;
+    let next = visitor.answer(&first, &["日置市"], "next").await;
+    let second = visitor.get(next.location()).await;
+    let second_field = second.hidden("field");
+    // A wrong answer comes back with the reason beside the field, as typed.
+    let wrong = visitor.answer(&second, &["たくさん"], "next").await;
+    assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(wrong.html.contains("class=\"error\""), "{}", wrong.html);
+    assert!(wrong.html.contains("aria-invalid=\"true\"") || second_field != "employees");
+    // 「戻る」 returns to step 1 with its answer filled in.
+    let back = visitor.answer(&second, &[], "back").await;
+    assert_eq!(back.location(), "/diagnosis?step=1");
+    let step1 = visitor.get(back.location()).await;
+    assert!(
+        step1.html.contains("value=\"鹿児島県日置市\""),
+        "{}",
+        step1.html
+    );
+}
+
+#[tokio::test]
+async fn dont_know_and_show_results_so_far_work_on_any_step() {
+    let app = demo_app().await;
+    let mut visitor = Visitor::new(&app);
+    let first = visitor.get("/diagnosis").await;
+    let next = visitor.answer(&first, &[], "dont_know").await;
+    assert_eq!(next.status, StatusCode::SEE_OTHER);
+    let second = visitor.get(next.location()).await;
+    assert_ne!(second.hidden("field"), first.hidden("field"));
+    let results = visitor.answer(&second, &[], "results").await;
+    assert_eq!(results.location(), "/diagnosis/results");
+    let page = visitor.get("/diagnosis/results").await;
+    assert!(page.html.contains("わからない"), "{}", page.html);
+    assert!(page.html.contains("回答が足りず判定できない制度"));
+    assert!(page.html.contains("この質問に答える"));
+}
+
+#[tokio::test]
+async fn a_form_without_the_sessions_token_is_refused_and_the_answer_kept() {
+    let app = demo_app().await;
+    let mut visitor = Visitor::new(&app);
+    let first = visitor.get("/diagnosis").await;
+    let forged = visitor
+        .post(
+            "/diagnosis/answer",
+            "_csrf=forged&field=municipality&step=1&value=%E6%97%A5%E7%BD%AE%E5%B8%82&action=next",
+        )
+        .await;
+    assert_eq!(forged.status, StatusCode::FORBIDDEN);
+    assert!(forged.html.contains("value=\"日置市\""), "{}", forged.html);
+    // Nothing was saved: the first step is still unanswered.
+    let again = visitor.get("/diagnosis").await;
+    assert_eq!(again.hidden("step"), first.hidden("step"));
+    assert!(again.html.contains("value=\"\""));
+}
+
+#[tokio::test]
+async fn an_answer_sent_after_the_session_ended_comes_back_ready_to_resend() {
+    let app = demo_app().await;
+    let mut visitor = Visitor::new(&app);
+    let page = visitor
+        .post(
+            "/diagnosis/answer",
+            "_csrf=x&field=employees&step=3&value=12&action=next",
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.html.contains("value=\"12\""), "{}", page.html);
+    assert!(page.html.contains("消去されました"));
+    // A new session was started and its token is on the form: resending works.
+    assert!(visitor.cookie.is_some());
+    let resent = visitor.answer(&page, &["12"], "next").await;
+    assert_eq!(resent.status, StatusCode::SEE_OTHER, "{}", resent.html);
+}
+
+#[tokio::test]
+async fn tampered_and_oversized_forms_get_japanese_pages_not_errors() {
+    let app = demo_app().await;
+    let mut visitor = Visitor::new(&app);
+    let first = visitor.get("/diagnosis").await;
+    let csrf = first.hidden("_csrf");
+    let unknown_field = visitor
+        .post(
+            "/diagnosis/answer",
+            format!("_csrf={csrf}&field=password&value=1&action=next"),
+        )
+        .await;
+    assert_eq!(unknown_field.status, StatusCode::BAD_REQUEST);
+    assert!(unknown_field.html.contains("やり直してください"));
+    let unknown_action = visitor
+        .post(
+            "/diagnosis/answer",
+            format!("_csrf={csrf}&field=employees&value=1&action=drop"),
+        )
+        .await;
+    assert_eq!(unknown_action.status, StatusCode::BAD_REQUEST);
+    let bad_choice = visitor
+        .post(
+            "/diagnosis/answer",
+            format!("_csrf={csrf}&field=org_form&step=1&value=%3Cscript%3E&action=next"),
+        )
+        .await;
+    assert_eq!(bad_choice.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(!bad_choice.html.contains("<script>"));
+    let not_utf8 = visitor
+        .post(
+            "/diagnosis/answer",
+            format!("_csrf={csrf}&field=employees&step=1&value=%FF%FE&action=next"),
+        )
+        .await;
+    assert_eq!(not_utf8.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let huge = visitor
+        .post(
+            "/diagnosis/answer",
+            format!("_csrf={csrf}&field=employees&value={}", "1".repeat(100_000)),
+        )
+        .await;
+    assert_eq!(huge.status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert!(huge.html.contains("大きすぎます"));
+    let out_of_range = visitor.get("/diagnosis?step=999").await;
+    assert_eq!(out_of_range.status, StatusCode::OK);
+    assert!(out_of_range.html.contains("見つかりませんでした"));
+    let bad_filter = visitor.get("/diagnosis/results?purpose=%FF%FE").await;
+    assert_eq!(bad_filter.status, StatusCode::BAD_REQUEST);
+    assert!(bad_filter.html.contains("絞り込み"));
+}
+
+#[tokio::test]
+async fn results_filter_by_purpose_level_and_window() {
+    let app = demo_app().await;
+    let mut visitor = Visitor::new(&app);
+    let first = visitor.get("/diagnosis").await;
+    visitor.answer(&first, &["日置市"], "next").await;
+    let all = visitor.get("/diagnosis/results?window=all").await;
+    let municipal = visitor
+        .get("/diagnosis/results?window=all&level=municipal")
+        .await;
+    let count = |page: &Page| page.html.matches("class=\"program-card\"").count();
+    assert!(count(&municipal) > 0);
+    assert!(count(&municipal) < count(&all));
+    assert!(municipal.html.contains("絞り込みで"));
+    let print = visitor.get("/diagnosis/results?view=print").await;
+    assert!(!print.html.contains("class=\"filters\""));
+}
+
+#[tokio::test]
+async fn erasing_deletes_the_answers_from_the_server() {
+    let app = demo_app().await;
+    let mut visitor = Visitor::new(&app);
+    let first = visitor.get("/diagnosis").await;
+    visitor.answer(&first, &["日置市"], "next").await;
+    let old_cookie = visitor.cookie.clone();
+    let erased = visitor
+        .post(
+            "/diagnosis/erase",
+            format!("_csrf={}", first.hidden("_csrf")),
+        )
+        .await;
+    assert_eq!(erased.status, StatusCode::OK);
+    assert!(erased.html.contains("消去しました"));
+    // Even with the old cookie the answers are gone.
+    visitor.cookie = old_cookie;
+    let results = visitor.get("/diagnosis/results").await;
+    assert!(results.html.contains("まだ回答がありません"));
+    assert!(!results.html.contains("日置市"));
+}
+
+#[tokio::test]
+async fn the_results_page_is_rate_limited_with_a_japanese_page() {
+    let app = TestApp::configured(&demo_catalogue(), |s| {
+        s.with_diagnose_limit(RateLimiter::new(2, 1))
+    })
+    .await;
+    let mut visitor = Visitor::new(&app);
+    visitor.get("/diagnosis").await;
+    visitor.get("/diagnosis/results").await;
+    let limited = visitor.get("/diagnosis/results").await;
+    assert_eq!(limited.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(limited.headers.contains_key(header::RETRY_AFTER));
+    assert!(limited.html.contains("診断の回数が多すぎます"));
+    assert!(limited.html.contains("<html lang=\"ja\">"));
+}
+
+#[tokio::test]
+async fn a_diagnosiss_deadlines_download_as_a_calendar_of_the_programs_not_ruled_out() {
+    // Every demo program open until a different day ahead, so the calendar has a date for each.
+    let today = today_jst();
+    let programs: Vec<_> = demo_catalogue()
+        .into_iter()
+        .zip(1..)
+        .map(|(p, days)| closing_on(p, today + Duration::days(days), Time::MIDNIGHT))
+        .collect();
+    let app = TestApp::with_programs(&programs).await;
+    let mut visitor = Visitor::new(&app);
+    let first = visitor.get("/diagnosis").await;
+    visitor.answer(&first, &["日置市"], "next").await;
+    let results = visitor.get("/diagnosis/results?window=all").await;
+    let ruled_out = results.html[results.html.find("id=\"group-ineligible\"").unwrap()..]
+        .matches("class=\"program-card\"")
+        .count();
+    let listed = results.html.matches("class=\"program-card\"").count();
+    assert!(
+        ruled_out > 0,
+        "a 日置市 business is outside other towns' programs"
+    );
+    let calendar = visitor.get("/diagnosis/results.ics").await;
+    assert_eq!(calendar.status, StatusCode::OK);
+    assert!(
+        calendar.headers[header::CONTENT_TYPE]
+            .to_str()
+            .unwrap()
+            .starts_with("text/calendar")
+    );
+    let events = events(&calendar.html);
+    assert_eq!(events.len(), listed - ruled_out);
+    for event in &events {
+        let summary = event.get_summary().unwrap();
+        assert!(summary.starts_with("締切："), "{summary}");
+        let title = summary.trim_start_matches("締切：");
+        let program = programs.iter().find(|p| p.title.as_str() == title).unwrap();
+        assert!(
+            !results.html[results.html.find("id=\"group-ineligible\"").unwrap()..]
+                .contains(&format!("href=\"/programs/{}\"", program.id)),
+            "{title} was ruled out"
+        );
+    }
+    // Without a session there is nothing to download, and no error either.
+    let mut stranger = Visitor::new(&app);
+    let empty = stranger.get("/diagnosis/results.ics").await;
+    assert_eq!(empty.status, StatusCode::OK);
+    assert!(empty.html.contains("まだ回答がありません"));
+}
