@@ -90,7 +90,7 @@ export async function walk(report, session, base, { name, audits }) {
   if (!reachedResults) return;
 
   await report.check(`${name}: the results page says what follows from the answers`, async () => {
-    await checkResults(page);
+    await checkResults(page, state);
   });
   await report.check(`${name}: no answer typed went into a URL`, async () => {
     const typed = [...state.answered.values()].filter((v) => /[^\x00-\x7f]/.test(v));
@@ -99,6 +99,25 @@ export async function walk(report, session, base, { name, audits }) {
     expect(leaks.length === 0, `answers appear in ${leaks.join(', ')}`);
   });
   if (audits) await audit(report, session, 'diagnosis-results', '診断結果');
+  if (audits) {
+    await page.goto(url('/diagnosis/results?view=print'));
+    await audit(report, session, 'diagnosis-results-print', '診断結果（印刷用）');
+    const refused = await report.check(`${name}: an amount typed wrong is refused in Japanese and kept as typed`, async () => {
+      await mistype(page, url);
+    });
+    if (refused) await audit(report, session, 'diagnosis-step-error', '診断（入力エラー）');
+    await page.goto(url('/diagnosis/results'));
+  }
+  const erased = await report.check(`${name}: 回答を消去する by keyboard`, async () => {
+    await erase(page);
+  });
+  if (!erased) return;
+  if (audits) await audit(report, session, 'diagnosis-erased', '回答の消去');
+  await report.check(`${name}: after erasing, the results show none of the answers`, async () => {
+    await page.goto(url('/diagnosis/results'));
+    const text = await mainText(page);
+    expect(!text.includes('日置市'), `/diagnosis/results still shows the answers: ${text}`);
+  });
 }
 
 /** The step form as the page shows it, or null when the page has none. */
@@ -121,7 +140,7 @@ async function readStep(page) {
       field: form.querySelector('input[type="hidden"][name="field"]')?.value ?? '',
       csrf: Boolean(form.querySelector('input[type="hidden"][name="_csrf"]')?.value),
       actions: [...form.querySelectorAll('button[name="action"]')].map((b) => b.value),
-      error: text(document.querySelector('[role="alert"]')?.innerText),
+      error: text(form.querySelector('.error')?.innerText),
       question: text(legend?.innerText),
       controls,
     };
@@ -223,25 +242,110 @@ async function press(page, action, label) {
   expect(response && response.status() < 400, `「${label}」 answered ${response?.status()} at ${page.url()}`);
 }
 
-async function checkResults(page) {
+/**
+ * The results must follow from the answers: the answers shown back (日置市, 12 人, one
+ * わからない), a 日置市 program that is not 対象外 with its location condition ✓, and each
+ * verdict group's programs marked as the group says (a ✗ for every 対象外, none elsewhere).
+ */
+async function checkResults(page, state) {
   const path = new URL(page.url()).pathname;
   expect(path === '/diagnosis/results', `ここまでの結果を見る led to ${path}`);
   const seen = await page.evaluate(() => {
-    const main = document.querySelector('main') ?? document.body;
+    const text = (el) => (el?.innerText ?? '').replace(/\s+/g, ' ').trim();
+    const main = document.querySelector('main');
+    const pairs = (root) =>
+      [...(root?.querySelectorAll('dl > div') ?? [])].map((d) => [text(d.querySelector('dt')), text(d.querySelector('dd'))]);
     return {
-      h1: main.querySelector('h1')?.innerText.trim(),
-      groups: [...main.querySelectorAll('h2')].map((h) => h.innerText.trim()),
-      programLinks: main.querySelectorAll('a[href^="/programs/"]').length,
-      text: main.innerText,
+      h1: text(main.querySelector('h1')),
+      answers: pairs(main.querySelector('section.answers')),
+      groups: [...main.querySelectorAll('section.verdict-group')].map((section) => ({
+        verdict: [...section.classList].find((c) => c.startsWith('verdict-') && c !== 'verdict-group')?.slice(8),
+        heading: text(section.querySelector('h2')),
+        programs: [...section.querySelectorAll('li.program-card')].map((card) => ({
+          title: text(card.querySelector('h3')),
+          link: card.querySelector('h3 a')?.getAttribute('href') ?? '',
+          issuer: Object.fromEntries(pairs(card.querySelector('dl.meta')))['発行元'] ?? '',
+          // Top-level conditions decide the verdict; nested ones explain an 「いずれか」.
+          // textContent: the conditions of 対象外 sit in a closed <details>, where innerText is empty.
+          marks: [...card.querySelectorAll('li.condition.depth-0 > .mark')].map((m) => m.textContent.trim()),
+        })),
+      })),
     };
   });
   expect(seen.h1 === '診断結果', `the results page's h1 is 「${seen.h1}」`);
-  expect(seen.groups.length > 0, 'the results page has no verdict group headings (h2)');
-  expect(seen.programLinks > 0, 'the results page links no program page');
-  expect(/日置市|鹿児島県/.test(seen.text), 'the results name no program of 日置市 or 鹿児島県 although the business is in 日置市');
-  expect(seen.text.includes('✓'), 'no condition is marked ✓ although municipality, industry and employees were answered');
-  expect(/[✗？]/.test(seen.text), 'no condition is marked ✗ or ？ although one question was answered わからない');
-  console.log(`      verdict groups: ${seen.groups.join(' / ')}; ${seen.programLinks} program links`);
+  const summary = seen.groups.map((g) => `${g.heading}`).join(' / ');
+  console.log(`      verdict groups: ${summary}`);
+  expect(seen.groups.length >= 2, `expected the verdict groups as h2 sections, found ${summary || 'none'}`);
+
+  const answer = (pattern) => seen.answers.find(([label]) => pattern.test(label))?.[1] ?? '';
+  const shownAnswers = seen.answers.map(([l, v]) => `${l}=${v}`).join('; ');
+  expect(answer(/所在地|事業所/).includes('日置市'), `あなたの回答 does not show 日置市: ${shownAnswers}`);
+  expect(/(^|\D)12(\D|$)/.test(answer(/従業員/)), `あなたの回答 does not show 12 employees: ${shownAnswers}`);
+  expect(
+    seen.answers.some(([, v]) => v.includes('わからない')),
+    `あなたの回答 does not show the question answered わからない (${state.saidDontKnow}): ${shownAnswers}`,
+  );
+
+  const all = seen.groups.flatMap((g) => g.programs.map((p) => ({ ...p, verdict: g.verdict })));
+  expect(all.length > 0 && all.every((p) => p.link.startsWith('/programs/')), 'the results link no program page');
+  const local = all.filter((p) => p.issuer.includes('日置市'));
+  expect(local.length > 0, 'no program of 日置市 is listed although the business is in 日置市');
+  expect(
+    local.some((p) => p.verdict !== 'ineligible' && p.marks.includes('✓')),
+    `no 日置市 program is offered with a ✓ condition: ${local.map((p) => `${p.title} (${p.verdict} ${p.marks.join('')})`).join(', ')}`,
+  );
+
+  const wrong = [];
+  for (const p of all.filter((p) => p.marks.length > 0)) {
+    const has = (mark) => p.marks.includes(mark);
+    const fits = {
+      eligible: p.marks.every((m) => m === '✓'),
+      conditional: !has('✗') && has('？'),
+      needs_info: !has('✗') && has('？'),
+      ineligible: has('✗'),
+    }[p.verdict];
+    if (fits === false) wrong.push(`${p.title} is ${p.verdict} but marked ${p.marks.join('')}`);
+    if (fits === undefined) wrong.push(`${p.title} is in an unknown group ${p.verdict}`);
+  }
+  expect(wrong.length === 0, `conditions disagree with their group:\n${wrong.join('\n')}`);
+  const marks = new Set(all.flatMap((p) => p.marks));
+  expect(marks.has('✓') && marks.has('？') && marks.has('✗'), `expected ✓, ？ and ✗ among the conditions, found ${[...marks].join(' ')}`);
+}
+
+/**
+ * Opens the employees question again and types words instead of a number: the same question
+ * must come back with a Japanese reason tied to the input and the text as typed.
+ */
+async function mistype(page, url) {
+  await page.goto(url('/diagnosis?field=employees'));
+  await tabTo(page, (f) => f.name === 'value', 'the input for employees');
+  await typeInto(page, 'たくさん');
+  await pressAndWait(page, 'Enter');
+  const step = await readStep(page);
+  expect(step?.field === 'employees', `after a wrong number, the page shows ${step?.field ?? page.url()}`);
+  expect(/[ぁ-んァ-ン一-龥]/.test(step.error), `no Japanese reason beside the input: 「${step.error}」`);
+  expect(step.controls[0]?.value === 'たくさん', `the text typed is gone: 「${step.controls[0]?.value}」`);
+  const tied = await page.$eval('[name="value"]', (el) => ({
+    invalid: el.getAttribute('aria-invalid'),
+    described: (el.getAttribute('aria-describedby') ?? '')
+      .split(/\s+/)
+      .map((id) => document.getElementById(id)?.innerText ?? '')
+      .join(' '),
+  }));
+  expect(tied.invalid === 'true', 'the input is not marked aria-invalid');
+  expect(tied.described.includes(step.error), 'the reason is not tied to the input by aria-describedby');
+  console.log(`      refused: ${step.error}`);
+}
+
+/** 「回答を消去する」 by keyboard, and the page that says the answers are gone. */
+async function erase(page) {
+  // The button ends a long page: from its top, Shift+Tab wraps round to the end.
+  await tabTo(page, (f) => f.tag === 'button' && f.text === '回答を消去する', 'the button 「回答を消去する」', {
+    back: true,
+  });
+  await pressAndWait(page, 'Enter');
+  const h1 = await page.$eval('main h1', (h) => h.innerText.trim());
+  expect(h1 === '回答を消去しました', `回答を消去する led to 「${h1}」 at ${page.url()}`);
 }
 
 function controlKind(step) {
@@ -264,5 +368,5 @@ function prefer(patterns = [], offered, field) {
 }
 
 async function mainText(page) {
-  return page.evaluate(() => (document.querySelector('main') ?? document.body).innerText.slice(0, 300));
+  return page.evaluate(() => (document.querySelector('main') ?? document.body).innerText.slice(0, 600));
 }

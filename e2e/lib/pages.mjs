@@ -7,8 +7,8 @@ export const PAGE_TYPES = [
   { slug: 'programs', label: '一覧', path: '/programs' },
   { slug: 'program', label: '制度詳細', path: firstProgram },
   { slug: 'not-found', label: '404', path: '/e2e-no-such-page', status: 404 },
-  { slug: 'closing-soon', label: '締切が近い制度', path: '/programs/closing-soon', planned: true },
-  { slug: 'new', label: '新着', path: '/programs/new', planned: true },
+  { slug: 'closing-soon', label: '締切が近い制度', path: '/programs/closing-soon' },
+  { slug: 'new', label: '新着', path: '/programs/new' },
 ];
 
 /** The first program the list links to. */
