@@ -10,9 +10,11 @@
 
 import { audit } from './lib/audit.mjs';
 import { launch, openPage } from './lib/browser.mjs';
+import * as everyProgram from './lib/every-program.mjs';
 import * as diagnosis from './lib/diagnosis.mjs';
 import { PAGE_TYPES } from './lib/pages.mjs';
 import { Report, expect } from './lib/report.mjs';
+import { searchFromTop } from './lib/search.mjs';
 
 const base = parseBase(process.argv[2]);
 const report = new Report();
@@ -23,15 +25,13 @@ try {
   for (const type of PAGE_TYPES) {
     await auditPageType(session, type);
   }
+  if (everyProgram.WANTED) await everyProgram.auditEveryProgram(report, session, base);
   await diagnosis.skipLink(report, session, base);
-  if (await served(session.page, '/diagnosis')) {
-    await diagnosis.walk(report, session, base, { name: 'keyboard', audits: true });
-    // The same walk with scripts off: every step must be a plain form.
-    const plain = await openPage(browser, base, { javaScript: false });
-    await diagnosis.walk(report, plain, base, { name: 'keyboard, no JavaScript', audits: false });
-  } else {
-    report.skip('keyboard-only diagnosis', '/diagnosis is not served yet');
-  }
+  await searchFromTop(report, session, base);
+  await diagnosis.walk(report, session, base, { name: 'keyboard', audits: true });
+  // The same walk with scripts off: every step must be a plain form.
+  const plain = await openPage(browser, base, { javaScript: false });
+  await diagnosis.walk(report, plain, base, { name: 'keyboard, no JavaScript', audits: false });
 } finally {
   await browser.close();
 }
@@ -50,10 +50,6 @@ async function auditPageType(session, type) {
   watcher.take();
   const response = await page.goto(new URL(path, base).href, { waitUntil: 'load' });
   const status = response?.status();
-  if (type.planned && status === 404) {
-    report.skip(label, `${path} is not served yet`);
-    return;
-  }
   const loaded = await report.check(`${label}: ${path} answers ${type.status ?? 200}`, async () => {
     expect(status === (type.status ?? 200), `${path} answered ${status}`);
     expect(
@@ -62,15 +58,6 @@ async function auditPageType(session, type) {
     );
   });
   if (loaded) await audit(report, session, type.slug, label);
-}
-
-/** Whether the server has a page at `path` (GET answers something other than 404). */
-async function served(page, path) {
-  const status = await page.evaluate(
-    async (url) => (await fetch(url, { redirect: 'manual' })).status,
-    new URL(path, base).href,
-  );
-  return status !== 404;
 }
 
 function parseBase(arg) {
