@@ -216,3 +216,30 @@ async fn too_many_diagnoses_get_a_japanese_429_with_retry_after() {
     // The questionnaire is not limited.
     assert_eq!(get(&app, "/api/v1/fields").await.0, StatusCode::OK);
 }
+
+/// The router over an empty catalogue with the diagnosis limit an operator typed.
+async fn app_limited(setting: &str) -> TestApp {
+    let limit: madoguchi_web::RateLimit = setting.parse().unwrap();
+    TestApp::configured(&[], |state| {
+        state.with_diagnose_limit(madoguchi_web::RateLimiter::from(limit))
+    })
+    .await
+}
+
+#[tokio::test]
+async fn an_operator_limit_of_off_lets_every_diagnosis_through() {
+    let app = app_limited("off").await;
+    for _ in 0..100 {
+        assert_eq!(post(&app, "/api/v1/diagnose", "{}").await.0, StatusCode::OK);
+    }
+}
+
+#[tokio::test]
+async fn an_operator_limit_of_two_per_burst_refuses_the_third_diagnosis() {
+    let app = app_limited("2/1").await;
+    for _ in 0..2 {
+        assert_eq!(post(&app, "/api/v1/diagnose", "{}").await.0, StatusCode::OK);
+    }
+    let (status, _, problem) = post(&app, "/api/v1/diagnose", "{}").await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "{problem}");
+}
