@@ -85,13 +85,14 @@ async fn a_small_manufacturer_in_hioki_gets_ranked_explained_results_and_a_next_
     let app = demo_app().await;
     let profile =
         json!({"municipality": "462161", "industry": "E", "employees": 12, "capital": "1000万円"});
-    let (status, _, diagnosis) = post(
+    let (status, content_type, diagnosis) = post(
         &app,
         "/api/v1/diagnose?as_of=2026-11-23",
         profile.to_string(),
     )
     .await;
     assert_eq!(status, StatusCode::OK, "{diagnosis}");
+    assert_eq!(content_type, "application/json");
     assert_eq!(diagnosis["as_of"], "2026-11-23");
     let results = diagnosis["results"].as_array().unwrap();
     assert_eq!(results.len(), 76, "every program gets a verdict");
