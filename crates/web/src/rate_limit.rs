@@ -178,19 +178,8 @@ impl TokenBuckets {
     }
 }
 
-<<<<<<< HEAD
-impl Default for RateLimiter {
-    /// 30 diagnoses at once, then 30 a minute: far above a person, well below a script.
-    fn default() -> Self {
-        Self::new(30, 30)
-    }
-}
-
 /// Middleware on the diagnosis routes: 429 with `Retry-After` and a Japanese message, as
 /// problem+json on the API and as a page on the site.
-=======
-/// Middleware on the diagnosis routes: 429 with a Japanese problem and `Retry-After`.
->>>>>>> loadbench
 pub async fn limit_diagnoses(
     State(state): State<AppState>,
     request: Request,

@@ -3,11 +3,7 @@
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{Query, State};
-<<<<<<< HEAD
 use axum::http::{HeaderMap, StatusCode, header};
-=======
-use axum::http::{StatusCode, header};
->>>>>>> loadbench
 use axum::response::{IntoResponse, Response};
 use madoguchi_core::calendar::{DayEdge, JST, JstDateTime};
 use madoguchi_core::eligibility::{self, Diagnosis, Profile};
