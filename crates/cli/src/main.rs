@@ -10,6 +10,7 @@ mod dates;
 mod input;
 mod output;
 
+use std::io::IsTerminal;
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -55,6 +56,7 @@ async fn run(config: &Config, command: &Command) -> anyhow::Result<()> {
         Command::Classify(args) => commands::classify::run(args),
         Command::Diagnose(args) => commands::diagnose::run(config, args).await,
         Command::CheckRules(args) => commands::check_rules::run(config, args).await,
+        Command::User(args) => commands::user::run(config, args).await,
     }
 }
 
@@ -68,8 +70,10 @@ fn init_logging(command: &Command) {
     };
     let filter = tracing_subscriber::EnvFilter::try_from_env("MADOGUCHI_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));
+    // Colour codes only for a person at a terminal, not in a log file or the journal.
     tracing_subscriber::fmt()
         .with_env_filter(filter)
+        .with_ansi(std::io::stderr().is_terminal())
         .with_writer(std::io::stderr)
         .init();
 }

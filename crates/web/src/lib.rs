@@ -6,6 +6,7 @@
 mod api;
 mod assets;
 mod clock;
+pub mod console;
 mod diagnosis;
 mod error;
 mod feeds;
@@ -28,7 +29,7 @@ use axum::middleware;
 use axum::routing::{get, post};
 
 pub use error::AppError;
-pub use rate_limit::RateLimiter;
+pub use rate_limit::{RateLimit, RateLimitError, RateLimiter};
 pub use state::AppState;
 
 /// The whole site: every route madoguchi answers.
@@ -76,6 +77,7 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/metrics", get(metrics::show_metrics))
+        .merge(console::routes())
         .fallback(error::not_found)
         .layer(middleware::from_fn_with_state(
             state.clone(),

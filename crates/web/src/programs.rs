@@ -5,11 +5,11 @@ use axum::extract::rejection::QueryRejection;
 use axum::extract::{Path, Query, State};
 use axum::response::Html;
 use madoguchi_core::eligibility::{ConditionStatus, RuleOrigin};
-use madoguchi_core::program::{GovLevel, ProgramId, Purpose};
+use madoguchi_core::program::ProgramId;
 use serde::Deserialize;
 
 use crate::listing::ProgramFilter;
-use crate::view::{ProgramPage, ProgramRow};
+use crate::view::{FilterOption, ProgramPage, ProgramRow, level_options, purpose_options};
 use crate::{AppError, AppState, clock};
 
 const PAGE_SIZE: usize = 50;
@@ -17,14 +17,6 @@ const PAGE_SIZE: usize = 50;
 #[derive(Debug, Deserialize)]
 pub struct ListParams {
     page: Option<usize>,
-}
-
-/// One option of a filter select.
-#[derive(Debug)]
-struct Choice {
-    value: &'static str,
-    label: &'static str,
-    selected: bool,
 }
 
 #[derive(Template)]
@@ -35,8 +27,8 @@ struct ListTemplate {
     page: usize,
     pages: usize,
     q: String,
-    purposes: Vec<Choice>,
-    levels: Vec<Choice>,
+    purposes: Vec<FilterOption>,
+    levels: Vec<FilterOption>,
     open_only: bool,
     filtered: bool,
     describe: String,
@@ -69,22 +61,8 @@ pub async fn list_programs(
         page,
         pages,
         q: filter.q.clone().unwrap_or_default(),
-        purposes: Purpose::ALL
-            .iter()
-            .map(|p| Choice {
-                value: p.code(),
-                label: p.label(),
-                selected: filter.purpose == Some(*p),
-            })
-            .collect(),
-        levels: GovLevel::ALL
-            .iter()
-            .map(|l| Choice {
-                value: l.code(),
-                label: l.label(),
-                selected: filter.level == Some(*l),
-            })
-            .collect(),
+        purposes: purpose_options(filter.purpose),
+        levels: level_options(filter.level),
         open_only: filter.open_only,
         filtered: filter != ProgramFilter::default(),
         describe: filter.describe(),

@@ -5,7 +5,7 @@
 
 use madoguchi_core::calendar::{JstDateTime, wareki};
 use madoguchi_core::japanese_amount::format_japanese_yen;
-use madoguchi_core::program::{Program, TargetAreas, TargetIndustries};
+use madoguchi_core::program::{GovLevel, Program, Purpose, TargetAreas, TargetIndustries};
 use madoguchi_core::reference::{self, JsicCode};
 use time::Date;
 
@@ -34,6 +34,38 @@ impl ProgramRow {
             deadline: p.final_deadline().map(datetime_label),
         }
     }
+}
+
+/// One option of a filter `<select>`.
+#[derive(Debug)]
+pub struct FilterOption {
+    pub value: &'static str,
+    pub label: &'static str,
+    pub selected: bool,
+}
+
+/// The 15 purposes as filter options.
+pub fn purpose_options(selected: Option<Purpose>) -> Vec<FilterOption> {
+    Purpose::ALL
+        .iter()
+        .map(|p| FilterOption {
+            value: p.code(),
+            label: p.label(),
+            selected: selected == Some(*p),
+        })
+        .collect()
+}
+
+/// 国・都道府県・市区町村 as filter options.
+pub fn level_options(selected: Option<GovLevel>) -> Vec<FilterOption> {
+    GovLevel::ALL
+        .iter()
+        .map(|l| FilterOption {
+            value: l.code(),
+            label: l.label(),
+            selected: selected == Some(*l),
+        })
+        .collect()
 }
 
 /// A labelled value on the program page.

@@ -7,11 +7,13 @@
 use axum::body::Body;
 use axum::http::{HeaderMap, Request, StatusCode, header};
 use http_body_util::BodyExt;
+use icalendar::Component;
 use madoguchi_web::RateLimiter;
+use time::{Duration, Time};
 
 mod common;
 
-use common::{TestApp, demo_catalogue};
+use common::{TestApp, closing_on, demo_catalogue, events, today_jst};
 
 /// One visitor: the session cookie it was given, if any.
 struct Visitor<'a> {
@@ -354,4 +356,54 @@ async fn the_results_page_is_rate_limited_with_a_japanese_page() {
     assert!(limited.headers.contains_key(header::RETRY_AFTER));
     assert!(limited.html.contains("診断の回数が多すぎます"));
     assert!(limited.html.contains("<html lang=\"ja\">"));
+}
+
+#[tokio::test]
+async fn a_diagnosiss_deadlines_download_as_a_calendar_of_the_programs_not_ruled_out() {
+    // Every demo program open until a different day ahead, so the calendar has a date for each.
+    let today = today_jst();
+    let programs: Vec<_> = demo_catalogue()
+        .into_iter()
+        .zip(1..)
+        .map(|(p, days)| closing_on(p, today + Duration::days(days), Time::MIDNIGHT))
+        .collect();
+    let app = TestApp::with_programs(&programs).await;
+    let mut visitor = Visitor::new(&app);
+    let first = visitor.get("/diagnosis").await;
+    visitor.answer(&first, &["日置市"], "next").await;
+    let results = visitor.get("/diagnosis/results?window=all").await;
+    let ruled_out = results.html[results.html.find("id=\"group-ineligible\"").unwrap()..]
+        .matches("class=\"program-card\"")
+        .count();
+    let listed = results.html.matches("class=\"program-card\"").count();
+    assert!(
+        ruled_out > 0,
+        "a 日置市 business is outside other towns' programs"
+    );
+    let calendar = visitor.get("/diagnosis/results.ics").await;
+    assert_eq!(calendar.status, StatusCode::OK);
+    assert!(
+        calendar.headers[header::CONTENT_TYPE]
+            .to_str()
+            .unwrap()
+            .starts_with("text/calendar")
+    );
+    let events = events(&calendar.html);
+    assert_eq!(events.len(), listed - ruled_out);
+    for event in &events {
+        let summary = event.get_summary().unwrap();
+        assert!(summary.starts_with("締切："), "{summary}");
+        let title = summary.trim_start_matches("締切：");
+        let program = programs.iter().find(|p| p.title.as_str() == title).unwrap();
+        assert!(
+            !results.html[results.html.find("id=\"group-ineligible\"").unwrap()..]
+                .contains(&format!("href=\"/programs/{}\"", program.id)),
+            "{title} was ruled out"
+        );
+    }
+    // Without a session there is nothing to download, and no error either.
+    let mut stranger = Visitor::new(&app);
+    let empty = stranger.get("/diagnosis/results.ics").await;
+    assert_eq!(empty.status, StatusCode::OK);
+    assert!(empty.html.contains("まだ回答がありません"));
 }

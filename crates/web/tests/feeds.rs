@@ -9,15 +9,14 @@ use std::collections::BTreeSet;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use http_body_util::BodyExt;
-use icalendar::{CalendarComponent, Component, DatePerhapsTime};
-use madoguchi_core::calendar::{DayEdge, JST, JstDateTime};
+use icalendar::{Component, DatePerhapsTime};
 use madoguchi_core::import::jgrants;
-use madoguchi_core::program::{ApplicationRound, GovLevel, Program, ProgramStatus, Purpose, Title};
-use time::{Date, Duration, OffsetDateTime, Time};
+use madoguchi_core::program::{GovLevel, Program, ProgramStatus, Purpose, Title};
+use time::{Date, Duration, Time};
 
 mod common;
 
-use common::{TestApp, demo_catalogue};
+use common::{TestApp, closing_on, demo_catalogue, events, today_jst};
 
 const HOST: &str = "madoguchi.example.jp";
 
@@ -201,20 +200,6 @@ async fn markup_in_a_title_arrives_as_text_in_the_feed() {
     );
 }
 
-fn today_jst() -> Date {
-    OffsetDateTime::now_utc().to_offset(JST).date()
-}
-
-/// `program` open from 30 days ago until `closes`, at `time` on that day (JST).
-fn closing_on(mut program: Program, closes: Date, time: Time) -> Program {
-    let opens = JstDateTime::from_date(today_jst() - Duration::days(30), DayEdge::Start);
-    let closes =
-        JstDateTime::from_offset(time::PrimitiveDateTime::new(closes, time).assume_offset(JST));
-    program.rounds = vec![ApplicationRound::new(None, Some(opens), Some(closes)).unwrap()];
-    program.status = ProgramStatus::Open;
-    program
-}
-
 /// Demo programs with windows around today: two closing ahead, one closed, one without a date.
 fn deadline_programs() -> (Vec<Program>, Vec<(String, Date)>) {
     let demo = demo_catalogue();
@@ -250,18 +235,6 @@ fn deadline_programs() -> (Vec<Program>, Vec<(String, Date)>) {
         (programs[1].id.to_string(), later),
     ];
     (programs, expected)
-}
-
-fn events(body: &str) -> Vec<icalendar::Event> {
-    let calendar: icalendar::Calendar = body.parse().unwrap();
-    calendar
-        .components
-        .into_iter()
-        .filter_map(|c| match c {
-            CalendarComponent::Event(e) => Some(e),
-            _ => None,
-        })
-        .collect()
 }
 
 #[tokio::test]

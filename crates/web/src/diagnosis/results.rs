@@ -16,7 +16,10 @@ use time::Date;
 
 use super::wizard::Wizard;
 use crate::AppError;
-use crate::view::{amount_label, date_label, days_left_label, issuer_label, rate_label};
+use crate::view::{
+    FilterOption, amount_label, date_label, days_left_label, issuer_label, level_options,
+    purpose_options, rate_label,
+};
 
 /// The filters and view switches of the results page, as sent in its URL.
 #[derive(Debug, Default, Deserialize)]
@@ -103,14 +106,6 @@ impl ResultFilter {
 /// A parameter's value, with an empty one (「すべて」) taken as absent.
 fn pick(value: &Option<String>) -> Option<&str> {
     value.as_deref().filter(|s| !s.is_empty())
-}
-
-/// One select of the filter form.
-#[derive(Debug)]
-pub struct FilterOption {
-    pub value: &'static str,
-    pub label: &'static str,
-    pub selected: bool,
 }
 
 /// One condition line: ✓ / ✗ / ？ and why.
@@ -211,22 +206,8 @@ impl ResultsView {
             groups,
             shown,
             hidden,
-            purposes: Purpose::ALL
-                .iter()
-                .map(|p| FilterOption {
-                    value: p.code(),
-                    label: p.label(),
-                    selected: filter.purpose == Some(*p),
-                })
-                .collect(),
-            levels: GovLevel::ALL
-                .iter()
-                .map(|l| FilterOption {
-                    value: l.code(),
-                    label: l.label(),
-                    selected: filter.level == Some(*l),
-                })
-                .collect(),
+            purposes: purpose_options(filter.purpose),
+            levels: level_options(filter.level),
             windows: WindowFilter::ALL
                 .iter()
                 .map(|&(w, value, label)| FilterOption {

@@ -3,15 +3,21 @@
 use axum::Router;
 use axum::body::Body;
 use axum::http::{Request, Response};
+use icalendar::CalendarComponent;
+use madoguchi_core::calendar::{DayEdge, JST, JstDateTime};
 use madoguchi_core::import::own;
-use madoguchi_core::program::Program;
+use madoguchi_core::program::{ApplicationRound, Program, ProgramStatus};
 use madoguchi_store::Store;
 use madoguchi_web::AppState;
+use time::{Date, Duration, OffsetDateTime, Time};
 use tower::ServiceExt;
 
 /// A router over its own database in a temporary directory.
 pub struct TestApp {
     pub router: Router,
+    /// The same store the router uses, for arranging and checking what the pages cannot.
+    #[allow(dead_code)] // Not every test binary uses it.
+    pub store: Store,
     _dir: tempfile::TempDir,
 }
 
@@ -67,6 +73,7 @@ impl TestApp {
     ) -> Self {
         let state = configure(AppState::load(store).await.unwrap());
         Self {
+            store: state.store().clone(),
             router: madoguchi_web::router(state),
             _dir: dir,
         }
@@ -83,5 +90,36 @@ pub fn demo_catalogue() -> Vec<Program> {
     madoguchi_core::demo::CATALOGUE
         .iter()
         .flat_map(|(_, bytes)| own::parse(bytes).unwrap().programs)
+        .collect()
+}
+
+/// Today in Japan, as the site decides what is open.
+#[allow(dead_code)] // Not every test binary uses it.
+pub fn today_jst() -> Date {
+    OffsetDateTime::now_utc().to_offset(JST).date()
+}
+
+/// `program` open from 30 days ago until `closes`, at `time` on that day (JST).
+#[allow(dead_code)] // Not every test binary uses it.
+pub fn closing_on(mut program: Program, closes: Date, time: Time) -> Program {
+    let opens = JstDateTime::from_date(today_jst() - Duration::days(30), DayEdge::Start);
+    let closes =
+        JstDateTime::from_offset(time::PrimitiveDateTime::new(closes, time).assume_offset(JST));
+    program.rounds = vec![ApplicationRound::new(None, Some(opens), Some(closes)).unwrap()];
+    program.status = ProgramStatus::Open;
+    program
+}
+
+/// The events of an iCalendar body, read by a real parser.
+#[allow(dead_code)] // Not every test binary uses it.
+pub fn events(body: &str) -> Vec<icalendar::Event> {
+    let calendar: icalendar::Calendar = body.parse().unwrap();
+    calendar
+        .components
+        .into_iter()
+        .filter_map(|c| match c {
+            CalendarComponent::Event(e) => Some(e),
+            _ => None,
+        })
         .collect()
 }
