@@ -24,8 +24,13 @@ use crate::text::plain_text;
 
 /// Why the index could not be built or searched (a bug or lack of memory, never the query).
 #[derive(Debug, thiserror::Error)]
-#[error("検索索引の処理に失敗しました：{0}")]
-pub struct SearchError(#[from] tantivy::TantivyError);
+pub enum SearchError {
+    #[error("検索索引の処理に失敗しました：{0}")]
+    Index(#[from] tantivy::TantivyError),
+    /// The thread building the index stopped before it finished.
+    #[error("検索索引の作成が中断されました：{0}")]
+    Interrupted(String),
+}
 
 /// Whether program names are indexed with their readings.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
