@@ -10,16 +10,25 @@ use crate::query::Segment;
 /// The longest summary excerpt shown, in characters.
 pub const EXCERPT_CHARS: usize = 90;
 
+/// What to mark: the terms of the words typed, and synonyms only where the whole synonym
+/// stands (so that 「設備」 → 設備導入 does not mark every 「導入」).
+#[derive(Debug, Default, Clone)]
+pub struct Marks {
+    pub terms: BTreeSet<String>,
+    /// Each synonym's terms in order.
+    pub phrases: Vec<Vec<String>>,
+}
+
 /// `text` cut into plain and matched segments.
-pub fn segments(text: &str, terms: &BTreeSet<String>) -> Vec<Segment> {
-    let ranges = matched_ranges(text, terms);
+pub fn segments(text: &str, marks: &Marks) -> Vec<Segment> {
+    let ranges = matched_ranges(text, marks);
     split(text, &ranges)
 }
 
 /// Up to [`EXCERPT_CHARS`] characters of `text` around its first match, with an ellipsis
 /// where text was left out.
-pub fn excerpt(text: &str, terms: &BTreeSet<String>) -> Vec<Segment> {
-    let ranges = matched_ranges(text, terms);
+pub fn excerpt(text: &str, marks: &Marks) -> Vec<Segment> {
+    let ranges = matched_ranges(text, marks);
     let first = ranges.first().map_or(0, |r| r.0);
     // Start a little before the first match, on a character boundary.
     let start = text[..first]
@@ -47,8 +56,9 @@ pub fn excerpt(text: &str, terms: &BTreeSet<String>) -> Vec<Segment> {
 }
 
 /// Byte ranges of `text` whose terms were searched, merged, in order.
-fn matched_ranges(text: &str, terms: &BTreeSet<String>) -> Vec<(usize, usize)> {
-    if terms.is_empty() {
+fn matched_ranges(text: &str, marks: &Marks) -> Vec<(usize, usize)> {
+    let terms = &marks.terms;
+    if terms.is_empty() && marks.phrases.is_empty() {
         return Vec::new();
     }
     let singles: Vec<char> = terms
@@ -56,11 +66,24 @@ fn matched_ranges(text: &str, terms: &BTreeSet<String>) -> Vec<(usize, usize)> {
         .filter(|t| t.chars().count() == 1 && t.chars().all(is_cjk))
         .filter_map(|t| t.chars().next())
         .collect();
-    let mut found: Vec<(usize, usize)> = pieces(text)
-        .into_iter()
+    let all = pieces(text);
+    let mut found: Vec<(usize, usize)> = all
+        .iter()
         .filter(|p| terms.contains(&p.text))
         .map(|p| (p.from, p.to))
         .collect();
+    for phrase in marks.phrases.iter().filter(|p| !p.is_empty()) {
+        for window in all.windows(phrase.len()) {
+            if window
+                .iter()
+                .zip(phrase)
+                .all(|(piece, term)| piece.text == *term)
+            {
+                found.push((window[0].from, window[window.len() - 1].to));
+            }
+        }
+    }
+    found.sort_unstable();
     if !singles.is_empty() {
         found.extend(
             fold(text)
@@ -110,8 +133,11 @@ fn plain(text: &str) -> Segment {
 mod tests {
     use super::*;
 
-    fn terms(list: &[&str]) -> BTreeSet<String> {
-        list.iter().map(|s| (*s).to_owned()).collect()
+    fn terms(list: &[&str]) -> Marks {
+        Marks {
+            terms: list.iter().map(|s| (*s).to_owned()).collect(),
+            phrases: Vec::new(),
+        }
     }
 
     fn marked(segments: &[Segment]) -> String {
@@ -126,6 +152,22 @@ mod tests {
         assert_eq!(marked(&s), "[持続化]補助金");
         let s = segments("若手人材の確保", &terms(&["人"]));
         assert_eq!(marked(&s), "若手[人]材の確保");
+    }
+
+    #[test]
+    fn a_synonym_is_marked_only_where_it_stands_whole() {
+        let marks = Marks {
+            terms: BTreeSet::new(),
+            phrases: vec![vec![
+                "設備".to_owned(),
+                "備導".to_owned(),
+                "導入".to_owned(),
+            ]],
+        };
+        assert_eq!(
+            marked(&segments("IT導入と設備導入", &marks)),
+            "IT導入と[設備導入]"
+        );
     }
 
     #[test]

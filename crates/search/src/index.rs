@@ -17,7 +17,7 @@ use crate::analysis::JapaneseTokenizer;
 use crate::facets::Counter;
 use crate::facts::{Facts, Filters, window_state};
 use crate::highlight;
-use crate::matcher::{self, Highlight, TextFields, Words};
+use crate::matcher::{self, TextFields, Words};
 use crate::query::{FilterKind, Hit, MAX_PAGE_SIZE, SearchQuery, SearchResults, Sort, Suggestion};
 use crate::readings::Readings;
 use crate::text::plain_text;
@@ -153,7 +153,7 @@ impl SearchIndex {
         let built = matcher::build(self.fields, &words.words, self.readings);
         let (scored, highlight) = match &built {
             Some((q, highlight)) => (Some(self.matching(q.as_ref())?), highlight.clone()),
-            None => (None, Highlight::default()),
+            None => (None, highlight::Marks::default()),
         };
         let filters = Filters::new(query);
         let mut counter = Counter::new(query);
@@ -186,7 +186,7 @@ impl SearchIndex {
             .iter()
             .skip(query.offset)
             .take(limit)
-            .map(|c| self.hit(c, &highlight.terms))
+            .map(|c| self.hit(c, &highlight))
             .collect();
         let suggestions = if total == 0 {
             self.suggestions(query, &words.words, &counter, as_of)?
@@ -241,14 +241,14 @@ impl SearchIndex {
         }
     }
 
-    fn hit(&self, c: &Candidate, terms: &std::collections::BTreeSet<String>) -> Hit {
+    fn hit(&self, c: &Candidate, marks: &highlight::Marks) -> Hit {
         let facts = &self.facts[c.ord];
         Hit {
             ord: c.ord,
             id: facts.id.clone(),
             score: c.score,
-            title: highlight::segments(&facts.title, terms),
-            summary: highlight::excerpt(&facts.summary, terms),
+            title: highlight::segments(&facts.title, marks),
+            summary: highlight::excerpt(&facts.summary, marks),
         }
     }
 

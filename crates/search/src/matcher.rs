@@ -17,6 +17,7 @@ use tantivy::schema::{Field, IndexRecordOption};
 
 use crate::analysis::pieces;
 use crate::fold::{fold_str, is_cjk, is_kana};
+use crate::highlight::Marks;
 use crate::query::{MAX_QUERY_CHARS, MAX_QUERY_WORDS};
 use crate::readings::{Readings, fold_reading};
 use crate::synonyms;
@@ -120,8 +121,8 @@ pub(crate) fn build(
     fields: TextFields,
     words: &[String],
     readings: Option<&Readings>,
-) -> Option<(Box<dyn Query>, Highlight)> {
-    let mut highlight = Highlight::default();
+) -> Option<(Box<dyn Query>, Marks)> {
+    let mut highlight = Marks::default();
     let mut hard = Vec::new();
     let mut soft = Vec::new();
     for word in words {
@@ -183,7 +184,7 @@ fn word_query(
     fields: TextFields,
     word: &str,
     readings: Option<&Readings>,
-    highlight: &mut Highlight,
+    highlight: &mut Marks,
 ) -> Option<Box<dyn Query>> {
     let mut ways: Vec<Box<dyn Query>> = Vec::new();
     let parts = parts(word);
@@ -225,7 +226,10 @@ fn word_query(
         }
     }
     for alternative in synonyms::alternatives(word) {
-        if let Some(q) = text_query(fields, alternative, SYNONYM_FACTOR, highlight) {
+        highlight
+            .phrases
+            .push(pieces(alternative).into_iter().map(|p| p.text).collect());
+        if let Some(q) = text_query(fields, alternative, SYNONYM_FACTOR, &mut Marks::default()) {
             ways.push(q);
         }
     }
@@ -303,7 +307,7 @@ fn text_query(
     fields: TextFields,
     text: &str,
     factor: f32,
-    highlight: &mut Highlight,
+    highlight: &mut Marks,
 ) -> Option<Box<dyn Query>> {
     let terms = distinct_pieces(text);
     if terms.is_empty() {
@@ -365,12 +369,6 @@ fn term_query(field: Field, text: &str) -> TermQuery {
         Term::from_field_text(field, text),
         IndexRecordOption::WithFreqs,
     )
-}
-
-/// The terms a query looked for, to mark in titles and summaries.
-#[derive(Debug, Default, Clone)]
-pub(crate) struct Highlight {
-    pub terms: BTreeSet<String>,
 }
 
 #[cfg(test)]

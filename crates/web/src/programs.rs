@@ -59,6 +59,8 @@ struct ListTemplate {
     sorts: Vec<SelectOption>,
     suggestions: Vec<SuggestionLink>,
     truncated: bool,
+    /// Nothing open matched, so every status is shown.
+    widened: bool,
     /// The search as URL parameters, for paging (empty for the default search).
     query: String,
     /// The same in the parameters the feeds read.
@@ -71,11 +73,22 @@ pub async fn list_programs(
     State(state): State<AppState>,
     uri: Uri,
 ) -> Result<Html<String>, AppError> {
-    let params = SearchParams::from_uri(&uri, PAGE_SIZE)?;
+    let mut params = SearchParams::from_uri(&uri, PAGE_SIZE)?;
     let catalog = state.catalog();
     let index = state.search_index();
     let today = clock::today();
-    let first = index.search(&params.page_query(params.page), today)?;
+    let mut first = index.search(&params.page_query(params.page), today)?;
+    // Words that name only programs not open now (「持続化」 between rounds) show those
+    // programs, said so, rather than nothing: the owner learns the program and its window.
+    let widened = first.total == 0
+        && params.query.status == Some(WindowState::Open)
+        && first.suggestions.iter().any(
+            |s| matches!(s, Suggestion::Filter { filter: FilterKind::Status, total } if *total > 0),
+        );
+    if widened {
+        params.query.status = None;
+        first = index.search(&params.page_query(params.page), today)?;
+    }
     let pages = first.total.div_ceil(PAGE_SIZE).max(1);
     let page = params.page.min(pages);
     let results = if page == params.page {
@@ -116,6 +129,7 @@ pub async fn list_programs(
             .collect(),
         suggestions,
         truncated: results.truncated,
+        widened,
         query: params.to_query_string(),
         feed_query: params.feed_query(),
     };

@@ -160,6 +160,23 @@ async fn the_list_parameters_and_feed_links_keep_working() {
 }
 
 #[tokio::test]
+async fn words_that_name_only_closed_programs_show_them_said_so() {
+    let mut closed = common::demo_catalogue();
+    for p in &mut closed {
+        p.status = madoguchi_core::program::ProgramStatus::Closed;
+    }
+    let app = TestApp::with_programs(&closed).await;
+    let (status, _, html) = get(&app, &format!("/programs?q={}", encode("持続化"))).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("受付中以外（受付開始前・受付終了など）の制度も表示しています"));
+    assert!(html.contains("href=\"/programs/demo-jizokuka\""), "{html}");
+    // The API answers what was asked, with the way out.
+    let (_, _, json) = api(&app, &format!("q={}", encode("持続化"))).await;
+    assert_eq!(json["total"], 0);
+    assert_eq!(json["suggestions"][0]["filter"], "status");
+}
+
+#[tokio::test]
 async fn an_empty_result_offers_what_to_drop() {
     let app = app().await;
     let q = encode("ものづくり 宇宙旅行");
