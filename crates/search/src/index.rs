@@ -153,6 +153,11 @@ impl SearchIndex {
         let built = matcher::build(self.fields, &words.words, self.readings);
         let (scored, highlight) = match &built {
             Some((q, highlight)) => (Some(self.matching(q.as_ref())?), highlight.clone()),
+            // Text with nothing searchable in it (symbols, emoji) finds nothing; no text at
+            // all lists everything.
+            None if !query.text.trim().is_empty() => {
+                (Some(Vec::new()), highlight::Marks::default())
+            }
             None => (None, highlight::Marks::default()),
         };
         let filters = Filters::new(query);
@@ -300,6 +305,29 @@ impl SearchIndex {
 
     /// How many programs `query` finds, without facets or pages.
     fn count(&self, query: &SearchQuery, as_of: Date) -> Result<usize, SearchError> {
+        Ok(self.matching_ords(query, as_of)?.len())
+    }
+
+    /// Every program `query` finds, best match first (catalogue order without words), without
+    /// facets or pages: for feeds, which show all matches in an order of their own.
+    pub fn matching_ids(
+        &self,
+        query: &SearchQuery,
+        as_of: Date,
+    ) -> Result<Vec<ProgramId>, SearchError> {
+        let mut found = self.matching_ords(query, as_of)?;
+        found.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        Ok(found
+            .into_iter()
+            .filter_map(|(ord, _)| self.facts.get(ord).map(|f| f.id.clone()))
+            .collect())
+    }
+
+    fn matching_ords(
+        &self,
+        query: &SearchQuery,
+        as_of: Date,
+    ) -> Result<Vec<(usize, Score)>, SearchError> {
         let words = Words::of(&query.text);
         let filters = Filters::new(query);
         let passes = |ord: usize| {
@@ -311,10 +339,15 @@ impl SearchIndex {
             match matcher::build(self.fields, &words.words, self.readings) {
                 Some((q, _)) => self
                     .matching(q.as_ref())?
-                    .iter()
+                    .into_iter()
                     .filter(|(o, _)| passes(*o))
-                    .count(),
-                None => (0..self.facts.len()).filter(|&o| passes(o)).count(),
+                    .collect(),
+                // Text with nothing searchable in it finds nothing, as on the page.
+                None if !query.text.trim().is_empty() => Vec::new(),
+                None => (0..self.facts.len())
+                    .filter(|&o| passes(o))
+                    .map(|o| (o, 0.0))
+                    .collect(),
             },
         )
     }
@@ -328,7 +361,9 @@ struct Candidate {
     closes: Option<Date>,
 }
 
-/// What the body field holds: the outline as text, the issuer, purposes and kind in words.
+/// What the body field holds: the outline as text, the issuer and the kind in words. Not the
+/// purposes: their long jGrants labels (「設備整備・IT導入をしたい」) would make every program of
+/// a purpose match its words; the purpose facet is for that.
 fn body(program: &Program) -> String {
     let mut body = plain_text(&program.detail);
     for part in [
@@ -338,10 +373,6 @@ fn body(program: &Program) -> String {
     ] {
         body.push('\n');
         body.push_str(part);
-    }
-    for purpose in &program.purposes {
-        body.push('\n');
-        body.push_str(purpose.label());
     }
     body
 }
