@@ -4,5 +4,9 @@
 //! Pure form handling lives here (forms to programs and back, the rule builder's rows); the
 //! console's routes, sign-in and roles call it.
 
+#[cfg(test)]
+pub(crate) mod browser;
+pub mod page;
+pub mod program_form;
 pub mod rule_form;
 pub mod rule_view;
