@@ -4,6 +4,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use madoguchi_web::RateLimit;
 
 /// madoguchi（窓口）: 事業者向け支援制度のワンストップ窓口
 #[derive(Debug, Parser)]
@@ -114,6 +115,14 @@ pub struct ServeArgs {
     /// Load the demo data before serving.
     #[arg(long)]
     pub demo: bool,
+    /// Diagnoses per client address: BURST at once, then PER_MINUTE more each minute; `off` for none.
+    #[arg(
+        long,
+        env = "MADOGUCHI_DIAGNOSE_LIMIT",
+        value_name = "BURST/PER_MINUTE|off",
+        default_value_t = RateLimit::default()
+    )]
+    pub diagnose_limit: RateLimit,
 }
 
 #[derive(Debug, Args)]

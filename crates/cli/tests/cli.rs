@@ -34,6 +34,7 @@ impl Madoguchi {
             .arg(self.dir.path().join("data"))
             .args(args)
             .env_remove("MADOGUCHI_DATABASE_URL")
+            .env_remove("MADOGUCHI_DIAGNOSE_LIMIT")
             .output()
             .unwrap()
     }
@@ -96,6 +97,21 @@ fn help_lists_every_command() {
             "--help does not list {command}:\n{help}"
         );
     }
+}
+
+#[test]
+fn serve_refuses_a_malformed_diagnose_limit_in_japanese_before_starting() {
+    let app = Madoguchi::new();
+    let stderr = app.fails(&["serve", "--diagnose-limit", "60", "--addr", "127.0.0.1:0"]);
+    assert!(
+        stderr.contains("診断の回数制限「60」を読み取れません"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("off"), "{stderr}");
+    assert!(
+        !app.dir.path().join("data").exists(),
+        "nothing is created before the options are valid"
+    );
 }
 
 #[test]

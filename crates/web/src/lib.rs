@@ -31,7 +31,7 @@ use axum::middleware;
 use axum::routing::{get, post};
 
 pub use error::AppError;
-pub use rate_limit::RateLimiter;
+pub use rate_limit::{RateLimit, RateLimitError, RateLimiter};
 pub use state::AppState;
 
 /// The whole site: every route madoguchi answers.

@@ -80,13 +80,14 @@ async fn a_small_manufacturer_in_hioki_gets_ranked_explained_results_and_a_next_
     let app = demo_app().await;
     let profile =
         json!({"municipality": "462161", "industry": "E", "employees": 12, "capital": "1000万円"});
-    let (status, _, diagnosis) = post(
+    let (status, content_type, diagnosis) = post(
         &app,
         "/api/v1/diagnose?as_of=2026-11-23",
         profile.to_string(),
     )
     .await;
     assert_eq!(status, StatusCode::OK, "{diagnosis}");
+    assert_eq!(content_type, "application/json");
     assert_eq!(diagnosis["as_of"], "2026-11-23");
     let results = diagnosis["results"].as_array().unwrap();
     assert_eq!(results.len(), 76, "every program gets a verdict");
@@ -233,4 +234,31 @@ async fn a_diagnosis_not_sent_as_json_is_refused_so_other_sites_cannot_post_form
         assert_eq!(got, "application/problem+json");
         assert!(problem["detail"].as_str().unwrap().contains("JSON"));
     }
+}
+
+/// The router over an empty catalogue with the diagnosis limit an operator typed.
+async fn app_limited(setting: &str) -> TestApp {
+    let limit: madoguchi_web::RateLimit = setting.parse().unwrap();
+    TestApp::configured(&[], |state| {
+        state.with_diagnose_limit(madoguchi_web::RateLimiter::from(limit))
+    })
+    .await
+}
+
+#[tokio::test]
+async fn an_operator_limit_of_off_lets_every_diagnosis_through() {
+    let app = app_limited("off").await;
+    for _ in 0..100 {
+        assert_eq!(post(&app, "/api/v1/diagnose", "{}").await.0, StatusCode::OK);
+    }
+}
+
+#[tokio::test]
+async fn an_operator_limit_of_two_per_burst_refuses_the_third_diagnosis() {
+    let app = app_limited("2/1").await;
+    for _ in 0..2 {
+        assert_eq!(post(&app, "/api/v1/diagnose", "{}").await.0, StatusCode::OK);
+    }
+    let (status, _, problem) = post(&app, "/api/v1/diagnose", "{}").await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS, "{problem}");
 }

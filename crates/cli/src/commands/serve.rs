@@ -1,7 +1,7 @@
 //! `madoguchi serve`: the site and API on one address.
 
 use anyhow::Context;
-use madoguchi_web::AppState;
+use madoguchi_web::{AppState, RateLimit, RateLimiter};
 
 use crate::cli::ServeArgs;
 use crate::config::Config;
@@ -11,7 +11,9 @@ pub async fn run(config: &Config, args: &ServeArgs) -> anyhow::Result<()> {
     if args.demo {
         super::demo::load(&store).await?;
     }
-    let state = AppState::load(store).await?;
+    let state = AppState::load(store)
+        .await?
+        .with_diagnose_limit(RateLimiter::from(args.diagnose_limit));
     let listener = tokio::net::TcpListener::bind(args.addr)
         .await
         .with_context(|| {
@@ -27,7 +29,10 @@ pub async fn run(config: &Config, args: &ServeArgs) -> anyhow::Result<()> {
         "madoguchi を http://{addr}/ で公開しています（{}件の制度）。Ctrl-C で終了します。",
         state.catalog().len()
     );
-    tracing::info!(%addr, "listening");
+    tracing::info!(%addr, diagnose_limit = %args.diagnose_limit, "listening");
+    if args.diagnose_limit == RateLimit::Off {
+        tracing::warn!("diagnoses are not rate-limited (--diagnose-limit off)");
+    }
     madoguchi_web::serve(listener, state)
         .await
         .context("サーバーが異常終了しました。")

@@ -40,7 +40,56 @@ static POLICY: LazyLock<Builder<'static>> = LazyLock::new(|| {
 
 /// The HTML with only the allowed structure left; safe to embed in a page as is.
 pub fn sanitize_detail(html: &str) -> String {
-    POLICY.clean(html).to_string()
+    drop_empty_links(&POLICY.clean(html).to_string())
+}
+
+/// Removes links with nothing to read (「<a href=…>\u{FEFF}</a>」 in editor output): a screen
+/// reader would announce a link without a name (WCAG 2.4.4). The input is ammonia's output, so
+/// every `<a` opens a link, attributes are quoted, and links do not nest.
+fn drop_empty_links(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(start) = rest.find("<a") {
+        let (before, link) = rest.split_at(start);
+        out.push_str(before);
+        let Some(end) = link.find("</a>").map(|i| i + "</a>".len()) else {
+            break;
+        };
+        let (whole, after) = link.split_at(end);
+        let inner = whole
+            .find('>')
+            .map_or("", |open| &whole[open + 1..whole.len() - "</a>".len()]);
+        if has_visible_text(inner) {
+            out.push_str(whole);
+        }
+        rest = after;
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Whether markup holds a character a person can see (tags, spaces and zero-width characters
+/// do not count).
+fn has_visible_text(markup: &str) -> bool {
+    let mut in_tag = false;
+    markup.chars().any(|c| match c {
+        '<' => {
+            in_tag = true;
+            false
+        }
+        '>' => {
+            in_tag = false;
+            false
+        }
+        _ => {
+            !in_tag
+                && !c.is_whitespace()
+                && !matches!(
+                    c,
+                    '\u{FEFF}' | '\u{200B}' | '\u{200C}' | '\u{200D}' | '\u{2060}'
+                )
+        }
+    })
 }
 
 #[cfg(test)]
@@ -62,6 +111,15 @@ mod tests {
         assert_eq!(
             sanitize_detail(html),
             "概要<a>x</a><a>メール</a><a>相対</a>"
+        );
+    }
+
+    #[test]
+    fn links_with_nothing_to_read_are_dropped_and_others_kept() {
+        let html = "<p>要領<a href=\"https://example.jp/a\">\u{FEFF}</a>と<a href=\"https://example.jp/b\"> <strong>\u{200B}</strong> </a><a href=\"https://example.jp/c\"><strong>様式</strong></a></p>";
+        assert_eq!(
+            sanitize_detail(html),
+            "<p>要領と<a href=\"https://example.jp/c\"><strong>様式</strong></a></p>"
         );
     }
 

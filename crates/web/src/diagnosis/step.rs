@@ -168,7 +168,12 @@ pub fn apply(profile: &mut Profile, field: Field, values: &[&str]) -> Result<(),
             "回答が長すぎます。{MAX_ANSWER_CHARS}文字以内で入力してください。"
         )));
     }
-    let shown = |e: ProfileError| plain(e.to_string());
+    // The form shows the message beside the question, so the field's name and code (which
+    // the API needs) are left out.
+    let shown = |e: ProfileError| match e {
+        ProfileError::InvalidAnswer { problem, .. } => plain(problem.to_string()),
+        other => plain(other.to_string()),
+    };
     match field.input_kind() {
         InputKind::MultipleChoice => {
             let list = values.iter().map(|v| Value::String((*v).to_owned()));
@@ -305,6 +310,7 @@ mod tests {
         for bad in [vec![""], vec!["あ".repeat(300).as_str()], vec!["たくさん"]] {
             let err = apply(&mut profile, Field::Employees, &bad).unwrap_err();
             assert!(!err.message.is_empty());
+            assert!(!err.message.contains("employees"), "{}", err.message);
         }
         assert_eq!(profile, Profile::default());
     }

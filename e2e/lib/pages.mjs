@@ -1,0 +1,25 @@
+// Why: every public page type the site serves without a diagnosis session, with how to reach
+// it. The pages of a diagnosis in progress are audited along the keyboard walk (diagnosis.mjs).
+
+/** `path` is a string or a function of the page that finds it (a program page is any program). */
+export const PAGE_TYPES = [
+  { slug: 'top', label: 'トップ', path: '/' },
+  { slug: 'programs', label: '一覧', path: '/programs' },
+  { slug: 'program', label: '制度詳細', path: firstProgram },
+  { slug: 'not-found', label: '404', path: '/e2e-no-such-page', status: 404 },
+  { slug: 'closing-soon', label: '締切が近い制度', path: '/programs/closing-soon' },
+  { slug: 'new', label: '新着', path: '/programs/new' },
+  { slug: 'search', label: '検索結果', path: '/programs?q=%E8%A8%AD%E5%82%99&window=open' },
+  { slug: 'search-empty', label: '検索結果（該当なし）', path: '/programs?q=zzzz' },
+  { slug: 'no-answers', label: '診断結果（回答なし）', path: '/diagnosis/results' },
+];
+
+/** The first program the list links to. */
+async function firstProgram(page, base) {
+  await page.goto(new URL('/programs', base).href);
+  const href = await page.evaluate(
+    () => document.querySelector('main a[href^="/programs/"]')?.getAttribute('href') ?? null,
+  );
+  if (!href) throw new Error('/programs links no program page');
+  return href;
+}

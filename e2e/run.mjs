@@ -1,0 +1,72 @@
+// End-to-end tests of the public site in Debian's headless Chromium.
+//
+// Why: unit tests cannot tell whether a person can actually use the pages. This runner loads
+// every public page type from a running madoguchi (axe-core, WCAG 2.1 AA, zero violations; no
+// outside requests; screenshots at 375 px and 1280 px), then walks a whole diagnosis by keyboard
+// only and checks what the results page says.
+//
+// Usage: node e2e/run.mjs http://127.0.0.1:8080
+// Exit status 0 only when every check passed.
+
+import { audit } from './lib/audit.mjs';
+import { launch, openPage } from './lib/browser.mjs';
+import * as everyProgram from './lib/every-program.mjs';
+import * as diagnosis from './lib/diagnosis.mjs';
+import { PAGE_TYPES } from './lib/pages.mjs';
+import { Report, expect } from './lib/report.mjs';
+import { searchFromTop } from './lib/search.mjs';
+
+const base = parseBase(process.argv[2]);
+const report = new Report();
+const browser = await launch();
+try {
+  console.log(`e2e: ${await browser.version()} against ${base}`);
+  const session = await openPage(browser, base);
+  for (const type of PAGE_TYPES) {
+    await auditPageType(session, type);
+  }
+  if (everyProgram.WANTED) await everyProgram.auditEveryProgram(report, session, base);
+  await diagnosis.skipLink(report, session, base);
+  await searchFromTop(report, session, base);
+  await diagnosis.walk(report, session, base, { name: 'keyboard', audits: true });
+  // The same walk with scripts off: every step must be a plain form.
+  const plain = await openPage(browser, base, { javaScript: false });
+  await diagnosis.walk(report, plain, base, { name: 'keyboard, no JavaScript', audits: false });
+} finally {
+  await browser.close();
+}
+process.exitCode = report.finish();
+
+async function auditPageType(session, type) {
+  const { page, watcher } = session;
+  const label = `${type.label} (${type.slug})`;
+  let path = type.path;
+  if (typeof path === 'function') {
+    const found = await report.check(`${label}: find the page`, async () => {
+      path = await type.path(page, base);
+    });
+    if (!found) return;
+  }
+  watcher.take();
+  const response = await page.goto(new URL(path, base).href, { waitUntil: 'load' });
+  const status = response?.status();
+  const loaded = await report.check(`${label}: ${path} answers ${type.status ?? 200}`, async () => {
+    expect(status === (type.status ?? 200), `${path} answered ${status}`);
+    expect(
+      (await page.$eval('html', (html) => html.lang)) === 'ja',
+      `${path} does not declare lang="ja"`,
+    );
+  });
+  if (loaded) await audit(report, session, type.slug, label);
+}
+
+function parseBase(arg) {
+  try {
+    const url = new URL(arg);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('not http');
+    return url.origin;
+  } catch {
+    console.error('usage: node e2e/run.mjs BASE_URL   (for example http://127.0.0.1:8080)');
+    process.exit(2);
+  }
+}
