@@ -63,6 +63,30 @@ pub enum StoreError {
     /// A new session's key is taken: draw a new token and create it again.
     #[error("同じ鍵のセッションが既にあります。新しいトークンで作り直してください。")]
     SessionExists,
+    /// A staff account's login, name, role or password hash is not acceptable.
+    #[error("利用者を保存できません。{0}。")]
+    InvalidAccount(String),
+    /// Another account already has this login.
+    #[error("ログインID「{0}」は既に使われています。別のログインIDを指定してください。")]
+    LoginTaken(String),
+    /// An audit entry lacks what every entry must say.
+    #[error("監査ログに記録できません。{0}。")]
+    InvalidAuditEntry(String),
+    /// A setting's key or value is not acceptable.
+    #[error("設定を保存できません。{0}。")]
+    InvalidSetting(String),
+    /// No program has this id.
+    #[error("制度「{0}」は見つかりません。一覧から選び直してください。")]
+    UnknownProgram(ProgramId),
+    /// The program changed since the version the caller read: nothing was saved.
+    #[error(
+        "制度「{id}」は、開いた後に他の人が更新しました（開いた版 {expected}、現在の版 {current}）。最新の内容を確かめてから、もう一度操作してください。"
+    )]
+    Stale {
+        id: ProgramId,
+        expected: u32,
+        current: u32,
+    },
     /// Another writer holds the database longer than we wait.
     #[error("データベースが他の処理で使用中です。しばらく待ってからもう一度実行してください。")]
     Busy,
@@ -127,6 +151,9 @@ pub enum StoreError {
     /// A row broke a foreign key, NOT NULL or CHECK constraint: our SQL is wrong.
     #[error("データベースの制約「{constraint}」に反する書き込みがありました。")]
     ConstraintViolated { constraint: String },
+    /// The system's random source failed (an id could not be drawn).
+    #[error("乱数を取得できません（{0}）。")]
+    Random(String),
     /// Anything else the driver reported.
     #[error("データベースの処理に失敗しました（{0}）。")]
     Database(#[source] sqlx::Error),
@@ -142,6 +169,7 @@ impl StoreError {
                 | Self::Encode { .. }
                 | Self::MigrationChanged { .. }
                 | Self::ConstraintViolated { .. }
+                | Self::Random(_)
                 | Self::Database(_)
         )
     }

@@ -7,8 +7,11 @@
 //!
 //! The catalogue is versioned: every save that changes a program adds a version, and every
 //! version stays readable. A batch of saves lands whole or not at all. Beside the
-//! catalogue it keeps the import log and the web layer's server-side sessions.
+//! catalogue it keeps the import log, the web layer's server-side sessions, and the staff
+//! console's accounts, append-only audit log and settings.
 
+mod account;
+mod audit;
 mod error;
 mod import_run;
 mod migrations;
@@ -19,15 +22,20 @@ mod postgres;
 mod record;
 mod restore;
 mod session;
+mod setting;
 mod sqlite;
 mod store;
 mod target;
 pub mod testing;
+mod timestamp;
 
+pub use account::{Account, DisplayName, Lockout, Login, LoginFailures, NewAccount, Role};
+pub use audit::{AuditEntry, AuditFilter, NewAuditEntry};
 pub use error::StoreError;
 pub use import_run::{ImportCounts, ImportRun, NewImportRun};
 pub use outcome::{ProgramDates, SaveOutcome, SaveSummary, VersionInfo};
 pub use restore::restore_sqlite;
 pub use session::{NewSession, Session};
+pub use setting::Setting;
 pub use store::Store;
 pub use target::redact_url;

@@ -39,6 +39,7 @@ pub(crate) const SQLITE: &[Migration] = &[
     migration!(1, "sqlite", "0001_programs.sql", "programs"),
     migration!(2, "sqlite", "0002_import_runs.sql", "import_runs"),
     migration!(3, "sqlite", "0003_sessions.sql", "sessions"),
+    migration!(4, "sqlite", "0004_staff.sql", "staff"),
 ];
 
 /// PostgreSQL's migrations, oldest first. Append only, in step with SQLite's.
@@ -46,6 +47,7 @@ pub(crate) const POSTGRES: &[Migration] = &[
     migration!(1, "postgres", "0001_programs.sql", "programs"),
     migration!(2, "postgres", "0002_import_runs.sql", "import_runs"),
     migration!(3, "postgres", "0003_sessions.sql", "sessions"),
+    migration!(4, "postgres", "0004_staff.sql", "staff"),
 ];
 
 /// A row of `madoguchi_migrations`.
@@ -151,6 +153,9 @@ mod tests {
             checksum: SQLITE[0].checksum(),
         }];
         let todo = pending(SQLITE, &first).unwrap();
-        assert_eq!(todo.iter().map(|m| m.version).collect::<Vec<_>>(), [2, 3]);
+        assert_eq!(
+            todo.iter().map(|m| m.version).collect::<Vec<_>>(),
+            [2, 3, 4]
+        );
     }
 }

@@ -35,6 +35,9 @@ pub(crate) fn check_origin(origin: &str) -> Result<&str, StoreError> {
 pub(crate) struct Prepared<'a> {
     pub program: &'a Program,
     pub content_hash: String,
+    /// The version the caller read and changed (0: none, the program must be new); the
+    /// save is refused if the stored version is another. `None` saves over any version.
+    pub expected_version: Option<u32>,
 }
 
 /// Validates every program and refuses a batch that names one twice.
@@ -55,9 +58,40 @@ pub(crate) fn prepare(programs: &[Program]) -> Result<Vec<Prepared<'_>>, StoreEr
             Ok(Prepared {
                 program,
                 content_hash: content_hash(program)?,
+                expected_version: None,
             })
         })
         .collect()
+}
+
+/// Prepares one program that may only replace `expected_version` (0: only if new).
+pub(crate) fn prepare_expecting(
+    program: &Program,
+    expected_version: u32,
+) -> Result<Vec<Prepared<'_>>, StoreError> {
+    let mut prepared = prepare(std::slice::from_ref(program))?;
+    for item in &mut prepared {
+        item.expected_version = Some(expected_version);
+    }
+    Ok(prepared)
+}
+
+/// Refuses a save based on a version that is no longer the stored one.
+fn check_expected(item: &Prepared<'_>, stored: Option<&Current>) -> Result<(), StoreError> {
+    let Some(expected) = item.expected_version else {
+        return Ok(());
+    };
+    let id = item.program.id.as_str();
+    let current = stored.map_or(Ok(0), |s| version_number(id, s.version))?;
+    if current == expected {
+        Ok(())
+    } else {
+        Err(StoreError::Stale {
+            id: item.program.id.clone(),
+            expected,
+            current,
+        })
+    }
 }
 
 /// What is stored for a program now, as far as a save needs to know.
@@ -101,6 +135,7 @@ impl<'p> SavePlan<'p> {
         let mut changes = Vec::new();
         for (position, item) in prepared.iter().enumerate() {
             let id = item.program.id.as_str();
+            check_expected(item, current.get(id))?;
             let outcome = match current.get(id) {
                 None => SaveOutcome::Created { version: 1 },
                 Some(stored) if stored.content_hash == item.content_hash => {

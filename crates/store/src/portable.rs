@@ -248,7 +248,7 @@ where
     .await?)
 }
 
-// ---- Sessions. Times come in already cut to whole seconds in UTC (see `session_time`). ----
+// ---- Sessions. Times come in already cut to whole seconds in UTC (see `timestamp`). ----
 
 /// Inserts a session unless its key is taken; no row affected means it was.
 pub(crate) async fn insert_session<'e, DB, E>(

@@ -7,7 +7,7 @@
 
 use std::fmt;
 
-use time::{OffsetDateTime, UtcOffset};
+use time::OffsetDateTime;
 
 use crate::StoreError;
 
@@ -115,14 +115,6 @@ pub(crate) fn check_new(new: &NewSession) -> Result<(), StoreError> {
     Ok(())
 }
 
-/// Session times are kept in UTC to the whole second. SQLite compares the stored RFC 3339
-/// text, and a fraction would break text order within a second ("…05Z" sorts after
-/// "…05.5Z"); whole seconds make both backends agree on what has expired.
-pub(crate) fn session_time(at: OffsetDateTime) -> OffsetDateTime {
-    let utc = at.checked_to_offset(UtcOffset::UTC).unwrap_or(at);
-    utc.replace_nanosecond(0).unwrap_or(utc)
-}
-
 #[cfg(test)]
 mod tests {
     use time::macros::datetime;
@@ -171,13 +163,6 @@ mod tests {
             ..new
         };
         assert!(check_new(&empty_subject).is_err());
-    }
-
-    #[test]
-    fn session_times_are_utc_whole_seconds() {
-        let jst = datetime!(2026-08-21 21:00:05.999 +09:00);
-        assert_eq!(session_time(jst), datetime!(2026-08-21 12:00:05 UTC));
-        assert_eq!(session_time(jst).offset(), UtcOffset::UTC);
     }
 
     #[test]

@@ -1,7 +1,13 @@
 //! The store's whole public API, in one place, the same for both backends.
 //!
 //! Each method checks its input, asks the backend module for rows and turns the rows into
-//! domain values; nothing here knows SQL, and nothing in the backends knows the API.
+//! domain values; nothing here knows SQL, and nothing in the backends knows the API. The
+//! staff console's part of the API (accounts, the audit log, settings) is in the child
+//! modules beside, one per table.
+
+mod accounts;
+mod audit;
+mod settings;
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -9,15 +15,16 @@ use std::path::{Path, PathBuf};
 use madoguchi_core::program::{Program, ProgramId};
 use sqlx::postgres::PgPool;
 use sqlx::sqlite::SqlitePool;
-use time::OffsetDateTime;
+use time::{Date, OffsetDateTime};
 
 use crate::import_run::{ImportRun, NewImportRun};
 use crate::outcome::{ProgramDates, SaveOutcome, SaveSummary, VersionInfo};
-use crate::plan::{check_origin, prepare};
+use crate::plan::{Prepared, check_origin, prepare, prepare_expecting};
 use crate::portable::SessionKey;
 use crate::record::{decode_body, decode_dates, decode_history};
-use crate::session::{NewSession, Session, check_new, check_token_hash, session_time};
+use crate::session::{NewSession, Session, check_new, check_token_hash};
 use crate::target::{Target, redact_url};
+use crate::timestamp::whole_second_utc;
 use crate::{StoreError, portable, postgres, sqlite};
 
 /// The database behind madoguchi. Cheap to clone: clones share one connection pool.
@@ -124,14 +131,7 @@ impl Store {
         let summary = self
             .save_programs(std::slice::from_ref(program), origin, &mut |_| {})
             .await?;
-        summary
-            .outcomes
-            .first()
-            .map(|(_, outcome)| *outcome)
-            .ok_or_else(|| StoreError::Encode {
-                id: program.id.clone(),
-                reason: "保存結果がありません".to_owned(),
-            })
+        only_outcome(summary, program)
     }
 
     /// Saves a batch in one transaction: all programs land, or none do.
@@ -146,15 +146,57 @@ impl Store {
         origin: &str,
         progress: &mut (dyn FnMut(usize) + Send),
     ) -> Result<SaveSummary, StoreError> {
-        let origin = check_origin(origin)?;
         let prepared = prepare(programs)?;
+        self.save_prepared(&prepared, origin, progress).await
+    }
+
+    /// Saves one program only if its stored version is still `expected_version` (0: only
+    /// if the program is new), in the same transaction that writes it: two people who
+    /// opened the same version cannot both save, and the second learns it with
+    /// [`StoreError::Stale`] instead of overwriting the first.
+    pub async fn save_program_expecting(
+        &self,
+        program: &Program,
+        expected_version: u32,
+        origin: &str,
+    ) -> Result<SaveOutcome, StoreError> {
+        let prepared = prepare_expecting(program, expected_version)?;
+        let summary = self.save_prepared(&prepared, origin, &mut |_| {}).await?;
+        only_outcome(summary, program)
+    }
+
+    /// Records that staff checked the program against its official page on `on` (a JST
+    /// date): a new version with `last_verified` set, if `expected_version` is still the
+    /// current one. Checking twice on one day changes nothing the second time
+    /// ([`SaveOutcome::Unchanged`]); who checked belongs in the audit log.
+    pub async fn mark_verified(
+        &self,
+        id: &ProgramId,
+        expected_version: u32,
+        on: Date,
+        origin: &str,
+    ) -> Result<SaveOutcome, StoreError> {
+        let mut program = self
+            .program(id)
+            .await?
+            .ok_or_else(|| StoreError::UnknownProgram(id.clone()))?;
+        program.last_verified = Some(on);
+        self.save_program_expecting(&program, expected_version, origin)
+            .await
+    }
+
+    async fn save_prepared(
+        &self,
+        prepared: &[Prepared<'_>],
+        origin: &str,
+        progress: &mut (dyn FnMut(usize) + Send),
+    ) -> Result<SaveSummary, StoreError> {
+        let origin = check_origin(origin)?;
         let saved_at = now();
         match &self.backend {
-            Backend::Sqlite(pool) => {
-                sqlite::save(pool, &prepared, origin, saved_at, progress).await
-            }
+            Backend::Sqlite(pool) => sqlite::save(pool, prepared, origin, saved_at, progress).await,
             Backend::Postgres(pool) => {
-                postgres::save(pool, &prepared, origin, saved_at, progress).await
+                postgres::save(pool, prepared, origin, saved_at, progress).await
             }
         }
     }
@@ -247,7 +289,7 @@ impl Store {
         now: OffsetDateTime,
     ) -> Result<(), StoreError> {
         check_new(new)?;
-        let (now, expires_at) = (session_time(now), session_time(new.expires_at));
+        let (now, expires_at) = (whole_second_utc(now), whole_second_utc(new.expires_at));
         let inserted = match &self.backend {
             Backend::Sqlite(pool) => portable::insert_session(pool, new, now, expires_at)
                 .await?
@@ -269,7 +311,7 @@ impl Store {
         now: OffsetDateTime,
     ) -> Result<Option<Session>, StoreError> {
         let token_hash = check_token_hash(token_hash)?;
-        let now = session_time(now);
+        let now = whole_second_utc(now);
         let row = match &self.backend {
             Backend::Sqlite(pool) => portable::live_session(pool, token_hash, now).await?,
             Backend::Postgres(pool) => portable::live_session(pool, token_hash, now).await?,
@@ -309,7 +351,7 @@ impl Store {
         expires_at: OffsetDateTime,
     ) -> Result<bool, StoreError> {
         let token_hash = check_token_hash(token_hash)?;
-        let (now, expires_at) = (session_time(now), session_time(expires_at));
+        let (now, expires_at) = (whole_second_utc(now), whole_second_utc(expires_at));
         let updated = match &self.backend {
             Backend::Sqlite(pool) => {
                 portable::refresh_session(pool, token_hash, data, now, expires_at)
@@ -357,7 +399,7 @@ impl Store {
     /// Removes every session that has expired by `now`, returning how many: for a periodic
     /// sweep, since expired sessions are already invisible to reads.
     pub async fn delete_expired_sessions(&self, now: OffsetDateTime) -> Result<u64, StoreError> {
-        let now = session_time(now);
+        let now = whole_second_utc(now);
         Ok(match &self.backend {
             Backend::Sqlite(pool) => portable::delete_expired_sessions(pool, now)
                 .await?
@@ -380,6 +422,18 @@ impl Store {
             Backend::Postgres(_) => Err(StoreError::NotSupportedOnPostgres),
         }
     }
+}
+
+/// The outcome of a save of one program.
+fn only_outcome(summary: SaveSummary, program: &Program) -> Result<SaveOutcome, StoreError> {
+    summary
+        .outcomes
+        .first()
+        .map(|(_, outcome)| *outcome)
+        .ok_or_else(|| StoreError::Encode {
+            id: program.id.clone(),
+            reason: "保存結果がありません".to_owned(),
+        })
 }
 
 /// Closes a pool until no connection is left.
@@ -437,5 +491,17 @@ mod tests {
         assert_send(store.delete_sessions_of("staff"));
         assert_send(store.delete_expired_sessions(now));
         assert_send(store.save_programs(&[], "cli", &mut |_| {}));
+        assert_send(store.mark_verified(&id, 1, now.date(), "web"));
+        assert_send(store.accounts());
+        assert_send(store.account(""));
+        let lockout = crate::Lockout {
+            after_failures: 5,
+            duration: time::Duration::minutes(15),
+        };
+        assert_send(store.record_login_failure("", now, lockout));
+        assert_send(store.set_password("", ""));
+        assert_send(store.audit_entries(&crate::AuditFilter::default()));
+        assert_send(store.count_audit_entries(&crate::AuditFilter::default()));
+        assert_send(store.set_setting("k", "v", None));
     }
 }

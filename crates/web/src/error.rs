@@ -15,6 +15,13 @@ pub enum AppError {
     /// The request itself is wrong (a tampered form, an unknown code); the text says how.
     #[error("{0}")]
     BadRequest(String),
+    /// Signed in, but the role does not allow it, or the form's CSRF token is not the
+    /// session's; the text says which.
+    #[error("{0}")]
+    Forbidden(String),
+    /// Someone else changed the thing first (a stale version); the text says what to do.
+    #[error("{0}")]
+    Conflict(String),
     #[error("送信された内容が大きすぎます")]
     PayloadTooLarge,
     /// Too many diagnoses from one client; retry after this many seconds.
@@ -25,8 +32,18 @@ pub enum AppError {
 }
 
 impl From<madoguchi_store::StoreError> for AppError {
+    /// The store's errors about what staff typed or saw say what to change; the rest are
+    /// internal.
     fn from(err: madoguchi_store::StoreError) -> Self {
-        Self::Internal(err.to_string())
+        use madoguchi_store::StoreError as E;
+        match err {
+            E::Stale { .. } => Self::Conflict(err.to_string()),
+            E::InvalidAccount(_)
+            | E::LoginTaken(_)
+            | E::InvalidSetting(_)
+            | E::UnknownProgram(_) => Self::BadRequest(err.to_string()),
+            _ => Self::Internal(err.to_string()),
+        }
     }
 }
 
@@ -60,6 +77,13 @@ impl AppError {
             Self::BadRequest(message) => (
                 StatusCode::BAD_REQUEST,
                 page("入力内容を確認してください", message),
+            ),
+            Self::Forbidden(message) => {
+                (StatusCode::FORBIDDEN, page("この操作はできません", message))
+            }
+            Self::Conflict(message) => (
+                StatusCode::CONFLICT,
+                page("ほかの人が先に更新しました", message),
             ),
             Self::PayloadTooLarge => (
                 StatusCode::PAYLOAD_TOO_LARGE,

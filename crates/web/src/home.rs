@@ -62,7 +62,7 @@ pub async fn show_home(State(state): State<AppState>) -> Result<Html<String>, Ap
                 label: p.label(),
             })
             .collect(),
-        closing: closing_soon(state.catalog(), today, TOP_COUNT),
+        closing: closing_soon(&state.catalog(), today, TOP_COUNT),
         new: newest(&state, TOP_COUNT),
     };
     Ok(Html(page.render()?))
@@ -73,7 +73,7 @@ pub async fn show_closing_soon(State(state): State<AppState>) -> Result<Html<Str
     let page = DatedListTemplate {
         title: "締切が近い制度",
         lead: "受付中の制度を、締切の早い順に並べています。",
-        rows: closing_soon(state.catalog(), clock::today(), LIST_COUNT),
+        rows: closing_soon(&state.catalog(), clock::today(), LIST_COUNT),
     };
     Ok(Html(page.render()?))
 }

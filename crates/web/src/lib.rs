@@ -6,6 +6,7 @@
 mod api;
 mod assets;
 mod clock;
+pub mod console;
 mod diagnosis;
 // Routed once the console's sign-in and roles land; until then only its tests use it.
 #[allow(dead_code)]
@@ -79,6 +80,7 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(health::healthz))
         .route("/readyz", get(health::readyz))
         .route("/metrics", get(metrics::show_metrics))
+        .merge(console::routes())
         .fallback(error::not_found)
         .layer(middleware::from_fn_with_state(
             state.clone(),

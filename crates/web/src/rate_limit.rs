@@ -1,4 +1,5 @@
-//! A limit on diagnoses per client, so one script cannot starve the desk for everyone else.
+//! A limit on diagnoses (and console sign-in attempts) per client, so one script cannot
+//! starve the desk for everyone else or try passwords at speed.
 //!
 //! A token bucket per client address: a burst of `capacity` diagnoses, then `refill_per_minute`.
 //! The addresses are kept only as long as their bucket is not full again, and never logged.
@@ -122,7 +123,7 @@ impl RateLimiter {
     }
 
     /// Takes one token for `client`, or says how long until one is available.
-    fn take(&self, client: Option<IpAddr>, now: Instant) -> Result<(), Duration> {
+    pub(crate) fn take(&self, client: Option<IpAddr>, now: Instant) -> Result<(), Duration> {
         match &self.buckets {
             None => Ok(()),
             Some(buckets) => buckets.take(client, now),

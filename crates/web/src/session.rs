@@ -4,6 +4,9 @@
 //! random token in an HttpOnly cookie, the database holds the answers under the token's SHA-256
 //! (a copy of the table reveals no usable token), and every app process sees the same session.
 //! Sessions end after `IDLE` without activity, or at once with 「回答を消去する」.
+//!
+//! The cookie and token helpers ([`SessionCookie`], [`random_token`], [`token_hash`],
+//! [`same_token`]) serve the staff console's sessions too, under their own cookie.
 
 use axum::http::header::{COOKIE, SET_COOKIE};
 use axum::http::{HeaderMap, HeaderValue};
@@ -15,11 +18,71 @@ use time::Duration;
 use crate::origin::is_https;
 use crate::{AppError, AppState, clock};
 
-/// The cookie that carries the session token.
-pub const COOKIE_NAME: &str = "madoguchi_session";
-
 /// A session ends after this long without a request.
 pub const IDLE: Duration = Duration::minutes(60);
+
+/// The cookie that carries a visitor's session token, sent on every public page.
+pub const VISITOR_COOKIE: SessionCookie = SessionCookie {
+    name: "madoguchi_session",
+    path: "/",
+    same_site: "Lax",
+    max_age: Some(IDLE),
+};
+
+/// A cookie that carries a session token: always HttpOnly, `Secure` when the visitor came
+/// over HTTPS; its name, path, SameSite and lifetime are the session kind's own.
+#[derive(Debug, Clone, Copy)]
+pub struct SessionCookie {
+    pub name: &'static str,
+    pub path: &'static str,
+    /// `Lax` or `Strict`.
+    pub same_site: &'static str,
+    /// `None`: the cookie ends with the browser; the database decides expiry either way.
+    pub max_age: Option<Duration>,
+}
+
+impl SessionCookie {
+    /// The token the request's cookie carries, if it is well formed (64 hex digits).
+    pub fn token<'h>(&self, headers: &'h HeaderMap) -> Option<&'h str> {
+        headers
+            .get_all(COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(';'))
+            .filter_map(|pair| pair.trim().split_once('='))
+            .find(|(name, _)| *name == self.name)
+            .map(|(_, value)| value)
+            .filter(|value| value.len() == 64 && value.bytes().all(|b| b.is_ascii_hexdigit()))
+    }
+
+    /// The `Set-Cookie` value that hands `token` to the browser.
+    pub fn set(&self, token: &str, headers: &HeaderMap) -> Result<HeaderValue, AppError> {
+        let max_age = self
+            .max_age
+            .map(|age| format!("; Max-Age={}", age.whole_seconds()))
+            .unwrap_or_default();
+        self.header(token, &max_age, headers)
+    }
+
+    /// The `Set-Cookie` value that removes the cookie.
+    pub fn clear(&self, headers: &HeaderMap) -> Result<HeaderValue, AppError> {
+        self.header("", "; Max-Age=0", headers)
+    }
+
+    fn header(
+        &self,
+        value: &str,
+        max_age: &str,
+        headers: &HeaderMap,
+    ) -> Result<HeaderValue, AppError> {
+        let secure = if is_https(headers) { "; Secure" } else { "" };
+        HeaderValue::from_str(&format!(
+            "{}={value}; Path={}; HttpOnly; SameSite={}{max_age}{secure}",
+            self.name, self.path, self.same_site
+        ))
+        .map_err(|e| AppError::Internal(e.to_string()))
+    }
+}
 
 /// One visitor's session as loaded for a request.
 #[derive(Debug, Clone)]
@@ -44,12 +107,20 @@ pub struct VisitorData {
 impl Visitor {
     /// The session named by the request's cookie, if it exists and has not expired.
     pub async fn load(state: &AppState, headers: &HeaderMap) -> Result<Option<Self>, AppError> {
-        let Some(token) = cookie_token(headers) else {
+        let Some(token) = VISITOR_COOKIE.token(headers) else {
             return Ok(None);
         };
-        let Some(session) = state.store().session(&hash(token), clock::now()).await? else {
+        let Some(session) = state
+            .store()
+            .session(&token_hash(token), clock::now())
+            .await?
+        else {
             return Ok(None);
         };
+        // A staff session's token is never a visitor's, even if sent under this cookie.
+        if session.subject.is_some() {
+            return Ok(None);
+        }
         Ok(Some(Self::from_session(session)))
     }
 
@@ -58,18 +129,18 @@ impl Visitor {
         state: &AppState,
         headers: &HeaderMap,
     ) -> Result<(Self, HeaderValue), AppError> {
-        let token = random_hex()?;
+        let token = random_token()?;
         let now = clock::now();
         let new = NewSession {
-            token_hash: hash(&token),
+            token_hash: token_hash(&token),
             subject: None,
-            csrf_token: random_hex()?,
+            csrf_token: random_token()?,
             data: serde_json::to_string(&VisitorData::default())
                 .map_err(|e| AppError::Internal(e.to_string()))?,
             expires_at: now + IDLE,
         };
         state.store().create_session(&new, now).await?;
-        let cookie = set_cookie(&token, headers)?;
+        let cookie = VISITOR_COOKIE.set(&token, headers)?;
         let visitor = Self {
             token_hash: new.token_hash,
             csrf: new.csrf_token,
@@ -111,8 +182,7 @@ impl Visitor {
 
     /// Whether a form's token is this session's, compared in constant time.
     pub fn accepts(&self, csrf: &str) -> bool {
-        let (a, b) = (self.csrf.as_bytes(), csrf.as_bytes());
-        a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+        same_token(&self.csrf, csrf)
     }
 
     fn from_session(session: Session) -> Self {
@@ -144,9 +214,9 @@ pub async fn sweep_expired(state: AppState) {
     }
 }
 
-/// The `Set-Cookie` value that removes the session cookie.
-pub fn clear_cookie() -> HeaderValue {
-    HeaderValue::from_static("madoguchi_session=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0")
+/// The `Set-Cookie` value that removes the visitor's session cookie.
+pub fn clear_cookie(headers: &HeaderMap) -> Result<HeaderValue, AppError> {
+    VISITOR_COOKIE.clear(headers)
 }
 
 /// Adds a `Set-Cookie` header when one is due.
@@ -160,32 +230,21 @@ pub fn with_cookie(
     response
 }
 
-fn set_cookie(token: &str, headers: &HeaderMap) -> Result<HeaderValue, AppError> {
-    let secure = if is_https(headers) { "; Secure" } else { "" };
-    HeaderValue::from_str(&format!(
-        "{COOKIE_NAME}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{secure}",
-        IDLE.whole_seconds()
-    ))
-    .map_err(|e| AppError::Internal(e.to_string()))
+/// Whether two tokens are equal, compared in constant time (a form's CSRF token against
+/// the session's).
+pub fn same_token(expected: &str, given: &str) -> bool {
+    let (a, b) = (expected.as_bytes(), given.as_bytes());
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
 
-fn cookie_token(headers: &HeaderMap) -> Option<&str> {
-    headers
-        .get_all(COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == COOKIE_NAME)
-        .map(|(_, value)| value)
-        .filter(|value| value.len() == 64 && value.bytes().all(|b| b.is_ascii_hexdigit()))
-}
-
-fn hash(token: &str) -> String {
+/// The key a session is stored under: the SHA-256 of its token, so that a copy of the
+/// table reveals no usable token.
+pub fn token_hash(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
 
-fn random_hex() -> Result<String, AppError> {
+/// A new random token: 256 bits as 64 hex digits.
+pub fn random_token() -> Result<String, AppError> {
     let mut bytes = [0u8; 32];
     getrandom::getrandom(&mut bytes)
         .map_err(|e| AppError::Internal(format!("random source: {e}")))?;
@@ -197,26 +256,62 @@ mod tests {
     use super::*;
 
     #[test]
+    fn a_cookie_is_http_only_with_its_own_scope_and_secure_over_https() {
+        let staff = SessionCookie {
+            name: "staff",
+            path: "/console",
+            same_site: "Strict",
+            max_age: None,
+        };
+        let plain = HeaderMap::new();
+        let set = staff.set("t", &plain).unwrap();
+        assert_eq!(set, "staff=t; Path=/console; HttpOnly; SameSite=Strict");
+        let mut https = HeaderMap::new();
+        https.insert("x-forwarded-proto", HeaderValue::from_static("https"));
+        let visitor = VISITOR_COOKIE.set("t", &https).unwrap();
+        assert_eq!(
+            visitor,
+            "madoguchi_session=t; Path=/; HttpOnly; SameSite=Lax; Max-Age=3600; Secure"
+        );
+        assert!(
+            staff
+                .clear(&https)
+                .unwrap()
+                .to_str()
+                .unwrap()
+                .contains("Max-Age=0; Secure")
+        );
+    }
+
+    #[test]
+    fn tokens_compare_equal_only_when_identical() {
+        assert!(same_token("abc", "abc"));
+        assert!(!same_token("abc", "abd"));
+        assert!(!same_token("abc", "ab"));
+        assert!(!same_token("abc", ""));
+    }
+
+    #[test]
     fn only_a_well_formed_session_cookie_is_read() {
         let token = "a".repeat(64);
         let mut headers = HeaderMap::new();
         headers.insert(
             COOKIE,
-            HeaderValue::from_str(&format!("other=1; {COOKIE_NAME}={token}")).unwrap(),
+            HeaderValue::from_str(&format!("other=1; madoguchi_session={token}")).unwrap(),
         );
-        assert_eq!(cookie_token(&headers), Some(token.as_str()));
+        assert_eq!(VISITOR_COOKIE.token(&headers), Some(token.as_str()));
         headers.insert(
             COOKIE,
             HeaderValue::from_static("madoguchi_session=../../etc"),
         );
-        assert_eq!(cookie_token(&headers), None);
+        assert_eq!(VISITOR_COOKIE.token(&headers), None);
     }
 
     #[test]
     fn tokens_are_random_and_stored_only_as_hashes() {
-        let (a, b) = (random_hex().unwrap(), random_hex().unwrap());
+        let (a, b) = (random_token().unwrap(), random_token().unwrap());
         assert_ne!(a, b);
-        assert_eq!(hash(&a).len(), 64);
-        assert_ne!(hash(&a), a);
+        assert_eq!(token_hash(&a).len(), 64);
+        assert_ne!(token_hash(&a), a);
     }
 }

@@ -79,7 +79,7 @@ pub async fn show_step(
     let field = query.field.as_deref().map(Field::parse);
     let bad_field = matches!(field, Some(Err(_)));
     let located = wizard.locate(step, field.and_then(Result::ok), || {
-        wizard.next_field(state.catalog(), clock::today())
+        wizard.next_field(&state.catalog(), clock::today())
     });
     let Some(field) = located.field else {
         return Ok(with_cookie(
@@ -184,7 +184,7 @@ pub async fn show_results(
     };
     let wizard = Wizard::from_data(&visitor.data);
     let view = ResultsView::new(
-        state.catalog(),
+        &state.catalog(),
         &wizard,
         filter,
         clock::today(),
@@ -205,7 +205,7 @@ pub async fn results_calendar(
     let wizard = Wizard::from_data(&visitor.data);
     let (now, today) = (clock::now(), clock::today());
     let catalog = state.catalog();
-    let diagnosis = run_diagnosis(catalog, &wizard, today);
+    let diagnosis = run_diagnosis(&catalog, &wizard, today);
     let mut items: Vec<_> = diagnosis
         .results
         .iter()
@@ -256,7 +256,7 @@ pub async fn erase(
     )?;
     response
         .headers_mut()
-        .append(header::SET_COOKIE, session::clear_cookie());
+        .append(header::SET_COOKIE, session::clear_cookie(&headers)?);
     Ok(response)
 }
 

@@ -16,6 +16,7 @@ use axum::http::{HeaderMap, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use madoguchi_core::eligibility::application_window;
 use madoguchi_core::program::{Program, ProgramId};
+use madoguchi_store::ProgramDates;
 use time::{Date, OffsetDateTime};
 
 use crate::listing::ProgramFilter;
@@ -35,9 +36,10 @@ pub async fn programs_atom(
     filter: ProgramFilter,
 ) -> Result<Response, AppError> {
     let (now, today) = (clock::now(), clock::today());
-    let dates = entry_dates(&state);
+    let (catalog, program_dates) = (state.catalog(), state.program_dates());
+    let dates = entry_dates(&program_dates);
     let mut entries: Vec<(&Program, OffsetDateTime, OffsetDateTime)> = filter
-        .select(state.catalog().programs(), today)
+        .select(catalog.programs(), today)
         .filter_map(|p| dates.get(&p.id).map(|d| (p, d.updated, d.published)))
         .collect();
     entries.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.id.cmp(&b.0.id)));
@@ -60,8 +62,9 @@ pub async fn deadlines_ics(
     filter: ProgramFilter,
 ) -> Result<Response, AppError> {
     let (now, today) = (clock::now(), clock::today());
+    let catalog = state.catalog();
     let mut items: Vec<(&Program, Date)> = filter
-        .select(state.catalog().programs(), today)
+        .select(catalog.programs(), today)
         .filter_map(|p| {
             application_window(p, today)
                 .closing_date()
@@ -97,9 +100,8 @@ struct EntryDates {
 }
 
 /// Each program's dates as the store recorded its versions.
-fn entry_dates(state: &AppState) -> HashMap<&ProgramId, EntryDates> {
-    state
-        .program_dates()
+fn entry_dates(dates: &[ProgramDates]) -> HashMap<&ProgramId, EntryDates> {
+    dates
         .iter()
         .map(|d| {
             (

@@ -15,6 +15,9 @@ use tower::ServiceExt;
 /// A router over its own database in a temporary directory.
 pub struct TestApp {
     pub router: Router,
+    /// The same store the router uses, for arranging and checking what the pages cannot.
+    #[allow(dead_code)] // Not every test binary uses it.
+    pub store: Store,
     _dir: tempfile::TempDir,
 }
 
@@ -70,6 +73,7 @@ impl TestApp {
     ) -> Self {
         let state = configure(AppState::load(store).await.unwrap());
         Self {
+            store: state.store().clone(),
             router: madoguchi_web::router(state),
             _dir: dir,
         }

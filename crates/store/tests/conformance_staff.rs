@@ -1,0 +1,650 @@
+//! The conformance suite for the staff console's tables — accounts, the audit log,
+//! settings — and for saves that must not overwrite a newer version, run against every
+//! backend like `conformance.rs`.
+
+// Helpers outside `#[test]` functions unwrap too: a panic there is a failing test.
+#![allow(clippy::unwrap_used)]
+
+use madoguchi_core::program::{Program, ProgramId, Title};
+use madoguchi_store::testing::{TestDatabase, synthetic_program};
+use madoguchi_store::{
+    AuditFilter, DisplayName, Lockout, Login, NewAccount, NewAuditEntry, Role, SaveOutcome, Store,
+    StoreError,
+};
+use time::macros::{date, datetime};
+use time::{Duration, OffsetDateTime};
+
+async fn every_backend() -> Vec<TestDatabase> {
+    TestDatabase::every_backend().await.unwrap()
+}
+
+/// A PHC-shaped string; the store never hashes, so any such string will do.
+fn phc(n: u32) -> String {
+    format!("$argon2id$v=19$m=19456,t=2,p=1$c2FsdHNhbHQ{n:04}$aGFzaGhhc2hoYXNoaGFzaA")
+}
+
+fn new_account(login: &str, role: Role) -> NewAccount {
+    NewAccount {
+        login: Login::parse(login).unwrap(),
+        display_name: DisplayName::parse("田中 一郎").unwrap(),
+        role,
+        password_hash: phc(1),
+    }
+}
+
+const LOCKOUT: Lockout = Lockout {
+    after_failures: 3,
+    duration: Duration::minutes(15),
+};
+
+#[tokio::test]
+async fn an_account_reads_back_by_id_and_by_login_whatever_its_case() {
+    for db in every_backend().await {
+        let store = db.migrated_store().await.unwrap();
+        let before = OffsetDateTime::now_utc().replace_nanosecond(0).unwrap();
+        let created = store
+            .create_account(&new_account("Tanaka", Role::Staff))
+            .await
+            .unwrap();
+        assert_eq!(created.login.as_str(), "tanaka");
+        assert_eq!(created.display_name, "田中 一郎");
+        assert_eq!(created.role, Role::Staff);
+        assert_eq!(created.password_hash, phc(1));
+        assert!(created.is_active() && created.failed_logins == 0);
+        assert!(created.created_at >= before && created.created_at.nanosecond() == 0);
+        assert_eq!(created.password_changed_at, created.created_at);
+
+        let by_id = store.account(&created.id).await.unwrap().unwrap();
+        assert_eq!(by_id, created, "{}", db.backend_name());
+        let by_login = store
+            .account_by_login(&Login::parse("ＴＡＮＡＫＡ").unwrap())
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(by_login, created);
+        assert!(
+            store
+                .account("0".repeat(32).as_str())
+                .await
+                .unwrap()
+                .is_none()
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_login_can_be_taken_only_once_in_any_case() {
+    for db in every_backend().await {
+        let store = db.migrated_store().await.unwrap();
+        store
+            .create_account(&new_account("sato", Role::Admin))
+            .await
+            .unwrap();
+        let err = store
+            .create_account(&new_account("SATO", Role::Viewer))
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(err, StoreError::LoginTaken(ref l) if l == "sato"),
+            "{err:?}"
+        );
+        assert!(err.to_string().contains("既に使われています"));
+        assert!(!err.is_internal());
+        assert_eq!(store.accounts().await.unwrap().len(), 1);
+    }
+}
+
+#[tokio::test]
+async fn a_password_is_never_stored_in_place_of_its_hash() {
+    for db in every_backend().await {
+        let store = db.migrated_store().await.unwrap();
+        let plain = NewAccount {
+            password_hash: "correct horse battery staple".to_owned(),
+            ..new_account("suzuki", Role::Staff)
+        };
+        let err = store.create_account(&plain).await.unwrap_err();
+        assert!(matches!(err, StoreError::InvalidAccount(_)), "{err:?}");
+        assert!(store.accounts().await.unwrap().is_empty());
+        let account = store
+            .create_account(&new_account("suzuki", Role::Staff))
+            .await
+            .unwrap();
+        assert!(
+            store
+                .set_password(&account.id, "hunter2hunter2")
+                .await
+                .is_err()
+        );
+    }
+}
+
+#[tokio::test]
+async fn accounts_are_listed_by_login_and_roles_and_disabling_stick() {
+    for db in every_backend().await {
+        let store = db.migrated_store().await.unwrap();
+        for login in ["watanabe", "abe", "Ito"] {
+            store
+                .create_account(&new_account(login, Role::Viewer))
+                .await
+                .unwrap();
+        }
+        let logins: Vec<String> = store
+            .accounts()
+            .await
+            .unwrap()
+            .iter()
+            .map(|a| a.login.to_string())
+            .collect();
+        assert_eq!(logins, ["abe", "ito", "watanabe"], "{}", db.backend_name());
+
+        let abe = store
+            .account_by_login(&Login::parse("abe").unwrap())
+            .await
+            .unwrap()
+            .unwrap();
+        assert!(store.set_role(&abe.id, Role::Admin).await.unwrap());
+        assert!(store.disable_account(&abe.id).await.unwrap());
+        let changed = store.account(&abe.id).await.unwrap().unwrap();
+        assert_eq!(changed.role, Role::Admin);
+        let disabled_at = changed.disabled_at.unwrap();
+        assert!(!changed.is_active());
+
+        // Disabling again keeps the first time; enabling clears it.
+        assert!(store.disable_account(&abe.id).await.unwrap());
+        let again = store.account(&abe.id).await.unwrap().unwrap();
+        assert_eq!(again.disabled_at, Some(disabled_at));
+        assert!(store.enable_account(&abe.id).await.unwrap());
+        assert!(store.account(&abe.id).await.unwrap().unwrap().is_active());
+
+        let nobody = "f".repeat(32);
+        assert!(!store.set_role(&nobody, Role::Admin).await.unwrap());
+        assert!(!store.disable_account(&nobody).await.unwrap());
+        assert!(!store.set_password(&nobody, &phc(2)).await.unwrap());
+    }
+}
+
+#[tokio::test]
+async fn failures_lock_the_account_at_the_limit_and_a_success_clears_them() {
+    for db in every_backend().await {
+        let store = db.migrated_store().await.unwrap();
+        let account = store
+            .create_account(&new_account("kato", Role::Staff))
+            .await
+            .unwrap();
+        let now = datetime!(2026-08-21 09:00:00.7 UTC);
+        let first = store
+            .record_login_failure(&account.id, now, LOCKOUT)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!((first.count, first.locked_until), (1, None));
+        store
+            .record_login_failure(&account.id, now, LOCKOUT)
+            .await
+            .unwrap();
+        let third = store
+            .record_login_failure(&account.id, now, LOCKOUT)
+            .await
+            .unwrap()
+            .unwrap();
+        let until = datetime!(2026-08-21 09:15:00 UTC);
+        assert_eq!((third.count, third.locked_until), (3, Some(until)));
+
+        let locked = store.account(&account.id).await.unwrap().unwrap();
+        assert_eq!(locked.locked_until, Some(until), "{}", db.backend_name());
+        assert!(locked.is_locked(now));
+        assert!(!locked.is_locked(until));
+
+        // After the lock has run out, one more failure locks again at once.
+        let later = until + Duration::minutes(1);
+        let fourth = store
+            .record_login_failure(&account.id, later, LOCKOUT)
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(fourth.count, 4);
+        assert_eq!(fourth.locked_until, Some(until + Duration::minutes(16)));
+
+        assert!(store.record_login_success(&account.id).await.unwrap());
+        let cleared = store.account(&account.id).await.unwrap().unwrap();
+        assert_eq!((cleared.failed_logins, cleared.locked_until), (0, None));
+        assert!(
+            store
+                .record_login_failure(&"0".repeat(32), now, LOCKOUT)
+                .await
+                .unwrap()
+                .is_none()
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn failures_from_many_processes_at_once_are_all_counted() {
+    for db in every_backend().await {
+        let store = db.migrated_store().await.unwrap();
+        let other = Store::connect(db.url()).await.unwrap();
+        let account = store
+            .create_account(&new_account("kimura", Role::Staff))
+            .await
+            .unwrap();
+        let now = OffsetDateTime::now_utc();
+        let lockout = Lockout {
+            after_failures: 100,
+            ..LOCKOUT
+        };
+        // Ten failures at once, half through each of two connection pools.
+        let mut attempts = tokio::task::JoinSet::new();
+        for i in 0..10 {
+            let store = if i % 2 == 0 {
+                store.clone()
+            } else {
+                other.clone()
+            };
+            let id = account.id.clone();
+            attempts.spawn(async move { store.record_login_failure(&id, now, lockout).await });
+        }
+        let counts: Vec<u32> = attempts
+            .join_all()
+            .await
+            .into_iter()
+            .map(|failures| failures.unwrap().unwrap().count)
+            .collect();
+        let mut sorted = counts.clone();
+        sorted.sort_unstable();
+        assert_eq!(
+            sorted,
+            (1..=10).collect::<Vec<_>>(),
+            "{}",
+            db.backend_name()
+        );
+        let counted = store.account(&account.id).await.unwrap().unwrap();
+        assert_eq!(counted.failed_logins, 10, "{}", db.backend_name());
+    }
+}
+
+#[tokio::test]
+async fn a_new_password_replaces_the_hash_and_lifts_a_lock() {
+    for db in every_backend().await {
+        let store = db.migrated_store().await.unwrap();
+        let account = store
+            .create_account(&new_account("yamada", Role::Staff))
+            .await
+            .unwrap();
+        let now = OffsetDateTime::now_utc();
+        for _ in 0..3 {
+            store
+                .record_login_failure(&account.id, now, LOCKOUT)
+                .await
+                .unwrap();
+        }
+        assert!(store.set_password(&account.id, &phc(7)).await.unwrap());
+        let changed = store.account(&account.id).await.unwrap().unwrap();
+        assert_eq!(changed.password_hash, phc(7));
+        assert_eq!((changed.failed_logins, changed.locked_until), (0, None));
+        assert!(changed.password_changed_at >= account.password_changed_at);
+    }
+}
+
+fn entry(actor: Option<&str>, name: &str, action: &str, detail: &str) -> NewAuditEntry {
+    NewAuditEntry {
+        actor_id: actor.map(str::to_owned),
+        actor_name: name.to_owned(),
+        action: action.to_owned(),
+        target: Some("demo-program".to_owned()),
+        detail: detail.to_owned(),
+        client: Some("192.0.2.7".to_owned()),
+    }
+}
+
+fn signed_in() -> NewAuditEntry {
+    entry(Some("a1"), "田中", "login.success", "ログインしました")
+}
+
+#[tokio::test]
+async fn audit_entries_read_back_newest_first_with_growing_ids() {
+    for db in every_backend().await {
+        let store = db.migrated_store().await.unwrap();
+        let first = store.append_audit(&signed_in()).await.unwrap();
+        let second = store
+            .append_audit(&NewAuditEntry {
+                target: None,
+                client: None,
+                ..entry(
+                    None,
+                    "コマンドライン",
+                    "account.create",
+                    "利用者「sato」を追加",
+                )
+            })
+            .await
+            .unwrap();
+        assert!(second.id > first.id);
+        assert_eq!(first.at.nanosecond(), 0);
+        let all = store.audit_entries(&AuditFilter::default()).await.unwrap();
+        assert_eq!(
+            all,
+            [second.clone(), first.clone()],
+            "{}",
+            db.backend_name()
+        );
+        assert_eq!(all[1].client.as_deref(), Some("192.0.2.7"));
+        assert_eq!(all[0].actor_id, None);
+        assert_eq!(
+            store.audit_actions().await.unwrap(),
+            ["account.create", "login.success"]
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_audit_filter_narrows_by_actor_action_time_and_text_and_pages() {
+    for db in every_backend().await {
+        let store = db.migrated_store().await.unwrap();
+        let mut ids = Vec::new();
+        for i in 0..7 {
+            let (actor, action) = if i % 2 == 0 {
+                ("a1", "program.verify")
+            } else {
+                ("a2", "login.failure")
+            };
+            let detail = format!("記録{i}：100%_確認 Demo");
+            let stored = store
+                .append_audit(&entry(
+                    Some(actor),
+                    &format!("職員{actor}"),
+                    action,
+                    &detail,
+                ))
+                .await
+                .unwrap();
+            ids.push(stored.id);
+        }
+        let ids_of = |filter: AuditFilter| {
+            let store = store.clone();
+            async move {
+                store
+                    .audit_entries(&filter)
+                    .await
+                    .unwrap()
+                    .iter()
+                    .map(|e| e.id)
+                    .collect::<Vec<_>>()
+            }
+        };
+        let by_actor = ids_of(AuditFilter {
+            actor: Some("a2".to_owned()),
+            ..AuditFilter::default()
+        })
+        .await;
+        assert_eq!(by_actor, [ids[5], ids[3], ids[1]], "{}", db.backend_name());
+        let by_action = AuditFilter {
+            action: Some("program.verify".to_owned()),
+            ..AuditFilter::default()
+        };
+        assert_eq!(ids_of(by_action.clone()).await.len(), 4);
+        assert_eq!(store.count_audit_entries(&by_action).await.unwrap(), 4);
+
+        // Text: Japanese, ASCII in any case, and wildcards taken literally.
+        for (text, expected) in [
+            ("記録3", vec![ids[3]]),
+            ("demo", ids.clone()),
+            ("0%_確", ids.clone()),
+            ("_x", vec![]),
+        ] {
+            let mut expected = expected;
+            expected.reverse();
+            let found = ids_of(AuditFilter {
+                text: Some(text.to_owned()),
+                ..AuditFilter::default()
+            })
+            .await;
+            assert_eq!(found, expected, "{text} on {}", db.backend_name());
+        }
+        // The client address and the target are searched too.
+        assert_eq!(
+            ids_of(AuditFilter {
+                text: Some("192.0.2".to_owned()),
+                ..AuditFilter::default()
+            })
+            .await
+            .len(),
+            7
+        );
+
+        // Time: every entry was stamped within this test.
+        let now = OffsetDateTime::now_utc();
+        let within = AuditFilter {
+            from: Some(now - Duration::hours(1)),
+            to: Some(now + Duration::hours(1)),
+            ..AuditFilter::default()
+        };
+        assert_eq!(ids_of(within).await.len(), 7);
+        let before = AuditFilter {
+            to: Some(now - Duration::hours(1)),
+            ..AuditFilter::default()
+        };
+        assert!(ids_of(before).await.is_empty());
+
+        // Pages: newest first, offset then limit; the count ignores both.
+        let page = AuditFilter {
+            limit: Some(3),
+            offset: 2,
+            ..AuditFilter::default()
+        };
+        assert_eq!(ids_of(page.clone()).await, [ids[4], ids[3], ids[2]]);
+        assert_eq!(store.count_audit_entries(&page).await.unwrap(), 7);
+        // Blank conditions (an empty form field) are no condition.
+        let blank = AuditFilter {
+            actor: Some(String::new()),
+            text: Some("  ".to_owned()),
+            ..AuditFilter::default()
+        };
+        assert_eq!(ids_of(blank).await.len(), 7);
+    }
+}
+
+#[tokio::test]
+async fn the_audit_log_refuses_update_and_delete_even_in_plain_sql() {
+    for db in every_backend().await {
+        let store = db.migrated_store().await.unwrap();
+        let stored = store.append_audit(&signed_in()).await.unwrap();
+        for sql in [
+            "UPDATE audit_log SET detail = 'rewritten'",
+            "DELETE FROM audit_log",
+        ] {
+            let err = db.execute_sql(sql).await.unwrap_err();
+            assert!(
+                format!("{err:?}").contains("append-only"),
+                "{sql} on {}: {err:?}",
+                db.backend_name()
+            );
+        }
+        if db.backend_name() == "postgresql" {
+            assert!(db.execute_sql("TRUNCATE audit_log").await.is_err());
+        }
+        let left = store.audit_entries(&AuditFilter::default()).await.unwrap();
+        assert_eq!(left, [stored]);
+    }
+}
+
+#[tokio::test]
+async fn an_audit_entry_needs_an_action_code_and_an_actor() {
+    for db in every_backend().await {
+        let store = db.migrated_store().await.unwrap();
+        let err = store
+            .append_audit(&entry(None, "田中", "ログイン", ""))
+            .await
+            .unwrap_err();
+        assert!(matches!(err, StoreError::InvalidAuditEntry(_)), "{err:?}");
+        assert!(
+            store
+                .append_audit(&entry(None, " ", "login.success", ""))
+                .await
+                .is_err()
+        );
+        assert_eq!(
+            store
+                .count_audit_entries(&AuditFilter::default())
+                .await
+                .unwrap(),
+            0
+        );
+    }
+}
+
+#[tokio::test]
+async fn settings_are_absent_until_set_and_remember_who_set_them() {
+    for db in every_backend().await {
+        let store = db.migrated_store().await.unwrap();
+        assert!(store.setting("stale_after_days").await.unwrap().is_none());
+        let set = store
+            .set_setting("stale_after_days", "90", Some("a1"))
+            .await
+            .unwrap();
+        assert_eq!(
+            (set.value.as_str(), set.updated_by.as_deref()),
+            ("90", Some("a1"))
+        );
+        let changed = store
+            .set_setting("stale_after_days", "120", None)
+            .await
+            .unwrap();
+        assert_eq!(
+            store.setting("stale_after_days").await.unwrap(),
+            Some(changed.clone())
+        );
+        assert_eq!(changed.updated_by, None);
+        store
+            .set_setting("require_second_approval", "true", Some("a1"))
+            .await
+            .unwrap();
+        let keys: Vec<String> = store
+            .settings()
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|s| s.key)
+            .collect();
+        assert_eq!(keys, ["require_second_approval", "stale_after_days"]);
+        assert!(matches!(
+            store.set_setting("Bad Key", "1", None).await.unwrap_err(),
+            StoreError::InvalidSetting(_)
+        ));
+    }
+}
+
+fn program(id: &str) -> Program {
+    Program {
+        id: ProgramId::parse(id).unwrap(),
+        ..synthetic_program(1)
+    }
+}
+
+#[tokio::test]
+async fn marking_a_program_verified_saves_a_version_once_a_day() {
+    for db in every_backend().await {
+        let store = db.migrated_store().await.unwrap();
+        let id = ProgramId::parse("verify-me").unwrap();
+        store
+            .save_program(&program("verify-me"), "cli")
+            .await
+            .unwrap();
+        let outcome = store
+            .mark_verified(&id, 1, date!(2026 - 08 - 21), "web")
+            .await
+            .unwrap();
+        assert_eq!(outcome, SaveOutcome::Updated { version: 2 });
+        let saved = store.program(&id).await.unwrap().unwrap();
+        assert_eq!(saved.last_verified, Some(date!(2026 - 08 - 21)));
+        let history = store.program_versions(&id).await.unwrap();
+        assert_eq!(history[1].origin, "web");
+
+        let again = store
+            .mark_verified(&id, 2, date!(2026 - 08 - 21), "web")
+            .await
+            .unwrap();
+        assert_eq!(again, SaveOutcome::Unchanged { version: 2 });
+
+        let unknown = ProgramId::parse("no-such-program").unwrap();
+        let err = store
+            .mark_verified(&unknown, 1, date!(2026 - 08 - 21), "web")
+            .await
+            .unwrap_err();
+        assert!(matches!(err, StoreError::UnknownProgram(_)), "{err:?}");
+        assert!(!err.is_internal());
+    }
+}
+
+#[tokio::test]
+async fn a_save_based_on_an_old_version_is_refused_and_changes_nothing() {
+    for db in every_backend().await {
+        let store = db.migrated_store().await.unwrap();
+        let id = ProgramId::parse("edited-twice").unwrap();
+        store
+            .save_program(&program("edited-twice"), "cli")
+            .await
+            .unwrap();
+
+        // Two people open version 1; the first saves.
+        let first = Program {
+            title: Title::parse("一人目の修正").unwrap(),
+            ..program("edited-twice")
+        };
+        let second = Program {
+            title: Title::parse("二人目の修正").unwrap(),
+            ..program("edited-twice")
+        };
+        assert_eq!(
+            store
+                .save_program_expecting(&first, 1, "web")
+                .await
+                .unwrap(),
+            SaveOutcome::Updated { version: 2 }
+        );
+        let err = store
+            .save_program_expecting(&second, 1, "web")
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(
+                err,
+                StoreError::Stale {
+                    expected: 1,
+                    current: 2,
+                    ..
+                }
+            ),
+            "{}: {err:?}",
+            db.backend_name()
+        );
+        assert!(err.to_string().contains("他の人が更新しました"));
+        assert_eq!(
+            store.program(&id).await.unwrap().unwrap().title.as_str(),
+            "一人目の修正"
+        );
+        // Verifying what one saw is refused the same way once it changed.
+        assert!(matches!(
+            store
+                .mark_verified(&id, 1, date!(2026 - 08 - 21), "web")
+                .await
+                .unwrap_err(),
+            StoreError::Stale { .. }
+        ));
+
+        // Version 0 means "only if new".
+        let fresh = program("brand-new");
+        assert_eq!(
+            store
+                .save_program_expecting(&fresh, 0, "web")
+                .await
+                .unwrap(),
+            SaveOutcome::Created { version: 1 }
+        );
+        assert!(
+            store
+                .save_program_expecting(&fresh, 0, "web")
+                .await
+                .is_err()
+        );
+    }
+}

@@ -1,0 +1,125 @@
+//! Changing one's own password (`GET/POST /console/account/password`, every role).
+//!
+//! The current password is asked again, so that a session left open on a shared PC is not
+//! enough to take the account over. A change ends every other session of the account and
+//! starts a new one here.
+
+use askama::Template;
+use axum::body::Bytes;
+use axum::extract::rejection::{BytesRejection, QueryRejection};
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use madoguchi_store::Role;
+use serde::Deserialize;
+
+use super::action::Action;
+use super::frame::Frame;
+use super::password::{self, NewPassword};
+use super::staff::{self, Staff};
+use crate::form::FormData;
+use crate::session::with_cookie;
+use crate::{AppError, AppState};
+
+const PATH: &str = "/console/account/password";
+
+#[derive(Template)]
+#[template(path = "console/password.html")]
+struct PasswordPage {
+    frame: Option<Frame>,
+    csrf: String,
+    login: String,
+    changed: bool,
+    current_error: Option<String>,
+    new_error: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct PasswordQuery {
+    done: Option<String>,
+}
+
+/// `GET /console/account/password`.
+pub async fn show_password_form(
+    staff: Staff,
+    query: Result<Query<PasswordQuery>, QueryRejection>,
+) -> Result<Response, AppError> {
+    staff.require(Role::Viewer)?;
+    let changed = query.is_ok_and(|Query(q)| q.done.is_some());
+    render(&staff, StatusCode::OK, changed, None, None)
+}
+
+/// `POST /console/account/password`.
+pub async fn change_password(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    staff: Staff,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Response, AppError> {
+    let form = FormData::read(body)?;
+    staff.authorize(Role::Viewer, &form)?;
+    let current = form.get("current").unwrap_or_default().to_owned();
+    let new = form.get("new").unwrap_or_default();
+    let confirm = form.get("confirm").unwrap_or_default();
+    let stored = Some(staff.account.password_hash.clone());
+    if !password::verify_off_thread(current, stored).await {
+        let error = Some("今のパスワードが違います。".to_owned());
+        return render(&staff, StatusCode::UNPROCESSABLE_ENTITY, false, error, None);
+    }
+    let checked = NewPassword::parse(new, &staff.account.login).map_err(|e| e.to_string());
+    let checked = checked.and_then(|p| {
+        (new == confirm)
+            .then_some(p)
+            .ok_or_else(|| "確認のため入力したパスワードが一致しません。".to_owned())
+    });
+    let new = match checked {
+        Ok(new) => new,
+        Err(error) => {
+            return render(
+                &staff,
+                StatusCode::UNPROCESSABLE_ENTITY,
+                false,
+                None,
+                Some(error),
+            );
+        }
+    };
+    let hash = new
+        .hash_off_thread()
+        .await
+        .map_err(|e| AppError::Internal(e.to_string()))?;
+    state.store().set_password(&staff.account.id, &hash).await?;
+    let ended = state.store().delete_sessions_of(&staff.account.id).await?;
+    let cookie = staff::start_session(&state, &staff.account.id, &headers).await?;
+    let detail = format!("自分のパスワードを変更しました（終了したセッション {ended}件）");
+    staff
+        .audit(
+            &state,
+            Action::PasswordChange,
+            Some(staff.account.login.as_str()),
+            detail,
+        )
+        .await?;
+    Ok(with_cookie(
+        Redirect::to(&format!("{PATH}?done=1")).into_response(),
+        Some(cookie),
+    ))
+}
+
+fn render(
+    staff: &Staff,
+    status: StatusCode,
+    changed: bool,
+    current_error: Option<String>,
+    new_error: Option<String>,
+) -> Result<Response, AppError> {
+    let page = PasswordPage {
+        frame: Some(staff.frame(PATH)),
+        csrf: staff.csrf.clone(),
+        login: staff.account.login.to_string(),
+        changed,
+        current_error,
+        new_error,
+    };
+    Ok((status, Html(page.render()?)).into_response())
+}

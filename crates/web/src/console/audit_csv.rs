@@ -1,0 +1,93 @@
+//! The audit log as a CSV file that Excel opens as it is: UTF-8 with a BOM (so Japanese
+//! is not read as Shift_JIS), CRLF line ends, every field quoted, times in JST.
+//!
+//! A field that starts like a formula (`=`, `+`, `-`, `@`, tab, CR) gets a leading `'`:
+//! details quote what staff typed, such as program titles, and a spreadsheet must show
+//! them as text, never run them (CSV injection).
+
+use madoguchi_core::calendar::JST;
+use madoguchi_store::AuditEntry;
+use time::OffsetDateTime;
+use time::macros::format_description;
+
+use super::action::Action;
+
+/// The header row, in column order.
+pub const HEADER: [&str; 9] = [
+    "番号",
+    "日時（日本時間）",
+    "操作した人",
+    "利用者ID",
+    "操作",
+    "操作コード",
+    "対象",
+    "内容",
+    "接続元",
+];
+
+/// The whole file, BOM first.
+pub fn audit_csv(entries: &[AuditEntry]) -> Result<Vec<u8>, csv::Error> {
+    let mut out = b"\xEF\xBB\xBF".to_vec();
+    {
+        let mut writer = csv::WriterBuilder::new()
+            .quote_style(csv::QuoteStyle::Always)
+            .terminator(csv::Terminator::CRLF)
+            .from_writer(&mut out);
+        writer.write_record(HEADER)?;
+        for entry in entries {
+            let text = |value: &Option<String>| as_text(value.as_deref().unwrap_or_default());
+            writer.write_record([
+                entry.id.to_string(),
+                jst_time(entry.at),
+                as_text(&entry.actor_name),
+                text(&entry.actor_id),
+                Action::label_of(&entry.action),
+                entry.action.clone(),
+                text(&entry.target),
+                as_text(&entry.detail),
+                text(&entry.client),
+            ])?;
+        }
+        writer.flush()?;
+    }
+    Ok(out)
+}
+
+/// `2026-08-21 21:00:05`: the time in Japan, as Excel reads a date and time.
+pub fn jst_time(at: OffsetDateTime) -> String {
+    let format = format_description!("[year]-[month]-[day] [hour]:[minute]:[second]");
+    at.to_offset(JST)
+        .format(&format)
+        .unwrap_or_else(|_| at.to_string())
+}
+
+/// The text, kept from being read as a formula.
+fn as_text(value: &str) -> String {
+    if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{value}")
+    } else {
+        value.to_owned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use time::macros::datetime;
+
+    use super::*;
+
+    #[test]
+    fn times_are_written_in_japan_time() {
+        assert_eq!(
+            jst_time(datetime!(2026-08-21 15:30:05 UTC)),
+            "2026-08-22 00:30:05"
+        );
+    }
+
+    #[test]
+    fn formulas_are_kept_as_text() {
+        assert_eq!(as_text("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
+        assert_eq!(as_text("-1"), "'-1");
+        assert_eq!(as_text("田中"), "田中");
+    }
+}

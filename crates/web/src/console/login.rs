@@ -1,0 +1,308 @@
+//! Signing in to the console and out of it: `GET/POST /console/login`,
+//! `POST /console/logout`, `POST /console/logout-everywhere`.
+//!
+//! Every failure reads the same and takes the same time — an unknown login, a wrong
+//! password, a disabled or locked account — so that the page never tells which logins
+//! exist. Five failures in a row lock an account for 15 minutes; a limit per client
+//! address slows a script trying many logins. Every attempt goes to the audit log with
+//! the client's address; what was typed as a password never does.
+
+use std::time::Instant;
+
+use askama::Template;
+use axum::body::Bytes;
+use axum::extract::rejection::{BytesRejection, QueryRejection};
+use axum::extract::{Query, State};
+use axum::http::header::{RETRY_AFTER, SET_COOKIE};
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use madoguchi_core::calendar::JST;
+use madoguchi_store::{Account, Lockout, Login};
+use serde::Deserialize;
+use time::Duration;
+
+use super::action::{self, Action, Actor};
+use super::client::Client;
+use super::frame::Frame;
+use super::password;
+use super::staff::{self, LoginSession, STAFF_COOKIE, Staff, safe_next};
+use crate::form::FormData;
+use crate::session::with_cookie;
+use crate::{AppError, AppState, clock};
+
+/// Five failures in a row lock an account for fifteen minutes.
+pub const LOCKOUT: Lockout = Lockout {
+    after_failures: 5,
+    duration: Duration::minutes(15),
+};
+
+/// The one answer to every failed sign-in.
+pub const FAILED: &str = "ログインできませんでした。ログインIDとパスワードを確かめてください。続けて5回間違えると、安全のため15分間ログインできなくなります。";
+
+const EXPIRED: &str =
+    "画面の有効期限が切れたため、ログインできませんでした。もう一度ログインしてください。";
+
+/// The name the audit log gives an attempt with a login nobody has (what was typed is not
+/// kept: it is sometimes a password typed in the wrong box).
+const UNKNOWN_LOGIN: &str = "（登録のないログインID）";
+
+#[derive(Template)]
+#[template(path = "console/login.html")]
+struct LoginPage {
+    frame: Option<Frame>,
+    csrf: String,
+    login: String,
+    next: String,
+    notice: Option<&'static str>,
+    error: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct LoginQuery {
+    next: Option<String>,
+    done: Option<String>,
+}
+
+/// `GET /console/login`: the form, or straight on for someone already signed in.
+pub async fn show_login(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    client: Client,
+    query: Result<Query<LoginQuery>, QueryRejection>,
+) -> Result<Response, AppError> {
+    let query = query.ok().map(|Query(q)| q);
+    let next = query
+        .as_ref()
+        .and_then(|q| q.next.as_deref())
+        .and_then(safe_next)
+        .unwrap_or_default()
+        .to_owned();
+    if staff::signed_in(&state, &headers, client).await?.is_some() {
+        return Ok(Redirect::to(destination(&next)).into_response());
+    }
+    let notice = match query.as_ref().and_then(|q| q.done.as_deref()) {
+        Some("logout") => Some("ログアウトしました。"),
+        Some("everywhere") => Some("すべての端末からログアウトしました。"),
+        _ => None,
+    };
+    let (session, cookie) = login_session(&state, &headers).await?;
+    let page = LoginPage {
+        frame: None,
+        csrf: session.csrf,
+        login: String::new(),
+        next,
+        notice,
+        error: None,
+    };
+    Ok(with_cookie(render(StatusCode::OK, &page)?, cookie))
+}
+
+/// `POST /console/login`: checks the form's token, the client's limit, then the login.
+pub async fn log_in(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    client: Client,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Response, AppError> {
+    let form = FormData::read(body)?;
+    let next = form
+        .get("next")
+        .and_then(safe_next)
+        .unwrap_or_default()
+        .to_owned();
+    let typed_login = form.get("login").unwrap_or_default().trim().to_owned();
+    let (session, cookie) = login_session(&state, &headers).await?;
+    let again = |status, error: String| -> Result<Response, AppError> {
+        let page = LoginPage {
+            frame: None,
+            csrf: session.csrf.clone(),
+            login: typed_login.clone(),
+            next: next.clone(),
+            notice: None,
+            error: Some(error),
+        };
+        Ok(with_cookie(render(status, &page)?, cookie.clone()))
+    };
+    if let Err(wait) = state.login_limit().take(client.0, Instant::now()) {
+        let seconds = wait.as_secs().max(1);
+        let mut response = again(
+            StatusCode::TOO_MANY_REQUESTS,
+            format!(
+                "ログインの試行が多すぎます。{seconds}秒ほど待ってから、もう一度お試しください。"
+            ),
+        )?;
+        if let Ok(value) = HeaderValue::from_str(&seconds.to_string()) {
+            response.headers_mut().insert(RETRY_AFTER, value);
+        }
+        return Ok(response);
+    }
+    if cookie.is_some() || !session.accepts(form.csrf()) {
+        return again(StatusCode::FORBIDDEN, EXPIRED.to_owned());
+    }
+    let password = form.get("password").unwrap_or_default().to_owned();
+    let Some(account) = authenticate(&state, &typed_login, password, client).await? else {
+        return again(StatusCode::FORBIDDEN, FAILED.to_owned());
+    };
+    session.end(&state).await?;
+    let cookie = staff::start_session(&state, &account.id, &headers).await?;
+    let actor = Actor {
+        id: Some(&account.id),
+        name: &account.display_name,
+    };
+    let target = Some(account.login.as_str());
+    action::record(
+        &state,
+        actor,
+        Action::LoginSuccess,
+        target,
+        "ログインしました",
+        client,
+    )
+    .await?;
+    Ok(with_cookie(
+        Redirect::to(destination(&next)).into_response(),
+        Some(cookie),
+    ))
+}
+
+/// The account `typed_login` names if `password` is its own and it may sign in now;
+/// every other case is audited and answers `None` after the same work.
+async fn authenticate(
+    state: &AppState,
+    typed_login: &str,
+    password: String,
+    client: Client,
+) -> Result<Option<Account>, AppError> {
+    let account = match Login::parse(typed_login) {
+        Ok(login) => state.store().account_by_login(&login).await?,
+        Err(_) => None,
+    };
+    let stored = account.as_ref().map(|a| a.password_hash.clone());
+    let matches = password::verify_off_thread(password, stored).await;
+    let Some(account) = account else {
+        let actor = Actor {
+            id: None,
+            name: UNKNOWN_LOGIN,
+        };
+        let detail = "登録されていないログインIDでログインしようとしました";
+        action::record(state, actor, Action::LoginFailure, None, detail, client).await?;
+        return Ok(None);
+    };
+    let now = clock::now();
+    let refusal = if !account.is_active() {
+        Some("無効にされた利用者のため、ログインを拒否しました".to_owned())
+    } else if account.is_locked(now) {
+        Some("ログインが一時停止中のため、拒否しました".to_owned())
+    } else if !matches {
+        Some(count_failure(state, &account, client).await?)
+    } else {
+        None
+    };
+    let Some(detail) = refusal else {
+        state.store().record_login_success(&account.id).await?;
+        return Ok(Some(account));
+    };
+    let actor = Actor {
+        id: Some(&account.id),
+        name: &account.display_name,
+    };
+    let target = Some(account.login.as_str());
+    action::record(state, actor, Action::LoginFailure, target, detail, client).await?;
+    Ok(None)
+}
+
+/// Counts a wrong password, recording a lock if this failure caused one.
+async fn count_failure(
+    state: &AppState,
+    account: &Account,
+    client: Client,
+) -> Result<String, AppError> {
+    let failures = state
+        .store()
+        .record_login_failure(&account.id, clock::now(), LOCKOUT)
+        .await?;
+    let count = failures.map_or(0, |f| f.count);
+    if let Some(until) = failures.and_then(|f| f.locked_until) {
+        let until = until.to_offset(JST);
+        let detail = format!(
+            "{count}回続けてパスワードが違ったため、{}時{:02}分（日本時間）までログインを止めました",
+            until.hour(),
+            until.minute()
+        );
+        let actor = Actor {
+            id: Some(&account.id),
+            name: &account.display_name,
+        };
+        let target = Some(account.login.as_str());
+        action::record(state, actor, Action::AccountLock, target, detail, client).await?;
+    }
+    Ok(format!("パスワードが違います（{count}回目）"))
+}
+
+/// `POST /console/logout`: ends this session.
+pub async fn log_out(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    staff: Staff,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Response, AppError> {
+    let form = FormData::read(body)?;
+    staff.check_csrf(&form)?;
+    staff.end_session(&state).await?;
+    staff
+        .audit(&state, Action::Logout, None, "ログアウトしました")
+        .await?;
+    signed_out(&headers, "logout")
+}
+
+/// `POST /console/logout-everywhere`: ends every session of this account, on every
+/// device and every app process.
+pub async fn log_out_everywhere(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    staff: Staff,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Response, AppError> {
+    let form = FormData::read(body)?;
+    staff.check_csrf(&form)?;
+    let ended = state.store().delete_sessions_of(&staff.account.id).await?;
+    staff
+        .audit(
+            &state,
+            Action::LogoutEverywhere,
+            None,
+            format!("すべての端末からログアウトしました（{ended}件）"),
+        )
+        .await?;
+    signed_out(&headers, "everywhere")
+}
+
+fn signed_out(headers: &HeaderMap, done: &str) -> Result<Response, AppError> {
+    let mut response = Redirect::to(&format!("/console/login?done={done}")).into_response();
+    response
+        .headers_mut()
+        .append(SET_COOKIE, STAFF_COOKIE.clear(headers)?);
+    Ok(response)
+}
+
+/// The request's pre-login session, or a new one with the cookie to set.
+async fn login_session(
+    state: &AppState,
+    headers: &HeaderMap,
+) -> Result<(LoginSession, Option<HeaderValue>), AppError> {
+    match LoginSession::load(state, headers).await? {
+        Some(session) => Ok((session, None)),
+        None => {
+            let (session, cookie) = LoginSession::start(state, headers).await?;
+            Ok((session, Some(cookie)))
+        }
+    }
+}
+
+fn destination(next: &str) -> &str {
+    if next.is_empty() { "/console" } else { next }
+}
+
+fn render(status: StatusCode, page: &LoginPage) -> Result<Response, AppError> {
+    Ok((status, Html(page.render()?)).into_response())
+}

@@ -1,0 +1,84 @@
+//! The staff console under `/console`: sign-in, accounts and roles, settings, the audit
+//! log and the freshness of the catalogue.
+//!
+//! Every handler takes a [`Staff`] (the extractor loads the signed-in account afresh, or
+//! sends the browser to the login page) and checks the role on the server with
+//! [`Staff::require`], and every form with [`Staff::authorize`] (role, then CSRF token).
+//! Every change goes to the audit log through [`Staff::audit`]. Pages extend
+//! `templates/console/base.html` and carry a [`Frame`].
+
+mod account;
+pub mod action;
+mod audit_csv;
+mod audit_log;
+pub mod client;
+pub mod frame;
+mod freshness;
+mod home;
+mod login;
+pub mod password;
+pub mod settings;
+pub mod staff;
+mod users;
+
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::http::HeaderValue;
+use axum::http::header::CACHE_CONTROL;
+use axum::middleware::map_response;
+use axum::response::Response;
+use axum::routing::{get, post};
+
+pub use action::{Action, Actor};
+pub use audit_csv::HEADER as AUDIT_CSV_HEADER;
+pub use client::Client;
+pub use frame::Frame;
+pub use madoguchi_store::Role;
+pub use settings::ConsoleSettings;
+pub use staff::{Staff, StaffRejection};
+
+use crate::AppState;
+use crate::form::MAX_FORM_BYTES;
+
+/// Every console route. Each one is listed in the authorization matrix test
+/// (`crates/web/tests/console_authz.rs`) with the answer each role must get.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/console", get(home::show_home))
+        .route("/console/login", get(login::show_login).post(login::log_in))
+        .route("/console/logout", post(login::log_out))
+        .route(
+            "/console/logout-everywhere",
+            post(login::log_out_everywhere),
+        )
+        .route("/console/programs/{id}/verify", post(home::verify_program))
+        .route(
+            "/console/users",
+            get(users::list_users).post(users::add_user),
+        )
+        .route("/console/users/{id}/role", post(users::change_role))
+        .route("/console/users/{id}/disable", post(users::disable_user))
+        .route("/console/users/{id}/enable", post(users::enable_user))
+        .route("/console/users/{id}/password", post(users::reset_password))
+        .route(
+            "/console/settings",
+            get(settings::show_settings).post(settings::save_settings),
+        )
+        .route("/console/audit", get(audit_log::list_entries))
+        .route("/console/audit.csv", get(audit_log::export_csv))
+        .route(
+            "/console/account/password",
+            get(account::show_password_form).post(account::change_password),
+        )
+        .layer(DefaultBodyLimit::max(MAX_FORM_BYTES))
+        .layer(map_response(never_cached))
+}
+
+/// Console pages hold personal data and staff's work: no browser or proxy keeps a copy
+/// (a shared PC's back button shows nothing after log-out).
+async fn never_cached(mut response: Response) -> Response {
+    response
+        .headers_mut()
+        .insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}

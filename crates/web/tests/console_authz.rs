@@ -1,0 +1,490 @@
+//! The authorization matrix: every console route, asked by an anonymous browser and by
+//! 閲覧, 職員 and 管理者, must give each the answer in the table — and a refused request
+//! must change nothing.
+//!
+//! To add a route: add one `Route` to `ROUTES` with the answers of anonymous, 閲覧, 職員
+//! and 管理者 in that order (`page(role)` and `form(role)` cover the usual cases) and a
+//! form that succeeds for an allowed role. Placeholders in paths and form values:
+//! `{program}` (a program id), `{version}` (its current version), `{victim}` (the id of a
+//! fresh 職員 account made for this request), `{unique}` (a fresh number). Each request
+//! runs with a fresh account of the asking role and a fresh session, so routes that sign
+//! out or change the asker's password do not disturb the next row. A refused request must
+//! leave the audit log as it was; an allowed form must add to it.
+//! `every_console_route_is_in_the_table` fails until a new route is listed.
+
+#![allow(clippy::unwrap_used)]
+
+mod common;
+mod console_support;
+
+use std::collections::BTreeSet;
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use axum::http::StatusCode;
+use madoguchi_core::program::{Program, ProgramId};
+use madoguchi_store::testing::blank_program;
+use madoguchi_store::{AuditFilter, Role};
+
+use console_support::{Browser, Console, PASSWORD};
+
+/// What one asker must get.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Answer {
+    /// This status, and no redirect to the login page.
+    Status(u16),
+    /// 303 to the login page: not signed in.
+    SignIn,
+    /// 403 from the role check, with nothing changed.
+    Denied,
+    /// 303 to exactly this place.
+    SeeOther(&'static str),
+}
+
+use Answer::{Denied, SeeOther, SignIn, Status};
+
+/// Who asks, in table order.
+const ASKERS: [Option<Role>; 4] = [
+    None,
+    Some(Role::Viewer),
+    Some(Role::Staff),
+    Some(Role::Admin),
+];
+
+struct Route {
+    method: &'static str,
+    path: &'static str,
+    form: &'static [(&'static str, &'static str)],
+    /// Anonymous, 閲覧, 職員, 管理者.
+    expect: [Answer; 4],
+}
+
+/// A page that `least` and above may open.
+const fn page(least: Role) -> [Answer; 4] {
+    allowed_from(least, Status(200))
+}
+
+/// A form that `least` and above may post; success redirects (303).
+const fn form(least: Role) -> [Answer; 4] {
+    allowed_from(least, Status(303))
+}
+
+const fn allowed_from(least: Role, ok: Answer) -> [Answer; 4] {
+    match least {
+        Role::Viewer => [SignIn, ok, ok, ok],
+        Role::Staff => [SignIn, Denied, ok, ok],
+        Role::Admin => [SignIn, Denied, Denied, ok],
+    }
+}
+
+const NEW_PASSWORD: &str = "a brand new passphrase here";
+
+const ROUTES: &[Route] = &[
+    Route {
+        method: "GET",
+        path: "/console",
+        form: &[],
+        expect: page(Role::Viewer),
+    },
+    Route {
+        method: "GET",
+        path: "/console/login",
+        form: &[],
+        expect: [
+            Status(200),
+            SeeOther("/console"),
+            SeeOther("/console"),
+            SeeOther("/console"),
+        ],
+    },
+    Route {
+        // A wrong password: refused alike for everyone.
+        method: "POST",
+        path: "/console/login",
+        form: &[("login", "nobody"), ("password", "wrong password!")],
+        expect: [Status(403); 4],
+    },
+    Route {
+        method: "POST",
+        path: "/console/logout",
+        form: &[],
+        expect: [
+            SignIn,
+            SeeOther("/console/login?done=logout"),
+            SeeOther("/console/login?done=logout"),
+            SeeOther("/console/login?done=logout"),
+        ],
+    },
+    Route {
+        method: "POST",
+        path: "/console/logout-everywhere",
+        form: &[],
+        expect: [
+            SignIn,
+            SeeOther("/console/login?done=everywhere"),
+            SeeOther("/console/login?done=everywhere"),
+            SeeOther("/console/login?done=everywhere"),
+        ],
+    },
+    Route {
+        method: "POST",
+        path: "/console/programs/{program}/verify",
+        form: &[("version", "{version}")],
+        expect: form(Role::Staff),
+    },
+    Route {
+        method: "GET",
+        path: "/console/users",
+        form: &[],
+        expect: page(Role::Admin),
+    },
+    Route {
+        method: "POST",
+        path: "/console/users",
+        form: &[
+            ("login", "new-{unique}"),
+            ("display_name", "新しい職員"),
+            ("role", "staff"),
+            ("password", NEW_PASSWORD),
+        ],
+        expect: form(Role::Admin),
+    },
+    Route {
+        method: "POST",
+        path: "/console/users/{victim}/role",
+        form: &[("role", "viewer")],
+        expect: form(Role::Admin),
+    },
+    Route {
+        method: "POST",
+        path: "/console/users/{victim}/disable",
+        form: &[],
+        expect: form(Role::Admin),
+    },
+    Route {
+        method: "POST",
+        path: "/console/users/{victim}/enable",
+        form: &[],
+        expect: form(Role::Admin),
+    },
+    Route {
+        method: "POST",
+        path: "/console/users/{victim}/password",
+        form: &[("password", NEW_PASSWORD)],
+        expect: form(Role::Admin),
+    },
+    Route {
+        method: "GET",
+        path: "/console/settings",
+        form: &[],
+        expect: page(Role::Admin),
+    },
+    Route {
+        method: "POST",
+        path: "/console/settings",
+        form: &[
+            ("require_second_approval", "true"),
+            ("stale_after_days", "{unique}"),
+        ],
+        expect: form(Role::Admin),
+    },
+    Route {
+        method: "GET",
+        path: "/console/audit",
+        form: &[],
+        expect: page(Role::Admin),
+    },
+    Route {
+        method: "GET",
+        path: "/console/audit.csv",
+        form: &[],
+        expect: page(Role::Admin),
+    },
+    Route {
+        method: "GET",
+        path: "/console/account/password",
+        form: &[],
+        expect: page(Role::Viewer),
+    },
+    Route {
+        method: "POST",
+        path: "/console/account/password",
+        form: &[
+            ("current", PASSWORD),
+            ("new", NEW_PASSWORD),
+            ("confirm", NEW_PASSWORD),
+        ],
+        expect: form(Role::Viewer),
+    },
+];
+
+const PROGRAM: &str = "authz-program";
+
+fn program() -> Program {
+    Program {
+        id: ProgramId::parse(PROGRAM).unwrap(),
+        ..blank_program()
+    }
+}
+
+/// A number no other request of this run has had (kept small: it doubles as a day count).
+fn unique() -> String {
+    static NEXT: AtomicU32 = AtomicU32::new(1);
+    NEXT.fetch_add(1, Ordering::Relaxed).to_string()
+}
+
+/// Fills the placeholders of one request.
+struct Fill {
+    program: String,
+    version: String,
+    victim: String,
+    unique: String,
+}
+
+impl Fill {
+    fn apply(&self, text: &str) -> String {
+        text.replace("{program}", &self.program)
+            .replace("{version}", &self.version)
+            .replace("{victim}", &self.victim)
+            .replace("{unique}", &self.unique)
+    }
+}
+
+async fn ask<'c>(
+    console: &'c Console,
+    route: &Route,
+    asker: Option<Role>,
+) -> (console_support::Page, Browser<'c>) {
+    let store = &console.app.store;
+    let version = store
+        .program(&ProgramId::parse(PROGRAM).unwrap())
+        .await
+        .unwrap()
+        .unwrap()
+        .version;
+    let fill = Fill {
+        program: PROGRAM.to_owned(),
+        version: version.to_string(),
+        victim: console
+            .account(&format!("victim-{}", unique()), Role::Staff)
+            .await
+            .id,
+        unique: unique(),
+    };
+    let mut browser = match asker {
+        None => console.browser(),
+        Some(role) => {
+            let login = format!("{}-{}", role.code(), unique());
+            let account = console.account(&login, role).await;
+            console.signed_in(&account).await
+        }
+    };
+    if route.path == "/console/login" && route.method == "POST" {
+        // The form's own token, as a browser that opened the page has it.
+        let _ = browser.get("/console/login").await;
+    }
+    let path = fill.apply(route.path);
+    let page = match route.method {
+        "GET" => browser.get(&path).await,
+        "POST" => {
+            let values: Vec<(String, String)> = route
+                .form
+                .iter()
+                .map(|(name, value)| ((*name).to_owned(), fill.apply(value)))
+                .collect();
+            let fields: Vec<(&str, &str)> = values
+                .iter()
+                .map(|(n, v)| (n.as_str(), v.as_str()))
+                .collect();
+            browser.post(&path, &fields).await
+        }
+        other => panic!("no such method in the table: {other}"),
+    };
+    (page, browser)
+}
+
+fn who(asker: Option<Role>) -> &'static str {
+    asker.map_or("anonymous", Role::label)
+}
+
+#[tokio::test]
+async fn every_console_route_answers_each_role_as_the_table_says() {
+    let console = Console::new(&[program()]).await;
+    let mut failures = Vec::new();
+    for route in ROUTES {
+        for (asker, expected) in ASKERS.into_iter().zip(route.expect) {
+            let audited_before = console
+                .app
+                .store
+                .count_audit_entries(&AuditFilter::default())
+                .await
+                .unwrap();
+            let (page, _) = ask(&console, route, asker).await;
+            let audited_after = console
+                .app
+                .store
+                .count_audit_entries(&AuditFilter::default())
+                .await
+                .unwrap();
+            let location = page.location();
+            let ok = match expected {
+                Status(code) => {
+                    page.status.as_u16() == code && !location.starts_with("/console/login?next")
+                }
+                SignIn => {
+                    page.status == StatusCode::SEE_OTHER
+                        && (location == "/console/login"
+                            || location.starts_with("/console/login?next="))
+                }
+                Denied => {
+                    page.status == StatusCode::FORBIDDEN
+                        && page.body.contains("役割が必要です")
+                        && audited_after == audited_before
+                }
+                SeeOther(place) => page.status == StatusCode::SEE_OTHER && location == place,
+            };
+            let untouched = !matches!(expected, SignIn | Denied) || audited_after == audited_before;
+            // Every change an allowed form makes is in the audit log.
+            let allowed_post =
+                route.method == "POST" && matches!(expected, Status(303) | SeeOther(_));
+            let audited = !allowed_post || audited_after > audited_before;
+            if !ok || !untouched || !audited {
+                failures.push(format!(
+                    "{} {} as {}: expected {expected:?}, got {} → {location:?} (audit entries {audited_before} → {audited_after})",
+                    route.method,
+                    route.path,
+                    who(asker),
+                    page.status,
+                ));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[tokio::test]
+async fn an_anonymous_page_request_comes_back_to_that_page_after_sign_in() {
+    let console = Console::new(&[program()]).await;
+    let mut browser = console.browser();
+    let page = browser.get("/console/audit?q=x").await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        page.location(),
+        "/console/login?next=%2Fconsole%2Faudit%3Fq%3Dx"
+    );
+}
+
+#[tokio::test]
+async fn a_form_without_the_sessions_csrf_token_is_refused_for_every_role() {
+    let console = Console::new(&[program()]).await;
+    for route in ROUTES
+        .iter()
+        .filter(|r| r.method == "POST" && r.path != "/console/login")
+    {
+        let mut browser = {
+            let account = console
+                .account(&format!("admin-{}", unique()), Role::Admin)
+                .await;
+            console.signed_in(&account).await
+        };
+        let before = console
+            .app
+            .store
+            .count_audit_entries(&AuditFilter::default())
+            .await
+            .unwrap();
+        let victim = console
+            .account(&format!("victim-{}", unique()), Role::Staff)
+            .await;
+        let path = route
+            .path
+            .replace("{program}", PROGRAM)
+            .replace("{victim}", &victim.id);
+        let page = browser.post(&path, &[("_csrf", "forged")]).await;
+        assert_eq!(page.status, StatusCode::FORBIDDEN, "{path}: {}", page.body);
+        assert!(page.body.contains("画面の有効期限が切れたか"), "{path}");
+        let after = console
+            .app
+            .store
+            .count_audit_entries(&AuditFilter::default())
+            .await
+            .unwrap();
+        assert_eq!(before, after, "{path} changed something");
+    }
+}
+
+/// The routes the console's source declares: each `.route("/console…", …)` with the
+/// methods named in it, read from every file under `src/console`.
+fn declared_routes() -> BTreeSet<(String, String)> {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/console");
+    let mut found = BTreeSet::new();
+    let mut stack = vec![dir];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.extension().is_some_and(|e| e == "rs") {
+                let source = std::fs::read_to_string(&path).unwrap();
+                found.extend(routes_in(&source));
+            }
+        }
+    }
+    found
+}
+
+fn routes_in(source: &str) -> Vec<(String, String)> {
+    let mut found = Vec::new();
+    let mut rest = source;
+    while let Some(start) = rest.find(".route(") {
+        let call = &rest[start + ".route(".len()..];
+        // The call's text up to its closing parenthesis.
+        let mut depth = 1;
+        let end = call
+            .char_indices()
+            .find_map(|(i, c)| {
+                match c {
+                    '(' => depth += 1,
+                    ')' => depth -= 1,
+                    _ => {}
+                }
+                (depth == 0).then_some(i)
+            })
+            .unwrap();
+        let args = &call[..end];
+        if let Some(path) = args.split('"').nth(1).filter(|p| p.starts_with("/console")) {
+            for (method, marker) in [("GET", "get("), ("POST", "post(")] {
+                if args.contains(marker) {
+                    found.push((method.to_owned(), path.to_owned()));
+                }
+            }
+        }
+        rest = &call[end..];
+    }
+    found
+}
+
+#[test]
+fn every_console_route_is_in_the_table() {
+    let declared = declared_routes();
+    assert!(declared.len() >= 15, "{declared:?}");
+    let listed: BTreeSet<(String, String)> = ROUTES
+        .iter()
+        .map(|r| {
+            let path = r
+                .path
+                .replace("{program}", "{id}")
+                .replace("{victim}", "{id}");
+            (r.method.to_owned(), path)
+        })
+        .collect();
+    let missing: Vec<_> = declared.difference(&listed).collect();
+    assert!(
+        missing.is_empty(),
+        "routes without a row in ROUTES: {missing:?}"
+    );
+    let stale: Vec<_> = listed.difference(&declared).collect();
+    assert!(
+        stale.is_empty(),
+        "rows for routes that do not exist: {stale:?}"
+    );
+}

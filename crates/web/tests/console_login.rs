@@ -1,0 +1,525 @@
+//! Signing in to the staff console and out of it, as a browser does: cookies, CSRF, the
+//! lockout after repeated failures, the limit per client address, session expiry, and the
+//! audit log of every attempt.
+
+#![allow(clippy::unwrap_used)]
+
+mod common;
+mod console_support;
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode};
+use madoguchi_store::{AuditEntry, AuditFilter, NewSession, Role, Store};
+use madoguchi_web::{AppState, RateLimiter};
+use time::{Duration, OffsetDateTime};
+
+use console_support::{Console, PASSWORD, sha256_hex};
+
+const FAILED: &str = "ログインできませんでした。ログインIDとパスワードを確かめてください。";
+
+async fn audit(store: &Store) -> Vec<AuditEntry> {
+    store.audit_entries(&AuditFilter::default()).await.unwrap()
+}
+
+#[tokio::test]
+async fn signing_in_sets_a_new_strict_http_only_console_cookie_and_goes_to_next() {
+    let console = Console::new(&[]).await;
+    console.account("tanaka", Role::Staff).await;
+    let mut browser = console.browser();
+    let form = browser
+        .get("/console/login?next=/console/account/password")
+        .await;
+    let pre_login = form.set_cookies();
+    assert_eq!(pre_login.len(), 1, "{pre_login:?}");
+    assert!(
+        pre_login[0].contains("Path=/console; HttpOnly; SameSite=Strict"),
+        "{pre_login:?}"
+    );
+    assert!(!pre_login[0].contains("Max-Age") && !pre_login[0].contains("Secure"));
+    assert_eq!(
+        form.hidden("next").as_deref(),
+        Some("/console/account/password")
+    );
+    let before = browser.cookie.clone().unwrap();
+
+    let page = browser
+        .post(
+            "/console/login",
+            &[
+                ("login", "Tanaka"),
+                ("password", PASSWORD),
+                ("next", "/console/account/password"),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
+    assert_eq!(page.location(), "/console/account/password");
+    let signed_in = browser.cookie.clone().unwrap();
+    assert_ne!(
+        signed_in, before,
+        "signing in must replace the pre-login token"
+    );
+    let home = browser.get("/console").await;
+    assert_eq!(home.status, StatusCode::OK);
+    assert!(home.body.contains("職員さん（職員）"), "{}", home.body);
+    assert_eq!(home.headers["cache-control"], "no-store");
+
+    let entries = audit(&console.app.store).await;
+    let success = &entries[0];
+    assert_eq!(success.action, "login.success");
+    assert_eq!(success.target.as_deref(), Some("tanaka"));
+    assert_eq!(success.client.as_deref(), Some("192.0.2.1"));
+    assert!(success.actor_id.is_some());
+}
+
+#[tokio::test]
+async fn the_cookie_is_secure_when_the_proxy_says_https() {
+    let console = Console::new(&[]).await;
+    let mut browser = console.browser();
+    let request = Request::get("/console/login")
+        .header("x-forwarded-proto", "https")
+        .body(Body::empty())
+        .unwrap();
+    let page = browser.send(request).await;
+    assert!(
+        page.set_cookies()[0].ends_with("; Secure"),
+        "{:?}",
+        page.set_cookies()
+    );
+}
+
+#[tokio::test]
+async fn an_offsite_next_is_ignored() {
+    let console = Console::new(&[]).await;
+    console.account("tanaka", Role::Staff).await;
+    let mut browser = console.browser();
+    let _ = browser.get("/console/login").await;
+    let page = browser
+        .post(
+            "/console/login",
+            &[
+                ("login", "tanaka"),
+                ("password", PASSWORD),
+                ("next", "//evil.example/console"),
+            ],
+        )
+        .await;
+    assert_eq!(page.location(), "/console");
+}
+
+#[tokio::test]
+async fn a_wrong_password_and_an_unknown_login_get_the_very_same_answer() {
+    let console = Console::new(&[]).await;
+    console.account("tanaka", Role::Staff).await;
+    let mut browser = console.browser();
+    let wrong = browser.log_in("tanaka", "not the password").await;
+    let mut other = console.browser();
+    let unknown = other.log_in("suzuki", "not the password").await;
+    assert_eq!(wrong.status, StatusCode::FORBIDDEN);
+    assert_eq!(unknown.status, wrong.status);
+    assert!(wrong.body.contains(FAILED), "{}", wrong.body);
+    // The pages differ only in the login typed back into the form and the CSRF token.
+    let normalise = |page: &console_support::Page, login: &str, csrf: &str| {
+        page.body.replace(login, "LOGIN").replace(csrf, "CSRF")
+    };
+    assert_eq!(
+        normalise(&wrong, "tanaka", &browser.csrf),
+        normalise(&unknown, "suzuki", &other.csrf)
+    );
+
+    let entries = audit(&console.app.store).await;
+    assert_eq!(entries.len(), 2);
+    assert!(entries.iter().all(|e| e.action == "login.failure"));
+    let unknown_entry = &entries[0];
+    assert_eq!(unknown_entry.actor_id, None);
+    assert!(!unknown_entry.detail.contains("suzuki") && unknown_entry.target.is_none());
+    assert!(entries[1].detail.contains("1回目"), "{}", entries[1].detail);
+}
+
+#[tokio::test]
+async fn five_failures_lock_the_account_for_fifteen_minutes_whatever_is_typed_next() {
+    let console = Console::new(&[]).await;
+    let account = console.account("tanaka", Role::Staff).await;
+    let mut browser = console.browser();
+    for _ in 0..5 {
+        let page = browser.log_in("tanaka", "guessing wrong").await;
+        assert_eq!(page.status, StatusCode::FORBIDDEN);
+    }
+    let locked = console
+        .app
+        .store
+        .account(&account.id)
+        .await
+        .unwrap()
+        .unwrap();
+    let until = locked.locked_until.unwrap();
+    let minutes = (until - OffsetDateTime::now_utc()).whole_minutes();
+    assert!((14..=15).contains(&minutes), "{minutes}");
+
+    // The right password is refused too, with the same words as a wrong one.
+    let refused = browser.log_in("tanaka", PASSWORD).await;
+    assert_eq!(refused.status, StatusCode::FORBIDDEN);
+    assert!(refused.body.contains(FAILED));
+    assert!(
+        browser
+            .get("/console")
+            .await
+            .location()
+            .starts_with("/console/login")
+    );
+
+    let entries = audit(&console.app.store).await;
+    assert_eq!(
+        entries[0].detail,
+        "ログインが一時停止中のため、拒否しました"
+    );
+    let lock = entries.iter().find(|e| e.action == "account.lock").unwrap();
+    assert!(lock.detail.contains("5回続けて"), "{}", lock.detail);
+
+    // An administrator's new password lifts the lock.
+    let admin = console.account("admin", Role::Admin).await;
+    let mut admin_browser = console.signed_in(&admin).await;
+    let _ = admin_browser.get("/console/users").await;
+    let reset = admin_browser
+        .post(
+            &format!("/console/users/{}/password", account.id),
+            &[("password", "a fresh passphrase to share")],
+        )
+        .await;
+    assert_eq!(reset.status, StatusCode::SEE_OTHER, "{}", reset.body);
+    let mut again = console.browser();
+    let page = again.log_in("tanaka", "a fresh passphrase to share").await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
+}
+
+#[tokio::test]
+async fn a_disabled_account_cannot_sign_in_and_its_sessions_end() {
+    let console = Console::new(&[]).await;
+    let account = console.account("tanaka", Role::Staff).await;
+    let mut open = console.signed_in(&account).await;
+    assert_eq!(open.get("/console").await.status, StatusCode::OK);
+    console
+        .app
+        .store
+        .disable_account(&account.id)
+        .await
+        .unwrap();
+    assert_eq!(open.get("/console").await.status, StatusCode::SEE_OTHER);
+    let page = console.browser().log_in("tanaka", PASSWORD).await;
+    assert_eq!(page.status, StatusCode::FORBIDDEN);
+    assert!(page.body.contains(FAILED));
+}
+
+#[tokio::test]
+async fn a_login_form_without_its_token_is_refused_and_nobody_signs_in() {
+    let console = Console::new(&[]).await;
+    console.account("tanaka", Role::Staff).await;
+    let mut browser = console.browser();
+    let _ = browser.get("/console/login").await;
+    let page = browser
+        .post(
+            "/console/login",
+            &[
+                ("_csrf", "forged"),
+                ("login", "tanaka"),
+                ("password", PASSWORD),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::FORBIDDEN);
+    assert!(
+        page.body.contains("画面の有効期限が切れた"),
+        "{}",
+        page.body
+    );
+    assert!(
+        browser
+            .get("/console")
+            .await
+            .location()
+            .starts_with("/console/login")
+    );
+
+    // A browser that never opened the form (a cross-site post) has no token at all.
+    let mut stranger = console.browser();
+    let page = stranger
+        .post(
+            "/console/login",
+            &[("login", "tanaka"), ("password", PASSWORD)],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::FORBIDDEN);
+    assert!(audit(&console.app.store).await.is_empty());
+}
+
+#[tokio::test]
+async fn too_many_attempts_from_one_address_are_slowed_with_a_japanese_message() {
+    let console =
+        Console::configured(&[], |state| state.with_login_limit(RateLimiter::new(3, 0))).await;
+    console.account("tanaka", Role::Staff).await;
+    let mut browser = console.browser_from([198, 51, 100, 7]);
+    for _ in 0..3 {
+        assert_eq!(
+            browser.log_in("tanaka", "wrong guess here").await.status,
+            StatusCode::FORBIDDEN
+        );
+    }
+    let slowed = browser.log_in("tanaka", PASSWORD).await;
+    assert_eq!(slowed.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(
+        slowed.body.contains("ログインの試行が多すぎます"),
+        "{}",
+        slowed.body
+    );
+    assert!(slowed.headers.contains_key("retry-after"));
+    // Another address is not held back, and the account is not locked by the slowed try.
+    let mut colleague = console.browser_from([198, 51, 100, 8]);
+    assert_eq!(
+        colleague.log_in("tanaka", PASSWORD).await.status,
+        StatusCode::SEE_OTHER
+    );
+}
+
+#[tokio::test]
+async fn logging_out_ends_the_session_and_clears_the_cookie() {
+    let console = Console::new(&[]).await;
+    let account = console.account("tanaka", Role::Staff).await;
+    let mut browser = console.browser();
+    assert_eq!(
+        browser.log_in("tanaka", PASSWORD).await.status,
+        StatusCode::SEE_OTHER
+    );
+    let _ = browser.get("/console").await;
+    let cookie = browser.cookie.clone().unwrap();
+    let page = browser.post("/console/logout", &[]).await;
+    assert_eq!(page.location(), "/console/login?done=logout");
+    assert!(page.set_cookies()[0].contains("Max-Age=0"));
+    // The old token is worth nothing, even if a copy was kept.
+    let mut copy = console.browser();
+    copy.cookie = Some(cookie);
+    assert!(
+        copy.get("/console")
+            .await
+            .location()
+            .starts_with("/console/login")
+    );
+    let entries = audit(&console.app.store).await;
+    assert_eq!(entries[0].action, "logout");
+    assert_eq!(entries[0].actor_id.as_deref(), Some(account.id.as_str()));
+}
+
+#[tokio::test]
+async fn logging_out_everywhere_ends_every_session_of_the_account_on_every_process() {
+    let console = Console::new(&[]).await;
+    let account = console.account("tanaka", Role::Staff).await;
+    let colleague = console.account("sato", Role::Staff).await;
+    let mut office = console.browser();
+    assert_eq!(
+        office.log_in("tanaka", PASSWORD).await.status,
+        StatusCode::SEE_OTHER
+    );
+    let mut laptop = console.signed_in(&account).await;
+    let mut other_person = console.signed_in(&colleague).await;
+
+    // A second app process on the same database sees the same sign-in.
+    let file = console.app.store.sqlite_file().unwrap();
+    let second_store = Store::open_sqlite(&file).await.unwrap();
+    let second = madoguchi_web::router(AppState::load(second_store).await.unwrap());
+    let on_second = |cookie: &str| {
+        Request::get("/console")
+            .header("cookie", cookie)
+            .body(Body::empty())
+            .unwrap()
+    };
+    let laptop_cookie = laptop.cookie.clone().unwrap();
+    let seen = tower::ServiceExt::oneshot(second.clone(), on_second(&laptop_cookie))
+        .await
+        .unwrap();
+    assert_eq!(seen.status(), StatusCode::OK);
+
+    let _ = office.get("/console").await;
+    let page = office.post("/console/logout-everywhere", &[]).await;
+    assert_eq!(page.location(), "/console/login?done=everywhere");
+    assert!(
+        laptop
+            .get("/console")
+            .await
+            .location()
+            .starts_with("/console/login")
+    );
+    let gone = tower::ServiceExt::oneshot(second, on_second(&laptop_cookie))
+        .await
+        .unwrap();
+    assert_eq!(gone.status(), StatusCode::SEE_OTHER);
+    assert_eq!(other_person.get("/console").await.status, StatusCode::OK);
+    let entries = audit(&console.app.store).await;
+    assert!(entries[0].detail.contains("2件"), "{}", entries[0].detail);
+}
+
+/// A browser holding a session made at `signed_in_at` that expires at `expires_at`.
+async fn session_made(
+    console: &Console,
+    account_id: &str,
+    signed_in_at: OffsetDateTime,
+    expires_at: OffsetDateTime,
+) -> String {
+    let token = format!("{:064}", signed_in_at.unix_timestamp());
+    let session = NewSession {
+        token_hash: sha256_hex(&token),
+        subject: Some(account_id.to_owned()),
+        csrf_token: "csrf".to_owned(),
+        data: "{}".to_owned(),
+        expires_at,
+    };
+    console
+        .app
+        .store
+        .create_session(&session, signed_in_at)
+        .await
+        .unwrap();
+    format!("madoguchi_staff={token}")
+}
+
+#[tokio::test]
+async fn a_session_ends_after_thirty_idle_minutes_and_twelve_hours_in_all() {
+    let console = Console::new(&[]).await;
+    let account = console.account("tanaka", Role::Staff).await;
+    let now = OffsetDateTime::now_utc();
+
+    let idle = session_made(
+        &console,
+        &account.id,
+        now - Duration::minutes(31),
+        now - Duration::minutes(1),
+    )
+    .await;
+    let mut browser = console.browser();
+    browser.cookie = Some(idle);
+    let page = browser.get("/console/users").await;
+    assert_eq!(page.location(), "/console/login?next=%2Fconsole%2Fusers");
+
+    // Busy all day: the session slid along, but twelve hours after sign-in it ends.
+    let long = session_made(
+        &console,
+        &account.id,
+        now - Duration::hours(12),
+        now + Duration::minutes(20),
+    )
+    .await;
+    browser.cookie = Some(long.clone());
+    assert!(
+        browser
+            .get("/console")
+            .await
+            .location()
+            .starts_with("/console/login")
+    );
+
+    let fresh = session_made(
+        &console,
+        &account.id,
+        now - Duration::hours(11),
+        now + Duration::minutes(20),
+    )
+    .await;
+    browser.cookie = Some(fresh);
+    assert_eq!(browser.get("/console").await.status, StatusCode::OK);
+    let token = long.split_once('=').unwrap().1;
+    assert!(
+        console
+            .app
+            .store
+            .session(&sha256_hex(token), now)
+            .await
+            .unwrap()
+            .is_none(),
+        "the over-long session is deleted, not just refused"
+    );
+}
+
+#[tokio::test]
+async fn a_role_changed_or_removed_counts_at_the_next_request() {
+    let console = Console::new(&[]).await;
+    let account = console.account("tanaka", Role::Admin).await;
+    let mut browser = console.signed_in(&account).await;
+    assert_eq!(browser.get("/console/users").await.status, StatusCode::OK);
+    console
+        .app
+        .store
+        .set_role(&account.id, Role::Viewer)
+        .await
+        .unwrap();
+    let page = browser.get("/console/users").await;
+    assert_eq!(page.status, StatusCode::FORBIDDEN);
+    assert!(
+        page.body.contains("「管理者」以上の役割が必要です"),
+        "{}",
+        page.body
+    );
+}
+
+#[tokio::test]
+async fn changing_ones_own_password_checks_the_current_one_and_ends_other_sessions() {
+    let console = Console::new(&[]).await;
+    let account = console.account("tanaka", Role::Viewer).await;
+    let mut here = console.signed_in(&account).await;
+    let mut elsewhere = console.signed_in(&account).await;
+    let _ = here.get("/console/account/password").await;
+    let new = "my own new passphrase";
+
+    let wrong = here
+        .post(
+            "/console/account/password",
+            &[("current", "not it at all"), ("new", new), ("confirm", new)],
+        )
+        .await;
+    assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(wrong.body.contains("今のパスワードが違います"));
+    let short = here
+        .post(
+            "/console/account/password",
+            &[
+                ("current", PASSWORD),
+                ("new", "short"),
+                ("confirm", "short"),
+            ],
+        )
+        .await;
+    assert!(short.body.contains("12文字以上"), "{}", short.body);
+    let mismatch = here
+        .post(
+            "/console/account/password",
+            &[
+                ("current", PASSWORD),
+                ("new", new),
+                ("confirm", "my own new passphrasE"),
+            ],
+        )
+        .await;
+    assert!(mismatch.body.contains("一致しません"));
+
+    let done = here
+        .post(
+            "/console/account/password",
+            &[("current", PASSWORD), ("new", new), ("confirm", new)],
+        )
+        .await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+    assert_eq!(here.get("/console").await.status, StatusCode::OK);
+    assert!(
+        elsewhere
+            .get("/console")
+            .await
+            .location()
+            .starts_with("/console/login")
+    );
+    assert_eq!(
+        console.browser().log_in("tanaka", new).await.status,
+        StatusCode::SEE_OTHER
+    );
+    // Neither password ever reaches the audit log.
+    for entry in audit(&console.app.store).await {
+        let text = format!("{entry:?}");
+        assert!(!text.contains(PASSWORD) && !text.contains(new), "{text}");
+    }
+}
