@@ -12,6 +12,7 @@
 
 mod account;
 mod audit;
+mod draft;
 mod error;
 mod import_run;
 mod migrations;
@@ -28,9 +29,11 @@ mod store;
 mod target;
 pub mod testing;
 mod timestamp;
+mod watch;
 
 pub use account::{Account, DisplayName, Lockout, Login, LoginFailures, NewAccount, Role};
 pub use audit::{AuditEntry, AuditFilter, NewAuditEntry};
+pub use draft::{Draft, DraftState, DraftStep, DueChange, ProgramEntry};
 pub use error::StoreError;
 pub use import_run::{ImportCounts, ImportRun, NewImportRun};
 pub use outcome::{ProgramDates, SaveOutcome, SaveSummary, VersionInfo};
@@ -39,3 +42,4 @@ pub use session::{NewSession, Session};
 pub use setting::Setting;
 pub use store::Store;
 pub use target::redact_url;
+pub use watch::CatalogWatch;
