@@ -539,3 +539,27 @@ async fn another_process_hears_a_publish_through_its_watch() {
         assert_eq!(there[0].title.as_str(), "他の処理へ");
     }
 }
+
+#[tokio::test]
+async fn an_old_version_restores_as_a_draft_of_the_current_one() {
+    for db in every_backend().await {
+        let (store, program) = published(&db).await;
+        store
+            .save_program(&retitled(&program, "二版"), "cli")
+            .await
+            .unwrap();
+        let draft = store.restore_version(&program.id, 1, 0, "a").await.unwrap();
+        assert_eq!(draft.base_version, 2, "{}", db.backend_name());
+        assert_eq!(draft.program.title, program.title);
+        let outcome = store
+            .publish_draft(&program.id, draft.revision, "console:a")
+            .await
+            .unwrap();
+        assert_eq!(outcome, SaveOutcome::Updated { version: 3 });
+        let err = store
+            .restore_version(&program.id, 9, 0, "a")
+            .await
+            .unwrap_err();
+        assert!(matches!(err, StoreError::UnknownProgram(_)), "{err:?}");
+    }
+}

@@ -82,6 +82,23 @@ impl Store {
         self.written_or_stale(id, revision, written).await
     }
 
+    /// Starts (or, at `revision`, replaces) the draft with the content of an old
+    /// `version`, to be reviewed and published like any edit.
+    pub async fn restore_version(
+        &self,
+        id: &ProgramId,
+        version: u32,
+        revision: u32,
+        author: &str,
+    ) -> Result<Draft, StoreError> {
+        let old = self
+            .program_version(id, version)
+            .await?
+            .ok_or_else(|| StoreError::UnknownProgram(id.clone()))?;
+        let current = self.published_version(id).await?;
+        self.save_draft(&old, current, revision, author).await
+    }
+
     /// Moves a draft one step along the workflow, if it is still at `revision` and its
     /// state allows the step ([`StoreError::DraftState`] otherwise).
     pub async fn change_draft(

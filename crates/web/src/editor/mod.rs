@@ -6,6 +6,7 @@
 
 #[cfg(test)]
 pub(crate) mod browser;
+pub mod diff;
 pub mod page;
 pub mod program_form;
 pub mod rule_form;

@@ -40,6 +40,11 @@ impl FieldView {
         }
     }
 
+    /// A multi-line text control.
+    pub fn textarea(name: &str, label: &'static str, value: &str) -> Self {
+        Self::new(name, label, "textarea", value)
+    }
+
     fn hint(mut self, hint: impl Into<String>) -> Self {
         self.hint = hint.into();
         self
