@@ -207,6 +207,17 @@ async fn a_draft_from_a_version_since_replaced_is_refused_at_save_and_at_publish
         let current = store.program(&program.id).await.unwrap().unwrap();
         assert_eq!(current.status, ProgramStatus::ClosedBudget);
         assert_eq!(store.draft(&program.id).await.unwrap().unwrap(), draft);
+        // Having seen the closure, the editor saves on version 2 and can publish.
+        let rebased = store
+            .save_draft(&draft.program, 2, draft.revision, "a")
+            .await
+            .unwrap();
+        assert_eq!(rebased.base_version, 2);
+        let outcome = store
+            .publish_draft(&program.id, rebased.revision, "console:a")
+            .await
+            .unwrap();
+        assert_eq!(outcome, SaveOutcome::Updated { version: 3 });
     }
 }
 

@@ -9,8 +9,6 @@ pub mod catalog_sync;
 mod clock;
 pub mod console;
 mod diagnosis;
-// Routed once the console's sign-in and roles land; until then only its tests use it.
-#[allow(dead_code)]
 mod editor;
 mod error;
 mod feeds;

@@ -70,11 +70,14 @@ where
     Ok(rows(done))
 }
 
-/// Replaces the body of revision `revision`; the draft goes back to 下書き.
+/// Replaces the body of revision `revision`, now based on published `base_version`; the
+/// draft goes back to 下書き.
+#[allow(clippy::too_many_arguments)]
 pub(crate) async fn update_body<'e, DB, E>(
     db: E,
     id: &str,
     revision: i64,
+    base_version: i64,
     body: &str,
     author: &str,
     at: OffsetDateTime,
@@ -90,7 +93,7 @@ where
 {
     let done = sqlx::query(
         "UPDATE program_drafts SET body = $3, author = $4, updated_at = $5,
-             revision = revision + 1, state = 'draft', reviewer = NULL,
+             base_version = $6, revision = revision + 1, state = 'draft', reviewer = NULL,
              publish_at = NULL, unpublish_at = NULL
          WHERE program_id = $1 AND revision = $2",
     )
@@ -99,6 +102,7 @@ where
     .bind(body)
     .bind(author)
     .bind(at)
+    .bind(base_version)
     .execute(db)
     .await?;
     Ok(rows(done))

@@ -40,7 +40,9 @@ impl Store {
     /// `base_version` (0: a new program) on draft `revision` (0: no draft yet). Refused
     /// with [`StoreError::StaleDraft`] when someone saved the draft since that revision,
     /// and with [`StoreError::Stale`] when the program was published since that version:
-    /// nothing is overwritten. The draft goes back to 下書き. Returns it as stored.
+    /// nothing is overwritten. A draft saved again on the current version after such a
+    /// refusal (having seen the other change) is based on that version from then on. The
+    /// draft goes back to 下書き. Returns it as stored.
     pub async fn save_draft(
         &self,
         program: &Program,
@@ -69,13 +71,13 @@ impl Store {
         let body = encode(&body)?;
         let at = now_whole_second();
         let (key, rev) = (id.as_str(), i64::from(revision));
+        let base = i64::from(base_version);
         let written = if revision == 0 {
-            let base = i64::from(base_version);
             on_backend!(self, |pool| sql::insert(pool, key, base, &body, author, at)
                 .await?)
         } else {
             on_backend!(self, |pool| sql::update_body(
-                pool, key, rev, &body, author, at
+                pool, key, rev, base, &body, author, at
             )
             .await?)
         };

@@ -17,6 +17,7 @@ mod freshness;
 mod home;
 mod login;
 pub mod password;
+mod programs;
 pub mod settings;
 pub mod staff;
 mod users;
@@ -52,6 +53,48 @@ pub fn routes() -> Router<AppState> {
             post(login::log_out_everywhere),
         )
         .route("/console/programs/{id}/verify", post(home::verify_program))
+        .route("/console/programs", get(programs::list_programs))
+        .route(
+            "/console/programs/new",
+            get(programs::new_program)
+                .post(programs::post_new_program)
+                .layer(DefaultBodyLimit::max(programs::EDITOR_FORM_BYTES)),
+        )
+        .route(
+            "/console/programs/{id}/edit",
+            get(programs::edit_program)
+                .post(programs::post_edit_program)
+                .layer(DefaultBodyLimit::max(programs::EDITOR_FORM_BYTES)),
+        )
+        .route(
+            "/console/programs/{id}/publish",
+            post(programs::publish_program),
+        )
+        .route(
+            "/console/programs/{id}/return",
+            post(programs::return_draft),
+        )
+        .route(
+            "/console/programs/{id}/discard",
+            post(programs::discard_draft),
+        )
+        .route(
+            "/console/programs/{id}/close-budget",
+            post(programs::close_for_budget),
+        )
+        .route(
+            "/console/programs/{id}/unpublish",
+            post(programs::unpublish_program),
+        )
+        .route(
+            "/console/programs/{id}/history",
+            get(programs::show_history),
+        )
+        .route("/console/programs/{id}/diff", get(programs::show_diff))
+        .route(
+            "/console/programs/{id}/restore",
+            post(programs::restore_version),
+        )
         .route(
             "/console/users",
             get(users::list_users).post(users::add_user),

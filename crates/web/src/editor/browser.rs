@@ -1,17 +1,21 @@
 //! What a browser would post for a rendered form, so tests prove that the page's controls
 //! and the server's reader agree on every name (HTML's rules for successful controls).
+//! Shared by the unit tests and, through `#[path]`, the console's integration tests.
 
 use scraper::{ElementRef, Html, Selector};
 
-use crate::form::FormData;
-
-/// The pairs a browser sends when the first form of `html` is submitted with `button`.
-pub fn submit(html: &str, button: Option<(&str, &str)>) -> FormData {
+/// The pairs a browser sends when the editor's form (`form.editor`) of `html` is submitted
+/// with `button`.
+pub fn submit(html: &str, button: Option<(&str, &str)>) -> Vec<(String, String)> {
     let doc = Html::parse_document(html);
-    let controls = Selector::parse("form input, form select, form textarea")
-        .unwrap_or_else(|_| unreachable!("a constant selector parses"));
+    let editor = Selector::parse("form.editor").unwrap_or_else(|_| unreachable!("constant"));
+    let controls =
+        Selector::parse("input, select, textarea").unwrap_or_else(|_| unreachable!("constant"));
+    let Some(form) = doc.select(&editor).next() else {
+        return Vec::new();
+    };
     let mut pairs = Vec::new();
-    for control in doc.select(&controls) {
+    for control in form.select(&controls) {
         let element = control.value();
         let Some(name) = element.attr("name") else {
             continue;
@@ -41,7 +45,7 @@ pub fn submit(html: &str, button: Option<(&str, &str)>) -> FormData {
     if let Some((name, value)) = button {
         pairs.push((name.to_owned(), value.to_owned()));
     }
-    FormData::from_pairs(pairs)
+    pairs
 }
 
 /// A single select's chosen option: the one marked `selected`, else the first.

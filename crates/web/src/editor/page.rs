@@ -98,10 +98,44 @@ pub struct RoundView {
     pub fields: Vec<FieldView>,
 }
 
+/// The publishing side of the editor: where the program and its draft stand, and the
+/// forms the person may use (each a separate form after the editor's own).
+#[derive(Debug, Clone, Default)]
+pub struct WorkflowView {
+    pub program_id: String,
+    /// 「公開中（第3版）」, 「公開終了（2026年…）」, 「未公開」.
+    pub published: String,
+    pub published_version: u32,
+    /// 「2027年3月31日（令和9年）00:00に公開を終了します」.
+    pub unpublish_plan: Option<String>,
+    pub is_unpublished: bool,
+    /// 「下書き（確認依頼中）：山田さんが2026年…に保存」.
+    pub draft: Option<String>,
+    pub draft_revision: u32,
+    /// 「2026年…に公開する予約（承認：佐藤さん）」.
+    pub schedule: Option<String>,
+    pub can_change: bool,
+    pub can_approve: bool,
+    /// Why this person cannot approve (the second-person rule), if that is why.
+    pub approve_note: Option<String>,
+    pub can_return: bool,
+    pub can_discard: bool,
+    pub can_close_budget: bool,
+    /// Today's date for the closure form (「2026-07-10」).
+    pub today: String,
+}
+
 /// The whole editor page.
 #[derive(Debug, Template)]
 #[template(path = "editor/edit.html")]
 pub struct EditorPage {
+    /// The console's layout; `None` when the session ended (the page still keeps the edit).
+    pub frame: Option<crate::console::Frame>,
+    pub workflow: Option<WorkflowView>,
+    /// What the other person saved, against what this person typed, after a refused save.
+    pub changes: Vec<super::diff::FieldChange>,
+    /// 閲覧: the page shows everything and saves nothing.
+    pub read_only: bool,
     pub heading: String,
     pub form_action: String,
     pub csrf: String,
@@ -408,6 +442,10 @@ impl EditorPage {
             input.run_trial,
         );
         Self {
+            frame: None,
+            workflow: None,
+            changes: Vec::new(),
+            read_only: false,
             heading: Self::heading_for(input.base, input.is_new),
             form_action: String::new(),
             csrf: String::new(),
@@ -461,7 +499,7 @@ mod tests {
             .collect();
         for program in &programs {
             let html = page_for(program);
-            let posted = submit(&html, Some(("action", "save")));
+            let posted = FormData::from_pairs(submit(&html, Some(("action", "save"))));
             assert_eq!(posted.get("_csrf"), Some("token"));
             assert_eq!(posted.get("action"), Some("save"));
             let mut back = ProgramForm::read(&posted)
