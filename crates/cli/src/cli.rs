@@ -65,6 +65,59 @@ pub enum Command {
     Diagnose(DiagnoseArgs),
     /// Validate every program's rule and run every program's test cases.
     CheckRules(CheckRulesArgs),
+    /// Manage staff console accounts (the first administrator: `user add --admin`).
+    User(UserArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct UserArgs {
+    #[command(subcommand)]
+    pub command: UserCommand,
+}
+
+/// Passwords are never taken from the command line (it is visible to other users and kept
+/// in shell history): they come from the environment variable MADOGUCHI_PASSWORD, from a
+/// prompt at the terminal, or as one line on standard input.
+#[derive(Debug, Subcommand)]
+pub enum UserCommand {
+    /// Add an account. The password: MADOGUCHI_PASSWORD, a prompt, or one line on stdin.
+    Add(UserAddArgs),
+    /// List every account with its role and state.
+    List,
+    /// Set an account's password (read like `add`), lift a lock and end its sessions.
+    SetPassword(UserLoginArg),
+    /// Disable an account: it can no longer sign in, and its sessions end.
+    Disable(UserLoginArg),
+}
+
+#[derive(Debug, Args)]
+pub struct UserAddArgs {
+    /// The login name (half-width letters, digits and . _ - @).
+    #[arg(long)]
+    pub login: String,
+    /// The name shown in the console and the audit log (表示名).
+    #[arg(long)]
+    pub name: String,
+    /// Make the account an administrator (管理者); the same as --role admin.
+    #[arg(long, conflicts_with = "role")]
+    pub admin: bool,
+    /// The role: admin (管理者), staff (職員: edit, publish, import) or viewer (閲覧).
+    #[arg(long, value_enum, default_value = "staff")]
+    pub role: RoleArg,
+}
+
+#[derive(Debug, Args)]
+pub struct UserLoginArg {
+    /// The account's login name.
+    #[arg(long)]
+    pub login: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum RoleArg {
+    Admin,
+    Staff,
+    Viewer,
 }
 
 #[derive(Debug, Args)]

@@ -56,6 +56,7 @@ async fn run(config: &Config, command: &Command) -> anyhow::Result<()> {
         Command::Classify(args) => commands::classify::run(args),
         Command::Diagnose(args) => commands::diagnose::run(config, args).await,
         Command::CheckRules(args) => commands::check_rules::run(config, args).await,
+        Command::User(args) => commands::user::run(config, args).await,
     }
 }
 

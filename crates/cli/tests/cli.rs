@@ -4,8 +4,9 @@
 // A panic in a test is a failing test with its message: unwrapping is the point here.
 #![allow(clippy::unwrap_used)]
 
+use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::{Command, Output, Stdio};
 
 const JGRANTS_SAMPLE: &str = concat!(
     env!("CARGO_MANIFEST_DIR"),
@@ -28,15 +29,38 @@ impl Madoguchi {
         }
     }
 
-    fn run(&self, args: &[&str]) -> Output {
-        Command::new(env!("CARGO_BIN_EXE_madoguchi"))
+    fn command(&self, args: &[&str]) -> Command {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_madoguchi"));
+        command
             .arg("--data-dir")
             .arg(self.dir.path().join("data"))
             .args(args)
             .env_remove("MADOGUCHI_DATABASE_URL")
             .env_remove("MADOGUCHI_DIAGNOSE_LIMIT")
-            .output()
+            .env_remove("MADOGUCHI_PASSWORD");
+        command
+    }
+
+    fn run(&self, args: &[&str]) -> Output {
+        self.command(args).output().unwrap()
+    }
+
+    /// Runs with `input` on standard input (a pipe, not a terminal).
+    fn run_with_input(&self, args: &[&str], input: &str) -> Output {
+        let mut child = self
+            .command(args)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        child
+            .stdin
+            .take()
             .unwrap()
+            .write_all(input.as_bytes())
+            .unwrap();
+        child.wait_with_output().unwrap()
     }
 
     fn ok(&self, args: &[&str]) -> String {
@@ -90,7 +114,7 @@ fn help_lists_every_command() {
     let app = Madoguchi::new();
     let help = app.ok(&["--help"]);
     for command in [
-        "serve", "migrate", "import", "export", "demo", "backup", "restore",
+        "serve", "migrate", "import", "export", "demo", "backup", "restore", "user",
     ] {
         assert!(
             help.contains(command),
@@ -414,4 +438,187 @@ fn check_rules_passes_on_the_demo_and_fails_on_a_wrong_expectation() {
         err.contains("test-wrong-expectation") && err.contains("従業員50人"),
         "{err}"
     );
+}
+
+fn succeeded(out: &Output) -> String {
+    assert!(
+        out.status.success(),
+        "failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout.clone()).unwrap()
+}
+
+fn failed(out: &Output) -> String {
+    assert!(!out.status.success(), "should have failed");
+    String::from_utf8(out.stderr.clone()).unwrap()
+}
+
+/// Runs `check` on the store behind the app's data directory, opened for this check
+/// alone, to see what the commands saved.
+fn inspect<T>(app: &Madoguchi, check: impl AsyncFnOnce(madoguchi_store::Store) -> T) -> T {
+    let file = app.dir.path().join("data").join("madoguchi.db");
+    tokio::runtime::Runtime::new().unwrap().block_on(async {
+        let store = madoguchi_store::Store::open_sqlite(&file).await.unwrap();
+        let result = check(store.clone()).await;
+        store.close().await;
+        result
+    })
+}
+
+async fn account_named(store: &madoguchi_store::Store, login: &str) -> madoguchi_store::Account {
+    let login = madoguchi_store::Login::parse(login).unwrap();
+    store.account_by_login(&login).await.unwrap().unwrap()
+}
+
+#[test]
+fn the_first_administrator_is_added_with_a_password_from_standard_input() {
+    let app = Madoguchi::new();
+    let empty = app.ok(&["user", "list"]);
+    assert!(empty.contains("--admin"), "{empty}");
+
+    let out = app.run_with_input(
+        &[
+            "user",
+            "add",
+            "--login",
+            "Admin",
+            "--name",
+            "管理 太郎",
+            "--admin",
+        ],
+        "first admin passphrase\n",
+    );
+    assert!(succeeded(&out).contains("利用者「admin」（管理 太郎、管理者）を追加しました"));
+    let mut scripted = app.command(&[
+        "user", "add", "--login", "sato", "--name", "佐藤", "--role", "viewer",
+    ]);
+    scripted.env("MADOGUCHI_PASSWORD", "scripted passphrase");
+    succeeded(&scripted.output().unwrap());
+
+    let list = app.ok(&["user", "list"]);
+    let lines: Vec<&str> = list.lines().collect();
+    assert_eq!(lines.len(), 2, "{list}");
+    assert!(
+        lines[0].starts_with("admin\t管理 太郎\t管理者\t有効\t"),
+        "{list}"
+    );
+    assert!(lines[1].starts_with("sato\t佐藤\t閲覧\t有効\t"), "{list}");
+
+    // The stored hash is argon2id and verifies the password given; nothing else does.
+    let admin = inspect(&app, async |store| account_named(&store, "admin").await);
+    assert!(admin.password_hash.starts_with("$argon2id$"));
+    assert!(madoguchi_web::console::password::verify(
+        "first admin passphrase",
+        &admin.password_hash
+    ));
+    assert!(!madoguchi_web::console::password::verify(
+        "first admin passphrasE",
+        &admin.password_hash
+    ));
+
+    let entries = inspect(&app, async |store| {
+        let all = madoguchi_store::AuditFilter::default();
+        store.audit_entries(&all).await.unwrap()
+    });
+    assert_eq!(entries.len(), 2);
+    assert!(
+        entries
+            .iter()
+            .all(|e| e.action == "account.create" && e.actor_name == "コマンドライン")
+    );
+    let text = format!("{entries:?}");
+    assert!(!text.contains("passphrase"), "{text}");
+}
+
+#[test]
+fn a_password_is_never_taken_from_the_command_line_and_a_weak_one_is_refused() {
+    let app = Madoguchi::new();
+    let err = app.fails(&[
+        "user",
+        "add",
+        "--login",
+        "a",
+        "--name",
+        "A",
+        "--password",
+        "long enough passphrase",
+    ]);
+    assert!(err.contains("--password"), "{err}");
+    let short = app.run_with_input(&["user", "add", "--login", "a", "--name", "A"], "short\n");
+    assert!(failed(&short).contains("12文字以上"));
+    let none = app.run_with_input(&["user", "add", "--login", "a", "--name", "A"], "");
+    assert!(failed(&none).contains("MADOGUCHI_PASSWORD"));
+    let bad_login = app.run_with_input(
+        &["user", "add", "--login", "田中", "--name", "田中"],
+        "long enough passphrase\n",
+    );
+    assert!(failed(&bad_login).contains("ログインID"));
+    let both = app.fails(&[
+        "user", "add", "--login", "a", "--name", "A", "--admin", "--role", "viewer",
+    ]);
+    assert!(both.contains("--role"), "{both}");
+    assert!(app.ok(&["user", "list"]).contains("まだいません"));
+
+    let added = app.run_with_input(
+        &["user", "add", "--login", "a", "--name", "A"],
+        "long enough passphrase\n",
+    );
+    succeeded(&added);
+    let again = app.run_with_input(
+        &["user", "add", "--login", "A", "--name", "A"],
+        "long enough passphrase\n",
+    );
+    assert!(failed(&again).contains("既に使われています"));
+}
+
+#[test]
+fn set_password_and_disable_change_the_account_and_end_its_sessions() {
+    let app = Madoguchi::new();
+    succeeded(&app.run_with_input(
+        &["user", "add", "--login", "tanaka", "--name", "田中"],
+        "the old passphrase\n",
+    ));
+    let account = inspect(&app, async |store| {
+        let account = account_named(&store, "tanaka").await;
+        let now = time::OffsetDateTime::now_utc();
+        let session = madoguchi_store::NewSession {
+            token_hash: "a".repeat(64),
+            subject: Some(account.id.clone()),
+            csrf_token: "csrf".to_owned(),
+            data: "{}".to_owned(),
+            expires_at: now + time::Duration::hours(1),
+        };
+        store.create_session(&session, now).await.unwrap();
+        account
+    });
+
+    let out = app.run_with_input(
+        &["user", "set-password", "--login", "TANAKA"],
+        "the new passphrase\n",
+    );
+    assert!(succeeded(&out).contains("パスワードを変更しました"));
+    let (changed, session) = inspect(&app, async |store| {
+        let now = time::OffsetDateTime::now_utc();
+        (
+            store.account(&account.id).await.unwrap().unwrap(),
+            store.session(&"a".repeat(64), now).await.unwrap(),
+        )
+    });
+    assert!(madoguchi_web::console::password::verify(
+        "the new passphrase",
+        &changed.password_hash
+    ));
+    assert!(session.is_none(), "the account's sessions ended");
+
+    assert!(
+        app.ok(&["user", "disable", "--login", "tanaka"])
+            .contains("無効にしました")
+    );
+    assert!(
+        app.ok(&["user", "list"])
+            .contains("tanaka\t田中\t職員\t無効")
+    );
+    let unknown = app.fails(&["user", "disable", "--login", "nobody"]);
+    assert!(unknown.contains("見つかりません"), "{unknown}");
 }

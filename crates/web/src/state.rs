@@ -20,6 +20,9 @@ pub struct AppState {
     catalog: Arc<ArcSwap<Catalog>>,
     /// When each program was first published and last changed, newest first.
     dates: Arc<ArcSwap<Vec<ProgramDates>>>,
+    /// Held while reloading, so that a slow reload that began before a newer change can
+    /// never swap in its older snapshot after the newer one.
+    reloading: Arc<tokio::sync::Mutex<()>>,
     metrics: Arc<Metrics>,
     diagnose_limit: Arc<RateLimiter>,
     login_limit: Arc<RateLimiter>,
@@ -33,6 +36,7 @@ impl AppState {
             store,
             catalog: Arc::new(ArcSwap::from_pointee(catalog)),
             dates: Arc::new(ArcSwap::from_pointee(dates)),
+            reloading: Arc::new(tokio::sync::Mutex::new(())),
             metrics: Metrics::shared(),
             diagnose_limit: Arc::new(RateLimiter::default()),
             login_limit: Arc::new(RateLimiter::new(10, 6)),
@@ -66,6 +70,7 @@ impl AppState {
     /// Reloads the catalogue from the store and swaps it in for every later request of
     /// this process. Call it after anything that changes programs.
     pub async fn catalog_changed(&self) -> Result<(), StoreError> {
+        let _one_at_a_time = self.reloading.lock().await;
         let (catalog, dates) = read_catalog(&self.store).await?;
         self.catalog.store(Arc::new(catalog));
         self.dates.store(Arc::new(dates));

@@ -523,3 +523,30 @@ async fn changing_ones_own_password_checks_the_current_one_and_ends_other_sessio
         assert!(!text.contains(PASSWORD) && !text.contains(new), "{text}");
     }
 }
+
+#[tokio::test]
+async fn a_staff_token_sent_as_a_visitors_cookie_opens_no_staff_session() {
+    let console = Console::new(&[]).await;
+    let account = console.account("tanaka", Role::Staff).await;
+    let staff = console.signed_in(&account).await;
+    let token = staff.cookie.clone().unwrap();
+    let token = token.split_once('=').unwrap().1;
+    let mut visitor = console.browser();
+    visitor.cookie = Some(format!("madoguchi_session={token}"));
+    let page = visitor.get("/diagnosis").await;
+    let fresh = page.set_cookies();
+    assert!(
+        fresh
+            .iter()
+            .any(|c| c.starts_with("madoguchi_session=") && !c.contains(token)),
+        "a new visitor session is started: {fresh:?}"
+    );
+    let session = console
+        .app
+        .store
+        .session(&sha256_hex(token), OffsetDateTime::now_utc())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(session.data, "{}", "the staff session is left as it was");
+}

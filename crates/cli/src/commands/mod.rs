@@ -9,3 +9,4 @@ pub mod export;
 pub mod import;
 pub mod migrate;
 pub mod serve;
+pub mod user;

@@ -146,6 +146,16 @@ pub struct Actor<'a> {
     pub name: &'a str,
 }
 
+impl<'a> Actor<'a> {
+    /// An account, by its id and display name.
+    pub fn of(account: &'a madoguchi_store::Account) -> Self {
+        Self {
+            id: Some(&account.id),
+            name: &account.display_name,
+        }
+    }
+}
+
 /// Appends one entry. `detail` is a plain Japanese summary; never put a password in it.
 pub async fn record(
     state: &AppState,

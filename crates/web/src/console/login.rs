@@ -145,10 +145,7 @@ pub async fn log_in(
     };
     session.end(&state).await?;
     let cookie = staff::start_session(&state, &account.id, &headers).await?;
-    let actor = Actor {
-        id: Some(&account.id),
-        name: &account.display_name,
-    };
+    let actor = Actor::of(&account);
     let target = Some(account.login.as_str());
     action::record(
         &state,
@@ -202,10 +199,7 @@ async fn authenticate(
         state.store().record_login_success(&account.id).await?;
         return Ok(Some(account));
     };
-    let actor = Actor {
-        id: Some(&account.id),
-        name: &account.display_name,
-    };
+    let actor = Actor::of(&account);
     let target = Some(account.login.as_str());
     action::record(state, actor, Action::LoginFailure, target, detail, client).await?;
     Ok(None)
@@ -229,10 +223,7 @@ async fn count_failure(
             until.hour(),
             until.minute()
         );
-        let actor = Actor {
-            id: Some(&account.id),
-            name: &account.display_name,
-        };
+        let actor = Actor::of(account);
         let target = Some(account.login.as_str());
         action::record(state, actor, Action::AccountLock, target, detail, client).await?;
     }

@@ -91,10 +91,7 @@ impl Staff {
 
     /// The account as the audit log names it.
     pub fn actor(&self) -> Actor<'_> {
-        Actor {
-            id: Some(&self.account.id),
-            name: &self.account.display_name,
-        }
+        Actor::of(&self.account)
     }
 
     /// Records an action of this member of staff, with their address.

@@ -205,15 +205,15 @@ pub async fn add_user(
         account.display_name,
         account.role.label()
     );
-    staff
-        .audit(
-            &state,
-            Action::AccountCreate,
-            Some(account.login.as_str()),
-            detail,
-        )
-        .await?;
-    Ok(Redirect::to("/console/users?done=added").into_response())
+    changed(
+        &state,
+        &staff,
+        Action::AccountCreate,
+        &account,
+        detail,
+        "added",
+    )
+    .await
 }
 
 /// `POST /console/users/{id}/role`.
@@ -223,9 +223,7 @@ pub async fn change_role(
     Path(id): Path<String>,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, AppError> {
-    let form = FormData::read(body)?;
-    staff.authorize(Role::Admin, &form)?;
-    let (target, accounts) = target(&state, &id).await?;
+    let (form, target, accounts) = account_form(&state, &staff, &id, body).await?;
     let role = Role::parse(form.get("role").unwrap_or_default())?;
     if role == target.role {
         return Ok(Redirect::to("/console/users").into_response());
@@ -240,15 +238,7 @@ pub async fn change_role(
         target.role.label(),
         role.label()
     );
-    staff
-        .audit(
-            &state,
-            Action::AccountRole,
-            Some(target.login.as_str()),
-            detail,
-        )
-        .await?;
-    Ok(Redirect::to("/console/users?done=role").into_response())
+    changed(&state, &staff, Action::AccountRole, &target, detail, "role").await
 }
 
 /// `POST /console/users/{id}/disable`: the account can no longer sign in, at once.
@@ -258,9 +248,7 @@ pub async fn disable_user(
     Path(id): Path<String>,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, AppError> {
-    let form = FormData::read(body)?;
-    staff.authorize(Role::Admin, &form)?;
-    let (target, accounts) = target(&state, &id).await?;
+    let (_, target, accounts) = account_form(&state, &staff, &id, body).await?;
     if target.id == staff.account.id {
         return refuse(&state, &staff, "自分自身を無効にすることはできません。").await;
     }
@@ -271,15 +259,15 @@ pub async fn disable_user(
     state.store().disable_account(&target.id).await?;
     let ended = state.store().delete_sessions_of(&target.id).await?;
     let detail = format!("利用者を無効にしました（終了したセッション {ended}件）");
-    staff
-        .audit(
-            &state,
-            Action::AccountDisable,
-            Some(target.login.as_str()),
-            detail,
-        )
-        .await?;
-    Ok(Redirect::to("/console/users?done=disabled").into_response())
+    changed(
+        &state,
+        &staff,
+        Action::AccountDisable,
+        &target,
+        detail,
+        "disabled",
+    )
+    .await
 }
 
 /// `POST /console/users/{id}/enable`.
@@ -289,19 +277,18 @@ pub async fn enable_user(
     Path(id): Path<String>,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, AppError> {
-    let form = FormData::read(body)?;
-    staff.authorize(Role::Admin, &form)?;
-    let (target, _) = target(&state, &id).await?;
+    let (_, target, _) = account_form(&state, &staff, &id, body).await?;
     state.store().enable_account(&target.id).await?;
-    staff
-        .audit(
-            &state,
-            Action::AccountEnable,
-            Some(target.login.as_str()),
-            "利用者を有効にしました",
-        )
-        .await?;
-    Ok(Redirect::to("/console/users?done=enabled").into_response())
+    let detail = "利用者を有効にしました".to_owned();
+    changed(
+        &state,
+        &staff,
+        Action::AccountEnable,
+        &target,
+        detail,
+        "enabled",
+    )
+    .await
 }
 
 /// `POST /console/users/{id}/password`: sets a new password (the person changes it
@@ -312,11 +299,9 @@ pub async fn reset_password(
     Path(id): Path<String>,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, AppError> {
-    let form = FormData::read(body)?;
-    staff.authorize(Role::Admin, &form)?;
-    let (target, _) = target(&state, &id).await?;
-    let password = match NewPassword::parse(form.get("password").unwrap_or_default(), &target.login)
-    {
+    let (form, target, _) = account_form(&state, &staff, &id, body).await?;
+    let typed = form.get("password").unwrap_or_default();
+    let password = match NewPassword::parse(typed, &target.login) {
         Ok(password) => password,
         Err(err) => {
             let error = format!("「{}」のパスワードを再設定できません。{err}", target.login);
@@ -327,15 +312,37 @@ pub async fn reset_password(
     state.store().set_password(&target.id, &hash).await?;
     let ended = state.store().delete_sessions_of(&target.id).await?;
     let detail = format!("パスワードを再設定しました（終了したセッション {ended}件）");
+    let action = Action::AccountPasswordReset;
+    changed(&state, &staff, action, &target, detail, "password").await
+}
+
+/// What every change to one account starts with: the form, checked for 管理者 and its
+/// token, the account the path names (404 if none) and every account for the guards.
+async fn account_form(
+    state: &AppState,
+    staff: &Staff,
+    id: &str,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<(FormData, Account, Vec<Account>), AppError> {
+    let form = FormData::read(body)?;
+    staff.authorize(Role::Admin, &form)?;
+    let (target, accounts) = target(state, id).await?;
+    Ok((form, target, accounts))
+}
+
+/// What every change ends with: its audit entry, then back to the list with a notice.
+async fn changed(
+    state: &AppState,
+    staff: &Staff,
+    action: Action,
+    target: &Account,
+    detail: String,
+    done: &str,
+) -> Result<Response, AppError> {
     staff
-        .audit(
-            &state,
-            Action::AccountPasswordReset,
-            Some(target.login.as_str()),
-            detail,
-        )
+        .audit(state, action, Some(target.login.as_str()), detail)
         .await?;
-    Ok(Redirect::to("/console/users?done=password").into_response())
+    Ok(Redirect::to(&format!("/console/users?done={done}")).into_response())
 }
 
 /// The account a path names (404 if none), with every account for the guards.
