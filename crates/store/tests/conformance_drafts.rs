@@ -514,6 +514,20 @@ async fn the_console_list_shows_programs_with_their_drafts_and_programs_only_dra
             expected.reverse();
         }
         assert_eq!(summary, expected, "{}", db.backend_name());
+        let one = store.program_entry(&new.id).await.unwrap().unwrap();
+        assert_eq!(
+            (one.title.as_str(), one.version),
+            ("まだ公開していない制度", 0)
+        );
+        let published = store.program_entry(&program.id).await.unwrap().unwrap();
+        assert_eq!(published.version, 1);
+        assert!(
+            store
+                .program_entry(&ProgramId::parse("no-such").unwrap())
+                .await
+                .unwrap()
+                .is_none()
+        );
     }
 }
 

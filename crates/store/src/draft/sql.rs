@@ -325,24 +325,32 @@ where
     )
 }
 
-/// Every program with its draft, and every draft of a program not yet published, by id.
-pub(crate) async fn entries<'e, DB, E>(db: E) -> Result<Vec<EntryRow>, StoreError>
+/// Every program with its draft, and every draft of a program not yet published; with
+/// `only`, just that program.
+pub(crate) async fn entries<'e, DB, E>(
+    db: E,
+    only: Option<&str>,
+) -> Result<Vec<EntryRow>, StoreError>
 where
     DB: Database,
     E: Executor<'e, Database = DB>,
     for<'q> DB::Arguments<'q>: IntoArguments<'q, DB>,
+    for<'q> Option<&'q str>: Encode<'q, DB> + Type<DB>,
     EntryRow: for<'r> FromRow<'r, DB::Row>,
 {
     Ok(sqlx::query_as(
         "SELECT p.id, p.title, p.status, p.current_version, p.updated_at, p.unpublish_at,
              p.unpublished_at, d.state, NULL
          FROM programs p LEFT JOIN program_drafts d ON d.program_id = p.id
+         WHERE $1 IS NULL OR p.id = $1
          UNION ALL
          SELECT d.program_id, NULL, NULL, NULL, NULL, NULL, NULL, d.state, d.body
          FROM program_drafts d
-         WHERE NOT EXISTS (SELECT 1 FROM programs p WHERE p.id = d.program_id)
+         WHERE ($1 IS NULL OR d.program_id = $1)
+             AND NOT EXISTS (SELECT 1 FROM programs p WHERE p.id = d.program_id)
          ORDER BY 1",
     )
+    .bind(only)
     .fetch_all(db)
     .await?)
 }

@@ -266,7 +266,7 @@ impl Store {
     /// Every program for the console's list, with its draft's state, and every program
     /// that so far exists only as a draft, by id.
     pub async fn program_entries(&self) -> Result<Vec<ProgramEntry>, StoreError> {
-        let rows = on_backend!(self, |pool| sql::entries(pool).await?);
+        let rows = on_backend!(self, |pool| sql::entries(pool, None).await?);
         let mut entries: Vec<ProgramEntry> = rows
             .into_iter()
             .map(ProgramEntry::from_row)
@@ -274,6 +274,15 @@ impl Store {
         // Byte order on both backends, whatever the server's collation.
         entries.sort_by(|a, b| a.id.cmp(&b.id));
         Ok(entries)
+    }
+
+    /// One program's entry, as in [`Store::program_entries`].
+    pub async fn program_entry(&self, id: &ProgramId) -> Result<Option<ProgramEntry>, StoreError> {
+        let rows = on_backend!(self, |pool| sql::entries(pool, Some(id.as_str())).await?);
+        rows.into_iter()
+            .next()
+            .map(ProgramEntry::from_row)
+            .transpose()
     }
 
     async fn published_version(&self, id: &ProgramId) -> Result<u32, StoreError> {

@@ -584,11 +584,10 @@ async fn workflow(
             .map_or(id, |a| a.display_name.to_string())
     };
     let can_change = staff.account.role.allows(Role::Staff);
-    let entry = store
-        .program_entries()
-        .await?
-        .into_iter()
-        .find(|e| Some(&e.id) == ctx.id.as_ref());
+    let entry = match &ctx.id {
+        Some(id) => store.program_entry(id).await?,
+        None => None,
+    };
     let unpublished_at = entry.as_ref().and_then(|e| e.unpublished_at);
     let unpublish_at = entry.as_ref().and_then(|e| e.unpublish_at);
     let published_version = ctx.published.as_ref().map_or(0, |p| p.version);
