@@ -211,7 +211,10 @@ async fn an_edit_survives_a_session_that_ended_mid_edit() {
         kept.body
             .contains("ログインの有効期限が切れたため、保存していません")
     );
-    assert!(kept.body.contains("長い時間をかけて直した制度名"));
+    assert!(
+        kept.body
+            .contains("「長い時間をかけて直した制度名」を編集する")
+    );
     assert!(console.app.store.draft(&id()).await.unwrap().is_none());
 
     // Signed in again (in another tab): the kept page's token is stale, so the first press

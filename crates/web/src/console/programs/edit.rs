@@ -536,6 +536,10 @@ async fn render(
         ("base-version".to_owned(), typed.base_version.to_string()),
         ("draft-revision".to_owned(), typed.revision.to_string()),
     ];
+    if !ctx.is_new() && ctx.published.is_none() && ctx.draft.is_none() {
+        // A page kept after the session ended knows the program only by what was posted.
+        page.heading = format!("「{}」を編集する", typed.form.title.trim());
+    }
     page.notice = shown.notice;
     page.alert = shown.alert;
     page.changes = shown.changes;
