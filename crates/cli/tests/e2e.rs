@@ -122,7 +122,15 @@ fn add_console_account(data_dir: &Path) {
     let output = Command::new(env!("CARGO_BIN_EXE_madoguchi"))
         .arg("--data-dir")
         .arg(data_dir)
-        .args(["user", "add", "--login", E2E_LOGIN, "--name", "試験管理者", "--admin"])
+        .args([
+            "user",
+            "add",
+            "--login",
+            E2E_LOGIN,
+            "--name",
+            "試験管理者",
+            "--admin",
+        ])
         .env_remove("MADOGUCHI_DATABASE_URL")
         .env("MADOGUCHI_PASSWORD", E2E_PASSWORD)
         .stdin(Stdio::null())
