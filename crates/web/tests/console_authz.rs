@@ -348,6 +348,8 @@ const ROUTES: &[Route] = &[
         expect: page(Role::Viewer),
     },
     Route {
+        // Last: the job each confirmation starts audits its end a moment later, which
+        // must not land inside another row's "nothing changed" check.
         method: "POST",
         path: "/console/imports/{import}/confirm",
         form: &[],

@@ -129,7 +129,7 @@ async fn the_demo_jgrants_file_is_previewed_then_published_only_once_confirmed()
 
     let public = browser.get(&format!("/programs/{}", first.id)).await;
     assert_eq!(public.status, StatusCode::OK);
-    assert!(public.body.contains(first.title.as_str()));
+    assert!(public.body.contains(&first.title.to_string()));
     let runs = console.app.store.import_runs().await.unwrap();
     assert_eq!(runs.len(), 1);
     assert_eq!(runs[0].source_kind, SourceKind::Jgrants);

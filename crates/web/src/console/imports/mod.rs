@@ -212,7 +212,8 @@ async fn read_upload(state: &AppState, request: Request) -> Result<Upload, AppEr
     let (mut csrf, mut kind, mut file_name, mut bytes) =
         (String::new(), String::new(), String::new(), Bytes::new());
     while let Some(field) = multipart.next_field().await.map_err(multipart_error)? {
-        match field.name().unwrap_or_default() {
+        let name = field.name().unwrap_or_default().to_owned();
+        match name.as_str() {
             "_csrf" => csrf = field.text().await.map_err(multipart_error)?,
             "kind" => kind = field.text().await.map_err(multipart_error)?,
             "file" => {
