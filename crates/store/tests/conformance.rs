@@ -15,7 +15,8 @@ use madoguchi_core::calendar::{DayEdge, JstDateTime};
 use madoguchi_core::program::{Program, ProgramId, SourceKind, Title};
 use madoguchi_store::testing::{TestDatabase, synthetic_program};
 use madoguchi_store::{
-    ImportCounts, ImportJobState, NewImportRun, NewPendingImport, NewSession, SaveOutcome, Session, Store, StoreError, restore_sqlite,
+    ImportCounts, ImportJobState, NewImportRun, NewPendingImport, NewSession, SaveOutcome, Session,
+    Store, StoreError, restore_sqlite,
 };
 use time::macros::datetime;
 use time::{Duration, OffsetDateTime};
@@ -459,21 +460,37 @@ async fn a_pending_import_keeps_its_programs_and_starts_one_job_only() {
         assert_eq!(kept.state, ImportJobState::Pending);
         assert_eq!((kept.done, kept.total), (0, 1));
         assert_eq!(kept.file_name, new.file_name);
-        assert_eq!(store.pending_import(kept.id).await.unwrap(), Some(kept.clone()));
+        assert_eq!(
+            store.pending_import(kept.id).await.unwrap(),
+            Some(kept.clone())
+        );
         assert_eq!(
             store.pending_import_body(kept.id).await.unwrap(),
             Some(new.body.clone())
         );
 
         let (pending, queued) = (ImportJobState::Pending, ImportJobState::Queued);
-        assert!(store.advance_import(kept.id, pending, queued, 0, "").await.unwrap());
         assert!(
-            !store.advance_import(kept.id, pending, queued, 0, "").await.unwrap(),
+            store
+                .advance_import(kept.id, pending, queued, 0, "")
+                .await
+                .unwrap()
+        );
+        assert!(
+            !store
+                .advance_import(kept.id, pending, queued, 0, "")
+                .await
+                .unwrap(),
             "a second confirmation starts nothing ({})",
             db.backend_name()
         );
         let failed = ImportJobState::Failed;
-        assert!(store.advance_import(kept.id, queued, failed, 0, "だめでした").await.unwrap());
+        assert!(
+            store
+                .advance_import(kept.id, queued, failed, 0, "だめでした")
+                .await
+                .unwrap()
+        );
         let now = store.pending_import(kept.id).await.unwrap().unwrap();
         assert_eq!((now.state, now.message.as_str()), (failed, "だめでした"));
         assert_eq!(store.pending_imports(10).await.unwrap(), vec![now]);

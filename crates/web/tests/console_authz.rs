@@ -406,7 +406,12 @@ async fn pending_import(store: &madoguchi_store::Store) -> String {
         summary: "{}".to_owned(),
         total: 0,
     };
-    store.create_pending_import(&new).await.unwrap().id.to_string()
+    store
+        .create_pending_import(&new)
+        .await
+        .unwrap()
+        .id
+        .to_string()
 }
 
 /// Leaves the program with a draft of its current version waiting for review, written by

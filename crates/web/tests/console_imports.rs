@@ -115,14 +115,23 @@ async fn the_demo_jgrants_file_is_previewed_then_published_only_once_confirmed()
     assert_eq!(public.status, StatusCode::NOT_FOUND);
     assert_eq!(console.app.store.count_programs().await.unwrap(), 0);
 
-    let skip = if parsed.invalid.is_empty() { "false" } else { "true" };
+    let skip = if parsed.invalid.is_empty() {
+        "false"
+    } else {
+        "true"
+    };
     let confirmed = browser
         .post(
             &format!("/console/imports/{id}/confirm"),
             &[("skip_invalid", skip)],
         )
         .await;
-    assert_eq!(confirmed.status, StatusCode::SEE_OTHER, "{}", confirmed.body);
+    assert_eq!(
+        confirmed.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        confirmed.body
+    );
     let done = finished(&console.app.store, id).await;
     assert_eq!(done.state, ImportJobState::Done, "{}", done.message);
     assert_eq!(done.done, done.total);
@@ -136,7 +145,10 @@ async fn the_demo_jgrants_file_is_previewed_then_published_only_once_confirmed()
 
     // A second confirmation starts nothing.
     let again = browser
-        .post(&format!("/console/imports/{id}/confirm"), &[("skip_invalid", "true")])
+        .post(
+            &format!("/console/imports/{id}/confirm"),
+            &[("skip_invalid", "true")],
+        )
         .await;
     assert_eq!(again.status, StatusCode::CONFLICT);
     let status = browser.get(&format!("/console/imports/{id}")).await;
@@ -153,7 +165,11 @@ async fn one_broken_row_in_ten_thousand_is_listed_and_blocks_confirmation_unless
     records[5_000]["kind"] = serde_json::Value::from("どれでもない種類");
     let file = serde_json::to_vec(&records).unwrap();
     let expected = own::parse(&file).unwrap();
-    assert_eq!(expected.invalid.len(), 1, "the test must break exactly one row");
+    assert_eq!(
+        expected.invalid.len(),
+        1,
+        "the test must break exactly one row"
+    );
     assert_eq!(expected.programs.len(), 9_999);
 
     let id = import_id(&upload(&mut browser, "madoguchi", "制度一覧.json", &file).await);
@@ -161,7 +177,11 @@ async fn one_broken_row_in_ten_thousand_is_listed_and_blocks_confirmation_unless
     assert_eq!(count(&preview, "invalid"), 1);
     assert_eq!(count(&preview, "new"), 9_999);
     let issue = &expected.invalid[0];
-    assert!(preview.body.contains(&askama_escape(&issue.record)), "{}", issue.record);
+    assert!(
+        preview.body.contains(&askama_escape(&issue.record)),
+        "{}",
+        issue.record
+    );
     assert!(preview.body.contains("不正なレコードを除いて取り込む"));
 
     let refused = browser
@@ -179,7 +199,12 @@ async fn one_broken_row_in_ten_thousand_is_listed_and_blocks_confirmation_unless
             &[("skip_invalid", "true")],
         )
         .await;
-    assert_eq!(confirmed.status, StatusCode::SEE_OTHER, "{}", confirmed.body);
+    assert_eq!(
+        confirmed.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        confirmed.body
+    );
     let done = finished(&console.app.store, id).await;
     assert_eq!(done.state, ImportJobState::Done, "{}", done.message);
     assert_eq!(console.app.store.count_programs().await.unwrap(), 9_999);
@@ -206,8 +231,19 @@ async fn a_file_of_another_kind_is_refused_in_japanese() {
     )
     .await;
     assert_eq!(page.status, StatusCode::BAD_REQUEST, "{}", page.body);
-    assert!(page.body.contains("ファイルの種類が合っているか確認してください"));
-    assert!(console.app.store.pending_imports(10).await.unwrap().is_empty());
+    assert!(
+        page.body
+            .contains("ファイルの種類が合っているか確認してください")
+    );
+    assert!(
+        console
+            .app
+            .store
+            .pending_imports(10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
 }
 
 #[tokio::test]
@@ -235,12 +271,23 @@ async fn a_job_the_store_refuses_changes_nothing_and_says_it_failed() {
     let confirmed = browser
         .post(&format!("/console/imports/{}/confirm", pending.id), &[])
         .await;
-    assert_eq!(confirmed.status, StatusCode::SEE_OTHER, "{}", confirmed.body);
+    assert_eq!(
+        confirmed.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        confirmed.body
+    );
     let failed = finished(&console.app.store, pending.id).await;
     assert_eq!(failed.state, ImportJobState::Failed);
-    assert!(failed.message.contains("何も変更していません"), "{}", failed.message);
+    assert!(
+        failed.message.contains("何も変更していません"),
+        "{}",
+        failed.message
+    );
     assert_eq!(console.app.store.programs().await.unwrap(), before);
-    let page = browser.get(&format!("/console/imports/{}", pending.id)).await;
+    let page = browser
+        .get(&format!("/console/imports/{}", pending.id))
+        .await;
     assert!(page.body.contains("失敗"));
     assert!(page.body.contains("何も変更していません"));
 }

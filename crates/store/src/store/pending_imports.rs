@@ -2,9 +2,7 @@
 
 use super::{Backend, Store};
 use crate::StoreError;
-use crate::pending_import::{
-    ImportJobState, NewPendingImport, PendingImport, column, sql,
-};
+use crate::pending_import::{ImportJobState, NewPendingImport, PendingImport, column, sql};
 use crate::timestamp::now_whole_second;
 
 impl Store {
@@ -73,9 +71,7 @@ impl Store {
         let (from, to, done) = (from.code(), to.code(), column(done));
         let rows = match &self.backend {
             Backend::Sqlite(pool) => sql::advance(pool, id, from, to, done, message, at).await?,
-            Backend::Postgres(pool) => {
-                sql::advance(pool, id, from, to, done, message, at).await?
-            }
+            Backend::Postgres(pool) => sql::advance(pool, id, from, to, done, message, at).await?,
         };
         Ok(rows == 1)
     }

@@ -65,7 +65,10 @@ mod tests {
                 .map(|i| i.label)
                 .collect()
         };
-        assert_eq!(labels(Role::Viewer), ["ホーム", "制度", "取り込み", "パスワード変更"]);
+        assert_eq!(
+            labels(Role::Viewer),
+            ["ホーム", "制度", "取り込み", "パスワード変更"]
+        );
         assert_eq!(labels(Role::Admin).len(), MENU.len());
         let frame = Frame::new("田中", Role::Admin, "t", "/console/users");
         assert!(frame.nav.iter().any(|i| i.current && i.label == "利用者"));

@@ -22,9 +22,9 @@ pub use preview::{LIST_LIMIT, Preview};
 
 use super::action::Action;
 use super::frame::Frame;
+use super::programs::moment_label;
 use super::staff::Staff;
 use crate::form::{FormData, MAX_FORM_BYTES};
-use super::programs::moment_label;
 use crate::{AppError, AppState, clock};
 
 /// The largest file staff may upload (a whole jGrants export is a few MB).
@@ -128,9 +128,7 @@ pub async fn upload_import(
         .zip([SourceKind::Jgrants, SourceKind::Jnet21, SourceKind::Csv])
         .find(|((value, _), _)| *value == upload.kind)
         .map(|((_, label), kind)| (*label, kind))
-        .ok_or_else(|| {
-            AppError::BadRequest("ファイルの種類を選んでください。".to_owned())
-        })?;
+        .ok_or_else(|| AppError::BadRequest("ファイルの種類を選んでください。".to_owned()))?;
     if upload.bytes.is_empty() && upload.file_name.is_empty() {
         return Err(AppError::BadRequest(
             "取り込むファイルを選んでください。".to_owned(),
@@ -196,9 +194,7 @@ async fn read_upload(state: &AppState, request: Request) -> Result<Upload, AppEr
         let bytes = axum::body::to_bytes(request.into_body(), MAX_FORM_BYTES)
             .await
             .map_err(|_| AppError::PayloadTooLarge)?;
-        let form = FormData::from_pairs(
-            form_urlencoded::parse(&bytes).into_owned().collect(),
-        );
+        let form = FormData::from_pairs(form_urlencoded::parse(&bytes).into_owned().collect());
         return Ok(Upload {
             form,
             kind: String::new(),
@@ -292,7 +288,11 @@ pub async fn confirm_import(
         )));
     }
     let (from, to) = (ImportJobState::Pending, ImportJobState::Queued);
-    if !state.store().advance_import(pending.id, from, to, 0, "").await? {
+    if !state
+        .store()
+        .advance_import(pending.id, from, to, 0, "")
+        .await?
+    {
         return Err(AppError::Conflict(
             "この取り込みはすでに確定されています。".to_owned(),
         ));
