@@ -97,11 +97,6 @@ impl Preview {
         }
         preview
     }
-
-    /// How many programs the job would save.
-    pub fn to_save(&self) -> usize {
-        self.counts.new + self.counts.changed + self.counts.unchanged
-    }
 }
 
 fn issues(list: &[RecordIssue]) -> Vec<Issue> {
