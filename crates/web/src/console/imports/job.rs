@@ -40,18 +40,16 @@ async fn run(
             );
             let done = u64::try_from(summary.created + summary.updated + summary.unchanged)
                 .unwrap_or(u64::MAX);
+            // Logged and reloaded before the job says 完了, so whoever sees 完了 finds
+            // the programs; the programs are saved either way, so the job ends 完了.
+            let mut message = message;
+            if let Err(err) = after_save(state, pending, preview, &summary).await {
+                tracing::error!(import = id, error = %err, "import saved, but its aftermath failed");
+                message.push_str("（取り込み後の記録または再読み込みに失敗しました。管理者に連絡してください。）");
+            }
             store
                 .advance_import(id, running, ImportJobState::Done, done, &message)
                 .await?;
-            let counts = summary.import_counts(preview.counts.skipped, preview.counts.invalid);
-            store
-                .record_import_run(&NewImportRun {
-                    source_kind: pending.source_kind,
-                    file_name: pending.file_name.clone(),
-                    counts,
-                })
-                .await?;
-            state.catalog_changed().await?;
             let detail = format!("{}：{message}", pending.file_name);
             staff
                 .audit(state, Action::ImportDone, Some(&target), detail)
@@ -68,6 +66,26 @@ async fn run(
                 .await?;
         }
     }
+    Ok(())
+}
+
+/// Logs the import run and reloads the catalogue.
+async fn after_save(
+    state: &AppState,
+    pending: &PendingImport,
+    preview: &Preview,
+    summary: &SaveSummary,
+) -> Result<(), crate::AppError> {
+    let counts = summary.import_counts(preview.counts.skipped, preview.counts.invalid);
+    state
+        .store()
+        .record_import_run(&NewImportRun {
+            source_kind: pending.source_kind,
+            file_name: pending.file_name.clone(),
+            counts,
+        })
+        .await?;
+    state.catalog_changed().await?;
     Ok(())
 }
 
