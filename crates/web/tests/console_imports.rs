@@ -301,3 +301,22 @@ async fn a_viewer_sees_imports_but_no_upload_form() {
     assert_eq!(page.status, StatusCode::OK);
     assert!(!page.body.contains("multipart/form-data"));
 }
+
+#[tokio::test]
+async fn a_file_over_the_limit_gets_the_japanese_too_large_page() {
+    let console = Console::new(&[]).await;
+    let mut browser = staff_browser(&console).await;
+    let huge = vec![b' '; 64 * 1024 * 1024 + 1];
+    let page = upload(&mut browser, "madoguchi", "huge.json", &huge).await;
+    assert_eq!(page.status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert!(page.body.contains("大きすぎます"), "{}", page.body);
+    assert!(
+        console
+            .app
+            .store
+            .pending_imports(10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}
