@@ -159,7 +159,7 @@ mod tests {
         let todo = pending(SQLITE, &first).unwrap();
         assert_eq!(
             todo.iter().map(|m| m.version).collect::<Vec<_>>(),
-            [2, 3, 4, 5]
+            [2, 3, 4, 5, 6]
         );
     }
 }
