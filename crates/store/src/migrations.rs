@@ -41,6 +41,7 @@ pub(crate) const SQLITE: &[Migration] = &[
     migration!(3, "sqlite", "0003_sessions.sql", "sessions"),
     migration!(4, "sqlite", "0004_staff.sql", "staff"),
     migration!(5, "sqlite", "0005_drafts.sql", "drafts"),
+    migration!(6, "sqlite", "0006_pending_imports.sql", "pending_imports"),
 ];
 
 /// PostgreSQL's migrations, oldest first. Append only, in step with SQLite's.
@@ -50,6 +51,7 @@ pub(crate) const POSTGRES: &[Migration] = &[
     migration!(3, "postgres", "0003_sessions.sql", "sessions"),
     migration!(4, "postgres", "0004_staff.sql", "staff"),
     migration!(5, "postgres", "0005_drafts.sql", "drafts"),
+    migration!(6, "postgres", "0006_pending_imports.sql", "pending_imports"),
 ];
 
 /// A row of `madoguchi_migrations`.
@@ -157,7 +159,7 @@ mod tests {
         let todo = pending(SQLITE, &first).unwrap();
         assert_eq!(
             todo.iter().map(|m| m.version).collect::<Vec<_>>(),
-            [2, 3, 4, 5]
+            [2, 3, 4, 5, 6]
         );
     }
 }

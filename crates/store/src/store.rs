@@ -8,6 +8,7 @@
 mod accounts;
 mod audit;
 mod drafts;
+mod pending_imports;
 mod settings;
 
 use std::fmt;

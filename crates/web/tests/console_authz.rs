@@ -328,6 +328,33 @@ const ROUTES: &[Route] = &[
         form: &[("version", "1"), ("draft-revision", "{revision}")],
         expect: form(Role::Staff),
     },
+    Route {
+        method: "GET",
+        path: "/console/imports",
+        form: &[],
+        expect: page(Role::Viewer),
+    },
+    Route {
+        // A plain form without a file: the role and the token pass, then 400 (no file).
+        method: "POST",
+        path: "/console/imports",
+        form: &[("kind", "madoguchi")],
+        expect: [SignIn, Denied, Status(400), Status(400)],
+    },
+    Route {
+        method: "GET",
+        path: "/console/imports/{import}",
+        form: &[],
+        expect: page(Role::Viewer),
+    },
+    Route {
+        // Last: the job each confirmation starts audits its end a moment later, which
+        // must not land inside another row's "nothing changed" check.
+        method: "POST",
+        path: "/console/imports/{import}/confirm",
+        form: &[],
+        expect: form(Role::Staff),
+    },
 ];
 
 const PROGRAM: &str = "authz-program";
@@ -353,6 +380,8 @@ struct Fill {
     unique: String,
     base: String,
     revision: String,
+    /// An upload waiting for confirmation (with nothing to save).
+    import: String,
 }
 
 impl Fill {
@@ -363,7 +392,26 @@ impl Fill {
             .replace("{unique}", &self.unique)
             .replace("{base}", &self.base)
             .replace("{revision}", &self.revision)
+            .replace("{import}", &self.import)
     }
+}
+
+/// Keeps an upload with no programs for confirmation; returns its id.
+async fn pending_import(store: &madoguchi_store::Store) -> String {
+    let new = madoguchi_store::NewPendingImport {
+        created_by: "authz".to_owned(),
+        source_kind: madoguchi_core::program::SourceKind::Csv,
+        file_name: "authz.csv".to_owned(),
+        body: "[]".to_owned(),
+        summary: "{}".to_owned(),
+        total: 0,
+    };
+    store
+        .create_pending_import(&new)
+        .await
+        .unwrap()
+        .id
+        .to_string()
 }
 
 /// Leaves the program with a draft of its current version waiting for review, written by
@@ -421,6 +469,7 @@ async fn ask<'c>(
             .await
             .id,
         unique: unique(),
+        import: pending_import(store).await,
     };
     let mut browser = match asker {
         None => console.browser(),
@@ -557,7 +606,8 @@ async fn a_form_without_the_sessions_csrf_token_is_refused_for_every_role() {
         let path = route
             .path
             .replace("{program}", PROGRAM)
-            .replace("{victim}", &victim.id);
+            .replace("{victim}", &victim.id)
+            .replace("{import}", "1");
         let page = browser.post(&path, &[("_csrf", "forged")]).await;
         assert_eq!(page.status, StatusCode::FORBIDDEN, "{path}: {}", page.body);
         assert!(page.body.contains("画面の有効期限が切れたか"), "{path}");
@@ -632,7 +682,8 @@ fn every_console_route_is_in_the_table() {
             let path = r
                 .path
                 .replace("{program}", "{id}")
-                .replace("{victim}", "{id}");
+                .replace("{victim}", "{id}")
+                .replace("{import}", "{id}");
             (r.method.to_owned(), path)
         })
         .collect();

@@ -41,10 +41,14 @@ pub enum Action {
     ProgramUnpublish,
     ProgramUnpublishSchedule,
     ProgramCloseBudget,
+    /// An uploaded import confirmed: its job starts.
+    ImportConfirm,
+    ImportDone,
+    ImportFail,
 }
 
 impl Action {
-    pub const ALL: [Action; 24] = [
+    pub const ALL: [Action; 27] = [
         Action::LoginSuccess,
         Action::LoginFailure,
         Action::AccountLock,
@@ -69,6 +73,9 @@ impl Action {
         Action::ProgramUnpublish,
         Action::ProgramUnpublishSchedule,
         Action::ProgramCloseBudget,
+        Action::ImportConfirm,
+        Action::ImportDone,
+        Action::ImportFail,
     ];
 
     pub fn code(self) -> &'static str {
@@ -97,6 +104,9 @@ impl Action {
             Self::ProgramUnpublish => "program.unpublish",
             Self::ProgramUnpublishSchedule => "program.unpublish_schedule",
             Self::ProgramCloseBudget => "program.close_budget",
+            Self::ImportConfirm => "import.confirm",
+            Self::ImportDone => "import.done",
+            Self::ImportFail => "import.fail",
         }
     }
 
@@ -126,6 +136,9 @@ impl Action {
             Self::ProgramUnpublish => "公開の終了",
             Self::ProgramUnpublishSchedule => "公開終了の予約",
             Self::ProgramCloseBudget => "予算上限による受付終了",
+            Self::ImportConfirm => "取り込みの確定",
+            Self::ImportDone => "取り込みの完了",
+            Self::ImportFail => "取り込みの失敗",
         }
     }
 

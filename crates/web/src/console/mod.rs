@@ -1,5 +1,5 @@
 //! The staff console under `/console`: sign-in, accounts and roles, settings, the audit
-//! log and the freshness of the catalogue.
+//! log, the freshness of the catalogue and imports.
 //!
 //! Every handler takes a [`Staff`] (the extractor loads the signed-in account afresh, or
 //! sends the browser to the login page) and checks the role on the server with
@@ -15,6 +15,7 @@ pub mod client;
 pub mod frame;
 mod freshness;
 mod home;
+mod imports;
 mod login;
 pub mod password;
 mod programs;
@@ -106,6 +107,17 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/console/settings",
             get(settings::show_settings).post(settings::save_settings),
+        )
+        .route(
+            "/console/imports",
+            get(imports::list_imports)
+                .post(imports::upload_import)
+                .layer(DefaultBodyLimit::max(imports::UPLOAD_BYTES)),
+        )
+        .route("/console/imports/{id}", get(imports::show_import))
+        .route(
+            "/console/imports/{id}/confirm",
+            post(imports::confirm_import),
         )
         .route("/console/audit", get(audit_log::list_entries))
         .route("/console/audit.csv", get(audit_log::export_csv))
