@@ -31,7 +31,7 @@ export async function auditEveryProgram(report, { page, watcher }, base) {
 async function programLinks(page, base) {
   const links = [];
   for (let n = 1; ; n += 1) {
-    await page.goto(new URL(`/programs?page=${n}`, base).href);
+    await page.goto(new URL(`/programs?status=all&page=${n}`, base).href);
     const found = await page.$$eval('main .program-list a[href^="/programs/"]', (as) =>
       as.map((a) => a.getAttribute('href')),
     );

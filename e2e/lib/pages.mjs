@@ -16,7 +16,7 @@ export const PAGE_TYPES = [
 
 /** The first program the list links to. */
 async function firstProgram(page, base) {
-  await page.goto(new URL('/programs', base).href);
+  await page.goto(new URL('/programs?status=all', base).href);
   const href = await page.evaluate(
     () => document.querySelector('main a[href^="/programs/"]')?.getAttribute('href') ?? null,
   );

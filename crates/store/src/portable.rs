@@ -201,6 +201,44 @@ where
     )
 }
 
+/// Ids of programs whose title or summary contains every pattern (SQL `LIKE`, `\\` escapes),
+/// by id: the naive search that the full-text index is measured against. `summary` is the
+/// backend's expression for the current version's summary.
+pub(crate) async fn search_like<'e, DB, E>(
+    db: E,
+    summary: &str,
+    patterns: &[String],
+    limit: i64,
+) -> Result<Vec<String>, StoreError>
+where
+    DB: Database,
+    E: Executor<'e, Database = DB>,
+    for<'q> DB::Arguments<'q>: IntoArguments<'q, DB>,
+    for<'q> String: Encode<'q, DB> + Type<DB>,
+    for<'q> i64: Encode<'q, DB> + Type<DB>,
+    (String,): for<'r> FromRow<'r, DB::Row>,
+{
+    let conditions: Vec<String> = (1..=patterns.len())
+        .map(|n| format!("(p.title LIKE ${n} ESCAPE '\\' OR {summary} LIKE ${n} ESCAPE '\\')"))
+        .collect();
+    let sql = format!(
+        "SELECT p.id FROM programs p JOIN program_versions v
+             ON v.program_id = p.id AND v.version = p.current_version
+         WHERE {} ORDER BY p.id LIMIT ${}",
+        if conditions.is_empty() {
+            "1 = 1".to_owned()
+        } else {
+            conditions.join(" AND ")
+        },
+        patterns.len() + 1
+    );
+    let mut query = sqlx::query_scalar(&sql);
+    for pattern in patterns {
+        query = query.bind(pattern.clone());
+    }
+    Ok(query.bind(limit).fetch_all(db).await?)
+}
+
 pub(crate) async fn insert_import_run<'e, DB, E>(
     db: E,
     run: &NewImportRun,

@@ -263,6 +263,41 @@ impl Store {
         rows.into_iter().map(decode_dates).collect()
     }
 
+    /// Programs whose title or summary contains every word (SQL `LIKE '%word%'`), by id, at
+    /// most `limit`: the naive keyword search, kept as the baseline that madoguchi's search
+    /// is measured against (`crates/search/tests/relevance.rs`). Not used to serve pages.
+    pub async fn search_like(
+        &self,
+        words: &[&str],
+        limit: u32,
+    ) -> Result<Vec<ProgramId>, StoreError> {
+        let patterns: Vec<String> = words
+            .iter()
+            .filter(|w| !w.is_empty())
+            .map(|w| format!("%{}%", escape_like(w)))
+            .collect();
+        let limit = i64::from(limit);
+        let ids = match &self.backend {
+            Backend::Sqlite(pool) => {
+                portable::search_like(pool, "json_extract(v.body, '$.summary')", &patterns, limit)
+                    .await?
+            }
+            Backend::Postgres(pool) => {
+                portable::search_like(pool, "(v.body::jsonb ->> 'summary')", &patterns, limit)
+                    .await?
+            }
+        };
+        ids.iter()
+            .map(|id| {
+                ProgramId::parse(id).map_err(|e| StoreError::CorruptRecord {
+                    table: "programs",
+                    key: id.clone(),
+                    reason: e.to_string(),
+                })
+            })
+            .collect()
+    }
+
     /// How many programs the catalogue holds.
     pub async fn count_programs(&self) -> Result<u64, StoreError> {
         let count = match &self.backend {
@@ -469,6 +504,13 @@ pub(crate) fn now() -> OffsetDateTime {
     let now = OffsetDateTime::now_utc();
     now.replace_nanosecond(now.nanosecond() / 1_000 * 1_000)
         .unwrap_or(now)
+}
+
+/// `word` with the `LIKE` wildcards and the escape character taken literally.
+fn escape_like(word: &str) -> String {
+    word.replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_")
 }
 
 #[cfg(test)]

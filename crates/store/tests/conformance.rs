@@ -996,3 +996,52 @@ fn no_leftovers(dir: &Path) -> bool {
         name.starts_with("madoguchi.db")
     })
 }
+
+#[tokio::test]
+async fn the_like_baseline_finds_every_word_in_title_or_summary_and_takes_wildcards_literally() {
+    for db in every_backend().await {
+        let store = db.migrated_store().await.unwrap();
+        let mut it = records::yazu_rice_subsidy();
+        it.id = id("like-it");
+        it.title = Title::parse("IT導入補助金").unwrap();
+        it.summary = "ソフトウェアの導入を支援します（補助率50%）。".to_owned();
+        let mut other = records::yazu_rice_subsidy();
+        other.id = id("like-other");
+        other.title = Title::parse("ものづくり補助金").unwrap();
+        other.summary = "設備投資を支援します。".to_owned();
+        store
+            .save_programs(&[it, other], "cli", &mut |_| {})
+            .await
+            .unwrap();
+        let found = |words: &'static [&'static str], limit| {
+            let store = store.clone();
+            async move {
+                store
+                    .search_like(words, limit)
+                    .await
+                    .unwrap()
+                    .into_iter()
+                    .map(|p| p.to_string())
+                    .collect::<Vec<_>>()
+            }
+        };
+        let name = db.backend_name();
+        assert_eq!(
+            found(&["補助金"], 10).await,
+            ["like-it", "like-other"],
+            "{name}"
+        );
+        assert_eq!(found(&["補助金"], 1).await, ["like-it"], "{name}");
+        // One word in the title, the other in the summary.
+        assert_eq!(
+            found(&["IT", "ソフトウェア"], 10).await,
+            ["like-it"],
+            "{name}"
+        );
+        assert_eq!(found(&["設備投資"], 10).await, ["like-other"], "{name}");
+        assert_eq!(found(&["50%"], 10).await, ["like-it"], "{name}");
+        assert!(found(&["%"], 10).await.len() == 1, "{name}: % is literal");
+        assert!(found(&["_"], 10).await.is_empty(), "{name}: _ is literal");
+        assert!(found(&["パソコン"], 10).await.is_empty(), "{name}");
+    }
+}

@@ -49,6 +49,21 @@ impl From<madoguchi_store::StoreError> for AppError {
     }
 }
 
+impl From<crate::LoadError> for AppError {
+    fn from(err: crate::LoadError) -> Self {
+        match err {
+            crate::LoadError::Store(err) => err.into(),
+            crate::LoadError::Search(err) => Self::Internal(err.to_string()),
+        }
+    }
+}
+
+impl From<madoguchi_search::SearchError> for AppError {
+    fn from(err: madoguchi_search::SearchError) -> Self {
+        Self::Internal(err.to_string())
+    }
+}
+
 impl From<askama::Error> for AppError {
     fn from(err: askama::Error) -> Self {
         Self::Internal(format!("template: {err}"))

@@ -20,6 +20,7 @@ mod metrics;
 mod origin;
 mod programs;
 mod rate_limit;
+mod search;
 mod security;
 mod session;
 mod state;
@@ -32,7 +33,7 @@ use axum::routing::{get, post};
 
 pub use error::AppError;
 pub use rate_limit::{RateLimit, RateLimitError, RateLimiter};
-pub use state::AppState;
+pub use state::{AppState, LoadError};
 
 /// The whole site: every route madoguchi answers.
 pub fn router(state: AppState) -> Router {
@@ -70,6 +71,7 @@ pub fn router(state: AppState) -> Router {
         .route("/assets/{file}", get(assets::serve_asset))
         .route("/api/openapi.json", get(api::show_openapi))
         .route("/api/v1/fields", get(api::list_fields))
+        .route("/api/v1/programs", get(api::search_programs))
         .route(
             "/api/v1/diagnose",
             post(api::diagnose)

@@ -1,14 +1,15 @@
 //! Which programs a public list shows: a few filters read from the URL.
 //!
-//! The program list and the feeds share one filter so that a feed shows exactly what the
-//! page with the same URL parameters shows. Deliberately simple (substring match on a folded
-//! query): full-text search with facets replaces the matching later, the URL parameters stay.
+//! The feeds read these parameters of the search page (`crate::search` reads them all), and
+//! match words through the same search index, so that a feed shows the programs the page
+//! with the same parameters finds.
 
 use axum::extract::{FromRequestParts, Query};
 use axum::http::Uri;
 use axum::http::request::Parts;
-use madoguchi_core::eligibility::{Window, application_window};
+use madoguchi_core::catalog::Catalog;
 use madoguchi_core::program::{GovLevel, Program, Purpose};
+use madoguchi_search::{SearchIndex, SearchQuery, WindowState};
 use serde::Deserialize;
 use time::Date;
 
@@ -68,22 +69,27 @@ impl ProgramFilter {
         })
     }
 
-    /// True if `program` passes every filter given, as of the JST date `as_of`.
-    pub fn matches(&self, program: &Program, as_of: Date) -> bool {
-        self.purpose.is_none_or(|p| program.purposes.contains(&p))
-            && self.level.is_none_or(|l| program.issuer.level() == l)
-            && (!self.open_only
-                || matches!(application_window(program, as_of), Window::Open { .. }))
-            && self.q.as_deref().is_none_or(|q| mentions(program, q))
-    }
-
-    /// The programs of `programs` that pass, in their order.
+    /// The programs of `catalog` that pass, found by the search index exactly as the search
+    /// page finds them (readings, synonyms, folding): best match first, or in catalogue order
+    /// without words.
     pub fn select<'a>(
-        &'a self,
-        programs: &'a [Program],
+        &self,
+        catalog: &'a Catalog,
+        index: &SearchIndex,
         as_of: Date,
-    ) -> impl Iterator<Item = &'a Program> + 'a {
-        programs.iter().filter(move |p| self.matches(p, as_of))
+    ) -> Result<Vec<&'a Program>, AppError> {
+        let query = SearchQuery {
+            text: self.q.clone().unwrap_or_default(),
+            purpose: self.purpose,
+            level: self.level,
+            status: self.open_only.then_some(WindowState::Open),
+            ..SearchQuery::default()
+        };
+        Ok(index
+            .matching_ids(&query, as_of)?
+            .iter()
+            .filter_map(|id| catalog.get(id))
+            .collect())
     }
 
     /// The filter in words, for feed and calendar titles: 「“IT” を含む・受付中」.
@@ -137,33 +143,8 @@ fn unreadable_query() -> AppError {
     )
 }
 
-/// Every word of `q` appears in the title, the summary or the issuer's name.
-fn mentions(program: &Program, q: &str) -> bool {
-    let haystack = fold(&format!(
-        "{}\n{}\n{}",
-        program.title,
-        program.summary,
-        program.issuer.name()
-    ));
-    q.split_whitespace()
-        .all(|word| haystack.contains(&fold(word)))
-}
-
-/// A comparison key: full-width ASCII as ASCII, ideographic space as a space, lower case.
-/// Enough for 「ＩＴ」 to find 「IT」; the search index will do proper Japanese folding.
-fn fold(text: &str) -> String {
-    text.chars()
-        .map(|c| match c {
-            '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
-            '\u{3000}' => ' ',
-            c => c,
-        })
-        .flat_map(char::to_lowercase)
-        .collect()
-}
-
 /// Percent-encodes everything but the unreserved characters of RFC 3986.
-fn percent_encode(text: &str) -> String {
+pub(crate) fn percent_encode(text: &str) -> String {
     text.bytes()
         .map(|b| match b {
             b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
@@ -216,11 +197,5 @@ mod tests {
             ..ProgramFilter::default()
         };
         assert_eq!(from_query(&f.to_query()).unwrap(), f);
-    }
-
-    #[test]
-    fn folding_lets_full_width_letters_find_half_width_ones() {
-        assert!(fold("ＩＴ導入補助金").contains(&fold("it")));
-        assert!(!fold("ものづくり").contains(&fold("IT")));
     }
 }

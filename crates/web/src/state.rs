@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use arc_swap::ArcSwap;
 use madoguchi_core::catalog::Catalog;
+use madoguchi_search::{SearchError, SearchIndex};
 use madoguchi_store::{ProgramDates, Store, StoreError};
 
 use crate::metrics::Metrics;
@@ -20,6 +21,10 @@ pub struct AppState {
     catalog: Arc<ArcSwap<Catalog>>,
     /// When each program was first published and last changed, newest first.
     dates: Arc<ArcSwap<Vec<ProgramDates>>>,
+    /// The full-text index of the catalogue, rebuilt and swapped with it. A request that
+    /// reads both may see the index one reload ahead of or behind the catalogue: hits name
+    /// programs by id, and a program that is gone is left out.
+    search: Arc<ArcSwap<SearchIndex>>,
     /// Held while reloading, so that a slow reload that began before a newer change can
     /// never swap in its older snapshot after the newer one.
     reloading: Arc<tokio::sync::Mutex<()>>,
@@ -30,12 +35,13 @@ pub struct AppState {
 
 impl AppState {
     /// Loads the catalogue from the store into memory.
-    pub async fn load(store: Store) -> Result<Self, StoreError> {
-        let (catalog, dates) = read_catalog(&store).await?;
+    pub async fn load(store: Store) -> Result<Self, LoadError> {
+        let (catalog, dates, search) = read_catalog(&store).await?;
         Ok(Self {
             store,
-            catalog: Arc::new(ArcSwap::from_pointee(catalog)),
-            dates: Arc::new(ArcSwap::from_pointee(dates)),
+            catalog: Arc::new(ArcSwap::new(catalog)),
+            dates: Arc::new(ArcSwap::new(dates)),
+            search: Arc::new(ArcSwap::new(search)),
             reloading: Arc::new(tokio::sync::Mutex::new(())),
             metrics: Metrics::shared(),
             diagnose_limit: Arc::new(RateLimiter::default()),
@@ -62,6 +68,11 @@ impl AppState {
         self.catalog.load_full()
     }
 
+    /// The search index of the catalogue as it is now.
+    pub fn search_index(&self) -> Arc<SearchIndex> {
+        self.search.load_full()
+    }
+
     /// Every program's publication dates, the newest first published first.
     pub fn program_dates(&self) -> Arc<Vec<ProgramDates>> {
         self.dates.load_full()
@@ -69,11 +80,12 @@ impl AppState {
 
     /// Reloads the catalogue from the store and swaps it in for every later request of
     /// this process. Call it after anything that changes programs.
-    pub async fn catalog_changed(&self) -> Result<(), StoreError> {
+    pub async fn catalog_changed(&self) -> Result<(), LoadError> {
         let _one_at_a_time = self.reloading.lock().await;
-        let (catalog, dates) = read_catalog(&self.store).await?;
-        self.catalog.store(Arc::new(catalog));
-        self.dates.store(Arc::new(dates));
+        let (catalog, dates, search) = read_catalog(&self.store).await?;
+        self.catalog.store(catalog);
+        self.dates.store(dates);
+        self.search.store(search);
         Ok(())
     }
 
@@ -94,9 +106,30 @@ impl AppState {
     }
 }
 
-async fn read_catalog(store: &Store) -> Result<(Catalog, Vec<ProgramDates>), StoreError> {
-    let catalog = Catalog::new(store.programs().await?);
+/// Why the catalogue could not be loaded: the store, or (a bug) its search index.
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Search(#[from] SearchError),
+}
+
+type Snapshot = (Arc<Catalog>, Arc<Vec<ProgramDates>>, Arc<SearchIndex>);
+
+async fn read_catalog(store: &Store) -> Result<Snapshot, LoadError> {
+    let catalog = Arc::new(Catalog::new(store.programs().await?));
     let mut dates = store.program_dates().await?;
     dates.sort_by(|a, b| (b.first_saved_at, &b.id).cmp(&(a.first_saved_at, &a.id)));
-    Ok((catalog, dates))
+    let dates = Arc::new(dates);
+    // Indexing is CPU work (seconds for 100,000 programs): off the async workers.
+    let (for_index, dates_for_index) = (Arc::clone(&catalog), Arc::clone(&dates));
+    let search = tokio::task::spawn_blocking(move || {
+        let mut index = SearchIndex::build(for_index.programs())?;
+        index.set_published(dates_for_index.iter().map(|d| (&d.id, d.first_saved_at)));
+        Ok::<_, SearchError>(index)
+    })
+    .await
+    .map_err(|e| LoadError::Search(SearchError::Interrupted(e.to_string())))??;
+    Ok((catalog, dates, Arc::new(search)))
 }

@@ -5,7 +5,6 @@
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
-use http_body_util::BodyExt;
 use serde_json::{Value, json};
 
 mod common;
@@ -19,14 +18,7 @@ async fn demo_app() -> TestApp {
 
 /// Sends `request`; returns the status, the content type and the body as JSON.
 async fn send(app: &TestApp, request: Request<Body>) -> (StatusCode, String, Value) {
-    let response = app.send(request).await;
-    let status = response.status();
-    let content_type = response
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .map(|v| v.to_str().unwrap().to_owned())
-        .unwrap_or_default();
-    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    let (status, content_type, bytes) = app.exchange(request).await;
     (
         status,
         content_type,

@@ -80,4 +80,4 @@ pub use test_case::{
 };
 pub use tri::{State, Tri};
 pub use verdict::Verdict;
-pub use window::{ClosedReason, Window, application_window};
+pub use window::{ClosedReason, Schedule, Window, application_window};

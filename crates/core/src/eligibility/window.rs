@@ -42,16 +42,17 @@ pub fn application_window(program: &Program, as_of: Date) -> Window {
 }
 
 /// What the window depends on, with the rounds' dates worked out once (a rule set keeps one
-/// per program, so ranking thousands of programs compares plain dates).
+/// per program, so ranking thousands of programs compares plain dates; the search index keeps
+/// one per program to filter and count by window on every query).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct Schedule {
+pub struct Schedule {
     status: ProgramStatus,
     /// Each dated round's first and last day.
     rounds: Box<[(Option<Date>, Option<Date>)]>,
 }
 
 impl Schedule {
-    pub(crate) fn of(program: &Program) -> Self {
+    pub fn of(program: &Program) -> Self {
         Self {
             status: program.status,
             rounds: program
@@ -63,7 +64,7 @@ impl Schedule {
         }
     }
 
-    pub(crate) fn window(&self, as_of: Date) -> Window {
+    pub fn window(&self, as_of: Date) -> Window {
         match self.status {
             ProgramStatus::Cancelled => return Window::Closed(ClosedReason::Cancelled),
             ProgramStatus::ClosedBudget => return Window::Closed(ClosedReason::BudgetReached),

@@ -7,11 +7,13 @@ mod diagnose;
 mod fields;
 mod openapi;
 mod problem;
+mod programs;
 
 pub use diagnose::diagnose;
 pub use fields::list_fields;
 pub use openapi::show_openapi;
 pub(crate) use problem::Problem;
+pub use programs::search_programs;
 
 /// The most a diagnosis request may send: a profile is a few hundred bytes.
 pub const MAX_BODY_BYTES: usize = 64 * 1024;

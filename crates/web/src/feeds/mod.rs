@@ -39,7 +39,8 @@ pub async fn programs_atom(
     let (catalog, program_dates) = (state.catalog(), state.program_dates());
     let dates = entry_dates(&program_dates);
     let mut entries: Vec<(&Program, OffsetDateTime, OffsetDateTime)> = filter
-        .select(catalog.programs(), today)
+        .select(&catalog, &state.search_index(), today)?
+        .into_iter()
         .filter_map(|p| dates.get(&p.id).map(|d| (p, d.updated, d.published)))
         .collect();
     entries.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.id.cmp(&b.0.id)));
@@ -64,7 +65,8 @@ pub async fn deadlines_ics(
     let (now, today) = (clock::now(), clock::today());
     let catalog = state.catalog();
     let mut items: Vec<(&Program, Date)> = filter
-        .select(catalog.programs(), today)
+        .select(&catalog, &state.search_index(), today)?
+        .into_iter()
         .filter_map(|p| {
             application_window(p, today)
                 .closing_date()

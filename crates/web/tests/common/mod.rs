@@ -2,7 +2,7 @@
 
 use axum::Router;
 use axum::body::Body;
-use axum::http::{Request, Response};
+use axum::http::{Request, Response, StatusCode, header};
 use icalendar::CalendarComponent;
 use madoguchi_core::calendar::{DayEdge, JST, JstDateTime};
 use madoguchi_core::import::own;
@@ -81,6 +81,21 @@ impl TestApp {
 
     pub async fn send(&self, request: Request<Body>) -> Response<axum::body::Body> {
         self.router.clone().oneshot(request).await.unwrap()
+    }
+
+    /// Sends `request`; returns the status, the content type and the body bytes.
+    #[allow(dead_code)] // Not every test binary uses it.
+    pub async fn exchange(&self, request: Request<Body>) -> (StatusCode, String, Vec<u8>) {
+        use http_body_util::BodyExt;
+        let response = self.send(request).await;
+        let status = response.status();
+        let content_type = response
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .map(|v| v.to_str().unwrap().to_owned())
+            .unwrap_or_default();
+        let bytes = response.into_body().collect().await.unwrap().to_bytes();
+        (status, content_type, bytes.to_vec())
     }
 }
 

@@ -1,0 +1,245 @@
+//! What filters and facets need of each program, worked out once when the index is built, so
+//! that a query over 100,000 programs filters and counts with plain comparisons.
+
+use madoguchi_core::eligibility::{Schedule, Window};
+use madoguchi_core::program::{
+    GovLevel, Program, ProgramId, ProgramKind, Purpose, TargetAreas, TargetIndustries,
+};
+use madoguchi_core::reference::{JsicCode, LocalGov, LocalGovCode, local_gov};
+use time::Date;
+
+use crate::query::{AmountBand, FilterKind, SearchQuery, WindowState};
+
+/// One program as the filters see it.
+#[derive(Debug, Clone)]
+pub(crate) struct Facts {
+    pub id: ProgramId,
+    pub title: String,
+    pub summary: String,
+    pub level: GovLevel,
+    /// `None` for nationwide programs.
+    pub areas: Option<Vec<LocalGovCode>>,
+    /// Bit n-1 for prefecture n where the program reaches some business; all for nationwide.
+    pub prefectures: u64,
+    /// `None` for programs open to every industry.
+    pub industries: Option<Vec<JsicCode>>,
+    /// Bit (letter - 'A') for each JSIC major the program is open to some part of.
+    pub majors: u32,
+    pub purposes: u16,
+    pub kind: ProgramKind,
+    pub amount_max: Option<u64>,
+    pub schedule: Schedule,
+    /// Seconds since the epoch when the program was first published, where known.
+    pub published: i64,
+}
+
+impl Facts {
+    pub fn of(program: &Program) -> Self {
+        let areas = match &program.areas {
+            TargetAreas::Nationwide => None,
+            TargetAreas::Local(codes) => Some(codes.iter().copied().collect::<Vec<_>>()),
+        };
+        let prefectures = areas.as_ref().map_or(u64::MAX, |codes| {
+            codes.iter().fold(0, |bits, c| {
+                bits | 1 << (c.prefecture_number().saturating_sub(1) % 64)
+            })
+        });
+        let industries = match &program.industries {
+            TargetIndustries::All => None,
+            TargetIndustries::Only(codes) => Some(codes.iter().copied().collect::<Vec<_>>()),
+        };
+        let majors = industries.as_ref().map_or(u32::MAX, |codes| {
+            codes
+                .iter()
+                .fold(0, |bits, c| bits | major_bit(c.major_letter()))
+        });
+        Self {
+            id: program.id.clone(),
+            title: program.title.to_string(),
+            summary: program.summary.clone(),
+            level: program.issuer.level(),
+            areas,
+            prefectures,
+            industries,
+            majors,
+            purposes: program
+                .purposes
+                .iter()
+                .fold(0, |bits, p| bits | purpose_bit(*p)),
+            kind: program.kind,
+            amount_max: program.amount.max.map(|y| y.get()),
+            schedule: Schedule::of(program),
+            // Until the store's publication dates are given, the last verification or the
+            // first round's opening stands in for it.
+            published: program
+                .last_verified
+                .or_else(|| {
+                    program
+                        .rounds
+                        .iter()
+                        .filter_map(|r| r.opens())
+                        .map(|o| o.date())
+                        .min()
+                })
+                .map_or(0, |d| d.midnight().assume_utc().unix_timestamp()),
+        }
+    }
+
+    pub fn window(&self, as_of: Date) -> Window {
+        self.schedule.window(as_of)
+    }
+}
+
+pub(crate) fn major_bit(letter: char) -> u32 {
+    let n = u32::from(letter).wrapping_sub(u32::from('A'));
+    if n < 32 { 1 << n } else { 0 }
+}
+
+pub(crate) fn purpose_bit(purpose: Purpose) -> u16 {
+    Purpose::ALL
+        .iter()
+        .position(|p| *p == purpose)
+        .map_or(0, |i| 1 << i)
+}
+
+pub(crate) fn window_state(window: Window) -> WindowState {
+    match window {
+        Window::Open { .. } => WindowState::Open,
+        Window::Upcoming { .. } => WindowState::Upcoming,
+        Window::Closed(_) => WindowState::Closed,
+        Window::Unknown => WindowState::Unknown,
+    }
+}
+
+/// A query's filters, with the place looked up once.
+#[derive(Debug)]
+pub(crate) struct Filters<'q> {
+    query: &'q SearchQuery,
+    place: Option<Place>,
+}
+
+/// The area asked about.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Place {
+    pub code: LocalGovCode,
+    pub gov: Option<&'static LocalGov>,
+}
+
+impl Place {
+    pub fn of(code: LocalGovCode) -> Self {
+        Self {
+            code,
+            gov: local_gov(code),
+        }
+    }
+
+    /// True when a program for `areas` reaches a business in this place: nationwide, its own
+    /// code, its prefecture, its designated city; for a prefecture, any place within it.
+    pub fn reached_by(&self, areas: Option<&[LocalGovCode]>) -> bool {
+        let Some(codes) = areas else {
+            return true;
+        };
+        if self.code.is_prefecture() {
+            let n = self.code.prefecture_number();
+            return codes.iter().any(|c| c.prefecture_number() == n);
+        }
+        codes.iter().any(|&c| {
+            c == self.code
+                || c == self.code.prefecture()
+                || match (local_gov(c), self.gov) {
+                    (Some(program_gov), Some(place)) => program_gov.covers(place),
+                    _ => false,
+                }
+        })
+    }
+}
+
+impl<'q> Filters<'q> {
+    pub fn new(query: &'q SearchQuery) -> Self {
+        Self {
+            query,
+            place: query.area.map(Place::of),
+        }
+    }
+
+    /// The filters `facts` fails, as bits of [`FilterKind`]; `state` is its window today.
+    pub fn failed(&self, facts: &Facts, state: WindowState) -> u8 {
+        let q = self.query;
+        let mut failed = 0;
+        let mut check = |kind: FilterKind, pass: bool| {
+            if !pass {
+                failed |= kind.bit();
+            }
+        };
+        check(FilterKind::Level, q.level.is_none_or(|l| l == facts.level));
+        check(
+            FilterKind::Area,
+            self.place
+                .is_none_or(|p| p.reached_by(facts.areas.as_deref())),
+        );
+        check(
+            FilterKind::Industry,
+            q.industry.is_none_or(|i| industry_open(facts, i)),
+        );
+        check(
+            FilterKind::Purpose,
+            q.purpose
+                .is_none_or(|p| facts.purposes & purpose_bit(p) != 0),
+        );
+        check(FilterKind::Kind, q.kind.is_none_or(|k| k == facts.kind));
+        check(FilterKind::Status, q.status.is_none_or(|s| s == state));
+        check(
+            FilterKind::Amount,
+            q.amount
+                .is_none_or(|b| b == AmountBand::of(facts.amount_max)),
+        );
+        failed
+    }
+}
+
+/// A program open to `industry`: every industry, the same code, its major, or (for a major
+/// asked about) any part of that major.
+fn industry_open(facts: &Facts, industry: JsicCode) -> bool {
+    let Some(codes) = &facts.industries else {
+        return true;
+    };
+    match industry {
+        JsicCode::Major(letter) => facts.majors & major_bit(letter) != 0,
+        JsicCode::Middle(_) => codes
+            .iter()
+            .any(|&c| c == industry || c == JsicCode::Major(industry.major_letter())),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn code(raw: &str) -> LocalGovCode {
+        LocalGovCode::parse(raw).unwrap()
+    }
+
+    #[test]
+    fn a_municipality_is_reached_by_its_own_its_prefectures_and_national_programs() {
+        let sumida = Place::of(code("131075"));
+        assert!(sumida.reached_by(None));
+        assert!(sumida.reached_by(Some(&[code("131075")])));
+        assert!(sumida.reached_by(Some(&[code("130001")])));
+        assert!(!sumida.reached_by(Some(&[code("131113")])));
+        assert!(!sumida.reached_by(Some(&[code("240001")])));
+    }
+
+    #[test]
+    fn a_prefecture_is_reached_by_programs_anywhere_in_it() {
+        let tokyo = Place::of(code("130001"));
+        assert!(tokyo.reached_by(Some(&[code("131113")])));
+        assert!(!tokyo.reached_by(Some(&[code("240001")])));
+    }
+
+    #[test]
+    fn a_ward_is_reached_by_its_designated_citys_programs() {
+        // 横浜市中区 and 横浜市.
+        let ward = Place::of(code("141046"));
+        assert!(ward.reached_by(Some(&[code("141003")])));
+    }
+}

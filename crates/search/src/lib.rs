@@ -1,0 +1,31 @@
+//! Japanese full-text search with facets over the published catalogue.
+//!
+//! Business owners type the way they talk (「パソコン 買いたい 補助金」, 「じぞくか」,
+//! 「ＩＴ導入」); this crate finds the programs they mean. [`SearchIndex::build`] indexes a
+//! catalogue snapshot in memory (tantivy, RAM directory) with a Japanese analysis (`fold`,
+//! `analysis`), readings of program names (`readings`) and domain synonyms (`synonyms`);
+//! [`SearchIndex::search`] answers a [`SearchQuery`] with ranked hits, highlighted snippets
+//! as plain segments, facet counts and, when nothing is found, what to drop.
+//!
+//! Pure in-memory work: no I/O on the request path. The only file it reads is the IPADIC
+//! source, once per process, when readings are enabled and installed.
+
+mod analysis;
+mod facets;
+mod facts;
+mod fold;
+mod highlight;
+mod index;
+mod matcher;
+mod query;
+pub mod readings;
+mod synonyms;
+mod text;
+
+pub use analysis::{JapaneseTokenizer, Piece, pieces};
+pub use fold::fold_str;
+pub use index::{ReadingMode, SearchError, SearchIndex};
+pub use query::{
+    AmountBand, Facet, FacetValue, FilterKind, Hit, MAX_PAGE_SIZE, MAX_QUERY_CHARS,
+    MAX_QUERY_WORDS, SearchQuery, SearchResults, Segment, Sort, Suggestion, WindowState,
+};
