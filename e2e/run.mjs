@@ -3,13 +3,16 @@
 // Why: unit tests cannot tell whether a person can actually use the pages. This runner loads
 // every public page type from a running madoguchi (axe-core, WCAG 2.1 AA, zero violations; no
 // outside requests; screenshots at 375 px and 1280 px), then walks a whole diagnosis by keyboard
-// only and checks what the results page says.
+// only and checks what the results page says. With an account (MADOGUCHI_E2E_LOGIN,
+// MADOGUCHI_E2E_PASSWORD) it audits every console page type and edits, previews and publishes
+// a rule, then finds the change on the public site.
 //
 // Usage: node e2e/run.mjs http://127.0.0.1:8080
 // Exit status 0 only when every check passed.
 
 import { audit } from './lib/audit.mjs';
 import { launch, openPage } from './lib/browser.mjs';
+import * as consolePages from './lib/console.mjs';
 import * as everyProgram from './lib/every-program.mjs';
 import * as diagnosis from './lib/diagnosis.mjs';
 import { PAGE_TYPES } from './lib/pages.mjs';
@@ -32,6 +35,10 @@ try {
   // The same walk with scripts off: every step must be a plain form.
   const plain = await openPage(browser, base, { javaScript: false });
   await diagnosis.walk(report, plain, base, { name: 'keyboard, no JavaScript', audits: false });
+  // The staff console needs an account; the cargo wrapper always makes one.
+  const staff = consolePages.account();
+  if (staff) await consolePages.auditConsole(report, browser, base, staff);
+  else console.log('e2e: console skipped (MADOGUCHI_E2E_LOGIN / MADOGUCHI_E2E_PASSWORD unset)');
 } finally {
   await browser.close();
 }

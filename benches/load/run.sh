@@ -26,7 +26,9 @@ profiles=$here/profiles.jsonl
 command -v wrk >/dev/null || { echo "wrk がありません。apt-get install wrk で入れてください。" >&2; exit 1; }
 command -v curl >/dev/null || { echo "curl がありません。" >&2; exit 1; }
 
-cargo build --release --quiet -p madoguchi -p madoguchi-core --example diagnose_throughput
+# Two builds: a target filter such as --example applies to every package named with -p.
+cargo build --release --quiet -p madoguchi --bin madoguchi
+cargo build --release --quiet -p madoguchi-core --example diagnose_throughput
 target=${CARGO_TARGET_DIR:-target}/release
 bin=$target/madoguchi
 

@@ -1,7 +1,10 @@
 //! The public site in a real headless Chromium, under `cargo test`: starts the real binary
 //! (`madoguchi serve --demo` on a free port, SQLite in a temporary directory), waits for
 //! `/readyz`, and runs `node e2e/run.mjs` against it (axe-core on every public page type,
-//! screenshots, a keyboard-only diagnosis). The checks themselves live in `e2e/`.
+//! screenshots, a keyboard-only diagnosis). Before serving, it adds an administrator with
+//! `madoguchi user add`, whose login and password reach node as `MADOGUCHI_E2E_LOGIN` and
+//! `MADOGUCHI_E2E_PASSWORD`, so that the staff console is audited too and a rule is edited,
+//! previewed, published and found on the public site. The checks themselves live in `e2e/`.
 //!
 //! Skips with the reason when Node.js, Chromium or `e2e/node_modules` is missing, unless
 //! `MADOGUCHI_REQUIRE_BROWSER` is set, as CI does: there a missing browser is a failure.
@@ -17,6 +20,9 @@ use std::time::Duration;
 
 const REQUIRE_BROWSER_VAR: &str = "MADOGUCHI_REQUIRE_BROWSER";
 const DEFAULT_CHROMIUM: &str = "/usr/bin/chromium";
+/// The console account the browser signs in with; it exists only in the test's data directory.
+const E2E_LOGIN: &str = "e2e-admin";
+const E2E_PASSWORD: &str = "e2e-とても長い合言葉-2026";
 
 fn e2e_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../e2e")
@@ -68,6 +74,7 @@ impl Server {
     /// server announces on standard output.
     fn start() -> Self {
         let data = tempfile::tempdir().unwrap();
+        add_console_account(data.path());
         let child = Command::new(env!("CARGO_BIN_EXE_madoguchi"))
             .arg("--data-dir")
             .arg(data.path())
@@ -110,6 +117,34 @@ impl Server {
     }
 }
 
+/// An administrator in the data directory, made with the real CLI as an operator would.
+fn add_console_account(data_dir: &Path) {
+    let output = Command::new(env!("CARGO_BIN_EXE_madoguchi"))
+        .arg("--data-dir")
+        .arg(data_dir)
+        .args([
+            "user",
+            "add",
+            "--login",
+            E2E_LOGIN,
+            "--name",
+            "試験管理者",
+            "--admin",
+        ])
+        .env_remove("MADOGUCHI_DATABASE_URL")
+        .env("MADOGUCHI_PASSWORD", E2E_PASSWORD)
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "madoguchi user add failed ({}):\n{}{}",
+        output.status,
+        String::from_utf8_lossy(&output.stdout),
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
 /// `http://127.0.0.1:PORT` from the line `madoguchi を http://127.0.0.1:PORT/ で公開しています…`.
 fn announced_base(line: &str) -> Option<String> {
     let start = line.find("http://")?;
@@ -148,6 +183,8 @@ fn public_site_in_headless_chromium() {
     let status = Command::new("node")
         .arg(e2e_dir().join("run.mjs"))
         .arg(&server.base)
+        .env("MADOGUCHI_E2E_LOGIN", E2E_LOGIN)
+        .env("MADOGUCHI_E2E_PASSWORD", E2E_PASSWORD)
         .status()
         .unwrap();
     assert!(

@@ -8,9 +8,7 @@ use std::collections::HashMap;
 
 use time::Date;
 
-use crate::eligibility::{
-    ConditionView, Context, Profile, RuleOrigin, RuleSet, State, explain_conditions,
-};
+use crate::eligibility::{ConditionView, RuleOrigin, RuleSet, conditions_before_answers};
 use crate::program::{Program, ProgramId};
 
 /// An immutable set of programs with the look-ups pages need and their compiled rules.
@@ -58,13 +56,9 @@ impl Catalog {
     ) -> Option<(Vec<ConditionView>, RuleOrigin)> {
         let &i = self.by_id.get(id)?;
         let rule = self.rules.rule(i)?;
-        let profile = Profile::default();
-        let ctx = Context::new(&profile, as_of);
-        let mut states = vec![State::MISSING; rule.len()];
-        rule.evaluate_into(&ctx, &mut states);
         let official = self.programs[i].official_url.as_ref().map(|u| u.as_str());
         let origin = self.rules.origin(i).unwrap_or(RuleOrigin::Derived);
-        Some((explain_conditions(rule, &states, &ctx, official), origin))
+        Some((conditions_before_answers(rule, as_of, official), origin))
     }
 
     pub fn programs(&self) -> &[Program] {

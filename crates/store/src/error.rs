@@ -87,6 +87,25 @@ pub enum StoreError {
         expected: u32,
         current: u32,
     },
+    /// The draft changed since the revision the caller read: nothing was saved.
+    #[error(
+        "制度「{id}」の下書きは、開いた後に他の人が保存しました（開いた改訂 {expected}、現在の改訂 {current}）。上書きはしていません。違いを確かめてから、もう一度保存してください。"
+    )]
+    StaleDraft {
+        id: ProgramId,
+        expected: u32,
+        current: u32,
+    },
+    /// The program has no draft (it was published or discarded meanwhile).
+    #[error("制度「{0}」の下書きはありません。公開されたか、破棄された可能性があります。")]
+    NoDraft(ProgramId),
+    /// The draft's state does not allow the step asked for.
+    #[error("制度「{id}」の下書きは「{state}」のため、{step}はできません。")]
+    DraftState {
+        id: ProgramId,
+        state: &'static str,
+        step: &'static str,
+    },
     /// Another writer holds the database longer than we wait.
     #[error("データベースが他の処理で使用中です。しばらく待ってからもう一度実行してください。")]
     Busy,

@@ -12,10 +12,12 @@
 
 mod account;
 mod audit;
+mod draft;
 mod error;
 mod import_run;
 mod migrations;
 mod outcome;
+mod pending_import;
 mod plan;
 mod portable;
 mod postgres;
@@ -28,14 +30,18 @@ mod store;
 mod target;
 pub mod testing;
 mod timestamp;
+mod watch;
 
 pub use account::{Account, DisplayName, Lockout, Login, LoginFailures, NewAccount, Role};
 pub use audit::{AuditEntry, AuditFilter, NewAuditEntry};
+pub use draft::{Draft, DraftState, DraftStep, DueChange, ProgramEntry};
 pub use error::StoreError;
 pub use import_run::{ImportCounts, ImportRun, NewImportRun};
 pub use outcome::{ProgramDates, SaveOutcome, SaveSummary, VersionInfo};
+pub use pending_import::{ImportJobState, NewPendingImport, PendingImport};
 pub use restore::restore_sqlite;
 pub use session::{NewSession, Session};
 pub use setting::Setting;
 pub use store::Store;
 pub use target::redact_url;
+pub use watch::CatalogWatch;

@@ -40,6 +40,8 @@ pub(crate) const SQLITE: &[Migration] = &[
     migration!(2, "sqlite", "0002_import_runs.sql", "import_runs"),
     migration!(3, "sqlite", "0003_sessions.sql", "sessions"),
     migration!(4, "sqlite", "0004_staff.sql", "staff"),
+    migration!(5, "sqlite", "0005_drafts.sql", "drafts"),
+    migration!(6, "sqlite", "0006_pending_imports.sql", "pending_imports"),
 ];
 
 /// PostgreSQL's migrations, oldest first. Append only, in step with SQLite's.
@@ -48,6 +50,8 @@ pub(crate) const POSTGRES: &[Migration] = &[
     migration!(2, "postgres", "0002_import_runs.sql", "import_runs"),
     migration!(3, "postgres", "0003_sessions.sql", "sessions"),
     migration!(4, "postgres", "0004_staff.sql", "staff"),
+    migration!(5, "postgres", "0005_drafts.sql", "drafts"),
+    migration!(6, "postgres", "0006_pending_imports.sql", "pending_imports"),
 ];
 
 /// A row of `madoguchi_migrations`.
@@ -155,7 +159,7 @@ mod tests {
         let todo = pending(SQLITE, &first).unwrap();
         assert_eq!(
             todo.iter().map(|m| m.version).collect::<Vec<_>>(),
-            [2, 3, 4]
+            [2, 3, 4, 5, 6]
         );
     }
 }

@@ -162,6 +162,7 @@ where
         "SELECT v.program_id, v.version, v.body
          FROM programs p JOIN program_versions v
              ON v.program_id = p.id AND v.version = p.current_version
+         WHERE p.unpublished_at IS NULL
          ORDER BY p.id",
     )
     .fetch_all(db)
@@ -179,6 +180,7 @@ where
     Ok(sqlx::query_as(
         "SELECT p.id, v.created_at, p.updated_at
          FROM programs p JOIN program_versions v ON v.program_id = p.id AND v.version = 1
+         WHERE p.unpublished_at IS NULL
          ORDER BY p.id",
     )
     .fetch_all(db)
@@ -192,9 +194,11 @@ where
     for<'q> DB::Arguments<'q>: IntoArguments<'q, DB>,
     (i64,): for<'r> FromRow<'r, DB::Row>,
 {
-    Ok(sqlx::query_scalar("SELECT COUNT(*) FROM programs")
-        .fetch_one(db)
-        .await?)
+    Ok(
+        sqlx::query_scalar("SELECT COUNT(*) FROM programs WHERE unpublished_at IS NULL")
+            .fetch_one(db)
+            .await?,
+    )
 }
 
 /// Ids of programs whose title or summary contains every pattern (SQL `LIKE`, `\\` escapes),

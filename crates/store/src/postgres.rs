@@ -10,19 +10,24 @@ use std::collections::HashMap;
 use std::str::FromStr;
 use std::time::Duration;
 
-use sqlx::postgres::{PgConnectOptions, PgConnection, PgPool, PgPoolOptions};
+use madoguchi_core::program::ProgramId;
+use sqlx::postgres::{PgConnectOptions, PgConnection, PgListener, PgPool, PgPoolOptions};
 use sqlx::{Connection, Executor};
 use time::OffsetDateTime;
 
 use crate::migrations;
-use crate::plan::{Current, Prepared, SavePlan};
+use crate::plan::{Current, Prepared, SavePlan, prepare_expecting};
 use crate::record::VersionRow;
+use crate::store::only_outcome;
 use crate::target::redact_url;
-use crate::{SaveSummary, StoreError, portable};
+use crate::{SaveOutcome, SaveSummary, StoreError, draft, portable};
 
 /// Advisory lock keys ("mado" + a number), held for one transaction each.
 const MIGRATION_LOCK: i64 = 0x6d61_646f_0000_0001;
 const CATALOGUE_WRITE_LOCK: i64 = 0x6d61_646f_0000_0002;
+
+/// The channel every catalogue change is announced on.
+pub(crate) const CATALOG_CHANNEL: &str = "madoguchi_catalog";
 
 const MAX_CONNECTIONS: u32 = 10;
 const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(10);
@@ -99,16 +104,89 @@ pub(crate) async fn save(
 ) -> Result<SaveSummary, StoreError> {
     let mut tx = pool.begin().await?;
     lock(&mut tx, CATALOGUE_WRITE_LOCK).await?;
-    let current = current_states(&mut tx, prepared).await?;
+    let summary = save_in(&mut tx, prepared, origin, saved_at, progress).await?;
+    tx.commit().await?;
+    Ok(summary)
+}
+
+/// Saves inside the caller's locked transaction, counting and announcing a change to the
+/// catalogue.
+async fn save_in(
+    tx: &mut PgConnection,
+    prepared: &[Prepared<'_>],
+    origin: &str,
+    saved_at: OffsetDateTime,
+    progress: &mut (dyn FnMut(usize) + Send),
+) -> Result<SaveSummary, StoreError> {
+    let current = current_states(tx, prepared).await?;
     let plan = SavePlan::new(prepared, &current)?;
     for chunk in plan.chunks() {
         let chunk = chunk?;
-        write_versions(&mut tx, &chunk.rows, origin, saved_at).await?;
+        write_versions(tx, &chunk.rows, origin, saved_at).await?;
         progress(chunk.done_after);
     }
     progress(plan.len());
+    let summary = plan.into_summary();
+    if summary.created + summary.updated > 0 {
+        catalogue_changed(tx).await?;
+    }
+    Ok(summary)
+}
+
+/// Counts a change to the catalogue and tells every listening process, once the
+/// transaction commits (PostgreSQL holds a NOTIFY until then, and drops it on rollback).
+async fn catalogue_changed(tx: &mut PgConnection) -> Result<(), StoreError> {
+    let revision = draft::sql::bump_revision(&mut *tx).await?;
+    sqlx::query("SELECT pg_notify($1, $2)")
+        .bind(CATALOG_CHANNEL)
+        .bind(revision.to_string())
+        .execute(&mut *tx)
+        .await?;
+    Ok(())
+}
+
+/// Publishes a draft: its body becomes the program's next version and the draft goes, in
+/// one transaction under the catalogue's write lock.
+pub(crate) async fn publish(
+    pool: &PgPool,
+    id: &ProgramId,
+    revision: u32,
+    origin: &str,
+    saved_at: OffsetDateTime,
+) -> Result<SaveOutcome, StoreError> {
+    let mut tx = pool.begin().await?;
+    lock(&mut tx, CATALOGUE_WRITE_LOCK).await?;
+    let draft = draft::ready_to_publish(&mut *tx, id, revision).await?;
+    let prepared = prepare_expecting(&draft.program, draft.base_version)?;
+    let summary = save_in(&mut tx, &prepared, origin, saved_at, &mut |_| {}).await?;
+    draft::finish_publishing(&mut *tx, &draft).await?;
+    catalogue_changed(&mut tx).await?;
     tx.commit().await?;
-    Ok(plan.into_summary())
+    only_outcome(summary, &draft.program)
+}
+
+/// Takes a program off the public site now. False when it was already off (or does not
+/// exist).
+pub(crate) async fn unpublish(
+    pool: &PgPool,
+    id: &str,
+    now: OffsetDateTime,
+) -> Result<bool, StoreError> {
+    let mut tx = pool.begin().await?;
+    lock(&mut tx, CATALOGUE_WRITE_LOCK).await?;
+    let changed = draft::sql::mark_unpublished(&mut *tx, id, now).await? > 0;
+    if changed {
+        catalogue_changed(&mut tx).await?;
+    }
+    tx.commit().await?;
+    Ok(changed)
+}
+
+/// A connection that hears every change to the catalogue made by any process.
+pub(crate) async fn listen(pool: &PgPool) -> Result<PgListener, StoreError> {
+    let mut listener = PgListener::connect_with(pool).await?;
+    listener.listen(CATALOG_CHANNEL).await?;
+    Ok(listener)
 }
 
 async fn current_states(

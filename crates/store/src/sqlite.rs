@@ -17,9 +17,12 @@ use sqlx::{Connection, Executor, QueryBuilder, Sqlite, Transaction};
 use time::OffsetDateTime;
 
 use crate::migrations;
-use crate::plan::{Current, Prepared, SavePlan};
+use madoguchi_core::program::ProgramId;
+
+use crate::plan::{Current, Prepared, SavePlan, prepare_expecting};
 use crate::record::VersionRow;
-use crate::{SaveSummary, StoreError, portable};
+use crate::store::only_outcome;
+use crate::{SaveOutcome, SaveSummary, StoreError, draft, portable};
 
 /// How long a writer waits for another writer before giving up with [`StoreError::Busy`].
 const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
@@ -112,16 +115,67 @@ pub(crate) async fn save(
     progress: &mut (dyn FnMut(usize) + Send),
 ) -> Result<SaveSummary, StoreError> {
     let mut tx = begin_write(pool).await?;
-    let current = current_states(&mut tx, prepared).await?;
+    let summary = save_in(&mut tx, prepared, origin, saved_at, progress).await?;
+    tx.commit().await?;
+    Ok(summary)
+}
+
+/// Saves inside the caller's write transaction, counting a change to the catalogue.
+async fn save_in(
+    tx: &mut SqliteConnection,
+    prepared: &[Prepared<'_>],
+    origin: &str,
+    saved_at: OffsetDateTime,
+    progress: &mut (dyn FnMut(usize) + Send),
+) -> Result<SaveSummary, StoreError> {
+    let current = current_states(tx, prepared).await?;
     let plan = SavePlan::new(prepared, &current)?;
     for chunk in plan.chunks() {
         let chunk = chunk?;
-        write_versions(&mut tx, &chunk.rows, origin, saved_at).await?;
+        write_versions(tx, &chunk.rows, origin, saved_at).await?;
         progress(chunk.done_after);
     }
     progress(plan.len());
+    let summary = plan.into_summary();
+    if summary.created + summary.updated > 0 {
+        draft::sql::bump_revision(&mut *tx).await?;
+    }
+    Ok(summary)
+}
+
+/// Publishes a draft: its body becomes the program's next version and the draft goes, in
+/// one write transaction.
+pub(crate) async fn publish(
+    pool: &SqlitePool,
+    id: &ProgramId,
+    revision: u32,
+    origin: &str,
+    saved_at: OffsetDateTime,
+) -> Result<SaveOutcome, StoreError> {
+    let mut tx = begin_write(pool).await?;
+    let draft = draft::ready_to_publish(&mut *tx, id, revision).await?;
+    let prepared = prepare_expecting(&draft.program, draft.base_version)?;
+    let summary = save_in(&mut tx, &prepared, origin, saved_at, &mut |_| {}).await?;
+    draft::finish_publishing(&mut *tx, &draft).await?;
+    draft::sql::bump_revision(&mut *tx).await?;
     tx.commit().await?;
-    Ok(plan.into_summary())
+    only_outcome(summary, &draft.program)
+}
+
+/// Takes a program off the public site now, in a write transaction that counts the
+/// change. False when it was already off (or does not exist).
+pub(crate) async fn unpublish(
+    pool: &SqlitePool,
+    id: &str,
+    now: OffsetDateTime,
+) -> Result<bool, StoreError> {
+    let mut tx = begin_write(pool).await?;
+    let changed = draft::sql::mark_unpublished(&mut *tx, id, now).await? > 0;
+    if changed {
+        draft::sql::bump_revision(&mut *tx).await?;
+    }
+    tx.commit().await?;
+    Ok(changed)
 }
 
 /// The stored version and hash of every program in the batch, in one query: the ids go

@@ -7,6 +7,8 @@
 
 mod accounts;
 mod audit;
+mod drafts;
+mod pending_imports;
 mod settings;
 
 use std::fmt;
@@ -87,6 +89,14 @@ impl Store {
         match self.backend {
             Backend::Sqlite(_) => "sqlite",
             Backend::Postgres(_) => "postgresql",
+        }
+    }
+
+    /// The PostgreSQL pool, if the store is PostgreSQL.
+    pub(crate) fn postgres_pool(&self) -> Option<&PgPool> {
+        match &self.backend {
+            Backend::Postgres(pool) => Some(pool),
+            Backend::Sqlite(_) => None,
         }
     }
 
@@ -460,7 +470,10 @@ impl Store {
 }
 
 /// The outcome of a save of one program.
-fn only_outcome(summary: SaveSummary, program: &Program) -> Result<SaveOutcome, StoreError> {
+pub(crate) fn only_outcome(
+    summary: SaveSummary,
+    program: &Program,
+) -> Result<SaveOutcome, StoreError> {
     summary
         .outcomes
         .first()
@@ -487,7 +500,7 @@ async fn close_fully<DB: sqlx::Database>(pool: &sqlx::Pool<DB>) {
 
 /// The time stamped on rows: UTC, to the microsecond (what PostgreSQL keeps), so that both
 /// backends read back the very value written.
-fn now() -> OffsetDateTime {
+pub(crate) fn now() -> OffsetDateTime {
     let now = OffsetDateTime::now_utc();
     now.replace_nanosecond(now.nanosecond() / 1_000 * 1_000)
         .unwrap_or(now)
@@ -534,6 +547,16 @@ mod tests {
         assert_send(store.delete_expired_sessions(now));
         assert_send(store.save_programs(&[], "cli", &mut |_| {}));
         assert_send(store.mark_verified(&id, 1, now.date(), "web"));
+        let program = crate::testing::synthetic_program(1);
+        assert_send(store.save_draft(&program, 0, 0, "a"));
+        assert_send(store.change_draft(&id, 1, crate::DraftStep::RequestReview));
+        assert_send(store.publish_draft(&id, 1, "web"));
+        assert_send(store.discard_draft(&id, 1));
+        assert_send(store.unpublish_program(&id));
+        assert_send(store.apply_due_changes(now));
+        assert_send(store.catalog_revision());
+        assert_send(store.program_entries());
+        assert_send(store.watch_catalog(std::time::Duration::from_secs(1)));
         assert_send(store.accounts());
         assert_send(store.account(""));
         let lockout = crate::Lockout {

@@ -15,7 +15,8 @@ use madoguchi_core::calendar::{DayEdge, JstDateTime};
 use madoguchi_core::program::{Program, ProgramId, SourceKind, Title};
 use madoguchi_store::testing::{TestDatabase, synthetic_program};
 use madoguchi_store::{
-    ImportCounts, NewImportRun, NewSession, SaveOutcome, Session, Store, StoreError, restore_sqlite,
+    ImportCounts, ImportJobState, NewImportRun, NewPendingImport, NewSession, SaveOutcome, Session,
+    Store, StoreError, restore_sqlite,
 };
 use time::macros::datetime;
 use time::{Duration, OffsetDateTime};
@@ -440,6 +441,60 @@ async fn import_runs_are_logged_and_listed_newest_first() {
         assert_eq!(runs[0].source_kind, SourceKind::Jnet21);
         assert_eq!(runs[1], logged, "{}", db.backend_name());
         assert_eq!(runs[1].counts, first.counts);
+    }
+}
+
+#[tokio::test]
+async fn a_pending_import_keeps_its_programs_and_starts_one_job_only() {
+    for db in every_backend().await {
+        let store = db.migrated_store().await.unwrap();
+        let new = NewPendingImport {
+            created_by: "acct-1".to_owned(),
+            source_kind: SourceKind::Csv,
+            file_name: "制度一覧.csv".to_owned(),
+            body: "[{\"id\":\"demo-1\"}]".to_owned(),
+            summary: "{\"new\":1}".to_owned(),
+            total: 1,
+        };
+        let kept = store.create_pending_import(&new).await.unwrap();
+        assert_eq!(kept.state, ImportJobState::Pending);
+        assert_eq!((kept.done, kept.total), (0, 1));
+        assert_eq!(kept.file_name, new.file_name);
+        assert_eq!(
+            store.pending_import(kept.id).await.unwrap(),
+            Some(kept.clone())
+        );
+        assert_eq!(
+            store.pending_import_body(kept.id).await.unwrap(),
+            Some(new.body.clone())
+        );
+
+        let (pending, queued) = (ImportJobState::Pending, ImportJobState::Queued);
+        assert!(
+            store
+                .advance_import(kept.id, pending, queued, 0, "")
+                .await
+                .unwrap()
+        );
+        assert!(
+            !store
+                .advance_import(kept.id, pending, queued, 0, "")
+                .await
+                .unwrap(),
+            "a second confirmation starts nothing ({})",
+            db.backend_name()
+        );
+        let failed = ImportJobState::Failed;
+        assert!(
+            store
+                .advance_import(kept.id, queued, failed, 0, "だめでした")
+                .await
+                .unwrap()
+        );
+        let now = store.pending_import(kept.id).await.unwrap().unwrap();
+        assert_eq!((now.state, now.message.as_str()), (failed, "だめでした"));
+        assert_eq!(store.pending_imports(10).await.unwrap(), vec![now]);
+        assert_eq!(store.pending_import(kept.id + 1).await.unwrap(), None);
     }
 }
 

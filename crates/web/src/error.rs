@@ -37,7 +37,9 @@ impl From<madoguchi_store::StoreError> for AppError {
     fn from(err: madoguchi_store::StoreError) -> Self {
         use madoguchi_store::StoreError as E;
         match err {
-            E::Stale { .. } => Self::Conflict(err.to_string()),
+            E::Stale { .. } | E::StaleDraft { .. } | E::NoDraft(_) | E::DraftState { .. } => {
+                Self::Conflict(err.to_string())
+            }
             E::InvalidAccount(_)
             | E::LoginTaken(_)
             | E::InvalidSetting(_)

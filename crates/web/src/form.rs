@@ -40,6 +40,17 @@ impl FormData {
         ))
     }
 
+    /// A form from pairs already split (for tests and re-reads).
+    #[cfg_attr(not(test), allow(dead_code))]
+    pub fn from_pairs(pairs: Vec<(String, String)>) -> Self {
+        Self(pairs)
+    }
+
+    /// Every pair, in the order posted.
+    pub fn pairs(&self) -> impl Iterator<Item = (&str, &str)> {
+        self.0.iter().map(|(k, v)| (k.as_str(), v.as_str()))
+    }
+
     /// The first value of `name`.
     pub fn get(&self, name: &str) -> Option<&str> {
         self.0

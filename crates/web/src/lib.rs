@@ -5,9 +5,11 @@
 
 mod api;
 mod assets;
+pub mod catalog_sync;
 mod clock;
 pub mod console;
 mod diagnosis;
+mod editor;
 mod error;
 mod feeds;
 mod form;
@@ -91,12 +93,24 @@ pub fn router(state: AppState) -> Router {
 
 /// Serves the site on `listener` until the process is asked to stop (Ctrl-C / SIGTERM).
 pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> std::io::Result<()> {
-    let sweeper = tokio::spawn(session::sweep_expired(state.clone()));
+    let background = [
+        tokio::spawn(session::sweep_expired(state.clone())),
+        tokio::spawn(catalog_sync::follow_catalog(
+            state.clone(),
+            catalog_sync::POLL_EVERY,
+        )),
+        tokio::spawn(catalog_sync::run_schedule(
+            state.clone(),
+            catalog_sync::SCHEDULE_EVERY,
+        )),
+    ];
     let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
     let served = axum::serve(listener, app)
         .with_graceful_shutdown(shutdown_signal())
         .await;
-    sweeper.abort();
+    for task in background {
+        task.abort();
+    }
     served
 }
 

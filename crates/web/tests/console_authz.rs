@@ -6,7 +6,10 @@
 //! and 管理者 in that order (`page(role)` and `form(role)` cover the usual cases) and a
 //! form that succeeds for an allowed role. Placeholders in paths and form values:
 //! `{program}` (a program id), `{version}` (its current version), `{victim}` (the id of a
-//! fresh 職員 account made for this request), `{unique}` (a fresh number). Each request
+//! fresh 職員 account made for this request), `{unique}` (a fresh number), and `{base}`
+//! and `{revision}` (the published version and revision of the program's draft, which
+//! each request finds waiting for review, written by someone other than the asker). The
+//! pair `PROGRAM_FIELDS_HERE` stands for the fields of a minimal program. Each request
 //! runs with a fresh account of the asking role and a fresh session, so routes that sign
 //! out or change the asker's password do not disturb the next row. A refused request must
 //! leave the audit log as it was; an allowed form must add to it.
@@ -67,6 +70,29 @@ const fn page(least: Role) -> [Answer; 4] {
 const fn form(least: Role) -> [Answer; 4] {
     allowed_from(least, Status(303))
 }
+
+/// The program editor's own form: `least` and above save (303); a post without a session
+/// is answered with the page itself, everything typed kept (401), instead of the login
+/// page that would lose the edit.
+const fn editor_form(least: Role) -> [Answer; 4] {
+    let [_, viewer, staff, admin] = form(least);
+    [Status(401), viewer, staff, admin]
+}
+
+/// Stands in a form for [`PROGRAM_FIELDS`].
+const PROGRAM_FIELDS_HERE: (&str, &str) = ("{program fields}", "");
+
+/// The fields of a minimal program the editor saves.
+const PROGRAM_FIELDS: [(&str, &str); 8] = [
+    ("action", "save"),
+    ("title", "権限の確認用の制度"),
+    ("kind", "subsidy"),
+    ("status", "open"),
+    ("issuer-level", "national"),
+    ("issuer-name", "国"),
+    ("areas-scope", "nationwide"),
+    ("industries-scope", "all"),
+];
 
 const fn allowed_from(least: Role, ok: Answer) -> [Answer; 4] {
     match least {
@@ -215,6 +241,120 @@ const ROUTES: &[Route] = &[
         ],
         expect: form(Role::Viewer),
     },
+    Route {
+        method: "GET",
+        path: "/console/programs",
+        form: &[],
+        expect: page(Role::Viewer),
+    },
+    Route {
+        method: "GET",
+        path: "/console/programs/new",
+        form: &[],
+        expect: page(Role::Staff),
+    },
+    Route {
+        method: "POST",
+        path: "/console/programs/new",
+        form: &[
+            PROGRAM_FIELDS_HERE,
+            ("id", "authz-new-{unique}"),
+            ("base-version", "0"),
+            ("draft-revision", "0"),
+        ],
+        expect: editor_form(Role::Staff),
+    },
+    Route {
+        method: "GET",
+        path: "/console/programs/{program}/edit",
+        form: &[],
+        expect: page(Role::Viewer),
+    },
+    Route {
+        method: "POST",
+        path: "/console/programs/{program}/edit",
+        form: &[
+            PROGRAM_FIELDS_HERE,
+            ("base-version", "{base}"),
+            ("draft-revision", "{revision}"),
+        ],
+        expect: editor_form(Role::Staff),
+    },
+    Route {
+        method: "POST",
+        path: "/console/programs/{program}/publish",
+        form: &[("draft-revision", "{revision}")],
+        expect: form(Role::Staff),
+    },
+    Route {
+        method: "POST",
+        path: "/console/programs/{program}/return",
+        form: &[("draft-revision", "{revision}")],
+        expect: form(Role::Staff),
+    },
+    Route {
+        method: "POST",
+        path: "/console/programs/{program}/discard",
+        form: &[("draft-revision", "{revision}")],
+        expect: form(Role::Staff),
+    },
+    Route {
+        method: "POST",
+        path: "/console/programs/{program}/close-budget",
+        form: &[("version", "{version}"), ("date", "2026-07-10")],
+        expect: form(Role::Staff),
+    },
+    Route {
+        method: "POST",
+        path: "/console/programs/{program}/unpublish",
+        form: &[("when", "set"), ("at", "2099-03-31")],
+        expect: form(Role::Staff),
+    },
+    Route {
+        method: "GET",
+        path: "/console/programs/{program}/history",
+        form: &[],
+        expect: page(Role::Viewer),
+    },
+    Route {
+        method: "GET",
+        path: "/console/programs/{program}/diff",
+        form: &[],
+        expect: page(Role::Viewer),
+    },
+    Route {
+        method: "POST",
+        path: "/console/programs/{program}/restore",
+        form: &[("version", "1"), ("draft-revision", "{revision}")],
+        expect: form(Role::Staff),
+    },
+    Route {
+        method: "GET",
+        path: "/console/imports",
+        form: &[],
+        expect: page(Role::Viewer),
+    },
+    Route {
+        // A plain form without a file: the role and the token pass, then 400 (no file).
+        method: "POST",
+        path: "/console/imports",
+        form: &[("kind", "madoguchi")],
+        expect: [SignIn, Denied, Status(400), Status(400)],
+    },
+    Route {
+        method: "GET",
+        path: "/console/imports/{import}",
+        form: &[],
+        expect: page(Role::Viewer),
+    },
+    Route {
+        // Last: the job each confirmation starts audits its end a moment later, which
+        // must not land inside another row's "nothing changed" check.
+        method: "POST",
+        path: "/console/imports/{import}/confirm",
+        form: &[],
+        expect: form(Role::Staff),
+    },
 ];
 
 const PROGRAM: &str = "authz-program";
@@ -238,6 +378,10 @@ struct Fill {
     version: String,
     victim: String,
     unique: String,
+    base: String,
+    revision: String,
+    /// An upload waiting for confirmation (with nothing to save).
+    import: String,
 }
 
 impl Fill {
@@ -246,7 +390,60 @@ impl Fill {
             .replace("{version}", &self.version)
             .replace("{victim}", &self.victim)
             .replace("{unique}", &self.unique)
+            .replace("{base}", &self.base)
+            .replace("{revision}", &self.revision)
+            .replace("{import}", &self.import)
     }
+}
+
+/// Keeps an upload with no programs for confirmation; returns its id.
+async fn pending_import(store: &madoguchi_store::Store) -> String {
+    let new = madoguchi_store::NewPendingImport {
+        created_by: "authz".to_owned(),
+        source_kind: madoguchi_core::program::SourceKind::Csv,
+        file_name: "authz.csv".to_owned(),
+        body: "[]".to_owned(),
+        summary: "{}".to_owned(),
+        total: 0,
+    };
+    store
+        .create_pending_import(&new)
+        .await
+        .unwrap()
+        .id
+        .to_string()
+}
+
+/// Leaves the program with a draft of its current version waiting for review, written by
+/// an account that is not the asker; returns its base version and revision.
+async fn draft_in_review(store: &madoguchi_store::Store) -> (u32, u32) {
+    let id = ProgramId::parse(PROGRAM).unwrap();
+    let current = store.program(&id).await.unwrap().unwrap();
+    let mut draft = match store.draft(&id).await.unwrap() {
+        Some(d) if d.base_version == current.version => d,
+        Some(stale) => {
+            store.discard_draft(&id, stale.revision).await.unwrap();
+            store
+                .save_draft(&current, current.version, 0, "seed-author")
+                .await
+                .unwrap()
+        }
+        None => store
+            .save_draft(&current, current.version, 0, "seed-author")
+            .await
+            .unwrap(),
+    };
+    if draft.state == madoguchi_store::DraftState::Draft {
+        draft = store
+            .change_draft(
+                &id,
+                draft.revision,
+                madoguchi_store::DraftStep::RequestReview,
+            )
+            .await
+            .unwrap();
+    }
+    (draft.base_version, draft.revision)
 }
 
 async fn ask<'c>(
@@ -261,7 +458,10 @@ async fn ask<'c>(
         .unwrap()
         .unwrap()
         .version;
+    let (base, revision) = draft_in_review(store).await;
     let fill = Fill {
+        base: base.to_string(),
+        revision: revision.to_string(),
         program: PROGRAM.to_owned(),
         version: version.to_string(),
         victim: console
@@ -269,6 +469,7 @@ async fn ask<'c>(
             .await
             .id,
         unique: unique(),
+        import: pending_import(store).await,
     };
     let mut browser = match asker {
         None => console.browser(),
@@ -289,7 +490,14 @@ async fn ask<'c>(
             let values: Vec<(String, String)> = route
                 .form
                 .iter()
-                .map(|(name, value)| ((*name).to_owned(), fill.apply(value)))
+                .flat_map(|&pair| {
+                    if pair == PROGRAM_FIELDS_HERE {
+                        PROGRAM_FIELDS.to_vec()
+                    } else {
+                        vec![pair]
+                    }
+                })
+                .map(|(name, value)| (name.to_owned(), fill.apply(value)))
                 .collect();
             let fields: Vec<(&str, &str)> = values
                 .iter()
@@ -398,7 +606,8 @@ async fn a_form_without_the_sessions_csrf_token_is_refused_for_every_role() {
         let path = route
             .path
             .replace("{program}", PROGRAM)
-            .replace("{victim}", &victim.id);
+            .replace("{victim}", &victim.id)
+            .replace("{import}", "1");
         let page = browser.post(&path, &[("_csrf", "forged")]).await;
         assert_eq!(page.status, StatusCode::FORBIDDEN, "{path}: {}", page.body);
         assert!(page.body.contains("画面の有効期限が切れたか"), "{path}");
@@ -473,7 +682,8 @@ fn every_console_route_is_in_the_table() {
             let path = r
                 .path
                 .replace("{program}", "{id}")
-                .replace("{victim}", "{id}");
+                .replace("{victim}", "{id}")
+                .replace("{import}", "{id}");
             (r.method.to_owned(), path)
         })
         .collect();

@@ -9,7 +9,7 @@ use super::code::{Cmp, Leaf, NodeKind, RuleView};
 use super::evaluate::Context;
 use super::facts::Fact;
 use super::field::{Field, LargeInvestment, OrgForm};
-use super::profile::{industry_name, place_name};
+use super::profile::{Profile, industry_name, place_name};
 use super::tri::{State, Tri};
 use crate::calendar::wareki::format_date;
 use crate::japanese_amount::format_japanese_yen;
@@ -98,6 +98,20 @@ pub fn explain_conditions(
         visit.node(0, String::new(), 0, default_source);
     }
     out
+}
+
+/// A rule's conditions as a business reads them before answering anything (a program page,
+/// a draft's preview in the console).
+pub fn conditions_before_answers(
+    rule: RuleView<'_>,
+    as_of: time::Date,
+    default_source: Option<&str>,
+) -> Vec<ConditionView> {
+    let profile = Profile::default();
+    let ctx = Context::new(&profile, as_of);
+    let mut states = vec![State::MISSING; rule.len()];
+    rule.evaluate_into(&ctx, &mut states);
+    explain_conditions(rule, &states, &ctx, default_source)
 }
 
 struct Visit<'a, 'p> {

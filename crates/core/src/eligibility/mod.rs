@@ -35,8 +35,10 @@ mod profile;
 #[cfg(test)]
 mod property_tests;
 mod ranking;
+mod review;
 mod rule;
 mod ruleset;
+mod satisfiable;
 mod size_class;
 mod sme;
 mod test_case;
@@ -54,7 +56,9 @@ pub use compile::{
 pub use derived::{IMPORTED_REQUIREMENTS, STATED_REQUIREMENTS, derived_rule};
 pub use diagnosis::{Diagnosis, ProgramResult, diagnose, explain_result};
 pub use evaluate::{Context, Outcome};
-pub use explain::{ConditionStatus, ConditionView, describe, explain_conditions};
+pub use explain::{
+    ConditionStatus, ConditionView, conditions_before_answers, describe, explain_conditions,
+};
 pub use facts::{Fact, Facts, anniversary, full_years};
 pub use field::{
     AnswerOption, Field, FieldSet, InputKind, LargeInvestment, LegalKind, OrgForm, Question,
@@ -64,12 +68,15 @@ pub use hints::{MAX_HINTS, hints};
 pub use next_question::{QuestionScore, next_question, score_questions};
 pub use profile::{AnswerState, Profile, ProfileError, ProfileErrors};
 pub use ranking::{purpose_fit, rank};
+pub use review::{RulePreview, Trial, preview_rule, try_profile};
 pub use rule::{Condition, FactCheck, ManualCheck, Op, Rule};
 pub use ruleset::{Evaluation, RuleOrigin, RuleSet, compile_program};
+pub use satisfiable::{Contradiction, SatisfiabilityReport, check_satisfiable};
 pub use size_class::{ClassSet, IndustryClass, SizeLimits, class_note, classes_of};
 pub use sme::{Classification, SizeAssessment, classify};
 pub use test_case::{
-    RuleTestCase, TestCaseFailure, TestCaseProblem, check_program, run_test_cases,
+    CaseOutcome, CaseResult, RuleTestCase, TestCaseFailure, TestCaseProblem, TestRun,
+    check_program, run_every_case, run_test_cases,
 };
 pub use tri::{State, Tri};
 pub use verdict::Verdict;

@@ -203,3 +203,39 @@ proptest! {
         }
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    /// The satisfiability check only ever warns truly: no profile makes a part it reports hold.
+    #[test]
+    fn a_part_said_to_hold_for_nobody_holds_for_no_profile(
+        rule in rule_tree(),
+        profiles in prop::collection::vec(prop::collection::vec(0usize..64, Field::COUNT), 48),
+    ) {
+        let as_of = date!(2026 - 05 - 01);
+        let compiled =
+            CompiledRule::compile(&Rule::from_value(without_manual_under_not(rule, false))).unwrap();
+        let report = check_satisfiable(&compiled);
+        let paths = super::satisfiable::paths_of(compiled.view());
+        let mut reported: Vec<usize> = report
+            .contradictions
+            .iter()
+            .filter_map(|c| paths.iter().position(|p| *p == c.path))
+            .collect();
+        if report.never_holds {
+            reported.push(0);
+        }
+        for choices in profiles {
+            let profile = partial_profile(&choices);
+            let outcome = compiled.evaluate(&Context::new(&profile, as_of));
+            for &i in &reported {
+                prop_assert!(
+                    outcome.states[i].confirmed() != Tri::True,
+                    "node {} ({}) of {:?} holds for {}",
+                    i, paths[i], compiled, profile.to_value()
+                );
+            }
+        }
+    }
+}

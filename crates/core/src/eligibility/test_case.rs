@@ -90,55 +90,120 @@ impl fmt::Display for TestCaseFailure {
     }
 }
 
+/// How one test case came out.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct CaseResult {
+    pub name: String,
+    pub expect: Verdict,
+    /// The day it was judged on.
+    #[serde(with = "iso_date")]
+    pub as_of: Date,
+    pub outcome: CaseOutcome,
+}
+
+/// A case's verdict against the one it expects.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum CaseOutcome {
+    Passed,
+    WrongVerdict {
+        actual: Verdict,
+        missing: Vec<Field>,
+    },
+    InvalidProfile {
+        message: String,
+    },
+}
+
+/// Every test case of a program run, passed or not, for a page that lists them all.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct TestRun {
+    /// The rule's problems, when it does not compile (then no case is run).
+    pub invalid_rule: Option<String>,
+    pub cases: Vec<CaseResult>,
+}
+
+impl TestRun {
+    pub fn passed(&self) -> usize {
+        self.cases
+            .iter()
+            .filter(|c| c.outcome == CaseOutcome::Passed)
+            .count()
+    }
+}
+
+/// Runs every test case of a program; cases without `as_of` are judged on `default_as_of`.
+pub fn run_every_case(program: &Program, default_as_of: Date) -> TestRun {
+    let (rule, origin, errors) = compile_program(program);
+    let invalid_rule = errors.map(|e| e.to_string());
+    if origin == RuleOrigin::Fallback {
+        return TestRun {
+            invalid_rule,
+            cases: Vec::new(),
+        };
+    }
+    let cases = program
+        .test_cases
+        .iter()
+        .map(|case| {
+            let as_of = case.as_of.unwrap_or(default_as_of);
+            let outcome = match Profile::from_map(&case.profile) {
+                Err(e) => CaseOutcome::InvalidProfile {
+                    message: e.to_string(),
+                },
+                Ok(profile) => {
+                    let ctx = Context::new(&profile, as_of);
+                    let outcome = rule.evaluate(&ctx);
+                    if outcome.verdict == case.expect {
+                        CaseOutcome::Passed
+                    } else {
+                        CaseOutcome::WrongVerdict {
+                            actual: outcome.verdict,
+                            missing: rule.view().missing(&outcome.states, &ctx).iter().collect(),
+                        }
+                    }
+                }
+            };
+            CaseResult {
+                name: case.name.clone(),
+                expect: case.expect,
+                as_of,
+                outcome,
+            }
+        })
+        .collect();
+    TestRun {
+        invalid_rule,
+        cases,
+    }
+}
+
 /// Runs a program's test cases; an empty result means every case passed.
 ///
 /// Cases without `as_of` are judged on `default_as_of`.
 pub fn run_test_cases(program: &Program, default_as_of: Date) -> Vec<TestCaseFailure> {
+    let run = run_every_case(program, default_as_of);
     let failure = |case: &str, problem| TestCaseFailure {
         program_id: program.id.clone(),
         case: case.to_owned(),
         problem,
     };
-    let (rule, origin, errors) = compile_program(program);
-    let mut failures = Vec::new();
-    if let Some(errors) = errors {
-        failures.push(failure(
-            "",
-            TestCaseProblem::InvalidRule {
-                message: errors.to_string(),
+    let rule_failure = run
+        .invalid_rule
+        .map(|message| failure("", TestCaseProblem::InvalidRule { message }));
+    let case_failures = run.cases.into_iter().filter_map(|case| {
+        let problem = match case.outcome {
+            CaseOutcome::Passed => return None,
+            CaseOutcome::InvalidProfile { message } => TestCaseProblem::InvalidProfile { message },
+            CaseOutcome::WrongVerdict { actual, missing } => TestCaseProblem::WrongVerdict {
+                expected: case.expect,
+                actual,
+                missing,
             },
-        ));
-    }
-    if origin == RuleOrigin::Fallback {
-        return failures;
-    }
-    for case in &program.test_cases {
-        let profile = match Profile::from_map(&case.profile) {
-            Ok(p) => p,
-            Err(e) => {
-                failures.push(failure(
-                    &case.name,
-                    TestCaseProblem::InvalidProfile {
-                        message: e.to_string(),
-                    },
-                ));
-                continue;
-            }
         };
-        let ctx = Context::new(&profile, case.as_of.unwrap_or(default_as_of));
-        let outcome = rule.evaluate(&ctx);
-        if outcome.verdict != case.expect {
-            failures.push(failure(
-                &case.name,
-                TestCaseProblem::WrongVerdict {
-                    expected: case.expect,
-                    actual: outcome.verdict,
-                    missing: rule.view().missing(&outcome.states, &ctx).iter().collect(),
-                },
-            ));
-        }
-    }
-    failures
+        Some(failure(&case.name, problem))
+    });
+    rule_failure.into_iter().chain(case_failures).collect()
 }
 
 /// Checks a program's rule and its test cases together, as saving a program should.
@@ -186,6 +251,29 @@ mod tests {
             lines[1].contains("テスト「誤記」：回答に誤りがあります。項目「foundd」はありません"),
             "{}",
             lines[1]
+        );
+    }
+
+    #[test]
+    fn every_case_is_listed_with_its_outcome_passed_or_not() {
+        let p = program(
+            json!({"all": [{"fact": "years_since_founding", "op": "lt", "value": 5}]}),
+            json!([
+                {"name": "創業3年", "profile": {"founded": "2023-04-01"}, "expect": "eligible"},
+                {"name": "未回答", "profile": {}, "expect": "ineligible"}
+            ]),
+        );
+        let run = run_every_case(&p, date!(2026 - 04 - 01));
+        assert_eq!(run.invalid_rule, None);
+        assert_eq!(run.passed(), 1);
+        assert_eq!(run.cases[0].outcome, CaseOutcome::Passed);
+        assert_eq!(run.cases[0].as_of, date!(2026 - 04 - 01));
+        assert_eq!(
+            run.cases[1].outcome,
+            CaseOutcome::WrongVerdict {
+                actual: Verdict::NeedsInfo,
+                missing: vec![Field::Founded]
+            }
         );
     }
 

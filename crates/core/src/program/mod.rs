@@ -107,6 +107,46 @@ impl Program {
         strip(self) == strip(other)
     }
 
+    /// The program as staff close it when its budget runs out on `on` (a JST date): the
+    /// status 「予算上限により受付終了」, every round still open that day closing at its
+    /// end, and a note saying so ahead of any note it had.
+    pub fn closed_for_budget(&self, on: Date) -> Program {
+        let end = crate::calendar::JstDateTime::from_date(on, crate::calendar::DayEdge::End);
+        let rounds = self
+            .rounds
+            .iter()
+            .map(|round| {
+                let open_that_day = round.opens().is_none_or(|o| o <= end)
+                    && round.closes().is_none_or(|c| c > end);
+                if open_that_day {
+                    ApplicationRound::new(
+                        round.label().map(str::to_owned),
+                        round.opens(),
+                        Some(end),
+                    )
+                    .unwrap_or_else(|_| round.clone())
+                } else {
+                    round.clone()
+                }
+            })
+            .collect();
+        let notice = format!(
+            "予算の上限に達したため、{}に受付を終了しました。",
+            crate::calendar::wareki::format_date(on)
+        );
+        let note = match self.note.as_deref() {
+            Some(old) if old.starts_with(&notice) => old.to_owned(),
+            Some(old) => format!("{notice}\n{old}"),
+            None => notice,
+        };
+        Program {
+            status: ProgramStatus::ClosedBudget,
+            rounds,
+            note: Some(note),
+            ..self.clone()
+        }
+    }
+
     /// The latest closing time over all rounds, if every round has one.
     pub fn final_deadline(&self) -> Option<crate::calendar::JstDateTime> {
         self.rounds
@@ -115,5 +155,57 @@ impl Program {
             .collect::<Option<Vec<_>>>()?
             .into_iter()
             .max()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::calendar::{DayEdge, JstDateTime};
+    use time::macros::date;
+
+    fn at(raw: &str) -> JstDateTime {
+        JstDateTime::parse(raw, DayEdge::Start).unwrap()
+    }
+
+    #[test]
+    fn a_budget_closure_closes_the_open_round_that_day_and_says_so_first() {
+        let demo = crate::import::own::parse(crate::demo::CATALOGUE[2].1).unwrap();
+        let mut program = demo.programs[0].clone();
+        program.note = Some("デモ用データです。".to_owned());
+        program.rounds = vec![
+            ApplicationRound::new(
+                Some("第1回".into()),
+                Some(at("2026-04-01")),
+                Some(at("2026-05-01T17:00:00")),
+            )
+            .unwrap(),
+            ApplicationRound::new(Some("第2回".into()), Some(at("2026-06-01")), None).unwrap(),
+            ApplicationRound::new(
+                Some("第3回".into()),
+                Some(at("2026-10-01")),
+                Some(at("2026-11-30")),
+            )
+            .unwrap(),
+        ];
+        let closed = program.closed_for_budget(date!(2026 - 07 - 10));
+        assert_eq!(closed.status, ProgramStatus::ClosedBudget);
+        assert_eq!(closed.rounds[0], program.rounds[0]);
+        assert_eq!(
+            closed.rounds[1].closes().map(|c| c.to_rfc3339()).as_deref(),
+            Some("2026-07-10T23:59:59+09:00")
+        );
+        assert_eq!(closed.rounds[2], program.rounds[2]);
+        assert_eq!(
+            closed.note.as_deref(),
+            Some(
+                "予算の上限に達したため、2026年7月10日（令和8年）に受付を終了しました。\nデモ用データです。"
+            )
+        );
+        // Closing twice on the same day does not repeat the note.
+        assert_eq!(
+            closed.closed_for_budget(date!(2026 - 07 - 10)).note,
+            closed.note
+        );
     }
 }

@@ -29,10 +29,26 @@ pub enum Action {
     SettingChange,
     ProgramVerify,
     AuditExport,
+    /// A draft saved (or started) in the program editor.
+    ProgramDraftSave,
+    ProgramReviewRequest,
+    /// A draft sent back to 下書き (or a scheduled publish cancelled).
+    ProgramReturn,
+    ProgramSchedule,
+    ProgramPublish,
+    ProgramDiscard,
+    ProgramRestore,
+    ProgramUnpublish,
+    ProgramUnpublishSchedule,
+    ProgramCloseBudget,
+    /// An uploaded import confirmed: its job starts.
+    ImportConfirm,
+    ImportDone,
+    ImportFail,
 }
 
 impl Action {
-    pub const ALL: [Action; 14] = [
+    pub const ALL: [Action; 27] = [
         Action::LoginSuccess,
         Action::LoginFailure,
         Action::AccountLock,
@@ -47,6 +63,19 @@ impl Action {
         Action::SettingChange,
         Action::ProgramVerify,
         Action::AuditExport,
+        Action::ProgramDraftSave,
+        Action::ProgramReviewRequest,
+        Action::ProgramReturn,
+        Action::ProgramSchedule,
+        Action::ProgramPublish,
+        Action::ProgramDiscard,
+        Action::ProgramRestore,
+        Action::ProgramUnpublish,
+        Action::ProgramUnpublishSchedule,
+        Action::ProgramCloseBudget,
+        Action::ImportConfirm,
+        Action::ImportDone,
+        Action::ImportFail,
     ];
 
     pub fn code(self) -> &'static str {
@@ -65,6 +94,19 @@ impl Action {
             Self::SettingChange => "setting.change",
             Self::ProgramVerify => "program.verify",
             Self::AuditExport => "audit.export",
+            Self::ProgramDraftSave => "program.draft_save",
+            Self::ProgramReviewRequest => "program.review_request",
+            Self::ProgramReturn => "program.return",
+            Self::ProgramSchedule => "program.schedule",
+            Self::ProgramPublish => "program.publish",
+            Self::ProgramDiscard => "program.discard",
+            Self::ProgramRestore => "program.restore",
+            Self::ProgramUnpublish => "program.unpublish",
+            Self::ProgramUnpublishSchedule => "program.unpublish_schedule",
+            Self::ProgramCloseBudget => "program.close_budget",
+            Self::ImportConfirm => "import.confirm",
+            Self::ImportDone => "import.done",
+            Self::ImportFail => "import.fail",
         }
     }
 
@@ -84,6 +126,19 @@ impl Action {
             Self::SettingChange => "設定の変更",
             Self::ProgramVerify => "制度の確認",
             Self::AuditExport => "監査ログの書き出し",
+            Self::ProgramDraftSave => "下書きの保存",
+            Self::ProgramReviewRequest => "確認の依頼",
+            Self::ProgramReturn => "下書きへの差し戻し",
+            Self::ProgramSchedule => "公開の予約",
+            Self::ProgramPublish => "公開",
+            Self::ProgramDiscard => "下書きの破棄",
+            Self::ProgramRestore => "過去の版の復元",
+            Self::ProgramUnpublish => "公開の終了",
+            Self::ProgramUnpublishSchedule => "公開終了の予約",
+            Self::ProgramCloseBudget => "予算上限による受付終了",
+            Self::ImportConfirm => "取り込みの確定",
+            Self::ImportDone => "取り込みの完了",
+            Self::ImportFail => "取り込みの失敗",
         }
     }
 

@@ -22,8 +22,10 @@ pub struct Frame {
 }
 
 /// The menu: (path, label, the least role that sees it). Parts of the console add theirs.
-const MENU: [(&str, &str, Role); 5] = [
+const MENU: [(&str, &str, Role); 7] = [
     ("/console", "ホーム", Role::Viewer),
+    ("/console/programs", "制度", Role::Viewer),
+    ("/console/imports", "取り込み", Role::Viewer),
     ("/console/users", "利用者", Role::Admin),
     ("/console/settings", "設定", Role::Admin),
     ("/console/audit", "監査ログ", Role::Admin),
@@ -63,7 +65,10 @@ mod tests {
                 .map(|i| i.label)
                 .collect()
         };
-        assert_eq!(labels(Role::Viewer), ["ホーム", "パスワード変更"]);
+        assert_eq!(
+            labels(Role::Viewer),
+            ["ホーム", "制度", "取り込み", "パスワード変更"]
+        );
         assert_eq!(labels(Role::Admin).len(), MENU.len());
         let frame = Frame::new("田中", Role::Admin, "t", "/console/users");
         assert!(frame.nav.iter().any(|i| i.current && i.label == "利用者"));

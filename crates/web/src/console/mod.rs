@@ -1,5 +1,5 @@
 //! The staff console under `/console`: sign-in, accounts and roles, settings, the audit
-//! log and the freshness of the catalogue.
+//! log, the freshness of the catalogue and imports.
 //!
 //! Every handler takes a [`Staff`] (the extractor loads the signed-in account afresh, or
 //! sends the browser to the login page) and checks the role on the server with
@@ -15,8 +15,10 @@ pub mod client;
 pub mod frame;
 mod freshness;
 mod home;
+mod imports;
 mod login;
 pub mod password;
+mod programs;
 pub mod settings;
 pub mod staff;
 mod users;
@@ -52,6 +54,48 @@ pub fn routes() -> Router<AppState> {
             post(login::log_out_everywhere),
         )
         .route("/console/programs/{id}/verify", post(home::verify_program))
+        .route("/console/programs", get(programs::list_programs))
+        .route(
+            "/console/programs/new",
+            get(programs::new_program)
+                .post(programs::post_new_program)
+                .layer(DefaultBodyLimit::max(programs::EDITOR_FORM_BYTES)),
+        )
+        .route(
+            "/console/programs/{id}/edit",
+            get(programs::edit_program)
+                .post(programs::post_edit_program)
+                .layer(DefaultBodyLimit::max(programs::EDITOR_FORM_BYTES)),
+        )
+        .route(
+            "/console/programs/{id}/publish",
+            post(programs::publish_program),
+        )
+        .route(
+            "/console/programs/{id}/return",
+            post(programs::return_draft),
+        )
+        .route(
+            "/console/programs/{id}/discard",
+            post(programs::discard_draft),
+        )
+        .route(
+            "/console/programs/{id}/close-budget",
+            post(programs::close_for_budget),
+        )
+        .route(
+            "/console/programs/{id}/unpublish",
+            post(programs::unpublish_program),
+        )
+        .route(
+            "/console/programs/{id}/history",
+            get(programs::show_history),
+        )
+        .route("/console/programs/{id}/diff", get(programs::show_diff))
+        .route(
+            "/console/programs/{id}/restore",
+            post(programs::restore_version),
+        )
         .route(
             "/console/users",
             get(users::list_users).post(users::add_user),
@@ -63,6 +107,17 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/console/settings",
             get(settings::show_settings).post(settings::save_settings),
+        )
+        .route(
+            "/console/imports",
+            get(imports::list_imports)
+                .post(imports::upload_import)
+                .layer(DefaultBodyLimit::max(imports::UPLOAD_BYTES)),
+        )
+        .route("/console/imports/{id}", get(imports::show_import))
+        .route(
+            "/console/imports/{id}/confirm",
+            post(imports::confirm_import),
         )
         .route("/console/audit", get(audit_log::list_entries))
         .route("/console/audit.csv", get(audit_log::export_csv))

@@ -1,0 +1,115 @@
+//! The background job that saves a confirmed import: one transaction, so a failed job
+//! changes nothing; its state and counts go to the import's row, so that every app
+//! process can show how it went; then the catalogue reloads and the import is logged.
+
+use madoguchi_core::program::{Program, SourceKind};
+use madoguchi_store::{ImportJobState, NewImportRun, PendingImport, SaveSummary};
+
+use super::preview::Preview;
+use crate::AppState;
+use crate::console::action::Action;
+use crate::console::staff::Staff;
+
+/// Starts the job of a confirmed (queued) import and returns at once.
+pub fn start(state: AppState, staff: Staff, pending: PendingImport, preview: Preview) {
+    tokio::spawn(async move {
+        if let Err(err) = run(&state, &staff, &pending, &preview).await {
+            tracing::error!(import = pending.id, error = %err, "import job could not record its end");
+        }
+    });
+}
+
+async fn run(
+    state: &AppState,
+    staff: &Staff,
+    pending: &PendingImport,
+    preview: &Preview,
+) -> Result<(), crate::AppError> {
+    let store = state.store();
+    let id = pending.id;
+    let (queued, running) = (ImportJobState::Queued, ImportJobState::Running);
+    if !store.advance_import(id, queued, running, 0, "").await? {
+        return Ok(());
+    }
+    let target = id.to_string();
+    match save(state, pending).await {
+        Ok(summary) => {
+            let message = format!(
+                "新規 {}件、更新 {}件、変更なし {}件を取り込みました。",
+                summary.created, summary.updated, summary.unchanged
+            );
+            let done = u64::try_from(summary.created + summary.updated + summary.unchanged)
+                .unwrap_or(u64::MAX);
+            // Logged and reloaded before the job says 完了, so whoever sees 完了 finds
+            // the programs; the programs are saved either way, so the job ends 完了.
+            let mut message = message;
+            if let Err(err) = after_save(state, pending, preview, &summary).await {
+                tracing::error!(import = id, error = %err, "import saved, but its aftermath failed");
+                message.push_str("（取り込み後の記録または再読み込みに失敗しました。管理者に連絡してください。）");
+            }
+            store
+                .advance_import(id, running, ImportJobState::Done, done, &message)
+                .await?;
+            let detail = format!("{}：{message}", pending.file_name);
+            staff
+                .audit(state, Action::ImportDone, Some(&target), detail)
+                .await?;
+        }
+        Err(reason) => {
+            let message = format!("取り込みに失敗したため、何も変更していません。{reason}");
+            store
+                .advance_import(id, running, ImportJobState::Failed, 0, &message)
+                .await?;
+            let detail = format!("{}：{message}", pending.file_name);
+            staff
+                .audit(state, Action::ImportFail, Some(&target), detail)
+                .await?;
+        }
+    }
+    Ok(())
+}
+
+/// Logs the import run and reloads the catalogue.
+async fn after_save(
+    state: &AppState,
+    pending: &PendingImport,
+    preview: &Preview,
+    summary: &SaveSummary,
+) -> Result<(), crate::AppError> {
+    let counts = summary.import_counts(preview.counts.skipped, preview.counts.invalid);
+    state
+        .store()
+        .record_import_run(&NewImportRun {
+            source_kind: pending.source_kind,
+            file_name: pending.file_name.clone(),
+            counts,
+        })
+        .await?;
+    state.catalog_changed().await?;
+    Ok(())
+}
+
+/// Saves the kept programs in one transaction; the error says why, in Japanese.
+async fn save(state: &AppState, pending: &PendingImport) -> Result<SaveSummary, String> {
+    let store = state.store();
+    let body = store
+        .pending_import_body(pending.id)
+        .await
+        .map_err(|err| err.to_string())?
+        .ok_or_else(|| "取り込む内容が見つかりませんでした。".to_owned())?;
+    let programs: Vec<Program> = serde_json::from_str(&body)
+        .map_err(|err| format!("保存してあった取り込み内容を読み取れませんでした（{err}）。"))?;
+    store
+        .save_programs(&programs, origin(pending.source_kind), &mut |_| {})
+        .await
+        .map_err(|err| err.to_string())
+}
+
+/// Who saved, as the program history names it (the same words as the command line's).
+fn origin(kind: SourceKind) -> &'static str {
+    match kind {
+        SourceKind::Jgrants => "import:jgrants",
+        SourceKind::Jnet21 => "import:jnet21",
+        _ => "import:programs",
+    }
+}

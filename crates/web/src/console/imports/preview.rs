@@ -1,0 +1,118 @@
+//! What an uploaded file would do to the catalogue, compared program by program with the
+//! published catalogue: new, changed (with the fields that differ), unchanged, and the
+//! records the parser refused or left out, each with its reason. Kept as JSON beside the
+//! parsed programs, so the preview and the confirmation read the same thing on any process.
+
+use madoguchi_core::catalog::Catalog;
+use madoguchi_core::import::{ImportBatch, RecordIssue};
+use serde::{Deserialize, Serialize};
+use time::Date;
+
+use crate::editor::diff::diff_programs;
+
+/// Rows listed per group; the counts cover them all.
+pub const LIST_LIMIT: usize = 200;
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Counts {
+    pub new: usize,
+    pub changed: usize,
+    pub unchanged: usize,
+    pub invalid: usize,
+    pub skipped: usize,
+    pub warnings: usize,
+}
+
+/// One program of the file.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Row {
+    pub id: String,
+    pub title: String,
+    /// The labels of the fields that differ from the published version (changed only).
+    #[serde(default)]
+    pub fields: Vec<String>,
+}
+
+/// One record not imported as is, and why.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Issue {
+    pub record: String,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Preview {
+    /// The kind of file, as staff chose it (「Jグランツ」).
+    pub source_label: String,
+    pub counts: Counts,
+    pub new: Vec<Row>,
+    pub changed: Vec<Row>,
+    pub unchanged: Vec<Row>,
+    pub invalid: Vec<Issue>,
+    pub skipped: Vec<Issue>,
+    pub warnings: Vec<Issue>,
+}
+
+impl Preview {
+    /// Compares `batch` with `catalog` as it reads on `today`.
+    pub fn of(batch: &ImportBatch, catalog: &Catalog, today: Date, source_label: &str) -> Self {
+        let mut preview = Self {
+            source_label: source_label.to_owned(),
+            invalid: issues(&batch.invalid),
+            skipped: issues(&batch.skipped),
+            warnings: issues(&batch.warnings),
+            ..Self::default()
+        };
+        preview.counts.invalid = batch.invalid.len();
+        preview.counts.skipped = batch.skipped.len();
+        preview.counts.warnings = batch.warnings.len();
+        for program in &batch.programs {
+            let row = |fields| Row {
+                id: program.id.to_string(),
+                title: program.title.to_string(),
+                fields,
+            };
+            match catalog.get(&program.id) {
+                None => {
+                    preview.counts.new += 1;
+                    push_limited(&mut preview.new, || row(Vec::new()));
+                }
+                Some(old) if old.same_content_as(program) => {
+                    preview.counts.unchanged += 1;
+                    push_limited(&mut preview.unchanged, || row(Vec::new()));
+                }
+                Some(old) => {
+                    preview.counts.changed += 1;
+                    push_limited(&mut preview.changed, || {
+                        let fields = diff_programs(old, program, today)
+                            .into_iter()
+                            .map(|c| c.label)
+                            .collect();
+                        row(fields)
+                    });
+                }
+            }
+        }
+        preview
+    }
+}
+
+fn issues(list: &[RecordIssue]) -> Vec<Issue> {
+    list.iter()
+        .take(LIST_LIMIT)
+        .map(|i| Issue {
+            record: i.record.clone(),
+            reason: i.reason.clone(),
+        })
+        .collect()
+}
+
+/// Computes a row only while the list has room: a diff of 10,000 changed programs is not
+/// worth making when 200 are shown.
+fn push_limited<T>(list: &mut Vec<T>, make: impl FnOnce() -> T) {
+    if list.len() < LIST_LIMIT {
+        list.push(make());
+    }
+}

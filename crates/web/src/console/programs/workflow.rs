@@ -1,0 +1,311 @@
+//! The publishing workflow's own forms on the editor page: approve and publish (now or at
+//! a set time), send a draft back, discard it, close a program for budget at once, take a
+//! program off the site (now or later), and restore an old version as a draft.
+//!
+//! Each is 職員以上, checks its CSRF token, names the version or draft revision the page
+//! showed (so a stale page changes nothing), and writes the audit log.
+
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use madoguchi_core::calendar::{DayEdge, JstDateTime};
+use madoguchi_core::program::ProgramId;
+use madoguchi_store::{DraftState, DraftStep, Role, SaveOutcome, StoreError};
+use time::OffsetDateTime;
+
+use super::context::EditContext;
+use super::edit::{date_or_today, done, origin_of};
+use super::moment_label;
+use crate::console::action::Action;
+use crate::console::settings::ConsoleSettings;
+use crate::console::staff::Staff;
+use crate::form::FormData;
+use crate::view::date_label;
+use crate::{AppError, AppState, clock};
+
+/// A number the form must carry (a version, a draft revision).
+fn number(form: &FormData, name: &str) -> Result<u32, AppError> {
+    form.get(name)
+        .and_then(|v| v.trim().parse().ok())
+        .ok_or_else(|| {
+            AppError::BadRequest(
+                "どの版に対する操作かがわかりませんでした。編集画面を開き直して、もう一度操作してください。"
+                    .to_owned(),
+            )
+        })
+}
+
+/// A moment typed as 「2026-04-01」 or 「2026-04-01T09:00」 (JST); blank is none.
+fn moment(form: &FormData, name: &str, edge: DayEdge) -> Result<Option<OffsetDateTime>, AppError> {
+    let raw = form.get(name).unwrap_or_default().trim();
+    if raw.is_empty() {
+        return Ok(None);
+    }
+    JstDateTime::parse(raw, edge)
+        .map(|at| Some(at.as_offset()))
+        .map_err(|e| AppError::BadRequest(e.to_string()))
+}
+
+/// What every form here starts with: the form read, 職員 and the CSRF token checked, and
+/// the program's id from the path.
+fn staff_form(
+    staff: &Staff,
+    id: &str,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<(FormData, ProgramId), AppError> {
+    let form = FormData::read(body)?;
+    staff.authorize(Role::Staff, &form)?;
+    let id = ProgramId::parse(id).map_err(|_| AppError::NotFound)?;
+    Ok((form, id))
+}
+
+/// What every change here ends with: the audit entry, the snapshot reloaded when the
+/// public catalogue changed, and back to the editor with `what` done.
+async fn finish(
+    state: &AppState,
+    staff: &Staff,
+    (action, id, detail): (Action, &ProgramId, String),
+    reload: bool,
+    what: &str,
+) -> Result<Response, AppError> {
+    staff
+        .audit(state, action, Some(id.as_str()), detail)
+        .await?;
+    if reload {
+        state.catalog_changed().await?;
+    }
+    done(id.as_str(), what)
+}
+
+/// `POST /console/programs/{id}/publish`: approve the draft and publish it now, or at
+/// `publish-at`. With the second-approval setting on, only a draft sent for review, and
+/// only by someone other than its author.
+pub async fn publish_program(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<String>,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Response, AppError> {
+    let (form, id) = staff_form(&staff, &id, body)?;
+    let ctx = EditContext::load(state.store(), id.as_str()).await?;
+    let revision = number(&form, "draft-revision")?;
+    let draft = ctx.draft.ok_or_else(|| StoreError::NoDraft(id.clone()))?;
+    let settings = ConsoleSettings::load(state.store()).await?;
+    if settings.require_second_approval {
+        if draft.state != DraftState::Review {
+            return Err(AppError::Conflict(
+                "確認を依頼された下書きだけを承認できます。先に「保存して確認を依頼」を押してください。"
+                    .to_owned(),
+            ));
+        }
+        if draft.author == staff.account.id {
+            return Err(AppError::Forbidden(
+                "公開には、確認を依頼した人とは別の人の承認が必要です。他の職員に承認を依頼してください。"
+                    .to_owned(),
+            ));
+        }
+    }
+    let publish_at = moment(&form, "publish-at", DayEdge::Start)?;
+    let unpublish_at = moment(&form, "unpublish-at", DayEdge::End)?;
+    let store = state.store();
+    if let Some(at) = publish_at.filter(|at| *at > clock::now()) {
+        let revision = if draft.state == DraftState::Draft {
+            store
+                .change_draft(&id, revision, DraftStep::RequestReview)
+                .await?
+                .revision
+        } else {
+            revision
+        };
+        let step = DraftStep::Schedule {
+            reviewer: &staff.account.id,
+            publish_at: at,
+            unpublish_at,
+        };
+        store.change_draft(&id, revision, step).await?;
+        let detail = format!("{}に公開するよう承認・予約しました", moment_label(at));
+        return finish(
+            &state,
+            &staff,
+            (Action::ProgramSchedule, &id, detail),
+            false,
+            "scheduled",
+        )
+        .await;
+    }
+    let outcome = store
+        .publish_draft(&id, revision, &origin_of(&staff))
+        .await?;
+    if let Some(at) = unpublish_at {
+        store.schedule_unpublish(&id, Some(at)).await?;
+    }
+    let detail = format!("承認し、第{}版として公開しました", outcome.version());
+    finish(
+        &state,
+        &staff,
+        (Action::ProgramPublish, &id, detail),
+        true,
+        "published",
+    )
+    .await
+}
+
+/// `POST /console/programs/{id}/return`: a draft under review (or scheduled) back to 下書き.
+pub async fn return_draft(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<String>,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Response, AppError> {
+    let (form, id) = staff_form(&staff, &id, body)?;
+    let revision = number(&form, "draft-revision")?;
+    state
+        .store()
+        .change_draft(&id, revision, DraftStep::ReturnToDraft)
+        .await?;
+    let detail = "下書きに戻しました（差し戻し・予約の取消し）".to_owned();
+    finish(
+        &state,
+        &staff,
+        (Action::ProgramReturn, &id, detail),
+        false,
+        "returned",
+    )
+    .await
+}
+
+/// `POST /console/programs/{id}/discard`: deletes the draft; the published program stays.
+pub async fn discard_draft(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<String>,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Response, AppError> {
+    let (form, id) = staff_form(&staff, &id, body)?;
+    let revision = number(&form, "draft-revision")?;
+    let store = state.store();
+    store.discard_draft(&id, revision).await?;
+    staff
+        .audit(
+            &state,
+            Action::ProgramDiscard,
+            Some(id.as_str()),
+            format!("下書き（改訂{revision}）を破棄しました"),
+        )
+        .await?;
+    if store.program(&id).await?.is_some() {
+        done(id.as_str(), "discarded")
+    } else {
+        Ok(Redirect::to("/console/programs?done=discarded").into_response())
+    }
+}
+
+/// `POST /console/programs/{id}/close-budget`: 「予算上限により受付終了」 at once, as the
+/// next version of the version the page showed.
+pub async fn close_for_budget(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<String>,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Response, AppError> {
+    let (form, id) = staff_form(&staff, &id, body)?;
+    let version = number(&form, "version")?;
+    let on = date_or_today(form.get("date"))?;
+    let store = state.store();
+    let program = store.program(&id).await?.ok_or(AppError::NotFound)?;
+    let closed = program.closed_for_budget(on);
+    let outcome = store
+        .save_program_expecting(&closed, version, &origin_of(&staff))
+        .await?;
+    let detail = match outcome {
+        SaveOutcome::Unchanged { .. } => {
+            format!(
+                "予算上限による受付終了（{}）は既に記録済みです",
+                date_label(on)
+            )
+        }
+        SaveOutcome::Created { version } | SaveOutcome::Updated { version } => format!(
+            "{}付けで予算上限により受付終了にしました（第{version}版）",
+            date_label(on)
+        ),
+    };
+    finish(
+        &state,
+        &staff,
+        (Action::ProgramCloseBudget, &id, detail),
+        true,
+        "closed",
+    )
+    .await
+}
+
+/// `POST /console/programs/{id}/unpublish`: off the site now (`when=set`, no `at`), at `at`
+/// (`when=set`), or the plan cancelled (`when=cancel`).
+pub async fn unpublish_program(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<String>,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Response, AppError> {
+    let (form, id) = staff_form(&staff, &id, body)?;
+    let store = state.store();
+    if store.program(&id).await?.is_none() {
+        return Err(AppError::NotFound);
+    }
+    let cancel = form.get("when") == Some("cancel");
+    let at = moment(&form, "at", DayEdge::End)?;
+    let (action, detail, what) = match (cancel, at) {
+        (true, _) => {
+            store.schedule_unpublish(&id, None).await?;
+            (
+                Action::ProgramUnpublishSchedule,
+                "公開終了の予約を取り消しました".to_owned(),
+                "unpublish_cancelled",
+            )
+        }
+        (false, Some(at)) if at > clock::now() => {
+            store.schedule_unpublish(&id, Some(at)).await?;
+            (
+                Action::ProgramUnpublishSchedule,
+                format!("{}に公開を終了するよう予約しました", moment_label(at)),
+                "unpublish_planned",
+            )
+        }
+        (false, _) => {
+            let changed = store.unpublish_program(&id).await?;
+            let detail = if changed {
+                "公開を終了しました"
+            } else {
+                "公開終了を指示しました（既に終了していました）"
+            };
+            (Action::ProgramUnpublish, detail.to_owned(), "unpublished")
+        }
+    };
+    finish(&state, &staff, (action, &id, detail), true, what).await
+}
+
+/// `POST /console/programs/{id}/restore`: an old version's content becomes the draft.
+pub async fn restore_version(
+    State(state): State<AppState>,
+    staff: Staff,
+    Path(id): Path<String>,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Response, AppError> {
+    let (form, id) = staff_form(&staff, &id, body)?;
+    let version = number(&form, "version")?;
+    let revision = number(&form, "draft-revision")?;
+    state
+        .store()
+        .restore_version(&id, version, revision, &staff.account.id)
+        .await?;
+    let detail = format!("第{version}版の内容を下書きにしました");
+    finish(
+        &state,
+        &staff,
+        (Action::ProgramRestore, &id, detail),
+        false,
+        "restored",
+    )
+    .await
+}

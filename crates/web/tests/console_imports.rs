@@ -1,0 +1,322 @@
+//! Imports from the console: upload → preview → confirm → background job, with nothing
+//! changed before the confirmation and nothing changed by a job that fails.
+
+#![allow(clippy::unwrap_used)]
+
+mod common;
+mod console_support;
+
+use axum::body::Body;
+use axum::http::{Request, StatusCode, header};
+use madoguchi_core::import::{self, own};
+use madoguchi_core::program::{Program, SourceKind};
+use madoguchi_store::testing::synthetic_program;
+use madoguchi_store::{ImportJobState, NewPendingImport, PendingImport, Role, Store};
+
+use console_support::{Browser, Console, Page};
+
+const BOUNDARY: &str = "madoguchi-test-boundary";
+
+/// Posts the upload form as a browser does: multipart, with the session's token.
+async fn upload(browser: &mut Browser<'_>, kind: &str, file_name: &str, bytes: &[u8]) -> Page {
+    let mut body = Vec::new();
+    let mut text = |name: &str, value: &str| {
+        body.extend_from_slice(
+            format!(
+                "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+            )
+            .as_bytes(),
+        );
+    };
+    let csrf = browser.csrf.clone();
+    text("_csrf", &csrf);
+    text("kind", kind);
+    body.extend_from_slice(
+        format!(
+            "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{file_name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+        )
+        .as_bytes(),
+    );
+    body.extend_from_slice(bytes);
+    body.extend_from_slice(format!("\r\n--{BOUNDARY}--\r\n").as_bytes());
+    let request = Request::post("/console/imports")
+        .header(
+            header::CONTENT_TYPE,
+            format!("multipart/form-data; boundary={BOUNDARY}"),
+        )
+        .body(Body::from(body))
+        .unwrap();
+    browser.send(request).await
+}
+
+/// The id of the import a redirect points to.
+fn import_id(page: &Page) -> i64 {
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
+    page.location()
+        .strip_prefix("/console/imports/")
+        .unwrap()
+        .parse()
+        .unwrap()
+}
+
+fn count(page: &Page, name: &str) -> usize {
+    let marker = format!("data-count=\"{name}\">");
+    let start = page.body.find(&marker).unwrap() + marker.len();
+    let end = page.body[start..].find('<').unwrap() + start;
+    page.body[start..end].parse().unwrap()
+}
+
+/// Waits (without a deadline) until the job has finished, either way.
+async fn finished(store: &Store, id: i64) -> PendingImport {
+    loop {
+        let now = store.pending_import(id).await.unwrap().unwrap();
+        if !now.state.is_active() {
+            return now;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+}
+
+async fn staff_browser(console: &Console) -> Browser<'_> {
+    let account = console.account("shokuin", Role::Staff).await;
+    let mut browser = console.signed_in(&account).await;
+    let page = browser.get("/console/imports").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("enctype=\"multipart/form-data\""));
+    browser
+}
+
+#[tokio::test]
+async fn the_demo_jgrants_file_is_previewed_then_published_only_once_confirmed() {
+    let console = Console::new(&[]).await;
+    let mut browser = staff_browser(&console).await;
+    let parsed = import::jgrants::parse(madoguchi_core::demo::JGRANTS_RECORDS).unwrap();
+    assert!(!parsed.programs.is_empty());
+
+    let page = upload(
+        &mut browser,
+        "jgrants",
+        "jgrants-records.json",
+        madoguchi_core::demo::JGRANTS_RECORDS,
+    )
+    .await;
+    let id = import_id(&page);
+    let preview = browser.get(&format!("/console/imports/{id}")).await;
+    assert_eq!(preview.status, StatusCode::OK);
+    assert_eq!(count(&preview, "new"), parsed.programs.len());
+    assert_eq!(count(&preview, "changed"), 0);
+    assert_eq!(count(&preview, "invalid"), parsed.invalid.len());
+    assert_eq!(count(&preview, "skipped"), parsed.skipped.len());
+    assert!(preview.body.contains("この内容で取り込む"));
+
+    // Nothing is public before the confirmation.
+    let first = &parsed.programs[0];
+    let public = browser.get(&format!("/programs/{}", first.id)).await;
+    assert_eq!(public.status, StatusCode::NOT_FOUND);
+    assert_eq!(console.app.store.count_programs().await.unwrap(), 0);
+
+    let skip = if parsed.invalid.is_empty() {
+        "false"
+    } else {
+        "true"
+    };
+    let confirmed = browser
+        .post(
+            &format!("/console/imports/{id}/confirm"),
+            &[("skip_invalid", skip)],
+        )
+        .await;
+    assert_eq!(
+        confirmed.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        confirmed.body
+    );
+    let done = finished(&console.app.store, id).await;
+    assert_eq!(done.state, ImportJobState::Done, "{}", done.message);
+    assert_eq!(done.done, done.total);
+
+    let public = browser.get(&format!("/programs/{}", first.id)).await;
+    assert_eq!(public.status, StatusCode::OK);
+    assert!(public.body.contains(&first.title.to_string()));
+    let runs = console.app.store.import_runs().await.unwrap();
+    assert_eq!(runs.len(), 1);
+    assert_eq!(runs[0].source_kind, SourceKind::Jgrants);
+
+    // A second confirmation starts nothing.
+    let again = browser
+        .post(
+            &format!("/console/imports/{id}/confirm"),
+            &[("skip_invalid", "true")],
+        )
+        .await;
+    assert_eq!(again.status, StatusCode::CONFLICT);
+    let status = browser.get(&format!("/console/imports/{id}")).await;
+    assert!(status.body.contains("完了"));
+}
+
+#[tokio::test]
+async fn one_broken_row_in_ten_thousand_is_listed_and_blocks_confirmation_unless_skipped() {
+    let console = Console::new(&[]).await;
+    let mut browser = staff_browser(&console).await;
+    let programs: Vec<Program> = (0..10_000).map(synthetic_program).collect();
+    // One record of 10,000 gets a kind no program has.
+    let mut records: serde_json::Value = serde_json::from_str(&own::to_json(&programs)).unwrap();
+    records[5_000]["kind"] = serde_json::Value::from("どれでもない種類");
+    let file = serde_json::to_vec(&records).unwrap();
+    let expected = own::parse(&file).unwrap();
+    assert_eq!(
+        expected.invalid.len(),
+        1,
+        "the test must break exactly one row"
+    );
+    assert_eq!(expected.programs.len(), 9_999);
+
+    let id = import_id(&upload(&mut browser, "madoguchi", "制度一覧.json", &file).await);
+    let preview = browser.get(&format!("/console/imports/{id}")).await;
+    assert_eq!(count(&preview, "invalid"), 1);
+    assert_eq!(count(&preview, "new"), 9_999);
+    let issue = &expected.invalid[0];
+    assert!(
+        preview.body.contains(&askama_escape(&issue.record)),
+        "{}",
+        issue.record
+    );
+    assert!(preview.body.contains("不正なレコードを除いて取り込む"));
+
+    let refused = browser
+        .post(&format!("/console/imports/{id}/confirm"), &[])
+        .await;
+    assert_eq!(refused.status, StatusCode::BAD_REQUEST);
+    assert!(refused.body.contains("不正なレコードが1件ある"));
+    assert_eq!(console.app.store.count_programs().await.unwrap(), 0);
+    let still = console.app.store.pending_import(id).await.unwrap().unwrap();
+    assert_eq!(still.state, ImportJobState::Pending);
+
+    let confirmed = browser
+        .post(
+            &format!("/console/imports/{id}/confirm"),
+            &[("skip_invalid", "true")],
+        )
+        .await;
+    assert_eq!(
+        confirmed.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        confirmed.body
+    );
+    let done = finished(&console.app.store, id).await;
+    assert_eq!(done.state, ImportJobState::Done, "{}", done.message);
+    assert_eq!(console.app.store.count_programs().await.unwrap(), 9_999);
+}
+
+/// The record label as askama writes it into HTML.
+fn askama_escape(text: &str) -> String {
+    text.replace('&', "&#38;")
+        .replace('<', "&#60;")
+        .replace('>', "&#62;")
+        .replace('"', "&#34;")
+        .replace('\'', "&#39;")
+}
+
+#[tokio::test]
+async fn a_file_of_another_kind_is_refused_in_japanese() {
+    let console = Console::new(&[]).await;
+    let mut browser = staff_browser(&console).await;
+    let page = upload(
+        &mut browser,
+        "jnet21",
+        "jgrants-records.json",
+        madoguchi_core::demo::JGRANTS_RECORDS,
+    )
+    .await;
+    assert_eq!(page.status, StatusCode::BAD_REQUEST, "{}", page.body);
+    assert!(
+        page.body
+            .contains("ファイルの種類が合っているか確認してください")
+    );
+    assert!(
+        console
+            .app
+            .store
+            .pending_imports(10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}
+
+#[tokio::test]
+async fn a_job_the_store_refuses_changes_nothing_and_says_it_failed() {
+    let console = Console::new(&[synthetic_program(1)]).await;
+    let mut browser = staff_browser(&console).await;
+    let before = console.app.store.programs().await.unwrap();
+    // Two records naming one program: the store refuses the whole batch.
+    let mut changed = synthetic_program(1);
+    changed.summary = "変わった説明".to_owned();
+    let body = serde_json::to_string(&[synthetic_program(2), changed.clone(), changed]).unwrap();
+    let pending = console
+        .app
+        .store
+        .create_pending_import(&NewPendingImport {
+            created_by: "someone".to_owned(),
+            source_kind: SourceKind::Csv,
+            file_name: "壊れた.json".to_owned(),
+            body,
+            summary: "{}".to_owned(),
+            total: 3,
+        })
+        .await
+        .unwrap();
+    let confirmed = browser
+        .post(&format!("/console/imports/{}/confirm", pending.id), &[])
+        .await;
+    assert_eq!(
+        confirmed.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        confirmed.body
+    );
+    let failed = finished(&console.app.store, pending.id).await;
+    assert_eq!(failed.state, ImportJobState::Failed);
+    assert!(
+        failed.message.contains("何も変更していません"),
+        "{}",
+        failed.message
+    );
+    assert_eq!(console.app.store.programs().await.unwrap(), before);
+    let page = browser
+        .get(&format!("/console/imports/{}", pending.id))
+        .await;
+    assert!(page.body.contains("失敗"));
+    assert!(page.body.contains("何も変更していません"));
+}
+
+#[tokio::test]
+async fn a_viewer_sees_imports_but_no_upload_form() {
+    let console = Console::new(&[]).await;
+    let account = console.account("etsuran", Role::Viewer).await;
+    let mut browser = console.signed_in(&account).await;
+    let page = browser.get("/console/imports").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(!page.body.contains("multipart/form-data"));
+}
+
+#[tokio::test]
+async fn a_file_over_the_limit_gets_the_japanese_too_large_page() {
+    let console = Console::new(&[]).await;
+    let mut browser = staff_browser(&console).await;
+    let huge = vec![b' '; 64 * 1024 * 1024 + 1];
+    let page = upload(&mut browser, "madoguchi", "huge.json", &huge).await;
+    assert_eq!(page.status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert!(page.body.contains("大きすぎます"), "{}", page.body);
+    assert!(
+        console
+            .app
+            .store
+            .pending_imports(10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}
