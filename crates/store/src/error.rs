@@ -106,6 +106,12 @@ pub enum StoreError {
         state: &'static str,
         step: &'static str,
     },
+    /// A confirmed import was no longer running when its save was to commit (it had been
+    /// given up as interrupted), so nothing was saved.
+    #[error(
+        "取り込み（番号 {0}）は中断されたものとして扱われていたため、保存しませんでした。もう一度アップロードしてください。"
+    )]
+    ImportNotRunning(i64),
     /// Another writer holds the database longer than we wait.
     #[error("データベースが他の処理で使用中です。しばらく待ってからもう一度実行してください。")]
     Busy,

@@ -38,7 +38,7 @@ pub use draft::{Draft, DraftState, DraftStep, DueChange, ProgramEntry};
 pub use error::StoreError;
 pub use import_run::{ImportCounts, ImportRun, NewImportRun};
 pub use outcome::{ProgramDates, SaveOutcome, SaveSummary, VersionInfo};
-pub use pending_import::{ImportJobState, NewPendingImport, PendingImport};
+pub use pending_import::{DoneMessage, ImportJobState, NewPendingImport, PendingImport};
 pub use restore::restore_sqlite;
 pub use session::{NewSession, Session};
 pub use setting::Setting;

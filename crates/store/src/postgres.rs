@@ -16,6 +16,7 @@ use sqlx::{Connection, Executor};
 use time::OffsetDateTime;
 
 use crate::migrations;
+use crate::pending_import::ImportEnd;
 use crate::plan::{Current, Prepared, SavePlan, prepare_expecting};
 use crate::record::VersionRow;
 use crate::store::only_outcome;
@@ -101,10 +102,14 @@ pub(crate) async fn save(
     origin: &str,
     saved_at: OffsetDateTime,
     progress: &mut (dyn FnMut(usize) + Send),
+    import: Option<&ImportEnd<'_>>,
 ) -> Result<SaveSummary, StoreError> {
     let mut tx = pool.begin().await?;
     lock(&mut tx, CATALOGUE_WRITE_LOCK).await?;
     let summary = save_in(&mut tx, prepared, origin, saved_at, progress).await?;
+    if let Some(import) = import {
+        import.record(&mut *tx, &summary, saved_at).await?;
+    }
     tx.commit().await?;
     Ok(summary)
 }

@@ -19,6 +19,7 @@ use time::OffsetDateTime;
 use crate::migrations;
 use madoguchi_core::program::ProgramId;
 
+use crate::pending_import::ImportEnd;
 use crate::plan::{Current, Prepared, SavePlan, prepare_expecting};
 use crate::record::VersionRow;
 use crate::store::only_outcome;
@@ -113,9 +114,13 @@ pub(crate) async fn save(
     origin: &str,
     saved_at: OffsetDateTime,
     progress: &mut (dyn FnMut(usize) + Send),
+    import: Option<&ImportEnd<'_>>,
 ) -> Result<SaveSummary, StoreError> {
     let mut tx = begin_write(pool).await?;
     let summary = save_in(&mut tx, prepared, origin, saved_at, progress).await?;
+    if let Some(import) = import {
+        import.record(&mut *tx, &summary, saved_at).await?;
+    }
     tx.commit().await?;
     Ok(summary)
 }

@@ -21,6 +21,7 @@ use time::{Date, OffsetDateTime};
 
 use crate::import_run::{ImportRun, NewImportRun};
 use crate::outcome::{ProgramDates, SaveOutcome, SaveSummary, VersionInfo};
+use crate::pending_import::ImportEnd;
 use crate::plan::{Prepared, check_origin, prepare, prepare_expecting};
 use crate::portable::SessionKey;
 use crate::record::{decode_body, decode_dates, decode_history};
@@ -92,6 +93,12 @@ impl Store {
         }
     }
 
+    /// Whether other connections can write while a long transaction is open: PostgreSQL
+    /// locks rows, SQLite has one writer for the whole file.
+    pub fn writes_beside_transactions(&self) -> bool {
+        matches!(self.backend, Backend::Postgres(_))
+    }
+
     /// The PostgreSQL pool, if the store is PostgreSQL.
     pub(crate) fn postgres_pool(&self) -> Option<&PgPool> {
         match &self.backend {
@@ -157,7 +164,7 @@ impl Store {
         progress: &mut (dyn FnMut(usize) + Send),
     ) -> Result<SaveSummary, StoreError> {
         let prepared = prepare(programs)?;
-        self.save_prepared(&prepared, origin, progress).await
+        self.save_prepared(&prepared, origin, progress, None).await
     }
 
     /// Saves one program only if its stored version is still `expected_version` (0: only
@@ -171,7 +178,9 @@ impl Store {
         origin: &str,
     ) -> Result<SaveOutcome, StoreError> {
         let prepared = prepare_expecting(program, expected_version)?;
-        let summary = self.save_prepared(&prepared, origin, &mut |_| {}).await?;
+        let summary = self
+            .save_prepared(&prepared, origin, &mut |_| {}, None)
+            .await?;
         only_outcome(summary, program)
     }
 
@@ -200,13 +209,16 @@ impl Store {
         prepared: &[Prepared<'_>],
         origin: &str,
         progress: &mut (dyn FnMut(usize) + Send),
+        import: Option<&ImportEnd<'_>>,
     ) -> Result<SaveSummary, StoreError> {
         let origin = check_origin(origin)?;
         let saved_at = now();
         match &self.backend {
-            Backend::Sqlite(pool) => sqlite::save(pool, prepared, origin, saved_at, progress).await,
+            Backend::Sqlite(pool) => {
+                sqlite::save(pool, prepared, origin, saved_at, progress, import).await
+            }
             Backend::Postgres(pool) => {
-                postgres::save(pool, prepared, origin, saved_at, progress).await
+                postgres::save(pool, prepared, origin, saved_at, progress, import).await
             }
         }
     }

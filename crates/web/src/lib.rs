@@ -93,7 +93,12 @@ pub fn router(state: AppState) -> Router {
 
 /// Serves the site on `listener` until the process is asked to stop (Ctrl-C / SIGTERM).
 pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> std::io::Result<()> {
+    // Before the first request, so that no job of this process can be taken for a stopped one.
+    if let Err(err) = console::import_recovery::give_up_stopped(&state).await {
+        tracing::warn!(%err, "could not look for stopped import jobs");
+    }
     let background = [
+        tokio::spawn(console::import_recovery::watch(state.clone())),
         tokio::spawn(session::sweep_expired(state.clone())),
         tokio::spawn(catalog_sync::follow_catalog(
             state.clone(),

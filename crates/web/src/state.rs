@@ -7,6 +7,7 @@ use madoguchi_core::catalog::Catalog;
 use madoguchi_search::{SearchError, SearchIndex};
 use madoguchi_store::{ProgramDates, Store, StoreError};
 
+use crate::console::ImportProgress;
 use crate::metrics::Metrics;
 use crate::rate_limit::RateLimiter;
 
@@ -31,6 +32,7 @@ pub struct AppState {
     metrics: Arc<Metrics>,
     diagnose_limit: Arc<RateLimiter>,
     login_limit: Arc<RateLimiter>,
+    import_progress: Arc<ImportProgress>,
 }
 
 impl AppState {
@@ -46,6 +48,7 @@ impl AppState {
             metrics: Metrics::shared(),
             diagnose_limit: Arc::new(RateLimiter::default()),
             login_limit: Arc::new(RateLimiter::new(10, 6)),
+            import_progress: Arc::default(),
         })
     }
 
@@ -95,6 +98,11 @@ impl AppState {
 
     pub fn login_limit(&self) -> &RateLimiter {
         &self.login_limit
+    }
+
+    /// How far this process's import jobs have got.
+    pub fn import_progress(&self) -> &Arc<ImportProgress> {
+        &self.import_progress
     }
 
     pub fn metrics(&self) -> &Metrics {

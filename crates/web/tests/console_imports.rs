@@ -14,6 +14,7 @@ use madoguchi_store::testing::synthetic_program;
 use madoguchi_store::{ImportJobState, NewPendingImport, PendingImport, Role, Store};
 
 use console_support::{Browser, Console, Page};
+use madoguchi_web::AppState;
 
 const BOUNDARY: &str = "madoguchi-test-boundary";
 
@@ -66,12 +67,13 @@ fn count(page: &Page, name: &str) -> usize {
     page.body[start..end].parse().unwrap()
 }
 
-/// Waits (without a deadline) until the job has finished, either way.
-async fn finished(store: &Store, id: i64) -> PendingImport {
+/// Waits (without a deadline) until the job's page says it has finished, either way, as
+/// staff watching it would; then the row as stored.
+async fn finished(browser: &mut Browser<'_>, store: &Store, id: i64) -> PendingImport {
     loop {
-        let now = store.pending_import(id).await.unwrap().unwrap();
-        if !now.state.is_active() {
-            return now;
+        let page = browser.get(&format!("/console/imports/{id}")).await;
+        if !page.body.contains("http-equiv=\"refresh\"") {
+            return store.pending_import(id).await.unwrap().unwrap();
         }
         tokio::time::sleep(std::time::Duration::from_millis(20)).await;
     }
@@ -132,7 +134,7 @@ async fn the_demo_jgrants_file_is_previewed_then_published_only_once_confirmed()
         "{}",
         confirmed.body
     );
-    let done = finished(&console.app.store, id).await;
+    let done = finished(&mut browser, &console.app.store, id).await;
     assert_eq!(done.state, ImportJobState::Done, "{}", done.message);
     assert_eq!(done.done, done.total);
 
@@ -205,7 +207,7 @@ async fn one_broken_row_in_ten_thousand_is_listed_and_blocks_confirmation_unless
         "{}",
         confirmed.body
     );
-    let done = finished(&console.app.store, id).await;
+    let done = finished(&mut browser, &console.app.store, id).await;
     assert_eq!(done.state, ImportJobState::Done, "{}", done.message);
     assert_eq!(console.app.store.count_programs().await.unwrap(), 9_999);
 }
@@ -277,7 +279,7 @@ async fn a_job_the_store_refuses_changes_nothing_and_says_it_failed() {
         "{}",
         confirmed.body
     );
-    let failed = finished(&console.app.store, pending.id).await;
+    let failed = finished(&mut browser, &console.app.store, pending.id).await;
     assert_eq!(failed.state, ImportJobState::Failed);
     assert!(
         failed.message.contains("何も変更していません"),
@@ -290,6 +292,133 @@ async fn a_job_the_store_refuses_changes_nothing_and_says_it_failed() {
         .await;
     assert!(page.body.contains("失敗"));
     assert!(page.body.contains("何も変更していません"));
+}
+
+/// An upload of `programs` confirmed and started by a process, as the row shows it.
+async fn running_import(store: &Store, programs: &[Program]) -> PendingImport {
+    let pending = store
+        .create_pending_import(&NewPendingImport {
+            created_by: "someone".to_owned(),
+            source_kind: SourceKind::Csv,
+            file_name: "途中.json".to_owned(),
+            body: serde_json::to_string(programs).unwrap(),
+            summary: "{}".to_owned(),
+            total: programs.len() as u64,
+        })
+        .await
+        .unwrap();
+    for (from, to) in [
+        (ImportJobState::Pending, ImportJobState::Queued),
+        (ImportJobState::Queued, ImportJobState::Running),
+    ] {
+        assert!(
+            store
+                .advance_import(pending.id, from, to, 0, "")
+                .await
+                .unwrap()
+        );
+    }
+    pending
+}
+
+/// The console with a handle on its state, as another part of the server holds it.
+async fn console_and_state(programs: &[Program]) -> (Console, AppState) {
+    let mut kept = None;
+    let console = Console::configured(programs, |state| {
+        kept = Some(state.clone());
+        state
+    })
+    .await;
+    (console, kept.unwrap())
+}
+
+#[tokio::test]
+async fn a_job_whose_process_stopped_is_given_up_and_says_nothing_changed() {
+    let (console, state) = console_and_state(&[synthetic_program(1)]).await;
+    let store = &console.app.store;
+    let before = store.programs().await.unwrap();
+    let stopped = running_import(store, &[synthetic_program(2), synthetic_program(3)]).await;
+    let done = running_import(store, &[synthetic_program(4)]).await;
+    let finished_state = ImportJobState::Done;
+    store
+        .advance_import(done.id, ImportJobState::Running, finished_state, 1, "済")
+        .await
+        .unwrap();
+
+    // What the server does when it starts, before serving.
+    let given_up = madoguchi_web::console::import_recovery::give_up_stopped(&state)
+        .await
+        .unwrap();
+    assert_eq!(given_up, vec![stopped.id]);
+    assert_eq!(store.programs().await.unwrap(), before);
+    let done_now = store.pending_import(done.id).await.unwrap().unwrap();
+    assert_eq!(
+        (done_now.state, done_now.message.as_str()),
+        (finished_state, "済")
+    );
+
+    let mut browser = staff_browser(&console).await;
+    let page = browser
+        .get(&format!("/console/imports/{}", stopped.id))
+        .await;
+    assert!(page.body.contains("data-state=\"failed\""), "{}", page.body);
+    assert!(page.body.contains("何も変更していません"), "{}", page.body);
+    assert!(
+        !page.body.contains("http-equiv=\"refresh\""),
+        "a failed job stops refreshing"
+    );
+    let logged = store
+        .audit_entries(&madoguchi_store::AuditFilter {
+            action: Some("import.fail".to_owned()),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(logged.len(), 1);
+    assert_eq!(
+        logged[0].target.as_deref(),
+        Some(stopped.id.to_string().as_str())
+    );
+    assert_eq!(logged[0].actor_name, "取り込みの見回り");
+}
+
+#[tokio::test]
+async fn the_job_page_shows_how_far_this_process_has_got() {
+    let (console, state) = console_and_state(&[]).await;
+    let programs: Vec<Program> = (0..5).map(synthetic_program).collect();
+    let running = running_import(&console.app.store, &programs).await;
+    let mut browser = staff_browser(&console).await;
+    let path = format!("/console/imports/{}", running.id);
+
+    let page = browser.get(&path).await;
+    assert!(
+        page.body.contains("<span data-done>0</span>／5件"),
+        "{}",
+        page.body
+    );
+    let tracker = state.import_progress().track(running.id);
+    tracker.set(3);
+    let page = browser.get(&path).await;
+    assert!(
+        page.body.contains("<span data-done>3</span>／5件"),
+        "{}",
+        page.body
+    );
+    assert!(
+        page.body
+            .contains("<progress id=\"import-progress\" max=\"5\" value=\"3\">")
+    );
+    assert!(
+        page.body.contains("http-equiv=\"refresh\""),
+        "a running job refreshes"
+    );
+    drop(tracker);
+    let page = browser.get(&path).await;
+    assert!(
+        page.body.contains("<span data-done>0</span>／5件"),
+        "{}",
+        page.body
+    );
 }
 
 #[tokio::test]

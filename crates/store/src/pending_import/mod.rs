@@ -8,9 +8,12 @@
 pub(crate) mod sql;
 
 use madoguchi_core::program::SourceKind;
+use sqlx::{Database, Encode, Executor, IntoArguments, Type};
 use time::OffsetDateTime;
 
-use crate::StoreError;
+use crate::draft::sql::RowsAffected;
+use crate::timestamp::whole_second_utc;
+use crate::{SaveSummary, StoreError};
 
 /// Where an uploaded import stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -154,4 +157,42 @@ impl PendingImport {
 /// A count as the database stores it.
 pub(crate) fn column(n: u64) -> i64 {
     i64::try_from(n).unwrap_or(i64::MAX)
+}
+
+/// What the job says when its programs are saved, given what the save did.
+pub type DoneMessage<'a> = &'a (dyn Fn(&SaveSummary) -> String + Sync);
+
+/// The confirmed import a catalogue save completes. Its row moves from running to done in
+/// the save's own transaction: after a crash the row never says 取り込み中 about programs
+/// that were in fact saved, and a job given up as interrupted cannot save afterwards.
+pub(crate) struct ImportEnd<'a> {
+    pub id: i64,
+    pub message: DoneMessage<'a>,
+}
+
+impl ImportEnd<'_> {
+    pub(crate) async fn record<'e, DB, E>(
+        &self,
+        db: E,
+        summary: &SaveSummary,
+        at: OffsetDateTime,
+    ) -> Result<(), StoreError>
+    where
+        DB: Database,
+        E: Executor<'e, Database = DB>,
+        for<'q> DB::Arguments<'q>: IntoArguments<'q, DB>,
+        DB::QueryResult: RowsAffected,
+        for<'q> &'q str: Encode<'q, DB> + Type<DB>,
+        for<'q> i64: Encode<'q, DB> + Type<DB>,
+        for<'q> OffsetDateTime: Encode<'q, DB> + Type<DB>,
+    {
+        let done = summary.created + summary.updated + summary.unchanged;
+        let done = i64::try_from(done).unwrap_or(i64::MAX);
+        let (from, to) = (ImportJobState::Running.code(), ImportJobState::Done.code());
+        let (message, at) = ((self.message)(summary), whole_second_utc(at));
+        match sql::advance(db, self.id, from, to, done, &message, at).await? {
+            1 => Ok(()),
+            _ => Err(StoreError::ImportNotRunning(self.id)),
+        }
+    }
 }

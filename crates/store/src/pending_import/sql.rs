@@ -127,3 +127,31 @@ where
     .await?;
     Ok(done.rows())
 }
+
+/// Fails every queued or running job last heard of before `before`, returning their ids.
+pub(crate) async fn interrupt_stale<'e, DB, E>(
+    db: E,
+    before: OffsetDateTime,
+    message: &str,
+    at: OffsetDateTime,
+) -> Result<Vec<i64>, StoreError>
+where
+    DB: Database,
+    E: Executor<'e, Database = DB>,
+    for<'q> DB::Arguments<'q>: IntoArguments<'q, DB>,
+    for<'q> &'q str: Encode<'q, DB> + Type<DB>,
+    for<'q> OffsetDateTime: Encode<'q, DB> + Type<DB>,
+    (i64,): for<'r> FromRow<'r, DB::Row>,
+{
+    let rows: Vec<(i64,)> = sqlx::query_as(
+        "UPDATE pending_imports SET state = 'failed', message = $2, updated_at = $3
+         WHERE state IN ('queued', 'running') AND updated_at < $1
+         RETURNING id",
+    )
+    .bind(before)
+    .bind(message)
+    .bind(at)
+    .fetch_all(db)
+    .await?;
+    Ok(rows.into_iter().map(|(id,)| id).collect())
+}

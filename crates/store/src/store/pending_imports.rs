@@ -1,9 +1,15 @@
 //! The store's API for imports waiting for confirmation and their background jobs.
 
+use madoguchi_core::program::Program;
+use time::OffsetDateTime;
+
 use super::{Backend, Store};
-use crate::StoreError;
-use crate::pending_import::{ImportJobState, NewPendingImport, PendingImport, column, sql};
-use crate::timestamp::now_whole_second;
+use crate::pending_import::{
+    DoneMessage, ImportEnd, ImportJobState, NewPendingImport, PendingImport, column, sql,
+};
+use crate::plan::prepare;
+use crate::timestamp::{now_whole_second, whole_second_utc};
+use crate::{SaveSummary, StoreError};
 
 impl Store {
     /// Keeps an upload for confirmation, in state [`ImportJobState::Pending`].
@@ -74,5 +80,52 @@ impl Store {
             Backend::Postgres(pool) => sql::advance(pool, id, from, to, done, message, at).await?,
         };
         Ok(rows == 1)
+    }
+
+    /// Saves a running import's programs in one transaction that also marks the job done,
+    /// with the message `done_message` writes from what was saved. Fails with
+    /// [`StoreError::ImportNotRunning`], saving nothing, when the job is no longer
+    /// running: one given up as interrupted never saves afterwards.
+    pub async fn save_import(
+        &self,
+        id: i64,
+        programs: &[Program],
+        origin: &str,
+        progress: &mut (dyn FnMut(usize) + Send),
+        done_message: DoneMessage<'_>,
+    ) -> Result<SaveSummary, StoreError> {
+        let prepared = prepare(programs)?;
+        let end = ImportEnd {
+            id,
+            message: done_message,
+        };
+        self.save_prepared(&prepared, origin, progress, Some(&end))
+            .await
+    }
+
+    /// Records how many programs a running job has saved so far, which also shows that the
+    /// job is alive. `false` once it no longer runs.
+    ///
+    /// Only for a store that [writes beside a long transaction](Store::writes_beside_transactions):
+    /// on SQLite the job's own transaction holds the only write lock, so this would wait
+    /// for the job to end.
+    pub async fn import_heartbeat(&self, id: i64, done: u64) -> Result<bool, StoreError> {
+        let running = ImportJobState::Running;
+        self.advance_import(id, running, running, done, "").await
+    }
+
+    /// Gives up every queued or running job last heard of before `before` (its process
+    /// stopped): the job fails with `message`, and since its save never committed, nothing
+    /// changed. Returns the ids given up.
+    pub async fn interrupt_stale_imports(
+        &self,
+        before: OffsetDateTime,
+        message: &str,
+    ) -> Result<Vec<i64>, StoreError> {
+        let (before, at) = (whole_second_utc(before), now_whole_second());
+        match &self.backend {
+            Backend::Sqlite(pool) => sql::interrupt_stale(pool, before, message, at).await,
+            Backend::Postgres(pool) => sql::interrupt_stale(pool, before, message, at).await,
+        }
     }
 }

@@ -35,6 +35,7 @@ pub use action::{Action, Actor};
 pub use audit_csv::HEADER as AUDIT_CSV_HEADER;
 pub use client::Client;
 pub use frame::Frame;
+pub use imports::{ImportProgress, Tracker as ImportTracker, recovery as import_recovery};
 pub use madoguchi_store::Role;
 pub use settings::ConsoleSettings;
 pub use staff::{Staff, StaffRejection};

@@ -1,11 +1,13 @@
-//! The background job that saves a confirmed import: one transaction, so a failed job
-//! changes nothing; its state and counts go to the import's row, so that every app
-//! process can show how it went; then the catalogue reloads and the import is logged.
+//! The background job that saves a confirmed import: one transaction, which also marks the
+//! job done, so a failed or interrupted job changes nothing; its state and counts go to the
+//! import's row, so that every app process can show how it went; then the catalogue
+//! reloads and the import is logged.
 
 use madoguchi_core::program::{Program, SourceKind};
 use madoguchi_store::{ImportJobState, NewImportRun, PendingImport, SaveSummary};
 
 use super::preview::Preview;
+use super::progress::Tracker;
 use crate::AppState;
 use crate::console::action::Action;
 use crate::console::staff::Staff;
@@ -31,32 +33,38 @@ async fn run(
     if !store.advance_import(id, queued, running, 0, "").await? {
         return Ok(());
     }
+    let tracker = state.import_progress().track(id);
+    let heartbeat = tracker.heartbeat(store);
+    let saved = save(state, pending, &tracker).await;
+    if let Some(heartbeat) = heartbeat {
+        heartbeat.abort();
+    }
     let target = id.to_string();
-    match save(state, pending).await {
+    match saved {
         Ok(summary) => {
-            let message = format!(
-                "新規 {}件、更新 {}件、変更なし {}件を取り込みました。",
-                summary.created, summary.updated, summary.unchanged
-            );
-            let done = u64::try_from(summary.created + summary.updated + summary.unchanged)
-                .unwrap_or(u64::MAX);
-            // Logged and reloaded before the job says 完了, so whoever sees 完了 finds
-            // the programs; the programs are saved either way, so the job ends 完了.
-            let mut message = message;
-            if let Err(err) = after_save(state, pending, preview, &summary).await {
+            // The programs are saved and the row marked 完了 with them; logging the run
+            // and reloading come after, and a failure there is added to the message.
+            let mut message = done_message(&summary);
+            let after = after_save(state, pending, preview, &summary).await;
+            // This process's page says 完了 only now, when its catalogue shows the programs.
+            drop(tracker);
+            if let Err(err) = after {
                 tracing::error!(import = id, error = %err, "import saved, but its aftermath failed");
                 message.push_str("（取り込み後の記録または再読み込みに失敗しました。管理者に連絡してください。）");
+                let done = ImportJobState::Done;
+                store
+                    .advance_import(id, done, done, summary_total(&summary), &message)
+                    .await?;
             }
-            store
-                .advance_import(id, running, ImportJobState::Done, done, &message)
-                .await?;
             let detail = format!("{}：{message}", pending.file_name);
             staff
                 .audit(state, Action::ImportDone, Some(&target), detail)
                 .await?;
         }
         Err(reason) => {
+            drop(tracker);
             let message = format!("取り込みに失敗したため、何も変更していません。{reason}");
+            // Already failed when it was given up as interrupted: its message stays.
             store
                 .advance_import(id, running, ImportJobState::Failed, 0, &message)
                 .await?;
@@ -67,6 +75,18 @@ async fn run(
         }
     }
     Ok(())
+}
+
+/// What the finished job says.
+fn done_message(summary: &SaveSummary) -> String {
+    format!(
+        "新規 {}件、更新 {}件、変更なし {}件を取り込みました。",
+        summary.created, summary.updated, summary.unchanged
+    )
+}
+
+fn summary_total(summary: &SaveSummary) -> u64 {
+    u64::try_from(summary.created + summary.updated + summary.unchanged).unwrap_or(u64::MAX)
 }
 
 /// Logs the import run and reloads the catalogue.
@@ -89,8 +109,13 @@ async fn after_save(
     Ok(())
 }
 
-/// Saves the kept programs in one transaction; the error says why, in Japanese.
-async fn save(state: &AppState, pending: &PendingImport) -> Result<SaveSummary, String> {
+/// Saves the kept programs in one transaction that also ends the job, counting progress
+/// as it goes; the error says why, in Japanese.
+async fn save(
+    state: &AppState,
+    pending: &PendingImport,
+    tracker: &Tracker,
+) -> Result<SaveSummary, String> {
     let store = state.store();
     let body = store
         .pending_import_body(pending.id)
@@ -99,8 +124,15 @@ async fn save(state: &AppState, pending: &PendingImport) -> Result<SaveSummary, 
         .ok_or_else(|| "取り込む内容が見つかりませんでした。".to_owned())?;
     let programs: Vec<Program> = serde_json::from_str(&body)
         .map_err(|err| format!("保存してあった取り込み内容を読み取れませんでした（{err}）。"))?;
+    let mut progress = |done: usize| tracker.set(u64::try_from(done).unwrap_or(u64::MAX));
     store
-        .save_programs(&programs, origin(pending.source_kind), &mut |_| {})
+        .save_import(
+            pending.id,
+            &programs,
+            origin(pending.source_kind),
+            &mut progress,
+            &done_message,
+        )
         .await
         .map_err(|err| err.to_string())
 }

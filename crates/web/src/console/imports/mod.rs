@@ -6,6 +6,8 @@
 
 mod job;
 mod preview;
+mod progress;
+pub mod recovery;
 
 use askama::Template;
 use axum::body::Bytes;
@@ -19,6 +21,7 @@ use madoguchi_core::program::SourceKind;
 use madoguchi_store::{ImportJobState, NewPendingImport, PendingImport, Role};
 
 pub use preview::{LIST_LIMIT, Preview};
+pub use progress::{ImportProgress, Tracker};
 
 use super::action::Action;
 use super::frame::Frame;
@@ -251,18 +254,28 @@ pub async fn show_import(
     staff.require(Role::Viewer)?;
     let pending = find(&state, id).await?;
     let preview = read_preview(&pending);
+    // The process running the job knows more than the row: the count since the last
+    // heartbeat, and that the job is still reloading the catalogue after saving.
+    let here = state.import_progress().done(pending.id);
+    let shown = match here {
+        Some(_) => ImportJobState::Running,
+        None => pending.state,
+    };
     let page = ImportPage {
         frame: Some(staff.frame("/console/imports")),
         id: pending.id,
         file_name: pending.file_name,
-        state_code: pending.state.code(),
-        state_label: pending.state.label(),
-        active: pending.state.is_active(),
-        can_confirm: pending.state == ImportJobState::Pending
-            && staff.account.role.allows(Role::Staff),
-        done: pending.done,
+        state_code: shown.code(),
+        state_label: shown.label(),
+        active: shown.is_active(),
+        can_confirm: shown == ImportJobState::Pending && staff.account.role.allows(Role::Staff),
+        done: here.map_or(pending.done, |done| done.max(pending.done)),
         total: pending.total,
-        message: pending.message,
+        message: if here.is_some() {
+            String::new()
+        } else {
+            pending.message
+        },
         preview,
         limit: LIST_LIMIT,
     };

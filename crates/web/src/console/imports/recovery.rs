@@ -1,0 +1,81 @@
+//! Import jobs whose process stopped (a crash, a restart, a deploy) are given up, so that
+//! their page says what happened instead of 取り込み中 for ever.
+//!
+//! Nothing needs undoing: a job saves in one transaction that also marks it done, so a job
+//! still marked running saved nothing. Which jobs no process runs any more depends on the
+//! store. On PostgreSQL every running job beats ([`super::progress`]); one not heard of for
+//! [`STALE_AFTER`] is given up, checked every [`CHECK_EVERY`] by every process. With SQLite
+//! one process serves, so when it starts no job of an earlier process is running.
+
+use std::time::Duration;
+
+use madoguchi_store::Store;
+use time::OffsetDateTime;
+
+use crate::console::{Action, Actor, Client};
+use crate::{AppError, AppState, clock};
+
+/// A job not heard of for this long has stopped (many missed heartbeats).
+pub const STALE_AFTER: Duration = Duration::from_secs(60);
+
+/// How often each PostgreSQL process looks for stopped jobs.
+pub const CHECK_EVERY: Duration = Duration::from_secs(30);
+
+/// What the job's page says afterwards.
+pub const INTERRUPTED: &str = "取り込みの処理が途中で止まったため（サーバーの再起動など）、何も変更していません。もう一度アップロードしてください。";
+
+/// The check as the audit log names it.
+const WATCHER: Actor<'static> = Actor {
+    id: None,
+    name: "取り込みの見回り",
+};
+
+/// On PostgreSQL, keeps looking for stopped jobs while the server runs (call
+/// [`give_up_stopped`] once before serving, on either store).
+pub async fn watch(state: AppState) {
+    if !state.store().writes_beside_transactions() {
+        return;
+    }
+    let mut ticks = tokio::time::interval(CHECK_EVERY);
+    ticks.tick().await;
+    loop {
+        ticks.tick().await;
+        if let Err(err) = give_up_stopped(&state).await {
+            tracing::warn!(%err, "could not look for stopped import jobs");
+        }
+    }
+}
+
+/// Gives up every job no process runs any more, logging each; returns their ids.
+pub async fn give_up_stopped(state: &AppState) -> Result<Vec<i64>, AppError> {
+    let cutoff = stopped_before(state.store(), clock::now());
+    let ids = state
+        .store()
+        .interrupt_stale_imports(cutoff, INTERRUPTED)
+        .await?;
+    for id in &ids {
+        tracing::warn!(import = id, "import job stopped with its process; given up");
+        crate::console::action::record(
+            state,
+            WATCHER,
+            Action::ImportFail,
+            Some(&id.to_string()),
+            INTERRUPTED,
+            Client(None),
+        )
+        .await?;
+    }
+    Ok(ids)
+}
+
+/// Jobs last heard of before this time have stopped.
+fn stopped_before(store: &Store, now: OffsetDateTime) -> OffsetDateTime {
+    if store.writes_beside_transactions() {
+        now - STALE_AFTER
+    } else {
+        // One SQLite process: whatever was running before it started has stopped. The
+        // second ahead covers a job marked in the very second the check runs, as stored
+        // times drop their fraction.
+        now + Duration::from_secs(1)
+    }
+}
