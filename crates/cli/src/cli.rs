@@ -4,7 +4,7 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use madoguchi_web::RateLimit;
+use madoguchi_web::{RateLimit, TrustedProxies};
 
 /// madoguchi（窓口）: 事業者向け支援制度のワンストップ窓口
 #[derive(Debug, Parser)]
@@ -176,6 +176,16 @@ pub struct ServeArgs {
         default_value_t = RateLimit::default()
     )]
     pub diagnose_limit: RateLimit,
+    /// A reverse proxy (address or CIDR network) whose X-Forwarded-For names the client;
+    /// repeat it, or separate with commas, for several.
+    // Each value is a list, so that the variable's comma-separated list (or an empty one,
+    // for none) reads the same as the option.
+    #[arg(
+        long = "trusted-proxy",
+        env = "MADOGUCHI_TRUSTED_PROXIES",
+        value_name = "IP|CIDR"
+    )]
+    pub trusted_proxies: Vec<TrustedProxies>,
 }
 
 #[derive(Debug, Args)]

@@ -37,6 +37,7 @@ impl Madoguchi {
             .args(args)
             .env_remove("MADOGUCHI_DATABASE_URL")
             .env_remove("MADOGUCHI_DIAGNOSE_LIMIT")
+            .env_remove("MADOGUCHI_TRUSTED_PROXIES")
             .env_remove("MADOGUCHI_PASSWORD");
         command
     }
@@ -132,6 +133,43 @@ fn serve_refuses_a_malformed_diagnose_limit_in_japanese_before_starting() {
         "{stderr}"
     );
     assert!(stderr.contains("off"), "{stderr}");
+    assert!(
+        !app.dir.path().join("data").exists(),
+        "nothing is created before the options are valid"
+    );
+}
+
+#[test]
+fn serve_refuses_a_bad_trusted_proxy_in_japanese_naming_it_before_starting() {
+    let app = Madoguchi::new();
+    let stderr = app.fails(&[
+        "serve",
+        "--trusted-proxy",
+        "10.0.0.5",
+        "--trusted-proxy",
+        "10.0.0.0/33",
+        "--addr",
+        "127.0.0.1:0",
+    ]);
+    assert!(
+        stderr.contains("信頼するプロキシ「10.0.0.0/33」を読み取れません"),
+        "{stderr}"
+    );
+    // From the environment, one bad entry in a comma-separated list.
+    let output = app
+        .command(&["serve", "--addr", "127.0.0.1:0"])
+        .env(
+            "MADOGUCHI_TRUSTED_PROXIES",
+            "10.0.0.5,fd00::/8,proxy.city.example",
+        )
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("信頼するプロキシ「proxy.city.example」を読み取れません"),
+        "{stderr}"
+    );
     assert!(
         !app.dir.path().join("data").exists(),
         "nothing is created before the options are valid"

@@ -8,13 +8,14 @@
 //! The catalogue is versioned: every save that changes a program adds a version, and every
 //! version stays readable. A batch of saves lands whole or not at all. Beside the
 //! catalogue it keeps the import log, the web layer's server-side sessions, and the staff
-//! console's accounts, append-only audit log and settings.
+//! console's accounts, append-only audit log, settings and sign-in attempts.
 
 mod account;
 mod audit;
 mod draft;
 mod error;
 mod import_run;
+mod login_attempt;
 mod migrations;
 mod outcome;
 mod pending_import;
@@ -37,6 +38,7 @@ pub use audit::{AuditEntry, AuditFilter, NewAuditEntry};
 pub use draft::{Draft, DraftState, DraftStep, DueChange, ProgramEntry};
 pub use error::StoreError;
 pub use import_run::{ImportCounts, ImportRun, NewImportRun};
+pub use login_attempt::{Admission, AttemptLimit, LoginAttempt};
 pub use outcome::{ProgramDates, SaveOutcome, SaveSummary, VersionInfo};
 pub use pending_import::{DoneMessage, ImportJobState, NewPendingImport, PendingImport};
 pub use restore::restore_sqlite;

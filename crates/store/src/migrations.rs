@@ -42,6 +42,7 @@ pub(crate) const SQLITE: &[Migration] = &[
     migration!(4, "sqlite", "0004_staff.sql", "staff"),
     migration!(5, "sqlite", "0005_drafts.sql", "drafts"),
     migration!(6, "sqlite", "0006_pending_imports.sql", "pending_imports"),
+    migration!(7, "sqlite", "0007_login_attempts.sql", "login_attempts"),
 ];
 
 /// PostgreSQL's migrations, oldest first. Append only, in step with SQLite's.
@@ -52,6 +53,7 @@ pub(crate) const POSTGRES: &[Migration] = &[
     migration!(4, "postgres", "0004_staff.sql", "staff"),
     migration!(5, "postgres", "0005_drafts.sql", "drafts"),
     migration!(6, "postgres", "0006_pending_imports.sql", "pending_imports"),
+    migration!(7, "postgres", "0007_login_attempts.sql", "login_attempts"),
 ];
 
 /// A row of `madoguchi_migrations`.
@@ -159,7 +161,7 @@ mod tests {
         let todo = pending(SQLITE, &first).unwrap();
         assert_eq!(
             todo.iter().map(|m| m.version).collect::<Vec<_>>(),
-            [2, 3, 4, 5, 6]
+            [2, 3, 4, 5, 6, 7]
         );
     }
 }

@@ -2,12 +2,13 @@
 //!
 //! Each method checks its input, asks the backend module for rows and turns the rows into
 //! domain values; nothing here knows SQL, and nothing in the backends knows the API. The
-//! staff console's part of the API (accounts, the audit log, settings) is in the child
-//! modules beside, one per table.
+//! staff console's part of the API (accounts, the audit log, settings, sign-in attempts)
+//! is in the child modules beside, one per table.
 
 mod accounts;
 mod audit;
 mod drafts;
+mod login_attempts;
 mod pending_imports;
 mod settings;
 
@@ -577,6 +578,14 @@ mod tests {
         };
         assert_send(store.record_login_failure("", now, lockout));
         assert_send(store.set_password("", ""));
+        let limit = crate::AttemptLimit {
+            max_attempts: 10,
+            window: time::Duration::minutes(10),
+        };
+        let client = std::net::IpAddr::from([192, 0, 2, 1]);
+        assert_send(store.admit_login_attempt(client, now, limit));
+        assert_send(store.forget_login_attempt(crate::LoginAttempt(1)));
+        assert_send(store.delete_old_login_attempts(now, limit));
         assert_send(store.audit_entries(&crate::AuditFilter::default()));
         assert_send(store.count_audit_entries(&crate::AuditFilter::default()));
         assert_send(store.set_setting("k", "v", None));

@@ -1,15 +1,17 @@
 //! The conformance suite for the staff console's tables — accounts, the audit log,
-//! settings — and for saves that must not overwrite a newer version, run against every
-//! backend like `conformance.rs`.
+//! settings, sign-in attempts — and for saves that must not overwrite a newer version, run
+//! against every backend like `conformance.rs`.
 
 // Helpers outside `#[test]` functions unwrap too: a panic there is a failing test.
 #![allow(clippy::unwrap_used)]
 
 use madoguchi_core::program::{Program, ProgramId, Title};
 use madoguchi_store::testing::{TestDatabase, synthetic_program};
+use std::net::IpAddr;
+
 use madoguchi_store::{
-    AuditFilter, DisplayName, Lockout, Login, NewAccount, NewAuditEntry, Role, SaveOutcome, Store,
-    StoreError,
+    Admission, AttemptLimit, AuditFilter, DisplayName, Lockout, Login, LoginAttempt, NewAccount,
+    NewAuditEntry, Role, SaveOutcome, Store, StoreError,
 };
 use time::macros::{date, datetime};
 use time::{Duration, OffsetDateTime};
@@ -218,11 +220,32 @@ async fn failures_lock_the_account_at_the_limit_and_a_success_clears_them() {
     }
 }
 
+/// Makes `n` calls at once, half through `store` and half through a second connection pool
+/// on the same database (as two app processes would), and returns every result.
+async fn at_once_from_two_processes<T, F, Fut>(
+    db: &TestDatabase,
+    store: &Store,
+    n: usize,
+    call: F,
+) -> Vec<T>
+where
+    F: Fn(Store) -> Fut,
+    Fut: Future<Output = T> + Send + 'static,
+    T: Send + 'static,
+{
+    let other = Store::connect(db.url()).await.unwrap();
+    let mut calls = tokio::task::JoinSet::new();
+    for i in 0..n {
+        let process = if i % 2 == 0 { store } else { &other };
+        calls.spawn(call(process.clone()));
+    }
+    calls.join_all().await
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn failures_from_many_processes_at_once_are_all_counted() {
     for db in every_backend().await {
         let store = db.migrated_store().await.unwrap();
-        let other = Store::connect(db.url()).await.unwrap();
         let account = store
             .create_account(&new_account("kimura", Role::Staff))
             .await
@@ -232,20 +255,12 @@ async fn failures_from_many_processes_at_once_are_all_counted() {
             after_failures: 100,
             ..LOCKOUT
         };
-        // Ten failures at once, half through each of two connection pools.
-        let mut attempts = tokio::task::JoinSet::new();
-        for i in 0..10 {
-            let store = if i % 2 == 0 {
-                store.clone()
-            } else {
-                other.clone()
-            };
+        let failures = at_once_from_two_processes(&db, &store, 10, |store| {
             let id = account.id.clone();
-            attempts.spawn(async move { store.record_login_failure(&id, now, lockout).await });
-        }
-        let counts: Vec<u32> = attempts
-            .join_all()
-            .await
+            async move { store.record_login_failure(&id, now, lockout).await }
+        })
+        .await;
+        let counts: Vec<u32> = failures
             .into_iter()
             .map(|failures| failures.unwrap().unwrap().count)
             .collect();
@@ -529,6 +544,176 @@ async fn settings_are_absent_until_set_and_remember_who_set_them() {
         assert!(matches!(
             store.set_setting("Bad Key", "1", None).await.unwrap_err(),
             StoreError::InvalidSetting(_)
+        ));
+    }
+}
+
+const ATTEMPTS: AttemptLimit = AttemptLimit {
+    max_attempts: 3,
+    window: Duration::minutes(10),
+};
+
+fn admitted(admission: Admission) -> LoginAttempt {
+    match admission {
+        Admission::Admitted(attempt) => attempt,
+        Admission::Refused { retry_at } => panic!("refused until {retry_at}"),
+    }
+}
+
+#[tokio::test]
+async fn attempts_from_one_address_are_refused_past_the_limit_until_the_oldest_leaves_the_window() {
+    for db in every_backend().await {
+        let store = db.migrated_store().await.unwrap();
+        let client = IpAddr::from([198, 51, 100, 7]);
+        let start = datetime!(2026-08-21 09:00:00.4 UTC);
+        for minute in 0..3 {
+            let at = start + Duration::minutes(minute);
+            admitted(
+                store
+                    .admit_login_attempt(client, at, ATTEMPTS)
+                    .await
+                    .unwrap(),
+            );
+        }
+        let refused = store
+            .admit_login_attempt(client, start + Duration::minutes(3), ATTEMPTS)
+            .await
+            .unwrap();
+        let first_leaves = datetime!(2026-08-21 09:10:00 UTC);
+        assert_eq!(
+            refused,
+            Admission::Refused {
+                retry_at: first_leaves
+            },
+            "{}",
+            db.backend_name()
+        );
+        // Another address has its own count; the same address written as IPv4-mapped IPv6
+        // does not.
+        let other = IpAddr::from([198, 51, 100, 8]);
+        admitted(
+            store
+                .admit_login_attempt(other, start, ATTEMPTS)
+                .await
+                .unwrap(),
+        );
+        let mapped: IpAddr = "::ffff:198.51.100.7".parse().unwrap();
+        assert!(matches!(
+            store
+                .admit_login_attempt(mapped, start + Duration::minutes(3), ATTEMPTS)
+                .await
+                .unwrap(),
+            Admission::Refused { .. }
+        ));
+        // Just before the first attempt leaves the window it still counts; at that moment
+        // it does not, and the refused attempts were never kept.
+        assert!(matches!(
+            store
+                .admit_login_attempt(client, first_leaves - Duration::seconds(1), ATTEMPTS)
+                .await
+                .unwrap(),
+            Admission::Refused { .. }
+        ));
+        admitted(
+            store
+                .admit_login_attempt(client, first_leaves, ATTEMPTS)
+                .await
+                .unwrap(),
+        );
+        assert_eq!(
+            store
+                .admit_login_attempt(client, first_leaves, ATTEMPTS)
+                .await
+                .unwrap(),
+            Admission::Refused {
+                retry_at: datetime!(2026-08-21 09:11:00 UTC)
+            },
+            "{}",
+            db.backend_name()
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_forgotten_attempt_no_longer_counts_and_old_attempts_are_swept() {
+    for db in every_backend().await {
+        let store = db.migrated_store().await.unwrap();
+        let client = IpAddr::from([203, 0, 113, 9]);
+        let now = datetime!(2026-08-21 09:00:00 UTC);
+        // Signing in successfully again and again never uses up the limit.
+        for _ in 0..10 {
+            let attempt = admitted(
+                store
+                    .admit_login_attempt(client, now, ATTEMPTS)
+                    .await
+                    .unwrap(),
+            );
+            store.forget_login_attempt(attempt).await.unwrap();
+        }
+        for _ in 0..3 {
+            admitted(
+                store
+                    .admit_login_attempt(client, now, ATTEMPTS)
+                    .await
+                    .unwrap(),
+            );
+        }
+        let v6: IpAddr = "2001:db8::7".parse().unwrap();
+        admitted(
+            store
+                .admit_login_attempt(v6, now + Duration::minutes(5), ATTEMPTS)
+                .await
+                .unwrap(),
+        );
+        let later = now + Duration::minutes(10);
+        assert_eq!(
+            store
+                .delete_old_login_attempts(later, ATTEMPTS)
+                .await
+                .unwrap(),
+            3,
+            "{}",
+            db.backend_name()
+        );
+        assert_eq!(
+            store
+                .delete_old_login_attempts(later + Duration::minutes(5), ATTEMPTS)
+                .await
+                .unwrap(),
+            1
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_more_than_the_limit_get_through_when_many_processes_try_at_once() {
+    for db in every_backend().await {
+        let store = db.migrated_store().await.unwrap();
+        let client = IpAddr::from([192, 0, 2, 55]);
+        let now = OffsetDateTime::now_utc();
+        let limit = AttemptLimit {
+            max_attempts: 5,
+            ..ATTEMPTS
+        };
+        let admissions = at_once_from_two_processes(&db, &store, 20, |store| async move {
+            store.admit_login_attempt(client, now, limit).await
+        })
+        .await;
+        let through = admissions
+            .into_iter()
+            .filter(|admission| matches!(admission.as_ref().unwrap(), Admission::Admitted(_)))
+            .count();
+        // Never more than the limit (fewer when attempts made at the same moment counted
+        // each other before the refused ones were taken back).
+        assert!(through <= 5, "{through} on {}", db.backend_name());
+        // Once they are over, the count is exactly what got through.
+        let left = 5 - through;
+        for _ in 0..left {
+            admitted(store.admit_login_attempt(client, now, limit).await.unwrap());
+        }
+        assert!(matches!(
+            store.admit_login_attempt(client, now, limit).await.unwrap(),
+            Admission::Refused { .. }
         ));
     }
 }

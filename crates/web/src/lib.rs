@@ -6,6 +6,7 @@
 mod api;
 mod assets;
 pub mod catalog_sync;
+mod client;
 mod clock;
 pub mod console;
 mod diagnosis;
@@ -24,6 +25,7 @@ mod search;
 mod security;
 mod session;
 mod state;
+mod trusted_proxy;
 mod view;
 
 use axum::Router;
@@ -34,6 +36,7 @@ use axum::routing::{get, post};
 pub use error::AppError;
 pub use rate_limit::{RateLimit, RateLimitError, RateLimiter};
 pub use state::{AppState, LoadError};
+pub use trusted_proxy::{TrustedProxies, TrustedProxy, TrustedProxyError};
 
 /// The whole site: every route madoguchi answers.
 pub fn router(state: AppState) -> Router {
@@ -100,6 +103,7 @@ pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> std::i
     let background = [
         tokio::spawn(console::import_recovery::watch(state.clone())),
         tokio::spawn(session::sweep_expired(state.clone())),
+        tokio::spawn(console::login_limit::sweep_old_attempts(state.clone())),
         tokio::spawn(catalog_sync::follow_catalog(
             state.clone(),
             catalog_sync::POLL_EVERY,

@@ -1,22 +1,25 @@
-//! A limit on diagnoses (and console sign-in attempts) per client, so one script cannot
-//! starve the desk for everyone else or try passwords at speed.
+//! A limit on diagnoses per client, so one script cannot starve the desk for everyone else.
 //!
 //! A token bucket per client address: a burst of `capacity` diagnoses, then `refill_per_minute`.
 //! The addresses are kept only as long as their bucket is not full again, and never logged.
+//! Each process keeps its own buckets: a diagnosis costs CPU on the process that runs it,
+//! so a limit per process is what protects it. (Console sign-ins are limited in the
+//! database instead, see `console::login_limit`, since there the total is what matters.)
 
 use std::collections::HashMap;
 use std::fmt;
-use std::net::{IpAddr, SocketAddr};
+use std::net::IpAddr;
 use std::str::FromStr;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
-use axum::extract::{ConnectInfo, Request, State};
+use axum::extract::{Request, State};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
 use crate::api::Problem;
+use crate::client::Client;
 use crate::{AppError, AppState};
 
 /// Buckets kept before full ones are dropped: bounds memory under many clients.
@@ -186,10 +189,11 @@ pub async fn limit_diagnoses(
     request: Request,
     next: Next,
 ) -> Response {
-    let client = request
-        .extensions()
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|ConnectInfo(addr)| addr.ip());
+    let Client(client) = Client::of(
+        request.headers(),
+        request.extensions(),
+        state.trusted_proxies(),
+    );
     match state.diagnose_limit().take(client, Instant::now()) {
         Ok(()) => next.run(request).await,
         Err(wait) => {

@@ -5,11 +5,13 @@ use std::sync::Arc;
 use arc_swap::ArcSwap;
 use madoguchi_core::catalog::Catalog;
 use madoguchi_search::{SearchError, SearchIndex};
-use madoguchi_store::{ProgramDates, Store, StoreError};
+use madoguchi_store::{AttemptLimit, ProgramDates, Store, StoreError};
 
 use crate::console::ImportProgress;
+use crate::console::login_limit::LOGIN_LIMIT;
 use crate::metrics::Metrics;
 use crate::rate_limit::RateLimiter;
+use crate::trusted_proxy::TrustedProxies;
 
 /// Cheap to clone; one per process.
 ///
@@ -31,7 +33,9 @@ pub struct AppState {
     reloading: Arc<tokio::sync::Mutex<()>>,
     metrics: Arc<Metrics>,
     diagnose_limit: Arc<RateLimiter>,
-    login_limit: Arc<RateLimiter>,
+    /// Kept in the database, shared by every process; this is only how much it allows.
+    login_limit: AttemptLimit,
+    trusted_proxies: Arc<TrustedProxies>,
     import_progress: Arc<ImportProgress>,
 }
 
@@ -47,7 +51,8 @@ impl AppState {
             reloading: Arc::new(tokio::sync::Mutex::new(())),
             metrics: Metrics::shared(),
             diagnose_limit: Arc::new(RateLimiter::default()),
-            login_limit: Arc::new(RateLimiter::new(10, 6)),
+            login_limit: LOGIN_LIMIT,
+            trusted_proxies: Arc::new(TrustedProxies::default()),
             import_progress: Arc::default(),
         })
     }
@@ -58,10 +63,16 @@ impl AppState {
         self
     }
 
-    /// Replaces the default limit on console sign-in attempts per client (10 at once, then
-    /// 6 a minute).
-    pub fn with_login_limit(mut self, limiter: RateLimiter) -> Self {
-        self.login_limit = Arc::new(limiter);
+    /// Replaces the default limit on failed console sign-ins per client address
+    /// ([`LOGIN_LIMIT`]). Every process on one database should use the same.
+    pub fn with_login_limit(mut self, limit: AttemptLimit) -> Self {
+        self.login_limit = limit;
+        self
+    }
+
+    /// The reverse proxies whose `X-Forwarded-For` names the client (none by default).
+    pub fn with_trusted_proxies(mut self, proxies: TrustedProxies) -> Self {
+        self.trusted_proxies = Arc::new(proxies);
         self
     }
 
@@ -96,8 +107,12 @@ impl AppState {
         &self.diagnose_limit
     }
 
-    pub fn login_limit(&self) -> &RateLimiter {
-        &self.login_limit
+    pub fn login_limit(&self) -> AttemptLimit {
+        self.login_limit
+    }
+
+    pub fn trusted_proxies(&self) -> &TrustedProxies {
+        &self.trusted_proxies
     }
 
     /// How far this process's import jobs have got.

@@ -228,6 +228,54 @@ async fn a_diagnosis_not_sent_as_json_is_refused_so_other_sites_cannot_post_form
     }
 }
 
+/// A diagnosis over a connection from `peer` carrying `X-Forwarded-For: forwarded`.
+async fn diagnose_via(app: &TestApp, peer: [u8; 4], forwarded: &str) -> StatusCode {
+    let mut request = Request::post("/api/v1/diagnose")
+        .header(header::CONTENT_TYPE, "application/json")
+        .header("x-forwarded-for", forwarded)
+        .body(Body::from("{}"))
+        .unwrap();
+    let peer = std::net::SocketAddr::from((peer, 443));
+    request
+        .extensions_mut()
+        .insert(axum::extract::ConnectInfo(peer));
+    app.send(request).await.status()
+}
+
+#[tokio::test]
+async fn behind_a_trusted_proxy_each_forwarded_client_has_its_own_diagnosis_limit() {
+    let proxy: madoguchi_web::TrustedProxy = "10.0.0.5".parse().unwrap();
+    let app = TestApp::configured(&[], |state| {
+        state
+            .with_diagnose_limit(madoguchi_web::RateLimiter::new(1, 0))
+            .with_trusted_proxies(madoguchi_web::TrustedProxies::new([proxy]))
+    })
+    .await;
+    let proxy_ip = [10, 0, 0, 5];
+    assert_eq!(
+        diagnose_via(&app, proxy_ip, "203.0.113.1").await,
+        StatusCode::OK
+    );
+    assert_eq!(
+        diagnose_via(&app, proxy_ip, "203.0.113.1").await,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+    assert_eq!(
+        diagnose_via(&app, proxy_ip, "203.0.113.2").await,
+        StatusCode::OK
+    );
+    // A client that is not the proxy cannot get a fresh limit by writing the header.
+    let direct = [198, 51, 100, 7];
+    assert_eq!(
+        diagnose_via(&app, direct, "203.0.113.3").await,
+        StatusCode::OK
+    );
+    assert_eq!(
+        diagnose_via(&app, direct, "203.0.113.4").await,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+}
+
 /// The router over an empty catalogue with the diagnosis limit an operator typed.
 async fn app_limited(setting: &str) -> TestApp {
     let limit: madoguchi_web::RateLimit = setting.parse().unwrap();

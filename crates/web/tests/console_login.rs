@@ -1,5 +1,6 @@
 //! Signing in to the staff console and out of it, as a browser does: cookies, CSRF, the
-//! lockout after repeated failures, the limit per client address, session expiry, and the
+//! lockout after repeated failures, the limit per client address (shared by every app
+//! process, and per forwarded address behind a trusted proxy), session expiry, and the
 //! audit log of every attempt.
 
 #![allow(clippy::unwrap_used)]
@@ -9,8 +10,9 @@ mod console_support;
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode};
-use madoguchi_store::{AuditEntry, AuditFilter, NewSession, Role, Store};
-use madoguchi_web::{AppState, RateLimiter};
+use madoguchi_store::testing::TestDatabase;
+use madoguchi_store::{AttemptLimit, AuditEntry, AuditFilter, NewSession, Role, Store};
+use madoguchi_web::{AppState, TrustedProxies};
 use time::{Duration, OffsetDateTime};
 
 use console_support::{Console, PASSWORD, sha256_hex};
@@ -252,10 +254,15 @@ async fn a_login_form_without_its_token_is_refused_and_nobody_signs_in() {
     assert!(audit(&console.app.store).await.is_empty());
 }
 
+/// Three failed sign-ins per address within ten minutes.
+const THREE: AttemptLimit = AttemptLimit {
+    max_attempts: 3,
+    window: Duration::minutes(10),
+};
+
 #[tokio::test]
-async fn too_many_attempts_from_one_address_are_slowed_with_a_japanese_message() {
-    let console =
-        Console::configured(&[], |state| state.with_login_limit(RateLimiter::new(3, 0))).await;
+async fn too_many_failures_from_one_address_are_slowed_with_a_japanese_message() {
+    let console = Console::configured(&[], |state| state.with_login_limit(THREE)).await;
     console.account("tanaka", Role::Staff).await;
     let mut browser = console.browser_from([198, 51, 100, 7]);
     for _ in 0..3 {
@@ -271,12 +278,180 @@ async fn too_many_attempts_from_one_address_are_slowed_with_a_japanese_message()
         "{}",
         slowed.body
     );
-    assert!(slowed.headers.contains_key("retry-after"));
-    // Another address is not held back, and the account is not locked by the slowed try.
+    // The first failure leaves the window ten minutes after it was made.
+    let wait: u64 = slowed.headers["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((300..=600).contains(&wait), "{wait}");
+    let minutes = format!("{}分ほど待って", wait.div_ceil(60));
+    assert!(slowed.body.contains(&minutes), "{}", slowed.body);
+    // The slowed try never reached the account: three failures, no lock, nothing more.
+    let entries = audit(&console.app.store).await;
+    assert_eq!(entries.len(), 3);
+    assert!(entries.iter().all(|e| e.action == "login.failure"));
+    // Another address is not held back.
     let mut colleague = console.browser_from([198, 51, 100, 8]);
     assert_eq!(
         colleague.log_in("tanaka", PASSWORD).await.status,
         StatusCode::SEE_OTHER
+    );
+}
+
+#[tokio::test]
+async fn signing_in_successfully_does_not_use_up_the_limit_of_a_shared_office_address() {
+    let console = Console::configured(&[], |state| state.with_login_limit(THREE)).await;
+    console.account("tanaka", Role::Staff).await;
+    for _ in 0..5 {
+        let mut desk = console.browser_from([192, 0, 2, 80]);
+        assert_eq!(
+            desk.log_in("tanaka", PASSWORD).await.status,
+            StatusCode::SEE_OTHER
+        );
+    }
+    let mut desk = console.browser_from([192, 0, 2, 80]);
+    for _ in 0..3 {
+        assert_eq!(
+            desk.log_in("suzuki", "no such person").await.status,
+            StatusCode::FORBIDDEN
+        );
+    }
+    assert_eq!(
+        desk.log_in("tanaka", PASSWORD).await.status,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+}
+
+#[tokio::test]
+async fn failures_through_one_app_process_count_on_another_on_every_backend() {
+    for db in TestDatabase::every_backend().await.unwrap() {
+        let store = db.migrated_store().await.unwrap();
+        let one = AppState::load(store).await.unwrap().with_login_limit(THREE);
+        let other = AppState::load(Store::connect(db.url()).await.unwrap())
+            .await
+            .unwrap()
+            .with_login_limit(THREE);
+        let (one, other) = (Console::over(one), Console::over(other));
+        one.account("tanaka", Role::Staff).await;
+        let attacker = [203, 0, 113, 66];
+        for console in [&one, &other, &one] {
+            let page = console
+                .browser_from(attacker)
+                .log_in("tanaka", "wrong guess here")
+                .await;
+            assert_eq!(page.status, StatusCode::FORBIDDEN, "{}", db.backend_name());
+        }
+        // Each process saw fewer than three failures; together they make three.
+        for console in [&other, &one] {
+            let page = console
+                .browser_from(attacker)
+                .log_in("tanaka", PASSWORD)
+                .await;
+            assert_eq!(
+                page.status,
+                StatusCode::TOO_MANY_REQUESTS,
+                "{}",
+                db.backend_name()
+            );
+        }
+        let page = other
+            .browser_from([203, 0, 113, 67])
+            .log_in("tanaka", PASSWORD)
+            .await;
+        assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", db.backend_name());
+    }
+}
+
+/// A console whose app trusts the reverse proxy at `10.0.0.5` (or nothing, when `trusted`
+/// is empty), with a limit of one failure per address.
+async fn console_behind(trusted: &[&str]) -> Console {
+    let proxies = TrustedProxies::new(trusted.iter().map(|p| p.parse().unwrap()));
+    let one = AttemptLimit {
+        max_attempts: 1,
+        ..THREE
+    };
+    Console::configured(&[], |state| {
+        state.with_trusted_proxies(proxies).with_login_limit(one)
+    })
+    .await
+}
+
+const PROXY: ([u8; 4], u16) = ([10, 0, 0, 5], 443);
+
+#[tokio::test]
+async fn the_audit_log_records_the_forwarded_address_only_behind_a_trusted_proxy() {
+    let console = console_behind(&["10.0.0.5"]).await;
+    console.account("tanaka", Role::Staff).await;
+    let mut through_proxy = console.browser_at(PROXY.into());
+    through_proxy.forwarded_for = Some("198.51.100.1, 203.0.113.9".to_owned());
+    assert_eq!(
+        through_proxy.log_in("tanaka", PASSWORD).await.status,
+        StatusCode::SEE_OTHER
+    );
+    // Straight from the internet, the same header is only something the client wrote.
+    let mut direct = console.browser_from([198, 51, 100, 7]);
+    direct.forwarded_for = Some("203.0.113.10".to_owned());
+    assert_eq!(
+        direct.log_in("tanaka", PASSWORD).await.status,
+        StatusCode::SEE_OTHER
+    );
+    let clients: Vec<Option<String>> = audit(&console.app.store)
+        .await
+        .into_iter()
+        .map(|e| e.client)
+        .collect();
+    assert_eq!(
+        clients,
+        [
+            Some("198.51.100.7".to_owned()),
+            Some("203.0.113.9".to_owned())
+        ]
+    );
+
+    // Without the setting, the proxy is the client and its header is ignored.
+    let untrusting = console_behind(&[]).await;
+    untrusting.account("tanaka", Role::Staff).await;
+    let mut through_proxy = untrusting.browser_at(PROXY.into());
+    through_proxy.forwarded_for = Some("203.0.113.9".to_owned());
+    let _ = through_proxy.log_in("tanaka", PASSWORD).await;
+    let entries = audit(&untrusting.app.store).await;
+    assert_eq!(entries[0].client.as_deref(), Some("10.0.0.5"));
+}
+
+#[tokio::test]
+async fn behind_a_trusted_proxy_each_forwarded_client_has_its_own_sign_in_limit() {
+    let console = console_behind(&["10.0.0.0/8"]).await;
+    console.account("tanaka", Role::Staff).await;
+    let from = |client: &str| {
+        let mut browser = console.browser_at(PROXY.into());
+        browser.forwarded_for = Some(client.to_owned());
+        browser
+    };
+    assert_eq!(
+        from("203.0.113.9").log_in("tanaka", "wrong").await.status,
+        StatusCode::FORBIDDEN
+    );
+    assert_eq!(
+        from("203.0.113.9").log_in("tanaka", PASSWORD).await.status,
+        StatusCode::TOO_MANY_REQUESTS
+    );
+    // Another visitor through the same proxy is not held back by the first one.
+    assert_eq!(
+        from("2001:db8::9, 10.0.0.7")
+            .log_in("tanaka", PASSWORD)
+            .await
+            .status,
+        StatusCode::SEE_OTHER
+    );
+    // Writing a trusted proxy's address into the header does not help the first visitor:
+    // the proxy appends what it saw.
+    assert_eq!(
+        from("10.0.0.99, 203.0.113.9")
+            .log_in("tanaka", PASSWORD)
+            .await
+            .status,
+        StatusCode::TOO_MANY_REQUESTS
     );
 }
 

@@ -1,7 +1,7 @@
 //! `madoguchi serve`: the site and API on one address.
 
 use anyhow::Context;
-use madoguchi_web::{AppState, RateLimit, RateLimiter};
+use madoguchi_web::{AppState, RateLimit, RateLimiter, TrustedProxies};
 
 use crate::cli::ServeArgs;
 use crate::config::Config;
@@ -13,7 +13,12 @@ pub async fn run(config: &Config, args: &ServeArgs) -> anyhow::Result<()> {
     }
     let state = AppState::load(store)
         .await?
-        .with_diagnose_limit(RateLimiter::from(args.diagnose_limit));
+        .with_diagnose_limit(RateLimiter::from(args.diagnose_limit))
+        .with_trusted_proxies(TrustedProxies::new(
+            args.trusted_proxies
+                .iter()
+                .flat_map(|list| list.proxies().iter().copied()),
+        ));
     let listener = tokio::net::TcpListener::bind(args.addr)
         .await
         .with_context(|| {
@@ -29,7 +34,12 @@ pub async fn run(config: &Config, args: &ServeArgs) -> anyhow::Result<()> {
         "madoguchi を http://{addr}/ で公開しています（{}件の制度）。Ctrl-C で終了します。",
         state.catalog().len()
     );
-    tracing::info!(%addr, diagnose_limit = %args.diagnose_limit, "listening");
+    tracing::info!(
+        %addr,
+        diagnose_limit = %args.diagnose_limit,
+        trusted_proxies = %state.trusted_proxies(),
+        "listening"
+    );
     if args.diagnose_limit == RateLimit::Off {
         tracing::warn!("diagnoses are not rate-limited (--diagnose-limit off)");
     }

@@ -6,7 +6,7 @@
 
 use madoguchi_store::NewAuditEntry;
 
-use super::client::Client;
+use crate::client::Client;
 use crate::{AppError, AppState};
 
 /// Every action the console records.

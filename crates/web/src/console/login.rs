@@ -4,10 +4,9 @@
 //! Every failure reads the same and takes the same time — an unknown login, a wrong
 //! password, a disabled or locked account — so that the page never tells which logins
 //! exist. Five failures in a row lock an account for 15 minutes; a limit per client
-//! address slows a script trying many logins. Every attempt goes to the audit log with
-//! the client's address; what was typed as a password never does.
-
-use std::time::Instant;
+//! address, shared by every app process, slows a script trying many logins. Every attempt
+//! goes to the audit log with the client's address; what was typed as a password never
+//! does.
 
 use askama::Template;
 use axum::body::Bytes;
@@ -22,10 +21,11 @@ use serde::Deserialize;
 use time::Duration;
 
 use super::action::{self, Action, Actor};
-use super::client::Client;
 use super::frame::Frame;
+use super::login_limit::{self, Gate};
 use super::password;
 use super::staff::{self, LoginSession, STAFF_COOKIE, Staff, safe_next};
+use crate::client::Client;
 use crate::form::FormData;
 use crate::session::with_cookie;
 use crate::{AppError, AppState, clock};
@@ -123,19 +123,17 @@ pub async fn log_in(
         };
         Ok(with_cookie(render(status, &page)?, cookie.clone()))
     };
-    if let Err(wait) = state.login_limit().take(client.0, Instant::now()) {
-        let seconds = wait.as_secs().max(1);
-        let mut response = again(
-            StatusCode::TOO_MANY_REQUESTS,
-            format!(
-                "ログインの試行が多すぎます。{seconds}秒ほど待ってから、もう一度お試しください。"
-            ),
-        )?;
-        if let Ok(value) = HeaderValue::from_str(&seconds.to_string()) {
-            response.headers_mut().insert(RETRY_AFTER, value);
+    let attempt = match login_limit::admit(&state, client).await? {
+        Gate::Open(attempt) => attempt,
+        Gate::Closed { wait_seconds } => {
+            let error = login_limit::too_many_attempts(wait_seconds);
+            let mut response = again(StatusCode::TOO_MANY_REQUESTS, error)?;
+            response
+                .headers_mut()
+                .insert(RETRY_AFTER, HeaderValue::from(wait_seconds));
+            return Ok(response);
         }
-        return Ok(response);
-    }
+    };
     if cookie.is_some() || !session.accepts(form.csrf()) {
         return again(StatusCode::FORBIDDEN, EXPIRED.to_owned());
     }
@@ -143,6 +141,7 @@ pub async fn log_in(
     let Some(account) = authenticate(&state, &typed_login, password, client).await? else {
         return again(StatusCode::FORBIDDEN, FAILED.to_owned());
     };
+    login_limit::succeeded(&state, attempt).await?;
     session.end(&state).await?;
     let cookie = staff::start_session(&state, &account.id, &headers).await?;
     let actor = Actor::of(&account);

@@ -17,8 +17,8 @@ use madoguchi_store::{Account, NewSession, Role, Session};
 use time::{Duration, OffsetDateTime};
 
 use super::action::{self, Action, Actor};
-use super::client::Client;
 use super::frame::Frame;
+use crate::client::Client;
 use crate::form::FormData;
 use crate::session::{SessionCookie, random_token, same_token, token_hash};
 use crate::{AppError, AppState, clock};
@@ -163,7 +163,7 @@ impl FromRequestParts<AppState> for Staff {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
-        let client = Client::of(parts);
+        let client = Client::of(&parts.headers, &parts.extensions, state.trusted_proxies());
         match signed_in(state, &parts.headers, client).await {
             Ok(Some(staff)) => Ok(staff),
             Ok(None) => {

@@ -12,13 +12,13 @@ use madoguchi_web::AppState;
 use time::{Date, Duration, OffsetDateTime, Time};
 use tower::ServiceExt;
 
-/// A router over its own database in a temporary directory.
+/// A router over its own database in a temporary directory (or over a state the test made).
 pub struct TestApp {
     pub router: Router,
     /// The same store the router uses, for arranging and checking what the pages cannot.
     #[allow(dead_code)] // Not every test binary uses it.
     pub store: Store,
-    _dir: tempfile::TempDir,
+    _dir: Option<tempfile::TempDir>,
 }
 
 impl TestApp {
@@ -71,11 +71,19 @@ impl TestApp {
         dir: tempfile::TempDir,
         configure: impl FnOnce(AppState) -> AppState,
     ) -> Self {
-        let state = configure(AppState::load(store).await.unwrap());
+        Self {
+            _dir: Some(dir),
+            ..Self::over(configure(AppState::load(store).await.unwrap()))
+        }
+    }
+
+    /// A router over `state`, whose database the test keeps: one app process of several
+    /// on one database.
+    pub fn over(state: AppState) -> Self {
         Self {
             store: state.store().clone(),
             router: madoguchi_web::router(state),
-            _dir: dir,
+            _dir: None,
         }
     }
 

@@ -55,6 +55,13 @@ impl Console {
         }
     }
 
+    /// The console of one app process over `state`.
+    pub fn over(state: AppState) -> Self {
+        Self {
+            app: TestApp::over(state),
+        }
+    }
+
     /// An account with [`PASSWORD`].
     pub async fn account(&self, login: &str, role: Role) -> Account {
         let new = NewAccount {
@@ -72,11 +79,17 @@ impl Console {
     }
 
     pub fn browser_from(&self, ip: [u8; 4]) -> Browser<'_> {
+        self.browser_at(SocketAddr::from((ip, 40_000)))
+    }
+
+    /// A browser whose connection comes from `peer` (a proxy, say).
+    pub fn browser_at(&self, peer: SocketAddr) -> Browser<'_> {
         Browser {
             console: self,
             cookie: None,
             csrf: String::new(),
-            client: SocketAddr::from((ip, 40_000)),
+            client: peer,
+            forwarded_for: None,
         }
     }
 
@@ -118,12 +131,14 @@ pub fn sha256_hex(text: &str) -> String {
     hex::encode(Sha256::digest(text.as_bytes()))
 }
 
-/// One browser: its cookie, the CSRF token of the last console page it saw, its address.
+/// One browser: its cookie, the CSRF token of the last console page it saw, its address
+/// (the TCP peer the server sees) and the `X-Forwarded-For` its requests carry, if any.
 pub struct Browser<'c> {
     console: &'c Console,
     pub cookie: Option<String>,
     pub csrf: String,
     pub client: SocketAddr,
+    pub forwarded_for: Option<String>,
 }
 
 /// A response as the browser received it.
@@ -166,6 +181,11 @@ impl Browser<'_> {
             request
                 .headers_mut()
                 .insert(header::COOKIE, cookie.parse().unwrap());
+        }
+        if let Some(forwarded) = &self.forwarded_for {
+            request
+                .headers_mut()
+                .insert("x-forwarded-for", forwarded.parse().unwrap());
         }
         request.extensions_mut().insert(ConnectInfo(self.client));
         let response = self.console.app.send(request).await;
