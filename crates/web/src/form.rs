@@ -46,6 +46,17 @@ impl FormData {
         Self(pairs)
     }
 
+    /// A form from literal pairs, for tests.
+    #[cfg(test)]
+    pub fn of_strs(pairs: &[(&str, &str)]) -> Self {
+        Self(
+            pairs
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                .collect(),
+        )
+    }
+
     /// Every pair, in the order posted.
     pub fn pairs(&self) -> impl Iterator<Item = (&str, &str)> {
         self.0.iter().map(|(k, v)| (k.as_str(), v.as_str()))

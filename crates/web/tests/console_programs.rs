@@ -12,6 +12,7 @@ mod editor_browser;
 
 use axum::http::StatusCode;
 use madoguchi_core::demo::CATALOGUE;
+use madoguchi_core::eligibility::{Answer, Profile, Verdict};
 use madoguchi_core::import::own;
 use madoguchi_core::program::{Program, ProgramId};
 use madoguchi_store::{AuditFilter, DraftState, Role};
@@ -450,4 +451,169 @@ async fn a_tampered_rule_form_gets_a_japanese_message_not_a_500() {
     .await;
     assert_eq!(tampered.status, StatusCode::BAD_REQUEST);
     assert!(tampered.body.contains("条件の並びを読み取れませんでした"));
+}
+
+/// The number `M` of the answer row of test profile `case` whose field is `field`.
+fn answer_row(pairs: &[(String, String)], case: usize, field: &str) -> usize {
+    let prefix = format!("case-{case}-answer-");
+    pairs
+        .iter()
+        .find_map(|(n, v)| {
+            let m = n.strip_prefix(&prefix)?.strip_suffix("-field")?;
+            (v == field).then(|| m.parse().unwrap())
+        })
+        .unwrap_or_else(|| panic!("no {field} in test profile {case}"))
+}
+
+/// The text of the element `selector` names on `page`, or of nothing.
+fn text_of(page: &Page, selector: &str) -> String {
+    let doc = scraper::Html::parse_document(&page.body);
+    let selector = scraper::Selector::parse(selector).unwrap();
+    doc.select(&selector)
+        .map(|e| e.text().collect::<String>())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The test results table as (事業者, 結果) rows.
+fn results(page: &Page) -> Vec<(String, String)> {
+    let doc = scraper::Html::parse_document(&page.body);
+    let rows = scraper::Selector::parse("table.cases tbody tr").unwrap();
+    let cell = scraper::Selector::parse("th, td").unwrap();
+    doc.select(&rows)
+        .map(|row| {
+            let cells: Vec<String> = row.select(&cell).map(|c| c.text().collect()).collect();
+            (cells[0].clone(), cells[2].clone())
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn a_bad_answer_in_a_test_profile_is_explained_beside_it_and_nothing_typed_is_lost() {
+    let console = console().await;
+    let mut staff = signed_in(&console, "tanaka", Role::Staff).await;
+    let page = staff.get(EDIT).await;
+    let pairs = submit(&page.body, None);
+    let m = answer_row(&pairs, 0, "employees");
+    let value = format!("case-0-answer-{m}-value");
+
+    let refused = press(&mut staff, EDIT, &page, "save", |pairs| {
+        set(pairs, "title", "日置市の制度（直した名前）");
+        set(pairs, &value, "十数人");
+    })
+    .await;
+    assert_eq!(
+        refused.status,
+        StatusCode::UNPROCESSABLE_ENTITY,
+        "{}",
+        refused.body
+    );
+    assert!(refused.body.contains("入力内容に1件の誤りがある"));
+    let beside = text_of(&refused, &format!("#f-{value}-error"));
+    assert!(
+        beside.contains("常時使用する従業員数（employees）") && beside.contains("十数人"),
+        "{beside}"
+    );
+    let kept = submit(&refused.body, None);
+    let kept_value = |name: &str| {
+        kept.iter()
+            .find(|(n, _)| n == name)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    };
+    assert_eq!(kept_value(&value), "十数人");
+    assert_eq!(kept_value("title"), "日置市の制度（直した名前）");
+    assert_eq!(kept_value("case-2-name"), "鹿児島市の事業者は対象外");
+    assert!(
+        results(&refused)
+            .iter()
+            .any(|(name, result)| name == "日置市の小売店は条件付きで対象"
+                && result.contains("入力に誤りがあるため判定していません")),
+        "{:?}",
+        results(&refused)
+    );
+    assert!(console.app.store.draft(&id()).await.unwrap().is_none());
+
+    // Typed the Japanese way, the answer is read and saved.
+    let saved = press(&mut staff, EDIT, &refused, "save", |pairs| {
+        set(pairs, &value, "3人");
+    })
+    .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    let draft = console.app.store.draft(&id()).await.unwrap().unwrap();
+    assert_eq!(draft.program.title.as_str(), "日置市の制度（直した名前）");
+    let profile = Profile::from_map(&draft.program.test_cases[0].profile).unwrap();
+    assert_eq!(profile.employees, Answer::Known(3));
+    assert_eq!(draft.program.test_cases.len(), demo().test_cases.len());
+}
+
+#[tokio::test]
+async fn staff_add_and_remove_test_profiles_and_the_tests_run_what_was_typed() {
+    let console = console().await;
+    let mut staff = signed_in(&console, "tanaka", Role::Staff).await;
+    let page = staff.get(EDIT).await;
+    assert_eq!(results(&page).len(), 3);
+
+    let page = press(&mut staff, EDIT, &page, "case-add", |_| {}).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert!(
+        page.body.contains(r#"id="f-case-3-name""#),
+        "a fourth profile to fill in"
+    );
+    assert_eq!(results(&page).len(), 3, "a blank profile is not run");
+    let page = press(&mut staff, EDIT, &page, "case-answer-add:3", |pairs| {
+        set(pairs, "case-3-name", "日置市の法人で滞納なし");
+        set(pairs, "case-3-expect", "eligible");
+        set(pairs, "case-3-answer-0-field", "municipality");
+        set(pairs, "case-3-answer-0-value", "日置市");
+    })
+    .await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    let page = press(&mut staff, EDIT, &page, "check", |pairs| {
+        set(pairs, "case-3-answer-1-field", "tax_arrears");
+        set(pairs, "case-3-answer-1-value", "いいえ");
+    })
+    .await;
+    // The draft's rule has a manual check: the new profile is only 条件付きで対象.
+    let new_result = results(&page)
+        .into_iter()
+        .find(|(name, _)| name == "日置市の法人で滞納なし")
+        .unwrap();
+    assert!(
+        new_result
+            .1
+            .contains("✗ 期待と違います：「条件付きで対象」になりました。"),
+        "{new_result:?}"
+    );
+
+    let page = press(&mut staff, EDIT, &page, "case-remove:1", |pairs| {
+        set(pairs, "case-3-expect", "conditional");
+    })
+    .await;
+    let shown = results(&page);
+    assert_eq!(
+        shown.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>(),
+        [
+            "日置市の小売店は条件付きで対象",
+            "鹿児島市の事業者は対象外",
+            "日置市の法人で滞納なし"
+        ]
+    );
+    assert!(page.body.contains("3件中3件が期待どおりです。"));
+
+    let saved = press(&mut staff, EDIT, &page, "save", |_| {}).await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    let draft = console.app.store.draft(&id()).await.unwrap().unwrap();
+    let cases = &draft.program.test_cases;
+    let original = demo().test_cases;
+    assert_eq!(cases.len(), 3);
+    assert_eq!(cases[0], original[0]);
+    assert_eq!(cases[1], original[2]);
+    assert_eq!(cases[2].name, "日置市の法人で滞納なし");
+    assert_eq!(cases[2].expect, Verdict::Conditional);
+    assert_eq!(cases[2].as_of, None);
+    assert_eq!(
+        serde_json::Value::Object(cases[2].profile.clone()),
+        serde_json::json!({"municipality": "462161", "tax_arrears": "いいえ"})
+    );
 }

@@ -9,6 +9,7 @@ use madoguchi_core::program::{
     EmployeeBand, GovLevel, Program, ProgramKind, ProgramStatus, Purpose,
 };
 
+use super::case_view::CasePanel;
 use super::program_form::{FieldErrors, ProgramForm};
 use super::rule_view::{Choice, RulePanel};
 
@@ -27,7 +28,7 @@ pub struct FieldView {
 }
 
 impl FieldView {
-    fn new(name: &str, label: &'static str, control: &'static str, value: &str) -> Self {
+    pub(crate) fn new(name: &str, label: &'static str, control: &'static str, value: &str) -> Self {
         Self {
             name: name.to_owned(),
             label,
@@ -45,12 +46,12 @@ impl FieldView {
         Self::new(name, label, "textarea", value)
     }
 
-    fn hint(mut self, hint: impl Into<String>) -> Self {
+    pub(crate) fn hint(mut self, hint: impl Into<String>) -> Self {
         self.hint = hint.into();
         self
     }
 
-    fn options(mut self, options: Vec<Choice>) -> Self {
+    pub(crate) fn options(mut self, options: Vec<Choice>) -> Self {
         self.options = options;
         self
     }
@@ -148,6 +149,8 @@ pub struct EditorPage {
     pub sections: Vec<Section>,
     pub rounds: Vec<RoundView>,
     pub rule: RulePanel,
+    /// The test profiles, editable, with how the draft judges each.
+    pub cases: CasePanel,
     /// Hidden values the server checks on save (the version and draft revision edited).
     pub hidden: Vec<(String, String)>,
     /// Workflow buttons the person may press: (action value, label, primary).
@@ -441,6 +444,7 @@ impl EditorPage {
             input.posted,
             input.run_trial,
         );
+        let cases = CasePanel::new(&input.form.cases, &draft, input.today);
         Self {
             frame: None,
             workflow: None,
@@ -455,6 +459,7 @@ impl EditorPage {
             sections: Self::sections(input.form, input.errors, input.is_new),
             rounds: Self::rounds(input.form, input.errors),
             rule,
+            cases,
             hidden: Vec::new(),
             buttons: Vec::new(),
         }
@@ -497,6 +502,8 @@ mod tests {
             .iter()
             .flat_map(|(_, bytes)| own::parse(bytes).unwrap().programs)
             .collect();
+        let cases: usize = programs.iter().map(|p| p.test_cases.len()).sum();
+        assert!(cases > 150, "the demo programs carry their test profiles");
         for program in &programs {
             let html = page_for(program);
             let posted = FormData::from_pairs(submit(&html, Some(("action", "save"))));
@@ -516,6 +523,7 @@ mod tests {
                 "{}",
                 program.id
             );
+            assert_eq!(back.test_cases, program.test_cases, "{}", program.id);
             back.rule = program.rule.clone();
             assert_eq!(&back, program, "{}", program.id);
         }

@@ -21,6 +21,7 @@ use madoguchi_core::reference::{JsicCode, LocalGovCode, NameLookup, find_local_g
 use time::Date;
 use time::macros::format_description;
 
+use super::case_form::{CaseAction, CaseRow, read_cases};
 use super::rule_form::list_items;
 use crate::form::FormData;
 
@@ -69,6 +70,8 @@ pub struct ProgramForm {
     pub documents: String,
     pub note: String,
     pub last_verified: String,
+    /// The test profiles.
+    pub cases: Vec<CaseRow>,
 }
 
 /// The form's refusals, each beside the control it belongs to (by the control's name).
@@ -76,7 +79,7 @@ pub struct ProgramForm {
 pub struct FieldErrors(pub Vec<(String, String)>);
 
 impl FieldErrors {
-    fn add(&mut self, name: &str, message: impl Into<String>) {
+    pub(crate) fn add(&mut self, name: &str, message: impl Into<String>) {
         self.0.push((name.to_owned(), message.into()));
     }
 
@@ -90,6 +93,15 @@ impl FieldErrors {
 
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
+    }
+
+    /// Asserts that each control named has a message containing its text, for tests.
+    #[cfg(test)]
+    pub fn assert_each(&self, expect: &[(&str, &str)]) {
+        for (name, text) in expect {
+            let message = self.get(name).unwrap_or_else(|| panic!("{name}: {self:?}"));
+            assert!(message.contains(text), "{name}: {message}");
+        }
     }
 }
 
@@ -177,10 +189,8 @@ impl ProgramForm {
             contact: p.contact.clone().unwrap_or_default(),
             documents: p.documents.join("\n"),
             note: p.note.clone().unwrap_or_default(),
-            last_verified: p
-                .last_verified
-                .and_then(|d| d.format(DATE).ok())
-                .unwrap_or_default(),
+            last_verified: date_text(p.last_verified),
+            cases: p.test_cases.iter().map(CaseRow::of).collect(),
         }
     }
 
@@ -237,6 +247,7 @@ impl ProgramForm {
             documents: text("documents"),
             note: text("note"),
             last_verified: text("last-verified"),
+            cases: CaseRow::read_all(form),
         }
     }
 
@@ -254,8 +265,13 @@ impl ProgramForm {
         }
     }
 
+    /// Carries out a test profiles button; `Err` says in Japanese why it was not done.
+    pub fn apply_case_action(&mut self, action: CaseAction) -> Result<(), String> {
+        CaseRow::apply(&mut self.cases, action)
+    }
+
     /// The program the form describes. `base` supplies what the form does not edit (the
-    /// id, the source, the rule and its tests, the version).
+    /// id, the source, the rule, the version).
     pub fn apply(&self, base: &Program) -> Result<Program, FieldErrors> {
         self.read_program(base, false)
     }
@@ -295,9 +311,7 @@ impl ProgramForm {
                 .map_err(|_| fiscal_year_error(raw))
         });
         let official_url = optional(&self.official_url, OfficialUrl::parse);
-        let last_verified = optional(&self.last_verified, |raw| {
-            Date::parse(raw.trim(), DATE).map_err(|_| ModelError::InvalidDateTime(raw.to_owned()))
-        });
+        let last_verified = optional(&self.last_verified, read_date);
         check("id", err_of(&id));
         check("title", err_of(&title));
         check("kind", err_of(&kind));
@@ -334,6 +348,7 @@ impl ProgramForm {
         let industries = self.industries(&mut errors);
         let areas = self.areas(&mut errors);
         let rounds = self.rounds(&mut errors);
+        let test_cases = read_cases(&self.cases, &mut errors);
         let amount = Amount {
             max: max.ok().flatten(),
             min: min.ok().flatten(),
@@ -380,7 +395,7 @@ impl ProgramForm {
             last_verified: last_verified.ok().flatten(),
             note: non_empty(&self.note),
             rule: base.rule.clone(),
-            test_cases: base.test_cases.clone(),
+            test_cases,
             version: base.version,
         })
     }
@@ -529,8 +544,18 @@ fn err_of<T>(result: &Result<T, ModelError>) -> Result<(), ModelError> {
     result.as_ref().map(|_| ()).map_err(Clone::clone)
 }
 
+/// A day as the form writes it (「2026-04-01」), blank for none.
+pub(crate) fn date_text(date: Option<Date>) -> String {
+    date.and_then(|d| d.format(DATE).ok()).unwrap_or_default()
+}
+
+/// A day typed as 「2026-04-01」.
+pub(crate) fn read_date(raw: &str) -> Result<Date, ModelError> {
+    Date::parse(raw.trim(), DATE).map_err(|_| ModelError::InvalidDateTime(raw.trim().to_owned()))
+}
+
 /// `None` for blank text, else the value read.
-fn optional<T>(
+pub(crate) fn optional<T>(
     raw: &str,
     read: impl FnOnce(&str) -> Result<T, ModelError>,
 ) -> Result<Option<T>, ModelError> {
@@ -625,12 +650,7 @@ mod tests {
             ("round-0-closes", "受付終了日時"),
             ("kind", "「寄付」は制度の種類として使えません"),
         ];
-        for (name, text) in expect {
-            let message = errors
-                .get(name)
-                .unwrap_or_else(|| panic!("{name}: {errors:?}"));
-            assert!(message.contains(text), "{name}: {message}");
-        }
+        errors.assert_each(&expect);
     }
 
     #[test]

@@ -672,7 +672,14 @@ pub fn list_items(text: &str) -> impl Iterator<Item = &str> {
 
 /// A typed value as the JSON a rule keeps.
 fn value_json(field: Option<Field>, op: &str, text: &str) -> Value {
-    if is_list_op(op) {
+    typed_value(field, is_list_op(op), text)
+}
+
+/// A value typed for `field` the Japanese way (「5,000万円」, 「はい」, a municipality by
+/// name) as JSON the engine reads: a list when `list`. Shared by conditions and the answers
+/// of test profiles, so both are typed the same way.
+pub fn typed_value(field: Option<Field>, list: bool, text: &str) -> Value {
+    if list {
         Value::Array(list_items(text).map(|s| item_json(field, s)).collect())
     } else {
         item_json(field, text.trim())
@@ -706,9 +713,9 @@ fn number_or_text(text: &str) -> Value {
     }
 }
 
-/// A rule's value as the form shows it, labels and yes/no turned into the codes the
-/// form's controls use.
-fn value_text(field: Option<Field>, value: &Value) -> String {
+/// A rule's value (or a test profile's answer) as the form shows it, labels and yes/no
+/// turned into the codes the form's controls use.
+pub fn value_text(field: Option<Field>, value: &Value) -> String {
     match value {
         Value::Array(items) => items
             .iter()
@@ -1007,18 +1014,9 @@ mod tests {
         }
     }
 
-    fn form(pairs: &[(&str, &str)]) -> FormData {
-        FormData::from_pairs(
-            pairs
-                .iter()
-                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-                .collect(),
-        )
-    }
-
     #[test]
     fn a_posted_form_reads_back_into_rows_and_checkboxes_join_into_one_value() {
-        let posted = form(&[
+        let posted = FormData::of_strs(&[
             ("row-0-kind", "all"),
             ("row-0-parent", ""),
             ("row-1-kind", "condition"),
@@ -1066,7 +1064,7 @@ mod tests {
             vec![("row-x-kind", "all")],
             vec![("row-0-kind", "all"), ("row-0-kind", "all")],
         ] {
-            let err = RuleRows::read(&form(&pairs)).unwrap_err();
+            let err = RuleRows::read(&FormData::of_strs(&pairs)).unwrap_err();
             assert!(
                 err.to_string().contains("読み取れませんでした"),
                 "{pairs:?}"

@@ -1,13 +1,13 @@
 //! The rule builder as the editor page shows it: each row with its controls, its problems in
 //! Japanese beside it, and the panels that read the draft back — how the conditions read to
-//! a business, whether anyone can satisfy them, the program's test profiles and a trial of
-//! an example business typed in on the spot.
+//! a business, whether anyone can satisfy them, and a trial of an example business typed in
+//! on the spot. (The program's test profiles are `case_view`.)
 //!
 //! Everything is worked out here so the template only places text.
 
 use madoguchi_core::eligibility::{
-    CaseOutcome, ConditionStatus, ConditionView, Fact, Field, InputKind, LargeInvestment, Op,
-    OrgForm, Profile, RuleOrigin, RuleProblem, ops_for, preview_rule, run_every_case, try_profile,
+    ConditionStatus, ConditionView, Fact, Field, InputKind, LargeInvestment, Op, OrgForm, Profile,
+    RuleOrigin, RuleProblem, ops_for, preview_rule, try_profile,
 };
 use madoguchi_core::program::{Program, Purpose};
 use time::Date;
@@ -24,7 +24,7 @@ pub struct Choice {
 }
 
 impl Choice {
-    fn new(value: &str, label: &str, selected: bool) -> Self {
+    pub(crate) fn new(value: &str, label: &str, selected: bool) -> Self {
         Self {
             value: value.to_owned(),
             label: label.to_owned(),
@@ -92,15 +92,6 @@ pub struct PreviewLine {
     pub source: Option<String>,
 }
 
-/// One of the program's test profiles with how the draft judges it.
-#[derive(Debug, Clone)]
-pub struct CaseLine {
-    pub name: String,
-    pub expect: &'static str,
-    pub passed: bool,
-    pub detail: String,
-}
-
 /// One field of the trial profile.
 #[derive(Debug, Clone)]
 pub struct TrialField {
@@ -140,9 +131,6 @@ pub struct RulePanel {
     /// 「この条件を満たす事業者はいません」 when the whole rule can never hold.
     pub never_holds: bool,
     pub check_incomplete: bool,
-    pub cases: Vec<CaseLine>,
-    pub cases_passed: usize,
-    pub rule_broken_note: Option<String>,
     pub trial_fields: Vec<TrialField>,
     pub trial: Option<TrialOutcome>,
 }
@@ -217,33 +205,6 @@ impl RulePanel {
             }
         }
         let items = items(rows, problems_by_row, warnings_by_row);
-        let run = run_every_case(draft, today);
-        let cases: Vec<CaseLine> = run
-            .cases
-            .iter()
-            .map(|c| {
-                let (passed, detail) = match &c.outcome {
-                    CaseOutcome::Passed => (true, format!("{}になりました。", c.expect.label())),
-                    CaseOutcome::WrongVerdict { actual, missing } => {
-                        let mut d = format!("「{}」になりました。", actual.label());
-                        if !missing.is_empty() {
-                            let labels: Vec<&str> = missing.iter().map(|f| f.label()).collect();
-                            d.push_str(&format!("（足りない回答：{}）", labels.join("、")));
-                        }
-                        (false, d)
-                    }
-                    CaseOutcome::InvalidProfile { message } => {
-                        (false, format!("回答に誤りがあります。{message}"))
-                    }
-                };
-                CaseLine {
-                    name: c.name.clone(),
-                    expect: c.expect.label(),
-                    passed,
-                    detail,
-                }
-            })
-            .collect();
         let (trial_fields, profile) = trial_fields(trial);
         let trial = (run_trial && profile.is_some()).then(|| {
             let outcome = try_profile(draft, &profile.unwrap_or_default(), today);
@@ -278,11 +239,6 @@ impl RulePanel {
             },
             never_holds: preview.satisfiability.never_holds,
             check_incomplete: !preview.satisfiability.complete,
-            cases_passed: run.passed(),
-            cases,
-            rule_broken_note: run
-                .invalid_rule
-                .map(|_| "条件に誤りがあるため、テスト用の事業者を判定できません。".to_owned()),
             trial_fields,
             trial,
         }
@@ -439,7 +395,7 @@ fn item(p: &PlacedRow<'_>, problems: Vec<String>, warnings: Vec<String>) -> Rule
 
 /// The options with a leading 「選んでください」, and the current value kept visible when it
 /// is not among them (a misspelt field from an import), so validation can point at it.
-fn with_current(mut options: Vec<Choice>, current: &str) -> Vec<Choice> {
+pub(crate) fn with_current(mut options: Vec<Choice>, current: &str) -> Vec<Choice> {
     if !current.is_empty() && !options.iter().any(|o| o.selected) {
         options.insert(0, Choice::new(current, current, true));
     }
@@ -455,12 +411,6 @@ fn value_control(
     op: &str,
     value: &str,
 ) -> (&'static str, Vec<Choice>, &'static str) {
-    let chosen: Vec<&str> = list_items(value).collect();
-    let options = |all: Vec<(&'static str, &'static str)>| -> Vec<Choice> {
-        all.into_iter()
-            .map(|(code, label)| Choice::new(code, label, chosen.contains(&code)))
-            .collect()
-    };
     match kind {
         RowKind::Manual => (
             "textarea",
@@ -474,56 +424,73 @@ fn value_control(
             _ => ("none", Vec::new(), ""),
         },
         RowKind::Condition => {
-            let Some(field) = field else {
-                return ("text", Vec::new(), "");
+            field_value_control(field, is_list_op(op) || op.is_empty(), value, &[])
+        }
+    }
+}
+
+/// How a value of `field` is typed (`text`, `select` or `checkboxes`), the options if it is
+/// chosen, and a hint. `list`: a choice field takes several values (checkboxes). `more`:
+/// options offered besides the field's own in a select (「わからない」 in a test profile).
+pub(crate) fn field_value_control(
+    field: Option<Field>,
+    list: bool,
+    value: &str,
+    more: &[(&'static str, &'static str)],
+) -> (&'static str, Vec<Choice>, &'static str) {
+    let chosen: Vec<&str> = list_items(value).collect();
+    let options = |all: Vec<(&'static str, &'static str)>| -> Vec<Choice> {
+        all.into_iter()
+            .chain(more.iter().copied())
+            .map(|(code, label)| Choice::new(code, label, chosen.contains(&code)))
+            .collect()
+    };
+    let Some(field) = field else {
+        return ("text", Vec::new(), "");
+    };
+    match field.input_kind() {
+        InputKind::Municipality => (
+            "text",
+            Vec::new(),
+            "全国地方公共団体コード又は名称を「、」で区切って（例：460001、鹿児島市）",
+        ),
+        InputKind::Industry => (
+            "text",
+            Vec::new(),
+            "日本標準産業分類の大分類（例：E）又は中分類（例：24）を「、」で区切って",
+        ),
+        InputKind::Count => ("text", Vec::new(), "人数を整数で（例：20）"),
+        InputKind::Amount if field == Field::MinimumWage => {
+            ("text", Vec::new(), "時間給の金額（例：1100円）")
+        }
+        InputKind::Amount => ("text", Vec::new(), "金額（例：5000万円、3億円）"),
+        InputKind::Date => ("text", Vec::new(), "日付（例：2020-04-01、令和2年4月1日）"),
+        InputKind::YesNo => (
+            "select",
+            with_current(options(vec![("true", "はい"), ("false", "いいえ")]), value),
+            "",
+        ),
+        InputKind::SingleChoice | InputKind::MultipleChoice => {
+            let all: Vec<(&'static str, &'static str)> = match field {
+                Field::OrgForm => OrgForm::ALL.iter().map(|v| (v.code(), v.label())).collect(),
+                Field::LargeInvestment => LargeInvestment::ALL
+                    .iter()
+                    .map(|v| (v.code(), v.label()))
+                    .collect(),
+                _ => Purpose::ALL.iter().map(|v| (v.code(), v.label())).collect(),
             };
-            let codes = |pairs: Vec<(&'static str, &'static str)>| pairs;
-            match field.input_kind() {
-                InputKind::Municipality => (
-                    "text",
-                    Vec::new(),
-                    "全国地方公共団体コード又は名称を「、」で区切って（例：460001、鹿児島市）",
-                ),
-                InputKind::Industry => (
-                    "text",
-                    Vec::new(),
-                    "日本標準産業分類の大分類（例：E）又は中分類（例：24）を「、」で区切って",
-                ),
-                InputKind::Count => ("text", Vec::new(), "人数を整数で（例：20）"),
-                InputKind::Amount if field == Field::MinimumWage => {
-                    ("text", Vec::new(), "時間給の金額（例：1100円）")
-                }
-                InputKind::Amount => ("text", Vec::new(), "金額（例：5000万円、3億円）"),
-                InputKind::Date => ("text", Vec::new(), "日付（例：2020-04-01、令和2年4月1日）"),
-                InputKind::YesNo => (
-                    "select",
-                    with_current(
-                        options(codes(vec![("true", "はい"), ("false", "いいえ")])),
-                        value,
-                    ),
-                    "",
-                ),
-                InputKind::SingleChoice | InputKind::MultipleChoice => {
-                    let all: Vec<(&'static str, &'static str)> = match field {
-                        Field::OrgForm => {
-                            OrgForm::ALL.iter().map(|v| (v.code(), v.label())).collect()
-                        }
-                        Field::LargeInvestment => LargeInvestment::ALL
-                            .iter()
-                            .map(|v| (v.code(), v.label()))
-                            .collect(),
-                        _ => Purpose::ALL.iter().map(|v| (v.code(), v.label())).collect(),
-                    };
-                    if is_list_op(op) || op.is_empty() {
-                        (
-                            "checkboxes",
-                            options(all),
-                            "当てはまるものをすべて選んでください。",
-                        )
-                    } else {
-                        ("select", with_current(options(all), value), "")
-                    }
-                }
+            if list {
+                let boxes = all
+                    .into_iter()
+                    .map(|(code, label)| Choice::new(code, label, chosen.contains(&code)))
+                    .collect();
+                (
+                    "checkboxes",
+                    boxes,
+                    "当てはまるものをすべて選んでください。",
+                )
+            } else {
+                ("select", with_current(options(all), value), "")
             }
         }
     }

@@ -1,9 +1,9 @@
 //! The editor: `GET/POST /console/programs/new` and `GET/POST /console/programs/{id}/edit`.
 //!
 //! The page posts back to itself. Buttons that only change the page (add a condition, a
-//! round, check, try a business) need 閲覧; saving needs 職員. A save names the published
-//! version and draft revision the page was opened on, and a save that would overwrite
-//! someone else's is refused with a diff of the two. A post whose session ended, or whose
+//! round, a test profile, check, try a business) need 閲覧; saving needs 職員. A save names
+//! the published version and draft revision the page was opened on, and a save that would
+//! overwrite someone else's is refused with a diff of the two. A post whose session ended, or whose
 //! CSRF token is stale, is answered with the same page, everything typed kept.
 
 use askama::Template;
@@ -23,6 +23,7 @@ use super::{edit_path, moment_label};
 use crate::console::action::Action;
 use crate::console::settings::ConsoleSettings;
 use crate::console::staff::{Staff, StaffRejection};
+use crate::editor::case_form::CaseAction;
 use crate::editor::diff::{FieldChange, diff_programs};
 use crate::editor::page::{EditorInput, EditorPage, WorkflowView};
 use crate::editor::program_form::{FieldErrors, ProgramForm, RoundAction};
@@ -38,6 +39,7 @@ enum EditAction {
     Try,
     Rule(RuleAction),
     Round(RoundAction),
+    Case(CaseAction),
     Save,
     Review,
     Publish,
@@ -55,6 +57,7 @@ impl EditAction {
             _ => RuleAction::parse(raw)
                 .map(Self::Rule)
                 .or_else(|| RoundAction::parse(raw).map(Self::Round))
+                .or_else(|| CaseAction::parse(raw).map(Self::Case))
                 .unwrap_or(Self::Check),
         }
     }
@@ -264,6 +267,11 @@ async fn post_editor(
             }
         }
         EditAction::Round(change) => typed.form.apply_round_action(change),
+        EditAction::Case(change) => {
+            if let Err(message) = typed.form.apply_case_action(change) {
+                shown.alert = Some(message);
+            }
+        }
         EditAction::Save | EditAction::Review | EditAction::Publish => {
             return save(state, &staff, ctx, typed, &posted, action).await;
         }
