@@ -35,7 +35,9 @@ mod watch;
 
 pub use account::{Account, DisplayName, Lockout, Login, LoginFailures, NewAccount, Role};
 pub use audit::{AuditEntry, AuditFilter, NewAuditEntry};
-pub use draft::{Draft, DraftState, DraftStep, DueChange, ProgramEntry};
+pub use draft::{
+    Draft, DraftState, DraftStep, DueChange, EntryPage, EntryQuery, EntryShow, ProgramEntry,
+};
 pub use error::StoreError;
 pub use import_run::{ImportCounts, ImportRun, NewImportRun};
 pub use login_attempt::{Admission, AttemptLimit, LoginAttempt};

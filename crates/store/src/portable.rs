@@ -33,6 +33,22 @@ pub(crate) const ON_CONFLICT_UPDATE_PROGRAM: &str = " ON CONFLICT (id) DO UPDATE
 pub(crate) const INSERT_VERSIONS: &str = "INSERT INTO program_versions (program_id, version, \
     body, content_hash, origin, created_at) ";
 
+/// A text searched for anywhere in a column: `%text%` for `LOWER(column) LIKE … ESCAPE '\'`,
+/// lowercased for ASCII (as `LOWER` is on SQLite and on a `"C"` column of PostgreSQL), with
+/// `%`, `_` and `\` taken literally.
+pub(crate) fn like_pattern(text: &str) -> String {
+    let mut pattern = String::with_capacity(text.len() + 2);
+    pattern.push('%');
+    for c in text.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            pattern.push('\\');
+        }
+        pattern.push(c.to_ascii_lowercase());
+    }
+    pattern.push('%');
+    pattern
+}
+
 pub(crate) async fn ping<'e, DB, E>(db: E) -> Result<(), StoreError>
 where
     DB: Database,
@@ -417,4 +433,14 @@ where
         .bind(now)
         .execute(db)
         .await?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn like_patterns_take_wildcards_literally() {
+        assert_eq!(like_pattern("100%_A\\"), "%100\\%\\_a\\\\%");
+    }
 }

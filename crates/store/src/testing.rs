@@ -21,7 +21,7 @@ use madoguchi_core::reference::LocalGovCode;
 use sqlx::{Connection, PgConnection, SqliteConnection};
 use time::{Date, Duration};
 
-use crate::{Store, StoreError};
+use crate::{DraftState, EntryQuery, EntryShow, ProgramEntry, Store, StoreError};
 
 /// The environment variable naming a PostgreSQL server for tests
 /// (`postgres://postgres@127.0.0.1:5432/postgres`). Unset: PostgreSQL tests are skipped.
@@ -233,6 +233,28 @@ fn with_database(url: &str, name: &str) -> String {
         out.push_str(query);
     }
     out
+}
+
+/// The console list's meaning, worked out in the app over every entry (as the list did until
+/// its search moved into the database): the reference the store's search is checked and
+/// timed against. ASCII letters match in either case, anything else as typed.
+pub fn entries_matching<'e>(all: &'e [ProgramEntry], query: &EntryQuery) -> Vec<&'e ProgramEntry> {
+    let text = query.text.trim().to_ascii_lowercase();
+    all.iter()
+        .filter(|e| {
+            text.is_empty()
+                || e.title.to_ascii_lowercase().contains(&text)
+                || e.id.as_str().to_ascii_lowercase().contains(&text)
+        })
+        .filter(|e| match query.show {
+            EntryShow::All => true,
+            EntryShow::WithDraft => e.draft_state.is_some(),
+            EntryShow::InReview => e.draft_state == Some(DraftState::Review),
+            EntryShow::Scheduled => e.draft_state == Some(DraftState::Scheduled),
+            EntryShow::Unpublished => e.unpublished_at.is_some(),
+            EntryShow::NeverPublished => e.version == 0,
+        })
+        .collect()
 }
 
 /// A program with only the parts every program must have, each at a neutral value: the

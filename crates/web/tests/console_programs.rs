@@ -617,3 +617,46 @@ async fn staff_add_and_remove_test_profiles_and_the_tests_run_what_was_typed() {
         serde_json::json!({"municipality": "462161", "tax_arrears": "いいえ"})
     );
 }
+
+#[tokio::test]
+async fn the_program_list_pages_by_id_and_a_page_past_the_end_shows_the_last() {
+    let programs: Vec<Program> = CATALOGUE
+        .iter()
+        .flat_map(|(_, bytes)| own::parse(bytes).unwrap().programs)
+        .collect();
+    assert!(programs.len() > 50 && programs.len() <= 100);
+    let mut ids: Vec<String> = programs.iter().map(|p| p.id.to_string()).collect();
+    ids.sort();
+    let console = Console::new(&programs).await;
+    let mut viewer = signed_in(&console, "viewer", Role::Viewer).await;
+    let listed = |page: &Page| -> Vec<String> {
+        let doc = scraper::Html::parse_document(&page.body);
+        let code = scraper::Selector::parse("table.console-table td code").unwrap();
+        doc.select(&code).map(|c| c.text().collect()).collect()
+    };
+
+    let first = viewer.get("/console/programs").await;
+    assert_eq!(first.status, StatusCode::OK);
+    assert_eq!(listed(&first), ids[..50]);
+    assert!(
+        first
+            .body
+            .contains(&format!("{}件（1／2ページ）", ids.len()))
+    );
+    let past = viewer.get("/console/programs?page=99").await;
+    assert_eq!(listed(&past), ids[50..]);
+    assert!(
+        past.body
+            .contains(&format!("{}件（2／2ページ）", ids.len()))
+    );
+    assert!(past.body.contains("前のページ"));
+
+    let found = viewer.get("/console/programs?q=HIOKI&show=").await;
+    let hioki: Vec<String> = ids
+        .iter()
+        .filter(|id| id.contains("hioki"))
+        .cloned()
+        .collect();
+    assert!(!hioki.is_empty());
+    assert_eq!(listed(&found), hioki);
+}

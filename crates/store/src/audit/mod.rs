@@ -102,21 +102,6 @@ fn cut(text: &str) -> String {
     cut
 }
 
-/// `%text%` for `LIKE … ESCAPE '\'`, lowercased for ASCII, with `%`, `_` and `\` taken
-/// literally.
-pub(crate) fn like_pattern(text: &str) -> String {
-    let mut pattern = String::with_capacity(text.len() + 2);
-    pattern.push('%');
-    for c in text.chars() {
-        if matches!(c, '%' | '_' | '\\') {
-            pattern.push('\\');
-        }
-        pattern.push(c.to_ascii_lowercase());
-    }
-    pattern.push('%');
-    pattern
-}
-
 /// `(id, at, actor_id, actor_name, action, target, detail, client)`.
 pub(crate) type AuditRow = (
     i64,
@@ -178,10 +163,5 @@ mod tests {
         let kept = prepare(&long).unwrap();
         assert_eq!(kept.detail.chars().count(), MAX_TEXT_CHARS);
         assert!(kept.detail.ends_with('…'));
-    }
-
-    #[test]
-    fn like_patterns_take_wildcards_literally() {
-        assert_eq!(like_pattern("100%_A\\"), "%100\\%\\_a\\\\%");
     }
 }

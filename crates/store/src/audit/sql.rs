@@ -5,8 +5,9 @@
 use sqlx::{Database, Encode, Executor, FromRow, IntoArguments, Type};
 use time::OffsetDateTime;
 
-use super::{AuditFilter, AuditRow, NewAuditEntry, like_pattern};
+use super::{AuditFilter, AuditRow, NewAuditEntry};
 use crate::StoreError;
+use crate::portable::like_pattern;
 
 const COLUMNS: &str = "id, at, actor_id, actor_name, action, target, detail, client";
 

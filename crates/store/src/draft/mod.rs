@@ -9,6 +9,7 @@
 //! draft in one transaction. A draft moves 下書き → 確認依頼 → (公開予約) → 公開; editing it
 //! again sends it back to 下書き, since an approval is of what was seen.
 
+pub(crate) mod list;
 pub(crate) mod sql;
 
 use madoguchi_core::program::{Program, ProgramId};
@@ -162,18 +163,83 @@ pub(crate) type DraftRow = (
 );
 
 /// `(id, title, status, current_version, updated_at, unpublish_at, unpublished_at,
-/// draft state)`; a draft-only program has no version and no status of its own.
+/// draft state)`; a draft-only program has no version and no status of its own, and its
+/// title is the draft's.
 pub(crate) type EntryRow = (
     String,
-    Option<String>,
+    String,
     Option<String>,
     Option<i64>,
     Option<OffsetDateTime>,
     Option<OffsetDateTime>,
     Option<OffsetDateTime>,
     Option<String>,
-    Option<String>,
 );
+
+/// Which programs the console's list shows, by where they stand in the workflow.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum EntryShow {
+    /// Every program and every new program's draft.
+    #[default]
+    All,
+    /// Programs with a draft, in any state.
+    WithDraft,
+    /// Programs whose draft waits for approval.
+    InReview,
+    /// Programs whose draft is approved and scheduled.
+    Scheduled,
+    /// Programs taken off the public site.
+    Unpublished,
+    /// New programs, only drafted so far.
+    NeverPublished,
+}
+
+impl EntryShow {
+    pub const ALL: [EntryShow; 6] = [
+        Self::All,
+        Self::WithDraft,
+        Self::InReview,
+        Self::Scheduled,
+        Self::Unpublished,
+        Self::NeverPublished,
+    ];
+
+    /// The code the list's URL carries (`show=review`); empty for every program.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::All => "",
+            Self::WithDraft => "draft",
+            Self::InReview => "review",
+            Self::Scheduled => "scheduled",
+            Self::Unpublished => "unpublished",
+            Self::NeverPublished => "unpublished_never",
+        }
+    }
+
+    /// The filter a code names; `None` for an unknown one.
+    pub fn parse(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.code() == code)
+    }
+}
+
+/// One page of the console's list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EntryPage {
+    pub entries: Vec<ProgramEntry>,
+    /// How many entries the query finds in all.
+    pub total: u64,
+    /// The page shown, from 1: the one asked for, or the last when that is past the end.
+    pub page: u64,
+}
+
+/// What the console's list asks for: programs whose title or id contains `text` (ASCII
+/// letters in either case; `%` and `_` as themselves; empty: every program), narrowed by
+/// `show`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct EntryQuery {
+    pub text: String,
+    pub show: EntryShow,
+}
 
 fn corrupt(key: &str, reason: impl Into<String>) -> StoreError {
     StoreError::CorruptRecord {
@@ -218,17 +284,8 @@ impl Draft {
 
 impl ProgramEntry {
     pub(crate) fn from_row(row: EntryRow) -> Result<Self, StoreError> {
-        let (id, title, status, version, updated_at, unpublish_at, unpublished_at, state, body) =
-            row;
+        let (id, title, status, version, updated_at, unpublish_at, unpublished_at, state) = row;
         let program_id = ProgramId::parse(&id).map_err(|e| corrupt(&id, e.to_string()))?;
-        // A program known only as a draft takes its title from the draft.
-        let title = match (title, body) {
-            (Some(title), _) => title,
-            (None, Some(body)) => serde_json::from_str::<Program>(&body)
-                .map(|p| p.title.to_string())
-                .map_err(|e| corrupt(&id, e.to_string()))?,
-            (None, None) => String::new(),
-        };
         Ok(Self {
             title,
             status: status.unwrap_or_default(),

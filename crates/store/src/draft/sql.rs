@@ -5,7 +5,7 @@
 use sqlx::{Database, Encode, Executor, FromRow, IntoArguments, Type};
 use time::OffsetDateTime;
 
-use super::{DraftRow, EntryRow};
+use super::DraftRow;
 use crate::StoreError;
 
 const DRAFT_COLUMNS: &str = "program_id, base_version, revision, body, state, author, \
@@ -41,7 +41,7 @@ pub(crate) async fn insert<'e, DB, E>(
     db: E,
     id: &str,
     base_version: i64,
-    body: &str,
+    (body, title): (&str, &str),
     author: &str,
     at: OffsetDateTime,
 ) -> Result<u64, StoreError>
@@ -56,8 +56,8 @@ where
 {
     let done = sqlx::query(
         "INSERT INTO program_drafts (program_id, base_version, revision, body, state, author,
-             updated_at)
-         VALUES ($1, $2, 1, $3, 'draft', $4, $5)
+             updated_at, title)
+         VALUES ($1, $2, 1, $3, 'draft', $4, $5, $6)
          ON CONFLICT (program_id) DO NOTHING",
     )
     .bind(id)
@@ -65,6 +65,7 @@ where
     .bind(body)
     .bind(author)
     .bind(at)
+    .bind(title)
     .execute(db)
     .await?;
     Ok(rows(done))
@@ -78,7 +79,7 @@ pub(crate) async fn update_body<'e, DB, E>(
     id: &str,
     revision: i64,
     base_version: i64,
-    body: &str,
+    (body, title): (&str, &str),
     author: &str,
     at: OffsetDateTime,
 ) -> Result<u64, StoreError>
@@ -93,8 +94,8 @@ where
 {
     let done = sqlx::query(
         "UPDATE program_drafts SET body = $3, author = $4, updated_at = $5,
-             base_version = $6, revision = revision + 1, state = 'draft', reviewer = NULL,
-             publish_at = NULL, unpublish_at = NULL
+             base_version = $6, title = $7, revision = revision + 1, state = 'draft',
+             reviewer = NULL, publish_at = NULL, unpublish_at = NULL
          WHERE program_id = $1 AND revision = $2",
     )
     .bind(id)
@@ -103,6 +104,7 @@ where
     .bind(author)
     .bind(at)
     .bind(base_version)
+    .bind(title)
     .execute(db)
     .await?;
     Ok(rows(done))
@@ -323,36 +325,6 @@ where
             .fetch_one(db)
             .await?,
     )
-}
-
-/// Every program with its draft, and every draft of a program not yet published; with
-/// `only`, just that program.
-pub(crate) async fn entries<'e, DB, E>(
-    db: E,
-    only: Option<&str>,
-) -> Result<Vec<EntryRow>, StoreError>
-where
-    DB: Database,
-    E: Executor<'e, Database = DB>,
-    for<'q> DB::Arguments<'q>: IntoArguments<'q, DB>,
-    for<'q> Option<&'q str>: Encode<'q, DB> + Type<DB>,
-    EntryRow: for<'r> FromRow<'r, DB::Row>,
-{
-    Ok(sqlx::query_as(
-        "SELECT p.id, p.title, p.status, p.current_version, p.updated_at, p.unpublish_at,
-             p.unpublished_at, d.state, NULL
-         FROM programs p LEFT JOIN program_drafts d ON d.program_id = p.id
-         WHERE $1 IS NULL OR p.id = $1
-         UNION ALL
-         SELECT d.program_id, NULL, NULL, NULL, NULL, NULL, NULL, d.state, d.body
-         FROM program_drafts d
-         WHERE ($1 IS NULL OR d.program_id = $1)
-             AND NOT EXISTS (SELECT 1 FROM programs p WHERE p.id = d.program_id)
-         ORDER BY 1",
-    )
-    .bind(only)
-    .fetch_all(db)
-    .await?)
 }
 
 fn rows<R: RowsAffected>(done: R) -> u64 {

@@ -5,10 +5,13 @@ use madoguchi_core::program::{Program, ProgramId};
 use time::OffsetDateTime;
 
 use super::{Backend, Store, now};
+use crate::draft::list::{self, ListShape, Merge};
 use crate::draft::{
-    Draft, DraftStep, DueChange, ProgramEntry, check_revision, check_step, encode, sql,
+    Draft, DraftStep, DueChange, EntryPage, EntryQuery, ProgramEntry, check_revision, check_step,
+    encode, sql,
 };
 use crate::plan::check_origin;
+use crate::portable::like_pattern;
 use crate::record::version_number;
 use crate::timestamp::{now_whole_second, whole_second_utc};
 use crate::{SaveOutcome, StoreError, postgres, sqlite};
@@ -72,12 +75,13 @@ impl Store {
         let at = now_whole_second();
         let (key, rev) = (id.as_str(), i64::from(revision));
         let base = i64::from(base_version);
+        let text = (body.as_str(), program.title.as_str());
         let written = if revision == 0 {
-            on_backend!(self, |pool| sql::insert(pool, key, base, &body, author, at)
+            on_backend!(self, |pool| sql::insert(pool, key, base, text, author, at)
                 .await?)
         } else {
             on_backend!(self, |pool| sql::update_body(
-                pool, key, rev, base, &body, author, at
+                pool, key, rev, base, text, author, at
             )
             .await?)
         };
@@ -266,23 +270,89 @@ impl Store {
     /// Every program for the console's list, with its draft's state, and every program
     /// that so far exists only as a draft, by id.
     pub async fn program_entries(&self) -> Result<Vec<ProgramEntry>, StoreError> {
-        let rows = on_backend!(self, |pool| sql::entries(pool, None).await?);
-        let mut entries: Vec<ProgramEntry> = rows
-            .into_iter()
-            .map(ProgramEntry::from_row)
-            .collect::<Result<_, _>>()?;
-        // Byte order on both backends, whatever the server's collation.
-        entries.sort_by(|a, b| a.id.cmp(&b.id));
-        Ok(entries)
+        self.program_entries_page(&EntryQuery::default(), u32::MAX, 0)
+            .await
+    }
+
+    /// Page `page` (from 1) of the console's list as `query` narrows it, `per_page` to a
+    /// page, by id in byte order, with the total; a page past the end gives the last. When
+    /// the page is not full its entries tell the total, and the count (another pass over
+    /// every title, for a search) is left out.
+    pub async fn program_entry_page(
+        &self,
+        query: &EntryQuery,
+        per_page: u32,
+        page: u64,
+    ) -> Result<EntryPage, StoreError> {
+        let per_page = per_page.max(1);
+        let size = u64::from(per_page);
+        let page = page.max(1);
+        let offset = (page - 1).saturating_mul(size);
+        let entries = self.program_entries_page(query, per_page, offset).await?;
+        let found = entries.len() as u64;
+        if found < size && (found > 0 || offset == 0) {
+            let total = offset + found;
+            return Ok(EntryPage {
+                entries,
+                total,
+                page,
+            });
+        }
+        let total = self.count_program_entries(query).await?;
+        if found > 0 {
+            return Ok(EntryPage {
+                entries,
+                total,
+                page,
+            });
+        }
+        let last = total.div_ceil(size).max(1);
+        let entries = self
+            .program_entries_page(query, per_page, (last - 1) * size)
+            .await?;
+        Ok(EntryPage {
+            entries,
+            total,
+            page: last,
+        })
+    }
+
+    /// The console's list as `query` narrows it, by id in byte order: `limit` entries after
+    /// the first `offset`. The search and the paging happen in the database.
+    pub async fn program_entries_page(
+        &self,
+        query: &EntryQuery,
+        limit: u32,
+        offset: u64,
+    ) -> Result<Vec<ProgramEntry>, StoreError> {
+        let (shape, pattern) = shape_of(query);
+        let limit = i64::from(limit);
+        let offset = i64::try_from(offset).unwrap_or(i64::MAX);
+        let rows = match &self.backend {
+            Backend::Sqlite(pool) => {
+                let how = (shape, Merge::Compound);
+                list::list_entries(pool, how, &pattern, limit, offset).await?
+            }
+            Backend::Postgres(pool) => {
+                let how = (shape, Merge::LimitedParts);
+                list::list_entries(pool, how, &pattern, limit, offset).await?
+            }
+        };
+        rows.into_iter().map(ProgramEntry::from_row).collect()
+    }
+
+    /// How many entries the console's list has as `query` narrows it.
+    pub async fn count_program_entries(&self, query: &EntryQuery) -> Result<u64, StoreError> {
+        let (shape, pattern) = shape_of(query);
+        let count = on_backend!(self, |pool| list::count_entries(pool, shape, &pattern)
+            .await?);
+        Ok(u64::try_from(count).unwrap_or_default())
     }
 
     /// One program's entry, as in [`Store::program_entries`].
     pub async fn program_entry(&self, id: &ProgramId) -> Result<Option<ProgramEntry>, StoreError> {
-        let rows = on_backend!(self, |pool| sql::entries(pool, Some(id.as_str())).await?);
-        rows.into_iter()
-            .next()
-            .map(ProgramEntry::from_row)
-            .transpose()
+        let row = on_backend!(self, |pool| list::entry(pool, id.as_str()).await?);
+        row.map(ProgramEntry::from_row).transpose()
     }
 
     async fn published_version(&self, id: &ProgramId) -> Result<u32, StoreError> {
@@ -322,4 +392,20 @@ impl Store {
         }
         draft.ok_or_else(|| StoreError::NoDraft(id.clone()))
     }
+}
+
+/// The statement's shape of a list query, and its `LIKE` pattern (empty, and not bound,
+/// when no text is searched).
+fn shape_of(query: &EntryQuery) -> (ListShape, String) {
+    let text = query.text.trim();
+    let shape = ListShape {
+        searched: !text.is_empty(),
+        show: query.show,
+    };
+    let pattern = if shape.searched {
+        like_pattern(text)
+    } else {
+        String::new()
+    };
+    (shape, pattern)
 }

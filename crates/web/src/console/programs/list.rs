@@ -1,12 +1,14 @@
 //! `GET /console/programs`: every program and every draft of a new program, searchable by
-//! name or id and filterable by where it stands in the workflow.
+//! name or id and filterable by where it stands in the workflow, 50 to a page. The store
+//! searches, filters, counts and pages in the database (`Store::program_entry_page`), so
+//! a catalogue of 100,000 programs costs one page's rows, not all of them.
 
 use askama::Template;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use axum::response::{Html, IntoResponse, Response};
 use madoguchi_core::program::ProgramStatus;
-use madoguchi_store::{DraftState, ProgramEntry, Role};
+use madoguchi_store::{EntryQuery, EntryShow, ProgramEntry, Role};
 use serde::Deserialize;
 
 use super::{edit_path, moment_label};
@@ -15,16 +17,16 @@ use crate::console::staff::Staff;
 use crate::editor::rule_view::Choice;
 use crate::{AppError, AppState};
 
-const PAGE_SIZE: usize = 50;
+const PAGE_SIZE: u32 = 50;
 
-/// The filters of the list, by code.
-const FILTERS: [(&str, &str); 6] = [
-    ("", "すべて"),
-    ("draft", "下書きがある"),
-    ("review", "確認依頼中"),
-    ("scheduled", "公開予約済み"),
-    ("unpublished", "公開終了"),
-    ("unpublished_never", "未公開（新規の下書き）"),
+/// The filters of the list, in the order shown.
+const FILTERS: [(EntryShow, &str); 6] = [
+    (EntryShow::All, "すべて"),
+    (EntryShow::WithDraft, "下書きがある"),
+    (EntryShow::InReview, "確認依頼中"),
+    (EntryShow::Scheduled, "公開予約済み"),
+    (EntryShow::Unpublished, "公開終了"),
+    (EntryShow::NeverPublished, "未公開（新規の下書き）"),
 ];
 
 #[derive(Debug, Default, Deserialize)]
@@ -33,7 +35,7 @@ pub struct ListQuery {
     q: String,
     #[serde(default)]
     show: String,
-    page: Option<usize>,
+    page: Option<u64>,
     done: Option<String>,
 }
 
@@ -56,28 +58,13 @@ struct ListPage {
     q: String,
     filters: Vec<Choice>,
     rows: Vec<EntryRow>,
-    total: usize,
-    page: usize,
-    pages: usize,
+    total: u64,
+    page: u64,
+    pages: u64,
     can_create: bool,
     notice: Option<&'static str>,
     /// The query string of the other pages, without `page`.
     base_query: String,
-}
-
-fn matches(entry: &ProgramEntry, q: &str, show: &str) -> bool {
-    let found = q.is_empty()
-        || entry.title.to_lowercase().contains(q)
-        || entry.id.as_str().to_lowercase().contains(q);
-    let shown = match show {
-        "draft" => entry.draft_state.is_some(),
-        "review" => entry.draft_state == Some(DraftState::Review),
-        "scheduled" => entry.draft_state == Some(DraftState::Scheduled),
-        "unpublished" => entry.unpublished_at.is_some(),
-        "unpublished_never" => entry.version == 0,
-        _ => true,
-    };
-    found && shown
 }
 
 fn row(entry: &ProgramEntry) -> EntryRow {
@@ -115,33 +102,17 @@ pub async fn list_programs(
 ) -> Result<Response, AppError> {
     staff.require(Role::Viewer)?;
     let query = query.map(|Query(q)| q).unwrap_or_default();
-    let q: String = query
-        .q
-        .trim()
-        .chars()
-        .take(200)
-        .collect::<String>()
-        .to_lowercase();
-    let show = if FILTERS.iter().any(|(code, _)| *code == query.show) {
-        query.show.as_str()
-    } else {
-        ""
+    let wanted = EntryQuery {
+        text: query.q.trim().chars().take(200).collect(),
+        show: EntryShow::parse(&query.show).unwrap_or_default(),
     };
-    let found: Vec<ProgramEntry> = state
+    let show = wanted.show.code();
+    // The search, the filter and the paging run in the database: only one page is read.
+    let found = state
         .store()
-        .program_entries()
-        .await?
-        .into_iter()
-        .filter(|e| matches(e, &q, show))
-        .collect();
-    let pages = found.len().div_ceil(PAGE_SIZE).max(1);
-    let page = query.page.unwrap_or(1).clamp(1, pages);
-    let rows = found
-        .iter()
-        .skip((page - 1) * PAGE_SIZE)
-        .take(PAGE_SIZE)
-        .map(row)
-        .collect();
+        .program_entry_page(&wanted, PAGE_SIZE, query.page.unwrap_or(1))
+        .await?;
+    let pages = found.total.div_ceil(u64::from(PAGE_SIZE)).max(1);
     let base_query = form_urlencoded::Serializer::new(String::new())
         .append_pair("q", query.q.trim())
         .append_pair("show", show)
@@ -151,15 +122,15 @@ pub async fn list_programs(
         q: query.q.trim().to_owned(),
         filters: FILTERS
             .iter()
-            .map(|(code, label)| Choice {
-                value: (*code).to_owned(),
+            .map(|(filter, label)| Choice {
+                value: filter.code().to_owned(),
                 label: (*label).to_owned(),
-                selected: *code == show,
+                selected: *filter == wanted.show,
             })
             .collect(),
-        total: found.len(),
-        rows,
-        page,
+        total: found.total,
+        rows: found.entries.iter().map(row).collect(),
+        page: found.page,
         pages,
         can_create: staff.account.role.allows(Role::Staff),
         notice: (query.done.as_deref() == Some("discarded")).then_some("下書きを破棄しました。"),
