@@ -93,20 +93,27 @@ pub fn answer_control(n: usize, m: usize, part: &str) -> String {
 }
 
 impl CaseRow {
-    /// The row of a stored test case.
+    /// The row of a stored test case, its answers in the order of the questionnaire (names
+    /// that are no field last).
     pub fn of(case: &RuleTestCase) -> Self {
+        let mut answers: Vec<AnswerRow> = case
+            .profile
+            .iter()
+            .map(|(name, value)| AnswerRow {
+                field: name.clone(),
+                value: value_text(Field::parse(name).ok(), value),
+            })
+            .collect();
+        answers.sort_by_key(|a| {
+            a.field()
+                .and_then(|f| Field::ALL.iter().position(|g| *g == f))
+                .unwrap_or(Field::ALL.len())
+        });
         Self {
             name: case.name.clone(),
             expect: case.expect.code().to_owned(),
             as_of: date_text(case.as_of),
-            answers: case
-                .profile
-                .iter()
-                .map(|(name, value)| AnswerRow {
-                    field: name.clone(),
-                    value: value_text(Field::parse(name).ok(), value),
-                })
-                .collect(),
+            answers,
         }
     }
 
@@ -424,6 +431,19 @@ mod tests {
         }))
         .unwrap();
         let row = CaseRow::of(&case);
+        let fields: Vec<&str> = row.answers.iter().map(|a| a.field.as_str()).collect();
+        assert_eq!(
+            fields,
+            [
+                "org_form",
+                "employees",
+                "capital",
+                "founded",
+                "purposes",
+                "tax_arrears"
+            ],
+            "in the questionnaire's order"
+        );
         assert_eq!(row.expect, "eligible");
         assert_eq!(row.as_of, "2026-04-01");
         assert!(row.answers.contains(&answer("tax_arrears", "false")));
