@@ -10,8 +10,10 @@ use madoguchi_core::program::Program;
 use similar::{ChangeTag, TextDiff};
 use time::Date;
 
+use super::case_form::CaseRow;
 use super::page::{EditorPage, FieldView};
 use super::program_form::{FieldErrors, ProgramForm};
+use crate::view::date_label;
 
 /// One line of a text compared line by line.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -203,18 +205,23 @@ fn rule_lines(p: &Program, as_of: Date) -> Vec<String> {
         .collect()
 }
 
+/// Each test profile as the editor shows it: a line with its name, expected verdict and day,
+/// then one indented line per answer, labelled and typed the Japanese way.
 fn case_lines(p: &Program) -> Vec<String> {
-    p.test_cases
-        .iter()
-        .map(|c| {
-            format!(
-                "{}：{}（回答 {}）",
-                c.name,
-                c.expect.label(),
-                serde_json::Value::Object(c.profile.clone())
-            )
-        })
-        .collect()
+    let mut lines = Vec::new();
+    for case in &p.test_cases {
+        let row = CaseRow::of(case);
+        let day = case
+            .as_of
+            .map(|d| format!("（判定日 {}）", date_label(d)))
+            .unwrap_or_default();
+        lines.push(format!("{}：{}{day}", case.name, case.expect.label()));
+        lines.extend(row.answers.iter().map(|a| {
+            let label = a.field().map_or(a.field.as_str(), |f| f.label());
+            format!("　{label}：{}", a.value)
+        }));
+    }
+    lines
 }
 
 #[cfg(test)]
@@ -283,6 +290,45 @@ mod tests {
                 .any(|l| l.tag == "added" && l.text.contains("従業員数が20人以下")),
             "{:?}",
             changes[4].lines
+        );
+    }
+
+    #[test]
+    fn a_changed_test_profile_shows_only_its_changed_answer_in_words() {
+        let old = CATALOGUE
+            .iter()
+            .flat_map(|(_, bytes)| own::parse(bytes).unwrap().programs)
+            .find(|p| {
+                p.test_cases
+                    .iter()
+                    .any(|c| c.profile.contains_key("employees"))
+            })
+            .unwrap();
+        let mut new = old.clone();
+        let case = new
+            .test_cases
+            .iter_mut()
+            .find(|c| c.profile.contains_key("employees"))
+            .unwrap();
+        case.profile.insert("employees".to_owned(), json!(987));
+        let changes = diff_programs(&old, &new, date!(2026 - 06 - 01));
+        assert_eq!(changes.len(), 1, "{changes:?}");
+        assert_eq!(changes[0].label, "テスト用の事業者");
+        let marked: Vec<(&str, &str)> = changes[0]
+            .lines
+            .iter()
+            .filter(|l| l.tag != "same")
+            .map(|l| (l.tag, l.text.as_str()))
+            .collect();
+        assert_eq!(marked.len(), 2, "{marked:?}");
+        assert_eq!(marked[1], ("added", "　常時使用する従業員数：987"));
+        assert!(
+            marked[0].1.starts_with("　常時使用する従業員数："),
+            "{marked:?}"
+        );
+        assert!(
+            changes[0].lines.iter().all(|l| !l.text.contains('{')),
+            "no JSON"
         );
     }
 }
