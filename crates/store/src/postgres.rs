@@ -30,6 +30,13 @@ const CATALOGUE_WRITE_LOCK: i64 = 0x6d61_646f_0000_0002;
 /// The channel every catalogue change is announced on.
 pub(crate) const CATALOG_CHANNEL: &str = "madoguchi_catalog";
 
+/// Programs written by one save from which the save refreshes the planner's statistics itself.
+/// A large import into a new or small catalogue leaves the planner believing the tables are
+/// nearly empty until autovacuum gets round to them; meanwhile the reload that follows every
+/// save can be planned as nested loops over whole tables (8 s instead of 0.02 s measured for
+/// 10,000 programs into an empty database, CPU-bound, in every process).
+const ANALYZE_AFTER: usize = 1_000;
+
 const MAX_CONNECTIONS: u32 = 10;
 const ACQUIRE_TIMEOUT: Duration = Duration::from_secs(10);
 
@@ -109,6 +116,12 @@ pub(crate) async fn save(
     let summary = save_in(&mut tx, prepared, origin, saved_at, progress).await?;
     if let Some(import) = import {
         import.record(&mut *tx, &summary, saved_at).await?;
+    }
+    if summary.created + summary.updated >= ANALYZE_AFTER {
+        // Not an error for a role that does not own the tables: PostgreSQL skips with a warning.
+        sqlx::query("ANALYZE programs, program_versions")
+            .execute(&mut *tx)
+            .await?;
     }
     tx.commit().await?;
     Ok(summary)

@@ -707,6 +707,38 @@ async fn a_heartbeat_lands_while_the_save_is_still_open() {
     }
 }
 
+/// A large save on PostgreSQL refreshes the planner's statistics itself, so that the reload
+/// after it is not planned against tables the planner still believes empty.
+#[tokio::test]
+async fn a_large_save_on_postgresql_analyzes_the_catalogue_tables() {
+    for db in every_backend().await {
+        let store = db.migrated_store().await.unwrap();
+        if !store.writes_beside_transactions() {
+            continue;
+        }
+        let programs: Vec<Program> = (0..1_000).map(synthetic_program).collect();
+        store
+            .save_programs(&programs, "test", &mut |_| {})
+            .await
+            .unwrap();
+        let mut conn = <sqlx::PgConnection as sqlx::Connection>::connect(db.url())
+            .await
+            .unwrap();
+        let analyzed: Vec<(String,)> = sqlx::query_as(
+            "SELECT relname::text FROM pg_stat_user_tables
+             WHERE relname IN ('programs', 'program_versions') AND last_analyze IS NOT NULL
+             ORDER BY relname",
+        )
+        .fetch_all(&mut conn)
+        .await
+        .unwrap();
+        assert_eq!(
+            analyzed,
+            [("program_versions".to_owned(),), ("programs".to_owned(),)]
+        );
+    }
+}
+
 #[tokio::test]
 async fn program_dates_keep_the_first_save_and_follow_the_current_version() {
     for db in every_backend().await {
