@@ -50,6 +50,16 @@ impl SaveSummary {
         summary
     }
 
+    /// Programs in the batch, whatever happened to each.
+    pub fn total(&self) -> usize {
+        self.outcomes.len()
+    }
+
+    /// Programs that got a new version.
+    pub fn changed(&self) -> usize {
+        self.created + self.updated
+    }
+
     /// The counts of an import run: this save, plus what the importer left out.
     pub fn import_counts(&self, skipped: usize, invalid: usize) -> ImportCounts {
         let count = |n: usize| u64::try_from(n).unwrap_or(u64::MAX);

@@ -117,7 +117,7 @@ pub(crate) async fn save(
     if let Some(import) = import {
         import.record(&mut *tx, &summary, saved_at).await?;
     }
-    if summary.created + summary.updated >= ANALYZE_AFTER {
+    if summary.changed() >= ANALYZE_AFTER {
         // Not an error for a role that does not own the tables: PostgreSQL skips with a warning.
         sqlx::query("ANALYZE programs, program_versions")
             .execute(&mut *tx)
@@ -145,7 +145,7 @@ async fn save_in(
     }
     progress(plan.len());
     let summary = plan.into_summary();
-    if summary.created + summary.updated > 0 {
+    if summary.changed() > 0 {
         catalogue_changed(tx).await?;
     }
     Ok(summary)

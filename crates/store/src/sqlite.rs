@@ -142,7 +142,7 @@ async fn save_in(
     }
     progress(plan.len());
     let summary = plan.into_summary();
-    if summary.created + summary.updated > 0 {
+    if summary.changed() > 0 {
         draft::sql::bump_revision(&mut *tx).await?;
     }
     Ok(summary)

@@ -186,7 +186,7 @@ impl ImportEnd<'_> {
         for<'q> i64: Encode<'q, DB> + Type<DB>,
         for<'q> OffsetDateTime: Encode<'q, DB> + Type<DB>,
     {
-        let done = summary.created + summary.updated + summary.unchanged;
+        let done = summary.total();
         let done = i64::try_from(done).unwrap_or(i64::MAX);
         let (from, to) = (ImportJobState::Running.code(), ImportJobState::Done.code());
         let (message, at) = ((self.message)(summary), whole_second_utc(at));

@@ -33,12 +33,9 @@ async fn run(
     if !store.advance_import(id, queued, running, 0, "").await? {
         return Ok(());
     }
-    let tracker = state.import_progress().track(id);
-    let heartbeat = tracker.heartbeat(store);
+    let mut tracker = state.import_progress().track(id);
+    tracker.start_heartbeat(store);
     let saved = save(state, pending, &tracker).await;
-    if let Some(heartbeat) = heartbeat {
-        heartbeat.abort();
-    }
     let target = id.to_string();
     match saved {
         Ok(summary) => {
@@ -53,7 +50,13 @@ async fn run(
                 message.push_str("（取り込み後の記録または再読み込みに失敗しました。管理者に連絡してください。）");
                 let done = ImportJobState::Done;
                 store
-                    .advance_import(id, done, done, summary_total(&summary), &message)
+                    .advance_import(
+                        id,
+                        done,
+                        done,
+                        u64::try_from(summary.total()).unwrap_or(u64::MAX),
+                        &message,
+                    )
                     .await?;
             }
             let detail = format!("{}：{message}", pending.file_name);
@@ -83,10 +86,6 @@ fn done_message(summary: &SaveSummary) -> String {
         "新規 {}件、更新 {}件、変更なし {}件を取り込みました。",
         summary.created, summary.updated, summary.unchanged
     )
-}
-
-fn summary_total(summary: &SaveSummary) -> u64 {
-    u64::try_from(summary.created + summary.updated + summary.unchanged).unwrap_or(u64::MAX)
 }
 
 /// Logs the import run and reloads the catalogue.

@@ -32,6 +32,7 @@ impl ImportProgress {
             id,
             count,
             registry: Arc::clone(self),
+            heartbeat: None,
         }
     }
 
@@ -55,6 +56,9 @@ pub struct Tracker {
     id: i64,
     count: Arc<AtomicU64>,
     registry: Arc<ImportProgress>,
+    /// Ends by itself once the row no longer says running, and with the tracker at the latest:
+    /// a job that panicked must not keep its row looking alive.
+    heartbeat: Option<tokio::task::JoinHandle<()>>,
 }
 
 impl Tracker {
@@ -62,12 +66,12 @@ impl Tracker {
         self.count.store(done, Ordering::Relaxed);
     }
 
-    /// Starts the heartbeat for this job when the store allows it; abort it when done.
-    pub fn heartbeat(&self, store: &Store) -> Option<tokio::task::JoinHandle<()>> {
-        store.writes_beside_transactions().then(|| {
+    /// Starts the heartbeat for this job when the store allows it.
+    pub fn start_heartbeat(&mut self, store: &Store) {
+        self.heartbeat = store.writes_beside_transactions().then(|| {
             let count = Arc::clone(&self.count);
             tokio::spawn(beat(store.clone(), self.id, count, HEARTBEAT_EVERY))
-        })
+        });
     }
 }
 
@@ -90,6 +94,9 @@ async fn beat(store: Store, id: i64, count: Arc<AtomicU64>, every: Duration) {
 
 impl Drop for Tracker {
     fn drop(&mut self) {
+        if let Some(heartbeat) = &self.heartbeat {
+            heartbeat.abort();
+        }
         self.registry.running().remove(&self.id);
     }
 }
