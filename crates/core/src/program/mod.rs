@@ -15,6 +15,7 @@ mod purpose;
 mod round;
 mod source;
 mod target;
+mod verification;
 
 use std::collections::BTreeSet;
 
@@ -31,6 +32,7 @@ pub use purpose::Purpose;
 pub use round::{ApplicationRound, ProgramStatus};
 pub use source::{Source, SourceKind};
 pub use target::{EmployeeBand, TargetAreas, TargetIndustries};
+pub use verification::VerifiedSource;
 
 use crate::calendar::FiscalYear;
 use crate::eligibility::{Rule, RuleTestCase};
@@ -74,6 +76,9 @@ pub struct Program {
     /// The last day staff confirmed the record against the official page.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_verified: Option<Date>,
+    /// The public documents the record was checked against on `last_verified`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub verified_against: Vec<VerifiedSource>,
     /// A note shown with the program (e.g. that demo data must be checked with the official page).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,

@@ -393,6 +393,7 @@ impl ProgramForm {
                 .collect(),
             source: base.source.clone(),
             last_verified: last_verified.ok().flatten(),
+            verified_against: base.verified_against.clone(),
             note: non_empty(&self.note),
             rule: base.rule.clone(),
             test_cases,

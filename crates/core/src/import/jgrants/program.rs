@@ -117,6 +117,7 @@ pub(super) fn to_program(record: Record, read_at: Option<JstDateTime>) -> Result
             fetched_at,
         },
         last_verified: None,
+        verified_against: Vec::new(),
         note: None,
         rule: None,
         test_cases: Vec::new(),

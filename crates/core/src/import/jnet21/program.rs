@@ -126,6 +126,7 @@ pub(super) fn to_program(item: Item) -> Result<Outcome, String> {
             fetched_at: Some(fetched_at),
         },
         last_verified: None,
+        verified_against: Vec::new(),
         note: None,
         rule: None,
         test_cases: Vec::new(),

@@ -24,7 +24,7 @@ use crate::program::{
 use crate::reference::{JsicCode, LocalGovCode, local_gov};
 
 /// The header row, in the order the columns are written.
-pub const COLUMNS: [&str; 32] = [
+pub const COLUMNS: [&str; 33] = [
     "ID",
     "制度名",
     "概要",
@@ -52,6 +52,7 @@ pub const COLUMNS: [&str; 32] = [
     "出典ID",
     "取得日時",
     "最終確認日",
+    "確認した資料（JSON）",
     "備考",
     "詳細",
     "対象条件（JSON）",
@@ -209,6 +210,11 @@ fn row_of(p: &Program) -> [String; 32] {
         or_blank(p.source.external_id.clone()),
         or_blank(p.source.fetched_at.map(cells::time)),
         or_blank(p.last_verified.map(cells::date)),
+        if p.verified_against.is_empty() {
+            String::new()
+        } else {
+            compact_json(&p.verified_against)
+        },
         or_blank(p.note.clone()),
         p.detail.clone(),
         or_blank(p.rule.as_ref().map(compact_json)),
@@ -338,6 +344,10 @@ impl Row<'_> {
                 })?,
             },
             last_verified: self.read("最終確認日", cells::parse_date)?,
+            verified_against: self.read("確認した資料（JSON）", |cell| match cell.trim() {
+                "" => Ok(Vec::new()),
+                json => json_cell(json),
+            })?,
             note: cells::text(self.get("備考")),
             rule: self.read("対象条件（JSON）", |cell| match cell.trim() {
                 "" => Ok(None),

@@ -95,6 +95,7 @@ fn blank(id: Option<ProgramId>) -> Program {
         documents: Vec::new(),
         source: Source::manual(),
         last_verified: None,
+        verified_against: Vec::new(),
         note: None,
         rule: None,
         test_cases: Vec::new(),
