@@ -39,7 +39,12 @@ pub fn facts(profile: &Profile, ctx: &Context<'_>) -> Value {
     }
     let derived = &ctx.facts;
     let tri = [
-        ("sme", derived.size.sme),
+        (
+            "sme",
+            derived
+                .size
+                .sme(madoguchi_core::eligibility::SizeDefinition::CabinetOrder),
+        ),
         ("small_business", derived.size.small_business),
         ("deemed_large", derived.deemed_large),
     ];

@@ -77,6 +77,13 @@ pub enum ValueProblem {
     UnknownMunicipality(String),
     #[error("「{0}」は使えません。文字列又は数値で指定してください。")]
     WrongShape(String),
+    #[error(
+        "組織形態「{code}」は細分化されたため使えなくなりました。{replacements}のいずれかで指定してください。"
+    )]
+    RetiredOrgForm {
+        code: String,
+        replacements: &'static str,
+    },
 }
 
 /// True for the spellings of 「わからない」.
@@ -186,7 +193,14 @@ pub(crate) fn read_date(raw: &str) -> Result<Date, ValueProblem> {
 }
 
 pub(crate) fn read_org_form(value: &Value) -> Result<OrgForm, ValueProblem> {
-    Ok(OrgForm::parse(text(value)?)?)
+    let raw = text(value)?;
+    if let Some(replacements) = OrgForm::retired(raw) {
+        return Err(ValueProblem::RetiredOrgForm {
+            code: raw.trim().to_owned(),
+            replacements,
+        });
+    }
+    Ok(OrgForm::parse(raw)?)
 }
 
 pub(crate) fn read_large_investment(value: &Value) -> Result<LargeInvestment, ValueProblem> {

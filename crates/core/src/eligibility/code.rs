@@ -220,11 +220,11 @@ pub enum Leaf<'a> {
     /// A yes/no answer that must be `expect`.
     Flag { field: Field, expect: bool },
     /// 組織形態 within a set (bit `i` is `OrgForm::ALL[i]`).
-    OrgForm { allowed: u16 },
+    OrgForm { allowed: u32 },
     /// 大企業からの出資 within a set (bit `i` is `LargeInvestment::ALL[i]`).
-    LargeInvestment { allowed: u16 },
+    LargeInvestment { allowed: u32 },
     /// The chosen purposes include any of these (bit `i` is `Purpose::ALL[i]`).
-    Purposes { any_of: u16 },
+    Purposes { any_of: u32 },
     /// The municipality lies within one of these areas.
     Within { areas: &'a [Place] },
     /// The industry falls in one of these categories.
@@ -318,7 +318,7 @@ impl<'a> RuleView<'a> {
 
     fn decode(&self, ins: &Instr) -> Option<Leaf<'a>> {
         let field = || Field::ALL.get(usize::from(ins.a)).copied();
-        let mask = u16::try_from(ins.value).unwrap_or(u16::MAX);
+        let mask = u32::try_from(ins.value).unwrap_or(u32::MAX);
         Some(match ins.op {
             OpCode::Number => Leaf::Number {
                 field: field()?,

@@ -38,9 +38,9 @@ pub struct CompiledRule {
 enum Spec {
     Number { field: Field, cmp: Cmp, value: u64 },
     Flag { field: Field, expect: bool },
-    OrgForm(u16),
-    LargeInvestment(u16),
-    Purposes(u16),
+    OrgForm(u32),
+    LargeInvestment(u32),
+    Purposes(u32),
     Within(Vec<Place>),
     Industry(Vec<Industry>),
     Founded { cmp: Cmp, date: Date },
@@ -92,7 +92,7 @@ pub enum RuleProblem {
     #[error("項目「{}」（{}）の値が空の一覧です。1つ以上指定してください。", .0.code(), .0.label())]
     EmptyList(Field),
     #[error(
-        "判定項目「{0}」はありません。sme・small_business・deemed_large・years_since_founding のいずれかで指定してください。"
+        "判定項目「{0}」はありません。sme_basic_law・sme_cabinet_order・sme_employment・sme_credit_guarantee・sme_tax・small_business・deemed_large・years_since_founding のいずれかで指定してください（中小企業の定義は docs/profile.md）。"
     )]
     UnknownFact(String),
     #[error("判定項目「{}」（{}）は op や value を取りません。当たらないことを条件にするには not で囲んでください。", .0.code(), .0.label())]
@@ -430,12 +430,31 @@ fn mask<T: PartialEq + Copy>(
     all: &[T],
     values: &[&Value],
     read: impl Fn(&Value) -> Result<T, ValueProblem>,
-) -> Result<u16, ValueProblem> {
-    let mut bits = 0u16;
+) -> Result<u32, ValueProblem> {
+    let mut bits = 0u32;
     for v in values {
         let member = read(v)?;
         if let Some(i) = all.iter().position(|m| *m == member) {
             bits |= 1 << i;
+        }
+    }
+    Ok(bits)
+}
+
+/// The forms a rule's `org_form` values name: forms, or the groups `company` and
+/// `cooperative` (the latter also keeps rules written with the first vocabulary working).
+fn org_form_mask(values: &[&Value]) -> Result<u32, ValueProblem> {
+    let mut bits = 0u32;
+    for v in values {
+        let group = v.as_str().and_then(OrgForm::parse_group);
+        let members = match group {
+            Some(members) => members.to_vec(),
+            None => vec![answer::read_org_form(v)?],
+        };
+        for member in members {
+            if let Some(i) = OrgForm::ALL.iter().position(|m| *m == member) {
+                bits |= 1 << i;
+            }
         }
     }
     Ok(bits)
@@ -454,8 +473,8 @@ fn leaf_for(field: Field, op: Op, value: &Value) -> Result<Spec, RuleProblem> {
     if !is_list_op && value.is_array() {
         return Err(bad(ValueProblem::WrongShape(value.to_string())));
     }
-    let choice = |bits: u16, width: usize| {
-        let full = u16::try_from((1u32 << width) - 1).unwrap_or(u16::MAX);
+    let choice = |bits: u32, width: usize| {
+        let full = u32::try_from((1u64 << width) - 1).unwrap_or(u32::MAX);
         match op {
             Op::Eq | Op::In => bits,
             _ => full & !bits,
@@ -478,7 +497,7 @@ fn leaf_for(field: Field, op: Op, value: &Value) -> Result<Spec, RuleProblem> {
             Spec::Purposes(mask(Purpose::ALL, &list, answer::read_purpose).map_err(bad)?)
         }
         Field::OrgForm => Spec::OrgForm(choice(
-            mask(OrgForm::ALL, &list, answer::read_org_form).map_err(bad)?,
+            org_form_mask(&list).map_err(bad)?,
             OrgForm::ALL.len(),
         )),
         Field::LargeInvestment => Spec::LargeInvestment(choice(
@@ -505,13 +524,8 @@ fn leaf_for(field: Field, op: Op, value: &Value) -> Result<Spec, RuleProblem> {
                 date: answer::read_date(text).map_err(bad)?,
             }
         }
-        Field::LargeOfficers
-        | Field::TaxArrears
-        | Field::WageIncreasePlan
-        | Field::EmploymentInsurance
-        | Field::SupportOrganization
-        | Field::InnovationPlan
-        | Field::BlueReturn => {
+        // Every other field is a yes/no question.
+        _ => {
             let yes = answer::read_yes_no(value).map_err(bad)?;
             Spec::Flag {
                 field,
@@ -627,8 +641,12 @@ mod tests {
                 "日本標準産業分類のコード",
             ),
             (
-                json!({"field": "org_form", "op": "in", "value": ["会社"]}),
+                json!({"field": "org_form", "op": "in", "value": ["有限責任事業組合"]}),
                 "組織形態",
+            ),
+            (
+                json!({"field": "org_form", "op": "eq", "value": "other_corporation"}),
+                "組織形態「other_corporation」は細分化されたため使えなくなりました。医療法人（medical_corporation）",
             ),
             (json!({"fact": "smee"}), "判定項目「smee」はありません"),
             (

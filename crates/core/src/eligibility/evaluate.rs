@@ -32,13 +32,13 @@ pub struct Context<'p> {
     founded_day: Option<i64>,
     place: Option<Place>,
     industry: Option<Industry>,
-    org_form: Option<u16>,
-    large_investment: Option<u16>,
-    purposes: Option<u16>,
+    org_form: Option<u32>,
+    large_investment: Option<u32>,
+    purposes: Option<u32>,
 }
 
-fn bit_of<T: PartialEq>(all: &[T], value: Option<&T>) -> Option<u16> {
-    value.and_then(|v| all.iter().position(|m| m == v).map(|i| 1u16 << i))
+fn bit_of<T: PartialEq>(all: &[T], value: Option<&T>) -> Option<u32> {
+    value.and_then(|v| all.iter().position(|m| m == v).map(|i| 1u32 << i))
 }
 
 #[inline]
@@ -94,7 +94,7 @@ impl<'p> Context<'p> {
     #[inline]
     pub(crate) fn condition(&self, ins: &Instr, rule: &RuleView<'_>) -> State {
         let masked =
-            |answer: Option<u16>| state_of(answer.map(|bits| u64::from(bits) & ins.value != 0));
+            |answer: Option<u32>| state_of(answer.map(|bits| u64::from(bits) & ins.value != 0));
         match ins.op {
             OpCode::Number => state_of(
                 self.numbers
@@ -358,6 +358,47 @@ mod tests {
         let (v, missing) = verdict(small_local_rule(), json!({"municipality": "310000"}));
         assert_eq!(v, Verdict::Ineligible);
         assert!(missing.is_empty());
+    }
+
+    #[test]
+    fn a_rule_may_name_a_group_of_legal_forms_including_the_first_vocabularys_cooperative() {
+        let rule = json!({"field": "org_form", "op": "in", "value": ["cooperative", "company"]});
+        for (form, expected) in [
+            ("enterprise_union", Verdict::Eligible),
+            ("cooperation_union", Verdict::Eligible),
+            ("business_cooperative", Verdict::Eligible),
+            ("llc", Verdict::Eligible),
+            ("agricultural_corporation", Verdict::Ineligible),
+            ("npo", Verdict::Ineligible),
+            ("sole_proprietor", Verdict::Ineligible),
+        ] {
+            let (v, _) = verdict(rule.clone(), json!({"org_form": form}));
+            assert_eq!(v, expected, "{form}");
+        }
+    }
+
+    #[test]
+    fn each_size_definition_is_a_fact_of_its_own() {
+        // A 30-person 医療法人: 中小 for 雇用関係助成金, not under 中小企業基本法.
+        let clinic = json!({"industry": "83", "org_form": "medical_corporation", "employees": 30});
+        let (v, _) = verdict(json!({"fact": "sme_employment"}), clinic.clone());
+        assert_eq!(v, Verdict::Eligible);
+        let (v, _) = verdict(json!({"fact": "sme_basic_law"}), clinic.clone());
+        assert_eq!(v, Verdict::Ineligible);
+        let (v, _) = verdict(json!({"fact": "sme_credit_guarantee"}), clinic);
+        assert_eq!(v, Verdict::Eligible);
+        // The tax definition waits for the 大規模法人 answers.
+        let company = json!({"industry": "24", "org_form": "stock_company", "capital": "5000万円"});
+        let (v, missing) = verdict(json!({"fact": "sme_tax"}), company);
+        assert_eq!(v, Verdict::NeedsInfo);
+        assert_eq!(
+            missing,
+            [
+                Field::LargeCorpOwned,
+                Field::WhollyOwnedByLarge,
+                Field::AverageIncomeOverLimit
+            ]
+        );
     }
 
     #[test]

@@ -25,6 +25,9 @@ pub enum ConditionStatus {
     Unknown,
     /// Only a person can confirm it.
     ToConfirm,
+    /// An alternative of a 「次のいずれかを満たす」 that holds through another alternative
+    /// (and everything below such an alternative): whatever its own state, it changes nothing.
+    NotNeeded,
 }
 
 impl ConditionStatus {
@@ -34,6 +37,7 @@ impl ConditionStatus {
             Self::NotMet => "満たしていません",
             Self::Unknown => "回答が必要です",
             Self::ToConfirm => "確認が必要です",
+            Self::NotNeeded => "他の条件を満たしているため不要です",
         }
     }
 
@@ -47,12 +51,12 @@ impl ConditionStatus {
     }
 }
 
-/// One condition as a person reads it.
+/// One condition as a person reads it, with the conditions of a group nested under it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ConditionView {
     /// The node's path in the rule (「all[2].any[0]」), empty for the top node.
     pub path: String,
-    /// How deep the node sits below the rule's top, for indentation.
+    /// How deep the node sits below the rule's top (its number of shown ancestors).
     pub depth: usize,
     /// 「常時使用する従業員数が20人以下」.
     pub text: String,
@@ -68,10 +72,34 @@ pub struct ConditionView {
     /// or the program's official page.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
+    /// For a group (「次のいずれかを満たす」, 「次のすべてを満たす」, 「次に当たらない」): its
+    /// conditions, in the rule's order.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub children: Vec<ConditionView>,
 }
 
-/// Every node of a rule explained, in order. A top-level `all` is the verdict itself and is
-/// not repeated; a `not` around a single condition is shown as that condition negated.
+impl ConditionView {
+    /// Every condition of `conditions` and below, each before its children (the rule's order).
+    pub fn flatten(conditions: &[ConditionView]) -> Vec<&ConditionView> {
+        fn walk<'a>(list: &'a [ConditionView], out: &mut Vec<&'a ConditionView>) {
+            for c in list {
+                out.push(c);
+                walk(&c.children, out);
+            }
+        }
+        let mut out = Vec::new();
+        walk(conditions, &mut out);
+        out
+    }
+}
+
+/// Every node of a rule explained, as a tree in the rule's order. A top-level `all` is the
+/// verdict itself and is not repeated (its children are the top-level conditions); a `not`
+/// around a single condition is shown as that condition negated.
+///
+/// When an `any` holds, its alternatives that do not hold themselves (and all below them) are
+/// [`ConditionStatus::NotNeeded`]: they are read off the evaluated states, not re-evaluated.
+/// Inside a `not` the states are shown as they are, since there an `any` holding is what fails.
 pub fn explain_conditions(
     rule: RuleView<'_>,
     states: &[State],
@@ -83,19 +111,19 @@ pub fn explain_conditions(
         return out;
     }
     let root_is_all = matches!(rule.kind(0), Some(NodeKind::All));
-    let mut visit = Visit {
-        rule,
-        states,
-        ctx,
-        out: &mut out,
+    let visit = Visit { rule, states, ctx };
+    let top = Place {
+        depth: 0,
+        negated: false,
+        not_needed: false,
     };
     if root_is_all {
         let source = rule.source(0).or(default_source);
         for (n, c) in rule.children(0).enumerate() {
-            visit.node(c, format!("all[{n}]"), 0, source);
+            out.extend(visit.node(c, format!("all[{n}]"), top, source));
         }
     } else {
-        visit.node(0, String::new(), 0, default_source);
+        out.extend(visit.node(0, String::new(), top, default_source));
     }
     out
 }
@@ -118,16 +146,33 @@ struct Visit<'a, 'p> {
     rule: RuleView<'a>,
     states: &'a [State],
     ctx: &'a Context<'p>,
-    out: &'a mut Vec<ConditionView>,
+}
+
+/// Where a node sits in the tree shown.
+#[derive(Clone, Copy)]
+struct Place {
+    depth: usize,
+    /// Below a `not`.
+    negated: bool,
+    /// Below (or at) an alternative made unnecessary by a sibling that holds.
+    not_needed: bool,
 }
 
 impl Visit<'_, '_> {
-    fn node(&mut self, i: usize, path: String, depth: usize, inherited: Option<&str>) {
-        let Some(kind) = self.rule.kind(i) else {
-            return;
-        };
+    fn node(
+        &self,
+        i: usize,
+        path: String,
+        place: Place,
+        inherited: Option<&str>,
+    ) -> Option<ConditionView> {
+        let kind = self.rule.kind(i)?;
         let source = self.rule.source(i).or(inherited);
-        let status = ConditionStatus::of(self.states[i]);
+        let status = if place.not_needed {
+            ConditionStatus::NotNeeded
+        } else {
+            ConditionStatus::of(self.states[i])
+        };
         let (text, answer, reasons, descend) = match kind {
             NodeKind::All => ("次のすべてを満たす".to_owned(), None, Vec::new(), true),
             NodeKind::Any => ("次のいずれかを満たす".to_owned(), None, Vec::new(), true),
@@ -143,22 +188,18 @@ impl Visit<'_, '_> {
                 (describe(&leaf, false), answer, reasons, false)
             }
         };
-        self.out.push(ConditionView {
-            path: path.clone(),
-            depth,
-            text,
-            status,
-            status_label: status.label(),
-            answer,
-            reasons,
-            source: source.map(str::to_owned),
-        });
+        let mut children = Vec::new();
         if descend {
             let name = match kind {
                 NodeKind::All => "all",
                 NodeKind::Any => "any",
                 _ => "not",
             };
+            // An `any` that holds: the alternatives that do not hold are not needed.
+            let settled = matches!(kind, NodeKind::Any)
+                && !place.negated
+                && !place.not_needed
+                && self.states[i].open() == Tri::True;
             for (n, c) in self.rule.children(i).enumerate() {
                 let step = if name == "not" {
                     "not".to_owned()
@@ -170,9 +211,26 @@ impl Visit<'_, '_> {
                 } else {
                     format!("{path}.{step}")
                 };
-                self.node(c, child_path, depth + 1, source);
+                let child = Place {
+                    depth: place.depth + 1,
+                    negated: place.negated || name == "not",
+                    not_needed: place.not_needed
+                        || (settled && self.states.get(c).is_some_and(|s| s.open() != Tri::True)),
+                };
+                children.extend(self.node(c, child_path, child, source));
             }
         }
+        Some(ConditionView {
+            path,
+            depth: place.depth,
+            text,
+            status,
+            status_label: status.label(),
+            answer,
+            reasons,
+            source: source.map(str::to_owned),
+            children,
+        })
     }
 }
 
@@ -248,9 +306,25 @@ fn flag_phrases(field: Field) -> (&'static str, &'static str) {
 
 fn fact_phrases(fact: Fact) -> (&'static str, &'static str) {
     match fact {
-        Fact::Sme => (
-            "中小企業基本法上の中小企業者である",
-            "中小企業基本法上の中小企業者ではない",
+        Fact::Sme | Fact::SmeCabinetOrder => (
+            "中小企業者（政令の特例を含む）である",
+            "中小企業者（政令の特例を含む）ではない",
+        ),
+        Fact::SmeBasicLaw => (
+            "中小企業基本法の中小企業者である",
+            "中小企業基本法の中小企業者ではない",
+        ),
+        Fact::SmeEmployment => (
+            "雇用関係助成金の中小企業事業主である",
+            "雇用関係助成金の中小企業事業主ではない",
+        ),
+        Fact::SmeCreditGuarantee => (
+            "信用保証の対象となる中小企業者である",
+            "信用保証の対象となる中小企業者ではない",
+        ),
+        Fact::SmeTax => (
+            "租税特別措置法の中小企業者等である",
+            "租税特別措置法の中小企業者等ではない",
         ),
         Fact::SmallBusiness => ("小規模企業者である", "小規模企業者ではない"),
         Fact::DeemedLarge => ("みなし大企業に当たる", "みなし大企業に当たらない"),
@@ -259,7 +333,7 @@ fn fact_phrases(fact: Fact) -> (&'static str, &'static str) {
 }
 
 /// Labels of the members of `all` whose bits are set in `bits`.
-fn labels<T: Copy>(all: &[T], bits: u16, label: impl Fn(T) -> &'static str) -> Vec<&'static str> {
+fn labels<T: Copy>(all: &[T], bits: u32, label: impl Fn(T) -> &'static str) -> Vec<&'static str> {
     all.iter()
         .enumerate()
         .filter(|(i, _)| bits & 1 << i != 0)
@@ -271,11 +345,11 @@ fn labels<T: Copy>(all: &[T], bits: u16, label: impl Fn(T) -> &'static str) -> V
 fn choice_text<T: Copy>(
     subject: &str,
     all: &[T],
-    allowed: u16,
+    allowed: u32,
     negate: bool,
     label: impl Fn(T) -> &'static str + Copy,
 ) -> String {
-    let full = u16::try_from((1u32 << all.len()) - 1).unwrap_or(u16::MAX);
+    let full = u32::try_from((1u64 << all.len()) - 1).unwrap_or(u32::MAX);
     let allowed = if negate { full & !allowed } else { allowed };
     let chosen = labels(all, allowed, label);
     let excluded = labels(all, full & !allowed, label);
@@ -451,7 +525,7 @@ mod tests {
             json!({"fact": "sme"}),
             json!({"industry": "24", "org_form": "stock_company", "capital": "1000万円"}),
         );
-        assert_eq!(v[0].text, "中小企業基本法上の中小企業者である");
+        assert_eq!(v[0].text, "中小企業者（政令の特例を含む）である");
         assert_eq!(v[0].status, ConditionStatus::Met);
         assert!(
             v[0].reasons.iter().any(|r| r.contains("資本金1,000万円")),
@@ -469,8 +543,10 @@ mod tests {
             ]}),
             json!({"org_form": "npo"}),
         );
-        let lines: Vec<(String, usize, String)> = v
-            .iter()
+        assert_eq!(v.len(), 1, "one tree: the any at the top");
+        assert_eq!(v[0].children.len(), 2);
+        let lines: Vec<(String, usize, String)> = ConditionView::flatten(&v)
+            .into_iter()
             .map(|c| (c.path.clone(), c.depth, c.text.clone()))
             .collect();
         assert_eq!(
@@ -492,6 +568,138 @@ mod tests {
         assert_eq!(lines[3].0, "any[1].not");
         assert_eq!(lines[4].0, "any[1].not.any[0]");
         assert!(lines[4].2.starts_with("業種が"), "{}", lines[4].2);
+    }
+
+    /// (path, status) of every condition shown, in order.
+    fn statuses(v: &[ConditionView]) -> Vec<(&str, ConditionStatus)> {
+        ConditionView::flatten(v)
+            .into_iter()
+            .map(|c| (c.path.as_str(), c.status))
+            .collect()
+    }
+
+    #[test]
+    fn alternatives_nest_under_their_any_and_a_met_one_makes_the_others_not_needed() {
+        let rule = json!({"all": [
+            {"field": "municipality", "op": "within", "value": ["462012"]},
+            {"any": [
+                {"field": "employees", "op": "le", "value": 20},
+                {"field": "capital", "op": "le", "value": "3億円"},
+                {"all": [
+                    {"field": "sales", "op": "le", "value": "1億円"},
+                    {"manual": "市税を完納していること"}
+                ]}
+            ]}
+        ]});
+        let v = views(
+            rule.clone(),
+            json!({"municipality": "462012", "employees": 12}),
+        );
+        // The tree: the any is a top-level condition and its alternatives are its children.
+        assert_eq!(v.len(), 2);
+        let any = &v[1];
+        assert_eq!(any.text, "次のいずれかを満たす");
+        assert_eq!(any.status, ConditionStatus::Met);
+        assert_eq!(
+            any.children.iter().map(|c| c.depth).collect::<Vec<_>>(),
+            [1, 1, 1]
+        );
+        assert_eq!(any.children[2].children.len(), 2);
+        assert_eq!(any.children[2].children[0].depth, 2);
+        assert_eq!(
+            statuses(&v),
+            [
+                ("all[0]", ConditionStatus::Met),
+                ("all[1]", ConditionStatus::Met),
+                ("all[1].any[0]", ConditionStatus::Met),
+                ("all[1].any[1]", ConditionStatus::NotNeeded),
+                ("all[1].any[2]", ConditionStatus::NotNeeded),
+                ("all[1].any[2].all[0]", ConditionStatus::NotNeeded),
+                ("all[1].any[2].all[1]", ConditionStatus::NotNeeded),
+            ]
+        );
+        assert_eq!(
+            any.children[1].status_label,
+            "他の条件を満たしているため不要です"
+        );
+        // The answer that was given is still shown beside a condition not needed.
+        assert_eq!(any.children[1].answer.as_deref(), Some("未回答"));
+
+        // No alternative met: each shows its own state.
+        let v = views(
+            rule,
+            json!({"municipality": "462012", "employees": 50, "sales": "5000万円"}),
+        );
+        assert_eq!(
+            statuses(&v),
+            [
+                ("all[0]", ConditionStatus::Met),
+                ("all[1]", ConditionStatus::Unknown),
+                ("all[1].any[0]", ConditionStatus::NotMet),
+                ("all[1].any[1]", ConditionStatus::Unknown),
+                ("all[1].any[2]", ConditionStatus::ToConfirm),
+                ("all[1].any[2].all[0]", ConditionStatus::Met),
+                ("all[1].any[2].all[1]", ConditionStatus::ToConfirm),
+            ]
+        );
+    }
+
+    #[test]
+    fn two_met_alternatives_both_stay_met_and_a_negated_any_shows_plain_states() {
+        let v = views(
+            json!({"any": [
+                {"field": "employees", "op": "le", "value": 20},
+                {"field": "capital", "op": "le", "value": "3億円"},
+                {"field": "sales", "op": "le", "value": "1億円"}
+            ]}),
+            json!({"employees": 12, "capital": "1000万円", "sales": "5億円"}),
+        );
+        assert_eq!(
+            statuses(&v),
+            [
+                ("", ConditionStatus::Met),
+                ("any[0]", ConditionStatus::Met),
+                ("any[1]", ConditionStatus::Met),
+                ("any[2]", ConditionStatus::NotNeeded),
+            ]
+        );
+        // Under a `not`, the any holding is what fails: nothing is called not needed.
+        let v = views(
+            json!({"all": [{"not": {"any": [
+                {"field": "employees", "op": "le", "value": 20},
+                {"field": "capital", "op": "le", "value": "3億円"}
+            ]}}]}),
+            json!({"employees": 12, "capital": "5億円"}),
+        );
+        assert_eq!(
+            statuses(&v),
+            [
+                ("all[0]", ConditionStatus::NotMet),
+                ("all[0].not", ConditionStatus::Met),
+                ("all[0].not.any[0]", ConditionStatus::Met),
+                ("all[0].not.any[1]", ConditionStatus::NotMet),
+            ]
+        );
+    }
+
+    #[test]
+    fn the_tree_is_serialised_with_children_and_the_not_needed_status() {
+        let v = views(
+            json!({"all": [{"any": [
+                {"field": "employees", "op": "le", "value": 20},
+                {"field": "capital", "op": "le", "value": "3億円"}
+            ]}]}),
+            json!({"employees": 12}),
+        );
+        let json = serde_json::to_value(&v).unwrap();
+        let any = &json[0];
+        for key in ["path", "depth", "text", "status", "status_label", "source"] {
+            assert!(any.get(key).is_some(), "{key} missing in {any}");
+        }
+        assert_eq!(any["children"][0]["status"], "met");
+        assert_eq!(any["children"][1]["status"], "not_needed");
+        assert_eq!(any["children"][1]["path"], "all[0].any[1]");
+        assert!(any["children"][1].get("children").is_none());
     }
 
     #[test]
@@ -527,7 +735,7 @@ mod tests {
             "常時使用する従業員数が20人以下であれば"
         );
         let most = Leaf::OrgForm {
-            allowed: 0b1_1111_1110,
+            allowed: (1 << OrgForm::ALL.len()) - 2,
         };
         assert_eq!(
             describe(&most, false),

@@ -11,15 +11,21 @@ use time::{Date, Duration, Month};
 use super::answer::{Answer, Founding};
 use super::field::{Field, FieldSet, LargeInvestment, OrgForm};
 use super::profile::Profile;
-use super::sme::SizeAssessment;
+use super::sme::{SizeAnswers, SizeAssessment, SizeDefinition};
 use super::tri::Tri;
 use crate::calendar::wareki::format_date;
 use crate::labeled_enum;
 
 labeled_enum! {
     /// A fact derived from several answers.
-    pub enum Fact: "判定項目", "sme・small_business・deemed_large・years_since_founding のいずれかで指定してください。" {
+    pub enum Fact: "判定項目", "sme_basic_law・sme_cabinet_order・sme_employment・sme_credit_guarantee・sme_tax・small_business・deemed_large・years_since_founding のいずれかで指定してください。" {
+        /// The name earlier versions used for `SmeCabinetOrder`, kept so old rules keep working.
         Sme = ("sme", "中小企業者"),
+        SmeBasicLaw = ("sme_basic_law", "中小企業基本法の中小企業者"),
+        SmeCabinetOrder = ("sme_cabinet_order", "中小企業者（政令の特例を含む）"),
+        SmeEmployment = ("sme_employment", "雇用関係助成金の中小企業事業主"),
+        SmeCreditGuarantee = ("sme_credit_guarantee", "信用保証の対象となる中小企業者"),
+        SmeTax = ("sme_tax", "租税特別措置法の中小企業者等"),
         SmallBusiness = ("small_business", "小規模企業者"),
         DeemedLarge = ("deemed_large", "みなし大企業"),
         YearsSinceFounding = ("years_since_founding", "創業からの年数"),
@@ -30,6 +36,18 @@ impl Fact {
     /// True for facts that are yes or no (the others are compared with a number).
     pub fn is_boolean(self) -> bool {
         !matches!(self, Self::YearsSinceFounding)
+    }
+
+    /// The 中小企業 definition a size fact names.
+    pub fn size_definition(self) -> Option<SizeDefinition> {
+        Some(match self {
+            Self::Sme | Self::SmeCabinetOrder => SizeDefinition::CabinetOrder,
+            Self::SmeBasicLaw => SizeDefinition::BasicLaw,
+            Self::SmeEmployment => SizeDefinition::Employment,
+            Self::SmeCreditGuarantee => SizeDefinition::CreditGuarantee,
+            Self::SmeTax => SizeDefinition::Tax,
+            Self::SmallBusiness | Self::DeemedLarge | Self::YearsSinceFounding => return None,
+        })
     }
 }
 
@@ -49,12 +67,15 @@ pub struct Facts {
 
 impl Facts {
     pub fn of(profile: &Profile, as_of: Date) -> Self {
-        let size = SizeAssessment::assess(
-            profile.industry,
-            profile.org_form,
-            profile.capital,
-            profile.employees,
-        );
+        let size = SizeAssessment::assess(SizeAnswers {
+            industry: profile.industry,
+            org_form: profile.org_form,
+            capital: profile.capital,
+            employees: profile.employees,
+            large_corp_owned: profile.large_corp_owned,
+            wholly_owned_by_large: profile.wholly_owned_by_large,
+            average_income_over_limit: profile.average_income_over_limit,
+        });
         let years_since_founding = match profile.founded {
             Answer::Known(Founding::On(date)) => Some(full_years(date, as_of)),
             Answer::Known(Founding::Planned) => Some(0),
@@ -98,18 +119,23 @@ impl Facts {
 
     /// The value of a yes/no fact.
     pub fn truth(&self, fact: Fact) -> Tri {
+        if let Some(definition) = fact.size_definition() {
+            return self.size.sme(definition);
+        }
         match fact {
-            Fact::Sme => self.size.sme,
             Fact::SmallBusiness => self.size.small_business,
             Fact::DeemedLarge => self.deemed_large,
             Fact::YearsSinceFounding => Tri::from_option(self.years_since_founding.map(|_| true)),
+            _ => Tri::Unknown,
         }
     }
 
     /// The answers that would have to be given to decide a fact still unknown.
     pub fn blocking(&self, fact: Fact) -> FieldSet {
+        if let Some(definition) = fact.size_definition() {
+            return self.size.blocking(definition);
+        }
         match fact {
-            Fact::Sme => self.size.sme_blocking(),
             Fact::SmallBusiness => self.size.small_business_blocking(),
             Fact::DeemedLarge if self.deemed_large == Tri::Unknown => {
                 let mut set = FieldSet::EMPTY;
@@ -127,7 +153,7 @@ impl Facts {
             Fact::YearsSinceFounding if self.years_since_founding.is_none() => {
                 FieldSet::of(&[Field::Founded])
             }
-            Fact::DeemedLarge | Fact::YearsSinceFounding => FieldSet::EMPTY,
+            _ => FieldSet::EMPTY,
         }
     }
 
@@ -141,8 +167,10 @@ impl Facts {
 
     /// How a fact was decided, in Japanese, one step per line.
     pub fn reasons(&self, fact: Fact) -> Vec<String> {
+        if let Some(definition) = fact.size_definition() {
+            return self.size.reasons(definition);
+        }
         match fact {
-            Fact::Sme => self.size.sme_reasons(),
             Fact::SmallBusiness => self.size.small_business_reasons(),
             Fact::DeemedLarge => self.deemed_large_reasons(),
             Fact::YearsSinceFounding => vec![match (self.founding, self.years_since_founding) {
@@ -156,6 +184,7 @@ impl Facts {
                 ),
                 _ => "創業・設立年月日が未回答です。".to_owned(),
             }],
+            _ => Vec::new(),
         }
     }
 

@@ -29,23 +29,75 @@ labeled_enum! {
         SupportOrganization = ("support_organization", "認定支援機関の関与"),
         InnovationPlan = ("innovation_plan", "経営革新計画の承認"),
         BlueReturn = ("blue_return", "青色申告"),
+        CertifiedNpo = ("certified_npo", "認定NPO法人"),
+        NonprofitType = ("nonprofit_type", "非営利型法人"),
+        LargeCorpOwned = ("large_corp_owned", "大規模法人による所有"),
+        WhollyOwnedByLarge = ("wholly_owned_by_large", "大法人の100%子会社"),
+        AverageIncomeOverLimit = ("average_income_over_limit", "平均所得15億円超"),
+        WorkersAccidentInsurance = ("workers_accident_insurance", "労災保険の適用事業主"),
     }
 }
 
 labeled_enum! {
-    /// 組織形態: decides whether 中小企業基本法 counts the business at all (会社 or 個人 only).
-    pub enum OrgForm: "組織形態", "stock_company・llc・sole_proprietor・npo・planning などで指定してください。" {
+    /// 組織形態: which legal person the business is. Each family of law counts different forms
+    /// as 中小企業 (see `SizeDefinition`), so the vocabulary names the forms a rule may need.
+    pub enum OrgForm: "組織形態", "stock_company・llc・sole_proprietor・enterprise_union・npo・medical_corporation・planning などで指定してください（一覧は docs/profile.md）。" {
         StockCompany = ("stock_company", "株式会社（特例有限会社を含む）"),
         Llc = ("llc", "合同会社"),
         PartnershipCompany = ("partnership_company", "合名会社・合資会社"),
         SoleProprietor = ("sole_proprietor", "個人事業主"),
+        EnterpriseUnion = ("enterprise_union", "企業組合"),
+        CooperationUnion = ("cooperation_union", "協業組合"),
+        BusinessCooperative = ("business_cooperative", "事業協同組合・事業協同小組合・商工組合など"),
+        AgriculturalCorporation = ("agricultural_corporation", "農事組合法人"),
+        AgriculturalCooperative = ("agricultural_cooperative", "農業協同組合・漁業協同組合・森林組合など"),
+        WorkersCooperative = ("workers_cooperative", "労働者協同組合"),
         Npo = ("npo", "特定非営利活動法人（NPO法人）"),
         GeneralAssociation = ("general_association", "一般社団法人・一般財団法人"),
-        Cooperative = ("cooperative", "企業組合・協業組合・事業協同組合など"),
-        OtherCorporation = ("other_corporation", "その他の法人・団体（医療法人、社会福祉法人など）"),
+        PublicInterestCorporation = ("public_interest_corporation", "公益社団法人・公益財団法人"),
+        MedicalCorporation = ("medical_corporation", "医療法人"),
+        SocialWelfareCorporation = ("social_welfare_corporation", "社会福祉法人"),
+        SchoolCorporation = ("school_corporation", "学校法人"),
+        CommerceAssociation = ("commerce_association", "商工会・商工会議所"),
+        Other = ("other", "その他の法人・団体"),
         Planning = ("planning", "創業予定（まだ開業・設立していない）"),
     }
 }
+
+/// Codes of the first vocabulary that named several forms at once: a profile must now say
+/// which form it is, so these are refused with the codes that replaced them.
+pub const RETIRED_ORG_FORMS: [(&str, &str); 2] = [
+    (
+        "cooperative",
+        "企業組合（enterprise_union）・協業組合（cooperation_union）・事業協同組合・商工組合など（business_cooperative）",
+    ),
+    (
+        "other_corporation",
+        "医療法人（medical_corporation）・社会福祉法人（social_welfare_corporation）・学校法人（school_corporation）・公益社団法人・公益財団法人（public_interest_corporation）・農事組合法人（agricultural_corporation）・農業協同組合など（agricultural_cooperative）・労働者協同組合（workers_cooperative）・商工会・商工会議所（commerce_association）・その他の法人・団体（other）",
+    ),
+];
+
+/// Names a rule may use for several forms at once: (code, label, members).
+pub const ORG_FORM_GROUPS: [(&str, &str, &[OrgForm]); 2] = [
+    (
+        "company",
+        "会社",
+        &[
+            OrgForm::StockCompany,
+            OrgForm::Llc,
+            OrgForm::PartnershipCompany,
+        ],
+    ),
+    (
+        "cooperative",
+        "企業組合・協業組合・事業協同組合など",
+        &[
+            OrgForm::EnterpriseUnion,
+            OrgForm::CooperationUnion,
+            OrgForm::BusinessCooperative,
+        ],
+    ),
+];
 
 labeled_enum! {
     /// How much of the business large enterprises own: the ownership half of みなし大企業.
@@ -58,29 +110,61 @@ labeled_enum! {
 }
 
 impl OrgForm {
-    /// How 中小企業基本法 第2条 sees this form: it counts 会社 and 個人 only.
+    /// How the size definitions see this form.
     pub fn legal_kind(self) -> LegalKind {
         match self {
             Self::StockCompany | Self::Llc | Self::PartnershipCompany => LegalKind::Company,
             Self::SoleProprietor => LegalKind::Individual,
+            Self::EnterpriseUnion
+            | Self::CooperationUnion
+            | Self::BusinessCooperative
+            | Self::AgriculturalCorporation
+            | Self::AgriculturalCooperative
+            | Self::WorkersCooperative => LegalKind::Cooperative,
             Self::Npo
             | Self::GeneralAssociation
-            | Self::Cooperative
-            | Self::OtherCorporation
-            | Self::Planning => LegalKind::Outside,
+            | Self::PublicInterestCorporation
+            | Self::MedicalCorporation
+            | Self::SocialWelfareCorporation
+            | Self::SchoolCorporation
+            | Self::CommerceAssociation
+            | Self::Other => LegalKind::WithoutCapital,
+            Self::Planning => LegalKind::NotYetFounded,
         }
+    }
+
+    /// The forms a code names: one form, or the members of a group a rule may name.
+    pub fn parse_group(raw: &str) -> Option<&'static [OrgForm]> {
+        let raw = raw.trim();
+        ORG_FORM_GROUPS
+            .iter()
+            .find(|(code, label, _)| *code == raw || *label == raw)
+            .map(|(_, _, members)| *members)
+    }
+
+    /// The replacement codes of a retired code, for the message that refuses it.
+    pub fn retired(raw: &str) -> Option<&'static str> {
+        let raw = raw.trim();
+        RETIRED_ORG_FORMS
+            .iter()
+            .find(|(code, _)| *code == raw)
+            .map(|(_, replacements)| *replacements)
     }
 }
 
-/// The three ways 中小企業基本法 第2条 treats a business's legal form.
+/// The ways the size definitions treat a legal form.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LegalKind {
     /// 会社: capital or employees decide.
     Company,
     /// 個人: employees decide (an individual has no capital).
     Individual,
-    /// Neither (NPO法人, 組合, 創業予定 …): not a 中小企業者 under that article.
-    Outside,
+    /// 組合 and other bodies with 出資.
+    Cooperative,
+    /// Bodies without capital (NPO法人, 社団・財団, 医療法人, 社会福祉法人 …).
+    WithoutCapital,
+    /// Not founded yet: no definition counts it.
+    NotYetFounded,
 }
 
 /// How a question is answered on a form.
@@ -164,6 +248,18 @@ impl Field {
             }
             Self::InnovationPlan => "経営革新計画の承認を受けていますか。",
             Self::BlueReturn => "青色申告をしていますか。",
+            Self::CertifiedNpo => "認定NPO法人（特例認定を含む）ですか。",
+            Self::NonprofitType => "非営利型の一般社団法人・一般財団法人ですか。",
+            Self::LargeCorpOwned => {
+                "1つの大規模法人に発行済株式（出資）の2分の1以上を、又は複数の大規模法人に合計3分の2以上を所有されていますか。"
+            }
+            Self::WhollyOwnedByLarge => {
+                "資本金5億円以上の法人に、直接又は間接に発行済株式（出資）のすべてを所有されていますか。"
+            }
+            Self::AverageIncomeOverLimit => {
+                "直前3事業年度の所得金額の平均が15億円を超えていますか。"
+            }
+            Self::WorkersAccidentInsurance => "労災保険の適用事業主ですか。",
         }
     }
 
@@ -176,7 +272,9 @@ impl Field {
             Self::Industry => {
                 "売上が最も多い事業の業種を、日本標準産業分類の中分類（例：金属製品製造業、飲食店）で選んでください。大分類だけでは中小企業者かどうかが決まらないことがあります。"
             }
-            Self::OrgForm => "まだ開業・設立していない場合は「創業予定」を選んでください。",
+            Self::OrgForm => {
+                "法人の種類を選んでください。まだ開業・設立していない場合は「創業予定」を選んでください。"
+            }
             Self::Employees => {
                 "労働基準法第20条の「予め解雇の予告を必要とする者」の人数です。会社役員、個人事業主本人と家族従業員、臨時の使用人は含みません。パート・アルバイトでも、予め解雇の予告が必要な人は含みます。"
             }
@@ -209,6 +307,24 @@ impl Field {
             Self::SupportOrganization => "事業計画の作成を支援機関と進める制度で使います。",
             Self::InnovationPlan => "都道府県知事等による承認（中小企業等経営強化法）です。",
             Self::BlueReturn => "税制優遇の多くは青色申告が要件です。",
+            Self::CertifiedNpo => {
+                "所轄庁から認定（又は特例認定）を受けたNPO法人かどうかです。制度によっては認定NPO法人を対象外としています。"
+            }
+            Self::NonprofitType => {
+                "法人税法上の非営利型法人（剰余金の分配をしない旨を定款に定めているなど）の要件を満たすかどうかです。"
+            }
+            Self::LargeCorpOwned => {
+                "大規模法人とは、資本金1億円を超える法人、資本金のない法人で従業員1,000人を超える法人などです。税制の中小企業者の判定に使います。"
+            }
+            Self::WhollyOwnedByLarge => {
+                "親会社・グループ会社を通じた間接の保有も含めて答えてください。税制や補助金の対象の判定に使います。"
+            }
+            Self::AverageIncomeOverLimit => {
+                "税制や一部の補助金は、所得の大きい法人（適用除外事業者）を対象外としています。答えにくい場合は「わからない」でも診断できます。"
+            }
+            Self::WorkersAccidentInsurance => {
+                "労働者を1人でも雇っている事業は、原則として労災保険の適用事業です。厚生労働省の助成金の一部で必要です。"
+            }
         }
     }
 
@@ -227,7 +343,13 @@ impl Field {
             | Self::EmploymentInsurance
             | Self::SupportOrganization
             | Self::InnovationPlan
-            | Self::BlueReturn => InputKind::YesNo,
+            | Self::BlueReturn
+            | Self::CertifiedNpo
+            | Self::NonprofitType
+            | Self::LargeCorpOwned
+            | Self::WhollyOwnedByLarge
+            | Self::AverageIncomeOverLimit
+            | Self::WorkersAccidentInsurance => InputKind::YesNo,
         }
     }
 
@@ -265,15 +387,20 @@ impl Field {
             | Self::Founded
             | Self::Purposes
             | Self::EmploymentInsurance
-            | Self::BlueReturn => 1,
+            | Self::BlueReturn
+            | Self::CertifiedNpo
+            | Self::WorkersAccidentInsurance => 1,
             Self::Industry
             | Self::LargeInvestment
             | Self::LargeOfficers
             | Self::WageIncreasePlan
             | Self::MinimumWage
             | Self::SupportOrganization
-            | Self::InnovationPlan => 2,
-            Self::Sales | Self::TaxArrears => 3,
+            | Self::InnovationPlan
+            | Self::NonprofitType
+            | Self::LargeCorpOwned
+            | Self::WhollyOwnedByLarge => 2,
+            Self::Sales | Self::TaxArrears | Self::AverageIncomeOverLimit => 3,
         }
     }
 

@@ -61,8 +61,8 @@ pub use explain::{
 };
 pub use facts::{Fact, Facts, anniversary, full_years};
 pub use field::{
-    AnswerOption, Field, FieldSet, InputKind, LargeInvestment, LegalKind, OrgForm, Question,
-    questionnaire,
+    AnswerOption, Field, FieldSet, InputKind, LargeInvestment, LegalKind, ORG_FORM_GROUPS, OrgForm,
+    Question, RETIRED_ORG_FORMS, questionnaire,
 };
 pub use hints::{MAX_HINTS, hints};
 pub use next_question::{QuestionScore, next_question, score_questions};
@@ -73,7 +73,7 @@ pub use rule::{Condition, FactCheck, ManualCheck, Op, Rule};
 pub use ruleset::{Evaluation, RuleOrigin, RuleSet, compile_program};
 pub use satisfiable::{Contradiction, SatisfiabilityReport, check_satisfiable};
 pub use size_class::{ClassSet, IndustryClass, SizeLimits, class_note, classes_of};
-pub use sme::{Classification, SizeAssessment, classify};
+pub use sme::{Classification, SizeAnswers, SizeAssessment, SizeDefinition, classify};
 pub use test_case::{
     CaseOutcome, CaseResult, RuleTestCase, TestCaseFailure, TestCaseProblem, TestRun,
     check_program, run_every_case, run_test_cases,

@@ -37,6 +37,12 @@ pub struct Profile {
     pub support_organization: Answer<bool>,
     pub innovation_plan: Answer<bool>,
     pub blue_return: Answer<bool>,
+    pub certified_npo: Answer<bool>,
+    pub nonprofit_type: Answer<bool>,
+    pub large_corp_owned: Answer<bool>,
+    pub wholly_owned_by_large: Answer<bool>,
+    pub average_income_over_limit: Answer<bool>,
+    pub workers_accident_insurance: Answer<bool>,
 }
 
 /// Where a field stands in a profile, whatever its type.
@@ -177,6 +183,12 @@ impl Profile {
             Field::SupportOrganization => &self.support_organization,
             Field::InnovationPlan => &self.innovation_plan,
             Field::BlueReturn => &self.blue_return,
+            Field::CertifiedNpo => &self.certified_npo,
+            Field::NonprofitType => &self.nonprofit_type,
+            Field::LargeCorpOwned => &self.large_corp_owned,
+            Field::WhollyOwnedByLarge => &self.wholly_owned_by_large,
+            Field::AverageIncomeOverLimit => &self.average_income_over_limit,
+            Field::WorkersAccidentInsurance => &self.workers_accident_insurance,
             _ => return None,
         })
     }
@@ -197,6 +209,12 @@ impl Profile {
             Field::SupportOrganization => &mut self.support_organization,
             Field::InnovationPlan => &mut self.innovation_plan,
             Field::BlueReturn => &mut self.blue_return,
+            Field::CertifiedNpo => &mut self.certified_npo,
+            Field::NonprofitType => &mut self.nonprofit_type,
+            Field::LargeCorpOwned => &mut self.large_corp_owned,
+            Field::WhollyOwnedByLarge => &mut self.wholly_owned_by_large,
+            Field::AverageIncomeOverLimit => &mut self.average_income_over_limit,
+            Field::WorkersAccidentInsurance => &mut self.workers_accident_insurance,
             _ => return None,
         })
     }
@@ -294,14 +312,21 @@ impl Profile {
     }
 
     /// False where the question makes no sense for this business: a 個人事業主 has no
-    /// capital and no shareholders, so those questions are not asked.
+    /// capital, no shareholders and no business years of a corporation, and only an NPO法人 can
+    /// be 認定 (only a 一般社団・財団法人 非営利型), so those questions are not asked.
     pub fn applies(&self, field: Field) -> bool {
-        let sole = self.org_form == Answer::Known(OrgForm::SoleProprietor);
-        !(sole
-            && matches!(
-                field,
-                Field::Capital | Field::LargeInvestment | Field::LargeOfficers
-            ))
+        let form = self.org_form.known().copied();
+        match field {
+            Field::Capital
+            | Field::LargeInvestment
+            | Field::LargeOfficers
+            | Field::LargeCorpOwned
+            | Field::WhollyOwnedByLarge
+            | Field::AverageIncomeOverLimit => form != Some(OrgForm::SoleProprietor),
+            Field::CertifiedNpo => form.is_none_or(|f| f == OrgForm::Npo),
+            Field::NonprofitType => form.is_none_or(|f| f == OrgForm::GeneralAssociation),
+            _ => true,
+        }
     }
 
     /// The answer as a person reads it (「12人」, 「1,000万円」, 「わからない」), or `None`
@@ -528,6 +553,41 @@ mod tests {
         assert_eq!(back, p);
         assert_eq!(p.to_value()["capital"], json!(50_000_000));
         assert_eq!(p.to_value()["org_form"], json!("stock_company"));
+    }
+
+    #[test]
+    fn a_code_of_the_first_vocabulary_that_named_several_forms_is_refused_with_its_replacements() {
+        let e = errors(json!({"org_form": "other_corporation"}));
+        assert_eq!(e.len(), 1);
+        assert!(e[0].starts_with("組織形態（org_form）：組織形態「other_corporation」は細分化されたため使えなくなりました。"), "{e:?}");
+        assert!(e[0].contains("医療法人（medical_corporation）"), "{e:?}");
+        let e = errors(json!({"org_form": "cooperative"}));
+        assert!(e[0].contains("企業組合（enterprise_union）"), "{e:?}");
+        // Every other code of the first vocabulary still reads.
+        for code in [
+            "stock_company",
+            "llc",
+            "partnership_company",
+            "sole_proprietor",
+            "npo",
+            "general_association",
+            "planning",
+        ] {
+            assert!(
+                Profile::from_value(&json!({"org_form": code})).is_ok(),
+                "{code}"
+            );
+        }
+    }
+
+    #[test]
+    fn only_an_npo_is_asked_whether_it_is_certified() {
+        let npo = Profile::from_value(&json!({"org_form": "npo"})).unwrap();
+        assert!(npo.applies(Field::CertifiedNpo));
+        assert!(!npo.applies(Field::NonprofitType));
+        let company = Profile::from_value(&json!({"org_form": "stock_company"})).unwrap();
+        assert!(!company.applies(Field::CertifiedNpo));
+        assert!(Profile::default().applies(Field::CertifiedNpo));
     }
 
     #[test]

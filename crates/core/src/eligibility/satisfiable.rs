@@ -293,7 +293,7 @@ enum Candidates {
     Numbers(Vec<u64>),
     Flags,
     Bits(usize),
-    Purposes(Vec<u16>),
+    Purposes(Vec<u32>),
     Places(Vec<Place>),
     Industries(Vec<Industry>),
     /// Julian days; `i64::MAX` is 創業予定, later than any date.
@@ -317,13 +317,13 @@ impl Candidates {
             Var::OrgForm => Self::Bits(OrgForm::ALL.len()),
             Var::LargeInvestment => Self::Bits(LargeInvestment::ALL.len()),
             Var::Purposes => {
-                let masks: Vec<u16> = leaves
+                let masks: Vec<u32> = leaves
                     .filter_map(|l| match l {
                         Leaf::Purposes { any_of } => Some(*any_of),
                         _ => None,
                     })
                     .collect();
-                let every_set = 0..=u16::try_from((1u32 << Purpose::ALL.len()) - 1).unwrap_or(0);
+                let every_set = 0..=u32::try_from((1u64 << Purpose::ALL.len()) - 1).unwrap_or(0);
                 Self::Purposes(distinct_by(every_set, |set| {
                     masks.iter().map(|m| set & m != 0).collect()
                 }))

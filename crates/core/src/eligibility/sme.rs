@@ -1,14 +1,15 @@
-//! 中小企業者 and 小規模企業者, decided exactly as 中小企業基本法 第2条 decides them.
+//! 中小企業 as each family of law defines it: one named definition per family.
 //!
-//! A 会社 is a 中小企業者 when its capital **or** its headcount is within the limit of its
-//! industry class; an individual (個人事業主) when its headcount is; other legal forms (NPO法人,
-//! 組合, not yet founded) are outside the article. 小規模企業者 are those with at most 20
-//! employees (5 in 商業・サービス業; 20 for 宿泊業・娯楽業 by cabinet order).
+//! A 「中小企業」 in a 公募要領 is never just 「中小企業」: 中小企業庁's subsidies cite 中小企業
+//! 基本法 with the cabinet orders of 中小企業等経営強化法 and 中小企業信用保険法, 厚生労働省's
+//! 雇用関係助成金 have four classes of their own and count 医療法人 or NPO法人 by headcount, 信用
+//! 保証 adds NPO法人 and 医業の法人, and 租税特別措置法 speaks of 資本金1億円 and 大規模法人.
+//! Each `SizeDefinition` says, for each legal form and industry class, which `Test` applies; the
+//! assessment, the answers still needed and the explanation are all read from that one table.
 //!
-//! Missing answers leave a fact unknown, except where the law already settles it: capital within
-//! the lowest limit makes a company an SME whatever its headcount or industry, and a headcount
-//! within every limit does the same. Each open reading (legal form, industry class) is worked
-//! out, and the fact is decided when every reading agrees.
+//! Missing answers leave a definition unknown, except where the law already settles it: every
+//! reading still open (legal form, industry class) is worked out, and the fact is decided when
+//! all readings agree, so a later answer can only settle it, never reverse it.
 
 use serde::Serialize;
 
@@ -20,23 +21,212 @@ use crate::japanese_amount::format_japanese_yen;
 use crate::program::Yen;
 use crate::reference::JsicCode;
 
-/// What the size answers of one business settle.
+const OKU: u64 = 100_000_000;
+
+/// Which law's 「中小企業」 a rule means.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SizeDefinition {
+    /// 中小企業基本法 第2条 as written, without the cabinet orders' special industries.
+    BasicLaw,
+    /// 第2条 with the cabinet-order special cases of 中小企業等経営強化法・中小企業信用保険法,
+    /// and the 組合 those laws count: what 中小企業庁's subsidies use.
+    CabinetOrder,
+    /// 雇用関係助成金 (厚生労働省) 中小企業事業主.
+    Employment,
+    /// 中小企業信用保険法 第2条第1項: who a 信用保証協会 may guarantee.
+    CreditGuarantee,
+    /// 租税特別措置法の中小企業者等.
+    Tax,
+}
+
+/// How one definition judges one legal form in one industry class.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Test {
+    /// Capital **or** headcount within the limits.
+    CapitalOrHeadcount { capital: u64, employees: u32 },
+    /// Headcount alone; `income` also excludes a 適用除外事業者 (平均所得15億円超).
+    Headcount { employees: u32, income: bool },
+    /// 租税特別措置法: capital within the limit, not controlled by a 大規模法人, and not a
+    /// 適用除外事業者.
+    TaxCapital { capital: u64 },
+    /// The law names the form itself, whatever its size.
+    Admitted,
+    /// The definition does not count the form.
+    Excluded,
+}
+
+impl SizeDefinition {
+    pub const ALL: [Self; 5] = [
+        Self::BasicLaw,
+        Self::CabinetOrder,
+        Self::Employment,
+        Self::CreditGuarantee,
+        Self::Tax,
+    ];
+
+    /// What a business that meets the definition is called.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::BasicLaw => "中小企業基本法の中小企業者",
+            Self::CabinetOrder => "中小企業者（政令の特例を含む）",
+            Self::Employment => "雇用関係助成金の中小企業事業主",
+            Self::CreditGuarantee => "信用保証の対象となる中小企業者",
+            Self::Tax => "租税特別措置法の中小企業者等",
+        }
+    }
+
+    /// The definition and where it is written: the first line of every explanation.
+    pub fn basis(self) -> &'static str {
+        match self {
+            Self::BasicLaw => {
+                "中小企業基本法の中小企業者の基準（同法第2条第1項をそのまま適用。会社は資本金又は従業員数、個人は従業員数で判定し、政令による業種の特例は含みません）"
+            }
+            Self::CabinetOrder => {
+                "中小企業者の基準（中小企業基本法第2条第1項に、中小企業等経営強化法・中小企業信用保険法などの政令による特例（ゴム製品製造業 3億円・900人、ソフトウェア業・情報処理サービス業 3億円・300人、旅館業 5,000万円・200人）を加えたもの。企業組合・協業組合・事業協同組合なども中小企業者です）"
+            }
+            Self::Employment => {
+                "雇用関係助成金の中小企業事業主の基準（厚生労働省。小売業（飲食店を含む）は資本金5,000万円以下又は従業員50人以下、サービス業は5,000万円以下又は100人以下、卸売業は1億円以下又は100人以下、その他の業種は3億円以下又は300人以下。資本金のない法人や個人は従業員数だけで判定）"
+            }
+            Self::CreditGuarantee => {
+                "信用保証の中小企業者の基準（中小企業信用保険法第2条第1項。会社・個人は政令の特例を含む中小企業者の基準、企業組合・協業組合・事業協同組合など、医業を主たる事業とする法人は従業員300人以下、NPO法人は従業員300人（卸売業・サービス業は100人、小売業は50人）以下）"
+            }
+            Self::Tax => {
+                "租税特別措置法の中小企業者等の基準（資本金1億円以下の法人で大規模法人に支配されていないもの、資本金のない法人と個人は従業員1,000人以下、事業協同組合・農業協同組合などの協同組合等。前3事業年度の所得の平均が15億円を超える適用除外事業者を除きます）"
+            }
+        }
+    }
+
+    /// The industry class whose limits apply: the cabinet-order classes fold back into the
+    /// four classes of the law where the definition has no special cases.
+    fn class(self, class: IndustryClass) -> IndustryClass {
+        use IndustryClass::*;
+        match (self, class) {
+            (Self::BasicLaw | Self::Employment, RubberProducts) => ManufacturingAndOther,
+            (
+                Self::BasicLaw | Self::Employment,
+                SoftwareAndInformationProcessing | Inns | Entertainment,
+            ) => Services,
+            (_, class) => class,
+        }
+    }
+
+    /// True where the explanation should carry the cabinet-order class notes.
+    fn uses_cabinet_order_classes(self) -> bool {
+        matches!(self, Self::CabinetOrder | Self::CreditGuarantee)
+    }
+
+    fn test(self, form: OrgForm, class: IndustryClass) -> Test {
+        use OrgForm::*;
+        let limits = self.class(class).limits();
+        let capital_or_headcount = Test::CapitalOrHeadcount {
+            capital: limits.capital,
+            employees: limits.employees,
+        };
+        let headcount = |employees| Test::Headcount {
+            employees,
+            income: false,
+        };
+        let kind = form.legal_kind();
+        match self {
+            Self::BasicLaw => match kind {
+                LegalKind::Company => capital_or_headcount,
+                LegalKind::Individual => headcount(limits.employees),
+                _ => Test::Excluded,
+            },
+            Self::CabinetOrder => match (kind, form) {
+                (LegalKind::Company, _) => capital_or_headcount,
+                (LegalKind::Individual, _) => headcount(limits.employees),
+                (_, EnterpriseUnion | CooperationUnion | BusinessCooperative) => Test::Admitted,
+                _ => Test::Excluded,
+            },
+            Self::Employment => match kind {
+                LegalKind::Company | LegalKind::Cooperative => capital_or_headcount,
+                LegalKind::Individual | LegalKind::WithoutCapital => headcount(limits.employees),
+                LegalKind::NotYetFounded => Test::Excluded,
+            },
+            Self::CreditGuarantee => match (kind, form) {
+                (LegalKind::Company, _) => capital_or_headcount,
+                (LegalKind::Individual, _) => headcount(limits.employees),
+                (_, EnterpriseUnion | CooperationUnion | BusinessCooperative) => Test::Admitted,
+                (_, MedicalCorporation) => headcount(300),
+                // NPO法人 (since 2015-10-01): 300人, 卸売業・サービス業 100人, 小売業 50人.
+                (_, Npo) => headcount(Self::Employment.class(class).limits().employees),
+                _ => Test::Excluded,
+            },
+            Self::Tax => match (kind, form) {
+                (LegalKind::Company, _)
+                | (
+                    LegalKind::Cooperative,
+                    EnterpriseUnion
+                    | CooperationUnion
+                    | AgriculturalCorporation
+                    | WorkersCooperative,
+                ) => Test::TaxCapital { capital: OKU },
+                (LegalKind::Cooperative, _) => Test::Admitted,
+                (LegalKind::Individual, _) => headcount(1000),
+                (LegalKind::WithoutCapital, _) => Test::Headcount {
+                    employees: 1000,
+                    income: true,
+                },
+                (LegalKind::NotYetFounded, _) => Test::Excluded,
+            },
+        }
+    }
+}
+
+impl Test {
+    /// The requirement in words: 「資本金5,000万円以下又は常時使用する従業員50人以下」.
+    fn text(self) -> String {
+        match self {
+            Self::CapitalOrHeadcount { capital, employees } => format!(
+                "資本金{}以下又は常時使用する従業員{employees}人以下",
+                format_japanese_yen(Yen::from_u64(capital))
+            ),
+            Self::Headcount { employees, income } => format!(
+                "常時使用する従業員{employees}人以下{}",
+                if income {
+                    "（前3事業年度の平均所得が15億円を超える法人を除く）"
+                } else {
+                    ""
+                }
+            ),
+            Self::TaxCapital { capital } => format!(
+                "資本金{}以下で、大規模法人に株式の2分の1以上（複数で3分の2以上）を所有されておらず、資本金5億円以上の法人の100%子会社でもなく、前3事業年度の平均所得が15億円以下",
+                format_japanese_yen(Yen::from_u64(capital))
+            ),
+            Self::Admitted => "組織形態により、規模を問わず当たります".to_owned(),
+            Self::Excluded => "この基準の対象となる組織形態ではありません".to_owned(),
+        }
+    }
+}
+
+/// The answers the size definitions read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct SizeAnswers {
+    pub industry: Answer<JsicCode>,
+    pub org_form: Answer<OrgForm>,
+    pub capital: Answer<Yen>,
+    pub employees: Answer<u32>,
+    pub large_corp_owned: Answer<bool>,
+    pub wholly_owned_by_large: Answer<bool>,
+    pub average_income_over_limit: Answer<bool>,
+}
+
+/// What the size answers of one business settle, under every definition.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SizeAssessment {
-    pub sme: Tri,
     pub small_business: Tri,
     /// The industry classes the industry answer leaves open.
     pub classes: ClassSet,
-    industry: Answer<JsicCode>,
-    org_form: Answer<OrgForm>,
-    capital: Answer<Yen>,
-    employees: Answer<u32>,
+    sme: [Tri; SizeDefinition::ALL.len()],
+    answers: SizeAnswers,
 }
 
 /// The answer to `madoguchi classify`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Classification {
-    /// 中小企業者: `None` when the answers given do not decide it.
+    /// 中小企業者 (with the cabinet-order special cases): `None` when the answers given do not
+    /// decide it.
     pub sme: Option<bool>,
     /// 小規模企業者.
     pub small_business: Option<bool>,
@@ -55,100 +245,163 @@ pub fn classify(
     capital: Option<Yen>,
     employees: Option<u32>,
 ) -> Classification {
-    let a = SizeAssessment::assess(
-        Answer::from_option(industry),
-        Answer::Known(OrgForm::StockCompany),
-        Answer::from_option(capital),
-        Answer::from_option(employees),
-    );
-    let mut reasons = a.sme_reasons();
+    let a = SizeAssessment::assess(SizeAnswers {
+        industry: Answer::from_option(industry),
+        org_form: Answer::Known(OrgForm::StockCompany),
+        capital: Answer::from_option(capital),
+        employees: Answer::from_option(employees),
+        ..SizeAnswers::default()
+    });
+    let definition = SizeDefinition::CabinetOrder;
+    let mut reasons = a.reasons(definition);
     reasons.extend(a.small_business_reasons());
     Classification {
-        sme: a.sme.to_option(),
+        sme: a.sme(definition).to_option(),
         small_business: a.small_business.to_option(),
         industry_class: a.class_label(),
         reasons,
     }
 }
 
-fn within<T: PartialOrd>(answer: &Answer<T>, limit: T) -> Tri {
-    answer
-        .known()
-        .map_or(Tri::Unknown, |v| Tri::from_bool(*v <= limit))
+/// A number within a limit, or unknown (noting the field as still needed).
+fn within<T: PartialOrd + Copy>(
+    answer: &Answer<T>,
+    limit: T,
+    field: Field,
+    needed: &mut FieldSet,
+) -> Tri {
+    match answer.known() {
+        Some(v) => Tri::from_bool(*v <= limit),
+        None => {
+            needed.insert(field);
+            Tri::Unknown
+        }
+    }
+}
+
+/// A yes/no answer that must be 「いいえ」, or unknown (noting the field as still needed).
+fn absent(answer: &Answer<bool>, field: Field, needed: &mut FieldSet) -> Tri {
+    match answer.known() {
+        Some(yes) => Tri::from_bool(!yes),
+        None => {
+            needed.insert(field);
+            Tri::Unknown
+        }
+    }
 }
 
 impl SizeAssessment {
-    pub fn assess(
-        industry: Answer<JsicCode>,
-        org_form: Answer<OrgForm>,
-        capital: Answer<Yen>,
-        employees: Answer<u32>,
-    ) -> Self {
-        let classes = industry.known().map_or(ClassSet::ANY, |&c| classes_of(c));
+    pub fn assess(answers: SizeAnswers) -> Self {
+        let classes = answers
+            .industry
+            .known()
+            .map_or(ClassSet::ANY, |&c| classes_of(c));
         let mut a = Self {
-            sme: Tri::Unknown,
             small_business: Tri::Unknown,
             classes,
-            industry,
-            org_form,
-            capital,
-            employees,
+            sme: [Tri::Unknown; SizeDefinition::ALL.len()],
+            answers,
         };
-        let readings = || {
-            a.kinds()
-                .into_iter()
-                .flat_map(move |k| classes.iter().map(move |c| (k, c)))
-        };
-        let sme = Tri::agreed(readings().map(|(k, c)| a.sme_for(k, c)));
-        let small = Tri::agreed(readings().map(|(k, c)| a.small_for(k, c)));
-        a.sme = sme;
-        a.small_business = small;
+        for (i, definition) in SizeDefinition::ALL.into_iter().enumerate() {
+            a.sme[i] = a.judge(definition).0;
+        }
+        let mut needed = FieldSet::EMPTY;
+        a.small_business = Tri::agreed(a.readings().map(|(form, class)| match form.legal_kind() {
+            LegalKind::Company | LegalKind::Individual => within(
+                &a.answers.employees,
+                class.limits().small_employees,
+                Field::Employees,
+                &mut needed,
+            ),
+            _ => Tri::False,
+        }));
         a
     }
 
-    /// The legal kinds the form answer leaves open.
-    fn kinds(&self) -> Vec<LegalKind> {
-        match self.org_form.known() {
-            Some(form) => vec![form.legal_kind()],
-            None => vec![
-                LegalKind::Company,
-                LegalKind::Individual,
-                LegalKind::Outside,
-            ],
-        }
+    /// Every (legal form, industry class) the answers leave open.
+    fn readings(&self) -> impl Iterator<Item = (OrgForm, IndustryClass)> + '_ {
+        let forms: &[OrgForm] = match self.answers.org_form.known() {
+            Some(form) => std::slice::from_ref(form),
+            None => OrgForm::ALL,
+        };
+        let classes = self.classes;
+        forms
+            .iter()
+            .flat_map(move |&form| classes.iter().map(move |class| (form, class)))
     }
 
-    fn sme_for(&self, kind: LegalKind, class: IndustryClass) -> Tri {
-        let limits = class.limits();
-        let by_employees = within(&self.employees, limits.employees);
-        match kind {
-            LegalKind::Outside => Tri::False,
-            LegalKind::Individual => by_employees,
-            LegalKind::Company => {
-                within(&self.capital, Yen::from_u64(limits.capital)).or(by_employees)
+    /// One test applied to the answers, noting the answers it still needs.
+    fn apply(&self, test: Test, needed: &mut FieldSet) -> Tri {
+        let a = &self.answers;
+        let headcount =
+            |limit, needed: &mut FieldSet| within(&a.employees, limit, Field::Employees, needed);
+        match test {
+            Test::CapitalOrHeadcount { capital, employees } => {
+                within(&a.capital, Yen::from_u64(capital), Field::Capital, needed)
+                    .or(headcount(employees, needed))
             }
-        }
-    }
-
-    fn small_for(&self, kind: LegalKind, class: IndustryClass) -> Tri {
-        match kind {
-            LegalKind::Outside => Tri::False,
-            LegalKind::Individual | LegalKind::Company => {
-                within(&self.employees, class.limits().small_employees)
+            Test::Headcount { employees, income } => {
+                let size = headcount(employees, needed);
+                if income {
+                    size.and(absent(
+                        &a.average_income_over_limit,
+                        Field::AverageIncomeOverLimit,
+                        needed,
+                    ))
+                } else {
+                    size
+                }
             }
+            Test::TaxCapital { capital } => {
+                within(&a.capital, Yen::from_u64(capital), Field::Capital, needed)
+                    .and(absent(&a.large_corp_owned, Field::LargeCorpOwned, needed))
+                    .and(absent(
+                        &a.wholly_owned_by_large,
+                        Field::WhollyOwnedByLarge,
+                        needed,
+                    ))
+                    .and(absent(
+                        &a.average_income_over_limit,
+                        Field::AverageIncomeOverLimit,
+                        needed,
+                    ))
+            }
+            Test::Admitted => Tri::True,
+            Test::Excluded => Tri::False,
         }
     }
 
-    /// The answers that would have to be given (or given more precisely) to decide 中小企業者.
-    pub fn sme_blocking(&self) -> FieldSet {
-        if self.sme != Tri::Unknown {
-            return FieldSet::EMPTY;
+    /// The verdict of one definition, and the answers that would decide it if it is open.
+    fn judge(&self, definition: SizeDefinition) -> (Tri, FieldSet) {
+        let mut needed = FieldSet::EMPTY;
+        let verdict = Tri::agreed(self.readings().map(|(form, class)| {
+            let mut this = FieldSet::EMPTY;
+            let tri = self.apply(definition.test(form, class), &mut this);
+            if tri == Tri::Unknown {
+                needed = needed.union(this);
+            }
+            tri
+        }));
+        if verdict != Tri::Unknown {
+            return (verdict, FieldSet::EMPTY);
         }
-        let mut set = self.common_blocking();
-        if !self.capital.is_known() && self.kinds().contains(&LegalKind::Company) {
-            set.insert(Field::Capital);
+        if !self.answers.org_form.is_known() {
+            needed.insert(Field::OrgForm);
         }
-        set
+        if self.classes.single().is_none() {
+            needed.insert(Field::Industry);
+        }
+        (verdict, needed)
+    }
+
+    /// Whether the business meets a definition.
+    pub fn sme(&self, definition: SizeDefinition) -> Tri {
+        self.sme[definition as usize]
+    }
+
+    /// The answers that would have to be given (or given more precisely) to decide a definition.
+    pub fn blocking(&self, definition: SizeDefinition) -> FieldSet {
+        self.judge(definition).1
     }
 
     /// The answers that would have to be given to decide 小規模企業者.
@@ -156,18 +409,14 @@ impl SizeAssessment {
         if self.small_business != Tri::Unknown {
             return FieldSet::EMPTY;
         }
-        self.common_blocking()
-    }
-
-    fn common_blocking(&self) -> FieldSet {
         let mut set = FieldSet::EMPTY;
-        if !self.org_form.is_known() {
+        if !self.answers.org_form.is_known() {
             set.insert(Field::OrgForm);
         }
         if self.classes.single().is_none() {
             set.insert(Field::Industry);
         }
-        if !self.employees.is_known() {
+        if !self.answers.employees.is_known() {
             set.insert(Field::Employees);
         }
         set
@@ -175,116 +424,183 @@ impl SizeAssessment {
 
     /// 「製造業その他」, 「製造業その他又はゴム製品製造業」, or that the industry is unanswered.
     pub fn class_label(&self) -> String {
-        if !self.industry.is_known() {
+        self.class_label_under(None)
+    }
+
+    fn classes_under(&self, definition: Option<SizeDefinition>) -> Vec<IndustryClass> {
+        let mut classes: Vec<IndustryClass> = self
+            .classes
+            .iter()
+            .map(|c| definition.map_or(c, |d| d.class(c)))
+            .collect();
+        classes.dedup();
+        classes.sort();
+        classes.dedup();
+        classes
+    }
+
+    fn class_label_under(&self, definition: Option<SizeDefinition>) -> String {
+        if !self.answers.industry.is_known() {
             return "未確定（業種が未回答です）".to_owned();
         }
-        let labels: Vec<&str> = self.classes.iter().map(IndustryClass::label).collect();
+        let labels: Vec<&str> = self
+            .classes_under(definition)
+            .into_iter()
+            .map(IndustryClass::label)
+            .collect();
         labels.join("又は")
     }
 
-    fn industry_line(&self) -> Option<String> {
-        let industry = *self.industry.known()?;
+    fn industry_line(&self, definition: SizeDefinition) -> Option<String> {
+        let industry = *self.answers.industry.known()?;
         let name = super::profile::industry_name(industry);
-        Some(match self.classes.single() {
-            Some(class) => format!(
-                "業種：{name}は「{class}」の基準です（{}）。",
-                class.legal_basis()
-            ),
-            None => format!(
+        let classes = self.classes_under(Some(definition));
+        Some(match classes.as_slice() {
+            [class] => format!("業種：{name}は「{class}」の基準です。"),
+            _ => format!(
                 "業種：{name}は「{}」のいずれかの基準です。業種を中分類まで答えると確定します。",
-                self.class_label()
+                self.class_label_under(Some(definition))
             ),
         })
     }
 
-    fn form_line(&self) -> Option<String> {
-        let form = *self.org_form.known()?;
-        match form.legal_kind() {
-            LegalKind::Outside if form == OrgForm::Planning => Some(
-                "創業予定のため、まだ中小企業基本法の中小企業者（会社又は個人）には当たりません。"
+    /// How each open legal form is judged, one line per form and class.
+    fn form_lines(&self, definition: SizeDefinition) -> Vec<String> {
+        let classes = self.classes_under(Some(definition));
+        let forms: Vec<OrgForm> = match self.answers.org_form.known() {
+            Some(&form) => vec![form],
+            None => vec![OrgForm::StockCompany, OrgForm::SoleProprietor],
+        };
+        let mut lines = Vec::new();
+        if !self.answers.org_form.is_known() {
+            lines.push(
+                "組織形態が未回答のため、会社・個人事業主・その他の法人のそれぞれで判定しています。"
                     .to_owned(),
-            ),
-            LegalKind::Outside => Some(format!(
-                "{}は、中小企業基本法第2条の中小企業者（会社又は個人）に当たりません。",
-                form.label()
-            )),
-            LegalKind::Individual => Some(
-                "個人事業主は常時使用する従業員数で判定します（資本金は問いません）。".to_owned(),
-            ),
-            LegalKind::Company => None,
+            );
         }
+        for form in forms {
+            let subject = match form {
+                OrgForm::StockCompany if !self.answers.org_form.is_known() => "会社",
+                OrgForm::Planning => {
+                    lines.push(format!(
+                        "創業予定のため、まだ{}に当たりません。",
+                        definition.label()
+                    ));
+                    continue;
+                }
+                form => form.label(),
+            };
+            let mut tests: Vec<(IndustryClass, Test)> = classes
+                .iter()
+                .map(|&class| (class, definition.test(form, class)))
+                .collect();
+            tests.dedup_by_key(|(_, test)| *test);
+            for (class, test) in &tests {
+                let prefix = if tests.len() > 1 {
+                    format!("{}の", class.label())
+                } else {
+                    String::new()
+                };
+                lines.push(format!("{prefix}{subject}の基準：{}。", test.text()));
+            }
+        }
+        lines
     }
 
-    fn capital_text(&self) -> String {
-        self.capital.known().map_or_else(
-            || "資本金は未回答".to_owned(),
-            |&c| format!("資本金{}", format_japanese_yen(c)),
-        )
-    }
-
-    fn employees_text(&self) -> String {
-        self.employees.known().map_or_else(
+    fn answers_line(&self, definition: SizeDefinition) -> String {
+        let a = &self.answers;
+        let mut parts = Vec::new();
+        let capital_matters = a
+            .org_form
+            .known()
+            .is_none_or(|f| f.legal_kind() != LegalKind::Individual);
+        if capital_matters {
+            parts.push(a.capital.known().map_or_else(
+                || "資本金は未回答".to_owned(),
+                |&c| format!("資本金{}", format_japanese_yen(c)),
+            ));
+        }
+        parts.push(a.employees.known().map_or_else(
             || "従業員数は未回答".to_owned(),
             |n| format!("常時使用する従業員{n}人"),
-        )
+        ));
+        if definition == SizeDefinition::Tax {
+            let flag = |answer: &Answer<bool>, yes: &str, no: &str| match answer.known() {
+                Some(true) => yes.to_owned(),
+                Some(false) => no.to_owned(),
+                None => format!("{no}かどうかは未回答"),
+            };
+            parts.push(flag(
+                &a.large_corp_owned,
+                "大規模法人に支配されている",
+                "大規模法人に支配されていない",
+            ));
+            parts.push(flag(
+                &a.wholly_owned_by_large,
+                "資本金5億円以上の法人の100%子会社である",
+                "資本金5億円以上の法人の100%子会社ではない",
+            ));
+            parts.push(flag(
+                &a.average_income_over_limit,
+                "平均所得が15億円を超えている",
+                "平均所得が15億円以下",
+            ));
+        }
+        format!("回答：{}。", parts.join("、"))
     }
 
-    /// How 中小企業者 was decided, step by step, in Japanese.
-    pub fn sme_reasons(&self) -> Vec<String> {
-        let mut lines: Vec<String> = self.industry_line().into_iter().collect();
-        lines.extend(
-            self.industry
-                .known()
-                .and_then(|&c| class_note(c))
-                .map(str::to_owned),
-        );
-        lines.extend(self.form_line());
-        let company_possible = self.kinds().contains(&LegalKind::Company);
-        if self.kinds() != [LegalKind::Outside] {
-            for class in self.classes.iter() {
-                let l = class.limits();
-                let rule = if company_possible {
-                    format!(
-                        "資本金{}以下又は常時使用する従業員{}人以下",
-                        format_japanese_yen(Yen::from_u64(l.capital)),
-                        l.employees
-                    )
-                } else {
-                    format!("常時使用する従業員{}人以下", l.employees)
-                };
-                lines.push(format!("{}の基準：{rule}。", class.label()));
-            }
-            let answers = if company_possible {
-                format!("{}、{}。", self.capital_text(), self.employees_text())
-            } else {
-                format!("{}。", self.employees_text())
-            };
-            lines.push(answers);
+    /// How a definition was applied, step by step, in Japanese; the first line is its basis.
+    pub fn reasons(&self, definition: SizeDefinition) -> Vec<String> {
+        let mut lines = vec![format!("{}。", definition.basis())];
+        lines.extend(self.industry_line(definition));
+        let multiple_classes = self.classes.single().is_none();
+        if definition.uses_cabinet_order_classes() || multiple_classes {
+            lines.extend(
+                self.answers
+                    .industry
+                    .known()
+                    .and_then(|&c| class_note(c))
+                    .map(str::to_owned),
+            );
         }
-        lines.push(
-            match self.sme {
-                Tri::True => "→ 中小企業者に当たります。",
-                Tri::False => "→ 中小企業者に当たりません。",
-                Tri::Unknown => "→ 今の回答では中小企業者かどうか決まりません。",
-            }
-            .to_owned(),
-        );
+        lines.extend(self.form_lines(definition));
+        lines.push(self.answers_line(definition));
+        let label = definition.label();
+        lines.push(match self.sme(definition) {
+            Tri::True => format!("→ {label}に当たります。"),
+            Tri::False => format!("→ {label}に当たりません。"),
+            Tri::Unknown => format!("→ 今の回答では{label}かどうか決まりません。"),
+        });
         lines
     }
 
     /// How 小規模企業者 was decided, in Japanese.
     pub fn small_business_reasons(&self) -> Vec<String> {
         let mut lines = Vec::new();
-        if self.kinds() != [LegalKind::Outside] {
+        let possible = self.readings().any(|(form, _)| {
+            matches!(
+                form.legal_kind(),
+                LegalKind::Company | LegalKind::Individual
+            )
+        });
+        if possible {
             let limits: Vec<String> = self
                 .classes
                 .iter()
                 .map(|c| format!("{}は{}人以下", c.label(), c.limits().small_employees))
                 .collect();
+            let employees = self.answers.employees.known().map_or_else(
+                || "従業員数は未回答".to_owned(),
+                |n| format!("常時使用する従業員{n}人"),
+            );
             lines.push(format!(
-                "小規模企業者の基準（中小企業基本法第2条第5項）：常時使用する従業員が{}。{}。",
+                "小規模企業者の基準（中小企業基本法第2条第5項、宿泊業・娯楽業は政令の特例）：会社又は個人で、常時使用する従業員が{}。{employees}。",
                 limits.join("、"),
-                self.employees_text()
+            ));
+        } else if let Some(form) = self.answers.org_form.known() {
+            lines.push(format!(
+                "{}は、小規模企業者（会社又は個人）に当たりません。",
+                form.label()
             ));
         }
         lines.push(
@@ -303,7 +619,6 @@ impl SizeAssessment {
 mod tests {
     use super::*;
 
-    const OKU: u64 = 100_000_000;
     const MAN: u64 = 10_000;
 
     fn company(industry: &str, capital: Option<u64>, employees: Option<u32>) -> Classification {
@@ -312,6 +627,23 @@ mod tests {
             capital.map(Yen::from_u64),
             employees,
         )
+    }
+
+    fn assess(
+        industry: &str,
+        form: OrgForm,
+        capital: Option<u64>,
+        employees: u32,
+    ) -> SizeAssessment {
+        SizeAssessment::assess(SizeAnswers {
+            industry: Answer::Known(JsicCode::parse(industry).unwrap()),
+            org_form: Answer::Known(form),
+            capital: Answer::from_option(capital.map(Yen::from_u64)),
+            employees: Answer::Known(employees),
+            large_corp_owned: Answer::Known(false),
+            wholly_owned_by_large: Answer::Known(false),
+            average_income_over_limit: Answer::Known(false),
+        })
     }
 
     /// (industry, capital, employees, sme, small_business) at and just past each limit.
@@ -368,6 +700,107 @@ mod tests {
     }
 
     #[test]
+    fn the_basic_law_as_written_has_no_special_industries() {
+        use SizeDefinition::{BasicLaw, CabinetOrder};
+        // A ゴム製品 maker with 500人 and 4億円: 中小 by cabinet order (900人), not by the law.
+        let rubber = assess("19", OrgForm::StockCompany, Some(4 * OKU), 500);
+        assert_eq!(rubber.sme(CabinetOrder), Tri::True);
+        assert_eq!(rubber.sme(BasicLaw), Tri::False);
+        // Software with 200人 and 1億円: サービス業 under the law (5,000万円・100人).
+        let software = assess("39", OrgForm::StockCompany, Some(OKU), 200);
+        assert_eq!(software.sme(CabinetOrder), Tri::True);
+        assert_eq!(software.sme(BasicLaw), Tri::False);
+        assert!(software.reasons(BasicLaw)[0].starts_with("中小企業基本法の中小企業者の基準"));
+        assert!(
+            software.reasons(BasicLaw)[1].contains("「サービス業」"),
+            "{:?}",
+            software.reasons(BasicLaw)
+        );
+    }
+
+    #[test]
+    fn employment_subsidies_use_four_classes_and_judge_bodies_without_capital_by_headcount() {
+        use SizeDefinition::{CabinetOrder, Employment};
+        // A 旅館 with 150人 and 1億円: 中小 under the cabinet order, not for 雇用関係助成金.
+        let inn = assess("75", OrgForm::StockCompany, Some(OKU), 150);
+        assert_eq!(inn.sme(CabinetOrder), Tri::True);
+        assert_eq!(inn.sme(Employment), Tri::False);
+        // A 30-person 医療法人 and a 介護の NPO法人 are 中小企業事業主.
+        let clinic = assess("83", OrgForm::MedicalCorporation, None, 30);
+        assert_eq!(clinic.sme(Employment), Tri::True);
+        assert_eq!(clinic.sme(CabinetOrder), Tri::False);
+        let care = assess("85", OrgForm::Npo, None, 60);
+        assert_eq!(care.sme(Employment), Tri::True);
+        let big_care = assess("85", OrgForm::SocialWelfareCorporation, None, 101);
+        assert_eq!(big_care.sme(Employment), Tri::False);
+        assert!(clinic.reasons(Employment)[0].starts_with("雇用関係助成金の中小企業事業主の基準"));
+        // A 医療法人 is not asked its capital.
+        assert!(!clinic.blocking(Employment).contains(Field::Capital));
+    }
+
+    #[test]
+    fn credit_guarantees_admit_npo_and_medical_corporations_within_their_limits() {
+        use SizeDefinition::CreditGuarantee;
+        assert_eq!(
+            assess("85", OrgForm::Npo, None, 100).sme(CreditGuarantee),
+            Tri::True
+        );
+        assert_eq!(
+            assess("85", OrgForm::Npo, None, 101).sme(CreditGuarantee),
+            Tri::False
+        );
+        assert_eq!(
+            assess("58", OrgForm::Npo, None, 51).sme(CreditGuarantee),
+            Tri::False
+        );
+        assert_eq!(
+            assess("24", OrgForm::Npo, None, 300).sme(CreditGuarantee),
+            Tri::True
+        );
+        let hospital = assess("83", OrgForm::MedicalCorporation, None, 300);
+        assert_eq!(hospital.sme(CreditGuarantee), Tri::True);
+        let hospital = assess("83", OrgForm::MedicalCorporation, None, 301);
+        assert_eq!(hospital.sme(CreditGuarantee), Tri::False);
+        let union = assess("24", OrgForm::EnterpriseUnion, None, 500);
+        assert_eq!(union.sme(CreditGuarantee), Tri::True);
+        let welfare = assess("85", OrgForm::SocialWelfareCorporation, None, 10);
+        assert_eq!(welfare.sme(CreditGuarantee), Tri::False);
+    }
+
+    #[test]
+    fn tax_measures_use_one_hundred_million_yen_and_large_corporation_control() {
+        use SizeDefinition::Tax;
+        let small = assess("24", OrgForm::StockCompany, Some(OKU), 500);
+        assert_eq!(small.sme(Tax), Tri::True);
+        let over = assess("24", OrgForm::StockCompany, Some(OKU + 1), 10);
+        assert_eq!(
+            over.sme(Tax),
+            Tri::False,
+            "headcount does not save a company over 1億円"
+        );
+        let mut owned = small.answers;
+        owned.large_corp_owned = Answer::Known(true);
+        assert_eq!(SizeAssessment::assess(owned).sme(Tax), Tri::False);
+        let mut rich = small.answers;
+        rich.average_income_over_limit = Answer::Known(true);
+        assert_eq!(SizeAssessment::assess(rich).sme(Tax), Tri::False);
+        let mut unknown = small.answers;
+        unknown.wholly_owned_by_large = Answer::Unanswered;
+        let unknown = SizeAssessment::assess(unknown);
+        assert_eq!(unknown.sme(Tax), Tri::Unknown);
+        assert_eq!(
+            unknown.blocking(Tax).iter().collect::<Vec<_>>(),
+            [Field::WhollyOwnedByLarge]
+        );
+        let sole = assess("76", OrgForm::SoleProprietor, None, 1000);
+        assert_eq!(sole.sme(Tax), Tri::True);
+        let npo = assess("85", OrgForm::Npo, None, 1001);
+        assert_eq!(npo.sme(Tax), Tri::False);
+        let coop = assess("52", OrgForm::BusinessCooperative, None, 5000);
+        assert_eq!(coop.sme(Tax), Tri::True);
+    }
+
+    #[test]
     fn capital_within_the_limit_settles_sme_whatever_the_headcount() {
         let c = company("24", Some(10_000_000), None);
         assert_eq!(c.sme, Some(true));
@@ -414,36 +847,43 @@ mod tests {
     }
 
     #[test]
-    fn a_sole_proprietor_is_decided_by_headcount_and_an_npo_is_outside_the_law() {
-        let assess = |form, employees| {
-            SizeAssessment::assess(
-                Answer::Known(JsicCode::Middle(76)),
-                Answer::Known(form),
-                Answer::Unanswered,
-                employees,
-            )
-        };
-        let sole = assess(OrgForm::SoleProprietor, Answer::Known(3));
-        assert_eq!((sole.sme, sole.small_business), (Tri::True, Tri::True));
-        assert!(sole.sme_blocking().is_empty());
-        let npo = assess(OrgForm::Npo, Answer::Unanswered);
-        assert_eq!((npo.sme, npo.small_business), (Tri::False, Tri::False));
-        assert!(npo.sme_reasons().iter().any(|r| r.contains("NPO法人")));
-        let planned = assess(OrgForm::Planning, Answer::Known(0));
-        assert_eq!(planned.sme, Tri::False);
+    fn a_sole_proprietor_is_decided_by_headcount_and_an_npo_is_outside_the_basic_law() {
+        use SizeDefinition::{BasicLaw, CabinetOrder};
+        let sole = assess("76", OrgForm::SoleProprietor, None, 3);
+        assert_eq!(
+            (sole.sme(CabinetOrder), sole.small_business),
+            (Tri::True, Tri::True)
+        );
+        assert!(sole.blocking(CabinetOrder).is_empty());
+        let npo = assess("76", OrgForm::Npo, None, 3);
+        assert_eq!(
+            (npo.sme(BasicLaw), npo.small_business),
+            (Tri::False, Tri::False)
+        );
+        assert!(
+            npo.reasons(BasicLaw).iter().any(|r| r.contains("NPO法人")),
+            "{:?}",
+            npo.reasons(BasicLaw)
+        );
+        let planned = assess("76", OrgForm::Planning, None, 0);
+        assert_eq!(planned.sme(CabinetOrder), Tri::False);
+        // 組合 count under 中小企業等経営強化法, whatever their size.
+        let union = assess("24", OrgForm::CooperationUnion, None, 2000);
+        assert_eq!(union.sme(CabinetOrder), Tri::True);
+        assert_eq!(union.sme(BasicLaw), Tri::False);
     }
 
     #[test]
     fn an_unanswered_form_leaves_sme_open_and_says_which_answers_are_needed() {
-        let a = SizeAssessment::assess(
-            Answer::Known(JsicCode::Middle(24)),
-            Answer::Unanswered,
-            Answer::Known(Yen::from_u64(10_000_000)),
-            Answer::Unanswered,
-        );
-        assert_eq!(a.sme, Tri::Unknown);
+        let a = SizeAssessment::assess(SizeAnswers {
+            industry: Answer::Known(JsicCode::Middle(24)),
+            capital: Answer::Known(Yen::from_u64(10_000_000)),
+            ..SizeAnswers::default()
+        });
+        let definition = SizeDefinition::CabinetOrder;
+        assert_eq!(a.sme(definition), Tri::Unknown);
         assert_eq!(
-            a.sme_blocking().iter().collect::<Vec<_>>(),
+            a.blocking(definition).iter().collect::<Vec<_>>(),
             [Field::OrgForm, Field::Employees]
         );
     }

@@ -255,6 +255,39 @@ mod tests {
     }
 
     #[test]
+    fn a_test_profile_with_a_retired_legal_form_names_the_program_the_case_and_the_field() {
+        let p = program(
+            json!({"fact": "sme_cabinet_order"}),
+            json!([{"name": "組合", "profile": {"org_form": "cooperative"}, "expect": "eligible"}]),
+        );
+        let failures = run_test_cases(&p, date!(2026 - 04 - 01));
+        let lines: Vec<String> = failures.iter().map(ToString::to_string).collect();
+        assert_eq!(lines.len(), 1, "{lines:?}");
+        assert!(
+            lines[0].starts_with("制度 demo-sogyo のテスト「組合」：回答に誤りがあります。組織形態（org_form）：組織形態「cooperative」は細分化されたため使えなくなりました。"),
+            "{}",
+            lines[0]
+        );
+    }
+
+    #[test]
+    fn a_rule_naming_an_unknown_definition_is_refused_with_the_definitions_listed() {
+        let p = program(
+            json!({"fact": "sme_labour"}),
+            json!([{"name": "a", "profile": {}, "expect": "eligible"}]),
+        );
+        let failures = run_test_cases(&p, date!(2026 - 04 - 01));
+        let line = failures[0].to_string();
+        assert!(
+            line.starts_with(
+                "制度 demo-sogyo の条件（最上位）：判定項目「sme_labour」はありません"
+            ),
+            "{line}"
+        );
+        assert!(line.contains("sme_employment"), "{line}");
+    }
+
+    #[test]
     fn every_case_is_listed_with_its_outcome_passed_or_not() {
         let p = program(
             json!({"all": [{"fact": "years_since_founding", "op": "lt", "value": 5}]}),

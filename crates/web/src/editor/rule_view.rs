@@ -210,7 +210,10 @@ impl RulePanel {
             let outcome = try_profile(draft, &profile.unwrap_or_default(), today);
             TrialOutcome {
                 verdict: outcome.verdict.label(),
-                lines: outcome.conditions.iter().map(trial_line).collect(),
+                lines: ConditionView::flatten(&outcome.conditions)
+                    .into_iter()
+                    .map(trial_line)
+                    .collect(),
                 missing: outcome.missing.iter().map(|f| f.label()).collect(),
             }
         });
@@ -218,9 +221,8 @@ impl RulePanel {
             items,
             has_rule: !rows.is_empty(),
             problems,
-            preview: preview
-                .conditions
-                .iter()
+            preview: ConditionView::flatten(&preview.conditions)
+                .into_iter()
                 .map(|c| PreviewLine {
                     depth: c.depth,
                     text: c.text.clone(),
@@ -344,6 +346,8 @@ fn item(p: &PlacedRow<'_>, problems: Vec<String>, warnings: Vec<String>) -> Rule
         RowKind::Fact => with_current(
             Fact::ALL
                 .iter()
+                // `sme` is the old name of `sme_cabinet_order`: read, not offered.
+                .filter(|f| **f != Fact::Sme)
                 .map(|f| Choice::new(f.code(), f.label(), f.code() == row.subject))
                 .collect(),
             &row.subject,
@@ -501,6 +505,7 @@ fn trial_line(c: &ConditionView) -> TrialLine {
         ConditionStatus::Met => "✓",
         ConditionStatus::NotMet => "✗",
         ConditionStatus::Unknown | ConditionStatus::ToConfirm => "？",
+        ConditionStatus::NotNeeded => "－",
     };
     TrialLine {
         depth: c.depth,

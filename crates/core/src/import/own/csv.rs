@@ -170,7 +170,7 @@ fn column_positions(headers: &StringRecord) -> Result<HashMap<&'static str, usiz
     Ok(positions)
 }
 
-fn row_of(p: &Program) -> [String; 32] {
+fn row_of(p: &Program) -> [String; 33] {
     let industries = match &p.industries {
         TargetIndustries::All => ALL_INDUSTRIES.to_owned(),
         TargetIndustries::Only(codes) => lines(codes.iter().map(|c| format!("{c} {}", c.name()))),
@@ -344,9 +344,11 @@ impl Row<'_> {
                 })?,
             },
             last_verified: self.read("最終確認日", cells::parse_date)?,
-            verified_against: self.read("確認した資料（JSON）", |cell| match cell.trim() {
-                "" => Ok(Vec::new()),
-                json => json_cell(json),
+            verified_against: self.read("確認した資料（JSON）", |cell| {
+                match cell.trim() {
+                    "" => Ok(Vec::new()),
+                    json => json_cell(json),
+                }
             })?,
             note: cells::text(self.get("備考")),
             rule: self.read("対象条件（JSON）", |cell| match cell.trim() {
