@@ -3,9 +3,10 @@
 //! Driver errors are translated here and nowhere else: a locked SQLite file becomes
 //! [`StoreError::Busy`], a missing table becomes [`StoreError::NotMigrated`], a unique key
 //! broken by a concurrent writer becomes [`StoreError::Conflict`]. Variants a person can act
-//! on (a URL, a file, a retry) are apart from internal ones (a bug or a damaged database),
-//! and [`StoreError::is_internal`] tells them apart for the HTTP edge. No variant holds a
-//! database URL that still has its password.
+//! on (a URL, a file, a retry) are apart from internal ones (a bug or a damaged database):
+//! [`StoreError::kind`] sorts every variant into an [`ErrorKind`], exhaustively, for the
+//! HTTP edge to map with no catch-all. No variant holds a database URL that still has its
+//! password.
 
 use std::path::PathBuf;
 
@@ -184,19 +185,76 @@ pub enum StoreError {
     Database(#[source] sqlx::Error),
 }
 
+/// Who can answer a [`StoreError`], and how: what a person can fix (the first five) apart
+/// from what they cannot ([`ErrorKind::Internal`]). Every variant has exactly one kind,
+/// decided in [`StoreError::kind`] by a match with no catch-all, so a new variant must be
+/// given one, and a caller that matches on the kind (the HTTP edge) handles it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ErrorKind {
+    /// What was asked for does not exist: choose another.
+    NotFound,
+    /// Something already there, or another writer changing the same rows at the same
+    /// moment, is in the way: read again, or pick another key or file.
+    Conflict,
+    /// It changed since the caller read it (a newer version or draft revision, a job that
+    /// moved on): read it again before acting.
+    StaleRevision,
+    /// The input breaks a rule (a value, a URL, a path, a file): the message says which.
+    Invalid,
+    /// The database or a file cannot be used now or as things stand (busy, unreachable,
+    /// not migrated, from a newer madoguchi, not readable): wait, or whoever runs
+    /// madoguchi fixes it.
+    Unavailable,
+    /// A bug, a damaged database or a lost server: log it, show a generic message.
+    Internal,
+}
+
 impl StoreError {
+    /// Which kind of failure this is; see [`ErrorKind`].
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            Self::UnknownProgram(_) => ErrorKind::NotFound,
+            Self::SessionExists
+            | Self::Conflict
+            | Self::BackupExists(_)
+            | Self::DatabaseInUse(_) => ErrorKind::Conflict,
+            Self::Stale { .. }
+            | Self::StaleDraft { .. }
+            | Self::NoDraft(_)
+            | Self::DraftState { .. }
+            | Self::ImportNotRunning(_) => ErrorKind::StaleRevision,
+            // A login already in use is a value to change, as the message says.
+            Self::UnsupportedUrl(_)
+            | Self::InvalidProgram { .. }
+            | Self::DuplicateInBatch(_)
+            | Self::InvalidOrigin(_)
+            | Self::InvalidSession(_)
+            | Self::InvalidAccount(_)
+            | Self::LoginTaken(_)
+            | Self::InvalidAuditEntry(_)
+            | Self::InvalidSetting(_)
+            | Self::NotSupportedOnPostgres
+            | Self::InvalidBackup { .. }
+            | Self::UnusablePath(_) => ErrorKind::Invalid,
+            Self::Busy
+            | Self::Unreachable { .. }
+            | Self::CannotOpenFile { .. }
+            | Self::NotMigrated
+            | Self::SchemaTooNew { .. }
+            | Self::File { .. } => ErrorKind::Unavailable,
+            Self::CorruptRecord { .. }
+            | Self::Encode { .. }
+            | Self::MigrationChanged { .. }
+            | Self::ConstraintViolated { .. }
+            | Self::Random(_)
+            | Self::Database(_) => ErrorKind::Internal,
+        }
+    }
+
     /// True for a bug, a damaged database or a lost server: log it, show a generic message.
     /// False when the message tells the person what to change or to try again.
     pub fn is_internal(&self) -> bool {
-        matches!(
-            self,
-            Self::CorruptRecord { .. }
-                | Self::Encode { .. }
-                | Self::MigrationChanged { .. }
-                | Self::ConstraintViolated { .. }
-                | Self::Random(_)
-                | Self::Database(_)
-        )
+        self.kind() == ErrorKind::Internal
     }
 
     pub(crate) fn file(path: impl Into<PathBuf>) -> impl FnOnce(std::io::Error) -> Self {

@@ -4,10 +4,14 @@
 //! Each backend keeps its list of applied migrations in `madoguchi_migrations` with a
 //! checksum of the text, so that an edited migration or a database from a newer madoguchi
 //! is refused instead of silently drifting. The backends run the SQL; the bookkeeping of
-//! what is pending is decided here once.
+//! what is pending is decided here once, and the bookkeeping statements are written here
+//! once for both.
+
+use time::OffsetDateTime;
 
 use crate::StoreError;
-use crate::record::sha256_hex;
+use crate::catalogue::sha256_hex;
+use crate::db::{Db, query};
 
 /// One schema step.
 #[derive(Debug)]
@@ -94,6 +98,33 @@ pub(crate) fn pending<'m>(
 /// The newest schema version this build knows, for checking a backup before restoring it.
 pub(crate) fn newest_sqlite_version() -> i64 {
     SQLITE.last().map_or(0, |m| m.version)
+}
+
+/// The migrations recorded as applied, oldest first.
+pub(crate) async fn applied_migrations(db: Db<'_>) -> Result<Vec<Applied>, StoreError> {
+    let rows: Vec<(i64, String)> =
+        query("SELECT version, checksum FROM madoguchi_migrations ORDER BY version")
+            .fetch_all(db)
+            .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(version, checksum)| Applied { version, checksum })
+        .collect())
+}
+
+/// Notes a migration as applied, inside the caller's transaction.
+pub(crate) async fn record_migration(db: Db<'_>, migration: &Migration) -> Result<(), StoreError> {
+    query(
+        "INSERT INTO madoguchi_migrations (version, name, checksum, applied_at)
+         VALUES ($1, $2, $3, $4)",
+    )
+    .bind(migration.version)
+    .bind(migration.name)
+    .bind(migration.checksum())
+    .bind(OffsetDateTime::now_utc())
+    .execute(db)
+    .await?;
+    Ok(())
 }
 
 #[cfg(test)]

@@ -15,13 +15,14 @@ use sqlx::postgres::{PgConnectOptions, PgConnection, PgListener, PgPool, PgPoolO
 use sqlx::{Connection, Executor};
 use time::OffsetDateTime;
 
+use crate::catalogue::{
+    Current, Prepared, SavePlan, VersionRow, only_outcome, prepare_expecting, sql as catalogue_sql,
+};
+use crate::db::Db;
 use crate::migrations;
-use crate::pending_import::ImportEnd;
-use crate::plan::{Current, Prepared, SavePlan, prepare_expecting};
-use crate::record::VersionRow;
-use crate::store::only_outcome;
+use crate::pending_imports::ImportEnd;
 use crate::target::redact_url;
-use crate::{SaveOutcome, SaveSummary, StoreError, draft, portable};
+use crate::{SaveOutcome, SaveSummary, StoreError, drafts};
 
 /// Advisory lock keys ("mado" + a number), held for one transaction each.
 const MIGRATION_LOCK: i64 = 0x6d61_646f_0000_0001;
@@ -89,7 +90,7 @@ pub(crate) async fn migrate(pool: &PgPool) -> Result<(), StoreError> {
         )",
         ))
         .await?;
-    let applied = portable::applied_migrations(&mut *tx).await?;
+    let applied = migrations::applied_migrations(Db::from(&mut *tx)).await?;
     for migration in migrations::pending(migrations::POSTGRES, &applied)? {
         tracing::info!(
             version = migration.version,
@@ -97,7 +98,7 @@ pub(crate) async fn migrate(pool: &PgPool) -> Result<(), StoreError> {
             "applying migration"
         );
         (&mut *tx).execute(sqlx::raw_sql(migration.sql)).await?;
-        portable::record_migration(&mut *tx, migration).await?;
+        migrations::record_migration(Db::from(&mut *tx), migration).await?;
     }
     tx.commit().await?;
     Ok(())
@@ -115,7 +116,9 @@ pub(crate) async fn save(
     lock(&mut tx, CATALOGUE_WRITE_LOCK).await?;
     let summary = save_in(&mut tx, prepared, origin, saved_at, progress).await?;
     if let Some(import) = import {
-        import.record(&mut *tx, &summary, saved_at).await?;
+        import
+            .record(Db::from(&mut *tx), &summary, saved_at)
+            .await?;
     }
     if summary.changed() >= ANALYZE_AFTER {
         // Not an error for a role that does not own the tables: PostgreSQL skips with a warning.
@@ -154,7 +157,7 @@ async fn save_in(
 /// Counts a change to the catalogue and tells every listening process, once the
 /// transaction commits (PostgreSQL holds a NOTIFY until then, and drops it on rollback).
 async fn catalogue_changed(tx: &mut PgConnection) -> Result<(), StoreError> {
-    let revision = draft::sql::bump_revision(&mut *tx).await?;
+    let revision = catalogue_sql::bump_revision(Db::from(&mut *tx)).await?;
     sqlx::query("SELECT pg_notify($1, $2)")
         .bind(CATALOG_CHANNEL)
         .bind(revision.to_string())
@@ -174,10 +177,10 @@ pub(crate) async fn publish(
 ) -> Result<SaveOutcome, StoreError> {
     let mut tx = pool.begin().await?;
     lock(&mut tx, CATALOGUE_WRITE_LOCK).await?;
-    let draft = draft::ready_to_publish(&mut *tx, id, revision).await?;
+    let draft = drafts::ready_to_publish(Db::from(&mut *tx), id, revision).await?;
     let prepared = prepare_expecting(&draft.program, draft.base_version)?;
     let summary = save_in(&mut tx, &prepared, origin, saved_at, &mut |_| {}).await?;
-    draft::finish_publishing(&mut *tx, &draft).await?;
+    drafts::finish_publishing(Db::from(&mut *tx), &draft).await?;
     catalogue_changed(&mut tx).await?;
     tx.commit().await?;
     only_outcome(summary, &draft.program)
@@ -192,7 +195,7 @@ pub(crate) async fn unpublish(
 ) -> Result<bool, StoreError> {
     let mut tx = pool.begin().await?;
     lock(&mut tx, CATALOGUE_WRITE_LOCK).await?;
-    let changed = draft::sql::mark_unpublished(&mut *tx, id, now).await? > 0;
+    let changed = drafts::sql::mark_unpublished(Db::from(&mut *tx), id, now).await? > 0;
     if changed {
         catalogue_changed(&mut tx).await?;
     }
@@ -247,8 +250,8 @@ async fn write_versions(
         "{} SELECT t.*, $13 FROM UNNEST($1::text[], $2::int8[], $3::text[], $4::text[],
              $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::int8[],
              $11::timestamptz[], $12::text[]) AS t {}",
-        portable::INSERT_PROGRAMS,
-        portable::ON_CONFLICT_UPDATE_PROGRAM
+        catalogue_sql::INSERT_PROGRAMS,
+        catalogue_sql::ON_CONFLICT_UPDATE_PROGRAM
     );
     sqlx::query(&insert_programs)
         .bind(&ids)
@@ -270,7 +273,7 @@ async fn write_versions(
         "{} SELECT t.id, t.version, t.body, t.content_hash, $5, $6
          FROM UNNEST($1::text[], $2::int8[], $3::text[], $4::text[])
              AS t (id, version, body, content_hash)",
-        portable::INSERT_VERSIONS
+        catalogue_sql::INSERT_VERSIONS
     );
     sqlx::query(&insert_versions)
         .bind(&ids)

@@ -19,11 +19,12 @@ use time::OffsetDateTime;
 use crate::migrations;
 use madoguchi_core::program::ProgramId;
 
-use crate::pending_import::ImportEnd;
-use crate::plan::{Current, Prepared, SavePlan, prepare_expecting};
-use crate::record::VersionRow;
-use crate::store::only_outcome;
-use crate::{SaveOutcome, SaveSummary, StoreError, draft, portable};
+use crate::catalogue::{
+    Current, Prepared, SavePlan, VersionRow, only_outcome, prepare_expecting, sql as catalogue_sql,
+};
+use crate::db::Db;
+use crate::pending_imports::ImportEnd;
+use crate::{SaveOutcome, SaveSummary, StoreError, drafts};
 
 /// How long a writer waits for another writer before giving up with [`StoreError::Busy`].
 const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
@@ -94,7 +95,7 @@ pub(crate) async fn migrate(pool: &SqlitePool) -> Result<(), StoreError> {
         ) STRICT",
         ))
         .await?;
-    let applied = portable::applied_migrations(&mut *tx).await?;
+    let applied = migrations::applied_migrations(Db::from(&mut *tx)).await?;
     for migration in migrations::pending(migrations::SQLITE, &applied)? {
         tracing::info!(
             version = migration.version,
@@ -102,7 +103,7 @@ pub(crate) async fn migrate(pool: &SqlitePool) -> Result<(), StoreError> {
             "applying migration"
         );
         (&mut *tx).execute(sqlx::raw_sql(migration.sql)).await?;
-        portable::record_migration(&mut *tx, migration).await?;
+        migrations::record_migration(Db::from(&mut *tx), migration).await?;
     }
     tx.commit().await?;
     Ok(())
@@ -119,7 +120,9 @@ pub(crate) async fn save(
     let mut tx = begin_write(pool).await?;
     let summary = save_in(&mut tx, prepared, origin, saved_at, progress).await?;
     if let Some(import) = import {
-        import.record(&mut *tx, &summary, saved_at).await?;
+        import
+            .record(Db::from(&mut *tx), &summary, saved_at)
+            .await?;
     }
     tx.commit().await?;
     Ok(summary)
@@ -143,7 +146,7 @@ async fn save_in(
     progress(plan.len());
     let summary = plan.into_summary();
     if summary.changed() > 0 {
-        draft::sql::bump_revision(&mut *tx).await?;
+        catalogue_sql::bump_revision(Db::from(&mut *tx)).await?;
     }
     Ok(summary)
 }
@@ -158,11 +161,11 @@ pub(crate) async fn publish(
     saved_at: OffsetDateTime,
 ) -> Result<SaveOutcome, StoreError> {
     let mut tx = begin_write(pool).await?;
-    let draft = draft::ready_to_publish(&mut *tx, id, revision).await?;
+    let draft = drafts::ready_to_publish(Db::from(&mut *tx), id, revision).await?;
     let prepared = prepare_expecting(&draft.program, draft.base_version)?;
     let summary = save_in(&mut tx, &prepared, origin, saved_at, &mut |_| {}).await?;
-    draft::finish_publishing(&mut *tx, &draft).await?;
-    draft::sql::bump_revision(&mut *tx).await?;
+    drafts::finish_publishing(Db::from(&mut *tx), &draft).await?;
+    catalogue_sql::bump_revision(Db::from(&mut *tx)).await?;
     tx.commit().await?;
     only_outcome(summary, &draft.program)
 }
@@ -175,9 +178,9 @@ pub(crate) async fn unpublish(
     now: OffsetDateTime,
 ) -> Result<bool, StoreError> {
     let mut tx = begin_write(pool).await?;
-    let changed = draft::sql::mark_unpublished(&mut *tx, id, now).await? > 0;
+    let changed = drafts::sql::mark_unpublished(Db::from(&mut *tx), id, now).await? > 0;
     if changed {
-        draft::sql::bump_revision(&mut *tx).await?;
+        catalogue_sql::bump_revision(Db::from(&mut *tx)).await?;
     }
     tx.commit().await?;
     Ok(changed)
@@ -221,7 +224,7 @@ async fn write_versions(
     origin: &str,
     saved_at: OffsetDateTime,
 ) -> Result<(), StoreError> {
-    let mut programs = QueryBuilder::<Sqlite>::new(portable::INSERT_PROGRAMS);
+    let mut programs = QueryBuilder::<Sqlite>::new(catalogue_sql::INSERT_PROGRAMS);
     programs.push_values(rows, |mut values, row| {
         values
             .push_bind(&row.id)
@@ -238,10 +241,10 @@ async fn write_versions(
             .push_bind(&row.content_hash)
             .push_bind(saved_at);
     });
-    programs.push(portable::ON_CONFLICT_UPDATE_PROGRAM);
+    programs.push(catalogue_sql::ON_CONFLICT_UPDATE_PROGRAM);
     programs.build().execute(&mut *tx).await?;
 
-    let mut versions = QueryBuilder::<Sqlite>::new(portable::INSERT_VERSIONS);
+    let mut versions = QueryBuilder::<Sqlite>::new(catalogue_sql::INSERT_VERSIONS);
     versions.push_values(rows, |mut values, row| {
         values
             .push_bind(&row.id)

@@ -32,19 +32,17 @@ pub enum AppError {
 }
 
 impl From<madoguchi_store::StoreError> for AppError {
-    /// The store's errors about what staff typed or saw say what to change; the rest are
-    /// internal.
+    /// By the error's kind, every kind named: a new kind of store error cannot fall to a
+    /// 500 unnoticed. What a person can fix says what to change (400) or that someone
+    /// else came first (409); the rest is logged and shown as a system error.
     fn from(err: madoguchi_store::StoreError) -> Self {
-        use madoguchi_store::StoreError as E;
-        match err {
-            E::Stale { .. } | E::StaleDraft { .. } | E::NoDraft(_) | E::DraftState { .. } => {
-                Self::Conflict(err.to_string())
-            }
-            E::InvalidAccount(_)
-            | E::LoginTaken(_)
-            | E::InvalidSetting(_)
-            | E::UnknownProgram(_) => Self::BadRequest(err.to_string()),
-            _ => Self::Internal(err.to_string()),
+        use madoguchi_store::ErrorKind;
+        match err.kind() {
+            ErrorKind::StaleRevision | ErrorKind::Conflict => Self::Conflict(err.to_string()),
+            // An id from a form that names no program: the form is what is wrong.
+            ErrorKind::Invalid | ErrorKind::NotFound => Self::BadRequest(err.to_string()),
+            // Busy, unreachable, not migrated: for whoever runs madoguchi, not the visitor.
+            ErrorKind::Unavailable | ErrorKind::Internal => Self::Internal(err.to_string()),
         }
     }
 }

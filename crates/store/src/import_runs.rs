@@ -1,9 +1,11 @@
-//! The log of imports, so staff can see when each source was last loaded and what it did.
+//! The log of imports, so staff can see when each source was last loaded and what it did:
+//! its types, its `Store` methods and its statements.
 
 use madoguchi_core::program::SourceKind;
 use time::OffsetDateTime;
 
-use crate::StoreError;
+use crate::catalogue::now;
+use crate::{Store, StoreError};
 
 /// How many records an import created, updated, left alone, skipped or refused.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
@@ -87,5 +89,65 @@ impl ImportRun {
                 invalid: count(invalid)?,
             },
         })
+    }
+}
+
+impl Store {
+    /// Logs an import run, stamped with the current time.
+    pub async fn record_import_run(&self, run: &NewImportRun) -> Result<ImportRun, StoreError> {
+        let recorded_at = now();
+        let row = sql::insert_import_run(self.db(), run, recorded_at).await?;
+        ImportRun::from_row(row)
+    }
+
+    /// Every logged import run, newest first.
+    pub async fn import_runs(&self) -> Result<Vec<ImportRun>, StoreError> {
+        let rows = sql::import_runs(self.db()).await?;
+        rows.into_iter().map(ImportRun::from_row).collect()
+    }
+}
+
+/// The statements on `import_runs`, written once for both backends.
+mod sql {
+    use time::OffsetDateTime;
+
+    use super::{ImportRunRow, NewImportRun};
+    use crate::StoreError;
+    use crate::db::{Db, query};
+
+    pub(crate) async fn insert_import_run(
+        db: Db<'_>,
+        run: &NewImportRun,
+        recorded_at: OffsetDateTime,
+    ) -> Result<ImportRunRow, StoreError> {
+        let [created, updated, unchanged, skipped, invalid] = run.counts.as_columns();
+        query(
+            "INSERT INTO import_runs (recorded_at, source_kind, file_name,
+                 created, updated, unchanged, skipped, invalid)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+             RETURNING id, recorded_at, source_kind, file_name,
+                 created, updated, unchanged, skipped, invalid",
+        )
+        .bind(recorded_at)
+        .bind(run.source_kind.code())
+        .bind(run.file_name.as_str())
+        .bind(created)
+        .bind(updated)
+        .bind(unchanged)
+        .bind(skipped)
+        .bind(invalid)
+        .fetch_one(db)
+        .await
+    }
+
+    /// Every import run, newest first.
+    pub(crate) async fn import_runs(db: Db<'_>) -> Result<Vec<ImportRunRow>, StoreError> {
+        query(
+            "SELECT id, recorded_at, source_kind, file_name,
+                 created, updated, unchanged, skipped, invalid
+             FROM import_runs ORDER BY id DESC",
+        )
+        .fetch_all(db)
+        .await
     }
 }

@@ -8,9 +8,9 @@ use std::collections::{HashMap, HashSet};
 
 use madoguchi_core::program::{Program, ProgramId};
 
+use super::outcome::{SaveOutcome, SaveSummary};
+use super::record::{VersionRow, content_hash, version_number};
 use crate::StoreError;
-use crate::outcome::{SaveOutcome, SaveSummary};
-use crate::record::{VersionRow, content_hash, version_number};
 
 /// How many new versions go to the database in one statement or one progress step.
 pub(crate) const CHUNK: usize = 500;

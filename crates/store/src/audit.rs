@@ -5,11 +5,10 @@
 //! stamps the time; the web layer says who, what and from where. Actions are open codes
 //! (`login.success`, `program.verify`) so that each part of the console adds its own.
 
-pub(crate) mod sql;
-
 use time::OffsetDateTime;
 
-use crate::StoreError;
+use crate::timestamp::now_whole_second;
+use crate::{Store, StoreError};
 
 /// An entry about to be appended.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -127,6 +126,147 @@ impl AuditEntry {
             detail,
             client,
         }
+    }
+}
+
+impl Store {
+    /// Appends an entry stamped with the current time and returns it as stored. Text
+    /// longer than an entry keeps is cut with 「…」 rather than refused.
+    pub async fn append_audit(&self, entry: &NewAuditEntry) -> Result<AuditEntry, StoreError> {
+        let entry = prepare(entry)?;
+        let at = now_whole_second();
+        let row = sql::append(self.db(), &entry, at).await?;
+        Ok(AuditEntry::from_row(row))
+    }
+
+    /// The entries that match `filter`, newest first, from `offset`, at most `limit`.
+    pub async fn audit_entries(&self, filter: &AuditFilter) -> Result<Vec<AuditEntry>, StoreError> {
+        let rows = sql::select(self.db(), filter).await?;
+        Ok(rows.into_iter().map(AuditEntry::from_row).collect())
+    }
+
+    /// How many entries match `filter` (its limit and offset are ignored).
+    pub async fn count_audit_entries(&self, filter: &AuditFilter) -> Result<u64, StoreError> {
+        let count = sql::count(self.db(), filter).await?;
+        Ok(u64::try_from(count).unwrap_or_default())
+    }
+
+    /// Every action code in the log, sorted, for a filter's choices.
+    pub async fn audit_actions(&self) -> Result<Vec<String>, StoreError> {
+        let mut actions = sql::actions(self.db()).await?;
+        // Byte order on both backends, whatever the server's collation.
+        actions.sort();
+        Ok(actions)
+    }
+}
+
+/// The statements on `audit_log`, written once for both backends. A filter is one fixed
+/// statement whose conditions each switch off when their parameter is NULL, so that there
+/// is no SQL built from pieces.
+mod sql {
+    use time::OffsetDateTime;
+
+    use super::{AuditFilter, AuditRow, NewAuditEntry};
+    use crate::StoreError;
+    use crate::db::like_pattern;
+    use crate::db::{Db, query};
+
+    const COLUMNS: &str = "id, at, actor_id, actor_name, action, target, detail, client";
+
+    const MATCHES: &str = "($1 IS NULL OR actor_id = $1)
+        AND ($2 IS NULL OR action = $2)
+        AND ($3 IS NULL OR at >= $3)
+        AND ($4 IS NULL OR at < $4)
+        AND ($5 IS NULL OR LOWER(actor_name) LIKE $5 ESCAPE '\\'
+            OR LOWER(COALESCE(target, '')) LIKE $5 ESCAPE '\\'
+            OR LOWER(detail) LIKE $5 ESCAPE '\\'
+            OR LOWER(COALESCE(client, '')) LIKE $5 ESCAPE '\\')";
+
+    pub(crate) async fn append(
+        db: Db<'_>,
+        entry: &NewAuditEntry,
+        at: OffsetDateTime,
+    ) -> Result<AuditRow, StoreError> {
+        let sql = format!(
+            "INSERT INTO audit_log (at, actor_id, actor_name, action, target, detail, client)
+             VALUES ($1, $2, $3, $4, $5, $6, $7)
+             RETURNING {COLUMNS}"
+        );
+        query(&sql)
+            .bind(at)
+            .bind(entry.actor_id.as_deref())
+            .bind(entry.actor_name.as_str())
+            .bind(entry.action.as_str())
+            .bind(entry.target.as_deref())
+            .bind(entry.detail.as_str())
+            .bind(entry.client.as_deref())
+            .fetch_one(db)
+            .await
+    }
+
+    /// The filter's five condition parameters, in `MATCHES` order.
+    struct Conditions<'f> {
+        actor: Option<&'f str>,
+        action: Option<&'f str>,
+        from: Option<OffsetDateTime>,
+        to: Option<OffsetDateTime>,
+        text: Option<String>,
+    }
+
+    impl<'f> Conditions<'f> {
+        fn of(filter: &'f AuditFilter) -> Self {
+            let given =
+                |value: &'f Option<String>| value.as_deref().filter(|v| !v.trim().is_empty());
+            Self {
+                actor: given(&filter.actor),
+                action: given(&filter.action),
+                from: filter.from,
+                to: filter.to,
+                text: given(&filter.text).map(|text| like_pattern(text.trim())),
+            }
+        }
+    }
+
+    pub(crate) async fn select(
+        db: Db<'_>,
+        filter: &AuditFilter,
+    ) -> Result<Vec<AuditRow>, StoreError> {
+        let c = Conditions::of(filter);
+        let limit = filter.limit.map_or(i64::MAX, i64::from);
+        let offset = i64::try_from(filter.offset).unwrap_or(i64::MAX);
+        let sql = format!(
+            "SELECT {COLUMNS} FROM audit_log WHERE {MATCHES} ORDER BY id DESC LIMIT $6 OFFSET $7"
+        );
+        query(&sql)
+            .bind(c.actor)
+            .bind(c.action)
+            .bind(c.from)
+            .bind(c.to)
+            .bind(c.text)
+            .bind(limit)
+            .bind(offset)
+            .fetch_all(db)
+            .await
+    }
+
+    pub(crate) async fn count(db: Db<'_>, filter: &AuditFilter) -> Result<i64, StoreError> {
+        let c = Conditions::of(filter);
+        let sql = format!("SELECT COUNT(*) FROM audit_log WHERE {MATCHES}");
+        query(&sql)
+            .bind(c.actor)
+            .bind(c.action)
+            .bind(c.from)
+            .bind(c.to)
+            .bind(c.text)
+            .fetch_scalar(db)
+            .await
+    }
+
+    /// The action codes that occur in the log, for the filter's choices.
+    pub(crate) async fn actions(db: Db<'_>) -> Result<Vec<String>, StoreError> {
+        query("SELECT DISTINCT action FROM audit_log ORDER BY action")
+            .fetch_all_scalars(db)
+            .await
     }
 }
 

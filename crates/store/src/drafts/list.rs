@@ -11,10 +11,228 @@
 //! primary keys in id order and merge the parts rather than sort every entry, each in the
 //! form its planner needs for that (`Merge`).
 
-use sqlx::{Database, Encode, Executor, FromRow, IntoArguments, Type};
+use madoguchi_core::program::ProgramId;
+use time::OffsetDateTime;
 
-use super::{EntryRow, EntryShow};
-use crate::StoreError;
+use super::{DraftState, corrupt};
+use crate::catalogue::version_number;
+use crate::db::{Db, Dialect, like_pattern, query};
+use crate::{Store, StoreError};
+
+/// A program in the console's list: published, unpublished or only drafted.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProgramEntry {
+    pub id: ProgramId,
+    pub title: String,
+    /// The status code of the current version (`open`, `closed_budget`, …).
+    pub status: String,
+    /// 0 for a program that only exists as a draft.
+    pub version: u32,
+    pub updated_at: Option<OffsetDateTime>,
+    pub unpublish_at: Option<OffsetDateTime>,
+    pub unpublished_at: Option<OffsetDateTime>,
+    pub draft_state: Option<DraftState>,
+}
+
+/// `(id, title, status, current_version, updated_at, unpublish_at, unpublished_at,
+/// draft state)`; a draft-only program has no version and no status of its own, and its
+/// title is the draft's.
+pub(crate) type EntryRow = (
+    String,
+    String,
+    Option<String>,
+    Option<i64>,
+    Option<OffsetDateTime>,
+    Option<OffsetDateTime>,
+    Option<OffsetDateTime>,
+    Option<String>,
+);
+
+/// Which programs the console's list shows, by where they stand in the workflow.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum EntryShow {
+    /// Every program and every new program's draft.
+    #[default]
+    All,
+    /// Programs with a draft, in any state.
+    WithDraft,
+    /// Programs whose draft waits for approval.
+    InReview,
+    /// Programs whose draft is approved and scheduled.
+    Scheduled,
+    /// Programs taken off the public site.
+    Unpublished,
+    /// New programs, only drafted so far.
+    NeverPublished,
+}
+
+impl EntryShow {
+    pub const ALL: [EntryShow; 6] = [
+        Self::All,
+        Self::WithDraft,
+        Self::InReview,
+        Self::Scheduled,
+        Self::Unpublished,
+        Self::NeverPublished,
+    ];
+
+    /// The code the list's URL carries (`show=review`); empty for every program.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::All => "",
+            Self::WithDraft => "draft",
+            Self::InReview => "review",
+            Self::Scheduled => "scheduled",
+            Self::Unpublished => "unpublished",
+            Self::NeverPublished => "unpublished_never",
+        }
+    }
+
+    /// The filter a code names; `None` for an unknown one.
+    pub fn parse(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.code() == code)
+    }
+}
+
+/// One page of the console's list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EntryPage {
+    pub entries: Vec<ProgramEntry>,
+    /// How many entries the query finds in all.
+    pub total: u64,
+    /// The page shown, from 1: the one asked for, or the last when that is past the end.
+    pub page: u64,
+}
+
+/// What the console's list asks for: programs whose title or id contains `text` (ASCII
+/// letters in either case; `%` and `_` as themselves; empty: every program), narrowed by
+/// `show`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct EntryQuery {
+    pub text: String,
+    pub show: EntryShow,
+}
+
+impl ProgramEntry {
+    pub(crate) fn from_row(row: EntryRow) -> Result<Self, StoreError> {
+        let (id, title, status, version, updated_at, unpublish_at, unpublished_at, state) = row;
+        let program_id = ProgramId::parse(&id).map_err(|e| corrupt(&id, e.to_string()))?;
+        Ok(Self {
+            title,
+            status: status.unwrap_or_default(),
+            version: version
+                .map(|v| version_number(&id, v))
+                .transpose()?
+                .unwrap_or(0),
+            updated_at,
+            unpublish_at,
+            unpublished_at,
+            draft_state: state.as_deref().and_then(DraftState::parse),
+            id: program_id,
+        })
+    }
+}
+
+impl Store {
+    /// Every program for the console's list, with its draft's state, and every program
+    /// that so far exists only as a draft, by id.
+    pub async fn program_entries(&self) -> Result<Vec<ProgramEntry>, StoreError> {
+        self.program_entries_page(&EntryQuery::default(), u32::MAX, 0)
+            .await
+    }
+
+    /// Page `page` (from 1) of the console's list as `query` narrows it, `per_page` to a
+    /// page, by id in byte order, with the total; a page past the end gives the last. When
+    /// the page is not full its entries tell the total, and the count (another pass over
+    /// every title, for a search) is left out.
+    pub async fn program_entry_page(
+        &self,
+        query: &EntryQuery,
+        per_page: u32,
+        page: u64,
+    ) -> Result<EntryPage, StoreError> {
+        let per_page = per_page.max(1);
+        let size = u64::from(per_page);
+        let page = page.max(1);
+        let offset = (page - 1).saturating_mul(size);
+        let entries = self.program_entries_page(query, per_page, offset).await?;
+        let found = entries.len() as u64;
+        if found < size && (found > 0 || offset == 0) {
+            let total = offset + found;
+            return Ok(EntryPage {
+                entries,
+                total,
+                page,
+            });
+        }
+        let total = self.count_program_entries(query).await?;
+        if found > 0 {
+            return Ok(EntryPage {
+                entries,
+                total,
+                page,
+            });
+        }
+        let last = total.div_ceil(size).max(1);
+        let entries = self
+            .program_entries_page(query, per_page, (last - 1) * size)
+            .await?;
+        Ok(EntryPage {
+            entries,
+            total,
+            page: last,
+        })
+    }
+
+    /// The console's list as `query` narrows it, by id in byte order: `limit` entries after
+    /// the first `offset`. The search and the paging happen in the database.
+    pub async fn program_entries_page(
+        &self,
+        query: &EntryQuery,
+        limit: u32,
+        offset: u64,
+    ) -> Result<Vec<ProgramEntry>, StoreError> {
+        let (shape, pattern) = shape_of(query);
+        let limit = i64::from(limit);
+        let offset = i64::try_from(offset).unwrap_or(i64::MAX);
+        let merge = match self.backend.dialect() {
+            Dialect::Sqlite => Merge::Compound,
+            Dialect::Postgres => Merge::LimitedParts,
+        };
+        let how = (shape, merge);
+        let rows = list_entries(self.db(), how, &pattern, limit, offset).await?;
+        rows.into_iter().map(ProgramEntry::from_row).collect()
+    }
+
+    /// How many entries the console's list has as `query` narrows it.
+    pub async fn count_program_entries(&self, query: &EntryQuery) -> Result<u64, StoreError> {
+        let (shape, pattern) = shape_of(query);
+        let count = count_entries(self.db(), shape, &pattern).await?;
+        Ok(u64::try_from(count).unwrap_or_default())
+    }
+
+    /// One program's entry, as in [`Store::program_entries`].
+    pub async fn program_entry(&self, id: &ProgramId) -> Result<Option<ProgramEntry>, StoreError> {
+        let row = entry(self.db(), id.as_str()).await?;
+        row.map(ProgramEntry::from_row).transpose()
+    }
+}
+
+/// The statement's shape of a list query, and its `LIKE` pattern (empty, and not bound,
+/// when no text is searched).
+fn shape_of(query: &EntryQuery) -> (ListShape, String) {
+    let text = query.text.trim();
+    let shape = ListShape {
+        searched: !text.is_empty(),
+        show: query.show,
+    };
+    let pattern = if shape.searched {
+        like_pattern(text)
+    } else {
+        String::new()
+    };
+    (shape, pattern)
+}
 
 /// The columns of an entry, from a program and its draft.
 const PUBLISHED_COLUMNS: &str = "SELECT p.id, p.title, p.status, p.current_version, \
@@ -31,7 +249,7 @@ const ONLY_DRAFTED: &str = "NOT EXISTS (SELECT 1 FROM programs p WHERE p.id = d.
 /// How the two parts of the list are merged in id order, the way each backend's planner
 /// does it without sorting every entry (measured on 100,000 programs).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum Merge {
+enum Merge {
     /// SQLite merges the ordered parts of a compound `SELECT … UNION ALL … ORDER BY`,
     /// walking each primary key.
     Compound,
@@ -42,7 +260,7 @@ pub(crate) enum Merge {
 
 /// One kind of list query: the statement depends on these two only.
 #[derive(Debug, Clone, Copy)]
-pub(crate) struct ListShape {
+struct ListShape {
     /// A text is searched: `$1` is its `LIKE` pattern.
     pub searched: bool,
     pub show: EntryShow,
@@ -215,70 +433,44 @@ impl ListShape {
 /// The list's entries as `shape` says, merged as `merge` says, matching `pattern` (a
 /// `like_pattern`, bound only when `shape.searched`), by id in byte order: `limit` of them
 /// after the first `offset`.
-pub(crate) async fn list_entries<'e, DB, E>(
-    db: E,
+async fn list_entries(
+    db: Db<'_>,
     (shape, merge): (ListShape, Merge),
     pattern: &str,
     limit: i64,
     offset: i64,
-) -> Result<Vec<EntryRow>, StoreError>
-where
-    DB: Database,
-    E: Executor<'e, Database = DB>,
-    for<'q> DB::Arguments<'q>: IntoArguments<'q, DB>,
-    for<'q> &'q str: Encode<'q, DB> + Type<DB>,
-    for<'q> i64: Encode<'q, DB> + Type<DB>,
-    EntryRow: for<'r> FromRow<'r, DB::Row>,
-{
+) -> Result<Vec<EntryRow>, StoreError> {
     // Ids sort by bytes on both backends (PostgreSQL's id columns are `COLLATE "C"`).
     let sql = shape.select_sql(merge);
-    let mut query = sqlx::query_as(&sql);
+    let mut query = query(&sql);
     if shape.searched {
         query = query.bind(pattern);
     }
     if shape.merges() && merge == Merge::LimitedParts {
         query = query.bind(offset.saturating_add(limit));
     }
-    Ok(query.bind(limit).bind(offset).fetch_all(db).await?)
+    query.bind(limit).bind(offset).fetch_all(db).await
 }
 
 /// How many entries `list_entries` would give without a limit.
-pub(crate) async fn count_entries<'e, DB, E>(
-    db: E,
-    shape: ListShape,
-    pattern: &str,
-) -> Result<i64, StoreError>
-where
-    DB: Database,
-    E: Executor<'e, Database = DB>,
-    for<'q> DB::Arguments<'q>: IntoArguments<'q, DB>,
-    for<'q> &'q str: Encode<'q, DB> + Type<DB>,
-    (i64,): for<'r> FromRow<'r, DB::Row>,
-{
+async fn count_entries(db: Db<'_>, shape: ListShape, pattern: &str) -> Result<i64, StoreError> {
     let sql = shape.count_sql();
-    let mut query = sqlx::query_scalar(&sql);
+    let mut query = query(&sql);
     if shape.searched {
         query = query.bind(pattern);
     }
-    Ok(query.fetch_one(db).await?)
+    query.fetch_scalar(db).await
 }
 
 /// One program's entry, published or only drafted.
-pub(crate) async fn entry<'e, DB, E>(db: E, id: &str) -> Result<Option<EntryRow>, StoreError>
-where
-    DB: Database,
-    E: Executor<'e, Database = DB>,
-    for<'q> DB::Arguments<'q>: IntoArguments<'q, DB>,
-    for<'q> &'q str: Encode<'q, DB> + Type<DB>,
-    EntryRow: for<'r> FromRow<'r, DB::Row>,
-{
+async fn entry(db: Db<'_>, id: &str) -> Result<Option<EntryRow>, StoreError> {
     let sql = format!(
         "{PUBLISHED_COLUMNS} FROM programs p LEFT JOIN program_drafts d ON d.program_id = p.id
          WHERE p.id = $1
          UNION ALL
          {DRAFTED_COLUMNS} FROM program_drafts d WHERE d.program_id = $1 AND {ONLY_DRAFTED}"
     );
-    Ok(sqlx::query_as(&sql).bind(id).fetch_optional(db).await?)
+    query(&sql).bind(id).fetch_optional(db).await
 }
 
 #[cfg(test)]

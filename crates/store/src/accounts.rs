@@ -5,13 +5,13 @@
 //! and hands it back for verification. Logins are case-folded here, once, so that
 //! 「Tanaka」, 「tanaka」 and 「ｔａｎａｋａ」 (typed with the IME on) are one account.
 
-pub(crate) mod sql;
-
 use std::fmt;
 
 use time::{Duration, OffsetDateTime};
 
-use crate::StoreError;
+use crate::timestamp::{now_whole_second, whole_second_utc};
+use crate::{Store, StoreError};
+use sql::AccountKey;
 
 /// What an account may do in the console. Ordered: a role allows all a lower one does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -288,6 +288,243 @@ impl Account {
             locked_until,
             password_changed_at,
         })
+    }
+}
+
+impl Store {
+    /// Creates an account with a new random id. A login already in use (case-folded) is
+    /// refused with [`StoreError::LoginTaken`].
+    pub async fn create_account(&self, new: &NewAccount) -> Result<Account, StoreError> {
+        check_password_hash(&new.password_hash)?;
+        let id = new_account_id()?;
+        let now = now_whole_second();
+        let row = sql::insert(self.db(), &id, new, now).await?;
+        let row = row.ok_or_else(|| StoreError::LoginTaken(new.login.to_string()))?;
+        Account::from_row(row)
+    }
+
+    /// The account with this id, disabled or not.
+    pub async fn account(&self, id: &str) -> Result<Option<Account>, StoreError> {
+        self.find_account(AccountKey::Id, id).await
+    }
+
+    /// The account with this login, disabled or not.
+    pub async fn account_by_login(&self, login: &Login) -> Result<Option<Account>, StoreError> {
+        self.find_account(AccountKey::Login, login.as_str()).await
+    }
+
+    async fn find_account(
+        &self,
+        key: AccountKey,
+        value: &str,
+    ) -> Result<Option<Account>, StoreError> {
+        let row = sql::find(self.db(), key, value).await?;
+        row.map(Account::from_row).transpose()
+    }
+
+    /// Every account, disabled ones too, ordered by login.
+    pub async fn accounts(&self) -> Result<Vec<Account>, StoreError> {
+        let rows = sql::all(self.db()).await?;
+        rows.into_iter().map(Account::from_row).collect()
+    }
+
+    /// Changes an account's role. False when there is no such account.
+    pub async fn set_role(&self, id: &str, role: crate::Role) -> Result<bool, StoreError> {
+        let done = sql::set_role(self.db(), id, role.code()).await?;
+        Ok(done > 0)
+    }
+
+    /// Disables an account: it can no longer sign in. Its sessions are the caller's to end
+    /// ([`Store::delete_sessions_of`]). False when there is no such account.
+    pub async fn disable_account(&self, id: &str) -> Result<bool, StoreError> {
+        self.set_disabled(id, Some(now_whole_second())).await
+    }
+
+    /// Lets a disabled account sign in again. False when there is no such account.
+    pub async fn enable_account(&self, id: &str) -> Result<bool, StoreError> {
+        self.set_disabled(id, None).await
+    }
+
+    async fn set_disabled(&self, id: &str, at: Option<OffsetDateTime>) -> Result<bool, StoreError> {
+        let done = sql::set_disabled(self.db(), id, at).await?;
+        Ok(done > 0)
+    }
+
+    /// Counts a failed sign-in at `now`; the failure that reaches `lockout.after_failures`
+    /// (and each one after it, until a success) locks the account for `lockout.duration`.
+    /// `None` when there is no such account.
+    pub async fn record_login_failure(
+        &self,
+        id: &str,
+        now: OffsetDateTime,
+        lockout: Lockout,
+    ) -> Result<Option<LoginFailures>, StoreError> {
+        let lock_after = i64::from(lockout.after_failures.max(1));
+        let lock_until = whole_second_utc(now + lockout.duration);
+        let row = sql::count_failure(self.db(), id, lock_after, lock_until).await?;
+        row.map(|(count, locked_until)| {
+            let count = u32::try_from(count).map_err(|err| StoreError::CorruptRecord {
+                table: "accounts",
+                key: id.to_owned(),
+                reason: err.to_string(),
+            })?;
+            Ok(LoginFailures {
+                count,
+                locked_until,
+            })
+        })
+        .transpose()
+    }
+
+    /// A successful sign-in: the failure count and any lock are cleared.
+    pub async fn record_login_success(&self, id: &str) -> Result<bool, StoreError> {
+        let done = sql::clear_failures(self.db(), id).await?;
+        Ok(done > 0)
+    }
+
+    /// Replaces the password hash (a PHC string) and clears failures and any lock. Sessions
+    /// are the caller's to end. False when there is no such account.
+    pub async fn set_password(&self, id: &str, password_hash: &str) -> Result<bool, StoreError> {
+        let hash = check_password_hash(password_hash)?;
+        let now = now_whole_second();
+        let done = sql::set_password(self.db(), id, hash, now).await?;
+        Ok(done > 0)
+    }
+}
+
+/// The statements on `accounts`, written once for both backends (see `db` for why
+/// one text serves both). Times come in already cut to whole seconds in UTC.
+mod sql {
+    use time::OffsetDateTime;
+
+    use super::{AccountRow, NewAccount};
+    use crate::StoreError;
+    use crate::db::{Db, query};
+
+    const COLUMNS: &str = "id, login, display_name, role, password_hash, created_at, disabled_at, \
+        failed_logins, locked_until, password_changed_at";
+
+    /// Which column picks an account.
+    #[derive(Debug, Clone, Copy)]
+    pub(crate) enum AccountKey {
+        Id,
+        Login,
+    }
+
+    /// Inserts an account unless its login is taken; `None` means it was.
+    pub(crate) async fn insert(
+        db: Db<'_>,
+        id: &str,
+        new: &NewAccount,
+        now: OffsetDateTime,
+    ) -> Result<Option<AccountRow>, StoreError> {
+        let sql = format!(
+            "INSERT INTO accounts (id, login, display_name, role, password_hash, created_at,
+                 failed_logins, password_changed_at)
+             VALUES ($1, $2, $3, $4, $5, $6, 0, $6)
+             ON CONFLICT (login) DO NOTHING
+             RETURNING {COLUMNS}"
+        );
+        query(&sql)
+            .bind(id)
+            .bind(new.login.as_str())
+            .bind(new.display_name.as_str())
+            .bind(new.role.code())
+            .bind(new.password_hash.as_str())
+            .bind(now)
+            .fetch_optional(db)
+            .await
+    }
+
+    /// The account whose `key` column is `value`.
+    pub(crate) async fn find(
+        db: Db<'_>,
+        key: AccountKey,
+        value: &str,
+    ) -> Result<Option<AccountRow>, StoreError> {
+        let column = match key {
+            AccountKey::Id => "id",
+            AccountKey::Login => "login",
+        };
+        let sql = format!("SELECT {COLUMNS} FROM accounts WHERE {column} = $1");
+        query(&sql).bind(value).fetch_optional(db).await
+    }
+
+    /// Every account, by login.
+    pub(crate) async fn all(db: Db<'_>) -> Result<Vec<AccountRow>, StoreError> {
+        let sql = format!("SELECT {COLUMNS} FROM accounts ORDER BY login");
+        query(&sql).fetch_all(db).await
+    }
+
+    pub(crate) async fn set_role(db: Db<'_>, id: &str, role: &str) -> Result<u64, StoreError> {
+        query("UPDATE accounts SET role = $2 WHERE id = $1")
+            .bind(id)
+            .bind(role)
+            .execute(db)
+            .await
+    }
+
+    /// Disables at `at` (keeping an earlier time if already disabled), or enables with `None`.
+    pub(crate) async fn set_disabled(
+        db: Db<'_>,
+        id: &str,
+        at: Option<OffsetDateTime>,
+    ) -> Result<u64, StoreError> {
+        let sql = if at.is_some() {
+            "UPDATE accounts SET disabled_at = COALESCE(disabled_at, $2) WHERE id = $1"
+        } else {
+            "UPDATE accounts SET disabled_at = $2 WHERE id = $1"
+        };
+        query(sql).bind(id).bind(at).execute(db).await
+    }
+
+    /// Counts one failure in the same statement that reads the count, so that failures from
+    /// several processes at once are all counted; the one that reaches `lock_after` (and each
+    /// after it) locks the account until `lock_until`.
+    pub(crate) async fn count_failure(
+        db: Db<'_>,
+        id: &str,
+        lock_after: i64,
+        lock_until: OffsetDateTime,
+    ) -> Result<Option<(i64, Option<OffsetDateTime>)>, StoreError> {
+        query(
+            "UPDATE accounts SET failed_logins = failed_logins + 1,
+                 locked_until = CASE WHEN failed_logins + 1 >= $2 THEN $3 ELSE locked_until END
+             WHERE id = $1
+             RETURNING failed_logins, locked_until",
+        )
+        .bind(id)
+        .bind(lock_after)
+        .bind(lock_until)
+        .fetch_optional(db)
+        .await
+    }
+
+    /// Clears the failure count and any lock.
+    pub(crate) async fn clear_failures(db: Db<'_>, id: &str) -> Result<u64, StoreError> {
+        query("UPDATE accounts SET failed_logins = 0, locked_until = NULL WHERE id = $1")
+            .bind(id)
+            .execute(db)
+            .await
+    }
+
+    /// A new password hash; failures and any lock are cleared with it.
+    pub(crate) async fn set_password(
+        db: Db<'_>,
+        id: &str,
+        password_hash: &str,
+        at: OffsetDateTime,
+    ) -> Result<u64, StoreError> {
+        query(
+            "UPDATE accounts SET password_hash = $2, password_changed_at = $3,
+                 failed_logins = 0, locked_until = NULL
+             WHERE id = $1",
+        )
+        .bind(id)
+        .bind(password_hash)
+        .bind(at)
+        .execute(db)
+        .await
     }
 }
 

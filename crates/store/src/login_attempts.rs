@@ -9,11 +9,12 @@
 //! signing in one after another from one office address do not use up the limit; failures
 //! and attempts still under way count.
 
-pub(crate) mod sql;
-
 use std::net::IpAddr;
 
 use time::{Duration, OffsetDateTime};
+
+use crate::timestamp::whole_second_utc;
+use crate::{Store, StoreError};
 
 /// How many sign-in attempts one client address may have under way or failed within a
 /// window of time.
@@ -62,6 +63,109 @@ pub(crate) fn decide(own: i64, newest: &[(i64, OffsetDateTime)], limit: AttemptL
             retry_at: *oldest_counted + limit.window,
         },
         None => Admission::Admitted(LoginAttempt(own)),
+    }
+}
+
+impl Store {
+    /// Counts a sign-in attempt from `client` at `now` against `limit`, on every app
+    /// process alike: admitted while fewer than `limit.max_attempts` attempts from the
+    /// address, failed or under way, were made within `limit.window` before it. A refused
+    /// attempt is not kept, so that waiting is enough to be let in again.
+    pub async fn admit_login_attempt(
+        &self,
+        client: IpAddr,
+        now: OffsetDateTime,
+        limit: AttemptLimit,
+    ) -> Result<Admission, StoreError> {
+        let client = client_key(client);
+        let at = whole_second_utc(now);
+        let after = counted_after(now, limit);
+        // One more than the limit: own attempt may be among them.
+        let enough = i64::from(limit.max_attempts.max(1)) + 1;
+        let own = sql::insert(self.db(), &client, at).await?;
+        let newest = sql::newest(self.db(), &client, after, enough).await?;
+        let admission = decide(own, &newest, limit);
+        if let Admission::Refused { .. } = admission {
+            self.forget_login_attempt(LoginAttempt(own)).await?;
+        }
+        Ok(admission)
+    }
+
+    /// Takes back an admitted attempt that succeeded: only failures and attempts under way
+    /// count against the address.
+    pub async fn forget_login_attempt(&self, attempt: LoginAttempt) -> Result<(), StoreError> {
+        sql::delete(self.db(), attempt.0).await?;
+        Ok(())
+    }
+
+    /// Deletes the attempts that `limit` no longer counts at `now`, returning how many: for
+    /// a periodic sweep.
+    pub async fn delete_old_login_attempts(
+        &self,
+        now: OffsetDateTime,
+        limit: AttemptLimit,
+    ) -> Result<u64, StoreError> {
+        let until = counted_after(now, limit);
+        sql::delete_until(self.db(), until).await
+    }
+}
+
+/// Attempts made after this time count at `now`; those made at it or before do not.
+fn counted_after(now: OffsetDateTime, limit: AttemptLimit) -> OffsetDateTime {
+    whole_second_utc(now - limit.window)
+}
+
+/// The statements on `login_attempts`, written once for both backends. Times come in
+/// already cut to whole seconds in UTC.
+mod sql {
+    use time::OffsetDateTime;
+
+    use crate::StoreError;
+    use crate::db::{Db, query};
+
+    /// Writes an attempt, returning its id.
+    pub(crate) async fn insert(
+        db: Db<'_>,
+        client: &str,
+        at: OffsetDateTime,
+    ) -> Result<i64, StoreError> {
+        query("INSERT INTO login_attempts (client, at) VALUES ($1, $2) RETURNING id")
+            .bind(client)
+            .bind(at)
+            .fetch_scalar(db)
+            .await
+    }
+
+    /// The newest `limit` attempts from `client` made after `after`, newest first.
+    pub(crate) async fn newest(
+        db: Db<'_>,
+        client: &str,
+        after: OffsetDateTime,
+        limit: i64,
+    ) -> Result<Vec<(i64, OffsetDateTime)>, StoreError> {
+        query(
+            "SELECT id, at FROM login_attempts WHERE client = $1 AND at > $2
+             ORDER BY at DESC LIMIT $3",
+        )
+        .bind(client)
+        .bind(after)
+        .bind(limit)
+        .fetch_all(db)
+        .await
+    }
+
+    pub(crate) async fn delete(db: Db<'_>, id: i64) -> Result<u64, StoreError> {
+        query("DELETE FROM login_attempts WHERE id = $1")
+            .bind(id)
+            .execute(db)
+            .await
+    }
+
+    pub(crate) async fn delete_until(db: Db<'_>, until: OffsetDateTime) -> Result<u64, StoreError> {
+        query("DELETE FROM login_attempts WHERE at <= $1")
+            .bind(until)
+            .execute(db)
+            .await
     }
 }
 

@@ -7,7 +7,7 @@ use madoguchi_core::program::{Program, ProgramId};
 use sha2::{Digest, Sha256};
 use time::OffsetDateTime;
 
-use crate::{ProgramDates, StoreError, VersionInfo};
+use crate::{ProgramDates, StoreError};
 
 /// Everything one new version writes, to `programs` and to `program_versions`.
 #[derive(Debug)]
@@ -104,9 +104,6 @@ pub(crate) fn version_number(id: &str, version: i64) -> Result<u32, StoreError> 
 /// `(program id, version, JSON body)`, as both backends select a stored version.
 pub(crate) type BodyRow = (String, i64, String);
 
-/// `(version, created_at, origin)`, as both backends list a program's history.
-pub(crate) type HistoryRow = (i64, OffsetDateTime, String);
-
 /// `(program id, first version's created_at, current version's saved time)`.
 pub(crate) type DatesRow = (String, OffsetDateTime, OffsetDateTime);
 
@@ -127,13 +124,4 @@ pub(crate) fn decode_dates(row: DatesRow) -> Result<ProgramDates, StoreError> {
 pub(crate) fn decode_body(row: BodyRow) -> Result<Program, StoreError> {
     let (id, version, body) = row;
     decode_program(&id, version, &body)
-}
-
-pub(crate) fn decode_history(id: &str, row: HistoryRow) -> Result<VersionInfo, StoreError> {
-    let (version, created_at, origin) = row;
-    Ok(VersionInfo {
-        version: version_number(id, version)?,
-        created_at,
-        origin,
-    })
 }

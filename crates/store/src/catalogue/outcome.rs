@@ -1,4 +1,4 @@
-//! What a save did, and what the history of a program looks like.
+//! What a save did, and when programs were first saved and last changed.
 
 use madoguchi_core::program::ProgramId;
 use time::OffsetDateTime;
@@ -71,16 +71,6 @@ impl SaveSummary {
             invalid: count(invalid),
         }
     }
-}
-
-/// One entry in a program's history.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct VersionInfo {
-    pub version: u32,
-    /// When the version was saved, in UTC (show it in JST).
-    pub created_at: OffsetDateTime,
-    /// Who or what saved it: `import:jgrants`, `cli`, `web`.
-    pub origin: String,
 }
 
 /// When a program first appeared and when it last changed, for "new" listings and feeds.

@@ -1,0 +1,197 @@
+//! The public catalogue: the current version of every program, saved in batches that land
+//! whole or not at all, and the revision counter that tells other processes it changed.
+//!
+//! A save is planned here once (`plan`: which programs are new, changed or unchanged, and
+//! their rows, `record`) and written by the backend's own bulk statements (`sqlite`,
+//! `postgres`); reading the catalogue back is the same SQL on both (`sql`). Older versions
+//! of a program are the `versions` module's.
+
+mod outcome;
+mod plan;
+mod record;
+pub(crate) mod sql;
+mod watch;
+
+use madoguchi_core::program::{Program, ProgramId};
+use time::{Date, OffsetDateTime};
+
+use crate::db::Dialect;
+use crate::pending_imports::ImportEnd;
+use crate::{Store, StoreError};
+
+pub use outcome::{ProgramDates, SaveOutcome, SaveSummary};
+pub(crate) use plan::{Current, Prepared, SavePlan, check_origin, prepare, prepare_expecting};
+use record::decode_dates;
+pub(crate) use record::{BodyRow, VersionRow, decode_body, sha256_hex, version_number};
+pub use watch::CatalogWatch;
+
+impl Store {
+    /// Saves one program; see [`Store::save_programs`].
+    pub async fn save_program(
+        &self,
+        program: &Program,
+        origin: &str,
+    ) -> Result<SaveOutcome, StoreError> {
+        let summary = self
+            .save_programs(std::slice::from_ref(program), origin, &mut |_| {})
+            .await?;
+        only_outcome(summary, program)
+    }
+
+    /// Saves a batch in one transaction: all programs land, or none do.
+    ///
+    /// A new program gets version 1; a changed one its next version; one that differs only
+    /// in `version` or `source.fetched_at` is left alone ([`Program::same_content_as`]).
+    /// The `version` field of the input is ignored. `origin` says who saved
+    /// (`import:jgrants`, `cli`, `web`). `progress` hears how many programs are done.
+    pub async fn save_programs(
+        &self,
+        programs: &[Program],
+        origin: &str,
+        progress: &mut (dyn FnMut(usize) + Send),
+    ) -> Result<SaveSummary, StoreError> {
+        let prepared = prepare(programs)?;
+        self.save_prepared(&prepared, origin, progress, None).await
+    }
+
+    /// Saves one program only if its stored version is still `expected_version` (0: only
+    /// if the program is new), in the same transaction that writes it: two people who
+    /// opened the same version cannot both save, and the second learns it with
+    /// [`StoreError::Stale`] instead of overwriting the first.
+    pub async fn save_program_expecting(
+        &self,
+        program: &Program,
+        expected_version: u32,
+        origin: &str,
+    ) -> Result<SaveOutcome, StoreError> {
+        let prepared = prepare_expecting(program, expected_version)?;
+        let summary = self
+            .save_prepared(&prepared, origin, &mut |_| {}, None)
+            .await?;
+        only_outcome(summary, program)
+    }
+
+    /// Records that staff checked the program against its official page on `on` (a JST
+    /// date): a new version with `last_verified` set, if `expected_version` is still the
+    /// current one. Checking twice on one day changes nothing the second time
+    /// ([`SaveOutcome::Unchanged`]); who checked belongs in the audit log.
+    pub async fn mark_verified(
+        &self,
+        id: &ProgramId,
+        expected_version: u32,
+        on: Date,
+        origin: &str,
+    ) -> Result<SaveOutcome, StoreError> {
+        let mut program = self
+            .program(id)
+            .await?
+            .ok_or_else(|| StoreError::UnknownProgram(id.clone()))?;
+        program.last_verified = Some(on);
+        self.save_program_expecting(&program, expected_version, origin)
+            .await
+    }
+
+    pub(crate) async fn save_prepared(
+        &self,
+        prepared: &[Prepared<'_>],
+        origin: &str,
+        progress: &mut (dyn FnMut(usize) + Send),
+        import: Option<&ImportEnd<'_>>,
+    ) -> Result<SaveSummary, StoreError> {
+        let origin = check_origin(origin)?;
+        let saved_at = now();
+        self.backend
+            .save(prepared, origin, saved_at, progress, import)
+            .await
+    }
+
+    /// The current version of a program, with `version` set.
+    pub async fn program(&self, id: &ProgramId) -> Result<Option<Program>, StoreError> {
+        let row = sql::latest(self.db(), id.as_str()).await?;
+        row.map(decode_body).transpose()
+    }
+
+    /// The current version of every program, ordered by id (byte order, as `ProgramId` sorts).
+    pub async fn programs(&self) -> Result<Vec<Program>, StoreError> {
+        let rows = sql::all_latest(self.db()).await?;
+        rows.into_iter().map(decode_body).collect()
+    }
+
+    /// When every program was first saved and last changed, ordered by id, in one query.
+    pub async fn program_dates(&self) -> Result<Vec<ProgramDates>, StoreError> {
+        let rows = sql::program_dates(self.db()).await?;
+        rows.into_iter().map(decode_dates).collect()
+    }
+
+    /// Programs whose title or summary contains every word (SQL `LIKE '%word%'`), by id, at
+    /// most `limit`: the naive keyword search, kept as the baseline that madoguchi's search
+    /// is measured against (`crates/search/tests/relevance.rs`). Not used to serve pages.
+    pub async fn search_like(
+        &self,
+        words: &[&str],
+        limit: u32,
+    ) -> Result<Vec<ProgramId>, StoreError> {
+        let patterns: Vec<String> = words
+            .iter()
+            .filter(|w| !w.is_empty())
+            .map(|w| format!("%{}%", escape_like(w)))
+            .collect();
+        let limit = i64::from(limit);
+        let summary = match self.backend.dialect() {
+            Dialect::Sqlite => "json_extract(v.body, '$.summary')",
+            Dialect::Postgres => "(v.body::jsonb ->> 'summary')",
+        };
+        let ids = sql::search_like(self.db(), summary, &patterns, limit).await?;
+        ids.iter()
+            .map(|id| {
+                ProgramId::parse(id).map_err(|e| StoreError::CorruptRecord {
+                    table: "programs",
+                    key: id.clone(),
+                    reason: e.to_string(),
+                })
+            })
+            .collect()
+    }
+
+    /// How many programs the catalogue holds.
+    pub async fn count_programs(&self) -> Result<u64, StoreError> {
+        let count = sql::count(self.db()).await?;
+        Ok(u64::try_from(count).unwrap_or_default())
+    }
+
+    /// How many times the public catalogue has changed: a process that saw another number
+    /// last time reloads its snapshot.
+    pub async fn catalog_revision(&self) -> Result<i64, StoreError> {
+        sql::revision(self.db()).await
+    }
+}
+
+/// The outcome of a save of one program.
+pub(crate) fn only_outcome(
+    summary: SaveSummary,
+    program: &Program,
+) -> Result<SaveOutcome, StoreError> {
+    summary
+        .outcomes
+        .first()
+        .map(|(_, outcome)| *outcome)
+        .ok_or_else(|| StoreError::Encode {
+            id: program.id.clone(),
+            reason: "保存結果がありません".to_owned(),
+        })
+}
+
+/// The time stamped on rows: UTC, to the microsecond (what PostgreSQL keeps), so that both
+/// backends read back the very value written.
+pub(crate) fn now() -> OffsetDateTime {
+    let now = OffsetDateTime::now_utc();
+    now.replace_nanosecond(now.nanosecond() / 1_000 * 1_000)
+        .unwrap_or(now)
+}
+
+/// `word` with the `LIKE` wildcards and the escape character taken literally.
+fn escape_like(word: &str) -> String {
+    word.replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_")
+}
