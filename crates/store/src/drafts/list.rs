@@ -1,6 +1,6 @@
-//! The statements of the console's program list, written once for both backends: the
-//! search, the workflow filter, the count and the page all run in the database, so a
-//! catalogue of 100,000 programs costs one page's rows.
+//! The console's program list: its entries, its part of the `Store` API and its statements,
+//! written once for both backends. The search, the workflow filter, the count and the page
+//! all run in the database, so a catalogue of 100,000 programs costs one page's rows.
 //!
 //! The list has two parts: every program with its draft (if any), and every draft of a
 //! program not yet published (titled by the draft). Each query's statement is put together

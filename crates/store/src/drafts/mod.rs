@@ -8,6 +8,10 @@
 //! both versions. Publishing writes the body as the program's next version and deletes the
 //! draft in one transaction. A draft moves 下書き → 確認依頼 → (公開予約) → 公開; editing it
 //! again sends it back to 下書き, since an approval is of what was seen.
+//!
+//! Here: the workflow's types and its part of the `Store` API (drafts, publishing,
+//! scheduled changes, taking programs off the site). The console's program list, which
+//! shows programs with their drafts, is in `list`; the statements on drafts in `sql`.
 
 mod list;
 pub(crate) mod sql;

@@ -1,0 +1,355 @@
+//! The conformance suite for the import log and for imports uploaded in the console
+//! (waiting for confirmation, then saved by a background job), run against every backend
+//! like `conformance.rs`.
+
+// Helpers outside `#[test]` functions unwrap too: a panic there is a failing test.
+#![allow(clippy::unwrap_used)]
+
+mod records;
+
+use madoguchi_core::program::{Program, ProgramId, SourceKind, Title};
+use madoguchi_store::testing::{TestDatabase, synthetic_program};
+use madoguchi_store::{
+    ImportCounts, ImportJobState, NewImportRun, NewPendingImport, SaveOutcome, Store, StoreError,
+};
+use time::{Duration, OffsetDateTime};
+
+async fn every_backend() -> Vec<TestDatabase> {
+    TestDatabase::every_backend().await.unwrap()
+}
+
+fn id(raw: &str) -> ProgramId {
+    ProgramId::parse(raw).unwrap()
+}
+
+#[tokio::test]
+async fn import_runs_are_logged_and_listed_newest_first() {
+    for db in every_backend().await {
+        let store = db.migrated_store().await.unwrap();
+        let first = NewImportRun {
+            source_kind: SourceKind::Jgrants,
+            file_name: "jgrants-records-2026-08-21.json".to_owned(),
+            counts: ImportCounts {
+                created: 380,
+                updated: 0,
+                unchanged: 0,
+                skipped: 20,
+                invalid: 4,
+            },
+        };
+        let second = NewImportRun {
+            source_kind: SourceKind::Jnet21,
+            file_name: "jnet21-items-2026-03-07.json".to_owned(),
+            counts: ImportCounts {
+                created: 240,
+                skipped: 21,
+                ..ImportCounts::default()
+            },
+        };
+        let logged = store.record_import_run(&first).await.unwrap();
+        store.record_import_run(&second).await.unwrap();
+
+        let runs = store.import_runs().await.unwrap();
+        assert_eq!(runs.len(), 2);
+        assert_eq!(runs[0].file_name, second.file_name);
+        assert_eq!(runs[0].source_kind, SourceKind::Jnet21);
+        assert_eq!(runs[1], logged, "{}", db.backend_name());
+        assert_eq!(runs[1].counts, first.counts);
+    }
+}
+
+#[tokio::test]
+async fn a_pending_import_keeps_its_programs_and_starts_one_job_only() {
+    for db in every_backend().await {
+        let store = db.migrated_store().await.unwrap();
+        let new = NewPendingImport {
+            created_by: "acct-1".to_owned(),
+            source_kind: SourceKind::Csv,
+            file_name: "制度一覧.csv".to_owned(),
+            body: "[{\"id\":\"demo-1\"}]".to_owned(),
+            summary: "{\"new\":1}".to_owned(),
+            total: 1,
+        };
+        let kept = store.create_pending_import(&new).await.unwrap();
+        assert_eq!(kept.state, ImportJobState::Pending);
+        assert_eq!((kept.done, kept.total), (0, 1));
+        assert_eq!(kept.file_name, new.file_name);
+        assert_eq!(
+            store.pending_import(kept.id).await.unwrap(),
+            Some(kept.clone())
+        );
+        assert_eq!(
+            store.pending_import_body(kept.id).await.unwrap(),
+            Some(new.body.clone())
+        );
+
+        let (pending, queued) = (ImportJobState::Pending, ImportJobState::Queued);
+        assert!(
+            store
+                .advance_import(kept.id, pending, queued, 0, "")
+                .await
+                .unwrap()
+        );
+        assert!(
+            !store
+                .advance_import(kept.id, pending, queued, 0, "")
+                .await
+                .unwrap(),
+            "a second confirmation starts nothing ({})",
+            db.backend_name()
+        );
+        let failed = ImportJobState::Failed;
+        assert!(
+            store
+                .advance_import(kept.id, queued, failed, 0, "だめでした")
+                .await
+                .unwrap()
+        );
+        let now = store.pending_import(kept.id).await.unwrap().unwrap();
+        assert_eq!((now.state, now.message.as_str()), (failed, "だめでした"));
+        assert_eq!(store.pending_imports(10).await.unwrap(), vec![now]);
+        assert_eq!(store.pending_import(kept.id + 1).await.unwrap(), None);
+    }
+}
+
+/// A confirmed upload of `programs`, its job moved on to running.
+async fn running_import(store: &Store, programs: &[Program]) -> i64 {
+    let new = NewPendingImport {
+        created_by: "acct-1".to_owned(),
+        source_kind: SourceKind::Csv,
+        file_name: "制度一覧.csv".to_owned(),
+        body: serde_json::to_string(programs).unwrap(),
+        summary: "{}".to_owned(),
+        total: programs.len() as u64,
+    };
+    let kept = store.create_pending_import(&new).await.unwrap();
+    for (from, to) in [
+        (ImportJobState::Pending, ImportJobState::Queued),
+        (ImportJobState::Queued, ImportJobState::Running),
+    ] {
+        assert!(
+            store
+                .advance_import(kept.id, from, to, 0, "")
+                .await
+                .unwrap()
+        );
+    }
+    kept.id
+}
+
+fn saved_message(summary: &madoguchi_store::SaveSummary) -> String {
+    format!("新規 {}件", summary.created)
+}
+
+#[tokio::test]
+async fn an_import_saves_its_programs_and_ends_its_job_in_one_transaction() {
+    for db in every_backend().await {
+        let store = db.migrated_store().await.unwrap();
+        let programs: Vec<Program> = (0..700).map(synthetic_program).collect();
+        let id = running_import(&store, &programs).await;
+        let mut heard = Vec::new();
+        let summary = store
+            .save_import(
+                id,
+                &programs,
+                "import:programs",
+                &mut |n| heard.push(n),
+                &saved_message,
+            )
+            .await
+            .unwrap();
+        assert_eq!(summary.created, 700);
+        assert_eq!(heard.last(), Some(&700), "{}", db.backend_name());
+        assert!(
+            heard.first() < heard.last(),
+            "progress comes in steps: {heard:?}"
+        );
+        let job = store.pending_import(id).await.unwrap().unwrap();
+        assert_eq!(job.state, ImportJobState::Done);
+        assert_eq!((job.done, job.message.as_str()), (700, "新規 700件"));
+        assert_eq!(store.count_programs().await.unwrap(), 700);
+    }
+}
+
+#[tokio::test]
+async fn an_import_that_is_no_longer_running_saves_nothing() {
+    for db in every_backend().await {
+        let store = db.migrated_store().await.unwrap();
+        let programs: Vec<Program> = (0..3).map(synthetic_program).collect();
+        let id = running_import(&store, &programs).await;
+        let given_up = store
+            .interrupt_stale_imports(OffsetDateTime::now_utc() + Duration::seconds(2), "中断")
+            .await
+            .unwrap();
+        assert_eq!(given_up, vec![id], "{}", db.backend_name());
+        let err = store
+            .save_import(
+                id,
+                &programs,
+                "import:programs",
+                &mut |_| {},
+                &saved_message,
+            )
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(err, StoreError::ImportNotRunning(n) if n == id),
+            "{err:?}"
+        );
+        assert!(err.to_string().contains("もう一度アップロード"), "{err}");
+        assert_eq!(
+            store.count_programs().await.unwrap(),
+            0,
+            "{}",
+            db.backend_name()
+        );
+        let job = store.pending_import(id).await.unwrap().unwrap();
+        assert_eq!(
+            (job.state, job.message.as_str()),
+            (ImportJobState::Failed, "中断")
+        );
+    }
+}
+
+#[tokio::test]
+async fn only_jobs_not_heard_of_since_the_cutoff_are_given_up() {
+    for db in every_backend().await {
+        let store = db.migrated_store().await.unwrap();
+        let running = running_import(&store, &[synthetic_program(1)]).await;
+        let finished = running_import(&store, &[synthetic_program(2)]).await;
+        store
+            .advance_import(
+                finished,
+                ImportJobState::Running,
+                ImportJobState::Done,
+                1,
+                "済",
+            )
+            .await
+            .unwrap();
+        let waiting = store
+            .create_pending_import(&NewPendingImport {
+                created_by: "acct-1".to_owned(),
+                source_kind: SourceKind::Csv,
+                file_name: "確認待ち.csv".to_owned(),
+                body: "[]".to_owned(),
+                summary: "{}".to_owned(),
+                total: 0,
+            })
+            .await
+            .unwrap();
+        let a_minute_ago = OffsetDateTime::now_utc() - Duration::minutes(1);
+        let none = store
+            .interrupt_stale_imports(a_minute_ago, "中断")
+            .await
+            .unwrap();
+        assert_eq!(none, Vec::<i64>::new(), "{}", db.backend_name());
+        let later = OffsetDateTime::now_utc() + Duration::seconds(2);
+        let given_up = store.interrupt_stale_imports(later, "中断").await.unwrap();
+        assert_eq!(given_up, vec![running], "{}", db.backend_name());
+        let state = |id| {
+            let store = store.clone();
+            async move { store.pending_import(id).await.unwrap().unwrap().state }
+        };
+        assert_eq!(state(finished).await, ImportJobState::Done);
+        assert_eq!(state(waiting.id).await, ImportJobState::Pending);
+        assert!(
+            !store.import_heartbeat(running, 1).await.unwrap(),
+            "a job given up hears no heartbeat"
+        );
+    }
+}
+
+/// On PostgreSQL a running job reports progress while its save is still open, and others
+/// see the count but none of the programs: the save commits all at once.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_heartbeat_lands_while_the_save_is_still_open() {
+    for db in every_backend().await {
+        let store = db.migrated_store().await.unwrap();
+        if !store.writes_beside_transactions() {
+            assert_eq!(db.backend_name(), "sqlite");
+            continue;
+        }
+        let programs: Vec<Program> = (0..1_200).map(synthetic_program).collect();
+        let id = running_import(&store, &programs).await;
+        let (reached, wait_reached) = std::sync::mpsc::channel::<usize>();
+        let (go_on, wait_go) = std::sync::mpsc::channel::<()>();
+        let saving = {
+            let (store, programs) = (store.clone(), programs.clone());
+            tokio::spawn(async move {
+                let mut first = true;
+                let mut progress = move |n: usize| {
+                    if std::mem::take(&mut first) {
+                        reached.send(n).unwrap();
+                        // Off the worker's queue while waiting, so that the test's own
+                        // queries keep running.
+                        tokio::task::block_in_place(|| wait_go.recv().unwrap());
+                    }
+                };
+                store
+                    .save_import(
+                        id,
+                        &programs,
+                        "import:programs",
+                        &mut progress,
+                        &saved_message,
+                    )
+                    .await
+            })
+        };
+        let so_far = tokio::task::spawn_blocking(move || wait_reached.recv().unwrap())
+            .await
+            .unwrap();
+        assert!(0 < so_far && so_far < 1_200, "{so_far}");
+        assert!(store.import_heartbeat(id, so_far as u64).await.unwrap());
+        let job = store.pending_import(id).await.unwrap().unwrap();
+        assert_eq!(
+            (job.state, job.done),
+            (ImportJobState::Running, so_far as u64)
+        );
+        assert_eq!(
+            store.count_programs().await.unwrap(),
+            0,
+            "nothing shows before commit"
+        );
+        go_on.send(()).unwrap();
+        let summary = saving.await.unwrap().unwrap();
+        assert_eq!(summary.created, 1_200);
+        let job = store.pending_import(id).await.unwrap().unwrap();
+        assert_eq!((job.state, job.done), (ImportJobState::Done, 1_200));
+        assert_eq!(store.count_programs().await.unwrap(), 1_200);
+    }
+}
+
+/// A large save on PostgreSQL refreshes the planner's statistics itself, so that the reload
+/// after it is not planned against tables the planner still believes empty.
+#[tokio::test]
+async fn a_large_save_on_postgresql_analyzes_the_catalogue_tables() {
+    for db in every_backend().await {
+        let store = db.migrated_store().await.unwrap();
+        if !store.writes_beside_transactions() {
+            continue;
+        }
+        let programs: Vec<Program> = (0..1_000).map(synthetic_program).collect();
+        store
+            .save_programs(&programs, "test", &mut |_| {})
+            .await
+            .unwrap();
+        let mut conn = <sqlx::PgConnection as sqlx::Connection>::connect(db.url())
+            .await
+            .unwrap();
+        let analyzed: Vec<(String,)> = sqlx::query_as(
+            "SELECT relname::text FROM pg_stat_user_tables
+             WHERE relname IN ('programs', 'program_versions') AND last_analyze IS NOT NULL
+             ORDER BY relname",
+        )
+        .fetch_all(&mut conn)
+        .await
+        .unwrap();
+        assert_eq!(
+            analyzed,
+            [("program_versions".to_owned(),), ("programs".to_owned(),)]
+        );
+    }
+}
+
