@@ -12,12 +12,9 @@ mod records;
 use std::path::{Path, PathBuf};
 
 use madoguchi_core::calendar::{DayEdge, JstDateTime};
-use madoguchi_core::program::{Program, ProgramId, SourceKind, Title};
+use madoguchi_core::program::{Program, ProgramId, Title};
 use madoguchi_store::testing::{TestDatabase, synthetic_program};
-use madoguchi_store::{
-    ImportCounts, ImportJobState, NewImportRun, NewPendingImport, NewSession, SaveOutcome, Session,
-    Store, StoreError, restore_sqlite,
-};
+use madoguchi_store::{NewSession, SaveOutcome, Store, StoreError, restore_sqlite};
 use time::macros::datetime;
 use time::{Duration, OffsetDateTime};
 
@@ -509,6 +506,25 @@ async fn an_in_memory_store_keeps_its_data_across_calls() {
 }
 
 // ---- SQLite backup and restore ----
+
+/// 10:00:00.25 in Tokyo: not UTC and not a whole second, as a caller might pass it.
+const T0: OffsetDateTime = datetime!(2026-08-21 10:00:00.25 +09:00);
+
+/// A distinct session key: 64 lowercase hex digits, as a SHA-256 hex looks.
+fn key(n: u64) -> String {
+    format!("{n:064x}")
+}
+
+/// A staff session, as `conformance_sign_in.rs` makes them.
+fn staff_session(n: u64, subject: &str) -> NewSession {
+    NewSession {
+        token_hash: key(n),
+        subject: Some(subject.to_owned()),
+        csrf_token: format!("csrf-{n}"),
+        data: r#"{"step":"業種","answers":{"prefecture":"鳥取県"}}"#.to_owned(),
+        expires_at: T0 + Duration::hours(8),
+    }
+}
 
 /// A migrated SQLite store holding the real records, and the file behind it.
 async fn sqlite_with_records() -> (TestDatabase, PathBuf, Store) {

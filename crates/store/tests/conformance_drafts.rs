@@ -8,10 +8,8 @@
 use std::time::Duration as StdDuration;
 
 use madoguchi_core::program::{Program, ProgramId, ProgramStatus, Title};
-use madoguchi_store::testing::{TestDatabase, entries_matching, synthetic_program};
-use madoguchi_store::{
-    DraftState, DraftStep, DueChange, EntryQuery, EntryShow, SaveOutcome, Store, StoreError,
-};
+use madoguchi_store::testing::{TestDatabase, synthetic_program};
+use madoguchi_store::{DraftState, DraftStep, DueChange, SaveOutcome, Store, StoreError};
 use time::{Duration, OffsetDateTime};
 
 async fn every_backend() -> Vec<TestDatabase> {
@@ -492,6 +490,8 @@ async fn the_catalogue_revision_counts_changes_not_unchanged_saves() {
     }
 }
 
+/// Waits for a watch to report a change; a watch that never hears is a failure, reported
+/// after a minute rather than left to hang the suite.
 async fn heard(watch: &mut madoguchi_store::CatalogWatch) -> i64 {
     tokio::time::timeout(StdDuration::from_secs(60), watch.changed())
         .await

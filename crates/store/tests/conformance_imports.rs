@@ -5,21 +5,15 @@
 // Helpers outside `#[test]` functions unwrap too: a panic there is a failing test.
 #![allow(clippy::unwrap_used)]
 
-mod records;
-
-use madoguchi_core::program::{Program, ProgramId, SourceKind, Title};
+use madoguchi_core::program::{Program, SourceKind};
 use madoguchi_store::testing::{TestDatabase, synthetic_program};
 use madoguchi_store::{
-    ImportCounts, ImportJobState, NewImportRun, NewPendingImport, SaveOutcome, Store, StoreError,
+    ImportCounts, ImportJobState, NewImportRun, NewPendingImport, Store, StoreError,
 };
 use time::{Duration, OffsetDateTime};
 
 async fn every_backend() -> Vec<TestDatabase> {
     TestDatabase::every_backend().await.unwrap()
-}
-
-fn id(raw: &str) -> ProgramId {
-    ProgramId::parse(raw).unwrap()
 }
 
 #[tokio::test]
@@ -352,4 +346,3 @@ async fn a_large_save_on_postgresql_analyzes_the_catalogue_tables() {
         );
     }
 }
-

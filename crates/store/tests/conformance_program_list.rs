@@ -5,10 +5,10 @@
 // Helpers outside `#[test]` functions unwrap too: a panic there is a failing test.
 #![allow(clippy::unwrap_used)]
 
-use madoguchi_core::program::{Program, ProgramId, ProgramStatus, Title};
+use madoguchi_core::program::{Program, ProgramId, Title};
 use madoguchi_store::testing::{TestDatabase, entries_matching, synthetic_program};
-use madoguchi_store::{DraftState, EntryQuery, EntryShow, Store};
-use time::Duration;
+use madoguchi_store::{DraftState, DraftStep, EntryQuery, EntryShow, Store};
+use time::{Duration, OffsetDateTime};
 
 async fn every_backend() -> Vec<TestDatabase> {
     TestDatabase::every_backend().await.unwrap()
@@ -30,7 +30,6 @@ async fn published(db: &TestDatabase) -> (Store, Program) {
     (store, program)
 }
 
-#[tokio::test]
 #[tokio::test]
 async fn the_console_list_shows_programs_with_their_drafts_and_programs_only_drafted() {
     for db in every_backend().await {
@@ -72,8 +71,6 @@ async fn the_console_list_shows_programs_with_their_drafts_and_programs_only_dra
     }
 }
 
-/// Waits for a watch to report a change; a watch that never hears is a failure, reported
-/// after a minute rather than left to hang the suite.
 async fn listed(store: &Store, text: &str, show: EntryShow) -> Vec<String> {
     let query = EntryQuery {
         text: text.to_owned(),
@@ -86,6 +83,27 @@ async fn listed(store: &Store, text: &str, show: EntryShow) -> Vec<String> {
         "count of {text:?} {show:?}"
     );
     page.into_iter().map(|e| e.id.to_string()).collect()
+}
+
+/// A draft of `program` approved and scheduled for `at`, as `conformance_drafts.rs` makes one.
+async fn schedule(store: &Store, program: &Program, at: OffsetDateTime) -> u32 {
+    let id = &program.id;
+    let base = store.program(id).await.unwrap().map_or(0, |p| p.version);
+    let draft = store.save_draft(program, base, 0, "author").await.unwrap();
+    let review = store
+        .change_draft(id, draft.revision, DraftStep::RequestReview)
+        .await
+        .unwrap();
+    let step = DraftStep::Schedule {
+        reviewer: "reviewer",
+        publish_at: at,
+        unpublish_at: None,
+    };
+    store
+        .change_draft(id, review.revision, step)
+        .await
+        .unwrap()
+        .revision
 }
 
 #[tokio::test]
@@ -341,4 +359,3 @@ async fn the_console_list_is_searched_filtered_counted_and_paged_in_the_database
         }
     }
 }
-

@@ -7,7 +7,9 @@
 use std::net::IpAddr;
 
 use madoguchi_store::testing::TestDatabase;
-use madoguchi_store::{Admission, AttemptLimit, LoginAttempt, NewSession, Session, Store, StoreError};
+use madoguchi_store::{
+    Admission, AttemptLimit, LoginAttempt, NewSession, Session, Store, StoreError,
+};
 use time::macros::datetime;
 use time::{Duration, OffsetDateTime};
 
@@ -266,8 +268,29 @@ async fn a_bad_session_key_or_a_taken_one_is_refused_in_japanese() {
     }
 }
 
-
 // ---- Sign-in attempts ----
+
+/// Makes `n` calls at once, half through `store` and half through a second connection pool
+/// on the same database (as two app processes would), and returns every result.
+async fn at_once_from_two_processes<T, F, Fut>(
+    db: &TestDatabase,
+    store: &Store,
+    n: usize,
+    call: F,
+) -> Vec<T>
+where
+    F: Fn(Store) -> Fut,
+    Fut: Future<Output = T> + Send + 'static,
+    T: Send + 'static,
+{
+    let other = Store::connect(db.url()).await.unwrap();
+    let mut calls = tokio::task::JoinSet::new();
+    for i in 0..n {
+        let process = if i % 2 == 0 { store } else { &other };
+        calls.spawn(call(process.clone()));
+    }
+    calls.join_all().await
+}
 
 const ATTEMPTS: AttemptLimit = AttemptLimit {
     max_attempts: 3,

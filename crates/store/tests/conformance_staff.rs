@@ -7,11 +7,10 @@
 
 use madoguchi_core::program::{Program, ProgramId, Title};
 use madoguchi_store::testing::{TestDatabase, synthetic_program};
-use std::net::IpAddr;
 
 use madoguchi_store::{
-    Admission, AttemptLimit, AuditFilter, DisplayName, Lockout, Login, LoginAttempt, NewAccount,
-    NewAuditEntry, Role, SaveOutcome, Store, StoreError,
+    AuditFilter, DisplayName, Lockout, Login, NewAccount, NewAuditEntry, Role, SaveOutcome, Store,
+    StoreError,
 };
 use time::macros::{date, datetime};
 use time::{Duration, OffsetDateTime};
