@@ -8,6 +8,7 @@ use time::OffsetDateTime;
 use super::{AuditFilter, AuditRow, NewAuditEntry};
 use crate::StoreError;
 use crate::portable::like_pattern;
+use crate::timestamp::whole_second_utc;
 
 const COLUMNS: &str = "id, at, actor_id, actor_name, action, target, detail, client";
 
@@ -66,8 +67,9 @@ impl<'f> Conditions<'f> {
         Self {
             actor: given(&filter.actor),
             action: given(&filter.action),
-            from: filter.from,
-            to: filter.to,
+            // Stored times are UTC text on SQLite: a bound compares as text, so it must be UTC too.
+            from: filter.from.map(whole_second_utc),
+            to: filter.to.map(whole_second_utc),
             text: given(&filter.text).map(|text| like_pattern(text.trim())),
         }
     }
