@@ -2,6 +2,7 @@
 //! who, what, when and free text, a page at a time; `GET /console/audit.csv` exports the
 //! same selection for Excel (see `audit_csv`), and the export itself is audited.
 
+use madoguchi_core::staff::Action;
 use askama::Template;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
@@ -14,7 +15,6 @@ use serde::Deserialize;
 use time::macros::format_description;
 use time::{Date, Duration, OffsetDateTime, Time};
 
-use super::action::Action;
 use super::audit_csv::{audit_csv, jst_time};
 use super::frame::Frame;
 use super::staff::Staff;

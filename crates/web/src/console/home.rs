@@ -3,6 +3,7 @@
 //! a one-click 「確認した」 (`POST /console/programs/{id}/verify`) that records who checked
 //! and when.
 
+use madoguchi_core::staff::Action;
 use askama::Template;
 use axum::body::Bytes;
 use axum::extract::rejection::{BytesRejection, QueryRejection};
@@ -13,7 +14,6 @@ use madoguchi_store::{Role, SaveOutcome, StoreError};
 use serde::Deserialize;
 use time::Date;
 
-use super::action::Action;
 use super::frame::Frame;
 use super::freshness;
 use super::settings::ConsoleSettings;

@@ -8,6 +8,7 @@
 //! goes to the audit log with the client's address; what was typed as a password never
 //! does.
 
+use madoguchi_core::staff::Action;
 use askama::Template;
 use axum::body::Bytes;
 use axum::extract::rejection::{BytesRejection, QueryRejection};
@@ -20,10 +21,10 @@ use madoguchi_store::{Account, Lockout, Login};
 use serde::Deserialize;
 use time::Duration;
 
-use super::action::{self, Action, Actor};
+use super::action::{self, Actor};
 use super::frame::Frame;
 use super::login_limit::{self, Gate};
-use super::password;
+use madoguchi_staff::password;
 use super::staff::{self, LoginSession, STAFF_COOKIE, Staff, safe_next};
 use crate::client::Client;
 use crate::form::FormData;

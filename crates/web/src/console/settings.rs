@@ -4,6 +4,7 @@
 //! The store keeps text under keys; [`ConsoleSettings`] is the one place that reads it, so
 //! the rest of the console asks for `settings.require_second_approval`, not a string.
 
+use madoguchi_core::staff::Action;
 use askama::Template;
 use axum::body::Bytes;
 use axum::extract::rejection::{BytesRejection, QueryRejection};
@@ -12,7 +13,6 @@ use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use madoguchi_store::{Role, Setting, Store, StoreError};
 
-use super::action::Action;
 use super::frame::Frame;
 use super::staff::Staff;
 use crate::AppError;

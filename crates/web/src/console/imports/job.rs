@@ -3,13 +3,13 @@
 //! import's row, so that every app process can show how it went; then the catalogue
 //! reloads and the import is logged.
 
+use madoguchi_core::staff::Action;
 use madoguchi_core::program::{Program, SourceKind};
 use madoguchi_store::{ImportJobState, NewImportRun, PendingImport, SaveSummary};
 
 use super::preview::Preview;
 use super::progress::Tracker;
 use crate::AppState;
-use crate::console::action::Action;
 use crate::console::staff::Staff;
 
 /// Starts the job of a confirmed (queued) import and returns at once.

@@ -9,6 +9,7 @@ mod preview;
 mod progress;
 pub mod recovery;
 
+use madoguchi_core::staff::Action;
 use askama::Template;
 use axum::body::Bytes;
 use axum::extract::rejection::{BytesRejection, PathRejection};
@@ -23,7 +24,6 @@ use madoguchi_store::{ImportJobState, NewPendingImport, PendingImport, Role};
 pub use preview::{LIST_LIMIT, Preview};
 pub use progress::{ImportProgress, Tracker};
 
-use super::action::Action;
 use super::frame::Frame;
 use super::programs::moment_label;
 use super::staff::Staff;

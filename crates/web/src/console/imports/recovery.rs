@@ -9,10 +9,11 @@
 
 use std::time::Duration;
 
+use madoguchi_core::staff::Action;
 use madoguchi_store::Store;
 use time::OffsetDateTime;
 
-use crate::console::{Action, Actor, Client};
+use crate::console::{Actor, Client};
 use crate::{AppError, AppState, clock};
 
 /// A job not heard of for this long has stopped (many missed heartbeats).

@@ -6,6 +6,7 @@
 //! overwrite someone else's is refused with a diff of the two. A post whose session ended, or whose
 //! CSRF token is stale, is answered with the same page, everything typed kept.
 
+use madoguchi_core::staff::Action;
 use askama::Template;
 use axum::body::Bytes;
 use axum::extract::rejection::{BytesRejection, QueryRejection};
@@ -20,7 +21,6 @@ use time::Date;
 
 use super::context::EditContext;
 use super::{edit_path, moment_label};
-use crate::console::action::Action;
 use crate::console::settings::ConsoleSettings;
 use crate::console::staff::{Staff, StaffRejection};
 use crate::editor::case_form::CaseAction;

@@ -5,6 +5,7 @@
 //! Each is 職員以上, checks its CSRF token, names the version or draft revision the page
 //! showed (so a stale page changes nothing), and writes the audit log.
 
+use madoguchi_core::staff::Action;
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{Path, State};
@@ -17,7 +18,6 @@ use time::OffsetDateTime;
 use super::context::EditContext;
 use super::edit::{date_or_today, done, origin_of};
 use super::moment_label;
-use crate::console::action::Action;
 use crate::console::settings::ConsoleSettings;
 use crate::console::staff::Staff;
 use crate::form::FormData;
