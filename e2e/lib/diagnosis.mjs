@@ -1,13 +1,14 @@
 // Why: the one journey the site exists for, done by keyboard only. From the top page a person
 // Tabs to 「診断をはじめる」, answers a few questions (typing 日置市 and 12, choosing an industry),
 // says 「わからない」 once, goes 「戻る」 once and finds the earlier answer still there, asks for
-// 「ここまでの結果を見る」 and must find results that follow from those answers; then mistypes
+// 「ここまでの結果を見る」 and must find results that follow from those answers, each
+// 「次のいずれかを満たす」 with its alternatives nested under it (those not needed without ✗); then mistypes
 // a number, types an amount the Japanese way, and erases everything with 「回答を消去する」.
 
 import { audit } from './audit.mjs';
 import { describe, pressAndWait, tab, tabTo, typeInto } from './keyboard.mjs';
 import { expect } from './report.mjs';
-import { checkResults } from './results.mjs';
+import { ALTERNATIVES_PATH, checkAlternatives, checkResults } from './results.mjs';
 import { STEP_FORM, answer, checkStep, goBackAndCheck, press, readStep } from './wizard.mjs';
 
 const MAX_STEPS = 20;
@@ -72,6 +73,16 @@ export async function walk(report, session, base, { name, audits }) {
     await checkResults(page, state);
   });
   if (audits) await audit(report, session, 'diagnosis-results', '診断結果');
+  await report.check(`${name}: 「次のいずれかを満たす」 nests its alternatives; one not needed shows no ✗`, async () => {
+    await page.goto(url(ALTERNATIVES_PATH));
+    await checkAlternatives(page);
+  });
+  if (audits) {
+    // Every program, every <details> open: axe sees each nested list and each status.
+    await page.goto(url(`${ALTERNATIVES_PATH}&view=print`));
+    await audit(report, session, 'diagnosis-results-all-print', '診断結果（すべて・印刷用）');
+  }
+  await page.goto(url('/diagnosis/results'));
   if (audits) {
     await page.goto(url('/diagnosis/results?view=print'));
     await audit(report, session, 'diagnosis-results-print', '診断結果（印刷用）');

@@ -1,6 +1,7 @@
 // Why: the results page must say what follows from the answers given, not merely exist: the
 // answers shown back, a program of the business's own city offered with its location ✓, and
-// every program marked ✓ / ✗ / ？ as its verdict group says.
+// every program marked ✓ / ✗ / ？ as its verdict group says; and the conditions as the tree they
+// are, an 「いずれか」's alternatives nested in its <li>, those not needed marked － rather than ✗.
 
 import { expect } from './report.mjs';
 
@@ -72,4 +73,70 @@ export async function checkResults(page, state) {
   expect(wrong.length === 0, `conditions disagree with their group:\n${wrong.join('\n')}`);
   const marks = new Set(all.flatMap((p) => p.marks));
   expect(marks.has('✓') && marks.has('？') && marks.has('✗'), `expected ✓, ？ and ✗ among the conditions, found ${[...marks].join(' ')}`);
+}
+
+/** The alternatives check runs over every program, whatever its application window. */
+export const ALTERNATIVES_PATH = '/diagnosis/results?window=all';
+
+/**
+ * 「次のいずれかを満たす」 reads as the tree it is: on the results page now loaded, every such
+ * condition holds its alternatives in a list nested in its own <li> (not indented by CSS alone),
+ * and an alternative not needed because a sibling is met shows no ✗, says so in words, and sits
+ * under a ✓. Which programs have one is found at run time (the catalogue changes), but there
+ * must be at least one of each: else the check would prove nothing.
+ */
+export async function checkAlternatives(page) {
+  const found = await page.evaluate(() => {
+    const squash = (s) => s.replace(/\s+/g, ' ').trim();
+    // The <li>'s own words, without its nested lists; textContent, as 対象外 sits in a closed <details>.
+    const own = (li) =>
+      squash([...li.childNodes].filter((n) => !(n.nodeType === 1 && /^(UL|OL)$/.test(n.tagName))).map((n) => n.textContent).join(''));
+    const mark = (li) => li.querySelector(':scope > .mark')?.textContent.trim() ?? '';
+    const title = (li) => squash(li.closest('li.program-card')?.querySelector('h3')?.textContent ?? '');
+    const anyNodes = [...document.querySelectorAll('main li.condition')].filter((li) => own(li).includes('次のいずれかを満たす'));
+    return {
+      anyNodes: anyNodes.map((li) => {
+        const nested = li.querySelector(':scope > ul, :scope > ol');
+        return {
+          program: title(li),
+          mark: mark(li),
+          nested: nested?.tagName ?? null,
+          alternatives: nested ? [...nested.children].filter((c) => c.tagName === 'LI').map(own) : [],
+        };
+      }),
+      notNeeded: [...document.querySelectorAll('main li.condition.not-needed')].map((li) => {
+        const parent = li.parentElement?.closest('li.condition');
+        return {
+          program: title(li),
+          text: own(li),
+          mark: mark(li),
+          // A not-needed alternative's parent is its any (✓), or a not-needed group above it.
+          parentMark: parent ? mark(parent) : '',
+          parentNotNeeded: parent?.classList.contains('not-needed') ?? false,
+          crossesBelow: [...li.querySelectorAll('li.condition > .mark')].filter((m) => m.textContent.includes('✗')).length,
+        };
+      }),
+    };
+  });
+  const { anyNodes, notNeeded } = found;
+  expect(anyNodes.length > 0, 'no 「次のいずれかを満たす」 among the conditions of any program');
+  const flat = anyNodes.filter((n) => !n.nested || n.alternatives.length === 0);
+  expect(
+    flat.length === 0,
+    `「次のいずれかを満たす」 without its alternatives in a nested list: ${flat.map((n) => n.program).join(', ')}`,
+  );
+  console.log(`      次のいずれかを満たす: ${anyNodes.length} in ${new Set(anyNodes.map((n) => n.program)).size} programs, e.g. ${anyNodes[0].program}: ${anyNodes[0].alternatives.join(' / ')}`);
+  expect(notNeeded.length > 0, 'no alternative is shown as not needed, although some 「いずれか」 is met by another alternative');
+  const wrong = notNeeded.filter(
+    (n) =>
+      n.mark === '✗' ||
+      n.crossesBelow > 0 ||
+      !n.text.includes('不要') ||
+      !(n.parentNotNeeded || (n.parentMark === '✓')),
+  );
+  expect(
+    wrong.length === 0,
+    `alternatives not needed but shown otherwise:\n${wrong.map((n) => `${n.program}: ${n.mark} ${n.text} (under ${n.parentMark})`).join('\n')}`,
+  );
+  console.log(`      not needed: ${notNeeded.length}, e.g. ${notNeeded[0].program}: ${notNeeded[0].mark} ${notNeeded[0].text}`);
 }

@@ -143,7 +143,7 @@ fn the_catalogue_holds_the_national_programs_the_issue_names() {
     assert!(national.len() >= 25, "only {} national", national.len());
     let named = [
         "ものづくり・商業・サービス生産性向上促進補助金",
-        "IT導入補助金",
+        "デジタル化・AI導入補助金",
         "小規模事業者持続化補助金",
         "事業承継・M&A補助金",
         "中小企業省力化投資補助金",
@@ -250,7 +250,7 @@ fn a_status_agrees_with_the_rounds_on_the_reference_date() {
 
 #[test]
 fn details_use_only_paragraphs_lists_and_strong_text() {
-    let allowed = ["p", "ul", "li", "strong"];
+    let allowed = ["p", "ul", "ol", "li", "strong"];
     for e in catalogue() {
         let detail = &e.program.detail;
         for tag in detail.split('<').skip(1) {

@@ -8,6 +8,7 @@ mod assets;
 pub mod catalog_sync;
 mod client;
 mod clock;
+mod condition_tree;
 pub mod console;
 mod diagnosis;
 mod editor;

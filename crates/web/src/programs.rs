@@ -8,6 +8,7 @@ use madoguchi_core::eligibility::{ConditionStatus, RuleOrigin};
 use madoguchi_core::program::ProgramId;
 use madoguchi_search::{Facet, FilterKind, Segment, Sort, Suggestion, WindowState};
 
+use crate::condition_tree::{TreeLine, tree_lines};
 use crate::search::SearchParams;
 use crate::view::{ProgramPage, ProgramRow};
 use crate::{AppError, AppState, clock};
@@ -200,7 +201,8 @@ struct ConditionText {
 #[template(path = "programs/show.html")]
 struct ShowTemplate {
     p: ProgramPage,
-    conditions: Vec<ConditionText>,
+    /// The conditions as a tree: groups nest their conditions.
+    conditions: Vec<TreeLine<ConditionText>>,
     derived_rule: bool,
 }
 
@@ -217,14 +219,11 @@ pub async fn show_program(
     Ok(Html(
         ShowTemplate {
             p: ProgramPage::of(program),
-            conditions: conditions
-                .into_iter()
-                .map(|c| ConditionText {
-                    text: c.text,
-                    depth: c.depth.min(4),
-                    to_confirm: c.status == ConditionStatus::ToConfirm,
-                })
-                .collect(),
+            conditions: tree_lines(&conditions, |c, _| ConditionText {
+                text: c.text.clone(),
+                depth: c.depth.min(4),
+                to_confirm: c.status == ConditionStatus::ToConfirm,
+            }),
             derived_rule: origin != RuleOrigin::Program,
         }
         .render()?,

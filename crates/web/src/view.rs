@@ -5,7 +5,9 @@
 
 use madoguchi_core::calendar::{JstDateTime, wareki};
 use madoguchi_core::japanese_amount::format_japanese_yen;
-use madoguchi_core::program::{GovLevel, Program, Purpose, TargetAreas, TargetIndustries};
+use madoguchi_core::program::{
+    GovLevel, Program, Purpose, TargetAreas, TargetIndustries, VerifiedSource,
+};
 use madoguchi_core::reference::{self, JsicCode};
 use time::Date;
 
@@ -88,6 +90,9 @@ pub struct ProgramPage {
     pub official_url: Option<String>,
     pub attribution: Option<&'static str>,
     pub note: Option<String>,
+    /// The public documents the record was checked against, and the day.
+    pub verified_against: Vec<VerifiedSource>,
+    pub verified_on: Option<String>,
 }
 
 impl ProgramPage {
@@ -151,6 +156,8 @@ impl ProgramPage {
             official_url: p.official_url.as_ref().map(|u| u.to_string()),
             attribution: p.source.attribution(),
             note: p.note.clone(),
+            verified_against: p.verified_against.clone(),
+            verified_on: p.last_verified.map(wareki::format_date),
         }
     }
 }

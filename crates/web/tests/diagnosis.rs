@@ -407,3 +407,148 @@ async fn a_diagnosiss_deadlines_download_as_a_calendar_of_the_programs_not_ruled
     assert_eq!(empty.status, StatusCode::OK);
     assert!(empty.html.contains("まだ回答がありません"));
 }
+
+/// The `<ul>` and `<li>` elements open where `needle` first appears in `html`, outermost
+/// first, each as its start tag and its own text up to the next list tag.
+fn open_lists_at<'a>(html: &'a str, needle: &str) -> Vec<&'a str> {
+    let end = html
+        .find(needle)
+        .unwrap_or_else(|| panic!("no {needle} in {html}"));
+    let list_tag = |s: &str| ["<ul", "<li", "<ol"].iter().any(|t| s.starts_with(t));
+    let closing_tag = |s: &str| ["</ul>", "</li>", "</ol>"].iter().any(|t| s.starts_with(t));
+    let mut open = Vec::new();
+    for (at, _) in html[..end].match_indices('<') {
+        if list_tag(&html[at..]) {
+            open.push(at);
+        } else if closing_tag(&html[at..]) {
+            open.pop();
+        }
+    }
+    open.into_iter()
+        .map(|start| {
+            let own = html[start + 1..]
+                .match_indices('<')
+                .map(|(i, _)| start + 1 + i)
+                .find(|&i| list_tag(&html[i..]) || closing_tag(&html[i..]))
+                .unwrap_or(html.len());
+            &html[start..own]
+        })
+        .collect()
+}
+
+/// A program of the demo catalogue judged by 「従業員20人以下 or 資本金3億円以下」 and a
+/// manual check, open for a month.
+fn program_with_alternatives() -> madoguchi_core::program::Program {
+    let mut program = closing_on(
+        demo_catalogue().remove(0),
+        today_jst() + Duration::days(30),
+        Time::MIDNIGHT,
+    );
+    program.rule = Some(
+        serde_json::from_value(serde_json::json!({"all": [
+            {"any": [
+                {"field": "employees", "op": "le", "value": 20},
+                {"field": "capital", "op": "le", "value": "3億円"}
+            ]},
+            {"manual": "市税を完納していること"}
+        ]}))
+        .unwrap(),
+    );
+    program.test_cases.clear();
+    program
+}
+
+const EMPLOYEES_20: &str = "常時使用する従業員数が20人以下";
+const CAPITAL_3OKU: &str = "資本金又は出資の総額が3億円以下";
+
+/// The conditions of the results page (and its print view) for a visitor with `employees`.
+async fn results_with_employees(app: &TestApp, employees: &str) -> (String, String) {
+    let mut visitor = Visitor::new(app);
+    let step = visitor.get("/diagnosis?field=employees").await;
+    assert_eq!(step.hidden("field"), "employees", "{}", step.html);
+    let next = visitor.answer(&step, &[employees], "next").await;
+    assert_eq!(next.status, StatusCode::SEE_OTHER, "{}", next.html);
+    let results = visitor.get("/diagnosis/results?window=all").await;
+    let print = visitor.get("/diagnosis/results?window=all&view=print").await;
+    assert_eq!(results.status, StatusCode::OK);
+    (results.html, print.html)
+}
+
+#[tokio::test]
+async fn an_any_nests_its_alternatives_and_once_one_is_met_the_others_are_not_needed() {
+    let program = program_with_alternatives();
+    let app = TestApp::with_programs(std::slice::from_ref(&program)).await;
+
+    let (results, print) = results_with_employees(&app, "12人").await;
+    for html in [&results, &print] {
+        // 資本金 sits in a list nested in the <li> of 「次のいずれかを満たす」.
+        let open = open_lists_at(html, CAPITAL_3OKU);
+        let [.., any, nested, alternative] = open.as_slice() else {
+            panic!("{open:?}");
+        };
+        assert!(
+            any.starts_with("<li class=\"condition met depth-0\"")
+                && any.contains("次のいずれかを満たす"),
+            "{open:?}"
+        );
+        assert!(
+            nested.starts_with("<ul class=\"condition-children\""),
+            "{open:?}"
+        );
+        assert!(
+            alternative.starts_with("<li class=\"condition not-needed depth-1\"")
+                && alternative.contains("他の条件を満たしているため不要です")
+                && !alternative.contains('✗'),
+            "{alternative}"
+        );
+        // The alternative met is its sibling, with its ✓.
+        let open = open_lists_at(html, EMPLOYEES_20);
+        let [.., sibling_list, met] = open.as_slice() else {
+            panic!("{open:?}");
+        };
+        assert_eq!(sibling_list, nested);
+        assert!(
+            met.starts_with("<li class=\"condition met depth-1\"") && met.contains('✓'),
+            "{met}"
+        );
+        // The manual check follows the any at the top level, not inside it.
+        let open = open_lists_at(html, "市税を完納していること");
+        assert!(
+            open.last().unwrap().contains("depth-0") && !open.iter().any(|l| l == nested),
+            "{open:?}"
+        );
+    }
+
+    // No alternative met: each shows its own state, the unmet one with ✗.
+    let (results, _) = results_with_employees(&app, "50人").await;
+    let unmet = *open_lists_at(&results, EMPLOYEES_20).last().unwrap();
+    assert!(
+        unmet.starts_with("<li class=\"condition not-met depth-1\"") && unmet.contains('✗'),
+        "{unmet}"
+    );
+    let unknown = *open_lists_at(&results, CAPITAL_3OKU).last().unwrap();
+    assert!(
+        unknown.starts_with("<li class=\"condition unknown depth-1\"")
+            && !unknown.contains("不要"),
+        "{unknown}"
+    );
+
+    // The program page lists the same tree.
+    let mut visitor = Visitor::new(&app);
+    let page = visitor.get(&format!("/programs/{}", program.id)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let open = open_lists_at(&page.html, CAPITAL_3OKU);
+    let [.., top, any, nested, alternative] = open.as_slice() else {
+        panic!("{open:?}");
+    };
+    assert!(top.starts_with("<ul class=\"conditions-plain\""), "{open:?}");
+    assert!(
+        any.starts_with("<li class=\"depth-0\"") && any.contains("次のいずれかを満たす"),
+        "{open:?}"
+    );
+    assert!(
+        nested.starts_with("<ul class=\"condition-children\""),
+        "{open:?}"
+    );
+    assert!(alternative.starts_with("<li class=\"depth-1\""), "{open:?}");
+}

@@ -272,3 +272,37 @@ async fn a_program_page_states_its_conditions_in_plain_japanese() {
     assert!(html.contains("class=\"conditions-plain\""));
     assert!(html.contains("最終確認日") || program.last_verified.is_none());
 }
+
+#[tokio::test]
+async fn a_program_page_says_which_documents_its_facts_were_checked_against_and_when() {
+    let programs = demo_catalogue();
+    let program = programs
+        .iter()
+        .find(|p| p.verified_against.iter().any(|s| s.url.is_some()) && p.last_verified.is_some())
+        .expect("the demo catalogue records its sources");
+    let app = TestApp::with_programs(&programs).await;
+    let (status, html) = get(&app, &format!("/programs/{}", program.id)).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(html.contains("<h2>掲載内容の確認</h2>"), "{html}");
+    let on = madoguchi_core::calendar::wareki::format_date(program.last_verified.unwrap());
+    assert!(html.contains(&format!("{on}に、次の資料と照らして確認しました。")));
+    for source in &program.verified_against {
+        let shown = match &source.url {
+            Some(url) => format!(
+                "<a href=\"{url}\" rel=\"noopener\">{}</a>",
+                askama_escape(&source.title)
+            ),
+            None => askama_escape(&source.title),
+        };
+        assert!(html.contains(&shown), "{shown} missing");
+    }
+}
+
+/// The escaping askama applies to text, for titles with quotes or ampersands.
+fn askama_escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&#34;")
+        .replace('\'', "&#39;")
+}

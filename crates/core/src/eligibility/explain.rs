@@ -634,7 +634,8 @@ mod tests {
             statuses(&v),
             [
                 ("all[0]", ConditionStatus::Met),
-                ("all[1]", ConditionStatus::Unknown),
+                // It holds once the manual check of its third alternative is confirmed.
+                ("all[1]", ConditionStatus::ToConfirm),
                 ("all[1].any[0]", ConditionStatus::NotMet),
                 ("all[1].any[1]", ConditionStatus::Unknown),
                 ("all[1].any[2]", ConditionStatus::ToConfirm),

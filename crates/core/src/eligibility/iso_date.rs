@@ -36,3 +36,57 @@ pub mod option {
             .transpose()
     }
 }
+
+/// An optional date written as `2026-03-31` that also reads `[2026, 90]` (year and day of the
+/// year), the form programs saved by earlier versions hold in their `last_verified`.
+pub mod stored_option {
+    use super::*;
+
+    #[derive(Deserialize)]
+    #[serde(untagged)]
+    enum Stored {
+        Iso(String),
+        YearAndOrdinal(i32, u16),
+    }
+
+    pub use super::option::serialize;
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Date>, D::Error> {
+        match Option::<Stored>::deserialize(d)? {
+            None => Ok(None),
+            Some(Stored::Iso(raw)) => parse(&raw).map(Some).map_err(serde::de::Error::custom),
+            Some(Stored::YearAndOrdinal(year, ordinal)) => Date::from_ordinal_date(year, ordinal)
+                .map(Some)
+                .map_err(|_| {
+                    serde::de::Error::custom(format!(
+                        "日付「{year}年の{ordinal}日目」はありません。"
+                    ))
+                }),
+        }
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use serde::{Deserialize, Serialize};
+        use time::macros::date;
+
+        #[derive(Debug, PartialEq, Serialize, Deserialize)]
+        struct Checked {
+            #[serde(default, with = "super")]
+            on: Option<time::Date>,
+        }
+
+        #[test]
+        fn both_the_iso_form_and_the_earlier_stored_form_read_and_iso_is_written() {
+            let iso: Checked = serde_json::from_str(r#"{"on": "2026-12-04"}"#).unwrap();
+            let old: Checked = serde_json::from_str(r#"{"on": [2026, 338]}"#).unwrap();
+            assert_eq!(iso.on, Some(date!(2026 - 12 - 04)));
+            assert_eq!(old, iso);
+            assert_eq!(
+                serde_json::to_string(&old).unwrap(),
+                r#"{"on":"2026-12-04"}"#
+            );
+            assert!(serde_json::from_str::<Checked>(r#"{"on": "12/4"}"#).is_err());
+        }
+    }
+}

@@ -43,6 +43,8 @@ pub enum ModelError {
         "URL「{0}」は使えません。「https://」または「http://」で始まる公式ページのアドレスを入力してください。"
     )]
     InvalidUrl(String),
+    #[error("「{0}」の前に資料の名前を書いてください（例：「公募要領（第18回） {0}」）。")]
+    UntitledSource(String),
     #[error("「{value}」は{what}として使えません。{hint}")]
     UnknownValue {
         what: &'static str,

@@ -73,8 +73,12 @@ pub struct Program {
     #[serde(default)]
     pub documents: Vec<String>,
     pub source: Source,
-    /// The last day staff confirmed the record against the official page.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    /// The last day staff confirmed the record against the official page (`2026-12-04`).
+    #[serde(
+        default,
+        skip_serializing_if = "Option::is_none",
+        with = "crate::eligibility::iso_date::stored_option"
+    )]
     pub last_verified: Option<Date>,
     /// The public documents the record was checked against on `last_verified`.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]

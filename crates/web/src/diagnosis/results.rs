@@ -16,6 +16,7 @@ use time::Date;
 
 use super::wizard::Wizard;
 use crate::AppError;
+use crate::condition_tree::{TreeLine, tree_lines};
 use crate::view::{
     FilterOption, amount_label, date_label, days_left_label, issuer_label, level_options,
     purpose_options, rate_label,
@@ -108,12 +109,15 @@ fn pick(value: &Option<String>) -> Option<&str> {
     value.as_deref().filter(|s| !s.is_empty())
 }
 
-/// One condition line: ✓ / ✗ / ？ and why.
+/// One condition line: ✓ / ✗ / ？ / － (not needed) and why.
 #[derive(Debug)]
 pub struct ConditionLine {
     pub mark: &'static str,
     pub status: &'static str,
     pub class: &'static str,
+    /// The status is written out after the text (an alternative not needed), rather than only
+    /// for screen readers before it.
+    pub status_shown: bool,
     pub text: String,
     pub answer: Option<String>,
     pub reasons: Vec<String>,
@@ -138,7 +142,8 @@ pub struct ResultItem {
     pub rate: Option<String>,
     pub window: String,
     pub days_left: Option<String>,
-    pub conditions: Vec<ConditionLine>,
+    /// The conditions as a tree: groups nest their conditions.
+    pub conditions: Vec<TreeLine<ConditionLine>>,
     pub hints: Vec<String>,
     pub missing: Vec<MissingAnswer>,
     pub derived_rule: bool,
@@ -277,26 +282,26 @@ fn item(program: &Program, result: &ProgramResult, as_of: Date) -> ResultItem {
             .window_detail
             .closing_date()
             .and_then(|closes| days_left_label(closes, as_of)),
-        conditions: result
-            .conditions
-            .iter()
-            .map(|c| {
-                let (mark, class) = match c.status {
-                    ConditionStatus::Met => ("✓", "met"),
-                    ConditionStatus::NotMet => ("✗", "not-met"),
-                    ConditionStatus::Unknown | ConditionStatus::ToConfirm => ("？", "unknown"),
-                };
-                ConditionLine {
-                    mark,
-                    status: c.status_label,
-                    class,
-                    text: c.text.clone(),
-                    answer: c.answer.clone(),
-                    reasons: c.reasons.clone(),
-                    depth: c.depth.min(4),
-                }
-            })
-            .collect(),
+        conditions: tree_lines(&result.conditions, |c, parent| {
+            let (mark, class) = match c.status {
+                ConditionStatus::Met => ("✓", "met"),
+                ConditionStatus::NotMet => ("✗", "not-met"),
+                ConditionStatus::Unknown | ConditionStatus::ToConfirm => ("？", "unknown"),
+                ConditionStatus::NotNeeded => ("－", "not-needed"),
+            };
+            ConditionLine {
+                mark,
+                status: c.status_label,
+                class,
+                // Said in words once, where an alternative stops being needed.
+                status_shown: c.status == ConditionStatus::NotNeeded
+                    && parent.is_none_or(|p| p.status != ConditionStatus::NotNeeded),
+                text: c.text.clone(),
+                answer: c.answer.clone(),
+                reasons: c.reasons.clone(),
+                depth: c.depth.min(4),
+            }
+        }),
         hints: result.hints.clone(),
         missing: result
             .missing

@@ -5,7 +5,7 @@
 //! The same comparison serves the history page (any two versions) and the refusal of a
 //! stale save (what the other person saved against what was just typed).
 
-use madoguchi_core::eligibility::preview_rule;
+use madoguchi_core::eligibility::{ConditionView, preview_rule};
 use madoguchi_core::program::Program;
 use similar::{ChangeTag, TextDiff};
 use time::Date;
@@ -191,9 +191,9 @@ fn lines_change(label: &str, old: &[String], new: &[String]) -> FieldChange {
 
 /// The conditions as a business reads them, indented by depth.
 fn rule_lines(p: &Program, as_of: Date) -> Vec<String> {
-    preview_rule(p, as_of)
-        .conditions
-        .iter()
+    let preview = preview_rule(p, as_of);
+    ConditionView::flatten(&preview.conditions)
+        .into_iter()
         .map(|c| {
             let source = c
                 .source

@@ -341,6 +341,13 @@ impl EditorPage {
                 .hint("制度のページの上に表示します。"),
             FieldView::new("last-verified", "最終確認日", "text", &form.last_verified)
                 .hint("公式ページと照合した日（例：2026-04-01）"),
+            FieldView::new(
+                "verified-against",
+                "確認した資料",
+                "textarea",
+                &form.verified_against,
+            )
+            .hint("1行に1つ、資料の名前とURL（例：公募要領（第18回） https://…）"),
         ];
         let mut sections = vec![
             Section {

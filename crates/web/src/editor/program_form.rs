@@ -15,7 +15,7 @@ use madoguchi_core::japanese_amount::{format_japanese_yen, parse_japanese_yen};
 use madoguchi_core::program::{
     Amount, ApplicationRound, EmployeeBand, GovLevel, Issuer, ModelError, OfficialUrl, Program,
     ProgramId, ProgramKind, ProgramStatus, Purpose, SubsidyRate, TargetAreas, TargetIndustries,
-    Title,
+    Title, VerifiedSource,
 };
 use madoguchi_core::reference::{JsicCode, LocalGovCode, NameLookup, find_local_gov, local_gov};
 use time::Date;
@@ -70,6 +70,8 @@ pub struct ProgramForm {
     pub documents: String,
     pub note: String,
     pub last_verified: String,
+    /// The documents checked against, one per line: a title, then optionally its address.
+    pub verified_against: String,
     /// The test profiles.
     pub cases: Vec<CaseRow>,
 }
@@ -190,6 +192,12 @@ impl ProgramForm {
             documents: p.documents.join("\n"),
             note: p.note.clone().unwrap_or_default(),
             last_verified: date_text(p.last_verified),
+            verified_against: p
+                .verified_against
+                .iter()
+                .map(VerifiedSource::to_line)
+                .collect::<Vec<_>>()
+                .join("\n"),
             cases: p.test_cases.iter().map(CaseRow::of).collect(),
         }
     }
@@ -247,6 +255,7 @@ impl ProgramForm {
             documents: text("documents"),
             note: text("note"),
             last_verified: text("last-verified"),
+            verified_against: text("verified-against"),
             cases: CaseRow::read_all(form),
         }
     }
@@ -312,6 +321,12 @@ impl ProgramForm {
         });
         let official_url = optional(&self.official_url, OfficialUrl::parse);
         let last_verified = optional(&self.last_verified, read_date);
+        let verified_against: Result<Vec<VerifiedSource>, ModelError> = self
+            .verified_against
+            .lines()
+            .filter(|l| !l.trim().is_empty())
+            .map(VerifiedSource::parse_line)
+            .collect();
         check("id", err_of(&id));
         check("title", err_of(&title));
         check("kind", err_of(&kind));
@@ -326,6 +341,7 @@ impl ProgramForm {
         check("fiscal-year", err_of(&fiscal_year));
         check("official-url", err_of(&official_url));
         check("last-verified", err_of(&last_verified));
+        check("verified-against", err_of(&verified_against));
         let issuer = match (level, code) {
             (Ok(level), Ok(code)) => {
                 if self.issuer_name.trim().is_empty() {
@@ -393,7 +409,7 @@ impl ProgramForm {
                 .collect(),
             source: base.source.clone(),
             last_verified: last_verified.ok().flatten(),
-            verified_against: base.verified_against.clone(),
+            verified_against: verified_against.unwrap_or_default(),
             note: non_empty(&self.note),
             rule: base.rule.clone(),
             test_cases,
@@ -629,6 +645,8 @@ mod tests {
         form.issuer_level = "municipal".into();
         form.issuer_code = String::new();
         form.last_verified = "きのう".into();
+        form.verified_against =
+            "公募要領 https://example.go.jp/a.pdf\nhttps://example.go.jp/b.pdf".into();
         form.rounds = vec![RoundRow {
             label: "第1回".into(),
             opens: "2026-05-01".into(),
@@ -648,10 +666,35 @@ mod tests {
                 "市区町村の制度には全国地方公共団体コードが必要です",
             ),
             ("last-verified", "日時「きのう」"),
+            ("verified-against", "資料の名前を書いてください"),
             ("round-0-closes", "受付終了日時"),
             ("kind", "「寄付」は制度の種類として使えません"),
         ];
         errors.assert_each(&expect);
+    }
+
+    #[test]
+    fn the_documents_checked_against_are_edited_one_per_line() {
+        let program = demo_programs().remove(0);
+        let mut form = ProgramForm::of(&program);
+        form.verified_against =
+            "公募要領（第18回） https://example.go.jp/koubo.pdf\n\n市の交付要綱\n".into();
+        let saved = form.apply(&program).unwrap();
+        let titles: Vec<&str> = saved
+            .verified_against
+            .iter()
+            .map(|s| s.title.as_str())
+            .collect();
+        assert_eq!(titles, ["公募要領（第18回）", "市の交付要綱"]);
+        assert_eq!(
+            saved.verified_against[0].url.as_ref().map(|u| u.as_str()),
+            Some("https://example.go.jp/koubo.pdf")
+        );
+        assert!(saved.verified_against[1].url.is_none());
+        assert_eq!(
+            ProgramForm::of(&saved).verified_against,
+            "公募要領（第18回） https://example.go.jp/koubo.pdf\n市の交付要綱"
+        );
     }
 
     #[test]
