@@ -665,7 +665,15 @@ fn set_password_and_disable_change_the_account_and_end_its_sessions() {
 fn the_last_administrator_cannot_be_disabled_from_the_command_line_either() {
     let app = Madoguchi::new();
     succeeded(&app.run_with_input(
-        &["user", "add", "--login", "admin", "--name", "管理 太郎", "--admin"],
+        &[
+            "user",
+            "add",
+            "--login",
+            "admin",
+            "--name",
+            "管理 太郎",
+            "--admin",
+        ],
         "first admin passphrase\n",
     ));
     let refused = app.fails(&["user", "disable", "--login", "admin"]);
@@ -679,7 +687,15 @@ fn the_last_administrator_cannot_be_disabled_from_the_command_line_either() {
     );
 
     succeeded(&app.run_with_input(
-        &["user", "add", "--login", "second", "--name", "管理 次郎", "--admin"],
+        &[
+            "user",
+            "add",
+            "--login",
+            "second",
+            "--name",
+            "管理 次郎",
+            "--admin",
+        ],
         "second admin passphrase\n",
     ));
     assert!(

@@ -117,7 +117,14 @@ pub async fn reset_password(
     store.set_password(&target.id, &hash).await?;
     let ended = store.delete_sessions_of(&target.id).await?;
     let detail = format!("パスワードを再設定しました（終了したセッション {ended}件）");
-    record(store, operator, Action::AccountPasswordReset, target, detail).await?;
+    record(
+        store,
+        operator,
+        Action::AccountPasswordReset,
+        target,
+        detail,
+    )
+    .await?;
     Ok(ended)
 }
 
@@ -136,7 +143,12 @@ fn members(accounts: &[Account]) -> impl Iterator<Item = Member<'_>> {
 
 /// `target` as the store has it now (the caller may have read it a moment ago).
 fn current<'a>(accounts: &'a [Account], target: &'a Account) -> Member<'a> {
-    member(accounts.iter().find(|a| a.id == target.id).unwrap_or(target))
+    member(
+        accounts
+            .iter()
+            .find(|a| a.id == target.id)
+            .unwrap_or(target),
+    )
 }
 
 /// Appends the use case's audit entry, naming the operator and the account's login.

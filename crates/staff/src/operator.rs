@@ -50,10 +50,8 @@ impl Operator<'_> {
     }
 
     pub(crate) fn actor_name(&self) -> String {
-        self.account().map_or_else(
-            || Self::COMMAND_LINE.to_owned(),
-            |a| a.display_name.clone(),
-        )
+        self.account()
+            .map_or_else(|| Self::COMMAND_LINE.to_owned(), |a| a.display_name.clone())
     }
 
     pub(crate) fn client(&self) -> Option<String> {

@@ -80,10 +80,17 @@ async fn the_command_line_cannot_disable_the_last_administrator_either() {
         let err = accounts::disable(&store, &Operator::CommandLine, &second)
             .await
             .unwrap_err();
-        assert!(matches!(err, StaffError::Refused(Refusal::DisableLastAdmin)));
+        assert!(matches!(
+            err,
+            StaffError::Refused(Refusal::DisableLastAdmin)
+        ));
 
         let entries = audit(&store).await;
-        assert_eq!(entries.len(), 3, "two additions and one disable: {entries:?}");
+        assert_eq!(
+            entries.len(),
+            3,
+            "two additions and one disable: {entries:?}"
+        );
         assert_eq!(
             entries[0],
             (
@@ -114,7 +121,9 @@ async fn in_the_console_nobody_disables_themselves_or_demotes_the_last_administr
             account: &admin,
             client: Some("192.0.2.1".to_owned()),
         };
-        let err = accounts::disable(&store, &console, &admin).await.unwrap_err();
+        let err = accounts::disable(&store, &console, &admin)
+            .await
+            .unwrap_err();
         assert!(matches!(err, StaffError::Refused(Refusal::DisableSelf)));
         let err = accounts::change_role(&store, &console, &admin, Role::Staff)
             .await
@@ -172,7 +181,12 @@ async fn only_a_role_the_table_allows_may_change_an_account_and_a_refusal_writes
             .await
             .unwrap_err();
         assert!(
-            matches!(err, StaffError::NotAllowed { needed: Role::Admin }),
+            matches!(
+                err,
+                StaffError::NotAllowed {
+                    needed: Role::Admin
+                }
+            ),
             "{err:?}"
         );
         assert!(err.to_string().contains("「管理者」以上の役割が必要です"));
@@ -186,10 +200,17 @@ async fn only_a_role_the_table_allows_may_change_an_account_and_a_refusal_writes
         assert_eq!(audit(&store).await.len(), before);
         assert!(store.accounts().await.unwrap().len() == 2);
 
-        let taken = accounts::add(&store, &Operator::CommandLine, new_member("ADMIN", Role::Staff))
-            .await
-            .unwrap_err();
-        assert!(matches!(taken, StaffError::Store(StoreError::LoginTaken(_))));
+        let taken = accounts::add(
+            &store,
+            &Operator::CommandLine,
+            new_member("ADMIN", Role::Staff),
+        )
+        .await
+        .unwrap_err();
+        assert!(matches!(
+            taken,
+            StaffError::Store(StoreError::LoginTaken(_))
+        ));
     }
 }
 
@@ -210,8 +231,14 @@ async fn a_password_reset_stores_a_new_hash_and_ends_the_sessions() {
             .unwrap();
         assert_eq!(ended, 2);
         let changed = store.account(&staff.id).await.unwrap().unwrap();
-        assert!(password::verify("the new passphrase", &changed.password_hash));
-        assert!(!password::verify("correct horse battery", &changed.password_hash));
+        assert!(password::verify(
+            "the new passphrase",
+            &changed.password_hash
+        ));
+        assert!(!password::verify(
+            "correct horse battery",
+            &changed.password_hash
+        ));
         let last = audit(&store).await.pop().unwrap();
         assert_eq!(
             last,

@@ -223,7 +223,11 @@ mod tests {
         let staff = may(Role::Staff);
         assert!(staff.contains(&"program.publish") && staff.contains(&"import.confirm"));
         assert!(staff.contains(&"program.verify") && staff.contains(&"program.draft_save"));
-        assert!(!staff.iter().any(|c| c.starts_with("account.") && *c != "account.password_change"));
+        assert!(
+            !staff
+                .iter()
+                .any(|c| c.starts_with("account.") && *c != "account.password_change")
+        );
         assert!(!staff.contains(&"setting.change") && !staff.contains(&"audit.export"));
         let admin = may(Role::Admin);
         for code in [
@@ -239,7 +243,10 @@ mod tests {
         }
         for role in Role::ALL {
             for lower in Role::ALL.into_iter().filter(|r| role.allows(*r)) {
-                assert!(may(lower).iter().all(|c| may(role).contains(c)), "{role} ⊇ {lower}");
+                assert!(
+                    may(lower).iter().all(|c| may(role).contains(c)),
+                    "{role} ⊇ {lower}"
+                );
             }
         }
         // Events nobody asks for: nobody may "do" them, not even 管理者.

@@ -89,7 +89,10 @@ mod tests {
         assert!(!is_last_active_admin([admin, other_admin], admin));
         // Only an active 管理者 can be the last one.
         assert!(!is_last_active_admin([staff], staff));
-        assert!(!is_last_active_admin([disabled_admin, staff], disabled_admin));
+        assert!(!is_last_active_admin(
+            [disabled_admin, staff],
+            disabled_admin
+        ));
     }
 
     #[test]
@@ -113,12 +116,22 @@ mod tests {
             Err(Refusal::DisableSelf),
             "not even with another 管理者 left"
         );
-        assert_eq!(check_disable([admin, other_admin], other_admin, Some("a")), Ok(()));
-        assert_eq!(check_disable([admin, other_admin], other_admin, None), Ok(()));
+        assert_eq!(
+            check_disable([admin, other_admin], other_admin, Some("a")),
+            Ok(())
+        );
+        assert_eq!(
+            check_disable([admin, other_admin], other_admin, None),
+            Ok(())
+        );
         // A disabled 管理者 can be disabled again: nothing changes.
         let disabled = member("d", Role::Admin, false);
         assert_eq!(check_disable([admin, disabled], disabled, None), Ok(()));
-        assert!(Refusal::DisableLastAdmin.to_string().contains("最後の管理者"));
+        assert!(
+            Refusal::DisableLastAdmin
+                .to_string()
+                .contains("最後の管理者")
+        );
     }
 
     #[test]
@@ -134,7 +147,13 @@ mod tests {
             assert_eq!(check_role_change([admin, other_admin], admin, to), Ok(()));
         }
         assert_eq!(check_role_change([admin], admin, Role::Admin), Ok(()));
-        assert_eq!(check_role_change([admin, staff], staff, Role::Admin), Ok(()));
-        assert_eq!(check_role_change([admin, staff], staff, Role::Viewer), Ok(()));
+        assert_eq!(
+            check_role_change([admin, staff], staff, Role::Admin),
+            Ok(())
+        );
+        assert_eq!(
+            check_role_change([admin, staff], staff, Role::Viewer),
+            Ok(())
+        );
     }
 }

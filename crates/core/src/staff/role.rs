@@ -53,7 +53,9 @@ impl Role {
 
     /// Whether this role may do `action` at all (see [`Action::least_role`]).
     pub fn may(self, action: Action) -> bool {
-        action.least_role().is_some_and(|needed| self.allows(needed))
+        action
+            .least_role()
+            .is_some_and(|needed| self.allows(needed))
     }
 }
 

@@ -4,13 +4,13 @@
 //! enough to take the account over. A change ends every other session of the account and
 //! starts a new one here.
 
-use madoguchi_core::staff::Action;
 use askama::Template;
 use axum::body::Bytes;
 use axum::extract::rejection::{BytesRejection, QueryRejection};
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
+use madoguchi_core::staff::Action;
 use madoguchi_core::staff::{NewPassword, Role};
 use madoguchi_staff::password;
 use serde::Deserialize;

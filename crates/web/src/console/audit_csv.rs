@@ -5,8 +5,8 @@
 //! details quote what staff typed, such as program titles, and a spreadsheet must show
 //! them as text, never run them (CSV injection).
 
-use madoguchi_core::staff::Action;
 use madoguchi_core::calendar::JST;
+use madoguchi_core::staff::Action;
 use madoguchi_store::AuditEntry;
 use time::OffsetDateTime;
 use time::macros::format_description;

@@ -2,7 +2,6 @@
 //! who, what, when and free text, a page at a time; `GET /console/audit.csv` exports the
 //! same selection for Excel (see `audit_csv`), and the export itself is audited.
 
-use madoguchi_core::staff::Action;
 use askama::Template;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
@@ -10,6 +9,7 @@ use axum::http::StatusCode;
 use axum::http::header::{CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::response::{Html, IntoResponse, Response};
 use madoguchi_core::calendar::JST;
+use madoguchi_core::staff::Action;
 use madoguchi_store::{AuditEntry, AuditFilter, Role};
 use serde::Deserialize;
 use time::macros::format_description;

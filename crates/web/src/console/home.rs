@@ -3,13 +3,13 @@
 //! a one-click 「確認した」 (`POST /console/programs/{id}/verify`) that records who checked
 //! and when.
 
-use madoguchi_core::staff::Action;
 use askama::Template;
 use axum::body::Bytes;
 use axum::extract::rejection::{BytesRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use madoguchi_core::program::{Program, ProgramId};
+use madoguchi_core::staff::Action;
 use madoguchi_store::{Role, SaveOutcome, StoreError};
 use serde::Deserialize;
 use time::Date;

@@ -8,7 +8,6 @@
 //! goes to the audit log with the client's address; what was typed as a password never
 //! does.
 
-use madoguchi_core::staff::Action;
 use askama::Template;
 use axum::body::Bytes;
 use axum::extract::rejection::{BytesRejection, QueryRejection};
@@ -17,6 +16,7 @@ use axum::http::header::{RETRY_AFTER, SET_COOKIE};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use madoguchi_core::calendar::JST;
+use madoguchi_core::staff::Action;
 use madoguchi_store::{Account, Lockout, Login};
 use serde::Deserialize;
 use time::Duration;
@@ -24,12 +24,12 @@ use time::Duration;
 use super::action::{self, Actor};
 use super::frame::Frame;
 use super::login_limit::{self, Gate};
-use madoguchi_staff::password;
 use super::staff::{self, LoginSession, STAFF_COOKIE, Staff, safe_next};
 use crate::client::Client;
 use crate::form::FormData;
 use crate::session::with_cookie;
 use crate::{AppError, AppState, clock};
+use madoguchi_staff::password;
 
 /// Five failures in a row lock an account for fifteen minutes.
 pub const LOCKOUT: Lockout = Lockout {

@@ -4,13 +4,13 @@
 //! The store keeps text under keys; [`ConsoleSettings`] is the one place that reads it, so
 //! the rest of the console asks for `settings.require_second_approval`, not a string.
 
-use madoguchi_core::staff::Action;
 use askama::Template;
 use axum::body::Bytes;
 use axum::extract::rejection::{BytesRejection, QueryRejection};
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
+use madoguchi_core::staff::Action;
 use madoguchi_store::{Role, Setting, Store, StoreError};
 
 use super::frame::Frame;

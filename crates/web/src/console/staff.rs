@@ -9,11 +9,11 @@
 //! session without a subject, whose only use is the login form's CSRF token; signing in
 //! replaces it with a new token, so a token planted before sign-in is worth nothing after.
 
-use madoguchi_core::staff::Action;
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, Method};
 use axum::response::{IntoResponse, Redirect, Response};
+use madoguchi_core::staff::Action;
 use madoguchi_core::staff::Role;
 use madoguchi_staff::{Operator, StaffError};
 use madoguchi_store::{Account, NewSession, Session};

@@ -3,8 +3,8 @@
 //! import's row, so that every app process can show how it went; then the catalogue
 //! reloads and the import is logged.
 
-use madoguchi_core::staff::Action;
 use madoguchi_core::program::{Program, SourceKind};
+use madoguchi_core::staff::Action;
 use madoguchi_store::{ImportJobState, NewImportRun, PendingImport, SaveSummary};
 
 use super::preview::Preview;

@@ -9,7 +9,6 @@ mod preview;
 mod progress;
 pub mod recovery;
 
-use madoguchi_core::staff::Action;
 use askama::Template;
 use axum::body::Bytes;
 use axum::extract::rejection::{BytesRejection, PathRejection};
@@ -19,6 +18,7 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use madoguchi_core::calendar::JstDateTime;
 use madoguchi_core::import::{self, ImportBatch};
 use madoguchi_core::program::SourceKind;
+use madoguchi_core::staff::Action;
 use madoguchi_store::{ImportJobState, NewPendingImport, PendingImport, Role};
 
 pub use preview::{LIST_LIMIT, Preview};

@@ -6,7 +6,6 @@
 //! overwrite someone else's is refused with a diff of the two. A post whose session ended, or whose
 //! CSRF token is stale, is answered with the same page, everything typed kept.
 
-use madoguchi_core::staff::Action;
 use askama::Template;
 use axum::body::Bytes;
 use axum::extract::rejection::{BytesRejection, QueryRejection};
@@ -15,6 +14,7 @@ use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use madoguchi_core::eligibility::{run_test_cases, validate_program_rule};
 use madoguchi_core::program::Program;
+use madoguchi_core::staff::Action;
 use madoguchi_store::{Draft, DraftState, DraftStep, Role, StoreError};
 use serde::Deserialize;
 use time::Date;

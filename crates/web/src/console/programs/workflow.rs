@@ -5,13 +5,13 @@
 //! Each is 職員以上, checks its CSRF token, names the version or draft revision the page
 //! showed (so a stale page changes nothing), and writes the audit log.
 
-use madoguchi_core::staff::Action;
 use axum::body::Bytes;
 use axum::extract::rejection::BytesRejection;
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use madoguchi_core::calendar::{DayEdge, JstDateTime};
 use madoguchi_core::program::ProgramId;
+use madoguchi_core::staff::Action;
 use madoguchi_store::{DraftState, DraftStep, Role, SaveOutcome, StoreError};
 use time::OffsetDateTime;
 
