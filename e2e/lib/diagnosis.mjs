@@ -78,9 +78,10 @@ export async function walk(report, session, base, { name, audits }) {
     await checkAlternatives(page);
   });
   if (audits) {
-    // Every program, every <details> open: axe sees each nested list and each status.
+    // Every program, every <details> open: axe sees each nested list and each status. The
+    // page is too long for a full-page screenshot; the other results pages have theirs.
     await page.goto(url(`${ALTERNATIVES_PATH}&view=print`));
-    await audit(report, session, 'diagnosis-results-all-print', '診断結果（すべて・印刷用）');
+    await audit(report, session, 'diagnosis-results-all-print', '診断結果（すべて・印刷用）', { screenshots: false });
   }
   await page.goto(url('/diagnosis/results'));
   if (audits) {

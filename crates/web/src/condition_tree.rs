@@ -83,7 +83,10 @@ mod tests {
             node("a", vec![]),
             node(
                 "b",
-                vec![node("b.x", vec![node("b.x.p", vec![])]), node("b.y", vec![])],
+                vec![
+                    node("b.x", vec![node("b.x.p", vec![])]),
+                    node("b.y", vec![]),
+                ],
             ),
             node("c", vec![node("c.z", vec![node("c.z.q", vec![])])]),
         ];

@@ -469,7 +469,9 @@ async fn results_with_employees(app: &TestApp, employees: &str) -> (String, Stri
     let next = visitor.answer(&step, &[employees], "next").await;
     assert_eq!(next.status, StatusCode::SEE_OTHER, "{}", next.html);
     let results = visitor.get("/diagnosis/results?window=all").await;
-    let print = visitor.get("/diagnosis/results?window=all&view=print").await;
+    let print = visitor
+        .get("/diagnosis/results?window=all&view=print")
+        .await;
     assert_eq!(results.status, StatusCode::OK);
     (results.html, print.html)
 }
@@ -528,8 +530,7 @@ async fn an_any_nests_its_alternatives_and_once_one_is_met_the_others_are_not_ne
     );
     let unknown = *open_lists_at(&results, CAPITAL_3OKU).last().unwrap();
     assert!(
-        unknown.starts_with("<li class=\"condition unknown depth-1\"")
-            && !unknown.contains("不要"),
+        unknown.starts_with("<li class=\"condition unknown depth-1\"") && !unknown.contains("不要"),
         "{unknown}"
     );
 
@@ -541,7 +542,10 @@ async fn an_any_nests_its_alternatives_and_once_one_is_met_the_others_are_not_ne
     let [.., top, any, nested, alternative] = open.as_slice() else {
         panic!("{open:?}");
     };
-    assert!(top.starts_with("<ul class=\"conditions-plain\""), "{open:?}");
+    assert!(
+        top.starts_with("<ul class=\"conditions-plain\""),
+        "{open:?}"
+    );
     assert!(
         any.starts_with("<li class=\"depth-0\"") && any.contains("次のいずれかを満たす"),
         "{open:?}"
