@@ -2,6 +2,9 @@
 //! `MADOGUCHI_TEST_DATABASE_URL` is set): the rules hold for both operators, each change
 //! is audited once with its text, and a refused change writes nothing.
 
+// Helpers outside `#[test]` functions unwrap too: a panic there is a failing test.
+#![allow(clippy::unwrap_used)]
+
 use madoguchi_core::staff::{DisplayName, Login, NewPassword, Refusal, Role};
 use madoguchi_staff::accounts::{self, NewMember};
 use madoguchi_staff::{Operator, StaffError, password};
