@@ -74,8 +74,8 @@ async function signIn(page, login, password) {
 }
 
 /**
- * The first demo program (in the console's list) whose editor has a condition on the number of
- * employees with a typed value: its id, editor path and the row's number.
+ * The first demo program (in the console's list) whose editor has an upper limit on the number
+ * of employees with a typed value: its id, editor path and the row's number.
  */
 async function findProgramWithEmployeeRow(page, base) {
   await page.goto(new URL('/console/programs?q=demo-', base).href, { waitUntil: 'load' });
@@ -90,7 +90,10 @@ async function findProgramWithEmployeeRow(page, base) {
       for (const select of document.querySelectorAll('select[id$="-field"]')) {
         const n = select.id.match(/^row-(\d+)-field$/)?.[1];
         const value = document.getElementById(`row-${n}-value`);
-        if (n && select.value === 'employees' && value?.tagName === 'INPUT' && /^\d+$/.test(value.value.trim())) {
+        // An upper limit only: raising it keeps every admitted test profile admitted, so the
+        // publish is not refused for a test that now fails.
+        const op = document.getElementById(`row-${n}-op`)?.value;
+        if (n && select.value === 'employees' && ['le', 'lt'].includes(op) && value?.tagName === 'INPUT' && /^\d+$/.test(value.value.trim())) {
           return { n, value: value.value.trim() };
         }
       }

@@ -546,11 +546,11 @@ fn the_first_administrator_is_added_with_a_password_from_standard_input() {
     // The stored hash is argon2id and verifies the password given; nothing else does.
     let admin = inspect(&app, async |store| account_named(&store, "admin").await);
     assert!(admin.password_hash.starts_with("$argon2id$"));
-    assert!(madoguchi_web::console::password::verify(
+    assert!(madoguchi_staff::password::verify(
         "first admin passphrase",
         &admin.password_hash
     ));
-    assert!(!madoguchi_web::console::password::verify(
+    assert!(!madoguchi_staff::password::verify(
         "first admin passphrasE",
         &admin.password_hash
     ));
@@ -643,7 +643,7 @@ fn set_password_and_disable_change_the_account_and_end_its_sessions() {
             store.session(&"a".repeat(64), now).await.unwrap(),
         )
     });
-    assert!(madoguchi_web::console::password::verify(
+    assert!(madoguchi_staff::password::verify(
         "the new passphrase",
         &changed.password_hash
     ));
@@ -659,4 +659,66 @@ fn set_password_and_disable_change_the_account_and_end_its_sessions() {
     );
     let unknown = app.fails(&["user", "disable", "--login", "nobody"]);
     assert!(unknown.contains("見つかりません"), "{unknown}");
+}
+
+#[test]
+fn the_last_administrator_cannot_be_disabled_from_the_command_line_either() {
+    let app = Madoguchi::new();
+    succeeded(&app.run_with_input(
+        &[
+            "user",
+            "add",
+            "--login",
+            "admin",
+            "--name",
+            "管理 太郎",
+            "--admin",
+        ],
+        "first admin passphrase\n",
+    ));
+    let refused = app.fails(&["user", "disable", "--login", "admin"]);
+    assert!(
+        refused.contains("最後の管理者は無効にできません"),
+        "{refused}"
+    );
+    assert!(
+        app.ok(&["user", "list"])
+            .contains("admin\t管理 太郎\t管理者\t有効")
+    );
+
+    succeeded(&app.run_with_input(
+        &[
+            "user",
+            "add",
+            "--login",
+            "second",
+            "--name",
+            "管理 次郎",
+            "--admin",
+        ],
+        "second admin passphrase\n",
+    ));
+    assert!(
+        app.ok(&["user", "disable", "--login", "admin"])
+            .contains("無効にしました")
+    );
+    let refused = app.fails(&["user", "disable", "--login", "second"]);
+    assert!(refused.contains("最後の管理者"), "{refused}");
+
+    // Only the disable that happened is in the audit log, as the console would write it.
+    let entries = inspect(&app, async |store| {
+        let all = madoguchi_store::AuditFilter::default();
+        store.audit_entries(&all).await.unwrap()
+    });
+    let disables: Vec<_> = entries
+        .iter()
+        .filter(|e| e.action == "account.disable")
+        .collect();
+    assert_eq!(disables.len(), 1, "{entries:?}");
+    assert_eq!(disables[0].target.as_deref(), Some("admin"));
+    assert_eq!(disables[0].actor_name, "コマンドライン");
+    assert_eq!(
+        disables[0].detail,
+        "利用者を無効にしました（終了したセッション 0件）"
+    );
 }

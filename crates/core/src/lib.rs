@@ -2,7 +2,8 @@
 //!
 //! Everything here is a value or a function over values: programs and their parsed parts,
 //! the bundled reference data (municipalities, industries), the calendar (JST, 和暦, 年度),
-//! and the importers that turn published records into programs. Nothing here performs I/O,
+//! the importers that turn published records into programs, and the staff of the console
+//! (logins, roles, who may do what, the password policy). Nothing here performs I/O,
 //! reads a clock or awaits; the shell (store, web, cli) does that and passes values in.
 
 pub mod calendar;
@@ -13,3 +14,4 @@ pub mod import;
 pub mod japanese_amount;
 pub mod program;
 pub mod reference;
+pub mod staff;

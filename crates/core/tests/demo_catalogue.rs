@@ -307,3 +307,53 @@ fn the_whole_catalogue_builds_one_rule_set_without_errors() {
     let (_, errors) = RuleSet::build(&programs);
     assert!(errors.is_empty(), "{errors:?}");
 }
+
+/// What the note of a program says when no public source could be read on the last check.
+const UNCHECKED: &str = "公開資料を確認できませんでした";
+
+#[test]
+fn every_program_records_the_documents_it_was_checked_against_or_says_it_could_not_be() {
+    let mut checked = 0;
+    for e in catalogue() {
+        let p = &e.program;
+        let note = p.note.as_deref().unwrap_or_default();
+        if note.contains(UNCHECKED) {
+            assert!(
+                p.verified_against.is_empty(),
+                "{}: says unchecked but lists sources",
+                p.id
+            );
+            continue;
+        }
+        assert!(p.last_verified.is_some(), "{}: no last_verified", p.id);
+        assert!(
+            !p.verified_against.is_empty(),
+            "{}: no verified_against",
+            p.id
+        );
+        for source in &p.verified_against {
+            assert!(
+                !source.title.trim().is_empty(),
+                "{}: a source without a title",
+                p.id
+            );
+        }
+        checked += 1;
+    }
+    assert!(
+        checked >= 70,
+        "only {checked} programs checked against public sources"
+    );
+}
+
+#[test]
+fn no_demo_rule_uses_the_old_name_of_the_size_definition() {
+    for e in catalogue() {
+        let rule = serde_json::to_string(&e.program.rule).unwrap_or_default();
+        assert!(
+            !rule.contains(r#""fact":"sme""#),
+            "{}: names `sme`; name the definition its source cites",
+            e.program.id
+        );
+    }
+}

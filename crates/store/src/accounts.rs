@@ -1,143 +1,20 @@
 //! Staff accounts as the store keeps them: who may sign in to the console, in which role,
 //! and where their sign-in stands (failures counted, a temporary lock, disabled).
 //!
-//! The store never sees a password: it keeps the PHC string the web layer's argon2id made
-//! and hands it back for verification. Logins are case-folded here, once, so that
-//! 「Tanaka」, 「tanaka」 and 「ｔａｎａｋａ」 (typed with the IME on) are one account.
+//! The store never sees a password: it keeps the PHC string madoguchi-staff's argon2id made
+//! and hands it back for verification. Logins, display names and roles are the domain's
+//! (`madoguchi_core::staff`), re-exported here because accounts and the `Store` API speak
+//! them; a login is case-folded when it is parsed, so that 「Tanaka」, 「tanaka」 and
+//! 「ｔａｎａｋａ」 (typed with the IME on) are one account.
 
 use std::fmt;
 
+pub use madoguchi_core::staff::{DisplayName, Login, Role};
 use time::{Duration, OffsetDateTime};
 
 use crate::timestamp::{now_whole_second, whole_second_utc};
 use crate::{Store, StoreError};
 use sql::AccountKey;
-
-/// What an account may do in the console. Ordered: a role allows all a lower one does.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub enum Role {
-    /// 閲覧: reads the console, changes nothing.
-    Viewer,
-    /// 職員: edits, publishes and imports programs.
-    Staff,
-    /// 管理者: everything, and accounts and settings besides.
-    Admin,
-}
-
-impl Role {
-    /// Highest first, as lists and forms offer them.
-    pub const ALL: [Role; 3] = [Role::Admin, Role::Staff, Role::Viewer];
-
-    /// The code kept in the database and sent by forms.
-    pub fn code(self) -> &'static str {
-        match self {
-            Self::Viewer => "viewer",
-            Self::Staff => "staff",
-            Self::Admin => "admin",
-        }
-    }
-
-    /// The name staff see.
-    pub fn label(self) -> &'static str {
-        match self {
-            Self::Viewer => "閲覧",
-            Self::Staff => "職員",
-            Self::Admin => "管理者",
-        }
-    }
-
-    /// The role a code names.
-    pub fn parse(code: &str) -> Result<Self, StoreError> {
-        Self::ALL
-            .into_iter()
-            .find(|role| role.code() == code.trim())
-            .ok_or_else(|| {
-                StoreError::InvalidAccount(
-                    "役割は「admin」（管理者）、「staff」（職員）、「viewer」（閲覧）のいずれかで指定してください"
-                        .to_owned(),
-                )
-            })
-    }
-
-    /// Whether this role may do what `needed` may.
-    pub fn allows(self, needed: Role) -> bool {
-        self >= needed
-    }
-}
-
-impl fmt::Display for Role {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.label())
-    }
-}
-
-/// A login name: 1–64 of `a-z 0-9 . _ - @`, case-folded; full-width letters are read as
-/// their half-width forms.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Login(String);
-
-impl Login {
-    const MAX_LEN: usize = 64;
-
-    pub fn parse(raw: &str) -> Result<Self, StoreError> {
-        let folded: String = raw.trim().chars().map(half_width).collect();
-        let folded = folded.to_ascii_lowercase();
-        let ok = !folded.is_empty()
-            && folded.len() <= Self::MAX_LEN
-            && folded
-                .bytes()
-                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"._-@".contains(&b));
-        if ok {
-            Ok(Self(folded))
-        } else {
-            Err(StoreError::InvalidAccount(
-                "ログインIDは、半角の英字・数字と「. _ - @」を使って64文字以内で指定してください"
-                    .to_owned(),
-            ))
-        }
-    }
-
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
-
-impl fmt::Display for Login {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-/// Full-width ASCII (U+FF01–U+FF5E) as its half-width form; anything else unchanged.
-fn half_width(c: char) -> char {
-    match u32::from(c) {
-        code @ 0xFF01..=0xFF5E => char::from_u32(code - 0xFEE0).unwrap_or(c),
-        _ => c,
-    }
-}
-
-/// The name shown for an account: 1–50 characters, no control characters.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct DisplayName(String);
-
-impl DisplayName {
-    const MAX_CHARS: usize = 50;
-
-    pub fn parse(raw: &str) -> Result<Self, StoreError> {
-        let name = raw.trim();
-        let count = name.chars().count();
-        if count == 0 || count > Self::MAX_CHARS || name.chars().any(char::is_control) {
-            return Err(StoreError::InvalidAccount(
-                "表示名は1文字以上50文字以内で指定してください（改行などは使えません）".to_owned(),
-            ));
-        }
-        Ok(Self(name.to_owned()))
-    }
-
-    pub fn as_str(&self) -> &str {
-        &self.0
-    }
-}
 
 /// An account about to be created.
 #[derive(Clone, PartialEq, Eq)]
@@ -531,40 +408,6 @@ mod sql {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn roles_are_ordered_so_that_a_higher_one_allows_a_lower_ones_work() {
-        assert!(Role::Admin.allows(Role::Staff));
-        assert!(Role::Staff.allows(Role::Staff));
-        assert!(!Role::Viewer.allows(Role::Staff));
-        assert!(!Role::Staff.allows(Role::Admin));
-        for role in Role::ALL {
-            assert_eq!(Role::parse(role.code()).unwrap(), role);
-        }
-        assert!(Role::parse("root").is_err());
-    }
-
-    #[test]
-    fn logins_are_case_folded_and_full_width_letters_read_as_half_width() {
-        assert_eq!(Login::parse(" Tanaka ").unwrap().as_str(), "tanaka");
-        assert_eq!(Login::parse("ｔａｎａｋａ").unwrap().as_str(), "tanaka");
-        assert_eq!(Login::parse("K.Sato@city").unwrap().as_str(), "k.sato@city");
-        for bad in ["", "田中", "a b", "a/b", &"a".repeat(65)] {
-            let err = Login::parse(bad).unwrap_err();
-            assert!(err.to_string().contains("ログインID"), "{bad}: {err}");
-        }
-    }
-
-    #[test]
-    fn a_display_name_is_short_and_on_one_line() {
-        assert_eq!(
-            DisplayName::parse(" 田中 一郎 ").unwrap().as_str(),
-            "田中 一郎"
-        );
-        assert!(DisplayName::parse("").is_err());
-        assert!(DisplayName::parse("田中\n一郎").is_err());
-        assert!(DisplayName::parse(&"あ".repeat(51)).is_err());
-    }
 
     #[test]
     fn only_a_phc_string_is_taken_as_a_password_hash() {

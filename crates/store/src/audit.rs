@@ -170,6 +170,7 @@ mod sql {
     use crate::StoreError;
     use crate::db::like_pattern;
     use crate::db::{Db, query};
+    use crate::timestamp::whole_second_utc;
 
     const COLUMNS: &str = "id, at, actor_id, actor_name, action, target, detail, client";
 
@@ -220,8 +221,10 @@ mod sql {
             Self {
                 actor: given(&filter.actor),
                 action: given(&filter.action),
-                from: filter.from,
-                to: filter.to,
+                // Stored times are UTC text on SQLite: a bound compares as text, so it must be
+                // UTC too.
+                from: filter.from.map(whole_second_utc),
+                to: filter.to.map(whole_second_utc),
                 text: given(&filter.text).map(|text| like_pattern(text.trim())),
             }
         }

@@ -433,6 +433,15 @@ async fn the_audit_filter_narrows_by_actor_action_time_and_text_and_pages() {
             ..AuditFilter::default()
         };
         assert_eq!(ids_of(within).await.len(), 7);
+        // The console asks in JST (a day from 00:00+09:00): the same instants, the same rows,
+        // whatever the hour of the day the test runs at.
+        let jst = time::UtcOffset::from_hms(9, 0, 0).unwrap();
+        let within_jst = AuditFilter {
+            from: Some((now - Duration::minutes(10)).to_offset(jst)),
+            to: Some((now + Duration::minutes(10)).to_offset(jst)),
+            ..AuditFilter::default()
+        };
+        assert_eq!(ids_of(within_jst).await.len(), 7);
         let before = AuditFilter {
             to: Some(now - Duration::hours(1)),
             ..AuditFilter::default()

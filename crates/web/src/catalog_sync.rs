@@ -9,9 +9,10 @@
 
 use std::time::Duration;
 
+use madoguchi_core::staff::Action;
 use madoguchi_store::DueChange;
 
-use crate::console::{Action, Actor, Client};
+use crate::console::{Actor, Client};
 use crate::{AppState, clock};
 
 /// How often a SQLite store's revision is read.

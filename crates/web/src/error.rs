@@ -47,6 +47,27 @@ impl From<madoguchi_store::StoreError> for AppError {
     }
 }
 
+impl From<madoguchi_core::staff::AccountError> for AppError {
+    /// A login, display name or role typed wrong: say what to type.
+    fn from(err: madoguchi_core::staff::AccountError) -> Self {
+        Self::BadRequest(err.to_string())
+    }
+}
+
+impl From<madoguchi_staff::StaffError> for AppError {
+    /// A use case on an account: refused for the role (403) or by a rule (what to do
+    /// instead), or the store's error as the store's.
+    fn from(err: madoguchi_staff::StaffError) -> Self {
+        use madoguchi_staff::StaffError as E;
+        match err {
+            E::NotAllowed { .. } => Self::Forbidden(err.to_string()),
+            E::Refused(_) => Self::BadRequest(err.to_string()),
+            E::Hashing(_) => Self::Internal(err.to_string()),
+            E::Store(err) => err.into(),
+        }
+    }
+}
+
 impl From<crate::LoadError> for AppError {
     fn from(err: crate::LoadError) -> Self {
         match err {

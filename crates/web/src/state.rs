@@ -64,7 +64,7 @@ impl AppState {
     }
 
     /// Replaces the default limit on failed console sign-ins per client address
-    /// ([`LOGIN_LIMIT`]). Every process on one database should use the same.
+    /// (`LOGIN_LIMIT`). Every process on one database should use the same.
     pub fn with_login_limit(mut self, limit: AttemptLimit) -> Self {
         self.login_limit = limit;
         self

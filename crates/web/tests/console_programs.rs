@@ -116,17 +116,17 @@ async fn staff_edit_a_rule_see_the_preview_publish_and_the_public_site_shows_it(
         let n = last_row(pairs);
         set(pairs, &format!("row-{n}-field"), "employees");
         set(pairs, &format!("row-{n}-op"), "le");
-        set(pairs, &format!("row-{n}-value"), "20");
+        set(pairs, &format!("row-{n}-value"), "50");
     })
     .await;
     assert_eq!(page.status, StatusCode::OK);
     assert!(
-        page.body.contains("常時使用する従業員数が20人以下"),
+        page.body.contains("常時使用する従業員数が50人以下"),
         "the preview reads the new condition"
     );
     let public = staff.get(&format!("/programs/{ID}")).await;
     assert!(
-        !public.body.contains("常時使用する従業員数が20人以下"),
+        !public.body.contains("常時使用する従業員数が50人以下"),
         "not yet published"
     );
 
@@ -134,7 +134,7 @@ async fn staff_edit_a_rule_see_the_preview_publish_and_the_public_site_shows_it(
     assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
     assert_eq!(done.location(), format!("{EDIT}?done=published"));
     let public = staff.get(&format!("/programs/{ID}")).await;
-    assert!(public.body.contains("常時使用する従業員数が20人以下"));
+    assert!(public.body.contains("常時使用する従業員数が50人以下"));
     assert_eq!(
         console
             .app
@@ -523,12 +523,11 @@ async fn a_bad_answer_in_a_test_profile_is_explained_beside_it_and_nothing_typed
     };
     assert_eq!(kept_value(&value), "十数人");
     assert_eq!(kept_value("title"), "日置市の制度（直した名前）");
-    assert_eq!(kept_value("case-2-name"), "鹿児島市の事業者は対象外");
+    assert_eq!(kept_value("case-3-name"), "鹿児島市の事業者は対象外");
     assert!(
-        results(&refused)
-            .iter()
-            .any(|(name, result)| name == "日置市の小売店は条件付きで対象"
-                && result.contains("入力に誤りがあるため判定していません")),
+        results(&refused).iter().any(|(name, result)| name
+            == "日置市の小売店の個人事業主は条件付きで対象"
+            && result.contains("入力に誤りがあるため判定していません")),
         "{:?}",
         results(&refused)
     );
@@ -552,26 +551,26 @@ async fn staff_add_and_remove_test_profiles_and_the_tests_run_what_was_typed() {
     let console = console().await;
     let mut staff = signed_in(&console, "tanaka", Role::Staff).await;
     let page = staff.get(EDIT).await;
-    assert_eq!(results(&page).len(), 3);
+    assert_eq!(results(&page).len(), 4);
 
     let page = press(&mut staff, EDIT, &page, "case-add", |_| {}).await;
     assert_eq!(page.status, StatusCode::OK, "{}", page.body);
     assert!(
-        page.body.contains(r#"id="f-case-3-name""#),
-        "a fourth profile to fill in"
+        page.body.contains(r#"id="f-case-4-name""#),
+        "a fifth profile to fill in"
     );
-    assert_eq!(results(&page).len(), 3, "a blank profile is not run");
-    let page = press(&mut staff, EDIT, &page, "case-answer-add:3", |pairs| {
-        set(pairs, "case-3-name", "日置市の法人で滞納なし");
-        set(pairs, "case-3-expect", "eligible");
-        set(pairs, "case-3-answer-0-field", "municipality");
-        set(pairs, "case-3-answer-0-value", "日置市");
+    assert_eq!(results(&page).len(), 4, "a blank profile is not run");
+    let page = press(&mut staff, EDIT, &page, "case-answer-add:4", |pairs| {
+        set(pairs, "case-4-name", "日置市の法人で滞納なし");
+        set(pairs, "case-4-expect", "eligible");
+        set(pairs, "case-4-answer-0-field", "municipality");
+        set(pairs, "case-4-answer-0-value", "日置市");
     })
     .await;
     assert_eq!(page.status, StatusCode::OK, "{}", page.body);
     let page = press(&mut staff, EDIT, &page, "check", |pairs| {
-        set(pairs, "case-3-answer-1-field", "tax_arrears");
-        set(pairs, "case-3-answer-1-value", "いいえ");
+        set(pairs, "case-4-answer-1-field", "tax_arrears");
+        set(pairs, "case-4-answer-1-value", "いいえ");
     })
     .await;
     // The draft's rule has a manual check: the new profile is only 条件付きで対象.
@@ -587,33 +586,35 @@ async fn staff_add_and_remove_test_profiles_and_the_tests_run_what_was_typed() {
     );
 
     let page = press(&mut staff, EDIT, &page, "case-remove:1", |pairs| {
-        set(pairs, "case-3-expect", "conditional");
+        set(pairs, "case-4-expect", "conditional");
     })
     .await;
     let shown = results(&page);
     assert_eq!(
         shown.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>(),
         [
-            "日置市の小売店は条件付きで対象",
+            "日置市の小売店の個人事業主は条件付きで対象",
+            "所在地が分からなければ要確認",
             "鹿児島市の事業者は対象外",
             "日置市の法人で滞納なし"
         ]
     );
-    assert!(page.body.contains("3件中3件が期待どおりです。"));
+    assert!(page.body.contains("4件中4件が期待どおりです。"));
 
     let saved = press(&mut staff, EDIT, &page, "save", |_| {}).await;
     assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
     let draft = console.app.store.draft(&id()).await.unwrap().unwrap();
     let cases = &draft.program.test_cases;
     let original = demo().test_cases;
-    assert_eq!(cases.len(), 3);
+    assert_eq!(cases.len(), 4);
     assert_eq!(cases[0], original[0]);
     assert_eq!(cases[1], original[2]);
-    assert_eq!(cases[2].name, "日置市の法人で滞納なし");
-    assert_eq!(cases[2].expect, Verdict::Conditional);
-    assert_eq!(cases[2].as_of, None);
+    assert_eq!(cases[2], original[3]);
+    assert_eq!(cases[3].name, "日置市の法人で滞納なし");
+    assert_eq!(cases[3].expect, Verdict::Conditional);
+    assert_eq!(cases[3].as_of, None);
     assert_eq!(
-        serde_json::Value::Object(cases[2].profile.clone()),
+        serde_json::Value::Object(cases[3].profile.clone()),
         serde_json::json!({"municipality": "462161", "tax_arrears": "いいえ"})
     );
 }

@@ -3,25 +3,24 @@
 //!
 //! A password is read from `MADOGUCHI_PASSWORD` (for scripts), else prompted for twice at
 //! a terminal without echo, else read as one line from standard input; never from an
-//! argument, which other users of the machine can see. Every change goes to the audit log
-//! as done by 「コマンドライン」.
+//! argument, which other users of the machine can see. Each change is a use case of
+//! madoguchi-staff, the same the console runs: the same rules (the last active 管理者 is
+//! never disabled, from here either) and the same audit entry, as done by 「コマンドライン」.
 
 use std::io::{BufRead, IsTerminal};
 
 use anyhow::{Context, bail};
 use madoguchi_core::calendar::JST;
-use madoguchi_store::{Account, DisplayName, Login, NewAccount, NewAuditEntry, Role, Store};
-use madoguchi_web::console::Action;
-use madoguchi_web::console::password::NewPassword;
+use madoguchi_core::staff::{DisplayName, Login, NewPassword, Role};
+use madoguchi_staff::Operator;
+use madoguchi_staff::accounts::{self, NewMember};
+use madoguchi_store::{Account, Store};
 
 use crate::cli::{RoleArg, UserAddArgs, UserArgs, UserCommand};
 use crate::config::Config;
 
 /// The environment variable a script passes a password in.
 pub const PASSWORD_VAR: &str = "MADOGUCHI_PASSWORD";
-
-/// How the audit log names changes made here.
-const ACTOR: &str = "コマンドライン";
 
 pub async fn run(config: &Config, args: &UserArgs) -> anyhow::Result<()> {
     let store = config.open_migrated_store().await?;
@@ -42,20 +41,13 @@ async fn add_user(store: &Store, args: &UserAddArgs) -> anyhow::Result<()> {
         role_of(args.role)
     };
     let password = read_password(&login)?;
-    let new = NewAccount {
+    let new = NewMember {
         login,
         display_name,
         role,
-        password_hash: password.hash_off_thread().await?,
+        password,
     };
-    let account = store.create_account(&new).await?;
-    let detail = format!(
-        "利用者「{}」（{}、{}）を追加しました",
-        account.login,
-        account.display_name,
-        role.label()
-    );
-    audit(store, Action::AccountCreate, &account, detail).await?;
+    let account = accounts::add(store, &Operator::CommandLine, new).await?;
     println!(
         "利用者「{}」（{}、{}）を追加しました。",
         account.login,
@@ -96,11 +88,7 @@ async fn list_users(store: &Store) -> anyhow::Result<()> {
 async fn set_password(store: &Store, login: &str) -> anyhow::Result<()> {
     let account = find(store, login).await?;
     let password = read_password(&account.login)?;
-    let hash = password.hash_off_thread().await?;
-    store.set_password(&account.id, &hash).await?;
-    let ended = store.delete_sessions_of(&account.id).await?;
-    let detail = format!("パスワードを再設定しました（終了したセッション {ended}件）");
-    audit(store, Action::AccountPasswordReset, &account, detail).await?;
+    accounts::reset_password(store, &Operator::CommandLine, &account, password).await?;
     println!(
         "利用者「{}」のパスワードを変更しました。ログイン中のセッションは終了しました。",
         account.login
@@ -110,10 +98,7 @@ async fn set_password(store: &Store, login: &str) -> anyhow::Result<()> {
 
 async fn disable(store: &Store, login: &str) -> anyhow::Result<()> {
     let account = find(store, login).await?;
-    store.disable_account(&account.id).await?;
-    let ended = store.delete_sessions_of(&account.id).await?;
-    let detail = format!("利用者を無効にしました（終了したセッション {ended}件）");
-    audit(store, Action::AccountDisable, &account, detail).await?;
+    accounts::disable(store, &Operator::CommandLine, &account).await?;
     println!(
         "利用者「{}」を無効にしました。この利用者はログインできません。",
         account.login
@@ -126,25 +111,6 @@ async fn find(store: &Store, login: &str) -> anyhow::Result<Account> {
     store.account_by_login(&login).await?.with_context(|| {
         format!("利用者「{login}」は見つかりません。`madoguchi user list` で確かめてください。")
     })
-}
-
-async fn audit(
-    store: &Store,
-    action: Action,
-    account: &Account,
-    detail: String,
-) -> anyhow::Result<()> {
-    store
-        .append_audit(&NewAuditEntry {
-            actor_id: None,
-            actor_name: ACTOR.to_owned(),
-            action: action.code().to_owned(),
-            target: Some(account.login.to_string()),
-            detail,
-            client: None,
-        })
-        .await?;
-    Ok(())
 }
 
 fn role_of(arg: RoleArg) -> Role {

@@ -10,12 +10,12 @@ use axum::extract::rejection::{BytesRejection, QueryRejection};
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use madoguchi_store::Role;
+use madoguchi_core::staff::Action;
+use madoguchi_core::staff::{NewPassword, Role};
+use madoguchi_staff::password;
 use serde::Deserialize;
 
-use super::action::Action;
 use super::frame::Frame;
-use super::password::{self, NewPassword};
 use super::staff::{self, Staff};
 use crate::form::FormData;
 use crate::session::with_cookie;
@@ -84,8 +84,7 @@ pub async fn change_password(
             );
         }
     };
-    let hash = new
-        .hash_off_thread()
+    let hash = password::hash_off_thread(new)
         .await
         .map_err(|e| AppError::Internal(e.to_string()))?;
     state.store().set_password(&staff.account.id, &hash).await?;

@@ -6,11 +6,10 @@
 //! them as text, never run them (CSV injection).
 
 use madoguchi_core::calendar::JST;
+use madoguchi_core::staff::Action;
 use madoguchi_store::AuditEntry;
 use time::OffsetDateTime;
 use time::macros::format_description;
-
-use super::action::Action;
 
 /// The header row, in column order.
 pub const HEADER: [&str; 9] = [

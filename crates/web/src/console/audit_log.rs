@@ -9,12 +9,12 @@ use axum::http::StatusCode;
 use axum::http::header::{CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::response::{Html, IntoResponse, Response};
 use madoguchi_core::calendar::JST;
+use madoguchi_core::staff::Action;
 use madoguchi_store::{AuditEntry, AuditFilter, Role};
 use serde::Deserialize;
 use time::macros::format_description;
 use time::{Date, Duration, OffsetDateTime, Time};
 
-use super::action::Action;
 use super::audit_csv::{audit_csv, jst_time};
 use super::frame::Frame;
 use super::staff::Staff;

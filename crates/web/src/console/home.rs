@@ -9,11 +9,11 @@ use axum::extract::rejection::{BytesRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use madoguchi_core::program::{Program, ProgramId};
+use madoguchi_core::staff::Action;
 use madoguchi_store::{Role, SaveOutcome, StoreError};
 use serde::Deserialize;
 use time::Date;
 
-use super::action::Action;
 use super::frame::Frame;
 use super::freshness;
 use super::settings::ConsoleSettings;

@@ -16,19 +16,20 @@ use axum::http::header::{RETRY_AFTER, SET_COOKIE};
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use madoguchi_core::calendar::JST;
+use madoguchi_core::staff::Action;
 use madoguchi_store::{Account, Lockout, Login};
 use serde::Deserialize;
 use time::Duration;
 
-use super::action::{self, Action, Actor};
+use super::action::{self, Actor};
 use super::frame::Frame;
 use super::login_limit::{self, Gate};
-use super::password;
 use super::staff::{self, LoginSession, STAFF_COOKIE, Staff, safe_next};
 use crate::client::Client;
 use crate::form::FormData;
 use crate::session::with_cookie;
 use crate::{AppError, AppState, clock};
+use madoguchi_staff::password;
 
 /// Five failures in a row lock an account for fifteen minutes.
 pub const LOCKOUT: Lockout = Lockout {

@@ -4,7 +4,10 @@
 //! Every handler takes a [`Staff`] (the extractor loads the signed-in account afresh, or
 //! sends the browser to the login page) and checks the role on the server with
 //! [`Staff::require`], and every form with [`Staff::authorize`] (role, then CSRF token).
-//! Every change goes to the audit log through [`Staff::audit`]. Pages extend
+//! Every change goes to the audit log through [`Staff::audit`], and every change to an
+//! account through the use cases of madoguchi-staff (shared with the CLI), which record
+//! their own entries; roles, actions and the password policy are
+//! `madoguchi_core::staff`'s. Pages extend
 //! `templates/console/base.html` and carry a [`Frame`].
 
 mod account;
@@ -17,7 +20,6 @@ mod home;
 mod imports;
 mod login;
 pub(crate) mod login_limit;
-pub mod password;
 mod programs;
 pub mod settings;
 pub mod staff;
@@ -32,11 +34,10 @@ use axum::response::Response;
 use axum::routing::{get, post};
 
 pub use crate::client::Client;
-pub use action::{Action, Actor};
+pub use action::Actor;
 pub use audit_csv::HEADER as AUDIT_CSV_HEADER;
 pub use frame::Frame;
 pub use imports::{ImportProgress, Tracker as ImportTracker, recovery as import_recovery};
-pub use madoguchi_store::Role;
 pub use settings::ConsoleSettings;
 pub use staff::{Staff, StaffRejection};
 

@@ -10,9 +10,9 @@ use axum::extract::rejection::{BytesRejection, QueryRejection};
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
+use madoguchi_core::staff::Action;
 use madoguchi_store::{Role, Setting, Store, StoreError};
 
-use super::action::Action;
 use super::frame::Frame;
 use super::staff::Staff;
 use crate::AppError;

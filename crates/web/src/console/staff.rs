@@ -13,10 +13,13 @@ use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, Method};
 use axum::response::{IntoResponse, Redirect, Response};
-use madoguchi_store::{Account, NewSession, Role, Session};
+use madoguchi_core::staff::Action;
+use madoguchi_core::staff::Role;
+use madoguchi_staff::{Operator, StaffError};
+use madoguchi_store::{Account, NewSession, Session};
 use time::{Duration, OffsetDateTime};
 
-use super::action::{self, Action, Actor};
+use super::action::{self, Actor};
 use super::frame::Frame;
 use crate::client::Client;
 use crate::form::FormData;
@@ -54,10 +57,7 @@ impl Staff {
         if self.account.role.allows(needed) {
             Ok(())
         } else {
-            Err(AppError::Forbidden(format!(
-                "この操作には「{}」以上の役割が必要です。必要な場合は管理者に依頼してください。",
-                needed.label()
-            )))
+            Err(StaffError::NotAllowed { needed }.into())
         }
     }
 
@@ -92,6 +92,15 @@ impl Staff {
     /// The account as the audit log names it.
     pub fn actor(&self) -> Actor<'_> {
         Actor::of(&self.account)
+    }
+
+    /// This member of staff as the account use cases of madoguchi-staff see them, with
+    /// their address.
+    pub fn operator(&self) -> Operator<'_> {
+        Operator::Console {
+            account: &self.account,
+            client: self.client.for_audit(),
+        }
     }
 
     /// Records an action of this member of staff, with their address.

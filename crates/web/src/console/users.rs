@@ -1,10 +1,12 @@
 //! Managing accounts (管理者 only): `GET/POST /console/users` to list and add, and one
 //! `POST` per change on `/console/users/{id}/…` — role, disable, enable, password.
 //!
-//! Every change is audited with the account's login as its target. Two guards keep the
-//! console manageable: nobody disables themselves, and the last active 管理者 can be
-//! neither demoted nor disabled. Disabling an account or setting its password ends all its
-//! sessions at once.
+//! Each change is a use case of madoguchi-staff (`accounts::…`), shared with
+//! `madoguchi user`: it checks the role, applies the rules that keep the console
+//! manageable (nobody disables themselves; the last active 管理者 can be neither demoted
+//! nor disabled), and writes the audit entry with the account's login as its target.
+//! Disabling an account or setting its password ends all its sessions at once. This module
+//! reads the forms, shows the list and says why a change was refused.
 
 use askama::Template;
 use axum::body::Bytes;
@@ -13,12 +15,13 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use madoguchi_core::calendar::JST;
-use madoguchi_store::{Account, DisplayName, Login, NewAccount, Role, StoreError};
+use madoguchi_core::staff::{AccountError, DisplayName, Login, NewPassword, Role};
+use madoguchi_staff::StaffError;
+use madoguchi_staff::accounts::{self, NewMember};
+use madoguchi_store::{Account, StoreError};
 use serde::Deserialize;
 
-use super::action::Action;
 use super::frame::Frame;
-use super::password::NewPassword;
 use super::staff::Staff;
 use crate::form::FormData;
 use crate::view::date_label;
@@ -160,14 +163,14 @@ pub async fn add_user(
         roles: role_options(Role::parse(typed_role).unwrap_or(Role::Staff)),
         ..AddForm::default()
     };
-    let login = Login::parse(&add.login).map_err(|e| add.login_error = Some(plain(&e)));
-    let name = DisplayName::parse(&add.name).map_err(|e| add.name_error = Some(plain(&e)));
+    let login = Login::parse(&add.login).map_err(|e| add.login_error = Some(plain(e)));
+    let name = DisplayName::parse(&add.name).map_err(|e| add.name_error = Some(plain(e)));
     let password = login.as_ref().ok().map(|login| {
         NewPassword::parse(form.get("password").unwrap_or_default(), login)
             .map_err(|e| add.password_error = Some(e.to_string()))
     });
     let role = Role::parse(typed_role)?;
-    let (Ok(login), Ok(name), Some(Ok(password))) = (login, name, password) else {
+    let (Ok(login), Ok(display_name), Some(Ok(password))) = (login, name, password) else {
         return render(
             &state,
             &staff,
@@ -178,16 +181,16 @@ pub async fn add_user(
         )
         .await;
     };
-    let new = NewAccount {
+    let new = NewMember {
         login,
-        display_name: name,
+        display_name,
         role,
-        password_hash: password.hash_off_thread().await.map_err(internal)?,
+        password,
     };
-    let account = match state.store().create_account(&new).await {
-        Err(err @ StoreError::LoginTaken(_)) => {
-            add.login_error = Some(plain(&err));
-            return render(
+    match accounts::add(state.store(), &staff.operator(), new).await {
+        Err(StaffError::Store(err @ StoreError::LoginTaken(_))) => {
+            add.login_error = Some(err.to_string());
+            render(
                 &state,
                 &staff,
                 StatusCode::UNPROCESSABLE_ENTITY,
@@ -195,25 +198,10 @@ pub async fn add_user(
                 None,
                 None,
             )
-            .await;
+            .await
         }
-        other => other?,
-    };
-    let detail = format!(
-        "利用者「{}」（{}、{}）を追加しました",
-        account.login,
-        account.display_name,
-        account.role.label()
-    );
-    changed(
-        &state,
-        &staff,
-        Action::AccountCreate,
-        &account,
-        detail,
-        "added",
-    )
-    .await
+        other => other.map(|_| changed("added")).map_err(AppError::from),
+    }
 }
 
 /// `POST /console/users/{id}/role`.
@@ -223,22 +211,13 @@ pub async fn change_role(
     Path(id): Path<String>,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, AppError> {
-    let (form, target, accounts) = account_form(&state, &staff, &id, body).await?;
+    let (form, target) = account_form(&state, &staff, &id, body).await?;
     let role = Role::parse(form.get("role").unwrap_or_default())?;
-    if role == target.role {
-        return Ok(Redirect::to("/console/users").into_response());
+    match accounts::change_role(state.store(), &staff.operator(), &target, role).await {
+        Ok(true) => Ok(changed("role")),
+        Ok(false) => Ok(Redirect::to("/console/users").into_response()),
+        Err(err) => refused(&state, &staff, err).await,
     }
-    if target.role == Role::Admin && last_active_admin(&accounts, &target) {
-        let error = "最後の管理者の役割は変更できません。先に別の管理者を追加してください。";
-        return refuse(&state, &staff, error).await;
-    }
-    state.store().set_role(&target.id, role).await?;
-    let detail = format!(
-        "役割を{}から{}に変更しました",
-        target.role.label(),
-        role.label()
-    );
-    changed(&state, &staff, Action::AccountRole, &target, detail, "role").await
 }
 
 /// `POST /console/users/{id}/disable`: the account can no longer sign in, at once.
@@ -248,26 +227,11 @@ pub async fn disable_user(
     Path(id): Path<String>,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, AppError> {
-    let (_, target, accounts) = account_form(&state, &staff, &id, body).await?;
-    if target.id == staff.account.id {
-        return refuse(&state, &staff, "自分自身を無効にすることはできません。").await;
+    let (_, target) = account_form(&state, &staff, &id, body).await?;
+    match accounts::disable(state.store(), &staff.operator(), &target).await {
+        Ok(_) => Ok(changed("disabled")),
+        Err(err) => refused(&state, &staff, err).await,
     }
-    if target.role == Role::Admin && last_active_admin(&accounts, &target) {
-        let error = "最後の管理者は無効にできません。先に別の管理者を追加してください。";
-        return refuse(&state, &staff, error).await;
-    }
-    state.store().disable_account(&target.id).await?;
-    let ended = state.store().delete_sessions_of(&target.id).await?;
-    let detail = format!("利用者を無効にしました（終了したセッション {ended}件）");
-    changed(
-        &state,
-        &staff,
-        Action::AccountDisable,
-        &target,
-        detail,
-        "disabled",
-    )
-    .await
 }
 
 /// `POST /console/users/{id}/enable`.
@@ -277,18 +241,9 @@ pub async fn enable_user(
     Path(id): Path<String>,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, AppError> {
-    let (_, target, _) = account_form(&state, &staff, &id, body).await?;
-    state.store().enable_account(&target.id).await?;
-    let detail = "利用者を有効にしました".to_owned();
-    changed(
-        &state,
-        &staff,
-        Action::AccountEnable,
-        &target,
-        detail,
-        "enabled",
-    )
-    .await
+    let (_, target) = account_form(&state, &staff, &id, body).await?;
+    accounts::enable(state.store(), &staff.operator(), &target).await?;
+    Ok(changed("enabled"))
 }
 
 /// `POST /console/users/{id}/password`: sets a new password (the person changes it
@@ -299,7 +254,7 @@ pub async fn reset_password(
     Path(id): Path<String>,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, AppError> {
-    let (form, target, _) = account_form(&state, &staff, &id, body).await?;
+    let (form, target) = account_form(&state, &staff, &id, body).await?;
     let typed = form.get("password").unwrap_or_default();
     let password = match NewPassword::parse(typed, &target.login) {
         Ok(password) => password,
@@ -308,60 +263,36 @@ pub async fn reset_password(
             return refuse(&state, &staff, &error).await;
         }
     };
-    let hash = password.hash_off_thread().await.map_err(internal)?;
-    state.store().set_password(&target.id, &hash).await?;
-    let ended = state.store().delete_sessions_of(&target.id).await?;
-    let detail = format!("パスワードを再設定しました（終了したセッション {ended}件）");
-    let action = Action::AccountPasswordReset;
-    changed(&state, &staff, action, &target, detail, "password").await
+    accounts::reset_password(state.store(), &staff.operator(), &target, password).await?;
+    Ok(changed("password"))
 }
 
 /// What every change to one account starts with: the form, checked for 管理者 and its
-/// token, the account the path names (404 if none) and every account for the guards.
+/// token, and the account the path names (404 if none).
 async fn account_form(
     state: &AppState,
     staff: &Staff,
     id: &str,
     body: Result<Bytes, BytesRejection>,
-) -> Result<(FormData, Account, Vec<Account>), AppError> {
+) -> Result<(FormData, Account), AppError> {
     let form = FormData::read(body)?;
     staff.authorize(Role::Admin, &form)?;
-    let (target, accounts) = target(state, id).await?;
-    Ok((form, target, accounts))
+    let target = state.store().account(id).await?.ok_or(AppError::NotFound)?;
+    Ok((form, target))
 }
 
-/// What every change ends with: its audit entry, then back to the list with a notice.
-async fn changed(
-    state: &AppState,
-    staff: &Staff,
-    action: Action,
-    target: &Account,
-    detail: String,
-    done: &str,
-) -> Result<Response, AppError> {
-    staff
-        .audit(state, action, Some(target.login.as_str()), detail)
-        .await?;
-    Ok(Redirect::to(&format!("/console/users?done={done}")).into_response())
+/// What every change ends with (the use case wrote its audit entry): back to the list
+/// with a notice.
+fn changed(done: &str) -> Response {
+    Redirect::to(&format!("/console/users?done={done}")).into_response()
 }
 
-/// The account a path names (404 if none), with every account for the guards.
-async fn target(state: &AppState, id: &str) -> Result<(Account, Vec<Account>), AppError> {
-    let accounts = state.store().accounts().await?;
-    let target = accounts
-        .iter()
-        .find(|a| a.id == id)
-        .cloned()
-        .ok_or(AppError::NotFound)?;
-    Ok((target, accounts))
-}
-
-/// Whether `account` is the only active 管理者.
-fn last_active_admin(accounts: &[Account], account: &Account) -> bool {
-    account.is_active()
-        && !accounts
-            .iter()
-            .any(|a| a.id != account.id && a.role == Role::Admin && a.is_active())
+/// The list again with the reason a rule refused the change; any other error as itself.
+async fn refused(state: &AppState, staff: &Staff, err: StaffError) -> Result<Response, AppError> {
+    match err {
+        StaffError::Refused(refusal) => refuse(state, staff, &refusal.to_string()).await,
+        other => Err(other.into()),
+    }
 }
 
 async fn refuse(state: &AppState, staff: &Staff, error: &str) -> Result<Response, AppError> {
@@ -404,14 +335,7 @@ async fn render(
     Ok((status, Html(page.render()?)).into_response())
 }
 
-/// A store error's message without its 「利用者を保存できません。」 lead, for a field.
-fn plain(err: &StoreError) -> String {
-    match err {
-        StoreError::InvalidAccount(reason) => format!("{reason}。"),
-        other => other.to_string(),
-    }
-}
-
-fn internal(err: super::password::PasswordError) -> AppError {
-    AppError::Internal(err.to_string())
+/// A typing error's reason without its 「利用者を保存できません。」 lead, for a field.
+fn plain(err: AccountError) -> String {
+    format!("{}。", err.reason())
 }

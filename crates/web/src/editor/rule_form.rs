@@ -719,10 +719,23 @@ pub fn value_text(field: Option<Field>, value: &Value) -> String {
     match value {
         Value::Array(items) => items
             .iter()
-            .map(|v| item_text(field, v))
+            .flat_map(|v| list_item_texts(field, v))
             .collect::<Vec<_>>()
             .join(", "),
         single => item_text(field, single),
+    }
+}
+
+/// One item of a list as the form's checkboxes show it: a group of legal forms (`company`,
+/// `cooperative`) is one checkbox per member, since the boxes list forms only.
+fn list_item_texts(field: Option<Field>, value: &Value) -> Vec<String> {
+    let group = match (field, value) {
+        (Some(Field::OrgForm), Value::String(s)) => OrgForm::parse_group(s),
+        _ => None,
+    };
+    match group {
+        Some(members) => members.iter().map(|m| m.code().to_owned()).collect(),
+        None => vec![item_text(field, value)],
     }
 }
 

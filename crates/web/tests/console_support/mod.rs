@@ -12,9 +12,9 @@ use axum::extract::ConnectInfo;
 use axum::http::{HeaderMap, Request, StatusCode, header};
 use http_body_util::BodyExt;
 use madoguchi_core::program::Program;
+use madoguchi_core::staff::NewPassword;
 use madoguchi_store::{Account, DisplayName, Login, NewAccount, NewSession, Role};
 use madoguchi_web::AppState;
-use madoguchi_web::console::password::NewPassword;
 use sha2::{Digest, Sha256};
 
 use crate::common::TestApp;
@@ -27,10 +27,7 @@ pub fn password_hash() -> &'static str {
     static HASH: OnceLock<String> = OnceLock::new();
     HASH.get_or_init(|| {
         let login = Login::parse("anyone").unwrap();
-        NewPassword::parse(PASSWORD, &login)
-            .unwrap()
-            .hash()
-            .unwrap()
+        madoguchi_staff::password::hash(&NewPassword::parse(PASSWORD, &login).unwrap()).unwrap()
     })
 }
 

@@ -4,12 +4,12 @@
 //! reloads and the import is logged.
 
 use madoguchi_core::program::{Program, SourceKind};
+use madoguchi_core::staff::Action;
 use madoguchi_store::{ImportJobState, NewImportRun, PendingImport, SaveSummary};
 
 use super::preview::Preview;
 use super::progress::Tracker;
 use crate::AppState;
-use crate::console::action::Action;
 use crate::console::staff::Staff;
 
 /// Starts the job of a confirmed (queued) import and returns at once.

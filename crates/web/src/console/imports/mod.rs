@@ -18,12 +18,12 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use madoguchi_core::calendar::JstDateTime;
 use madoguchi_core::import::{self, ImportBatch};
 use madoguchi_core::program::SourceKind;
+use madoguchi_core::staff::Action;
 use madoguchi_store::{ImportJobState, NewPendingImport, PendingImport, Role};
 
 pub use preview::{LIST_LIMIT, Preview};
 pub use progress::{ImportProgress, Tracker};
 
-use super::action::Action;
 use super::frame::Frame;
 use super::programs::moment_label;
 use super::staff::Staff;

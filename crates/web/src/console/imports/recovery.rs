@@ -3,16 +3,17 @@
 //!
 //! Nothing needs undoing: a job saves in one transaction that also marks it done, so a job
 //! still marked running saved nothing. Which jobs no process runs any more depends on the
-//! store. On PostgreSQL every running job beats ([`super::progress`]); one not heard of for
+//! store. On PostgreSQL every running job beats (`progress`); one not heard of for
 //! [`STALE_AFTER`] is given up, checked every [`CHECK_EVERY`] by every process. With SQLite
 //! one process serves, so when it starts no job of an earlier process is running.
 
 use std::time::Duration;
 
+use madoguchi_core::staff::Action;
 use madoguchi_store::Store;
 use time::OffsetDateTime;
 
-use crate::console::{Action, Actor, Client};
+use crate::console::{Actor, Client};
 use crate::{AppError, AppState, clock};
 
 /// A job not heard of for this long has stopped (many missed heartbeats).

@@ -14,13 +14,13 @@ use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use madoguchi_core::eligibility::{run_test_cases, validate_program_rule};
 use madoguchi_core::program::Program;
+use madoguchi_core::staff::Action;
 use madoguchi_store::{Draft, DraftState, DraftStep, Role, StoreError};
 use serde::Deserialize;
 use time::Date;
 
 use super::context::EditContext;
 use super::{edit_path, moment_label};
-use crate::console::action::Action;
 use crate::console::settings::ConsoleSettings;
 use crate::console::staff::{Staff, StaffRejection};
 use crate::editor::case_form::CaseAction;

@@ -11,13 +11,13 @@ use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use madoguchi_core::calendar::{DayEdge, JstDateTime};
 use madoguchi_core::program::ProgramId;
+use madoguchi_core::staff::Action;
 use madoguchi_store::{DraftState, DraftStep, Role, SaveOutcome, StoreError};
 use time::OffsetDateTime;
 
 use super::context::EditContext;
 use super::edit::{date_or_today, done, origin_of};
 use super::moment_label;
-use crate::console::action::Action;
 use crate::console::settings::ConsoleSettings;
 use crate::console::staff::Staff;
 use crate::form::FormData;
