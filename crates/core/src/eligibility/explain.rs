@@ -54,7 +54,7 @@ impl ConditionStatus {
 /// One condition as a person reads it, with the conditions of a group nested under it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ConditionView {
-    /// The node's path in the rule (「all[2].any[0]」), empty for the top node.
+    /// The node's path in the rule (`all[2].any[0]`), empty for the top node.
     pub path: String,
     /// How deep the node sits below the rule's top (its number of shown ancestors).
     pub depth: usize,
