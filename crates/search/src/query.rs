@@ -263,7 +263,7 @@ pub struct Segment {
 }
 
 impl Segment {
-    /// The segments as one line with matches in brackets (「[持続化]補助金」), for logs and
+    /// The segments as one line with matches in brackets (「\[持続化\]補助金」), for logs and
     /// tests.
     pub fn bracketed(segments: &[Segment]) -> String {
         segments

@@ -52,7 +52,7 @@ enum Spec {
 /// One problem in a rule, at the node its path names.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub struct RuleError {
-    /// 「all[2].any[0]」; empty for the top node.
+    /// `all[2].any[0]`; empty for the top node.
     pub path: String,
     pub problem: RuleProblem,
 }

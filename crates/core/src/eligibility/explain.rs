@@ -54,7 +54,7 @@ impl ConditionStatus {
 /// One condition as a person reads it, with the conditions of a group nested under it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ConditionView {
-    /// The node's path in the rule (「all[2].any[0]」), empty for the top node.
+    /// The node's path in the rule (`all[2].any[0]`), empty for the top node.
     pub path: String,
     /// How deep the node sits below the rule's top (its number of shown ancestors).
     pub depth: usize,
@@ -300,6 +300,20 @@ fn flag_phrases(field: Field) -> (&'static str, &'static str) {
             "経営革新計画の承認を受けていない",
         ),
         Field::BlueReturn => ("青色申告をしている", "青色申告をしていない"),
+        Field::CertifiedNpo => ("認定NPO法人である", "認定NPO法人ではない"),
+        Field::NonprofitType => ("非営利型法人である", "非営利型法人ではない"),
+        Field::LargeCorpOwned => ("大規模法人に支配されている", "大規模法人に支配されていない"),
+        Field::WhollyOwnedByLarge => (
+            "資本金5億円以上の法人の100%子会社である",
+            "資本金5億円以上の法人の100%子会社ではない",
+        ),
+        Field::AverageIncomeOverLimit => (
+            "前3事業年度の平均所得が15億円を超えている",
+            "前3事業年度の平均所得が15億円を超えていない",
+        ),
+        Field::WorkersAccidentInsurance => {
+            ("労災保険の適用事業主である", "労災保険の適用事業主ではない")
+        }
         _ => ("当てはまる", "当てはまらない"),
     }
 }
@@ -460,6 +474,17 @@ pub fn describe(leaf: &Leaf<'_>, negate: bool) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_yes_no_question_reads_as_its_own_phrase() {
+        for &field in Field::ALL {
+            if field.input_kind() == crate::eligibility::InputKind::YesNo {
+                let (yes, no) = flag_phrases(field);
+                assert_ne!(yes, "当てはまる", "{field:?} has no phrase of its own");
+                assert!(no.ends_with("ない"), "{field:?}: {no}");
+            }
+        }
+    }
     use crate::eligibility::fixtures;
     use serde_json::json;
     use time::macros::date;

@@ -32,7 +32,7 @@ const SEARCH_BUDGET: usize = 200_000;
 /// One part of a rule that can never hold.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Contradiction {
-    /// The node that can never hold (「all[2]」; empty for the whole rule).
+    /// The node that can never hold (`all[2]`; empty for the whole rule).
     pub path: String,
     /// The fewest of its direct conditions found that cannot hold together (paths); the node
     /// itself when it cannot hold on its own (a `not` of something always true, a list
