@@ -40,6 +40,7 @@ mod rule;
 mod ruleset;
 mod satisfiable;
 mod size_class;
+mod size_definition;
 mod sme;
 mod test_case;
 mod tri;
