@@ -336,6 +336,48 @@ pub fn synthetic_program(i: usize) -> Program {
     }
 }
 
+/// The program with another title: a change a person would call a change.
+pub fn retitled(program: &Program, title: &str) -> Program {
+    Program {
+        title: Title::parse(title).expect("a test title is a valid title"),
+        ..program.clone()
+    }
+}
+
+/// A store on `db` with `synthetic_program(1)` published once, and that program as read back.
+pub async fn published(db: &TestDatabase) -> Result<(Store, Program), StoreError> {
+    let store = db.migrated_store().await?;
+    let program = synthetic_program(1);
+    store.save_program(&program, "cli").await?;
+    let program = store
+        .program(&program.id)
+        .await?
+        .expect("the program just saved reads back");
+    Ok((store, program))
+}
+
+/// Makes `n` calls at once, half through `store` and half through a second connection pool
+/// on the same database (as two app processes would), and returns every result.
+pub async fn at_once_from_two_processes<T, F, Fut>(
+    db: &TestDatabase,
+    store: &Store,
+    n: usize,
+    call: F,
+) -> Result<Vec<T>, StoreError>
+where
+    F: Fn(Store) -> Fut,
+    Fut: std::future::Future<Output = T> + Send + 'static,
+    T: Send + 'static,
+{
+    let other = Store::connect(db.url()).await?;
+    let mut calls = tokio::task::JoinSet::new();
+    for i in 0..n {
+        let process = if i % 2 == 0 { store } else { &other };
+        calls.spawn(call(process.clone()));
+    }
+    Ok(calls.join_all().await)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -7,8 +7,8 @@
 
 use std::time::Duration as StdDuration;
 
-use madoguchi_core::program::{Program, ProgramId, ProgramStatus, Title};
-use madoguchi_store::testing::{TestDatabase, synthetic_program};
+use madoguchi_core::program::{Program, ProgramId, ProgramStatus};
+use madoguchi_store::testing::{TestDatabase, published, retitled, synthetic_program};
 use madoguchi_store::{DraftState, DraftStep, DueChange, SaveOutcome, Store, StoreError};
 use time::{Duration, OffsetDateTime};
 
@@ -16,26 +16,10 @@ async fn every_backend() -> Vec<TestDatabase> {
     TestDatabase::every_backend().await.unwrap()
 }
 
-fn retitled(program: &Program, title: &str) -> Program {
-    Program {
-        title: Title::parse(title).unwrap(),
-        ..program.clone()
-    }
-}
-
-/// A store with program 1 published once.
-async fn published(db: &TestDatabase) -> (Store, Program) {
-    let store = db.migrated_store().await.unwrap();
-    let program = synthetic_program(1);
-    store.save_program(&program, "cli").await.unwrap();
-    let program = store.program(&program.id).await.unwrap().unwrap();
-    (store, program)
-}
-
 #[tokio::test]
 async fn a_draft_reads_back_and_leaves_the_published_program_alone() {
     for db in every_backend().await {
-        let (store, program) = published(&db).await;
+        let (store, program) = published(&db).await.unwrap();
         let edited = retitled(&program, "下書きの題名");
         let draft = store.save_draft(&edited, 1, 0, "author-a").await.unwrap();
         assert_eq!(draft.revision, 1, "{}", db.backend_name());
@@ -60,7 +44,7 @@ async fn a_draft_reads_back_and_leaves_the_published_program_alone() {
 #[tokio::test]
 async fn the_second_of_two_editors_is_refused_and_nothing_is_overwritten() {
     for db in every_backend().await {
-        let (store, program) = published(&db).await;
+        let (store, program) = published(&db).await.unwrap();
         store.save_draft(&program, 1, 0, "a").await.unwrap();
         // Both open revision 1; the first saves, the second is refused.
         let first = store
@@ -104,7 +88,7 @@ async fn the_second_of_two_editors_is_refused_and_nothing_is_overwritten() {
 #[tokio::test]
 async fn concurrent_saves_of_one_revision_let_exactly_one_through() {
     for db in every_backend().await {
-        let (store, program) = published(&db).await;
+        let (store, program) = published(&db).await.unwrap();
         let other = Store::connect(db.url()).await.unwrap();
         store.save_draft(&program, 1, 0, "a").await.unwrap();
         let (one, two) = (retitled(&program, "A"), retitled(&program, "B"));
@@ -125,7 +109,7 @@ async fn concurrent_saves_of_one_revision_let_exactly_one_through() {
 #[tokio::test]
 async fn publishing_saves_the_next_version_and_removes_the_draft_together() {
     for db in every_backend().await {
-        let (store, program) = published(&db).await;
+        let (store, program) = published(&db).await.unwrap();
         let before = store.catalog_revision().await.unwrap();
         let draft = store
             .save_draft(&retitled(&program, "公開する題名"), 1, 0, "a")
@@ -169,7 +153,7 @@ async fn publishing_saves_the_next_version_and_removes_the_draft_together() {
 #[tokio::test]
 async fn a_draft_from_a_version_since_replaced_is_refused_at_save_and_at_publish() {
     for db in every_backend().await {
-        let (store, program) = published(&db).await;
+        let (store, program) = published(&db).await.unwrap();
         let draft = store
             .save_draft(&retitled(&program, "古い版からの下書き"), 1, 0, "a")
             .await
@@ -224,7 +208,7 @@ async fn a_draft_from_a_version_since_replaced_is_refused_at_save_and_at_publish
 #[tokio::test]
 async fn a_draft_moves_through_review_and_refuses_steps_its_state_does_not_allow() {
     for db in every_backend().await {
-        let (store, program) = published(&db).await;
+        let (store, program) = published(&db).await.unwrap();
         let draft = store.save_draft(&program, 1, 0, "author").await.unwrap();
         let later = OffsetDateTime::now_utc() + Duration::days(3);
         let early = DraftStep::Schedule {
@@ -305,7 +289,7 @@ async fn schedule(store: &Store, program: &Program, at: OffsetDateTime) -> u32 {
 #[tokio::test]
 async fn scheduled_drafts_publish_when_due_and_only_once() {
     for db in every_backend().await {
-        let (store, program) = published(&db).await;
+        let (store, program) = published(&db).await.unwrap();
         let now = OffsetDateTime::now_utc();
         schedule(
             &store,
@@ -344,7 +328,7 @@ async fn scheduled_drafts_publish_when_due_and_only_once() {
 #[tokio::test]
 async fn a_scheduled_draft_overtaken_by_another_change_is_held_as_a_draft() {
     for db in every_backend().await {
-        let (store, program) = published(&db).await;
+        let (store, program) = published(&db).await.unwrap();
         let now = OffsetDateTime::now_utc();
         schedule(&store, &retitled(&program, "予約"), now).await;
         let mut closed = program.clone();
@@ -374,7 +358,7 @@ async fn a_scheduled_draft_overtaken_by_another_change_is_held_as_a_draft() {
 #[tokio::test]
 async fn an_unpublished_program_leaves_the_public_catalogue_but_keeps_its_history() {
     for db in every_backend().await {
-        let (store, program) = published(&db).await;
+        let (store, program) = published(&db).await.unwrap();
         let second = synthetic_program(2);
         store.save_program(&second, "cli").await.unwrap();
         let before = store.catalog_revision().await.unwrap();
@@ -424,7 +408,7 @@ async fn an_unpublished_program_leaves_the_public_catalogue_but_keeps_its_histor
 #[tokio::test]
 async fn a_planned_unpublish_happens_when_due_and_can_be_cancelled() {
     for db in every_backend().await {
-        let (store, program) = published(&db).await;
+        let (store, program) = published(&db).await.unwrap();
         let now = OffsetDateTime::now_utc();
         store
             .schedule_unpublish(&program.id, Some(now + Duration::days(1)))
@@ -473,7 +457,7 @@ async fn a_planned_unpublish_happens_when_due_and_can_be_cancelled() {
 #[tokio::test]
 async fn the_catalogue_revision_counts_changes_not_unchanged_saves() {
     for db in every_backend().await {
-        let (store, program) = published(&db).await;
+        let (store, program) = published(&db).await.unwrap();
         let first = store.catalog_revision().await.unwrap();
         store.save_program(&program, "cli").await.unwrap();
         assert_eq!(
@@ -502,7 +486,7 @@ async fn heard(watch: &mut madoguchi_store::CatalogWatch) -> i64 {
 #[tokio::test]
 async fn another_process_hears_a_publish_through_its_watch() {
     for db in every_backend().await {
-        let (store, program) = published(&db).await;
+        let (store, program) = published(&db).await.unwrap();
         let elsewhere = Store::connect(db.url()).await.unwrap();
         let mut watch = elsewhere
             .watch_catalog(StdDuration::from_millis(50))
@@ -527,7 +511,7 @@ async fn another_process_hears_a_publish_through_its_watch() {
 #[tokio::test]
 async fn an_old_version_restores_as_a_draft_of_the_current_one() {
     for db in every_backend().await {
-        let (store, program) = published(&db).await;
+        let (store, program) = published(&db).await.unwrap();
         store
             .save_program(&retitled(&program, "二版"), "cli")
             .await

@@ -5,8 +5,10 @@
 // Helpers outside `#[test]` functions unwrap too: a panic there is a failing test.
 #![allow(clippy::unwrap_used)]
 
-use madoguchi_core::program::{Program, ProgramId, Title};
-use madoguchi_store::testing::{TestDatabase, entries_matching, synthetic_program};
+use madoguchi_core::program::{Program, ProgramId};
+use madoguchi_store::testing::{
+    TestDatabase, entries_matching, published, retitled, synthetic_program,
+};
 use madoguchi_store::{DraftState, DraftStep, EntryQuery, EntryShow, Store};
 use time::{Duration, OffsetDateTime};
 
@@ -14,26 +16,10 @@ async fn every_backend() -> Vec<TestDatabase> {
     TestDatabase::every_backend().await.unwrap()
 }
 
-fn retitled(program: &Program, title: &str) -> Program {
-    Program {
-        title: Title::parse(title).unwrap(),
-        ..program.clone()
-    }
-}
-
-/// A store with program 1 published once.
-async fn published(db: &TestDatabase) -> (Store, Program) {
-    let store = db.migrated_store().await.unwrap();
-    let program = synthetic_program(1);
-    store.save_program(&program, "cli").await.unwrap();
-    let program = store.program(&program.id).await.unwrap().unwrap();
-    (store, program)
-}
-
 #[tokio::test]
 async fn the_console_list_shows_programs_with_their_drafts_and_programs_only_drafted() {
     for db in every_backend().await {
-        let (store, program) = published(&db).await;
+        let (store, program) = published(&db).await.unwrap();
         store.save_draft(&program, 1, 0, "a").await.unwrap();
         let new = retitled(&synthetic_program(0), "まだ公開していない制度");
         store.save_draft(&new, 0, 0, "a").await.unwrap();

@@ -6,7 +6,7 @@
 
 use std::net::IpAddr;
 
-use madoguchi_store::testing::TestDatabase;
+use madoguchi_store::testing::{TestDatabase, at_once_from_two_processes};
 use madoguchi_store::{
     Admission, AttemptLimit, LoginAttempt, NewSession, Session, Store, StoreError,
 };
@@ -270,28 +270,6 @@ async fn a_bad_session_key_or_a_taken_one_is_refused_in_japanese() {
 
 // ---- Sign-in attempts ----
 
-/// Makes `n` calls at once, half through `store` and half through a second connection pool
-/// on the same database (as two app processes would), and returns every result.
-async fn at_once_from_two_processes<T, F, Fut>(
-    db: &TestDatabase,
-    store: &Store,
-    n: usize,
-    call: F,
-) -> Vec<T>
-where
-    F: Fn(Store) -> Fut,
-    Fut: Future<Output = T> + Send + 'static,
-    T: Send + 'static,
-{
-    let other = Store::connect(db.url()).await.unwrap();
-    let mut calls = tokio::task::JoinSet::new();
-    for i in 0..n {
-        let process = if i % 2 == 0 { store } else { &other };
-        calls.spawn(call(process.clone()));
-    }
-    calls.join_all().await
-}
-
 const ATTEMPTS: AttemptLimit = AttemptLimit {
     max_attempts: 3,
     window: Duration::minutes(10),
@@ -442,7 +420,8 @@ async fn no_more_than_the_limit_get_through_when_many_processes_try_at_once() {
         let admissions = at_once_from_two_processes(&db, &store, 20, |store| async move {
             store.admit_login_attempt(client, now, limit).await
         })
-        .await;
+        .await
+        .unwrap();
         let through = admissions
             .into_iter()
             .filter(|admission| matches!(admission.as_ref().unwrap(), Admission::Admitted(_)))

@@ -6,10 +6,10 @@
 #![allow(clippy::unwrap_used)]
 
 use madoguchi_core::program::{Program, ProgramId, Title};
-use madoguchi_store::testing::{TestDatabase, synthetic_program};
+use madoguchi_store::testing::{TestDatabase, at_once_from_two_processes, synthetic_program};
 
 use madoguchi_store::{
-    AuditFilter, DisplayName, Lockout, Login, NewAccount, NewAuditEntry, Role, SaveOutcome, Store,
+    AuditFilter, DisplayName, Lockout, Login, NewAccount, NewAuditEntry, Role, SaveOutcome,
     StoreError,
 };
 use time::macros::{date, datetime};
@@ -219,28 +219,6 @@ async fn failures_lock_the_account_at_the_limit_and_a_success_clears_them() {
     }
 }
 
-/// Makes `n` calls at once, half through `store` and half through a second connection pool
-/// on the same database (as two app processes would), and returns every result.
-async fn at_once_from_two_processes<T, F, Fut>(
-    db: &TestDatabase,
-    store: &Store,
-    n: usize,
-    call: F,
-) -> Vec<T>
-where
-    F: Fn(Store) -> Fut,
-    Fut: Future<Output = T> + Send + 'static,
-    T: Send + 'static,
-{
-    let other = Store::connect(db.url()).await.unwrap();
-    let mut calls = tokio::task::JoinSet::new();
-    for i in 0..n {
-        let process = if i % 2 == 0 { store } else { &other };
-        calls.spawn(call(process.clone()));
-    }
-    calls.join_all().await
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn failures_from_many_processes_at_once_are_all_counted() {
     for db in every_backend().await {
@@ -258,7 +236,8 @@ async fn failures_from_many_processes_at_once_are_all_counted() {
             let id = account.id.clone();
             async move { store.record_login_failure(&id, now, lockout).await }
         })
-        .await;
+        .await
+        .unwrap();
         let counts: Vec<u32> = failures
             .into_iter()
             .map(|failures| failures.unwrap().unwrap().count)
