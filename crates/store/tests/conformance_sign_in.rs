@@ -7,9 +7,7 @@
 use std::net::IpAddr;
 
 use madoguchi_store::testing::{TestDatabase, at_once_from_two_processes};
-use madoguchi_store::{
-    Admission, AttemptLimit, LoginAttempt, NewSession, Session, Store, StoreError,
-};
+use madoguchi_store::{Admission, AttemptLimit, LoginAttempt, NewSession, Session, StoreError};
 use time::macros::datetime;
 use time::{Duration, OffsetDateTime};
 
