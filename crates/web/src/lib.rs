@@ -11,7 +11,6 @@ mod clock;
 mod condition_tree;
 pub mod console;
 mod diagnosis;
-mod editor;
 mod error;
 mod feeds;
 mod form;

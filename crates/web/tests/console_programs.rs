@@ -7,7 +7,7 @@
 
 mod common;
 mod console_support;
-#[path = "../src/editor/browser.rs"]
+#[path = "../src/console/editor/browser.rs"]
 mod editor_browser;
 
 use axum::http::StatusCode;

@@ -1,5 +1,5 @@
 //! The staff console under `/console`: sign-in, accounts and roles, settings, the audit
-//! log, the freshness of the catalogue and imports.
+//! log, the freshness of the catalogue, imports, and the program editor (`editor/`).
 //!
 //! Every handler takes a [`Staff`] (the extractor loads the signed-in account afresh, or
 //! sends the browser to the login page) and checks the role on the server with
@@ -14,6 +14,7 @@ mod account;
 pub mod action;
 mod audit_csv;
 mod audit_log;
+pub(crate) mod editor;
 pub mod frame;
 mod freshness;
 mod home;

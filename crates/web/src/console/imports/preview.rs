@@ -8,7 +8,7 @@ use madoguchi_core::import::{ImportBatch, RecordIssue};
 use serde::{Deserialize, Serialize};
 use time::Date;
 
-use crate::editor::diff::diff_programs;
+use crate::console::editor::diff::diff_programs;
 
 /// Rows listed per group; the counts cover them all.
 pub const LIST_LIMIT: usize = 200;

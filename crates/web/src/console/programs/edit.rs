@@ -21,13 +21,13 @@ use time::Date;
 
 use super::context::EditContext;
 use super::{edit_path, moment_label};
+use crate::console::editor::case_form::CaseAction;
+use crate::console::editor::diff::{FieldChange, diff_programs};
+use crate::console::editor::page::{EditorInput, EditorPage, WorkflowView};
+use crate::console::editor::program_form::{FieldErrors, ProgramForm, RoundAction};
+use crate::console::editor::rule_form::{RuleAction, RuleRows};
 use crate::console::settings::ConsoleSettings;
 use crate::console::staff::{Staff, StaffRejection};
-use crate::editor::case_form::CaseAction;
-use crate::editor::diff::{FieldChange, diff_programs};
-use crate::editor::page::{EditorInput, EditorPage, WorkflowView};
-use crate::editor::program_form::{FieldErrors, ProgramForm, RoundAction};
-use crate::editor::rule_form::{RuleAction, RuleRows};
 use crate::form::FormData;
 use crate::{AppError, AppState, clock};
 

@@ -13,9 +13,9 @@ use madoguchi_store::{Role, Store, VersionInfo};
 use serde::Deserialize;
 
 use super::{edit_path, moment_label};
+use crate::console::editor::diff::{FieldChange, diff_programs};
 use crate::console::frame::Frame;
 use crate::console::staff::Staff;
-use crate::editor::diff::{FieldChange, diff_programs};
 use crate::{AppError, AppState, clock};
 
 /// One version in the list.

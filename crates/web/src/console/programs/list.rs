@@ -12,9 +12,9 @@ use madoguchi_store::{EntryQuery, EntryShow, ProgramEntry, Role};
 use serde::Deserialize;
 
 use super::{edit_path, moment_label};
+use crate::console::editor::rule_view::Choice;
 use crate::console::frame::Frame;
 use crate::console::staff::Staff;
-use crate::editor::rule_view::Choice;
 use crate::{AppError, AppState};
 
 const PAGE_SIZE: u32 = 50;

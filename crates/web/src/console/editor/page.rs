@@ -476,8 +476,8 @@ impl EditorPage {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::editor::browser::submit;
-    use crate::editor::rule_form::RuleRows;
+    use crate::console::editor::browser::submit;
+    use crate::console::editor::rule_form::RuleRows;
     use crate::form::FormData;
     use madoguchi_core::demo::CATALOGUE;
     use madoguchi_core::eligibility::CompiledRule;
