@@ -21,13 +21,12 @@ const PURE: [(&str, &str); 8] = [
 ];
 
 /// Crates that do I/O by their nature: never in core, not even through a feature.
-const IMPURE: [&str; 12] = [
+const IMPURE: [&str; 11] = [
     "tokio",
     "sqlx",
     "reqwest",
     "hyper",
     "axum",
-    "std-fs",
     "rand",
     "getrandom",
     "argon2",

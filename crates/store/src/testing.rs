@@ -356,6 +356,30 @@ pub async fn published(db: &TestDatabase) -> Result<(Store, Program), StoreError
     Ok((store, program))
 }
 
+/// A draft of `program` submitted for review, approved and scheduled to go live at `at`:
+/// its revision after scheduling.
+pub async fn scheduled_draft(
+    store: &Store,
+    program: &Program,
+    at: time::OffsetDateTime,
+) -> Result<u32, StoreError> {
+    let id = &program.id;
+    let base = store.program(id).await?.map_or(0, |p| p.version);
+    let draft = store.save_draft(program, base, 0, "author").await?;
+    let review = store
+        .change_draft(id, draft.revision, crate::DraftStep::RequestReview)
+        .await?;
+    let step = crate::DraftStep::Schedule {
+        reviewer: "reviewer",
+        publish_at: at,
+        unpublish_at: None,
+    };
+    Ok(store
+        .change_draft(id, review.revision, step)
+        .await?
+        .revision)
+}
+
 /// Makes `n` calls at once, half through `store` and half through a second connection pool
 /// on the same database (as two app processes would), and returns every result.
 pub async fn at_once_from_two_processes<T, F, Fut>(

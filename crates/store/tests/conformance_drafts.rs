@@ -7,8 +7,10 @@
 
 use std::time::Duration as StdDuration;
 
-use madoguchi_core::program::{Program, ProgramId, ProgramStatus};
-use madoguchi_store::testing::{TestDatabase, published, retitled, synthetic_program};
+use madoguchi_core::program::{ProgramId, ProgramStatus};
+use madoguchi_store::testing::{
+    TestDatabase, published, retitled, scheduled_draft, synthetic_program,
+};
 use madoguchi_store::{DraftState, DraftStep, DueChange, SaveOutcome, Store, StoreError};
 use time::{Duration, OffsetDateTime};
 
@@ -266,37 +268,18 @@ async fn a_draft_moves_through_review_and_refuses_steps_its_state_does_not_allow
     }
 }
 
-async fn schedule(store: &Store, program: &Program, at: OffsetDateTime) -> u32 {
-    let id = &program.id;
-    let base = store.program(id).await.unwrap().map_or(0, |p| p.version);
-    let draft = store.save_draft(program, base, 0, "author").await.unwrap();
-    let review = store
-        .change_draft(id, draft.revision, DraftStep::RequestReview)
-        .await
-        .unwrap();
-    let step = DraftStep::Schedule {
-        reviewer: "reviewer",
-        publish_at: at,
-        unpublish_at: None,
-    };
-    store
-        .change_draft(id, review.revision, step)
-        .await
-        .unwrap()
-        .revision
-}
-
 #[tokio::test]
 async fn scheduled_drafts_publish_when_due_and_only_once() {
     for db in every_backend().await {
         let (store, program) = published(&db).await.unwrap();
         let now = OffsetDateTime::now_utc();
-        schedule(
+        scheduled_draft(
             &store,
             &retitled(&program, "予約した題名"),
             now + Duration::hours(1),
         )
-        .await;
+        .await
+        .unwrap();
 
         assert_eq!(store.apply_due_changes(now).await.unwrap(), []);
         assert_eq!(
@@ -330,7 +313,9 @@ async fn a_scheduled_draft_overtaken_by_another_change_is_held_as_a_draft() {
     for db in every_backend().await {
         let (store, program) = published(&db).await.unwrap();
         let now = OffsetDateTime::now_utc();
-        schedule(&store, &retitled(&program, "予約"), now).await;
+        scheduled_draft(&store, &retitled(&program, "予約"), now)
+            .await
+            .unwrap();
         let mut closed = program.clone();
         closed.status = ProgramStatus::ClosedBudget;
         store

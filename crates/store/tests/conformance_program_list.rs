@@ -7,7 +7,7 @@
 
 use madoguchi_core::program::{Program, ProgramId};
 use madoguchi_store::testing::{
-    TestDatabase, entries_matching, published, retitled, synthetic_program,
+    TestDatabase, entries_matching, published, retitled, scheduled_draft, synthetic_program,
 };
 use madoguchi_store::{DraftState, DraftStep, EntryQuery, EntryShow, Store};
 use time::{Duration, OffsetDateTime};
@@ -71,27 +71,6 @@ async fn listed(store: &Store, text: &str, show: EntryShow) -> Vec<String> {
     page.into_iter().map(|e| e.id.to_string()).collect()
 }
 
-/// A draft of `program` approved and scheduled for `at`, as `conformance_drafts.rs` makes one.
-async fn schedule(store: &Store, program: &Program, at: OffsetDateTime) -> u32 {
-    let id = &program.id;
-    let base = store.program(id).await.unwrap().map_or(0, |p| p.version);
-    let draft = store.save_draft(program, base, 0, "author").await.unwrap();
-    let review = store
-        .change_draft(id, draft.revision, DraftStep::RequestReview)
-        .await
-        .unwrap();
-    let step = DraftStep::Schedule {
-        reviewer: "reviewer",
-        publish_at: at,
-        unpublish_at: None,
-    };
-    store
-        .change_draft(id, review.revision, step)
-        .await
-        .unwrap()
-        .revision
-}
-
 #[tokio::test]
 async fn the_console_list_is_searched_filtered_counted_and_paged_in_the_database() {
     for db in every_backend().await {
@@ -119,12 +98,13 @@ async fn the_console_list_is_searched_filtered_counted_and_paged_in_the_database
             .change_draft(&programs[4].id, review.revision, DraftStep::RequestReview)
             .await
             .unwrap();
-        schedule(
+        scheduled_draft(
             &store,
             &programs[5],
             OffsetDateTime::now_utc() + Duration::days(3),
         )
-        .await;
+        .await
+        .unwrap();
         store.unpublish_program(&programs[6].id).await.unwrap();
         let new = |id: &str, title: &str| Program {
             id: ProgramId::parse(id).unwrap(),

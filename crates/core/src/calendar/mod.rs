@@ -5,6 +5,7 @@
 //! No function here reads the clock: "now" is always passed in.
 
 mod fiscal_year;
+pub mod iso_date;
 mod jst;
 pub mod wareki;
 

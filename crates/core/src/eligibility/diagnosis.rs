@@ -13,12 +13,12 @@ use super::evaluate::Context;
 use super::explain::{ConditionView, describe, explain_conditions};
 use super::field::{Field, Question};
 use super::hints::hints;
-use super::iso_date;
 use super::next_question::next_question;
 use super::profile::Profile;
 use super::ruleset::{Evaluation, RuleOrigin, RuleSet};
 use super::verdict::Verdict;
 use super::window::{Window, application_window};
+use crate::calendar::iso_date;
 use crate::program::{Program, ProgramId};
 
 /// Every result of one diagnosis.

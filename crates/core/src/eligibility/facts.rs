@@ -40,15 +40,34 @@ impl Fact {
 
     /// The 中小企業 definition a size fact names.
     pub fn size_definition(self) -> Option<SizeDefinition> {
-        Some(match self {
-            Self::Sme | Self::SmeCabinetOrder => SizeDefinition::CabinetOrder,
-            Self::SmeBasicLaw => SizeDefinition::BasicLaw,
-            Self::SmeEmployment => SizeDefinition::Employment,
-            Self::SmeCreditGuarantee => SizeDefinition::CreditGuarantee,
-            Self::SmeTax => SizeDefinition::Tax,
-            Self::SmallBusiness | Self::DeemedLarge | Self::YearsSinceFounding => return None,
-        })
+        match self.derived() {
+            Derived::Size(definition) => Some(definition),
+            Derived::SmallBusiness | Derived::DeemedLarge | Derived::YearsSinceFounding => None,
+        }
     }
+
+    /// How the fact is worked out: every size fact is one definition of the same assessment.
+    fn derived(self) -> Derived {
+        match self {
+            Self::Sme | Self::SmeCabinetOrder => Derived::Size(SizeDefinition::CabinetOrder),
+            Self::SmeBasicLaw => Derived::Size(SizeDefinition::BasicLaw),
+            Self::SmeEmployment => Derived::Size(SizeDefinition::Employment),
+            Self::SmeCreditGuarantee => Derived::Size(SizeDefinition::CreditGuarantee),
+            Self::SmeTax => Derived::Size(SizeDefinition::Tax),
+            Self::SmallBusiness => Derived::SmallBusiness,
+            Self::DeemedLarge => Derived::DeemedLarge,
+            Self::YearsSinceFounding => Derived::YearsSinceFounding,
+        }
+    }
+}
+
+/// The distinct ways facts are derived, so that each use matches them all with no catch-all.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Derived {
+    Size(SizeDefinition),
+    SmallBusiness,
+    DeemedLarge,
+    YearsSinceFounding,
 }
 
 /// Every derived fact of one profile as of one date.
@@ -119,25 +138,22 @@ impl Facts {
 
     /// The value of a yes/no fact.
     pub fn truth(&self, fact: Fact) -> Tri {
-        if let Some(definition) = fact.size_definition() {
-            return self.size.sme(definition);
-        }
-        match fact {
-            Fact::SmallBusiness => self.size.small_business,
-            Fact::DeemedLarge => self.deemed_large,
-            Fact::YearsSinceFounding => Tri::from_option(self.years_since_founding.map(|_| true)),
-            _ => Tri::Unknown,
+        match fact.derived() {
+            Derived::Size(definition) => self.size.sme(definition),
+            Derived::SmallBusiness => self.size.small_business,
+            Derived::DeemedLarge => self.deemed_large,
+            Derived::YearsSinceFounding => {
+                Tri::from_option(self.years_since_founding.map(|_| true))
+            }
         }
     }
 
     /// The answers that would have to be given to decide a fact still unknown.
     pub fn blocking(&self, fact: Fact) -> FieldSet {
-        if let Some(definition) = fact.size_definition() {
-            return self.size.blocking(definition);
-        }
-        match fact {
-            Fact::SmallBusiness => self.size.small_business_blocking(),
-            Fact::DeemedLarge if self.deemed_large == Tri::Unknown => {
+        match fact.derived() {
+            Derived::Size(definition) => self.size.blocking(definition),
+            Derived::SmallBusiness => self.size.small_business_blocking(),
+            Derived::DeemedLarge if self.deemed_large == Tri::Unknown => {
                 let mut set = FieldSet::EMPTY;
                 for (known, field) in [
                     (self.org_form.is_known(), Field::OrgForm),
@@ -150,10 +166,10 @@ impl Facts {
                 }
                 set
             }
-            Fact::YearsSinceFounding if self.years_since_founding.is_none() => {
+            Derived::YearsSinceFounding if self.years_since_founding.is_none() => {
                 FieldSet::of(&[Field::Founded])
             }
-            _ => FieldSet::EMPTY,
+            Derived::DeemedLarge | Derived::YearsSinceFounding => FieldSet::EMPTY,
         }
     }
 
@@ -167,13 +183,11 @@ impl Facts {
 
     /// How a fact was decided, in Japanese, one step per line.
     pub fn reasons(&self, fact: Fact) -> Vec<String> {
-        if let Some(definition) = fact.size_definition() {
-            return self.size.reasons(definition);
-        }
-        match fact {
-            Fact::SmallBusiness => self.size.small_business_reasons(),
-            Fact::DeemedLarge => self.deemed_large_reasons(),
-            Fact::YearsSinceFounding => vec![match (self.founding, self.years_since_founding) {
+        match fact.derived() {
+            Derived::Size(definition) => self.size.reasons(definition),
+            Derived::SmallBusiness => self.size.small_business_reasons(),
+            Derived::DeemedLarge => self.deemed_large_reasons(),
+            Derived::YearsSinceFounding => vec![match (self.founding, self.years_since_founding) {
                 (Answer::Known(Founding::Planned), _) => {
                     "創業予定のため、創業からの年数は0年として判定します。".to_owned()
                 }
@@ -184,7 +198,6 @@ impl Facts {
                 ),
                 _ => "創業・設立年月日が未回答です。".to_owned(),
             }],
-            _ => Vec::new(),
         }
     }
 

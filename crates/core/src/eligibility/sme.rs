@@ -257,7 +257,6 @@ impl SizeAssessment {
             .iter()
             .map(|c| definition.map_or(c, |d| d.class(c)))
             .collect();
-        classes.dedup();
         classes.sort();
         classes.dedup();
         classes

@@ -9,10 +9,10 @@ use time::Date;
 
 use super::evaluate::Context;
 use super::field::Field;
-use super::iso_date;
 use super::profile::Profile;
 use super::ruleset::{RuleOrigin, compile_program};
 use super::verdict::Verdict;
+use crate::calendar::iso_date;
 use crate::program::{Program, ProgramId};
 
 /// One example business and the verdict it must get.

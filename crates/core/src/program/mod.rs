@@ -77,7 +77,7 @@ pub struct Program {
     #[serde(
         default,
         skip_serializing_if = "Option::is_none",
-        with = "crate::eligibility::iso_date::stored_option"
+        with = "crate::calendar::iso_date::stored_option"
     )]
     pub last_verified: Option<Date>,
     /// The public documents the record was checked against on `last_verified`.

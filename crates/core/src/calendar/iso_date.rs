@@ -1,4 +1,5 @@
-//! Dates in diagnosis JSON and rule test cases as `2026-03-31`, the form people and tools read.
+//! Dates in JSON as `2026-03-31`, the form people and tools read: diagnoses, rule test cases and
+//! the day a program was last checked.
 
 use serde::{Deserialize, Deserializer, Serializer};
 use time::Date;
