@@ -3,16 +3,16 @@
 //! account through the store, then write the audit entry (its text is here and nowhere
 //! else; the account's login is its target; no password ever reaches it).
 //!
-//! The store offers no transaction spanning an account change and its audit entry, so each
-//! use case makes its calls in the order the console always has: the change, the sessions
-//! it ends, the entry. The rules read every account just before the change; two
-//! administrators disabling each other at the same instant could still both succeed, as
-//! before. Nothing of a refused use case is written.
+//! A change, the sessions it ends and its audit entry are one transaction of the store
+//! ([`Store::change_account`]): a change is never left unaudited, and the rules over all
+//! accounts (the last active 管理者) are checked on the accounts as they are inside it, so
+//! two administrators acting at the same instant cannot together break them. Nothing of a
+//! refused use case is written.
 
 use madoguchi_core::staff::{
     Action, DisplayName, Login, Member, NewPassword, Role, check_disable, check_role_change,
 };
-use madoguchi_store::{Account, NewAccount, NewAuditEntry, Store};
+use madoguchi_store::{Account, AccountChange, NewAccount, NewAuditEntry, Store};
 
 use crate::{Operator, StaffError, password};
 
@@ -62,15 +62,22 @@ pub async fn change_role(
     if role == target.role {
         return Ok(false);
     }
-    let accounts = store.accounts().await?;
-    check_role_change(members(&accounts), current(&accounts, target), role)?;
-    store.set_role(&target.id, role).await?;
     let detail = format!(
         "役割を{}から{}に変更しました",
         target.role.label(),
         role.label()
     );
-    record(store, operator, Action::AccountRole, target, detail).await?;
+    store
+        .change_account(
+            &target.id,
+            AccountChange::Role(role),
+            |accounts| {
+                check_role_change(members(accounts), current(accounts, target), role)
+                    .map_err(StaffError::from)
+            },
+            |_| entry(operator, Action::AccountRole, target, detail),
+        )
+        .await?;
     Ok(true)
 }
 
@@ -82,14 +89,21 @@ pub async fn disable(
     target: &Account,
 ) -> Result<u64, StaffError> {
     operator.check(Action::AccountDisable)?;
-    let accounts = store.accounts().await?;
     let by = operator.account().map(|a| a.id.as_str());
-    check_disable(members(&accounts), current(&accounts, target), by)?;
-    store.disable_account(&target.id).await?;
-    let ended = store.delete_sessions_of(&target.id).await?;
-    let detail = format!("利用者を無効にしました（終了したセッション {ended}件）");
-    record(store, operator, Action::AccountDisable, target, detail).await?;
-    Ok(ended)
+    store
+        .change_account(
+            &target.id,
+            AccountChange::Disable,
+            |accounts| {
+                check_disable(members(accounts), current(accounts, target), by)
+                    .map_err(StaffError::from)
+            },
+            |ended| {
+                let detail = format!("利用者を無効にしました（終了したセッション {ended}件）");
+                entry(operator, Action::AccountDisable, target, detail)
+            },
+        )
+        .await
 }
 
 /// Lets a disabled `target` sign in again.
@@ -99,9 +113,16 @@ pub async fn enable(
     target: &Account,
 ) -> Result<(), StaffError> {
     operator.check(Action::AccountEnable)?;
-    store.enable_account(&target.id).await?;
     let detail = "利用者を有効にしました".to_owned();
-    record(store, operator, Action::AccountEnable, target, detail).await
+    store
+        .change_account(
+            &target.id,
+            AccountChange::Enable,
+            |_| Ok::<_, StaffError>(()),
+            |_| entry(operator, Action::AccountEnable, target, detail),
+        )
+        .await?;
+    Ok(())
 }
 
 /// Sets `target`'s password (the person changes it after signing in), which also lifts a
@@ -114,18 +135,17 @@ pub async fn reset_password(
 ) -> Result<u64, StaffError> {
     operator.check(Action::AccountPasswordReset)?;
     let hash = password::hash_off_thread(password).await?;
-    store.set_password(&target.id, &hash).await?;
-    let ended = store.delete_sessions_of(&target.id).await?;
-    let detail = format!("パスワードを再設定しました（終了したセッション {ended}件）");
-    record(
-        store,
-        operator,
-        Action::AccountPasswordReset,
-        target,
-        detail,
-    )
-    .await?;
-    Ok(ended)
+    store
+        .change_account(
+            &target.id,
+            AccountChange::Password { hash: &hash },
+            |_| Ok::<_, StaffError>(()),
+            |ended| {
+                let detail = format!("パスワードを再設定しました（終了したセッション {ended}件）");
+                entry(operator, Action::AccountPasswordReset, target, detail)
+            },
+        )
+        .await
 }
 
 /// What the domain's rules know of an account.
@@ -159,14 +179,25 @@ async fn record(
     target: &Account,
     detail: String,
 ) -> Result<(), StaffError> {
-    let entry = NewAuditEntry {
+    store
+        .append_audit(&entry(operator, action, target, detail))
+        .await?;
+    Ok(())
+}
+
+/// The use case's audit entry, naming the operator and the account's login.
+fn entry(
+    operator: &Operator<'_>,
+    action: Action,
+    target: &Account,
+    detail: String,
+) -> NewAuditEntry {
+    NewAuditEntry {
         actor_id: operator.actor_id(),
         actor_name: operator.actor_name(),
         action: action.code().to_owned(),
         target: Some(target.login.to_string()),
         detail,
         client: operator.client(),
-    };
-    store.append_audit(&entry).await?;
-    Ok(())
+    }
 }

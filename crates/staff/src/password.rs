@@ -4,8 +4,13 @@
 //!
 //! Parameters are argon2's defaults, which are OWASP's recommendation for argon2id (19 MiB,
 //! 2 passes, 1 lane); they travel inside each PHC string, so raising them later leaves old
-//! hashes verifiable. Hashing costs tens of milliseconds of CPU by design: the async
-//! helpers run it on the blocking pool so that it never stalls other requests.
+//! hashes verifiable. Hashing costs tens of milliseconds of CPU and 19 MiB of memory by
+//! design: the async helpers run it on the blocking pool so that it never stalls other
+//! requests, and no more of them at once than the machine has cores (see [`Bounded`]), so
+//! that a flood of sign-in attempts queues instead of taking the process's memory.
+
+use std::sync::LazyLock;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
@@ -31,9 +36,57 @@ pub fn hash(password: &NewPassword) -> Result<String, HashError> {
         .map_err(|e| HashError(e.to_string()))
 }
 
-/// [`hash`] on the blocking pool.
+/// A limit on argon2 runs at once, shared by every hash and verification of the process.
+///
+/// Each run holds 19 MiB while it works; unbounded, a few hundred concurrent sign-in
+/// attempts would hold gigabytes. Waiting callers hold only a small future.
+#[derive(Debug)]
+pub struct Bounded {
+    permits: tokio::sync::Semaphore,
+    running: AtomicUsize,
+    peak: AtomicUsize,
+}
+
+impl Bounded {
+    /// At most `limit` runs at once (at least one).
+    pub fn new(limit: usize) -> Self {
+        Self {
+            permits: tokio::sync::Semaphore::new(limit.max(1)),
+            running: AtomicUsize::new(0),
+            peak: AtomicUsize::new(0),
+        }
+    }
+
+    /// Runs `work` on the blocking pool once a permit is free.
+    pub async fn run<T: Send + 'static>(
+        &self,
+        work: impl FnOnce() -> T + Send + 'static,
+    ) -> Result<T, tokio::task::JoinError> {
+        // The semaphore is never closed, so acquiring only waits.
+        let _permit = self.permits.acquire().await;
+        let now = self.running.fetch_add(1, Ordering::SeqCst) + 1;
+        self.peak.fetch_max(now, Ordering::SeqCst);
+        let done = tokio::task::spawn_blocking(work).await;
+        self.running.fetch_sub(1, Ordering::SeqCst);
+        done
+    }
+
+    /// The most runs that were ever under way at once.
+    pub fn peak(&self) -> usize {
+        self.peak.load(Ordering::SeqCst)
+    }
+}
+
+/// The process's one limit: as many runs as cores, so hashing never queues behind itself
+/// on an idle machine and never holds more than cores × 19 MiB.
+static HASHING: LazyLock<Bounded> = LazyLock::new(|| {
+    Bounded::new(std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get))
+});
+
+/// [`hash`] on the blocking pool, within the process's limit.
 pub async fn hash_off_thread(password: NewPassword) -> Result<String, HashError> {
-    tokio::task::spawn_blocking(move || hash(&password))
+    HASHING
+        .run(move || hash(&password))
         .await
         .map_err(|e| HashError(e.to_string()))?
 }
@@ -60,17 +113,19 @@ pub fn verify_dummy(password: &str) {
     }
 }
 
-/// Verifies on the blocking pool; `stored: None` does the dummy work and answers false.
+/// Verifies on the blocking pool, within the process's limit; `stored: None` does the
+/// dummy work and answers false.
 pub async fn verify_off_thread(password: String, stored: Option<String>) -> bool {
-    tokio::task::spawn_blocking(move || match stored {
-        Some(stored) => verify(&password, &stored),
-        None => {
-            verify_dummy(&password);
-            false
-        }
-    })
-    .await
-    .unwrap_or(false)
+    HASHING
+        .run(move || match stored {
+            Some(stored) => verify(&password, &stored),
+            None => {
+                verify_dummy(&password);
+                false
+            }
+        })
+        .await
+        .unwrap_or(false)
 }
 
 #[cfg(test)]
@@ -93,6 +148,35 @@ mod tests {
         assert!(!verify("correct horse batterY", &a));
         assert!(!verify("correct horse battery", "not a hash"));
         assert!(!format!("{password:?}").contains("horse"));
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+    async fn no_more_runs_at_once_than_the_limit_however_many_ask() {
+        let limit = std::sync::Arc::new(Bounded::new(2));
+        let tasks: Vec<_> = (0..16)
+            .map(|_| {
+                let limit = limit.clone();
+                tokio::spawn(async move {
+                    limit
+                        .run(|| std::thread::sleep(std::time::Duration::from_millis(20)))
+                        .await
+                })
+            })
+            .collect();
+        for task in tasks {
+            task.await.unwrap().unwrap();
+        }
+        assert_eq!(limit.peak(), 2, "16 callers, 2 at a time");
+    }
+
+    #[tokio::test]
+    async fn verifying_through_the_limit_still_answers() {
+        let password = NewPassword::parse("correct horse battery", &login()).unwrap();
+        let stored = hash_off_thread(password).await.unwrap();
+        assert!(verify_off_thread("correct horse battery".into(), Some(stored.clone())).await);
+        assert!(!verify_off_thread("wrong horse battery".into(), Some(stored)).await);
+        assert!(!verify_off_thread("correct horse battery".into(), None).await);
+        assert!(HASHING.peak() >= 1);
     }
 
     #[test]

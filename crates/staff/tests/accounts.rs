@@ -115,6 +115,34 @@ async fn the_command_line_cannot_disable_the_last_administrator_either() {
     }
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_administrators_demoting_each_other_at_once_leave_one_administrator() {
+    for (db, store) in stores().await {
+        let mut left = add(&store, "a", Role::Admin).await;
+        for round in 0..5 {
+            let other = add(&store, &format!("b{round}"), Role::Admin).await;
+            let (first, second) = tokio::join!(
+                accounts::change_role(&store, &Operator::CommandLine, &left, Role::Staff),
+                accounts::change_role(&store, &Operator::CommandLine, &other, Role::Staff),
+            );
+            let admins: Vec<Account> = store
+                .accounts()
+                .await
+                .unwrap()
+                .into_iter()
+                .filter(|x| x.role == Role::Admin && x.is_active())
+                .collect();
+            assert_eq!(admins.len(), 1, "{} round {round}", db.backend_name());
+            assert!(
+                first.is_ok() != second.is_ok(),
+                "{}: exactly one of the two may pass: {first:?} {second:?}",
+                db.backend_name()
+            );
+            left = admins.into_iter().next().unwrap();
+        }
+    }
+}
+
 #[tokio::test]
 async fn in_the_console_nobody_disables_themselves_or_demotes_the_last_administrator() {
     for (_db, store) in stores().await {

@@ -163,7 +163,7 @@ impl Store {
 /// The statements on `audit_log`, written once for both backends. A filter is one fixed
 /// statement whose conditions each switch off when their parameter is NULL, so that there
 /// is no SQL built from pieces.
-mod sql {
+pub(crate) mod sql {
     use time::OffsetDateTime;
 
     use super::{AuditFilter, AuditRow, NewAuditEntry};

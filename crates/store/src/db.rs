@@ -91,6 +91,18 @@ impl Backend {
         }
     }
 
+    /// Opens a write transaction under the backend's write lock for `lock`: SQLite's one
+    /// writer (`BEGIN IMMEDIATE`, so what it reads stays true until it commits), or a
+    /// PostgreSQL advisory lock held until the transaction ends. A check made inside it
+    /// (the last administrator, say) cannot be undone by a writer that read the same rows
+    /// at the same moment.
+    pub(crate) async fn begin_write(&self, lock: WriteLock) -> Result<WriteTx, StoreError> {
+        Ok(match self {
+            Self::Sqlite(pool) => WriteTx::Sqlite(sqlite::begin_write(pool).await?),
+            Self::Postgres(pool) => WriteTx::Postgres(postgres::begin_write(pool, lock).await?),
+        })
+    }
+
     /// Saves a planned batch in one transaction (and completes `import`, if given, in it):
     /// each backend writes in its own bulk form under its own write lock.
     pub(crate) async fn save(
@@ -174,6 +186,37 @@ async fn close_fully<DB: Database>(pool: &sqlx::Pool<DB>) {
 pub(crate) enum Dialect {
     Sqlite,
     Postgres,
+}
+
+/// What a write transaction serialises with: writers of the same kind wait for each other.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum WriteLock {
+    /// Staff accounts and their audit entries.
+    Accounts,
+}
+
+/// A write transaction of either backend; dropped without [`WriteTx::commit`], it rolls back.
+pub(crate) enum WriteTx {
+    Sqlite(sqlx::Transaction<'static, Sqlite>),
+    Postgres(sqlx::Transaction<'static, Postgres>),
+}
+
+impl WriteTx {
+    /// The transaction's connection, for one statement.
+    pub(crate) fn db(&mut self) -> Db<'_> {
+        match self {
+            Self::Sqlite(tx) => Db::Sqlite(tx),
+            Self::Postgres(tx) => Db::Postgres(tx),
+        }
+    }
+
+    pub(crate) async fn commit(self) -> Result<(), StoreError> {
+        match self {
+            Self::Sqlite(tx) => tx.commit().await?,
+            Self::Postgres(tx) => tx.commit().await?,
+        }
+        Ok(())
+    }
 }
 
 /// Where a statement runs: a pool, or the connection of a transaction, of either backend.

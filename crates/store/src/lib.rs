@@ -40,7 +40,9 @@ mod versions;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-pub use accounts::{Account, DisplayName, Lockout, Login, LoginFailures, NewAccount, Role};
+pub use accounts::{
+    Account, AccountChange, DisplayName, Lockout, Login, LoginFailures, NewAccount, Role,
+};
 pub use audit::{AuditEntry, AuditFilter, NewAuditEntry};
 pub use catalogue::{CatalogWatch, ProgramDates, SaveOutcome, SaveSummary};
 pub use drafts::{

@@ -12,13 +12,13 @@ use std::time::Duration;
 
 use madoguchi_core::program::ProgramId;
 use sqlx::postgres::{PgConnectOptions, PgConnection, PgListener, PgPool, PgPoolOptions};
-use sqlx::{Connection, Executor};
+use sqlx::{Connection, Executor, Postgres, Transaction};
 use time::OffsetDateTime;
 
 use crate::catalogue::{
     Current, Prepared, SavePlan, VersionRow, only_outcome, prepare_expecting, sql as catalogue_sql,
 };
-use crate::db::Db;
+use crate::db::{Db, WriteLock};
 use crate::migrations;
 use crate::pending_imports::ImportEnd;
 use crate::target::redact_url;
@@ -27,6 +27,7 @@ use crate::{SaveOutcome, SaveSummary, StoreError, drafts};
 /// Advisory lock keys ("mado" + a number), held for one transaction each.
 const MIGRATION_LOCK: i64 = 0x6d61_646f_0000_0001;
 const CATALOGUE_WRITE_LOCK: i64 = 0x6d61_646f_0000_0002;
+const ACCOUNTS_WRITE_LOCK: i64 = 0x6d61_646f_0000_0003;
 
 /// The channel every catalogue change is announced on.
 pub(crate) const CATALOG_CHANNEL: &str = "madoguchi_catalog";
@@ -63,6 +64,19 @@ pub(crate) async fn connect(url: &str) -> Result<PgPool, StoreError> {
         .connect_with(options)
         .await
         .map_err(unreachable)
+}
+
+/// A transaction holding the advisory lock for `lock` until it ends.
+pub(crate) async fn begin_write(
+    pool: &PgPool,
+    lock: WriteLock,
+) -> Result<Transaction<'static, Postgres>, StoreError> {
+    let key = match lock {
+        WriteLock::Accounts => ACCOUNTS_WRITE_LOCK,
+    };
+    let mut tx = pool.begin().await?;
+    self::lock(&mut tx, key).await?;
+    Ok(tx)
 }
 
 async fn lock(conn: &mut PgConnection, key: i64) -> Result<(), StoreError> {

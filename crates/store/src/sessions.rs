@@ -12,7 +12,7 @@ use time::OffsetDateTime;
 
 use crate::timestamp::whole_second_utc;
 use crate::{Store, StoreError};
-use sql::SessionKey;
+pub(crate) use sql::SessionKey;
 
 /// A session about to be created.
 #[derive(Clone, PartialEq, Eq)]
@@ -216,7 +216,7 @@ impl Store {
 
 /// The statements on `sessions`, written once for both backends. Times come in already
 /// cut to whole seconds in UTC (see `timestamp`).
-mod sql {
+pub(crate) mod sql {
     use time::OffsetDateTime;
 
     use super::{NewSession, SessionRow};

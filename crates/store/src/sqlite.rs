@@ -75,7 +75,10 @@ pub(crate) fn database_file(pool: &SqlitePool) -> Option<PathBuf> {
     (file.as_os_str() != ":memory:").then_some(file)
 }
 
-async fn begin_write(pool: &SqlitePool) -> Result<Transaction<'static, Sqlite>, StoreError> {
+/// A transaction that holds SQLite's write lock from its first statement.
+pub(crate) async fn begin_write(
+    pool: &SqlitePool,
+) -> Result<Transaction<'static, Sqlite>, StoreError> {
     Ok(pool.begin_with("BEGIN IMMEDIATE").await?)
 }
 

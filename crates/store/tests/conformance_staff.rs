@@ -9,8 +9,8 @@ use madoguchi_core::program::{Program, ProgramId, Title};
 use madoguchi_store::testing::{TestDatabase, at_once_from_two_processes, synthetic_program};
 
 use madoguchi_store::{
-    AuditFilter, DisplayName, Lockout, Login, NewAccount, NewAuditEntry, Role, SaveOutcome,
-    StoreError,
+    AccountChange, AuditFilter, DisplayName, Lockout, Login, NewAccount, NewAuditEntry, Role,
+    SaveOutcome, StoreError,
 };
 use time::macros::{date, datetime};
 use time::{Duration, OffsetDateTime};
@@ -275,6 +275,101 @@ async fn a_new_password_replaces_the_hash_and_lifts_a_lock() {
         assert_eq!(changed.password_hash, phc(7));
         assert_eq!((changed.failed_logins, changed.locked_until), (0, None));
         assert!(changed.password_changed_at >= account.password_changed_at);
+    }
+}
+
+#[tokio::test]
+async fn an_account_change_and_its_audit_entry_are_written_together_or_not_at_all() {
+    for db in every_backend().await {
+        let store = db.migrated_store().await.unwrap();
+        let account = store
+            .create_account(&new_account("tanaka", Role::Staff))
+            .await
+            .unwrap();
+        // An entry the log refuses (an action that is no code): the role stays.
+        let refused = store
+            .change_account(
+                &account.id,
+                AccountChange::Role(Role::Admin),
+                |_| Ok::<_, StoreError>(()),
+                |_| entry(None, "管理者", "Not A Code", "役割を変更しました"),
+            )
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(refused, StoreError::InvalidAuditEntry(_)),
+            "{}: {refused:?}",
+            db.backend_name()
+        );
+        let now = store.account(&account.id).await.unwrap().unwrap();
+        assert_eq!(now.role, Role::Staff, "{}", db.backend_name());
+        assert_eq!(
+            store
+                .count_audit_entries(&AuditFilter::default())
+                .await
+                .unwrap(),
+            0
+        );
+
+        // A check that refuses writes nothing either, and sees every account.
+        let seen = std::sync::Mutex::new(0);
+        let refused = store
+            .change_account(
+                &account.id,
+                AccountChange::Disable,
+                |accounts| {
+                    *seen.lock().unwrap() = accounts.len();
+                    Err(StoreError::Conflict)
+                },
+                |_| entry(None, "管理者", "account.disable", "無効にしました"),
+            )
+            .await
+            .unwrap_err();
+        assert!(matches!(refused, StoreError::Conflict));
+        assert_eq!(*seen.lock().unwrap(), 1);
+        assert!(
+            store
+                .account(&account.id)
+                .await
+                .unwrap()
+                .unwrap()
+                .is_active()
+        );
+
+        // Allowed: the change, the sessions it ends and the entry, with the count in it.
+        let ended = store
+            .change_account(
+                &account.id,
+                AccountChange::Password { hash: &phc(2) },
+                |_| Ok::<_, StoreError>(()),
+                |ended| {
+                    entry(
+                        None,
+                        "管理者",
+                        "account.password_reset",
+                        &format!("{ended}件"),
+                    )
+                },
+            )
+            .await
+            .unwrap();
+        assert_eq!(ended, 0);
+        let now = store.account(&account.id).await.unwrap().unwrap();
+        assert_eq!(now.password_hash, phc(2));
+        let log = store.audit_entries(&AuditFilter::default()).await.unwrap();
+        assert_eq!(log.len(), 1, "{}", db.backend_name());
+        assert_eq!(log[0].detail, "0件");
+
+        let missing = store
+            .change_account(
+                "no-such-account",
+                AccountChange::Enable,
+                |_| Ok::<_, StoreError>(()),
+                |_| entry(None, "管理者", "account.enable", "有効にしました"),
+            )
+            .await
+            .unwrap_err();
+        assert!(matches!(missing, StoreError::InvalidAccount(_)));
     }
 }
 
