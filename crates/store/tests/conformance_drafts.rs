@@ -440,6 +440,59 @@ async fn a_planned_unpublish_happens_when_due_and_can_be_cancelled() {
 }
 
 #[tokio::test]
+async fn publishing_a_draft_keeps_a_planned_take_down_unless_the_draft_names_its_own() {
+    for db in every_backend().await {
+        let (store, program) = published(&db).await.unwrap();
+        let planned = OffsetDateTime::now_utc().replace_nanosecond(0).unwrap() + Duration::days(30);
+        store
+            .schedule_unpublish(&program.id, Some(planned))
+            .await
+            .unwrap();
+        let planned_of = |entry: Option<madoguchi_store::ProgramEntry>| entry.unwrap().unpublish_at;
+
+        // A typo fix, published at once: the take-down stays planned.
+        let draft = store
+            .save_draft(&retitled(&program, "誤字を直した題名"), 1, 0, "a")
+            .await
+            .unwrap();
+        store
+            .publish_draft(&program.id, draft.revision, "console:a")
+            .await
+            .unwrap();
+        let entry = store.program_entry(&program.id).await.unwrap();
+        assert_eq!(planned_of(entry), Some(planned), "{}", db.backend_name());
+
+        // A draft scheduled with its own date moves it.
+        let moved = planned + Duration::days(7);
+        let current = store.program(&program.id).await.unwrap().unwrap();
+        let now = OffsetDateTime::now_utc();
+        let draft = store
+            .save_draft(&retitled(&current, "日付を変える題名"), 2, 0, "a")
+            .await
+            .unwrap();
+        let draft = store
+            .change_draft(&program.id, draft.revision, DraftStep::RequestReview)
+            .await
+            .unwrap();
+        let step = DraftStep::Schedule {
+            reviewer: "b",
+            publish_at: now,
+            unpublish_at: Some(moved),
+        };
+        store
+            .change_draft(&program.id, draft.revision, step)
+            .await
+            .unwrap();
+        store
+            .apply_due_changes(now + Duration::seconds(1))
+            .await
+            .unwrap();
+        let entry = store.program_entry(&program.id).await.unwrap();
+        assert_eq!(planned_of(entry), Some(moved), "{}", db.backend_name());
+    }
+}
+
+#[tokio::test]
 async fn the_catalogue_revision_counts_changes_not_unchanged_saves() {
     for db in every_backend().await {
         let (store, program) = published(&db).await.unwrap();

@@ -261,8 +261,8 @@ pub(crate) async fn ready_to_publish(
 }
 
 /// After the draft's body was saved as the program's next version, in the same
-/// transaction: the draft goes, and the program is on the public site (leaving it at the
-/// draft's `unpublish_at`, if any).
+/// transaction: the draft goes, and the program is on the public site, leaving it at the
+/// draft's `unpublish_at` if it names one, else at the date already planned, if any.
 pub(crate) async fn finish_publishing(mut conn: Db<'_>, draft: &Draft) -> Result<(), StoreError> {
     let id = draft.program.id.as_str();
     sql::delete(conn.reborrow(), id, i64::from(draft.revision)).await?;

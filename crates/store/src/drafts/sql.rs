@@ -191,10 +191,15 @@ pub(crate) async fn republish(
     id: &str,
     unpublish_at: Option<OffsetDateTime>,
 ) -> Result<u64, StoreError> {
-    let done = query("UPDATE programs SET unpublished_at = NULL, unpublish_at = $2 WHERE id = $1")
-        .bind(id)
-        .bind(unpublish_at)
-        .execute(db)
-        .await?;
+    // A draft without its own date keeps the program's planned take-down: a typo fix
+    // published today must not cancel it (cancelling is its own action).
+    let done = query(
+        "UPDATE programs SET unpublished_at = NULL, unpublish_at = COALESCE($2, unpublish_at)
+         WHERE id = $1",
+    )
+    .bind(id)
+    .bind(unpublish_at)
+    .execute(db)
+    .await?;
     Ok(done)
 }
