@@ -48,6 +48,12 @@ pub(crate) const SQLITE: &[Migration] = &[
     migration!(6, "sqlite", "0006_pending_imports.sql", "pending_imports"),
     migration!(7, "sqlite", "0007_login_attempts.sql", "login_attempts"),
     migration!(8, "sqlite", "0008_program_list.sql", "program_list"),
+    migration!(
+        9,
+        "sqlite",
+        "0009_forget_import_bodies.sql",
+        "forget_import_bodies"
+    ),
 ];
 
 /// PostgreSQL's migrations, oldest first. Append only, in step with SQLite's.
@@ -60,6 +66,12 @@ pub(crate) const POSTGRES: &[Migration] = &[
     migration!(6, "postgres", "0006_pending_imports.sql", "pending_imports"),
     migration!(7, "postgres", "0007_login_attempts.sql", "login_attempts"),
     migration!(8, "postgres", "0008_program_list.sql", "program_list"),
+    migration!(
+        9,
+        "postgres",
+        "0009_forget_import_bodies.sql",
+        "forget_import_bodies"
+    ),
 ];
 
 /// A row of `madoguchi_migrations`.
@@ -194,7 +206,7 @@ mod tests {
         let todo = pending(SQLITE, &first).unwrap();
         assert_eq!(
             todo.iter().map(|m| m.version).collect::<Vec<_>>(),
-            [2, 3, 4, 5, 6, 7, 8]
+            [2, 3, 4, 5, 6, 7, 8, 9]
         );
     }
 }

@@ -4,6 +4,11 @@
 //! that saves them then reports its state and progress in the same row, so that any app
 //! process (not only the one that runs the job) can show how far it got. The store keeps
 //! the programs and the preview summary as text: what they mean belongs to the caller.
+//!
+//! The uploaded programs are kept only while they may still be saved: a job that ends
+//! (done or failed) forgets them in the same statement, and a preview nobody confirms is
+//! given up after a while ([`Store::expire_pending_imports`]), so that uploaded data
+//! does not live on in the database and its backups.
 
 use madoguchi_core::program::{Program, SourceKind};
 use time::OffsetDateTime;
@@ -216,9 +221,22 @@ impl Store {
         rows.into_iter().map(PendingImport::from_row).collect()
     }
 
-    /// The programs of an upload, as the JSON array it was kept with.
+    /// The programs of an upload, as the JSON array it was kept with; `None` once its job
+    /// ended or its preview expired (the programs are forgotten then).
     pub async fn pending_import_body(&self, id: i64) -> Result<Option<String>, StoreError> {
-        sql::body(self.db(), id).await
+        let body = sql::body(self.db(), id).await?;
+        Ok(body.filter(|body| !body.is_empty()))
+    }
+
+    /// Gives up every preview made before `before` that nobody confirmed: it fails with
+    /// `message` and its programs are forgotten. Returns the ids given up.
+    pub async fn expire_pending_imports(
+        &self,
+        before: OffsetDateTime,
+        message: &str,
+    ) -> Result<Vec<i64>, StoreError> {
+        let (before, at) = (whole_second_utc(before), now_whole_second());
+        sql::expire_pending(self.db(), before, message, at).await
     }
 
     /// Moves an import from `from` to `to`, with `done` programs saved and a message.
@@ -347,7 +365,7 @@ mod sql {
     }
 
     /// Moves an import from state `from` to `to` with its progress; 0 rows when it was not
-    /// in `from` (already confirmed, or unknown).
+    /// in `from` (already confirmed, or unknown). A job that ends forgets its programs.
     #[allow(clippy::too_many_arguments)]
     pub(crate) async fn advance(
         db: Db<'_>,
@@ -359,7 +377,8 @@ mod sql {
         at: OffsetDateTime,
     ) -> Result<u64, StoreError> {
         let done = query(
-            "UPDATE pending_imports SET state = $3, done = $4, message = $5, updated_at = $6
+            "UPDATE pending_imports SET state = $3, done = $4, message = $5, updated_at = $6,
+                 body = CASE WHEN $3 IN ('done', 'failed') THEN '' ELSE body END
              WHERE id = $1 AND state = $2",
         )
         .bind(id)
@@ -381,8 +400,28 @@ mod sql {
         at: OffsetDateTime,
     ) -> Result<Vec<i64>, StoreError> {
         let rows: Vec<(i64,)> = query(
-            "UPDATE pending_imports SET state = 'failed', message = $2, updated_at = $3
+            "UPDATE pending_imports SET state = 'failed', message = $2, updated_at = $3, body = ''
              WHERE state IN ('queued', 'running') AND updated_at < $1
+             RETURNING id",
+        )
+        .bind(before)
+        .bind(message)
+        .bind(at)
+        .fetch_all(db)
+        .await?;
+        Ok(rows.into_iter().map(|(id,)| id).collect())
+    }
+
+    /// Fails every preview made before `before` and still unconfirmed, returning their ids.
+    pub(crate) async fn expire_pending(
+        db: Db<'_>,
+        before: OffsetDateTime,
+        message: &str,
+        at: OffsetDateTime,
+    ) -> Result<Vec<i64>, StoreError> {
+        let rows: Vec<(i64,)> = query(
+            "UPDATE pending_imports SET state = 'failed', message = $2, updated_at = $3, body = ''
+             WHERE state = 'pending' AND created_at < $1
              RETURNING id",
         )
         .bind(before)

@@ -101,8 +101,63 @@ async fn a_pending_import_keeps_its_programs_and_starts_one_job_only() {
         );
         let now = store.pending_import(kept.id).await.unwrap().unwrap();
         assert_eq!((now.state, now.message.as_str()), (failed, "だめでした"));
+        assert_eq!(
+            store.pending_import_body(kept.id).await.unwrap(),
+            None,
+            "a job that ended forgets the uploaded programs ({})",
+            db.backend_name()
+        );
         assert_eq!(store.pending_imports(10).await.unwrap(), vec![now]);
         assert_eq!(store.pending_import(kept.id + 1).await.unwrap(), None);
+    }
+}
+
+#[tokio::test]
+async fn a_preview_nobody_confirms_expires_and_forgets_its_programs() {
+    for db in every_backend().await {
+        let store = db.migrated_store().await.unwrap();
+        let new = NewPendingImport {
+            created_by: "acct-1".to_owned(),
+            source_kind: SourceKind::Csv,
+            file_name: "制度一覧.csv".to_owned(),
+            body: "[{\"id\":\"demo-1\"}]".to_owned(),
+            summary: "{}".to_owned(),
+            total: 1,
+        };
+        let waiting = store.create_pending_import(&new).await.unwrap();
+        let confirmed = store.create_pending_import(&new).await.unwrap();
+        let (pending, queued) = (ImportJobState::Pending, ImportJobState::Queued);
+        assert!(
+            store
+                .advance_import(confirmed.id, pending, queued, 0, "")
+                .await
+                .unwrap()
+        );
+        let earlier = OffsetDateTime::now_utc() - Duration::hours(1);
+        assert_eq!(
+            store
+                .expire_pending_imports(earlier, "期限切れ")
+                .await
+                .unwrap(),
+            Vec::<i64>::new()
+        );
+        let later = OffsetDateTime::now_utc() + Duration::seconds(2);
+        let expired = store
+            .expire_pending_imports(later, "期限切れ")
+            .await
+            .unwrap();
+        assert_eq!(expired, vec![waiting.id], "{}", db.backend_name());
+        let now = store.pending_import(waiting.id).await.unwrap().unwrap();
+        assert_eq!(
+            (now.state, now.message.as_str()),
+            (ImportJobState::Failed, "期限切れ")
+        );
+        assert_eq!(store.pending_import_body(waiting.id).await.unwrap(), None);
+        assert_eq!(
+            store.pending_import_body(confirmed.id).await.unwrap(),
+            Some(new.body.clone()),
+            "a confirmed job still has its programs to save"
+        );
     }
 }
 
