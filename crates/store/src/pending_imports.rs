@@ -10,6 +10,8 @@
 //! given up after a while ([`Store::expire_pending_imports`]), so that uploaded data
 //! does not live on in the database and its backups.
 
+use std::collections::BTreeMap;
+
 use madoguchi_core::program::{Program, SourceKind};
 use time::OffsetDateTime;
 
@@ -259,16 +261,27 @@ impl Store {
     /// Saves a running import's programs in one transaction that also marks the job done,
     /// with the message `done_message` writes from what was saved. Fails with
     /// [`StoreError::ImportNotRunning`], saving nothing, when the job is no longer
-    /// running: one given up as interrupted never saves afterwards.
+    /// running: one given up as interrupted never saves afterwards. `basis` names, by id,
+    /// the published version each program was compared with when the upload was
+    /// previewed; if one of them is no longer the stored version, nothing is saved
+    /// ([`StoreError::Stale`]). A program not in `basis`, or at 0 there (it was not on the
+    /// public site), saves over any version.
     pub async fn save_import(
         &self,
         id: i64,
         programs: &[Program],
+        basis: &BTreeMap<String, u32>,
         origin: &str,
         progress: &mut (dyn FnMut(usize) + Send),
         done_message: DoneMessage<'_>,
     ) -> Result<SaveSummary, StoreError> {
-        let prepared = prepare(programs)?;
+        let mut prepared = prepare(programs)?;
+        for item in &mut prepared {
+            item.expected_version = basis
+                .get(item.program.id.as_str())
+                .copied()
+                .filter(|&version| version > 0);
+        }
         let end = ImportEnd {
             id,
             message: done_message,

@@ -5,6 +5,8 @@
 // Helpers outside `#[test]` functions unwrap too: a panic there is a failing test.
 #![allow(clippy::unwrap_used)]
 
+use std::collections::BTreeMap;
+
 use madoguchi_core::program::{Program, SourceKind};
 use madoguchi_store::testing::{TestDatabase, synthetic_program};
 use madoguchi_store::{
@@ -201,6 +203,7 @@ async fn an_import_saves_its_programs_and_ends_its_job_in_one_transaction() {
             .save_import(
                 id,
                 &programs,
+                &BTreeMap::new(),
                 "import:programs",
                 &mut |n| heard.push(n),
                 &saved_message,
@@ -221,6 +224,51 @@ async fn an_import_saves_its_programs_and_ends_its_job_in_one_transaction() {
 }
 
 #[tokio::test]
+async fn an_import_refuses_to_overwrite_a_program_changed_since_its_preview() {
+    for db in every_backend().await {
+        let store = db.migrated_store().await.unwrap();
+        let old = synthetic_program(1);
+        store.save_program(&old, "cli").await.unwrap();
+        let mut file: Vec<Program> = (1..4).map(synthetic_program).collect();
+        file[0].title = madoguchi_core::program::Title::parse("取り込みの題名").unwrap();
+        // Previewed against version 1 of the first, and nothing of the others.
+        let basis: BTreeMap<String, u32> = file
+            .iter()
+            .map(|p| (p.id.to_string(), u32::from(p.id == old.id)))
+            .collect();
+        // Someone edits the first program after the upload.
+        let mut edited = store.program(&old.id).await.unwrap().unwrap();
+        edited.title = madoguchi_core::program::Title::parse("職員が直した題名").unwrap();
+        store.save_program(&edited, "console:a").await.unwrap();
+
+        let id = running_import(&store, &file).await;
+        let err = store
+            .save_import(
+                id,
+                &file,
+                &basis,
+                "import:programs",
+                &mut |_| {},
+                &saved_message,
+            )
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(&err, StoreError::Stale { id, expected: 1, current: 2 } if *id == old.id),
+            "{}: {err:?}",
+            db.backend_name()
+        );
+        let now = store.program(&old.id).await.unwrap().unwrap();
+        assert_eq!(now.title.as_str(), "職員が直した題名");
+        assert_eq!(
+            store.count_programs().await.unwrap(),
+            1,
+            "nothing else saved"
+        );
+    }
+}
+
+#[tokio::test]
 async fn an_import_that_is_no_longer_running_saves_nothing() {
     for db in every_backend().await {
         let store = db.migrated_store().await.unwrap();
@@ -235,6 +283,7 @@ async fn an_import_that_is_no_longer_running_saves_nothing() {
             .save_import(
                 id,
                 &programs,
+                &BTreeMap::new(),
                 "import:programs",
                 &mut |_| {},
                 &saved_message,
@@ -339,6 +388,7 @@ async fn a_heartbeat_lands_while_the_save_is_still_open() {
                     .save_import(
                         id,
                         &programs,
+                        &BTreeMap::new(),
                         "import:programs",
                         &mut progress,
                         &saved_message,

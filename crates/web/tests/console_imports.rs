@@ -449,3 +449,66 @@ async fn a_file_over_the_limit_gets_the_japanese_too_large_page() {
             .is_empty()
     );
 }
+
+#[tokio::test]
+async fn a_confirmation_needs_a_second_person_when_set_and_never_overwrites_a_later_edit() {
+    let published = synthetic_program(1);
+    let mut kept = None;
+    let console = Console::configured(std::slice::from_ref(&published), |state| {
+        kept = Some(state.clone());
+        state
+    })
+    .await;
+    let state = kept.unwrap();
+    let store = &console.app.store;
+    store
+        .set_setting("require_second_approval", "true", None)
+        .await
+        .unwrap();
+    let mut uploader = staff_browser(&console).await;
+    let mut file = vec![published.clone(), synthetic_program(2)];
+    file[0].title = madoguchi_core::program::Title::parse("取り込みの題名").unwrap();
+    let bytes = own::to_json(&file).into_bytes();
+    let id = import_id(&upload(&mut uploader, "madoguchi", "制度一覧.json", &bytes).await);
+
+    // The person who uploaded cannot confirm alone.
+    let alone = uploader
+        .post(&format!("/console/imports/{id}/confirm"), &[])
+        .await;
+    assert_eq!(alone.status, StatusCode::FORBIDDEN, "{}", alone.body);
+    assert!(alone.body.contains("アップロードした人とは別の人"));
+
+    // Meanwhile someone publishes an edit of the first program.
+    let mut edited = store.program(&published.id).await.unwrap().unwrap();
+    edited.title = madoguchi_core::program::Title::parse("職員が直した題名").unwrap();
+    store.save_program(&edited, "console:other").await.unwrap();
+    state.catalog_changed().await.unwrap();
+
+    // A second person confirming is refused too, with the program named: the preview did
+    // not show that edit, so the file would silently overwrite it.
+    let second = console.account("kakunin", Role::Staff).await;
+    let mut reviewer = console.signed_in(&second).await;
+    let refused = reviewer
+        .post(&format!("/console/imports/{id}/confirm"), &[])
+        .await;
+    assert_eq!(refused.status, StatusCode::CONFLICT, "{}", refused.body);
+    assert!(refused.body.contains("職員が直した題名"), "{}", refused.body);
+    assert!(refused.body.contains(published.id.as_str()));
+    let now = store.program(&published.id).await.unwrap().unwrap();
+    assert_eq!(now.title.as_str(), "職員が直した題名");
+    assert_eq!(store.count_programs().await.unwrap(), 1);
+    let still = store.pending_import(id).await.unwrap().unwrap();
+    assert_eq!(still.state, ImportJobState::Pending);
+
+    // Uploaded again (a preview of the current catalogue), a second person confirms it.
+    let again = import_id(&upload(&mut uploader, "madoguchi", "制度一覧.json", &bytes).await);
+    let confirmed = reviewer
+        .post(&format!("/console/imports/{again}/confirm"), &[])
+        .await;
+    assert_eq!(confirmed.status, StatusCode::SEE_OTHER, "{}", confirmed.body);
+    let done = finished(&mut reviewer, store, again).await;
+    assert_eq!(done.state, ImportJobState::Done, "{}", done.message);
+    let now = store.program(&published.id).await.unwrap().unwrap();
+    assert_eq!(now.title.as_str(), "取り込みの題名");
+    assert_eq!(store.count_programs().await.unwrap(), 2);
+}

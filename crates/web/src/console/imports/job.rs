@@ -35,7 +35,7 @@ async fn run(
     }
     let mut tracker = state.import_progress().track(id);
     tracker.start_heartbeat(store);
-    let saved = save(state, pending, &tracker).await;
+    let saved = save(state, pending, preview, &tracker).await;
     let target = id.to_string();
     match saved {
         Ok(summary) => {
@@ -113,6 +113,7 @@ async fn after_save(
 async fn save(
     state: &AppState,
     pending: &PendingImport,
+    preview: &Preview,
     tracker: &Tracker,
 ) -> Result<SaveSummary, String> {
     let store = state.store();
@@ -128,6 +129,7 @@ async fn save(
         .save_import(
             pending.id,
             &programs,
+            &preview.basis,
             origin(pending.source_kind),
             &mut progress,
             &done_message,

@@ -26,6 +26,7 @@ pub use progress::{ImportProgress, Tracker};
 
 use super::frame::Frame;
 use super::programs::moment_label;
+use super::settings::ConsoleSettings;
 use super::staff::Staff;
 use crate::form::{FormData, MAX_FORM_BYTES};
 use crate::{AppError, AppState, clock};
@@ -294,6 +295,17 @@ pub async fn confirm_import(
     staff.authorize(Role::Staff, &form)?;
     let pending = find(&state, id).await?;
     let preview = read_preview(&pending);
+    let settings = ConsoleSettings::load(state.store()).await?;
+    if settings.require_second_approval && pending.created_by == staff.account.id {
+        return Err(AppError::Forbidden(
+            "取り込みの確定には、アップロードした人とは別の人の確認が必要です（設定「別の人の承認」）。他の職員に、この画面で内容を確かめて確定するよう依頼してください。"
+                .to_owned(),
+        ));
+    }
+    let moved = preview.moved_since(&state.catalog());
+    if !moved.is_empty() {
+        return Err(AppError::Conflict(moved_message(&moved)));
+    }
     if preview.counts.invalid > 0 && form.get("skip_invalid") != Some("true") {
         return Err(AppError::BadRequest(format!(
             "不正なレコードが{}件あるため、取り込みを始めていません。ファイルを直して送り直すか、「不正なレコードを除いて取り込む」にチェックを入れてください。",
@@ -324,6 +336,23 @@ pub async fn confirm_import(
     let target = format!("/console/imports/{}", pending.id);
     job::start(state, staff, pending, preview);
     Ok(Redirect::to(&target).into_response())
+}
+
+/// Why a confirmation is refused when programs changed after the preview, naming them.
+fn moved_message(moved: &[String]) -> String {
+    const NAMED: usize = 10;
+    let mut names = moved
+        .iter()
+        .take(NAMED)
+        .cloned()
+        .collect::<Vec<_>>()
+        .join("、");
+    if moved.len() > NAMED {
+        names.push_str(&format!("ほか{}件", moved.len() - NAMED));
+    }
+    format!(
+        "アップロードの後に、次の制度が公開・変更・公開終了されました：{names}。このまま取り込むとその変更を上書きするため、取り込みを始めていません。ファイルをもう一度アップロードして、新しい比較を確かめてから確定してください。"
+    )
 }
 
 async fn find(

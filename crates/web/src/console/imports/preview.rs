@@ -3,6 +3,8 @@
 //! records the parser refused or left out, each with its reason. Kept as JSON beside the
 //! parsed programs, so the preview and the confirmation read the same thing on any process.
 
+use std::collections::BTreeMap;
+
 use madoguchi_core::catalog::Catalog;
 use madoguchi_core::import::{ImportBatch, RecordIssue};
 use serde::{Deserialize, Serialize};
@@ -53,6 +55,10 @@ pub struct Preview {
     pub invalid: Vec<Issue>,
     pub skipped: Vec<Issue>,
     pub warnings: Vec<Issue>,
+    /// Every program of the file with the published version the preview compared it with
+    /// (0: not published). The confirmation and the save refuse if any moved since, so an
+    /// edit made after the upload is never overwritten by what the preview did not show.
+    pub basis: BTreeMap<String, u32>,
 }
 
 impl Preview {
@@ -74,7 +80,12 @@ impl Preview {
                 title: program.title.to_string(),
                 fields,
             };
-            match catalog.get(&program.id) {
+            let published = catalog.get(&program.id);
+            preview.basis.insert(
+                program.id.to_string(),
+                published.map_or(0, |old| old.version),
+            );
+            match published {
                 None => {
                     preview.counts.new += 1;
                     push_limited(&mut preview.new, || row(Vec::new()));
@@ -96,6 +107,26 @@ impl Preview {
             }
         }
         preview
+    }
+}
+
+impl Preview {
+    /// The programs of the file whose published version is no longer the one the preview
+    /// compared with (published, changed or taken down since), as `（id）title` labels.
+    pub fn moved_since(&self, catalog: &Catalog) -> Vec<String> {
+        self.basis
+            .iter()
+            .filter_map(|(id, &version)| {
+                let now = madoguchi_core::program::ProgramId::parse(id)
+                    .ok()
+                    .and_then(|id| catalog.get(&id));
+                let current = now.map_or(0, |p| p.version);
+                (current != version).then(|| match now {
+                    Some(program) => format!("「{}」（{id}）", program.title),
+                    None => format!("（{id}）"),
+                })
+            })
+            .collect()
     }
 }
 
