@@ -58,13 +58,11 @@ pub use vocabulary::size_class::{ClassSet, IndustryClass, SizeLimits, class_note
 pub use vocabulary::sme::{Classification, SizeAnswers, SizeAssessment, SizeDefinition, classify};
 
 pub use rules::code::{Cmp, Leaf, NodeKind, RuleView};
-pub use rules::compile::{
-    CompiledRule, MAX_DEPTH, ProgramRuleErrors, RuleError, RuleProblem, ops_for,
-    validate_program_rule,
-};
+pub use rules::compile::{CompiledRule, MAX_DEPTH, ops_for};
 pub use rules::derived::{IMPORTED_REQUIREMENTS, STATED_REQUIREMENTS, derived_rule};
 pub use rules::program_rule::{RuleOrigin, compile_program};
 pub use rules::rule::{Condition, FactCheck, ManualCheck, Op, Rule};
+pub use rules::rule_error::{ProgramRuleErrors, RuleError, RuleProblem, validate_program_rule};
 pub use rules::satisfiable::{Contradiction, SatisfiabilityReport, check_satisfiable};
 
 pub use evaluate::context::Context;

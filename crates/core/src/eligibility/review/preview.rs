@@ -28,7 +28,7 @@ pub struct RulePreview {
     /// The conditions as a business reads them before answering.
     pub conditions: Vec<ConditionView>,
     /// The rule's problems, one per node, when it does not compile.
-    pub errors: Vec<crate::eligibility::rules::compile::RuleError>,
+    pub errors: Vec<crate::eligibility::rules::rule_error::RuleError>,
     /// Parts no business can satisfy (checked for a rule that compiles).
     pub satisfiability: SatisfiabilityReport,
 }

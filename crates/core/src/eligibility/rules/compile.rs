@@ -8,23 +8,21 @@
 //! table of conditions, so a catalogue of rules evaluates without chasing pointers. Catalogue
 //! snapshots compile once (`RuleSet::build`).
 
-use std::fmt;
-
 use serde_json::Value;
-use thiserror::Error;
 use time::Date;
 
 use super::code::{
     ALL, ANY, Cmp, Instr, LEAF, NOT, OpCode, RuleCode, RuleView, node, pack_range, tag,
 };
 use super::rule::{Op, Rule, ShapeProblem, shape_of};
+use super::rule_error::{RuleError, RuleProblem};
 use crate::eligibility::vocabulary::answer::{self, ValueProblem};
 use crate::eligibility::vocabulary::area::{Industry, Place};
 use crate::eligibility::vocabulary::facts::Fact;
 use crate::eligibility::vocabulary::field::Field;
 use crate::eligibility::vocabulary::org_form::{LargeInvestment, OrgForm};
 use crate::eligibility::vocabulary::question::InputKind;
-use crate::program::{Program, ProgramId, Purpose};
+use crate::program::Purpose;
 
 /// How deep `all`/`any`/`not` may nest: deeper trees are mistakes, and the bound keeps
 /// evaluation's recursion small.
@@ -49,100 +47,6 @@ enum Spec {
     Fact(Fact),
     Years { cmp: Cmp, years: u32 },
     Manual(String),
-}
-
-/// One problem in a rule, at the node its path names.
-#[derive(Debug, Clone, PartialEq, Eq, Error)]
-pub struct RuleError {
-    /// `all[2].any[0]`; empty for the top node.
-    pub path: String,
-    pub problem: RuleProblem,
-}
-
-impl fmt::Display for RuleError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        if self.path.is_empty() {
-            write!(f, "条件（最上位）：{}", self.problem)
-        } else {
-            write!(f, "条件 {}：{}", self.path, self.problem)
-        }
-    }
-}
-
-/// What is wrong with one node.
-#[derive(Debug, Clone, PartialEq, Eq, Error)]
-pub enum RuleProblem {
-    #[error("{0}")]
-    Malformed(String),
-    #[error("項目「{name}」はありません。{}", Field::did_you_mean(*.suggestion))]
-    UnknownField {
-        name: String,
-        suggestion: Option<Field>,
-    },
-    #[error(
-        "比較「{0}」はありません。eq・ne・lt・le・gt・ge・in・not_in・contains・within・industry_in のいずれかで指定してください。"
-    )]
-    UnknownOp(String),
-    #[error("{subject}には比較「{op}」は使えません。使えるのは {} です。", .allowed.join("・"))]
-    OpNotAllowed {
-        subject: String,
-        op: String,
-        allowed: Vec<&'static str>,
-    },
-    #[error("項目「{}」（{}）の値：{problem}", .field.code(), .field.label())]
-    BadValue { field: Field, problem: ValueProblem },
-    #[error("項目「{}」（{}）の値が空の一覧です。1つ以上指定してください。", .0.code(), .0.label())]
-    EmptyList(Field),
-    #[error(
-        "判定項目「{0}」はありません。sme_basic_law・sme_cabinet_order・sme_employment・sme_credit_guarantee・sme_tax・small_business・deemed_large・years_since_founding のいずれかで指定してください（中小企業の定義は docs/profile.md）。"
-    )]
-    UnknownFact(String),
-    #[error("判定項目「{}」（{}）は op や value を取りません。当たらないことを条件にするには not で囲んでください。", .0.code(), .0.label())]
-    FactTakesNoComparison(Fact),
-    #[error("判定項目「{}」（{}）には op（lt など）と value（年数）が必要です。", .0.code(), .0.label())]
-    FactNeedsComparison(Fact),
-    #[error("判定項目「{}」（{}）の値「{value}」を年数として読み取れません。0以上の整数で指定してください。", .fact.code(), .fact.label())]
-    BadYears { fact: Fact, value: String },
-    #[error("「{0}」の中に条件がありません。条件を1つ以上書くか、この「{0}」を削除してください。")]
-    EmptyGroup(&'static str),
-    #[error("manual の確認事項が空です。確認してもらう内容を書いてください。")]
-    EmptyManual,
-    #[error(
-        "not の中に manual（手動確認）は置けません。満たすべき内容として書いてください（例：「暴力団等の反社会的勢力に該当しないこと」）。"
-    )]
-    ManualUnderNot,
-    #[error("条件の入れ子が深すぎます。{MAX_DEPTH}段までにしてください。")]
-    TooDeep,
-}
-
-/// Every problem in one program's rule, reported with the program's id.
-#[derive(Debug, Clone, PartialEq, Eq, Error)]
-pub struct ProgramRuleErrors {
-    pub program: ProgramId,
-    pub errors: Vec<RuleError>,
-}
-
-impl fmt::Display for ProgramRuleErrors {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let lines: Vec<String> = self
-            .errors
-            .iter()
-            .map(|e| format!("制度 {} の{e}", self.program.as_str()))
-            .collect();
-        f.write_str(&lines.join("\n"))
-    }
-}
-
-/// Checks a program's own rule, naming the program in every message. A program without a
-/// rule is valid: it is judged by `derived_rule`.
-pub fn validate_program_rule(program: &Program) -> Result<(), ProgramRuleErrors> {
-    match &program.rule {
-        None => Ok(()),
-        Some(rule) => rule.validate().map_err(|errors| ProgramRuleErrors {
-            program: program.id.clone(),
-            errors,
-        }),
-    }
 }
 
 impl CompiledRule {
@@ -571,6 +475,7 @@ fn malformed(value: &Value) -> String {
 mod tests {
     use super::*;
     use crate::eligibility::rules::code::Leaf;
+    use crate::eligibility::rules::rule_error::validate_program_rule;
     use serde_json::json;
 
     fn errors(json: Value) -> Vec<String> {

@@ -10,4 +10,5 @@ pub(crate) mod compile;
 pub(crate) mod derived;
 pub(crate) mod program_rule;
 pub(crate) mod rule;
+pub(crate) mod rule_error;
 pub(crate) mod satisfiable;

@@ -7,9 +7,10 @@
 use serde::Serialize;
 
 use super::code::RuleCode;
-use super::compile::{CompiledRule, ProgramRuleErrors, RuleError};
+use super::compile::CompiledRule;
 use super::derived::{IMPORTED_REQUIREMENTS, derived_rule};
 use super::rule::Rule;
+use super::rule_error::{ProgramRuleErrors, RuleError};
 use crate::program::Program;
 
 /// Where a program's compiled rule came from.

@@ -20,7 +20,8 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
-use super::compile::{CompiledRule, RuleError};
+use super::compile::CompiledRule;
+use super::rule_error::RuleError;
 use crate::eligibility::vocabulary::facts::Fact;
 use crate::eligibility::vocabulary::field::Field;
 use crate::labeled_enum;
