@@ -9,7 +9,8 @@
 
 use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
 
-use crate::fold::{Folded, fold, is_cjk, is_word_char};
+use madoguchi_core::text::fold::search::{Folded, fold};
+use madoguchi_core::text::script::{is_cjk, is_word_char};
 
 /// One search term and the byte range of the original text it came from.
 #[derive(Debug, Clone, PartialEq, Eq)]

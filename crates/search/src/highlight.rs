@@ -4,8 +4,9 @@
 use std::collections::BTreeSet;
 
 use crate::analysis::pieces;
-use crate::fold::{fold, is_cjk};
 use crate::query::Segment;
+use madoguchi_core::text::fold::search::fold;
+use madoguchi_core::text::script::is_cjk;
 
 /// The longest summary excerpt shown, in characters.
 pub const EXCERPT_CHARS: usize = 90;

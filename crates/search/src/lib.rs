@@ -2,9 +2,9 @@
 //!
 //! Business owners type the way they talk (「パソコン 買いたい 補助金」, 「じぞくか」,
 //! 「ＩＴ導入」); this crate finds the programs they mean. [`SearchIndex::build`] indexes a
-//! catalogue snapshot in memory (tantivy, RAM directory) with a Japanese analysis (`fold`,
-//! `analysis`), readings of program names (`readings`) and domain synonyms (`synonyms`);
-//! [`SearchIndex::search`] answers a [`SearchQuery`] with ranked hits, highlighted snippets
+//! catalogue snapshot in memory (tantivy, RAM directory) with a Japanese analysis (core's
+//! `text::fold::search`, then `analysis`), readings of program names (`readings`) and domain
+//! synonyms (`synonyms`); [`SearchIndex::search`] answers a [`SearchQuery`] with ranked hits, highlighted snippets
 //! as plain segments, facet counts and, when nothing is found, what to drop.
 //!
 //! Pure in-memory work: no I/O on the request path. The only file it reads is the IPADIC
@@ -13,7 +13,6 @@
 mod analysis;
 mod facets;
 mod facts;
-mod fold;
 mod highlight;
 mod index;
 mod matcher;
@@ -23,8 +22,9 @@ mod synonyms;
 mod text;
 
 pub use analysis::{JapaneseTokenizer, Piece, pieces};
-pub use fold::fold_str;
 pub use index::{ReadingMode, SearchError, SearchIndex};
+/// The search fold is core's, shared with the importers and the reference look-ups.
+pub use madoguchi_core::text::fold::search::fold_str;
 pub use query::{
     AmountBand, Facet, FacetValue, FilterKind, Hit, MAX_PAGE_SIZE, MAX_QUERY_CHARS,
     MAX_QUERY_WORDS, SearchQuery, SearchResults, Segment, Sort, Suggestion, WindowState,

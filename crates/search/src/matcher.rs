@@ -16,11 +16,12 @@ use tantivy::query::{
 use tantivy::schema::{Field, IndexRecordOption};
 
 use crate::analysis::pieces;
-use crate::fold::{fold_str, is_cjk, is_kana};
 use crate::highlight::Marks;
 use crate::query::{MAX_QUERY_CHARS, MAX_QUERY_WORDS};
 use crate::readings::{Readings, fold_reading};
 use crate::synonyms;
+use madoguchi_core::text::fold::search::fold_str;
+use madoguchi_core::text::script::{is_cjk, is_kana};
 
 /// The text fields of the index and how much a match in each counts.
 #[derive(Debug, Clone, Copy)]

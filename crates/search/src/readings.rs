@@ -24,7 +24,8 @@ use lindera::mode::Mode;
 use lindera::segmenter::Segmenter;
 use unicode_normalization::UnicodeNormalization;
 
-use crate::fold::{fold_str, is_kana};
+use madoguchi_core::text::fold::search::fold_str;
+use madoguchi_core::text::script::is_kana;
 
 /// Where Debian's `mecab-ipadic` puts the dictionary source (EUC-JP CSV files).
 pub const DEBIAN_IPADIC_DIR: &str = "/usr/share/mecab/dic/ipadic";

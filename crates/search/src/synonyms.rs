@@ -7,7 +7,7 @@
 
 use std::sync::OnceLock;
 
-use crate::fold::fold_str;
+use madoguchi_core::text::fold::search::fold_str;
 
 const LIST: &str = include_str!("synonyms.tsv");
 

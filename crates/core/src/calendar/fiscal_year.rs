@@ -6,7 +6,7 @@ use serde::{Deserialize, Serialize};
 use time::{Date, Month};
 
 use super::wareki;
-use crate::program::ModelError;
+use crate::error::ModelError;
 
 /// A fiscal year, e.g. `FiscalYear(2026)` = 2026年4月1日〜2027年3月31日 (令和8年度).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]

@@ -7,7 +7,7 @@ use time::format_description::well_known::Rfc3339;
 use time::macros::{format_description, offset, time};
 use time::{Date, OffsetDateTime, PrimitiveDateTime, UtcOffset};
 
-use crate::program::ModelError;
+use crate::error::ModelError;
 
 /// Japan Standard Time. Japan has no daylight saving, so one fixed offset is exact.
 pub const JST: UtcOffset = offset!(+9);

@@ -4,10 +4,11 @@
 use serde_json::{Value, json};
 use time::Date;
 
-use super::compile::CompiledRule;
-use super::evaluate::{Context, Outcome};
-use super::profile::Profile;
-use super::rule::Rule;
+use crate::eligibility::evaluate::context::Context;
+use crate::eligibility::evaluate::judge::Outcome;
+use crate::eligibility::rules::compile::CompiledRule;
+use crate::eligibility::rules::rule::Rule;
+use crate::eligibility::vocabulary::profile::Profile;
 use crate::program::Program;
 
 /// A nationwide, open, staff-entered program with `extra` fields merged in.

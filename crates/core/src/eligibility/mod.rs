@@ -14,72 +14,73 @@
 //! let diagnosis = diagnose(catalog.programs(), &rules, &profile, today, Some(20));
 //! ```
 
-mod answer;
-mod area;
-#[cfg(test)]
-mod catalogue_tests;
-mod code;
-mod compile;
-mod derived;
-mod diagnosis;
+// The engine's pipeline, in the order a diagnosis runs through it. Each stage may use the
+// stages above it and `tri`, never one below it.
+
+/// What a business can say about itself, and the facts the law derives from its answers.
+mod vocabulary;
+
+/// Rules as staff write them, compiled into the flat form the evaluator runs.
+mod rules;
+
+/// One compiled rule judged for one business: the verdict, and why in Japanese.
 mod evaluate;
-mod explain;
-mod facts;
-mod field;
+
+/// The whole catalogue for one business: every verdict, ranked, and the next question.
+mod diagnose;
+
+/// A rule as staff check it before it is saved: preview, trial profile, stored test cases.
+mod review;
+
+/// Three-valued logic, spoken by every stage.
+mod tri;
+
 #[cfg(test)]
-mod fixtures;
-mod hints;
+pub(crate) mod fixtures;
+
 /// Kept at its earlier path: the dates are the calendar's.
 pub use crate::calendar::iso_date;
-mod next_question;
-mod profile;
-#[cfg(test)]
-mod property_tests;
-mod ranking;
-mod review;
-mod rule;
-mod ruleset;
-mod satisfiable;
-mod size_class;
-mod size_definition;
-mod sme;
-mod test_case;
-mod tri;
-mod verdict;
-mod window;
+/// Kept at their earlier path: the 受付 window is the program's.
+pub use crate::program::{ClosedReason, Schedule, Window, application_window};
 
-pub use answer::{Answer, Founding, ValueProblem};
-pub use area::{Industry, Place, industry_within, place_within};
-pub use code::{Cmp, Leaf, NodeKind, RuleView};
-pub use compile::{
-    CompiledRule, MAX_DEPTH, ProgramRuleErrors, RuleError, RuleProblem, ops_for,
-    validate_program_rule,
+pub use tri::{State, Tri};
+
+pub use vocabulary::answer::{Answer, Founding, ValueProblem};
+pub use vocabulary::area::{Industry, Place, industry_within, place_within};
+pub use vocabulary::facts::{Fact, Facts, anniversary, full_years};
+pub use vocabulary::field::{Field, FieldSet};
+pub use vocabulary::org_form::{
+    LargeInvestment, LegalKind, ORG_FORM_GROUPS, OrgForm, RETIRED_ORG_FORMS,
 };
-pub use derived::{IMPORTED_REQUIREMENTS, STATED_REQUIREMENTS, derived_rule};
-pub use diagnosis::{Diagnosis, ProgramResult, diagnose, explain_result};
-pub use evaluate::{Context, Outcome};
-pub use explain::{
-    ConditionStatus, ConditionView, conditions_before_answers, describe, explain_conditions,
+pub use vocabulary::profile::{AnswerState, Profile, ProfileError, ProfileErrors};
+pub use vocabulary::question::{AnswerOption, InputKind, Question, questionnaire};
+pub use vocabulary::size_class::{ClassSet, IndustryClass, SizeLimits, class_note, classes_of};
+pub use vocabulary::sme::{Classification, SizeAnswers, SizeAssessment, SizeDefinition, classify};
+
+pub use rules::code::{Cmp, Leaf, NodeKind, RuleView};
+pub use rules::compile::{CompiledRule, MAX_DEPTH, ops_for};
+pub use rules::derived::{IMPORTED_REQUIREMENTS, STATED_REQUIREMENTS, derived_rule};
+pub use rules::program_rule::{RuleOrigin, compile_program};
+pub use rules::rule::{Condition, FactCheck, ManualCheck, Op, Rule};
+pub use rules::rule_error::{ProgramRuleErrors, RuleError, RuleProblem, validate_program_rule};
+pub use rules::satisfiable::{Contradiction, SatisfiabilityReport, check_satisfiable};
+
+pub use evaluate::context::Context;
+pub use evaluate::explain::{
+    ConditionStatus, ConditionView, conditions_before_answers, explain_conditions,
 };
-pub use facts::{Fact, Facts, anniversary, full_years};
-pub use field::{
-    AnswerOption, Field, FieldSet, InputKind, LargeInvestment, LegalKind, ORG_FORM_GROUPS, OrgForm,
-    Question, RETIRED_ORG_FORMS, questionnaire,
-};
-pub use hints::{MAX_HINTS, hints};
-pub use next_question::{QuestionScore, next_question, score_questions};
-pub use profile::{AnswerState, Profile, ProfileError, ProfileErrors};
-pub use ranking::{purpose_fit, rank};
-pub use review::{RulePreview, Trial, preview_rule, try_profile};
-pub use rule::{Condition, FactCheck, ManualCheck, Op, Rule};
-pub use ruleset::{Evaluation, RuleOrigin, RuleSet, compile_program};
-pub use satisfiable::{Contradiction, SatisfiabilityReport, check_satisfiable};
-pub use size_class::{ClassSet, IndustryClass, SizeLimits, class_note, classes_of};
-pub use sme::{Classification, SizeAnswers, SizeAssessment, SizeDefinition, classify};
-pub use test_case::{
+pub use evaluate::hints::{MAX_HINTS, hints};
+pub use evaluate::judge::Outcome;
+pub use evaluate::verdict::Verdict;
+pub use evaluate::wording::describe;
+
+pub use diagnose::diagnosis::{Diagnosis, ProgramResult, diagnose, explain_result};
+pub use diagnose::next_question::{QuestionScore, next_question, score_questions};
+pub use diagnose::ranking::{purpose_fit, rank};
+pub use diagnose::ruleset::{Evaluation, RuleSet};
+
+pub use review::preview::{RulePreview, Trial, preview_rule, try_profile};
+pub use review::test_case::{
     CaseOutcome, CaseResult, RuleTestCase, TestCaseFailure, TestCaseProblem, TestRun,
     check_program, run_every_case, run_test_cases,
 };
-pub use tri::{State, Tri};
-pub use verdict::Verdict;
-pub use window::{ClosedReason, Schedule, Window, application_window};

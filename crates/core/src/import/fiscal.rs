@@ -6,9 +6,9 @@
 
 use time::Date;
 
-use super::text::half_width;
 use crate::calendar::FiscalYear;
 use crate::calendar::wareki::{self, take_number};
+use crate::text::fold::half_width;
 
 /// The one fiscal year a title names, else the one `opens` falls in.
 pub(crate) fn fiscal_year(title: &str, opens: Option<Date>) -> Option<FiscalYear> {

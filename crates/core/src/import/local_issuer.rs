@@ -6,12 +6,12 @@
 //! shared by several places (府中市) is narrowed by the prefecture the record states, and
 //! stays ambiguous otherwise so that the caller can say so.
 
-use super::text::half_width;
 use crate::program::{GovLevel, Issuer, ModelError};
 use crate::reference::{
     LocalGov, LocalGovCode, LocalGovKind, NameLookup, find_local_gov, find_local_gov_in_prefecture,
     local_gov,
 };
+use crate::text::fold::half_width;
 
 /// The outcome of looking for a place in a record.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -6,8 +6,8 @@
 //! model defines. Text without any (「定額」, 「公募要領を参照」) or with an impossible one
 //! (「100%～150%」 of a tax) gives no rate rather than a guess.
 
-use super::text::half_width;
 use crate::program::SubsidyRate;
+use crate::text::fold::half_width;
 
 /// The rate a text states, if it states one plainly.
 pub(crate) fn rate_from_text(text: &str) -> Option<SubsidyRate> {

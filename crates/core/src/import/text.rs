@@ -27,28 +27,6 @@ pub(crate) fn decode(bytes: &[u8]) -> Result<&str, ImportError> {
     Ok(text)
 }
 
-/// Full-width ASCII (「８」, 「／」, 「％」, 「Ｒ」) as its half-width form; other characters as is.
-pub(crate) fn half_width(c: char) -> char {
-    match c {
-        '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
-        c => c,
-    }
-}
-
-/// Kangxi and CJK radicals (「⼩規模事業者持続化補助⾦」, as some editors type them) as the
-/// ordinary kanji people read and search for; everything else is left as published.
-pub(crate) fn unify_radicals(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        if ('\u{2E80}'..='\u{2FDF}').contains(&c) {
-            unicode_normalization::char::decompose_compatible(c, |d| out.push(d));
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
-
 /// True if every byte sequence is valid Shift_JIS and at least one character is Japanese.
 fn looks_like_shift_jis(bytes: &[u8]) -> bool {
     let mut japanese = 0usize;
@@ -80,23 +58,6 @@ mod tests {
 
     /// 「制度名,概要」 as Excel writes it in Shift_JIS.
     const SHIFT_JIS_HEADER: &[u8] = b"\x90\xA7\x93\x78\x96\xBC,\x8A\x54\x97\x76\r\n";
-
-    #[test]
-    fn full_width_digits_and_signs_fold_to_ascii() {
-        let folded: String = "令和８年度 ３／４ １００％ Ｒ８"
-            .chars()
-            .map(half_width)
-            .collect();
-        assert_eq!(folded, "令和8年度 3/4 100% R8");
-    }
-
-    #[test]
-    fn radicals_become_the_kanji_people_search_for() {
-        assert_eq!(
-            unify_radicals("⼩規模事業者持続化補助⾦＜⼀般型 災害⽀援枠＞"),
-            "小規模事業者持続化補助金＜一般型 災害支援枠＞"
-        );
-    }
 
     #[test]
     fn a_bom_is_dropped_and_plain_utf8_is_accepted() {

@@ -5,7 +5,6 @@
 //! fix. A `Program` read from JSON is checked the same way as one built in code.
 
 mod amount;
-mod error;
 mod id;
 mod issuer;
 mod kind;
@@ -16,14 +15,16 @@ mod round;
 mod source;
 mod target;
 mod verification;
+mod window;
 
 use std::collections::BTreeSet;
 
 use serde::{Deserialize, Serialize};
 use time::Date;
 
+/// Kept at its earlier path: calendar and reference values are refused with it too.
+pub use crate::error::ModelError;
 pub use amount::{Amount, SubsidyRate, Yen};
-pub use error::ModelError;
 pub use id::{ProgramId, Title};
 pub use issuer::Issuer;
 pub use kind::{GovLevel, ProgramKind};
@@ -33,6 +34,7 @@ pub use round::{ApplicationRound, ProgramStatus};
 pub use source::{Source, SourceKind};
 pub use target::{EmployeeBand, TargetAreas, TargetIndustries};
 pub use verification::VerifiedSource;
+pub use window::{ClosedReason, Schedule, Window, application_window};
 
 use crate::calendar::FiscalYear;
 use crate::eligibility::{Rule, RuleTestCase};

@@ -8,7 +8,7 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use crate::program::ModelError;
+use crate::error::ModelError;
 
 /// A valid 6-digit local government code (e.g. `313297`, 鳥取県八頭町).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]

@@ -12,8 +12,8 @@ use std::fmt;
 
 use serde::{Deserialize, Serialize};
 
-use super::fold::fold;
-use crate::program::ModelError;
+use crate::error::ModelError;
+use crate::text::fold;
 use table::table;
 
 pub use jgrants::majors_from_jgrants_labels;
@@ -136,7 +136,7 @@ pub fn major_by_name(name: &str) -> Option<&'static JsicMajor> {
 
 /// The comparison key of a category name: folded, with every list comma written 「、」.
 fn name_key(name: &str) -> String {
-    fold(name).replace(',', "、")
+    fold::name_key(name).replace(',', "、")
 }
 
 #[cfg(test)]

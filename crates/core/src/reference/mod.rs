@@ -6,7 +6,6 @@
 
 mod bundled;
 mod code;
-mod fold;
 pub mod jsic;
 mod local_gov;
 

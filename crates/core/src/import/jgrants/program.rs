@@ -24,11 +24,11 @@ use crate::import::local_issuer::{Place, local_issuer, place_in_text};
 use crate::import::rate::rate_from_text;
 use crate::import::sanitize::sanitize_detail;
 use crate::import::status::status_at;
-use crate::import::text::unify_radicals;
 use crate::program::{
     Amount, ApplicationRound, EmployeeBand, GovLevel, Issuer, OfficialUrl, Program, ProgramId,
     ProgramKind, ProgramStatus, Purpose, Source, SourceKind, TargetAreas, Title, Yen,
 };
+use crate::text::fold::unify_radicals;
 
 /// Maps a record; `read_at` dates records that carry no date of their own.
 pub(super) fn to_program(record: Record, read_at: Option<JstDateTime>) -> Result<Outcome, String> {

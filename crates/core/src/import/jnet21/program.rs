@@ -21,12 +21,12 @@ use crate::import::batch::Outcome;
 use crate::import::fiscal::fiscal_year;
 use crate::import::local_issuer::{Place, local_issuer, place_in_text, place_named};
 use crate::import::status::status_at;
-use crate::import::text::unify_radicals;
 use crate::program::{
     Amount, ApplicationRound, Issuer, OfficialUrl, Program, ProgramId, ProgramKind, Source,
     SourceKind, TargetAreas, TargetIndustries, Title,
 };
 use crate::reference::{LocalGovCode, prefecture_by_name};
+use crate::text::fold::unify_radicals;
 
 /// An item as the collector stored it.
 #[derive(Debug, serde::Deserialize)]

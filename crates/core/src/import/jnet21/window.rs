@@ -11,7 +11,7 @@
 use time::{Date, Month};
 
 use crate::calendar::wareki::{self, take_number as number};
-use crate::import::text::half_width;
+use crate::text::fold::half_width;
 
 /// The first and last day of a window; either may be unknown.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]

@@ -7,7 +7,7 @@ use std::sync::OnceLock;
 use super::{LocalGov, LocalGovKind};
 use crate::reference::LocalGovCode;
 use crate::reference::bundled;
-use crate::reference::fold::fold;
+use crate::text::fold::name_key;
 
 const SOURCE: &str = include_str!("../../../../../data/reference/local_gov.tsv");
 
@@ -88,7 +88,7 @@ impl Table {
         for (i, row) in rows.iter().enumerate() {
             let parent = parents[i].map(|p| &govs[p]);
             for key in name_keys(&row.gov, parent, &row.aliases) {
-                let hits = by_name.entry(fold(&key)).or_default();
+                let hits = by_name.entry(name_key(&key)).or_default();
                 if !hits.contains(&i) {
                     hits.push(i);
                 }
@@ -133,7 +133,7 @@ impl Table {
     /// Every row known under this name, in code order.
     pub(super) fn named(&self, name: &str) -> impl Iterator<Item = &LocalGov> {
         self.by_name
-            .get(&fold(name))
+            .get(&name_key(name))
             .into_iter()
             .flatten()
             .filter_map(|&i| self.govs.get(i))

@@ -1,0 +1,12 @@
+//! Stage 4, diagnosis: the whole catalogue for one business.
+//!
+//! `ruleset` holds every program's compiled rule in one array and evaluates them together;
+//! `ranking` orders the results; `next_question` picks what to ask next; `diagnosis` puts it
+//! together as the shells show it. Uses every earlier stage and the program's 受付 window.
+
+#[cfg(test)]
+mod catalogue_tests;
+pub(crate) mod diagnosis;
+pub(crate) mod next_question;
+pub(crate) mod ranking;
+pub(crate) mod ruleset;

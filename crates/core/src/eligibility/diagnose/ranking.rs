@@ -1,0 +1,221 @@
+//! The order results are shown in: verdict, fit with the chosen purposes, amount, closing date.
+//!
+//! Within each verdict, programs serving more of the purposes the business chose come first,
+//! then larger maximum amounts (unknown last), then the nearest closing date a business can
+//! still meet (none last). Ties keep catalogue order, so the ranking is stable and repeatable.
+
+use std::cmp::Reverse;
+
+use time::Date;
+
+use crate::eligibility::evaluate::verdict::Verdict;
+use crate::eligibility::vocabulary::profile::Profile;
+use crate::program::Schedule;
+use crate::program::{Program, Purpose};
+
+/// How many of the business's chosen purposes a program serves.
+pub fn purpose_fit(program: &Program, profile: &Profile) -> usize {
+    (purpose_mask(program.purposes.iter()) & chosen_purposes(profile)).count_ones() as usize
+}
+
+fn purpose_mask<'a>(purposes: impl Iterator<Item = &'a Purpose>) -> u16 {
+    purposes
+        .filter_map(|p| Purpose::ALL.iter().position(|q| q == p))
+        .fold(0, |mask, i| mask | 1 << i)
+}
+
+fn chosen_purposes(profile: &Profile) -> u16 {
+    profile
+        .purposes
+        .known()
+        .map_or(0, |chosen| purpose_mask(chosen.iter()))
+}
+
+/// What ranking needs of a program, worked out once per catalogue snapshot.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct RankFacts {
+    purposes: u16,
+    amount: Option<u64>,
+    schedule: Schedule,
+}
+
+impl RankFacts {
+    pub(crate) fn of(program: &Program) -> Self {
+        Self {
+            purposes: purpose_mask(program.purposes.iter()),
+            amount: program.amount.max.map(|y| y.get()),
+            schedule: Schedule::of(program),
+        }
+    }
+}
+
+/// Indices in ranked order, from each program's verdict and rank facts; only the `limit`
+/// best when a limit is given (a page shows twenty of ten thousand, so the rest need no sort).
+pub(crate) fn order<'a>(
+    programs: impl Iterator<Item = (Verdict, &'a RankFacts)>,
+    profile: &Profile,
+    as_of: Date,
+    limit: Option<usize>,
+) -> Vec<usize> {
+    let chosen = chosen_purposes(profile);
+    let mut keyed: Vec<_> = programs
+        .enumerate()
+        .map(|(i, (verdict, facts))| {
+            let closing = facts.schedule.window(as_of).closing_date();
+            (
+                verdict.rank(),
+                Reverse((facts.purposes & chosen).count_ones()),
+                Reverse(facts.amount),
+                (closing.is_none(), closing),
+                // The index makes every key distinct, so the order is stable.
+                i,
+            )
+        })
+        .collect();
+    if let Some(limit) = limit.filter(|&k| k < keyed.len()) {
+        // Keys are all distinct (the index is part of them), so the top `limit` are exact.
+        keyed.select_nth_unstable(limit);
+        keyed.truncate(limit);
+    }
+    keyed.sort_unstable();
+    keyed.into_iter().map(|key| key.4).collect()
+}
+
+/// Indices of `programs` in ranked order; `verdicts[i]` is the verdict of `programs[i]`.
+///
+/// Only indices present in both slices are ranked. `RuleSet::rank` does the same with the
+/// facts it keeps, without looking at the programs again.
+pub fn rank(
+    programs: &[Program],
+    verdicts: &[Verdict],
+    profile: &Profile,
+    as_of: Date,
+) -> Vec<usize> {
+    let facts: Vec<RankFacts> = programs.iter().map(RankFacts::of).collect();
+    order(verdicts.iter().copied().zip(&facts), profile, as_of, None)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::calendar::{DayEdge, JstDateTime};
+    use crate::program::{ApplicationRound, Purpose, Yen};
+    use serde_json::json;
+    use time::macros::date;
+
+    fn program(id: &str, purposes: &[Purpose], max: Option<u64>, closes: Option<&str>) -> Program {
+        let mut p = crate::eligibility::fixtures::program(id, json!({}));
+        p.purposes = purposes.iter().copied().collect();
+        p.amount.max = max.map(Yen::from_u64);
+        p.rounds = closes
+            .map(|c| {
+                let closes = JstDateTime::parse(c, DayEdge::End).unwrap();
+                vec![ApplicationRound::new(None, None, Some(closes)).unwrap()]
+            })
+            .unwrap_or_default();
+        p
+    }
+
+    #[test]
+    fn results_rank_by_verdict_then_fit_then_amount_then_closing_date() {
+        use Purpose::{Employment, EquipmentIt};
+        use Verdict::{Conditional, Eligible, Ineligible};
+        let programs = [
+            program("ineligible-big", &[EquipmentIt], Some(1_000_000_000), None),
+            program("fit-small", &[EquipmentIt], Some(1_000_000), None),
+            program("nofit-big", &[Employment], Some(50_000_000), None),
+            program(
+                "fit-big-late",
+                &[EquipmentIt],
+                Some(5_000_000),
+                Some("2026-12-28"),
+            ),
+            program(
+                "fit-big-soon",
+                &[EquipmentIt],
+                Some(5_000_000),
+                Some("2026-05-31"),
+            ),
+            program("conditional", &[EquipmentIt], Some(9_000_000_000), None),
+            program("fit-unknown-amount", &[EquipmentIt], None, None),
+        ];
+        let verdicts = [
+            Ineligible,
+            Eligible,
+            Eligible,
+            Eligible,
+            Eligible,
+            Conditional,
+            Eligible,
+        ];
+        let profile = Profile::from_value(&json!({"purposes": ["equipment_it"]})).unwrap();
+        let order: Vec<&str> = rank(&programs, &verdicts, &profile, date!(2026 - 04 - 01))
+            .into_iter()
+            .map(|i| programs[i].id.as_str())
+            .collect();
+        assert_eq!(
+            order,
+            [
+                "fit-big-soon",
+                "fit-big-late",
+                "fit-small",
+                "fit-unknown-amount",
+                "nofit-big",
+                "conditional",
+                "ineligible-big"
+            ]
+        );
+    }
+
+    #[test]
+    fn equal_programs_keep_catalogue_order() {
+        let programs = [program("b", &[], None, None), program("a", &[], None, None)];
+        let order = rank(
+            &programs,
+            &[Verdict::NeedsInfo, Verdict::NeedsInfo],
+            &Profile::default(),
+            date!(2026 - 04 - 01),
+        );
+        assert_eq!(order, [0, 1]);
+    }
+
+    #[test]
+    fn the_best_few_are_exactly_the_head_of_the_full_ranking() {
+        let verdicts = [
+            Verdict::Eligible,
+            Verdict::NeedsInfo,
+            Verdict::Conditional,
+            Verdict::Ineligible,
+        ];
+        let programs: Vec<Program> = (0..40)
+            .map(|i| {
+                let purposes: &[Purpose] = if i % 3 == 0 {
+                    &[Purpose::EquipmentIt]
+                } else {
+                    &[]
+                };
+                let closes = format!("2027-0{}-1{}", 1 + i % 3, i % 7);
+                program(
+                    &format!("p{i}"),
+                    purposes,
+                    Some(1_000 * (i % 5) as u64),
+                    Some(&closes),
+                )
+            })
+            .collect();
+        let verdicts: Vec<Verdict> = (0..40).map(|i| verdicts[i * 7 % 4]).collect();
+        let facts: Vec<RankFacts> = programs.iter().map(RankFacts::of).collect();
+        let profile = Profile::from_json(r#"{"purposes": ["equipment_it"]}"#).unwrap();
+        let as_of = date!(2026 - 11 - 23);
+        let full = order(verdicts.iter().copied().zip(&facts), &profile, as_of, None);
+        for k in [0, 1, 5, 39, 40, 100] {
+            let top = order(
+                verdicts.iter().copied().zip(&facts),
+                &profile,
+                as_of,
+                Some(k),
+            );
+            assert_eq!(top, full[..k.min(40)], "top {k}");
+        }
+    }
+}

@@ -1,0 +1,222 @@
+//! The compiled rules of a whole catalogue snapshot, evaluated for one business at a time.
+//!
+//! Built once when a snapshot is built, in the snapshot's program order. All rules share one
+//! storage in which equal conditions are kept once; evaluating values each distinct condition
+//! once, then writes every node's state of every program into one buffer that can be reused,
+//! so a diagnosis over 10,000 programs allocates nothing per program.
+
+use time::Date;
+
+use super::ranking::{RankFacts, order};
+use crate::eligibility::evaluate::context::Context;
+use crate::eligibility::evaluate::verdict::Verdict;
+use crate::eligibility::rules::code::{Interner, RuleCode, RuleView};
+use crate::eligibility::rules::program_rule::{RuleOrigin, compile_program};
+use crate::eligibility::rules::rule_error::ProgramRuleErrors;
+use crate::eligibility::tri::State;
+use crate::eligibility::vocabulary::profile::Profile;
+use crate::program::Program;
+
+/// Every program's compiled rule, in catalogue order, stored in one array.
+#[derive(Debug, Clone, Default)]
+pub struct RuleSet {
+    code: RuleCode,
+    /// Each program's instructions: (first, count) in `code`.
+    ranges: Vec<(usize, usize)>,
+    origins: Vec<RuleOrigin>,
+    rank_facts: Vec<RankFacts>,
+}
+
+impl RuleSet {
+    /// Compiles every program's rule. Programs whose rule does not compile are judged by their
+    /// derived rule (never 対象), and their errors are returned for staff.
+    pub fn build(programs: &[Program]) -> (Self, Vec<ProgramRuleErrors>) {
+        let mut set = Self::default();
+        let mut errors = Vec::new();
+        let mut interner = Interner::default();
+        for program in programs {
+            let (rule, origin, problem) = compile_program(program);
+            set.ranges.push(set.code.append(&rule.code, &mut interner));
+            set.origins.push(origin);
+            set.rank_facts.push(RankFacts::of(program));
+            errors.extend(problem);
+        }
+        (set, errors)
+    }
+
+    pub fn len(&self) -> usize {
+        self.ranges.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ranges.is_empty()
+    }
+
+    /// The compiled rule of the `i`-th program.
+    pub fn rule(&self, i: usize) -> Option<RuleView<'_>> {
+        let &(start, len) = self.ranges.get(i)?;
+        Some(self.code.view(start, len))
+    }
+
+    pub fn origin(&self, i: usize) -> Option<RuleOrigin> {
+        self.origins.get(i).copied()
+    }
+
+    /// Indices of the programs in ranked order for an evaluation of this rule set: verdict,
+    /// fit with the chosen purposes, amount, closing date (see `ranking`).
+    pub fn rank(&self, evaluation: &Evaluation<'_>, profile: &Profile, as_of: Date) -> Vec<usize> {
+        self.rank_top(evaluation, profile, as_of, None)
+    }
+
+    /// The `limit` best programs in ranked order (all when `None`), without sorting the rest.
+    pub fn rank_top(
+        &self,
+        evaluation: &Evaluation<'_>,
+        profile: &Profile,
+        as_of: Date,
+        limit: Option<usize>,
+    ) -> Vec<usize> {
+        order(
+            evaluation.verdicts().iter().copied().zip(&self.rank_facts),
+            profile,
+            as_of,
+            limit,
+        )
+    }
+
+    /// Evaluates every program for one business.
+    pub fn evaluate<'r>(&'r self, ctx: &Context<'_>) -> Evaluation<'r> {
+        let mut evaluation = Evaluation::new(self);
+        self.evaluate_into(ctx, &mut evaluation);
+        evaluation
+    }
+
+    /// Evaluates into a buffer kept from an earlier evaluation of this rule set.
+    ///
+    /// Each distinct condition of the catalogue is valued once; each program's rule is then
+    /// a walk over its nodes.
+    pub fn evaluate_into<'r>(&'r self, ctx: &Context<'_>, evaluation: &mut Evaluation<'r>) {
+        evaluation.rules = self;
+        let any_rule = self.code.view(0, 0);
+        evaluation.conditions.clear();
+        evaluation.conditions.extend(
+            self.code
+                .leaves
+                .iter()
+                .map(|ins| ctx.condition(ins, &any_rule)),
+        );
+        evaluation
+            .states
+            .resize(self.code.nodes.len(), State::MISSING);
+        evaluation.verdicts.clear();
+        let conditions = &evaluation.conditions;
+        for &(start, len) in &self.ranges {
+            let states = &mut evaluation.states[start..start + len];
+            let verdict = self.code.view(start, len).run(states, |id| {
+                conditions.get(id).copied().unwrap_or(State::MISSING)
+            });
+            evaluation.verdicts.push(verdict);
+        }
+    }
+}
+
+/// The verdict and node states of every program of a rule set, for one business.
+#[derive(Debug, Clone)]
+pub struct Evaluation<'r> {
+    rules: &'r RuleSet,
+    verdicts: Vec<Verdict>,
+    states: Vec<State>,
+    /// The value of each distinct condition of the rule set.
+    conditions: Vec<State>,
+}
+
+impl<'r> Evaluation<'r> {
+    /// An empty buffer for `rules`, to pass to `RuleSet::evaluate_into`.
+    pub fn new(rules: &'r RuleSet) -> Self {
+        Self {
+            rules,
+            verdicts: Vec::with_capacity(rules.len()),
+            states: vec![State::MISSING; rules.code.nodes.len()],
+            conditions: Vec::with_capacity(rules.code.leaves.len()),
+        }
+    }
+
+    pub fn verdicts(&self) -> &[Verdict] {
+        &self.verdicts
+    }
+
+    pub fn verdict(&self, i: usize) -> Option<Verdict> {
+        self.verdicts.get(i).copied()
+    }
+
+    /// The node states of the `i`-th program's rule.
+    pub fn states(&self, i: usize) -> &[State] {
+        match self.rules.ranges.get(i) {
+            Some(&(start, len)) => self.states.get(start..start + len).unwrap_or(&[]),
+            None => &[],
+        }
+    }
+
+    pub fn rules(&self) -> &'r RuleSet {
+        self.rules
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::eligibility::rules::rule::Rule;
+    use crate::eligibility::vocabulary::profile::Profile;
+    use serde_json::json;
+    use time::macros::date;
+
+    fn program(id: &str, rule: Option<serde_json::Value>) -> Program {
+        let mut p = crate::eligibility::fixtures::program(id, json!({}));
+        p.rule = rule.map(Rule::from_value);
+        p
+    }
+
+    #[test]
+    fn a_catalogue_evaluates_program_by_program_in_its_order() {
+        let programs = [
+            program(
+                "a",
+                Some(json!({"field": "employees", "op": "le", "value": 20})),
+            ),
+            program("b", None),
+            program(
+                "c",
+                Some(json!({"all": [{"field": "employees", "op": "gt", "value": 20}]})),
+            ),
+        ];
+        let (rules, errors) = RuleSet::build(&programs);
+        assert!(errors.is_empty());
+        assert_eq!(rules.origin(1), Some(RuleOrigin::Derived));
+        let profile = Profile::from_value(&json!({"employees": 5})).unwrap();
+        let ctx = Context::new(&profile, date!(2026 - 04 - 01));
+        let evaluation = rules.evaluate(&ctx);
+        assert_eq!(
+            evaluation.verdicts(),
+            [Verdict::Eligible, Verdict::Conditional, Verdict::Ineligible]
+        );
+        assert_eq!(evaluation.states(2).len(), 2);
+    }
+
+    #[test]
+    fn a_program_with_a_broken_rule_falls_back_to_its_derived_rule_and_is_reported() {
+        let programs = [program(
+            "demo-x",
+            Some(json!({"all": [{"field": "emploees", "op": "le", "value": 20}]})),
+        )];
+        let (rules, errors) = RuleSet::build(&programs);
+        assert_eq!(rules.origin(0), Some(RuleOrigin::Fallback));
+        assert!(
+            errors[0]
+                .to_string()
+                .starts_with("制度 demo-x の条件 all[0]：")
+        );
+        let profile = Profile::default();
+        let ctx = Context::new(&profile, date!(2026 - 04 - 01));
+        assert_eq!(rules.evaluate(&ctx).verdicts(), [Verdict::Conditional]);
+    }
+}

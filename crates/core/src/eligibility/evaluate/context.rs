@@ -1,0 +1,176 @@
+//! One business as the evaluator sees it, as of one date, and each condition valued against it.
+//!
+//! Facts are derived once per profile (`Context::new`) and answers are laid out in tables read
+//! by index, so valuing a condition is a look-up and a comparison; `judge` then folds those
+//! values up a rule's nodes.
+use time::Date;
+
+use crate::eligibility::rules::code::{Instr, OpCode, RuleView};
+use crate::eligibility::tri::{State, Tri};
+use crate::eligibility::vocabulary::answer::{Answer, Founding};
+use crate::eligibility::vocabulary::area::{Industry, Place};
+use crate::eligibility::vocabulary::facts::{Fact, Facts};
+use crate::eligibility::vocabulary::field::{Field, FieldSet};
+use crate::eligibility::vocabulary::org_form::{LargeInvestment, OrgForm};
+use crate::eligibility::vocabulary::profile::Profile;
+use crate::program::Purpose;
+
+/// One business as of one date, with its derived facts worked out and its answers laid out
+/// in tables the evaluator reads by index.
+#[derive(Debug, Clone)]
+pub struct Context<'p> {
+    pub profile: &'p Profile,
+    pub facts: Facts,
+    pub as_of: Date,
+    numbers: [Option<u64>; Field::COUNT],
+    flags: [Option<bool>; Field::COUNT],
+    fact_states: [State; Fact::ALL.len()],
+    founded_day: Option<i64>,
+    place: Option<Place>,
+    industry: Option<Industry>,
+    org_form: Option<u32>,
+    large_investment: Option<u32>,
+    purposes: Option<u32>,
+}
+
+fn bit_of<T: PartialEq>(all: &[T], value: Option<&T>) -> Option<u32> {
+    value.and_then(|v| all.iter().position(|m| m == v).map(|i| 1u32 << i))
+}
+
+#[inline]
+fn state_of(answer: Option<bool>) -> State {
+    match answer {
+        Some(true) => State::TRUE,
+        Some(false) => State::FALSE,
+        None => State::MISSING,
+    }
+}
+
+impl<'p> Context<'p> {
+    pub fn new(profile: &'p Profile, as_of: Date) -> Self {
+        let facts = Facts::of(profile, as_of);
+        let mut numbers = [None; Field::COUNT];
+        let mut flags = [None; Field::COUNT];
+        for &field in Field::ALL {
+            numbers[field.index()] = match field {
+                Field::Employees => profile.employees.known().map(|&n| u64::from(n)),
+                _ => profile
+                    .number(field)
+                    .and_then(Answer::known)
+                    .map(|y| y.get()),
+            };
+            flags[field.index()] = profile.flag(field).and_then(Answer::known).copied();
+        }
+        let fact_states = std::array::from_fn(|i| State::from_tri(facts.truth(Fact::ALL[i])));
+        Self {
+            profile,
+            as_of,
+            numbers,
+            flags,
+            fact_states,
+            founded_day: profile.founded.known().map(|f| match f {
+                Founding::On(on) => i64::from(on.to_julian_day()),
+                // Still to be founded: later than any date a rule names.
+                Founding::Planned => i64::MAX,
+            }),
+            place: profile.municipality.known().map(|&c| Place::of(c)),
+            industry: profile.industry.known().map(|&c| Industry::of(c)),
+            org_form: bit_of(OrgForm::ALL, profile.org_form.known()),
+            large_investment: bit_of(LargeInvestment::ALL, profile.large_investment.known()),
+            purposes: profile.purposes.known().map(|set| {
+                set.iter()
+                    .filter_map(|p| bit_of(Purpose::ALL, Some(p)))
+                    .fold(0, |a, b| a | b)
+            }),
+            facts,
+        }
+    }
+
+    /// The value of one condition for this business (`rule` is any rule of its storage).
+    #[inline]
+    pub(crate) fn condition(&self, ins: &Instr, rule: &RuleView<'_>) -> State {
+        let masked =
+            |answer: Option<u32>| state_of(answer.map(|bits| u64::from(bits) & ins.value != 0));
+        match ins.op {
+            OpCode::Number => state_of(
+                self.numbers
+                    .get(usize::from(ins.a))
+                    .copied()
+                    .flatten()
+                    .map(|n| ins.cmp.holds(n, ins.value)),
+            ),
+            OpCode::Flag => state_of(
+                self.flags
+                    .get(usize::from(ins.a))
+                    .copied()
+                    .flatten()
+                    .map(|b| b == (ins.value != 0)),
+            ),
+            OpCode::OrgForm => masked(self.org_form),
+            OpCode::LargeInvestment => masked(self.large_investment),
+            OpCode::Purposes => masked(self.purposes),
+            OpCode::Within => {
+                within_any(self.place.as_ref(), rule.places(ins.value), Place::within)
+            }
+            OpCode::Industry => within_any(
+                self.industry.as_ref(),
+                rule.industries(ins.value),
+                Industry::within,
+            ),
+            OpCode::Founded => state_of(
+                self.founded_day
+                    .map(|day| ins.cmp.holds(day, ins.value as i64)),
+            ),
+            OpCode::Fact => self
+                .fact_states
+                .get(usize::from(ins.a))
+                .copied()
+                .unwrap_or(State::MISSING),
+            OpCode::Years => state_of(
+                self.facts
+                    .years_since_founding
+                    .map(|y| ins.cmp.holds(u64::from(y), ins.value)),
+            ),
+            OpCode::Manual => State::MANUAL,
+        }
+    }
+
+    /// The answers condition `i` of `rule` still waits for (empty when it is decided).
+    pub fn blocking(&self, rule: &RuleView<'_>, i: usize) -> FieldSet {
+        let Some(ins) = rule.instr(i) else {
+            return FieldSet::EMPTY;
+        };
+        if self.condition(ins, rule) != State::MISSING {
+            return FieldSet::EMPTY;
+        }
+        let field = match ins.op {
+            OpCode::Number | OpCode::Flag => Field::ALL.get(usize::from(ins.a)).copied(),
+            OpCode::OrgForm => Some(Field::OrgForm),
+            OpCode::LargeInvestment => Some(Field::LargeInvestment),
+            OpCode::Purposes => Some(Field::Purposes),
+            OpCode::Within => Some(Field::Municipality),
+            OpCode::Industry => Some(Field::Industry),
+            OpCode::Founded | OpCode::Years => Some(Field::Founded),
+            OpCode::Fact => {
+                return Fact::ALL
+                    .get(usize::from(ins.a))
+                    .map_or(FieldSet::EMPTY, |&f| self.facts.blocking(f));
+            }
+            OpCode::Manual => None,
+        };
+        field.map_or(FieldSet::EMPTY, |f| FieldSet::of(&[f]))
+    }
+}
+
+/// Whether an answer lies within any of a rule's targets (missing when unanswered).
+#[inline]
+fn within_any<T>(answer: Option<&T>, targets: &[T], within: fn(&T, &T) -> Tri) -> State {
+    match answer {
+        Some(a) => State::from_tri(
+            targets
+                .iter()
+                .fold(Tri::False, |acc, t| acc.or(within(a, t))),
+        ),
+        None => State::MISSING,
+    }
+}
