@@ -44,7 +44,13 @@ impl JstDateTime {
         let raw = raw.trim();
         let invalid = || ModelError::InvalidDateTime(raw.to_owned());
         if let Ok(at) = OffsetDateTime::parse(raw, &Rfc3339) {
-            return Ok(Self::from_offset(at));
+            // Another offset can move the instant's JST date past 9999-12-31 (which `time`
+            // cannot hold) or before year 0 (which RFC 3339 cannot write): refused, not stored.
+            return at
+                .checked_to_offset(JST)
+                .filter(|jst| (0..=9999).contains(&jst.year()))
+                .map(Self)
+                .ok_or_else(invalid);
         }
         let date_only = format_description!("[year]-[month]-[day]");
         if let Ok(date) = Date::parse(raw, date_only) {
@@ -114,6 +120,16 @@ mod tests {
     fn a_utc_instant_is_shown_on_its_japanese_date() {
         let at = JstDateTime::parse("2026-03-31T20:00:00Z", DayEdge::Start).unwrap();
         assert_eq!(at.date(), date!(2026 - 04 - 01));
+    }
+
+    #[test]
+    fn an_instant_whose_japanese_date_leaves_the_calendar_is_refused() {
+        // Found by fuzzing: the first panicked, the second was stored as an empty string.
+        for raw in ["9999-12-31T23:59:59-12:00", "0000-01-01T00:00:00+14:00"] {
+            assert!(JstDateTime::parse(raw, DayEdge::Start).is_err(), "{raw}");
+        }
+        let last = JstDateTime::parse("9999-12-31T14:59:59Z", DayEdge::Start).unwrap();
+        assert_eq!(last.to_rfc3339(), "9999-12-31T23:59:59+09:00");
     }
 
     #[test]
