@@ -5,12 +5,15 @@
 #
 #   benches/fuzz/campaign.sh                     # every target, 10,000,000 executions each
 #   EXECS=1000000 SEED=7 benches/fuzz/campaign.sh amount date
+#   MAX_SECONDS=600 benches/fuzz/campaign.sh jgrants   # stop early, report what ran
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 EXECS="${EXECS:-10000000}"
 SEED="${SEED:-1}"
 THREADS="${THREADS:-$(nproc)}"
+limit=()
+[ -z "${MAX_SECONDS:-}" ] || limit=(--max-seconds "$MAX_SECONDS")
 targets=("$@")
 [ "${#targets[@]}" -gt 0 ] || targets=(amount date jnet21 profile rule own_csv own_json jgrants)
 
@@ -20,6 +23,6 @@ bin="$CARGO_TARGET_DIR/release/madoguchi-fuzz"
 
 status=0
 for target in "${targets[@]}"; do
-  "$bin" --target "$target" --execs "$EXECS" --seed "$SEED" --threads "$THREADS" || status=1
+  "$bin" --target "$target" --execs "$EXECS" --seed "$SEED" --threads "$THREADS" "${limit[@]}" || status=1
 done
 exit "$status"

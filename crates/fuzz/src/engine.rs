@@ -28,6 +28,8 @@ pub struct Config {
     pub execs: u64,
     pub seed: u64,
     pub threads: usize,
+    /// Stop early after this long (the executions done are reported); `None` runs them all.
+    pub time_limit: Option<Duration>,
     /// Where crashing inputs are written (`<dir>/<target>/<hash>`); `None` keeps them in the
     /// report only.
     pub regressions: Option<PathBuf>,
@@ -172,7 +174,8 @@ pub fn run(config: &Config) -> Report {
                     + u64::from((t as u64) < config.execs % threads as u64);
                 let corpus = &corpus;
                 let seed = config.seed ^ fnv64(target.name().as_bytes()) ^ ((t as u64) << 48);
-                scope.spawn(move || fuzz_thread(target, corpus, seed, share, t == 0))
+                let stop = config.time_limit.map(|limit| start + limit);
+                scope.spawn(move || fuzz_thread(target, corpus, seed, share, t == 0, stop))
             })
             .collect();
         handles.into_iter().filter_map(|h| h.join().ok()).collect()
@@ -208,7 +211,14 @@ pub fn run(config: &Config) -> Report {
     }
 }
 
-fn fuzz_thread(target: Target, corpus: &Corpus, seed: u64, execs: u64, run_seeds: bool) -> Found {
+fn fuzz_thread(
+    target: Target,
+    corpus: &Corpus,
+    seed: u64,
+    execs: u64,
+    run_seeds: bool,
+    stop: Option<Instant>,
+) -> Found {
     let mut rng = Rng::new(seed);
     let mut found = Found {
         execs: 0,
@@ -219,6 +229,9 @@ fn fuzz_thread(target: Target, corpus: &Corpus, seed: u64, execs: u64, run_seeds
     };
     let seed_inputs = if run_seeds { corpus.seeds.len() } else { 0 };
     for n in 0..execs {
+        if n % 1024 == 0 && stop.is_some_and(|stop| Instant::now() >= stop) {
+            break;
+        }
         let input = match corpus
             .seeds
             .get(n as usize)

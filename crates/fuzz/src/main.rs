@@ -4,10 +4,12 @@
 //! cargo run --release -p madoguchi-fuzz -- --target jgrants --execs 10000000 --seed 1
 //! cargo run --release -p madoguchi-fuzz -- --target all --execs 100000
 //! ```
+//! `--max-seconds N` stops a target early and reports the executions it did.
 //! Crashing inputs are shrunk and written to `crates/fuzz/regressions/<target>/`; the exit
 //! status is non-zero when any target panicked.
 
 use std::process::ExitCode;
+use std::time::Duration;
 
 use madoguchi_fuzz::engine::{self, Config};
 use madoguchi_fuzz::targets::Target;
@@ -63,6 +65,7 @@ fn parse_args(args: Vec<String>) -> Result<Vec<Config>, String> {
     let mut seed = 1_u64;
     let mut threads = std::thread::available_parallelism().map_or(1, |n| n.get());
     let mut save = true;
+    let mut time_limit = None;
     let mut args = args.into_iter();
     while let Some(arg) = args.next() {
         let mut value = |name: &str| args.next().ok_or(format!("{name} needs a value"));
@@ -78,6 +81,9 @@ fn parse_args(args: Vec<String>) -> Result<Vec<Config>, String> {
             "--execs" => execs = number(&value("--execs")?)?,
             "--seed" => seed = number(&value("--seed")?)?,
             "--threads" => threads = number(&value("--threads")?)? as usize,
+            "--max-seconds" => {
+                time_limit = Some(Duration::from_secs(number(&value("--max-seconds")?)?));
+            }
             "--no-save" => save = false,
             "-h" | "--help" => return Err(String::new()),
             other => return Err(format!("unknown argument {other}")),
@@ -94,6 +100,7 @@ fn parse_args(args: Vec<String>) -> Result<Vec<Config>, String> {
             execs,
             seed,
             threads,
+            time_limit,
             regressions: regressions.clone(),
         })
         .collect())

@@ -42,6 +42,7 @@ fn smoke_every_target() {
             execs: SMOKE_EXECS,
             seed: 1,
             threads: 1,
+            time_limit: None,
             regressions: None,
         });
         assert_eq!(report.execs, SMOKE_EXECS);
