@@ -42,13 +42,21 @@ impl JstDateTime {
     /// (`2026-03-31 17:00`, `2026-03-31T17:00:00`) or a bare date taken at `edge`.
     pub fn parse(raw: &str, edge: DayEdge) -> Result<Self, ModelError> {
         let raw = raw.trim();
-        let invalid = || ModelError::InvalidDateTime(raw.to_owned());
+        // Only JST dates in years 0..=9999 are kept: RFC 3339, the stored form, cannot write
+        // others (「-2024-02-29」 would be stored as an empty string), and another offset can
+        // move an instant past 9999-12-31, which `time` cannot hold.
+        Self::read(raw, edge)
+            .filter(|at| (0..=9999).contains(&at.0.year()))
+            .ok_or_else(|| ModelError::InvalidDateTime(raw.to_owned()))
+    }
+
+    fn read(raw: &str, edge: DayEdge) -> Option<Self> {
         if let Ok(at) = OffsetDateTime::parse(raw, &Rfc3339) {
-            return Ok(Self::from_offset(at));
+            return at.checked_to_offset(JST).map(Self);
         }
         let date_only = format_description!("[year]-[month]-[day]");
         if let Ok(date) = Date::parse(raw, date_only) {
-            return Ok(Self::from_date(date, edge));
+            return Some(Self::from_date(date, edge));
         }
         let wall_times = [
             format_description!("[year]-[month]-[day]T[hour]:[minute]:[second]"),
@@ -60,7 +68,6 @@ impl JstDateTime {
             .iter()
             .find_map(|f| PrimitiveDateTime::parse(raw, f).ok())
             .map(|wall| Self(wall.assume_offset(JST)))
-            .ok_or_else(invalid)
     }
 
     /// The Japanese calendar date of this instant.
@@ -114,6 +121,21 @@ mod tests {
     fn a_utc_instant_is_shown_on_its_japanese_date() {
         let at = JstDateTime::parse("2026-03-31T20:00:00Z", DayEdge::Start).unwrap();
         assert_eq!(at.date(), date!(2026 - 04 - 01));
+    }
+
+    #[test]
+    fn an_instant_whose_japanese_date_leaves_the_calendar_is_refused() {
+        // Found by fuzzing: the first panicked, the others were stored as an empty string.
+        for raw in [
+            "9999-12-31T23:59:59-12:00",
+            "0000-01-01T00:00:00+14:00",
+            "-2024-02-29",
+            "-0001-12-31 23:59",
+        ] {
+            assert!(JstDateTime::parse(raw, DayEdge::Start).is_err(), "{raw}");
+        }
+        let last = JstDateTime::parse("9999-12-31T14:59:59Z", DayEdge::Start).unwrap();
+        assert_eq!(last.to_rfc3339(), "9999-12-31T23:59:59+09:00");
     }
 
     #[test]
