@@ -16,7 +16,7 @@ use serde_json::Map;
 
 use super::program_form::{FieldErrors, date_text, optional, read_date};
 use super::rule_form::{typed_value, value_text};
-use crate::form::FormData;
+use crate::http::form::FormData;
 
 /// The most test profiles one program may have: far more than any program needs.
 pub const MAX_CASES: usize = 100;

@@ -425,7 +425,7 @@ pub struct EditorInput<'a> {
     pub base: &'a Program,
     pub today: time::Date,
     /// The posted page, for the trial answers (`try-<field>`).
-    pub posted: &'a crate::form::FormData,
+    pub posted: &'a crate::http::form::FormData,
     pub run_trial: bool,
 }
 
@@ -478,7 +478,7 @@ mod tests {
     use super::*;
     use crate::console::editor::browser::submit;
     use crate::console::editor::rule_form::RuleRows;
-    use crate::form::FormData;
+    use crate::http::form::FormData;
     use madoguchi_core::demo::CATALOGUE;
     use madoguchi_core::eligibility::CompiledRule;
     use madoguchi_core::import::own;

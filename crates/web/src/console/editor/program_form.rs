@@ -23,7 +23,7 @@ use time::macros::format_description;
 
 use super::case_form::{CaseAction, CaseRow, read_cases};
 use super::rule_form::list_items;
-use crate::form::FormData;
+use crate::http::form::FormData;
 
 /// The most application rounds a form may hold.
 pub const MAX_ROUNDS: usize = 50;

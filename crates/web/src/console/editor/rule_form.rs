@@ -20,7 +20,7 @@ use madoguchi_core::program::Purpose;
 use madoguchi_core::reference::{LocalGovCode, NameLookup, find_local_gov};
 use serde_json::Value;
 
-use crate::form::FormData;
+use crate::http::form::FormData;
 
 /// The most rows one rule may have: far more than any real rule, few enough that a tampered
 /// form cannot make the server build a huge tree.

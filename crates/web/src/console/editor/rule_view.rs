@@ -13,7 +13,7 @@ use madoguchi_core::program::{Program, Purpose};
 use time::Date;
 
 use super::rule_form::{BuiltRule, PlacedRow, RowKind, RuleRows, is_list_op, list_items};
-use crate::form::FormData;
+use crate::http::form::FormData;
 
 /// One option of a select, a radio or a checkbox.
 #[derive(Debug, Clone)]

@@ -28,8 +28,9 @@ use crate::console::editor::program_form::{FieldErrors, ProgramForm, RoundAction
 use crate::console::editor::rule_form::{RuleAction, RuleRows};
 use crate::console::settings::ConsoleSettings;
 use crate::console::staff::{Staff, StaffRejection};
-use crate::form::FormData;
-use crate::{AppError, AppState, clock};
+use crate::http::clock;
+use crate::http::form::FormData;
+use crate::{AppError, AppState};
 
 /// What a button of the editor asks for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

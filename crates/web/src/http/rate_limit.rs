@@ -14,13 +14,12 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use axum::extract::{Request, State};
-use axum::http::{HeaderValue, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
-use crate::api::Problem;
-use crate::client::Client;
-use crate::{AppError, AppState};
+use crate::AppState;
+use crate::http::client::Client;
+use crate::http::error::{AppError, Problem};
 
 /// Buckets kept before full ones are dropped: bounds memory under many clients.
 const MAX_TRACKED: usize = 10_000;
@@ -197,22 +196,12 @@ pub async fn limit_diagnoses(
     match state.diagnose_limit().take(client, Instant::now()) {
         Ok(()) => next.run(request).await,
         Err(wait) => {
-            let seconds = wait.as_secs().max(1);
-            if !request.uri().path().starts_with("/api/") {
-                return AppError::TooManyRequests(seconds).into_response();
+            let refused = AppError::TooManyRequests(wait.as_secs().max(1));
+            if request.uri().path().starts_with("/api/") {
+                Problem::from(refused).into_response()
+            } else {
+                refused.into_response()
             }
-            let problem = Problem::new(
-                StatusCode::TOO_MANY_REQUESTS,
-                "診断の回数が多すぎます",
-                format!(
-                    "短い時間に多くの診断が行われました。{seconds}秒ほど待ってから、もう一度お試しください。"
-                ),
-            );
-            let mut response = problem.into_response();
-            if let Ok(value) = HeaderValue::from_str(&seconds.to_string()) {
-                response.headers_mut().insert(header::RETRY_AFTER, value);
-            }
-            response
         }
     }
 }

@@ -7,8 +7,8 @@ use axum::response::IntoResponse;
 use crate::AppError;
 
 /// The Digital Agency design tokens, vendored unmodified (MIT; see the LICENSE beside it).
-const TOKENS_CSS: &str = include_str!("../assets/vendor/digital-go-jp-design-tokens/tokens.css");
-const SITE_CSS: &str = include_str!("../assets/site.css");
+const TOKENS_CSS: &str = include_str!("../../assets/vendor/digital-go-jp-design-tokens/tokens.css");
+const SITE_CSS: &str = include_str!("../../assets/site.css");
 
 pub async fn serve_asset(Path(file): Path<String>) -> Result<impl IntoResponse, AppError> {
     let css = match file.as_str() {

@@ -19,9 +19,10 @@ use madoguchi_core::program::{Program, ProgramId};
 use madoguchi_store::ProgramDates;
 use time::{Date, OffsetDateTime};
 
-use crate::listing::ProgramFilter;
-use crate::origin::site_base;
-use crate::{AppError, AppState, clock};
+use crate::http::clock;
+use crate::http::origin::site_base;
+use crate::site::listing::ProgramFilter;
+use crate::{AppError, AppState};
 
 /// A feed reader needs the recent changes, not the whole catalogue.
 pub const MAX_ATOM_ENTRIES: usize = 100;

@@ -8,10 +8,11 @@ use madoguchi_core::eligibility::{ConditionStatus, RuleOrigin};
 use madoguchi_core::program::ProgramId;
 use madoguchi_search::{Facet, FilterKind, Segment, Sort, Suggestion, WindowState};
 
-use crate::condition_tree::{TreeLine, tree_lines};
-use crate::search::SearchParams;
-use crate::view::{ProgramPage, ProgramRow};
-use crate::{AppError, AppState, clock};
+use crate::http::clock;
+use crate::site::condition_tree::{TreeLine, tree_lines};
+use crate::site::search::SearchParams;
+use crate::site::view::{ProgramPage, ProgramRow};
+use crate::{AppError, AppState};
 
 const PAGE_SIZE: usize = 20;
 

@@ -1,11 +1,18 @@
-//! The one error type at the HTTP edge: each failure becomes a Japanese page and a status.
+//! The one error type at the HTTP edge: each failure becomes a status and a Japanese message,
+//! rendered in the form the caller reads.
 //!
-//! Internal details are logged, never shown: a business owner sees what happened and what
-//! to do next, not a stack trace or a SQL message.
+//! A page request gets an HTML page ([`page`], `impl IntoResponse for AppError`); the JSON
+//! API gets the same error as RFC 9457 problem details ([`Problem`]). The status of each kind
+//! of failure is decided once, here, for both. Internal details are logged, never shown: a
+//! business owner sees what happened and what to do next, not a stack trace or a SQL message.
 
-use askama::Template;
+mod page;
+mod problem;
+
 use axum::http::{HeaderValue, StatusCode, header};
-use axum::response::{Html, IntoResponse, Response};
+use axum::response::Response;
+
+pub use problem::{FieldProblem, Problem};
 
 /// Everything a handler can fail with.
 #[derive(Debug, thiserror::Error)]
@@ -24,6 +31,10 @@ pub enum AppError {
     Conflict(String),
     #[error("送信された内容が大きすぎます")]
     PayloadTooLarge,
+    /// The body is not in the form the route takes (the API takes only JSON); the text says
+    /// what to send.
+    #[error("{0}")]
+    UnsupportedMediaType(String),
     /// Too many diagnoses from one client; retry after this many seconds.
     #[error("診断の回数が多すぎます")]
     TooManyRequests(u64),
@@ -89,81 +100,68 @@ impl From<askama::Error> for AppError {
     }
 }
 
-#[derive(Template)]
-#[template(path = "error.html")]
-struct ErrorPage {
-    title: &'static str,
-    message: String,
-}
-
 impl AppError {
-    fn status_and_page(&self) -> (StatusCode, ErrorPage) {
-        let page = |title, message: &str| ErrorPage {
-            title,
-            message: message.to_owned(),
-        };
+    /// The status every rendering of this error answers with.
+    fn status(&self) -> StatusCode {
         match self {
-            Self::NotFound => (
-                StatusCode::NOT_FOUND,
-                page(
-                    "ページが見つかりません",
-                    "お探しのページは移動または削除された可能性があります。トップページから探し直してください。",
-                ),
-            ),
-            Self::BadRequest(message) => (
-                StatusCode::BAD_REQUEST,
-                page("入力内容を確認してください", message),
-            ),
-            Self::Forbidden(message) => {
-                (StatusCode::FORBIDDEN, page("この操作はできません", message))
-            }
-            Self::Conflict(message) => (
-                StatusCode::CONFLICT,
-                page("ほかの人が先に更新しました", message),
-            ),
-            Self::PayloadTooLarge => (
-                StatusCode::PAYLOAD_TOO_LARGE,
-                page(
-                    "送信された内容が大きすぎます",
-                    "入力した内容が長すぎるため受け付けられませんでした。短くしてもう一度お試しください。",
-                ),
-            ),
-            Self::TooManyRequests(seconds) => (
-                StatusCode::TOO_MANY_REQUESTS,
-                page(
-                    "診断の回数が多すぎます",
-                    &format!(
-                        "短い時間に多くの診断が行われました。{seconds}秒ほど待ってから、もう一度お試しください。"
-                    ),
-                ),
-            ),
-            Self::Internal(detail) => {
-                tracing::error!(%detail, "request failed");
-                (
-                    StatusCode::INTERNAL_SERVER_ERROR,
-                    page(
-                        "システムエラーが発生しました",
-                        "申し訳ありません。時間をおいてもう一度お試しください。続く場合は窓口までお問い合わせください。",
-                    ),
-                )
-            }
+            Self::NotFound => StatusCode::NOT_FOUND,
+            Self::BadRequest(_) => StatusCode::BAD_REQUEST,
+            Self::Forbidden(_) => StatusCode::FORBIDDEN,
+            Self::Conflict(_) => StatusCode::CONFLICT,
+            Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            Self::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
+            Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
-}
 
-impl IntoResponse for AppError {
-    fn into_response(self) -> Response {
-        let (status, page) = self.status_and_page();
-        let mut response = match page.render() {
-            Ok(html) => (status, Html(html)).into_response(),
-            Err(_) => (status, page.title).into_response(),
-        };
+    /// The title and the message a person reads: the page shows them, and the problem
+    /// details say the same where the API has nothing more fitting to say.
+    fn title_and_message(&self) -> (&'static str, String) {
+        match self {
+            Self::NotFound => (
+                "ページが見つかりません",
+                "お探しのページは移動または削除された可能性があります。トップページから探し直してください。"
+                    .to_owned(),
+            ),
+            Self::BadRequest(message) => ("入力内容を確認してください", message.clone()),
+            Self::Forbidden(message) => ("この操作はできません", message.clone()),
+            Self::Conflict(message) => ("ほかの人が先に更新しました", message.clone()),
+            Self::PayloadTooLarge => (
+                "送信された内容が大きすぎます",
+                "入力した内容が長すぎるため受け付けられませんでした。短くしてもう一度お試しください。"
+                    .to_owned(),
+            ),
+            Self::UnsupportedMediaType(message) => ("送信の形式が違います", message.clone()),
+            Self::TooManyRequests(seconds) => (
+                "診断の回数が多すぎます",
+                format!(
+                    "短い時間に多くの診断が行われました。{seconds}秒ほど待ってから、もう一度お試しください。"
+                ),
+            ),
+            Self::Internal(_) => (
+                "システムエラーが発生しました",
+                "申し訳ありません。時間をおいてもう一度お試しください。続く場合は窓口までお問い合わせください。"
+                    .to_owned(),
+            ),
+        }
+    }
+
+    /// A 429 says when to come back, in whichever form it is rendered.
+    fn add_retry_after(&self, response: &mut Response) {
         if let Self::TooManyRequests(seconds) = self
             && let Ok(value) = HeaderValue::from_str(&seconds.to_string())
         {
             response.headers_mut().insert(header::RETRY_AFTER, value);
         }
-        response
+    }
+
+    /// Logs what went wrong inside, for whoever runs madoguchi; the visitor is shown only
+    /// that something did.
+    fn log_internal(&self) {
+        if let Self::Internal(detail) = self {
+            tracing::error!(%detail, "request failed");
+        }
     }
 }
 

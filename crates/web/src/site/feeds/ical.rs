@@ -9,7 +9,7 @@ use madoguchi_core::program::Program;
 use time::macros::format_description;
 use time::{Date, Duration, OffsetDateTime, UtcOffset};
 
-use crate::view::issuer_label;
+use crate::site::view::issuer_label;
 
 /// RFC 5545 §3.1: a content line is at most 75 octets before its line break.
 const MAX_LINE_OCTETS: usize = 75;

@@ -8,7 +8,7 @@ use madoguchi_core::program::Program;
 use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 
-use crate::view::issuer_label;
+use crate::site::view::issuer_label;
 
 /// Who publishes the feed, as the site calls itself.
 const SITE_NAME: &str = "支援制度の窓口";

@@ -1,6 +1,6 @@
 //! Which programs a public list shows: a few filters read from the URL.
 //!
-//! The feeds read these parameters of the search page (`crate::search` reads them all), and
+//! The feeds read these parameters of the search page (`crate::site::search` reads them all), and
 //! match words through the same search index, so that a feed shows the programs the page
 //! with the same parameters finds.
 

@@ -13,7 +13,7 @@ use madoguchi_search::{AmountBand, FilterKind, SearchQuery, Sort, WindowState};
 use serde::Deserialize;
 
 use crate::AppError;
-use crate::listing::percent_encode;
+use crate::site::listing::percent_encode;
 
 /// A search as the URL states it, before paging.
 #[derive(Debug, Clone, PartialEq, Eq)]

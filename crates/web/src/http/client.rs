@@ -10,7 +10,7 @@ use axum::http::request::Parts;
 use axum::http::{Extensions, HeaderMap};
 
 use crate::AppState;
-use crate::trusted_proxy::TrustedProxies;
+use crate::http::trusted_proxy::TrustedProxies;
 
 /// The client's address, when the server knows it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -12,8 +12,9 @@ use madoguchi_core::eligibility::{Window, application_window};
 use madoguchi_core::program::{Program, Purpose};
 use time::Date;
 
-use crate::view::{ProgramRow, date_label, days_left_label};
-use crate::{AppError, AppState, clock};
+use crate::http::clock;
+use crate::site::view::{ProgramRow, date_label, days_left_label};
+use crate::{AppError, AppState};
 
 /// How many programs the top page lists in each box.
 const TOP_COUNT: usize = 5;

@@ -15,8 +15,9 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use time::Duration;
 
-use crate::origin::is_https;
-use crate::{AppError, AppState, clock};
+use crate::http::clock;
+use crate::http::origin::is_https;
+use crate::{AppError, AppState};
 
 /// A session ends after this long without a request.
 pub const IDLE: Duration = Duration::minutes(60);

@@ -16,8 +16,8 @@ use time::Date;
 
 use super::wizard::Wizard;
 use crate::AppError;
-use crate::condition_tree::{TreeLine, tree_lines};
-use crate::view::{
+use crate::site::condition_tree::{TreeLine, tree_lines};
+use crate::site::view::{
     FilterOption, amount_label, date_label, days_left_label, issuer_label, level_options,
     purpose_options, rate_label,
 };

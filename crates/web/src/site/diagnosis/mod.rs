@@ -25,11 +25,12 @@ use results::{ResultFilter, ResultsView};
 use step::{Rejected, StepView, apply};
 pub use wizard::Wizard;
 
-use crate::feeds::{calendar_response, ical};
-use crate::form::FormData;
-use crate::origin::site_base;
-use crate::session::{self, Visitor, with_cookie};
-use crate::{AppError, AppState, clock};
+use crate::http::clock;
+use crate::http::form::FormData;
+use crate::http::origin::site_base;
+use crate::http::session::{self, Visitor, with_cookie};
+use crate::site::feeds::{calendar_response, ical};
+use crate::{AppError, AppState};
 
 #[derive(Debug, Deserialize)]
 pub struct StepQuery {

@@ -8,7 +8,7 @@ use madoguchi_core::catalog::Catalog;
 use madoguchi_core::eligibility::{Context, Field, Profile, next_question};
 use time::Date;
 
-use crate::session::VisitorData;
+use crate::http::session::VisitorData;
 
 /// The answers so far and the order they were asked in.
 #[derive(Debug, Clone, Default)]
