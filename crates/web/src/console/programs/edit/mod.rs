@@ -6,24 +6,24 @@
 //! overwrite someone else's is refused with a diff of the two. A post whose session ended, or whose
 //! CSRF token is stale, is answered with the same page, everything typed kept.
 
+mod save;
+mod workflow_panel;
+
 use askama::Template;
 use axum::body::Bytes;
 use axum::extract::rejection::{BytesRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use madoguchi_core::eligibility::{run_test_cases, validate_program_rule};
-use madoguchi_core::program::Program;
-use madoguchi_core::staff::Action;
-use madoguchi_store::{Draft, DraftState, DraftStep, Role, StoreError};
+use madoguchi_store::Role;
 use serde::Deserialize;
 use time::Date;
 
 use super::context::EditContext;
-use super::{edit_path, moment_label};
+use super::edit_path;
 use crate::console::editor::case_form::CaseAction;
-use crate::console::editor::diff::{FieldChange, diff_programs};
-use crate::console::editor::page::{EditorInput, EditorPage, WorkflowView};
+use crate::console::editor::diff::FieldChange;
+use crate::console::editor::page::{EditorInput, EditorPage};
 use crate::console::editor::program_form::{FieldErrors, ProgramForm, RoundAction};
 use crate::console::editor::rule_form::{RuleAction, RuleRows};
 use crate::console::settings::ConsoleSettings;
@@ -31,6 +31,8 @@ use crate::console::staff::{Staff, StaffRejection};
 use crate::http::clock;
 use crate::http::form::FormData;
 use crate::{AppError, AppState};
+use save::save;
+use workflow_panel::workflow;
 
 /// What a button of the editor asks for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -301,147 +303,6 @@ async fn session_ended(
     render(state, None, &ctx, typed, posted, shown).await
 }
 
-async fn save(
-    state: &AppState,
-    staff: &Staff,
-    ctx: EditContext,
-    mut typed: Typed,
-    posted: &FormData,
-    action: EditAction,
-) -> Result<Response, AppError> {
-    let store = state.store();
-    let today = clock::today();
-    let settings = ConsoleSettings::load(store).await?;
-    let again = |status, alert: String, errors| Shown {
-        status: Some(status),
-        alert: Some(alert),
-        errors,
-        ..Shown::default()
-    };
-    if action == EditAction::Publish && settings.require_second_approval {
-        let shown = again(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "公開には、確認を依頼した人とは別の人の承認が必要です。「保存して確認を依頼」を押してください。".to_owned(),
-            FieldErrors::default(),
-        );
-        return render(state, Some(staff), &ctx, &typed, posted, shown).await;
-    }
-    let base = ctx.base();
-    let read = if ctx.is_new() {
-        typed.form.apply_as_new(&base)
-    } else {
-        typed.form.apply(&base)
-    };
-    let mut program = match read {
-        Ok(program) => program,
-        Err(errors) => {
-            let alert = format!(
-                "入力内容に{}件の誤りがあるため、保存していません。各項目の説明を確かめてください。",
-                errors.0.len()
-            );
-            let shown = again(StatusCode::UNPROCESSABLE_ENTITY, alert, errors);
-            return render(state, Some(staff), &ctx, &typed, posted, shown).await;
-        }
-    };
-    program.rule = typed.rows.to_rule().rule;
-    if ctx.is_new() && id_taken(state, &program).await? {
-        let mut errors = FieldErrors::default();
-        errors.0.push((
-            "id".to_owned(),
-            format!(
-                "制度ID「{}」は既に使われています。別のIDにしてください。",
-                program.id
-            ),
-        ));
-        let shown = again(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "入力内容に1件の誤りがあるため、保存していません。".to_owned(),
-            errors,
-        );
-        return render(state, Some(staff), &ctx, &typed, posted, shown).await;
-    }
-    let saved = store
-        .save_draft(
-            &program,
-            typed.base_version,
-            typed.revision,
-            &staff.account.id,
-        )
-        .await;
-    let draft = match saved {
-        Ok(draft) => draft,
-        Err(
-            err @ (StoreError::StaleDraft { .. }
-            | StoreError::Stale { .. }
-            | StoreError::NoDraft(_)),
-        ) => return refused_as_stale(state, staff, &program, typed, posted, err).await,
-        Err(StoreError::InvalidProgram { source, .. }) => {
-            let shown = again(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                source.to_string(),
-                FieldErrors::default(),
-            );
-            return render(state, Some(staff), &ctx, &typed, posted, shown).await;
-        }
-        Err(err) => return Err(err.into()),
-    };
-    let id = draft.program.id.clone();
-    staff
-        .audit(
-            state,
-            Action::ProgramDraftSave,
-            Some(id.as_str()),
-            save_detail(ctx.published.as_ref(), &draft, today),
-        )
-        .await?;
-    if action == EditAction::Save {
-        return done(id.as_str(), "saved");
-    }
-    if let Some(problem) = not_ready(&draft.program, today) {
-        let ctx = EditContext::load(store, id.as_str()).await?;
-        typed.base_version = ctx.base_version();
-        typed.revision = ctx.revision();
-        let step = if action == EditAction::Review {
-            "確認を依頼"
-        } else {
-            "公開"
-        };
-        let shown = again(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            format!("下書きは保存しました。ただし、{problem}ため、{step}できません。"),
-            FieldErrors::default(),
-        );
-        return render(state, Some(staff), &ctx, &typed, posted, shown).await;
-    }
-    if action == EditAction::Review {
-        store
-            .change_draft(&id, draft.revision, DraftStep::RequestReview)
-            .await?;
-        staff
-            .audit(
-                state,
-                Action::ProgramReviewRequest,
-                Some(id.as_str()),
-                "確認を依頼しました",
-            )
-            .await?;
-        return done(id.as_str(), "review");
-    }
-    let outcome = store
-        .publish_draft(&id, draft.revision, &origin_of(staff))
-        .await?;
-    staff
-        .audit(
-            state,
-            Action::ProgramPublish,
-            Some(id.as_str()),
-            format!("第{}版として公開しました", outcome.version()),
-        )
-        .await?;
-    state.catalog_changed().await?;
-    done(id.as_str(), "published")
-}
-
 /// Who saved a version, as the program's history records it.
 pub(super) fn origin_of(staff: &Staff) -> String {
     format!("console:{}", staff.account.id)
@@ -450,69 +311,6 @@ pub(super) fn origin_of(staff: &Staff) -> String {
 /// 303 back to the editor with a notice.
 pub(super) fn done(id: &str, what: &str) -> Result<Response, AppError> {
     Ok(Redirect::to(&format!("{}?done={what}", edit_path(id))).into_response())
-}
-
-async fn id_taken(state: &AppState, program: &Program) -> Result<bool, AppError> {
-    let store = state.store();
-    Ok(store.program(&program.id).await?.is_some() || store.draft(&program.id).await?.is_some())
-}
-
-/// Why a saved draft may not go on to review or publication, if it may not.
-fn not_ready(program: &Program, today: Date) -> Option<String> {
-    if validate_program_rule(program).is_err() {
-        return Some("対象となる条件に誤りがある".to_owned());
-    }
-    let failures = run_test_cases(program, today).len();
-    (failures > 0).then(|| format!("テスト用の事業者{failures}件が期待どおりに判定されない"))
-}
-
-/// The audit entry of a save: which fields changed against the published version.
-fn save_detail(published: Option<&Program>, draft: &Draft, today: Date) -> String {
-    let Some(published) = published else {
-        return format!("新しい制度の下書きを保存しました（改訂{}）", draft.revision);
-    };
-    let labels: Vec<String> = diff_programs(published, &draft.program, today)
-        .into_iter()
-        .map(|c| c.label)
-        .collect();
-    let changed = if labels.is_empty() {
-        "公開中の内容と同じ".to_owned()
-    } else {
-        format!("公開中の内容から変えた項目：{}", labels.join("、"))
-    };
-    format!("下書きを保存しました（改訂{}）。{changed}", draft.revision)
-}
-
-/// A save refused because someone else saved or published first: the page again with the
-/// other version's differences, and the page's version and revision moved to the current
-/// ones, so that saving again (after looking) is a deliberate choice.
-async fn refused_as_stale(
-    state: &AppState,
-    staff: &Staff,
-    program: &Program,
-    mut typed: Typed,
-    posted: &FormData,
-    err: StoreError,
-) -> Result<Response, AppError> {
-    let store = state.store();
-    let ctx = EditContext {
-        id: Some(program.id.clone()),
-        published: store.program(&program.id).await?,
-        draft: store.draft(&program.id).await?,
-    };
-    let theirs = ctx.base();
-    typed.base_version = ctx.base_version();
-    typed.revision = ctx.revision();
-    let shown = Shown {
-        status: Some(StatusCode::CONFLICT),
-        alert: Some(format!(
-            "{err} 下に違いを示します。必要な変更をこの画面に取り込んでから「下書きを保存」を押すと、この画面の内容で保存します。"
-        )),
-        changes: diff_programs(&theirs, program, clock::today()),
-        ..Shown::default()
-    };
-    // A new program whose id someone else took meanwhile is edited as theirs from now on.
-    render(state, Some(staff), &ctx, &typed, posted, shown).await
 }
 
 /// The editor page for `typed`, with the workflow for `staff` (none when signed out).
@@ -577,88 +375,6 @@ async fn render(
     }
     let status = shown.status.unwrap_or(StatusCode::OK);
     Ok((status, Html(page.render()?)).into_response())
-}
-
-/// Where the program and its draft stand, and what this person may do about it.
-async fn workflow(
-    state: &AppState,
-    staff: &Staff,
-    ctx: &EditContext,
-    settings: &ConsoleSettings,
-    today: Date,
-) -> Result<WorkflowView, AppError> {
-    let store = state.store();
-    let name_of = |id: String| async move {
-        store
-            .account(&id)
-            .await
-            .ok()
-            .flatten()
-            .map_or(id, |a| a.display_name.to_string())
-    };
-    let can_change = staff.account.role.allows(Role::Staff);
-    let entry = match &ctx.id {
-        Some(id) => store.program_entry(id).await?,
-        None => None,
-    };
-    let unpublished_at = entry.as_ref().and_then(|e| e.unpublished_at);
-    let unpublish_at = entry.as_ref().and_then(|e| e.unpublish_at);
-    let published_version = ctx.published.as_ref().map_or(0, |p| p.version);
-    let published = match (&ctx.published, unpublished_at) {
-        (None, _) => "未公開".to_owned(),
-        (Some(p), Some(at)) => format!("公開終了（{}、第{}版）", moment_label(at), p.version),
-        (Some(p), None) => format!("公開中（第{}版、{}）", p.version, p.status.label()),
-    };
-    let mut view = WorkflowView {
-        program_id: ctx.id.as_ref().map(ToString::to_string).unwrap_or_default(),
-        published,
-        published_version,
-        unpublish_plan: unpublish_at
-            .filter(|_| unpublished_at.is_none())
-            .map(|at| format!("{}に公開を終了します", moment_label(at))),
-        is_unpublished: unpublished_at.is_some(),
-        can_change,
-        can_close_budget: can_change
-            && unpublished_at.is_none()
-            && ctx
-                .published
-                .as_ref()
-                .is_some_and(|p| p.status != madoguchi_core::program::ProgramStatus::ClosedBudget),
-        today: today.to_string(),
-        ..WorkflowView::default()
-    };
-    if let Some(draft) = &ctx.draft {
-        let author = name_of(draft.author.clone()).await;
-        view.draft = Some(format!(
-            "{}：{}さんが{}に保存（改訂{}）",
-            draft.state.label(),
-            author,
-            moment_label(draft.updated_at),
-            draft.revision
-        ));
-        view.draft_revision = draft.revision;
-        if let (Some(at), Some(reviewer)) = (draft.publish_at, draft.reviewer.clone()) {
-            view.schedule = Some(format!(
-                "{}に公開（承認：{}さん）",
-                moment_label(at),
-                name_of(reviewer).await
-            ));
-        }
-        let own = draft.author == staff.account.id;
-        let awaiting = draft.state == DraftState::Review;
-        let second = settings.require_second_approval;
-        view.can_approve = can_change
-            && (if second {
-                awaiting && !own
-            } else {
-                draft.state != DraftState::Scheduled
-            });
-        view.approve_note = (can_change && second && awaiting && own)
-            .then(|| "この下書きはあなたが保存したため、承認は別の職員が行います。".to_owned());
-        view.can_return = can_change && draft.state != DraftState::Draft;
-        view.can_discard = can_change;
-    }
-    Ok(view)
 }
 
 /// The date a closure form names (「2026-07-10」), today when left blank.

@@ -5,33 +5,24 @@
 //!
 //! Everything is worked out here so the template only places text.
 
+mod controls;
+mod trial;
+
 use madoguchi_core::eligibility::{
-    ConditionStatus, ConditionView, Fact, Field, InputKind, LargeInvestment, Op, OrgForm, Profile,
-    RuleOrigin, RuleProblem, ops_for, preview_rule, try_profile,
+    ConditionStatus, ConditionView, Fact, Field, Op, RuleOrigin, RuleProblem, ops_for,
+    preview_rule, try_profile,
 };
-use madoguchi_core::program::{Program, Purpose};
+use madoguchi_core::program::Program;
 use time::Date;
 
-use super::rule_form::{BuiltRule, PlacedRow, RowKind, RuleRows, is_list_op, list_items};
+use super::rule_form::{BuiltRule, PlacedRow, RowKind, RuleRows};
 use crate::http::form::FormData;
 
-/// One option of a select, a radio or a checkbox.
-#[derive(Debug, Clone)]
-pub struct Choice {
-    pub value: String,
-    pub label: String,
-    pub selected: bool,
-}
-
-impl Choice {
-    pub(crate) fn new(value: &str, label: &str, selected: bool) -> Self {
-        Self {
-            value: value.to_owned(),
-            label: label.to_owned(),
-            selected,
-        }
-    }
-}
+pub use controls::Choice;
+use controls::value_control;
+pub(crate) use controls::{field_value_control, with_current};
+pub use trial::{TrialField, TrialOutcome};
+use trial::{trial_fields, trial_line};
 
 /// One row of the builder, or the end of a group (where its add buttons go).
 #[derive(Debug, Clone)]
@@ -90,33 +81,6 @@ pub struct PreviewLine {
     pub text: String,
     pub to_confirm: bool,
     pub source: Option<String>,
-}
-
-/// One field of the trial profile.
-#[derive(Debug, Clone)]
-pub struct TrialField {
-    pub code: &'static str,
-    pub label: &'static str,
-    pub value: String,
-    pub hint: &'static str,
-    pub problem: Option<String>,
-}
-
-/// A trial's outcome.
-#[derive(Debug, Clone)]
-pub struct TrialOutcome {
-    pub verdict: &'static str,
-    pub lines: Vec<TrialLine>,
-    pub missing: Vec<&'static str>,
-}
-
-#[derive(Debug, Clone)]
-pub struct TrialLine {
-    pub depth: usize,
-    pub mark: &'static str,
-    pub text: String,
-    pub status: &'static str,
-    pub answer: Option<String>,
 }
 
 /// Everything the rule part of the editor shows.
@@ -394,173 +358,5 @@ fn item(p: &PlacedRow<'_>, problems: Vec<String>, warnings: Vec<String>) -> Rule
         warnings,
         can_up: p.position > 0,
         can_down: p.position + 1 < p.siblings,
-    }
-}
-
-/// The options with a leading 「選んでください」, and the current value kept visible when it
-/// is not among them (a misspelt field from an import), so validation can point at it.
-pub(crate) fn with_current(mut options: Vec<Choice>, current: &str) -> Vec<Choice> {
-    if !current.is_empty() && !options.iter().any(|o| o.selected) {
-        options.insert(0, Choice::new(current, current, true));
-    }
-    options.insert(0, Choice::new("", "選んでください", current.is_empty()));
-    options
-}
-
-/// How a row's value is typed, the options if it is chosen, and a hint.
-fn value_control(
-    kind: RowKind,
-    field: Option<Field>,
-    fact: Option<Fact>,
-    op: &str,
-    value: &str,
-) -> (&'static str, Vec<Choice>, &'static str) {
-    match kind {
-        RowKind::Manual => (
-            "textarea",
-            Vec::new(),
-            "事業者に確認してもらう要件を文章で書いてください。",
-        ),
-        RowKind::Raw => ("raw", Vec::new(), ""),
-        RowKind::All | RowKind::Any => ("none", Vec::new(), ""),
-        RowKind::Fact => match fact {
-            Some(Fact::YearsSinceFounding) => ("text", Vec::new(), "年数を整数で（例：5）"),
-            _ => ("none", Vec::new(), ""),
-        },
-        RowKind::Condition => {
-            field_value_control(field, is_list_op(op) || op.is_empty(), value, &[])
-        }
-    }
-}
-
-/// How a value of `field` is typed (`text`, `select` or `checkboxes`), the options if it is
-/// chosen, and a hint. `list`: a choice field takes several values (checkboxes). `more`:
-/// options offered besides the field's own in a select (「わからない」 in a test profile).
-pub(crate) fn field_value_control(
-    field: Option<Field>,
-    list: bool,
-    value: &str,
-    more: &[(&'static str, &'static str)],
-) -> (&'static str, Vec<Choice>, &'static str) {
-    let chosen: Vec<&str> = list_items(value).collect();
-    let options = |all: Vec<(&'static str, &'static str)>| -> Vec<Choice> {
-        all.into_iter()
-            .chain(more.iter().copied())
-            .map(|(code, label)| Choice::new(code, label, chosen.contains(&code)))
-            .collect()
-    };
-    let Some(field) = field else {
-        return ("text", Vec::new(), "");
-    };
-    match field.input_kind() {
-        InputKind::Municipality => (
-            "text",
-            Vec::new(),
-            "全国地方公共団体コード又は名称を「、」で区切って（例：460001、鹿児島市）",
-        ),
-        InputKind::Industry => (
-            "text",
-            Vec::new(),
-            "日本標準産業分類の大分類（例：E）又は中分類（例：24）を「、」で区切って",
-        ),
-        InputKind::Count => ("text", Vec::new(), "人数を整数で（例：20）"),
-        InputKind::Amount if field == Field::MinimumWage => {
-            ("text", Vec::new(), "時間給の金額（例：1100円）")
-        }
-        InputKind::Amount => ("text", Vec::new(), "金額（例：5000万円、3億円）"),
-        InputKind::Date => ("text", Vec::new(), "日付（例：2020-04-01、令和2年4月1日）"),
-        InputKind::YesNo => (
-            "select",
-            with_current(options(vec![("true", "はい"), ("false", "いいえ")]), value),
-            "",
-        ),
-        InputKind::SingleChoice | InputKind::MultipleChoice => {
-            let all: Vec<(&'static str, &'static str)> = match field {
-                Field::OrgForm => OrgForm::ALL.iter().map(|v| (v.code(), v.label())).collect(),
-                Field::LargeInvestment => LargeInvestment::ALL
-                    .iter()
-                    .map(|v| (v.code(), v.label()))
-                    .collect(),
-                _ => Purpose::ALL.iter().map(|v| (v.code(), v.label())).collect(),
-            };
-            if list {
-                let boxes = all
-                    .into_iter()
-                    .map(|(code, label)| Choice::new(code, label, chosen.contains(&code)))
-                    .collect();
-                (
-                    "checkboxes",
-                    boxes,
-                    "当てはまるものをすべて選んでください。",
-                )
-            } else {
-                ("select", with_current(options(all), value), "")
-            }
-        }
-    }
-}
-
-fn trial_line(c: &ConditionView) -> TrialLine {
-    let mark = match c.status {
-        ConditionStatus::Met => "✓",
-        ConditionStatus::NotMet => "✗",
-        ConditionStatus::Unknown | ConditionStatus::ToConfirm => "？",
-        ConditionStatus::NotNeeded => "－",
-    };
-    TrialLine {
-        depth: c.depth,
-        mark,
-        text: c.text.clone(),
-        status: c.status_label,
-        answer: c.answer.clone(),
-    }
-}
-
-/// The trial form's fields with what was typed, and the profile when every answer reads.
-fn trial_fields(form: &FormData) -> (Vec<TrialField>, Option<Profile>) {
-    let mut profile = Profile::default();
-    let mut ok = true;
-    let fields = Field::ALL
-        .iter()
-        .map(|&field| {
-            let value = form
-                .all(&format!("try-{}", field.code()))
-                .into_iter()
-                .map(str::trim)
-                .filter(|v| !v.is_empty())
-                .collect::<Vec<_>>()
-                .join("、");
-            let set = if field == Field::Purposes && !value.is_empty() {
-                let items = list_items(&value)
-                    .map(|s| serde_json::Value::String(s.to_owned()))
-                    .collect();
-                profile.set(field, &serde_json::Value::Array(items))
-            } else {
-                profile.set_text(field, &value)
-            };
-            let problem = set.err().map(|e| e.to_string());
-            ok &= problem.is_none();
-            TrialField {
-                code: field.code(),
-                label: field.label(),
-                value,
-                hint: trial_hint(field),
-                problem,
-            }
-        })
-        .collect();
-    (fields, ok.then_some(profile))
-}
-
-fn trial_hint(field: Field) -> &'static str {
-    match field.input_kind() {
-        InputKind::Municipality => "コード（例：462012）",
-        InputKind::Industry => "分類コード（例：24）",
-        InputKind::Count => "人数（例：12）",
-        InputKind::Amount => "金額（例：1000万円）",
-        InputKind::Date => "日付（例：2019-04-01）又は「創業予定」",
-        InputKind::YesNo => "「はい」又は「いいえ」",
-        InputKind::SingleChoice => "選択肢の名前又はコード",
-        InputKind::MultipleChoice => "選択肢の名前又はコードを「、」で区切って",
     }
 }
