@@ -12,8 +12,9 @@ use std::time::Duration;
 use madoguchi_core::staff::Action;
 use madoguchi_store::DueChange;
 
+use crate::AppState;
 use crate::console::{Actor, Client};
-use crate::{AppState, clock};
+use crate::http::clock;
 
 /// How often a SQLite store's revision is read.
 pub const POLL_EVERY: Duration = Duration::from_secs(2);

@@ -4,39 +4,24 @@
 //! madoguchi-core, and render a compiled askama template. One route table lives here.
 
 mod api;
-mod assets;
 pub mod catalog_sync;
-mod client;
-mod clock;
-mod condition_tree;
 pub mod console;
-mod diagnosis;
-mod error;
-mod feeds;
-mod form;
-mod health;
-mod home;
-mod listing;
-mod metrics;
-mod origin;
-mod programs;
-mod rate_limit;
-mod search;
-mod security;
-mod session;
+mod http;
+mod site;
 mod state;
-mod trusted_proxy;
-mod view;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
 use axum::middleware;
 use axum::routing::{get, post};
 
-pub use error::AppError;
-pub use rate_limit::{RateLimit, RateLimitError, RateLimiter};
+use http::{assets, error, form, health, metrics, rate_limit, security, session};
+use site::{diagnosis, feeds, home, programs};
+
+pub use http::AppError;
+pub use http::rate_limit::{RateLimit, RateLimitError, RateLimiter};
+pub use http::trusted_proxy::{TrustedProxies, TrustedProxy, TrustedProxyError};
 pub use state::{AppState, LoadError};
-pub use trusted_proxy::{TrustedProxies, TrustedProxy, TrustedProxyError};
 
 /// The whole site: every route madoguchi answers.
 pub fn router(state: AppState) -> Router {

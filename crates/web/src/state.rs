@@ -9,9 +9,9 @@ use madoguchi_store::{AttemptLimit, ProgramDates, Store, StoreError};
 
 use crate::console::ImportProgress;
 use crate::console::login_limit::LOGIN_LIMIT;
-use crate::metrics::Metrics;
-use crate::rate_limit::RateLimiter;
-use crate::trusted_proxy::TrustedProxies;
+use crate::http::metrics::Metrics;
+use crate::http::rate_limit::RateLimiter;
+use crate::http::trusted_proxy::TrustedProxies;
 
 /// Cheap to clone; one per process.
 ///

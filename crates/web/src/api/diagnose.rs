@@ -10,8 +10,8 @@ use madoguchi_core::eligibility::{self, Diagnosis, Profile};
 use serde::Deserialize;
 use time::{Date, OffsetDateTime};
 
-use super::problem::{FieldProblem, Problem};
 use crate::AppState;
+use crate::http::error::{AppError, FieldProblem, Problem};
 
 #[derive(Debug, Deserialize)]
 pub struct DiagnoseParams {
@@ -30,11 +30,11 @@ pub async fn diagnose(
     if !is_json(&headers) {
         // A form on another site can POST text/plain but not JSON without the browser asking
         // first: requiring JSON keeps cross-site posts out.
-        return Problem::new(
-            StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            "JSONで送ってください",
-            "Content-Type: application/json を付けて、診断の回答をJSONで送ってください。",
-        )
+        return Problem::from(AppError::UnsupportedMediaType(
+            "Content-Type: application/json を付けて、診断の回答をJSONで送ってください。"
+                .to_owned(),
+        ))
+        .titled("JSONで送ってください")
         .into_response();
     }
     match run(&state, params, body) {
@@ -55,14 +55,10 @@ fn run(
     })?;
     let body = body.map_err(|rejection| {
         if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            Problem::new(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "送信された内容が大きすぎます",
-                format!(
-                    "診断の回答は{}KB以内で送ってください。",
-                    super::MAX_BODY_BYTES / 1024
-                ),
-            )
+            Problem::from(AppError::PayloadTooLarge).with_detail(format!(
+                "診断の回答は{}KB以内で送ってください。",
+                super::MAX_BODY_BYTES / 1024
+            ))
         } else {
             Problem::bad_request("送信された内容を読み取れません。")
         }
@@ -105,15 +101,11 @@ fn json_response(diagnosis: &Diagnosis) -> Response {
     let mut body = Vec::with_capacity(JSON_BYTES_PER_RESULT * (diagnosis.results.len() + 1));
     match serde_json::to_writer(&mut body, diagnosis) {
         Ok(()) => ([(header::CONTENT_TYPE, "application/json")], body).into_response(),
-        Err(err) => {
-            tracing::error!(%err, "a diagnosis could not be written as JSON");
-            Problem::new(
-                StatusCode::INTERNAL_SERVER_ERROR,
-                "診断結果を返せませんでした",
-                "時間をおいて、もう一度お試しください。",
-            )
-            .into_response()
-        }
+        Err(err) => Problem::from(AppError::Internal(format!(
+            "a diagnosis could not be written as JSON: {err}"
+        )))
+        .titled("診断結果を返せませんでした")
+        .into_response(),
     }
 }
 

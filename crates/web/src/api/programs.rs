@@ -3,14 +3,15 @@
 
 use axum::Json;
 use axum::extract::State;
-use axum::http::{StatusCode, Uri};
+use axum::http::Uri;
 use madoguchi_core::eligibility::{Window, application_window};
 use madoguchi_search::{Facet, Segment, Suggestion};
 use serde::Serialize;
 
-use super::problem::Problem;
-use crate::search::SearchParams;
-use crate::{AppError, AppState, clock};
+use crate::AppState;
+use crate::http::clock;
+use crate::http::error::{AppError, Problem};
+use crate::site::search::SearchParams;
 
 const DEFAULT_PER_PAGE: usize = 20;
 
@@ -50,16 +51,13 @@ pub async fn search_programs(
     State(state): State<AppState>,
     uri: Uri,
 ) -> Result<Json<SearchAnswer>, Problem> {
-    let params = SearchParams::from_uri(&uri, DEFAULT_PER_PAGE).map_err(|err| match err {
-        AppError::BadRequest(message) => Problem::bad_request(message),
-        other => internal(&other),
-    })?;
+    let params = SearchParams::from_uri(&uri, DEFAULT_PER_PAGE).map_err(search_problem)?;
     let catalog = state.catalog();
     let today = clock::today();
     let results = state
         .search_index()
         .search(&params.page_query(params.page), today)
-        .map_err(|err| internal(&err))?;
+        .map_err(|err| search_problem(err.into()))?;
     let items = results
         .hits
         .into_iter()
@@ -94,11 +92,12 @@ pub async fn search_programs(
     }))
 }
 
-fn internal(err: &dyn std::fmt::Display) -> Problem {
-    tracing::error!(%err, "a search failed");
-    Problem::new(
-        StatusCode::INTERNAL_SERVER_ERROR,
-        "検索できませんでした",
-        "時間をおいて、もう一度お試しください。",
-    )
+/// A search the caller can fix says how; any other failure is logged and reported as the
+/// search's.
+fn search_problem(err: AppError) -> Problem {
+    match err {
+        AppError::BadRequest(_) => err.into(),
+        other => Problem::from(AppError::Internal(format!("a search failed: {other}")))
+            .titled("検索できませんでした"),
+    }
 }

@@ -17,8 +17,8 @@ use serde::Deserialize;
 
 use super::frame::Frame;
 use super::staff::{self, Staff};
-use crate::form::FormData;
-use crate::session::with_cookie;
+use crate::http::form::FormData;
+use crate::http::session::with_cookie;
 use crate::{AppError, AppState};
 
 const PATH: &str = "/console/account/password";

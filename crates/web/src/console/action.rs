@@ -8,7 +8,7 @@
 use madoguchi_core::staff::Action;
 use madoguchi_store::NewAuditEntry;
 
-use crate::client::Client;
+use crate::http::client::Client;
 use crate::{AppError, AppState};
 
 /// Who acted, as the log names them.

@@ -18,7 +18,8 @@ use time::{Date, Duration, OffsetDateTime, Time};
 use super::audit_csv::{audit_csv, jst_time};
 use super::frame::Frame;
 use super::staff::Staff;
-use crate::{AppError, AppState, clock};
+use crate::http::clock;
+use crate::{AppError, AppState};
 
 const PAGE_SIZE: u32 = 50;
 

@@ -18,9 +18,10 @@ use super::frame::Frame;
 use super::freshness;
 use super::settings::ConsoleSettings;
 use super::staff::Staff;
-use crate::form::FormData;
-use crate::view::{ProgramRow, date_label};
-use crate::{AppError, AppState, clock};
+use crate::http::clock;
+use crate::http::form::FormData;
+use crate::site::view::{ProgramRow, date_label};
+use crate::{AppError, AppState};
 
 /// Rows per list per page.
 const PAGE_SIZE: usize = 50;

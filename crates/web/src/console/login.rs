@@ -25,10 +25,11 @@ use super::action::{self, Actor};
 use super::frame::Frame;
 use super::login_limit::{self, Gate};
 use super::staff::{self, LoginSession, STAFF_COOKIE, Staff, safe_next};
-use crate::client::Client;
-use crate::form::FormData;
-use crate::session::with_cookie;
-use crate::{AppError, AppState, clock};
+use crate::http::client::Client;
+use crate::http::clock;
+use crate::http::form::FormData;
+use crate::http::session::with_cookie;
+use crate::{AppError, AppState};
 use madoguchi_staff::password;
 
 /// Five failures in a row lock an account for fifteen minutes.

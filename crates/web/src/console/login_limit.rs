@@ -7,8 +7,9 @@ use std::time::Duration as StdDuration;
 use madoguchi_store::{Admission, AttemptLimit, LoginAttempt};
 use time::Duration;
 
-use crate::client::Client;
-use crate::{AppError, AppState, clock};
+use crate::http::client::Client;
+use crate::http::clock;
+use crate::{AppError, AppState};
 
 /// Twenty failed attempts from one address within ten minutes, then one more each time the
 /// oldest of them is ten minutes old. Successes do not count, so a whole office behind one

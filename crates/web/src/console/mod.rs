@@ -34,7 +34,7 @@ use axum::middleware::map_response;
 use axum::response::Response;
 use axum::routing::{get, post};
 
-pub use crate::client::Client;
+pub use crate::http::client::Client;
 pub use action::Actor;
 pub use audit_csv::HEADER as AUDIT_CSV_HEADER;
 pub use frame::Frame;
@@ -43,7 +43,7 @@ pub use settings::ConsoleSettings;
 pub use staff::{Staff, StaffRejection};
 
 use crate::AppState;
-use crate::form::MAX_FORM_BYTES;
+use crate::http::form::MAX_FORM_BYTES;
 
 /// Every console route. Each one is listed in the authorization matrix test
 /// (`crates/web/tests/console_authz.rs`) with the answer each role must get.

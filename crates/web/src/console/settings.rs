@@ -17,7 +17,7 @@ use super::frame::Frame;
 use super::staff::Staff;
 use crate::AppError;
 use crate::AppState;
-use crate::form::FormData;
+use crate::http::form::FormData;
 
 /// Whether publishing needs a second person's approval.
 pub const REQUIRE_SECOND_APPROVAL: &str = "require_second_approval";

@@ -21,10 +21,11 @@ use time::{Duration, OffsetDateTime};
 
 use super::action::{self, Actor};
 use super::frame::Frame;
-use crate::client::Client;
-use crate::form::FormData;
-use crate::session::{SessionCookie, random_token, same_token, token_hash};
-use crate::{AppError, AppState, clock};
+use crate::http::client::Client;
+use crate::http::clock;
+use crate::http::form::FormData;
+use crate::http::session::{SessionCookie, random_token, same_token, token_hash};
+use crate::{AppError, AppState};
 
 /// The console's session cookie.
 pub const STAFF_COOKIE: SessionCookie = SessionCookie {

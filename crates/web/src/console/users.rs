@@ -23,9 +23,10 @@ use serde::Deserialize;
 
 use super::frame::Frame;
 use super::staff::Staff;
-use crate::form::FormData;
-use crate::view::date_label;
-use crate::{AppError, AppState, clock};
+use crate::http::clock;
+use crate::http::form::FormData;
+use crate::site::view::date_label;
+use crate::{AppError, AppState};
 
 /// One choice of a role `<select>`.
 #[derive(Debug)]

@@ -13,7 +13,7 @@ use time::Date;
 use super::case_form::CaseRow;
 use super::page::{EditorPage, FieldView};
 use super::program_form::{FieldErrors, ProgramForm};
-use crate::view::date_label;
+use crate::site::view::date_label;
 
 /// One line of a text compared line by line.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -28,8 +28,9 @@ use super::frame::Frame;
 use super::programs::moment_label;
 use super::settings::ConsoleSettings;
 use super::staff::Staff;
-use crate::form::{FormData, MAX_FORM_BYTES};
-use crate::{AppError, AppState, clock};
+use crate::http::clock;
+use crate::http::form::{FormData, MAX_FORM_BYTES};
+use crate::{AppError, AppState};
 
 /// The largest file staff may upload (a whole jGrants export is a few MB).
 pub const UPLOAD_BYTES: usize = 64 * 1024 * 1024;

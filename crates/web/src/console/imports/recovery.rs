@@ -14,7 +14,8 @@ use madoguchi_store::Store;
 use time::OffsetDateTime;
 
 use crate::console::{Actor, Client};
-use crate::{AppError, AppState, clock};
+use crate::http::clock;
+use crate::{AppError, AppState};
 
 /// A job not heard of for this long has stopped (many missed heartbeats).
 pub const STALE_AFTER: Duration = Duration::from_secs(60);

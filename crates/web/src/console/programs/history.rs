@@ -16,7 +16,8 @@ use super::{edit_path, moment_label};
 use crate::console::editor::diff::{FieldChange, diff_programs};
 use crate::console::frame::Frame;
 use crate::console::staff::Staff;
-use crate::{AppError, AppState, clock};
+use crate::http::clock;
+use crate::{AppError, AppState};
 
 /// One version in the list.
 #[derive(Debug)]

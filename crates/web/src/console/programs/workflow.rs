@@ -20,9 +20,10 @@ use super::edit::{date_or_today, done, origin_of};
 use super::moment_label;
 use crate::console::settings::ConsoleSettings;
 use crate::console::staff::Staff;
-use crate::form::FormData;
-use crate::view::date_label;
-use crate::{AppError, AppState, clock};
+use crate::http::clock;
+use crate::http::form::FormData;
+use crate::site::view::date_label;
+use crate::{AppError, AppState};
 
 /// A number the form must carry (a version, a draft revision).
 fn number(form: &FormData, name: &str) -> Result<u32, AppError> {

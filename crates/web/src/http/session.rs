@@ -1,0 +1,318 @@
+//! The visitor's server-side session: where a business's answers live while it is diagnosed.
+//!
+//! A profile is personal data, so it never goes into a URL or a log: the browser holds only a
+//! random token in an HttpOnly cookie, the database holds the answers under the token's SHA-256
+//! (a copy of the table reveals no usable token), and every app process sees the same session.
+//! Sessions end after `IDLE` without activity, or at once with 「回答を消去する」.
+//!
+//! The cookie and token helpers ([`SessionCookie`], [`random_token`], [`token_hash`],
+//! [`same_token`]) serve the staff console's sessions too, under their own cookie.
+
+use axum::http::header::{COOKIE, SET_COOKIE};
+use axum::http::{HeaderMap, HeaderValue};
+use madoguchi_store::{NewSession, Session};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use time::Duration;
+
+use crate::http::clock;
+use crate::http::origin::is_https;
+use crate::{AppError, AppState};
+
+/// A session ends after this long without a request.
+pub const IDLE: Duration = Duration::minutes(60);
+
+/// The cookie that carries a visitor's session token, sent on every public page.
+pub const VISITOR_COOKIE: SessionCookie = SessionCookie {
+    name: "madoguchi_session",
+    path: "/",
+    same_site: "Lax",
+    max_age: Some(IDLE),
+};
+
+/// A cookie that carries a session token: always HttpOnly, `Secure` when the visitor came
+/// over HTTPS; its name, path, SameSite and lifetime are the session kind's own.
+#[derive(Debug, Clone, Copy)]
+pub struct SessionCookie {
+    pub name: &'static str,
+    pub path: &'static str,
+    /// `Lax` or `Strict`.
+    pub same_site: &'static str,
+    /// `None`: the cookie ends with the browser; the database decides expiry either way.
+    pub max_age: Option<Duration>,
+}
+
+impl SessionCookie {
+    /// The token the request's cookie carries, if it is well formed (64 hex digits).
+    pub fn token<'h>(&self, headers: &'h HeaderMap) -> Option<&'h str> {
+        headers
+            .get_all(COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(';'))
+            .filter_map(|pair| pair.trim().split_once('='))
+            .find(|(name, _)| *name == self.name)
+            .map(|(_, value)| value)
+            .filter(|value| value.len() == 64 && value.bytes().all(|b| b.is_ascii_hexdigit()))
+    }
+
+    /// The `Set-Cookie` value that hands `token` to the browser.
+    pub fn set(&self, token: &str, headers: &HeaderMap) -> Result<HeaderValue, AppError> {
+        let max_age = self
+            .max_age
+            .map(|age| format!("; Max-Age={}", age.whole_seconds()))
+            .unwrap_or_default();
+        self.header(token, &max_age, headers)
+    }
+
+    /// The `Set-Cookie` value that removes the cookie.
+    pub fn clear(&self, headers: &HeaderMap) -> Result<HeaderValue, AppError> {
+        self.header("", "; Max-Age=0", headers)
+    }
+
+    fn header(
+        &self,
+        value: &str,
+        max_age: &str,
+        headers: &HeaderMap,
+    ) -> Result<HeaderValue, AppError> {
+        let secure = if is_https(headers) { "; Secure" } else { "" };
+        HeaderValue::from_str(&format!(
+            "{}={value}; Path={}; HttpOnly; SameSite={}{max_age}{secure}",
+            self.name, self.path, self.same_site
+        ))
+        .map_err(|e| AppError::Internal(e.to_string()))
+    }
+}
+
+/// One visitor's session as loaded for a request.
+#[derive(Debug, Clone)]
+pub struct Visitor {
+    token_hash: String,
+    /// The token every form of this session must send back (CSRF protection).
+    pub csrf: String,
+    pub data: VisitorData,
+}
+
+/// What the session keeps: the answers so far and the order the questions were asked in.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct VisitorData {
+    /// The profile in its canonical JSON (`Profile::to_value`).
+    #[serde(default)]
+    pub profile: serde_json::Value,
+    /// Field codes in the order they were asked, so 「戻る」 can step back through them.
+    #[serde(default)]
+    pub asked: Vec<String>,
+}
+
+impl Visitor {
+    /// The session named by the request's cookie, if it exists and has not expired.
+    pub async fn load(state: &AppState, headers: &HeaderMap) -> Result<Option<Self>, AppError> {
+        let Some(token) = VISITOR_COOKIE.token(headers) else {
+            return Ok(None);
+        };
+        let Some(session) = state
+            .store()
+            .session(&token_hash(token), clock::now())
+            .await?
+        else {
+            return Ok(None);
+        };
+        // A staff session's token is never a visitor's, even if sent under this cookie.
+        if session.subject.is_some() {
+            return Ok(None);
+        }
+        Ok(Some(Self::from_session(session)))
+    }
+
+    /// Starts a new session; the cookie must be sent with the response.
+    pub async fn start(
+        state: &AppState,
+        headers: &HeaderMap,
+    ) -> Result<(Self, HeaderValue), AppError> {
+        let token = random_token()?;
+        let now = clock::now();
+        let new = NewSession {
+            token_hash: token_hash(&token),
+            subject: None,
+            csrf_token: random_token()?,
+            data: serde_json::to_string(&VisitorData::default())
+                .map_err(|e| AppError::Internal(e.to_string()))?,
+            expires_at: now + IDLE,
+        };
+        state.store().create_session(&new, now).await?;
+        let cookie = VISITOR_COOKIE.set(&token, headers)?;
+        let visitor = Self {
+            token_hash: new.token_hash,
+            csrf: new.csrf_token,
+            data: VisitorData::default(),
+        };
+        Ok((visitor, cookie))
+    }
+
+    /// The existing session, or a new one with the cookie to set.
+    pub async fn load_or_start(
+        state: &AppState,
+        headers: &HeaderMap,
+    ) -> Result<(Self, Option<HeaderValue>), AppError> {
+        match Self::load(state, headers).await? {
+            Some(visitor) => Ok((visitor, None)),
+            None => {
+                let (visitor, cookie) = Self::start(state, headers).await?;
+                Ok((visitor, Some(cookie)))
+            }
+        }
+    }
+
+    /// Saves the data and extends the session; false when it expired meanwhile.
+    pub async fn save(&self, state: &AppState) -> Result<bool, AppError> {
+        let data =
+            serde_json::to_string(&self.data).map_err(|e| AppError::Internal(e.to_string()))?;
+        let now = clock::now();
+        Ok(state
+            .store()
+            .update_session(&self.token_hash, &data, now, now + IDLE)
+            .await?)
+    }
+
+    /// Deletes the session and everything in it.
+    pub async fn erase(self, state: &AppState) -> Result<(), AppError> {
+        state.store().delete_session(&self.token_hash).await?;
+        Ok(())
+    }
+
+    /// Whether a form's token is this session's, compared in constant time.
+    pub fn accepts(&self, csrf: &str) -> bool {
+        same_token(&self.csrf, csrf)
+    }
+
+    fn from_session(session: Session) -> Self {
+        // Data that no longer reads (an older format) starts the answers afresh rather than
+        // failing the request: the session itself stays valid.
+        let data = serde_json::from_str(&session.data).unwrap_or_default();
+        Self {
+            token_hash: session.token_hash,
+            csrf: session.csrf_token,
+            data,
+        }
+    }
+}
+
+/// How often ended sessions are deleted from the database.
+const SWEEP_EVERY: std::time::Duration = std::time::Duration::from_secs(600);
+
+/// Deletes ended sessions every `SWEEP_EVERY`, for as long as the server runs: an expired
+/// session is already unreadable, and this makes its answers actually gone.
+pub async fn sweep_expired(state: AppState) {
+    let mut ticks = tokio::time::interval(SWEEP_EVERY);
+    loop {
+        ticks.tick().await;
+        match state.store().delete_expired_sessions(clock::now()).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(sessions = n, "expired sessions deleted"),
+            Err(err) => tracing::warn!(%err, "could not delete expired sessions"),
+        }
+    }
+}
+
+/// The `Set-Cookie` value that removes the visitor's session cookie.
+pub fn clear_cookie(headers: &HeaderMap) -> Result<HeaderValue, AppError> {
+    VISITOR_COOKIE.clear(headers)
+}
+
+/// Adds a `Set-Cookie` header when one is due.
+pub fn with_cookie(
+    mut response: axum::response::Response,
+    cookie: Option<HeaderValue>,
+) -> axum::response::Response {
+    if let Some(cookie) = cookie {
+        response.headers_mut().append(SET_COOKIE, cookie);
+    }
+    response
+}
+
+/// Whether two tokens are equal, compared in constant time (a form's CSRF token against
+/// the session's).
+pub fn same_token(expected: &str, given: &str) -> bool {
+    let (a, b) = (expected.as_bytes(), given.as_bytes());
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
+}
+
+/// The key a session is stored under: the SHA-256 of its token, so that a copy of the
+/// table reveals no usable token.
+pub fn token_hash(token: &str) -> String {
+    hex::encode(Sha256::digest(token.as_bytes()))
+}
+
+/// A new random token: 256 bits as 64 hex digits.
+pub fn random_token() -> Result<String, AppError> {
+    let mut bytes = [0u8; 32];
+    getrandom::getrandom(&mut bytes)
+        .map_err(|e| AppError::Internal(format!("random source: {e}")))?;
+    Ok(hex::encode(bytes))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_cookie_is_http_only_with_its_own_scope_and_secure_over_https() {
+        let staff = SessionCookie {
+            name: "staff",
+            path: "/console",
+            same_site: "Strict",
+            max_age: None,
+        };
+        let plain = HeaderMap::new();
+        let set = staff.set("t", &plain).unwrap();
+        assert_eq!(set, "staff=t; Path=/console; HttpOnly; SameSite=Strict");
+        let mut https = HeaderMap::new();
+        https.insert("x-forwarded-proto", HeaderValue::from_static("https"));
+        let visitor = VISITOR_COOKIE.set("t", &https).unwrap();
+        assert_eq!(
+            visitor,
+            "madoguchi_session=t; Path=/; HttpOnly; SameSite=Lax; Max-Age=3600; Secure"
+        );
+        assert!(
+            staff
+                .clear(&https)
+                .unwrap()
+                .to_str()
+                .unwrap()
+                .contains("Max-Age=0; Secure")
+        );
+    }
+
+    #[test]
+    fn tokens_compare_equal_only_when_identical() {
+        assert!(same_token("abc", "abc"));
+        assert!(!same_token("abc", "abd"));
+        assert!(!same_token("abc", "ab"));
+        assert!(!same_token("abc", ""));
+    }
+
+    #[test]
+    fn only_a_well_formed_session_cookie_is_read() {
+        let token = "a".repeat(64);
+        let mut headers = HeaderMap::new();
+        headers.insert(
+            COOKIE,
+            HeaderValue::from_str(&format!("other=1; madoguchi_session={token}")).unwrap(),
+        );
+        assert_eq!(VISITOR_COOKIE.token(&headers), Some(token.as_str()));
+        headers.insert(
+            COOKIE,
+            HeaderValue::from_static("madoguchi_session=../../etc"),
+        );
+        assert_eq!(VISITOR_COOKIE.token(&headers), None);
+    }
+
+    #[test]
+    fn tokens_are_random_and_stored_only_as_hashes() {
+        let (a, b) = (random_token().unwrap(), random_token().unwrap());
+        assert_ne!(a, b);
+        assert_eq!(token_hash(&a).len(), 64);
+        assert_ne!(token_hash(&a), a);
+    }
+}

@@ -1,0 +1,15 @@
+//! The public site a business visits: the top page, the program list and pages, search,
+//! the diagnosis wizard and its results, and the feeds.
+//!
+//! Pages are server-rendered and work without JavaScript; [`view`] formats every value the
+//! Japanese way once, and the staff console's previews borrow it so that staff see what
+//! visitors will.
+
+pub mod condition_tree;
+pub mod diagnosis;
+pub mod feeds;
+pub mod home;
+pub mod listing;
+pub mod programs;
+pub mod search;
+pub mod view;
