@@ -33,6 +33,37 @@ pub fn router(state: AppState) -> Router {
         .route("/programs/closing-soon", get(home::show_closing_soon))
         .route("/programs/new", get(home::show_new))
         .route("/programs/{id}", get(programs::show_program))
+        .route("/feeds/programs.atom", get(feeds::programs_atom))
+        .route("/feeds/deadlines.ics", get(feeds::deadlines_ics))
+        .route("/assets/{file}", get(assets::serve_asset))
+        .route("/api/openapi.json", get(api::show_openapi))
+        .route("/api/v1/fields", get(api::list_fields))
+        .route("/api/v1/programs", get(api::search_programs))
+        .route(
+            "/api/v1/diagnose",
+            post(api::diagnose)
+                .layer(DefaultBodyLimit::max(api::MAX_BODY_BYTES))
+                .layer(limit.clone()),
+        )
+        .route("/healthz", get(health::healthz))
+        .route("/readyz", get(health::readyz))
+        .route("/metrics", get(metrics::show_metrics))
+        .merge(diagnosis_routes(&state))
+        .merge(console::routes())
+        .fallback(error::not_found)
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            metrics::track,
+        ))
+        .layer(middleware::from_fn(security::add_security_headers))
+        .with_state(state)
+}
+
+/// The diagnosis: the business's answers are on every page, so none is cached. Its pages
+/// that run the engine share the per-client limit with the API's diagnose.
+fn diagnosis_routes(state: &AppState) -> Router<AppState> {
+    let limit = middleware::from_fn_with_state(state.clone(), rate_limit::limit_diagnoses);
+    Router::new()
         .route("/diagnosis", get(diagnosis::show_step).layer(limit.clone()))
         .route(
             "/diagnosis/answer",
@@ -54,29 +85,7 @@ pub fn router(state: AppState) -> Router {
             "/diagnosis/erase",
             post(diagnosis::erase).layer(DefaultBodyLimit::max(form::MAX_FORM_BYTES)),
         )
-        .route("/feeds/programs.atom", get(feeds::programs_atom))
-        .route("/feeds/deadlines.ics", get(feeds::deadlines_ics))
-        .route("/assets/{file}", get(assets::serve_asset))
-        .route("/api/openapi.json", get(api::show_openapi))
-        .route("/api/v1/fields", get(api::list_fields))
-        .route("/api/v1/programs", get(api::search_programs))
-        .route(
-            "/api/v1/diagnose",
-            post(api::diagnose)
-                .layer(DefaultBodyLimit::max(api::MAX_BODY_BYTES))
-                .layer(limit.clone()),
-        )
-        .route("/healthz", get(health::healthz))
-        .route("/readyz", get(health::readyz))
-        .route("/metrics", get(metrics::show_metrics))
-        .merge(console::routes())
-        .fallback(error::not_found)
-        .layer(middleware::from_fn_with_state(
-            state.clone(),
-            metrics::track,
-        ))
-        .layer(middleware::from_fn(security::add_security_headers))
-        .with_state(state)
+        .layer(middleware::map_response(security::never_cached))
 }
 
 /// Serves the site on `listener` until the process is asked to stop (Ctrl-C / SIGTERM).

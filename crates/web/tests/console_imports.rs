@@ -492,7 +492,11 @@ async fn a_confirmation_needs_a_second_person_when_set_and_never_overwrites_a_la
         .post(&format!("/console/imports/{id}/confirm"), &[])
         .await;
     assert_eq!(refused.status, StatusCode::CONFLICT, "{}", refused.body);
-    assert!(refused.body.contains("職員が直した題名"), "{}", refused.body);
+    assert!(
+        refused.body.contains("職員が直した題名"),
+        "{}",
+        refused.body
+    );
     assert!(refused.body.contains(published.id.as_str()));
     let now = store.program(&published.id).await.unwrap().unwrap();
     assert_eq!(now.title.as_str(), "職員が直した題名");
@@ -505,7 +509,12 @@ async fn a_confirmation_needs_a_second_person_when_set_and_never_overwrites_a_la
     let confirmed = reviewer
         .post(&format!("/console/imports/{again}/confirm"), &[])
         .await;
-    assert_eq!(confirmed.status, StatusCode::SEE_OTHER, "{}", confirmed.body);
+    assert_eq!(
+        confirmed.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        confirmed.body
+    );
     let done = finished(&mut reviewer, store, again).await;
     assert_eq!(done.state, ImportJobState::Done, "{}", done.message);
     let now = store.program(&published.id).await.unwrap().unwrap();

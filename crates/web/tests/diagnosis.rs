@@ -161,6 +161,18 @@ async fn a_whole_diagnosis_asks_the_engines_questions_and_explains_the_results()
     assert!(asked.len() >= 3, "only asked {asked:?}");
     assert_eq!(asked[0], "municipality", "the place settles most programs");
     assert!(page.html.contains("<h1>診断結果</h1>"), "{}", page.html);
+    // The answers are on the page: no browser or proxy keeps a copy, so the back button
+    // after 「回答を消去する」 shows nothing.
+    assert_eq!(
+        page.headers.get(header::CACHE_CONTROL).unwrap(),
+        "no-store",
+        "results"
+    );
+    let first = visitor.get("/diagnosis?step=1").await;
+    assert_eq!(
+        first.headers.get(header::CACHE_CONTROL).unwrap(),
+        "no-store"
+    );
     assert!(page.html.contains("対象となる可能性が高い制度"));
     assert!(
         page.html.contains("鹿児島県日置市"),

@@ -28,10 +28,7 @@ mod users;
 
 use axum::Router;
 use axum::extract::DefaultBodyLimit;
-use axum::http::HeaderValue;
-use axum::http::header::CACHE_CONTROL;
 use axum::middleware::map_response;
-use axum::response::Response;
 use axum::routing::{get, post};
 
 pub use crate::http::client::Client;
@@ -129,14 +126,5 @@ pub fn routes() -> Router<AppState> {
             get(account::show_password_form).post(account::change_password),
         )
         .layer(DefaultBodyLimit::max(MAX_FORM_BYTES))
-        .layer(map_response(never_cached))
-}
-
-/// Console pages hold personal data and staff's work: no browser or proxy keeps a copy
-/// (a shared PC's back button shows nothing after log-out).
-async fn never_cached(mut response: Response) -> Response {
-    response
-        .headers_mut()
-        .insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    response
+        .layer(map_response(crate::http::security::never_cached))
 }

@@ -1,4 +1,4 @@
-//! Security headers on every response.
+//! Security headers on every response, and the one that keeps personal pages out of caches.
 //!
 //! The pages need nothing from elsewhere and no inline script or style, so the policy is
 //! strict: everything from this origin only, never framed, no referrer leaves the site.
@@ -6,7 +6,8 @@
 use axum::extract::Request;
 use axum::http::HeaderValue;
 use axum::http::header::{
-    CONTENT_SECURITY_POLICY, REFERRER_POLICY, X_CONTENT_TYPE_OPTIONS, X_FRAME_OPTIONS,
+    CACHE_CONTROL, CONTENT_SECURITY_POLICY, REFERRER_POLICY, X_CONTENT_TYPE_OPTIONS,
+    X_FRAME_OPTIONS,
 };
 use axum::middleware::Next;
 use axum::response::Response;
@@ -35,5 +36,15 @@ pub async fn add_security_headers(request: Request, next: Next) -> Response {
         .or_insert(HeaderValue::from_static(
             "camera=(), microphone=(), geolocation=()",
         ));
+    response
+}
+
+/// Pages that hold personal data — the console, and a business's answers in the
+/// diagnosis — are never kept by a browser or proxy: on a shared PC, the back button after
+/// log-out or 「回答を消去する」 shows nothing.
+pub async fn never_cached(mut response: Response) -> Response {
+    response
+        .headers_mut()
+        .insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
     response
 }
