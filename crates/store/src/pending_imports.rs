@@ -238,7 +238,7 @@ impl Store {
         message: &str,
     ) -> Result<Vec<i64>, StoreError> {
         let (before, at) = (whole_second_utc(before), now_whole_second());
-        sql::expire_pending(self.db(), before, message, at).await
+        sql::give_up(self.db(), sql::GiveUp::Unconfirmed, before, message, at).await
     }
 
     /// Moves an import from `from` to `to`, with `done` programs saved and a message.
@@ -310,7 +310,7 @@ impl Store {
         message: &str,
     ) -> Result<Vec<i64>, StoreError> {
         let (before, at) = (whole_second_utc(before), now_whole_second());
-        sql::interrupt_stale(self.db(), before, message, at).await
+        sql::give_up(self.db(), sql::GiveUp::Stopped, before, message, at).await
     }
 }
 
@@ -405,43 +405,38 @@ mod sql {
         Ok(done)
     }
 
-    /// Fails every queued or running job last heard of before `before`, returning their ids.
-    pub(crate) async fn interrupt_stale(
-        db: Db<'_>,
-        before: OffsetDateTime,
-        message: &str,
-        at: OffsetDateTime,
-    ) -> Result<Vec<i64>, StoreError> {
-        let rows: Vec<(i64,)> = query(
-            "UPDATE pending_imports SET state = 'failed', message = $2, updated_at = $3, body = ''
-             WHERE state IN ('queued', 'running') AND updated_at < $1
-             RETURNING id",
-        )
-        .bind(before)
-        .bind(message)
-        .bind(at)
-        .fetch_all(db)
-        .await?;
-        Ok(rows.into_iter().map(|(id,)| id).collect())
+    /// Which imports are given up, failed with their programs forgotten.
+    #[derive(Debug, Clone, Copy)]
+    pub(crate) enum GiveUp {
+        /// Queued or running jobs last heard of before the time: their process stopped.
+        Stopped,
+        /// Previews made before the time that nobody confirmed.
+        Unconfirmed,
     }
 
-    /// Fails every preview made before `before` and still unconfirmed, returning their ids.
-    pub(crate) async fn expire_pending(
+    /// Fails the imports `which` names as of `before`, returning their ids.
+    pub(crate) async fn give_up(
         db: Db<'_>,
+        which: GiveUp,
         before: OffsetDateTime,
         message: &str,
         at: OffsetDateTime,
     ) -> Result<Vec<i64>, StoreError> {
-        let rows: Vec<(i64,)> = query(
+        let condition = match which {
+            GiveUp::Stopped => "state IN ('queued', 'running') AND updated_at < $1",
+            GiveUp::Unconfirmed => "state = 'pending' AND created_at < $1",
+        };
+        let sql = format!(
             "UPDATE pending_imports SET state = 'failed', message = $2, updated_at = $3, body = ''
-             WHERE state = 'pending' AND created_at < $1
-             RETURNING id",
-        )
-        .bind(before)
-        .bind(message)
-        .bind(at)
-        .fetch_all(db)
-        .await?;
+             WHERE {condition}
+             RETURNING id"
+        );
+        let rows: Vec<(i64,)> = query(&sql)
+            .bind(before)
+            .bind(message)
+            .bind(at)
+            .fetch_all(db)
+            .await?;
         Ok(rows.into_iter().map(|(id,)| id).collect())
     }
 }

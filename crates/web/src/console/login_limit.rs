@@ -7,7 +7,7 @@ use std::time::Duration as StdDuration;
 use madoguchi_store::{Admission, AttemptLimit, LoginAttempt};
 use time::Duration;
 
-use crate::http::client::Client;
+use crate::http::client::{Client, counted_as};
 use crate::http::clock;
 use crate::{AppError, AppState};
 
@@ -41,7 +41,7 @@ pub async fn admit(state: &AppState, client: Client) -> Result<Gate, AppError> {
     let now = clock::now();
     let admission = state
         .store()
-        .admit_login_attempt(address, now, state.login_limit())
+        .admit_login_attempt(counted_as(address), now, state.login_limit())
         .await?;
     Ok(match admission {
         Admission::Admitted(attempt) => Gate::Open(Some(attempt)),

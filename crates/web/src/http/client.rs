@@ -55,3 +55,16 @@ impl FromRequestParts<AppState> for Client {
         ))
     }
 }
+
+/// The address a limit counts `ip` as: an IPv4 address as itself (an IPv4-mapped IPv6
+/// address too), an IPv6 address as its /64. One subscriber line is given a whole /64, so
+/// counting IPv6 per address would let one client be countless clients.
+pub fn counted_as(ip: IpAddr) -> IpAddr {
+    match ip {
+        IpAddr::V4(_) => ip,
+        IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => IpAddr::V4(v4),
+            None => IpAddr::V6((u128::from(v6) & !u128::from(u64::MAX)).into()),
+        },
+    }
+}

@@ -18,11 +18,15 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
 use crate::AppState;
-use crate::http::client::Client;
+use crate::http::client::{Client, counted_as};
 use crate::http::error::{AppError, Problem};
 
-/// Buckets kept before full ones are dropped: bounds memory under many clients.
+/// Buckets kept at most: bounds memory under many clients.
 const MAX_TRACKED: usize = 10_000;
+
+/// How often a full table may be swept of buckets that filled up again: a sweep reads
+/// every bucket, so it must not run on every request of a flood.
+const SWEEP_EVERY: Duration = Duration::from_secs(1);
 
 /// The limit an operator sets (`--diagnose-limit`): `BURST/PER_MINUTE`, or `off`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -98,7 +102,32 @@ pub struct RateLimiter {
 struct TokenBuckets {
     capacity: f64,
     refill_per_sec: f64,
-    buckets: Mutex<HashMap<Option<IpAddr>, Bucket>>,
+    table: Mutex<Table>,
+}
+
+/// Whose bucket a request takes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Key {
+    /// An IPv4 address, or an IPv6 /64: one subscriber line is given a whole /64, so
+    /// counting IPv6 per address would let one client be unlimited clients.
+    Client(IpAddr),
+    /// No address known.
+    Unknown,
+    /// Every new client while the table is full of live buckets: they share one bucket
+    /// until a sweep makes room, so a flood of addresses cannot grow the table.
+    Overflow,
+}
+
+impl Key {
+    fn of(client: Option<IpAddr>) -> Self {
+        client.map_or(Self::Unknown, |ip| Self::Client(counted_as(ip)))
+    }
+}
+
+#[derive(Debug, Default)]
+struct Table {
+    buckets: HashMap<Key, Bucket>,
+    swept_at: Option<Instant>,
 }
 
 #[derive(Debug, Clone, Copy)]
@@ -114,7 +143,7 @@ impl RateLimiter {
             buckets: Some(TokenBuckets {
                 capacity: f64::from(capacity.max(1)),
                 refill_per_sec: f64::from(refill_per_minute) / 60.0,
-                buckets: Mutex::new(HashMap::new()),
+                table: Mutex::new(Table::default()),
             }),
         }
     }
@@ -149,15 +178,30 @@ impl Default for RateLimiter {
 }
 
 impl TokenBuckets {
+    /// O(1) per request, apart from a sweep of the table at most once a [`SWEEP_EVERY`]
+    /// while it is full; the table never holds more than [`MAX_TRACKED`] buckets (and the
+    /// overflow one).
     fn take(&self, client: Option<IpAddr>, now: Instant) -> Result<(), Duration> {
-        let mut buckets = match self.buckets.lock() {
+        let mut table = match self.table.lock() {
             Ok(guard) => guard,
             Err(poisoned) => poisoned.into_inner(),
         };
-        if buckets.len() >= MAX_TRACKED {
-            buckets.retain(|_, b| self.level(b, now) < self.capacity);
+        let mut key = Key::of(client);
+        if !table.buckets.contains_key(&key) && table.buckets.len() >= MAX_TRACKED {
+            let due = table
+                .swept_at
+                .is_none_or(|at| now.saturating_duration_since(at) >= SWEEP_EVERY);
+            if due {
+                table.swept_at = Some(now);
+                table
+                    .buckets
+                    .retain(|k, b| *k == Key::Overflow || self.level(b, now) < self.capacity);
+            }
+            if table.buckets.len() >= MAX_TRACKED {
+                key = Key::Overflow;
+            }
         }
-        let bucket = buckets.entry(client).or_insert(Bucket {
+        let bucket = table.buckets.entry(key).or_insert(Bucket {
             tokens: self.capacity,
             at: now,
         });
@@ -272,6 +316,64 @@ mod tests {
             assert!(message.contains(&format!("「{bad}」")), "{message}");
             assert!(message.contains("例：60/30"), "{message}");
         }
+    }
+
+    #[test]
+    fn ipv6_clients_are_counted_per_64_and_ipv4_mapped_as_ipv4() {
+        let limiter = RateLimiter::new(2, 0);
+        let now = Instant::now();
+        let a: IpAddr = "2001:db8:1:2::1".parse().unwrap();
+        let same_64: IpAddr = "2001:db8:1:2:ffff:ffff:ffff:ffff".parse().unwrap();
+        let other_64: IpAddr = "2001:db8:1:3::1".parse().unwrap();
+        assert!(limiter.take(Some(a), now).is_ok());
+        assert!(limiter.take(Some(same_64), now).is_ok());
+        assert!(
+            limiter.take(Some(same_64), now).is_err(),
+            "another address of the same /64 is the same client"
+        );
+        assert!(limiter.take(Some(other_64), now).is_ok());
+
+        let v4: IpAddr = "192.0.2.9".parse().unwrap();
+        let mapped: IpAddr = "::ffff:192.0.2.9".parse().unwrap();
+        assert!(limiter.take(Some(v4), now).is_ok());
+        assert!(limiter.take(Some(mapped), now).is_ok());
+        assert!(limiter.take(Some(v4), now).is_err());
+    }
+
+    #[test]
+    fn a_flood_of_addresses_never_grows_the_table_past_its_bound() {
+        let limiter = RateLimiter::new(5, 1);
+        let now = Instant::now();
+        for n in 0..(2 * MAX_TRACKED as u32) {
+            let client = IpAddr::V4(std::net::Ipv4Addr::from(0x0a00_0000 + n));
+            let _ = limiter.take(Some(client), now);
+        }
+        let size = limiter
+            .buckets
+            .as_ref()
+            .unwrap()
+            .table
+            .lock()
+            .unwrap()
+            .buckets
+            .len();
+        assert!(size <= MAX_TRACKED + 1, "{size} buckets");
+        // The newcomers share one bucket: its burst is spent, so they are limited.
+        let newcomer = IpAddr::V4(std::net::Ipv4Addr::new(198, 51, 100, 1));
+        assert!(limiter.take(Some(newcomer), now).is_err());
+        // An hour on, the sweep drops buckets that filled up again, and there is room.
+        let later = now + Duration::from_secs(3600);
+        assert!(limiter.take(Some(newcomer), later).is_ok());
+        let size = limiter
+            .buckets
+            .as_ref()
+            .unwrap()
+            .table
+            .lock()
+            .unwrap()
+            .buckets
+            .len();
+        assert!(size < MAX_TRACKED, "{size} buckets after the sweep");
     }
 
     #[test]
