@@ -195,6 +195,10 @@ async fn an_edit_survives_a_session_that_ended_mid_edit() {
     let account = console.account("yamada", Role::Staff).await;
     let mut browser = console.signed_in(&account).await;
     let page = browser.get(EDIT).await;
+    assert!(
+        !results(&page).is_empty(),
+        "signed in, the profiles are judged"
+    );
     // The session ends while the person is typing.
     console
         .app
@@ -216,6 +220,10 @@ async fn an_edit_survives_a_session_that_ended_mid_edit() {
         kept.body
             .contains("「長い時間をかけて直した制度名」を編集する")
     );
+    // Signed out, the engine does no work for the post (no profile judged), yet every
+    // profile typed is still on the page.
+    assert!(results(&kept).is_empty(), "{:?}", results(&kept));
+    assert!(kept.body.contains("name=\"case-0-name\""));
     assert!(console.app.store.draft(&id()).await.unwrap().is_none());
 
     // Signed in again (in another tab): the kept page's token is stale, so the first press

@@ -340,6 +340,11 @@ mod tests {
         assert!(limiter.take(Some(v4), now).is_err());
     }
 
+    fn tracked(limiter: &RateLimiter) -> usize {
+        let buckets = limiter.buckets.as_ref().unwrap();
+        buckets.table.lock().unwrap().buckets.len()
+    }
+
     #[test]
     fn a_flood_of_addresses_never_grows_the_table_past_its_bound() {
         let limiter = RateLimiter::new(5, 1);
@@ -348,15 +353,7 @@ mod tests {
             let client = IpAddr::V4(std::net::Ipv4Addr::from(0x0a00_0000 + n));
             let _ = limiter.take(Some(client), now);
         }
-        let size = limiter
-            .buckets
-            .as_ref()
-            .unwrap()
-            .table
-            .lock()
-            .unwrap()
-            .buckets
-            .len();
+        let size = tracked(&limiter);
         assert!(size <= MAX_TRACKED + 1, "{size} buckets");
         // The newcomers share one bucket: its burst is spent, so they are limited.
         let newcomer = IpAddr::V4(std::net::Ipv4Addr::new(198, 51, 100, 1));
@@ -364,15 +361,7 @@ mod tests {
         // An hour on, the sweep drops buckets that filled up again, and there is room.
         let later = now + Duration::from_secs(3600);
         assert!(limiter.take(Some(newcomer), later).is_ok());
-        let size = limiter
-            .buckets
-            .as_ref()
-            .unwrap()
-            .table
-            .lock()
-            .unwrap()
-            .buckets
-            .len();
+        let size = tracked(&limiter);
         assert!(size < MAX_TRACKED, "{size} buckets after the sweep");
     }
 

@@ -94,17 +94,27 @@ impl CasePanel {
             }
         }
         Self {
-            items: rows
-                .iter()
-                .enumerate()
-                .map(|(n, row)| item(n, row, &errors))
-                .collect(),
+            items: items(rows, &errors),
             passed: run.passed(),
             results,
             rule_broken_note: run
                 .invalid_rule
                 .map(|_| "条件に誤りがあるため、テスト用の事業者を判定できません。".to_owned()),
             problem: errors.get(CASES_CONTROL).map(str::to_owned),
+        }
+    }
+}
+
+impl CasePanel {
+    /// The profiles as typed, not judged: for a page shown to someone not signed in, who
+    /// must keep what they typed but is owed no work of the engine.
+    pub fn unjudged(rows: &[CaseRow]) -> Self {
+        let mut errors = FieldErrors::default();
+        read_each(rows, &mut errors);
+        Self {
+            items: items(rows, &errors),
+            problem: errors.get(CASES_CONTROL).map(str::to_owned),
+            ..Self::default()
         }
     }
 }
@@ -125,6 +135,13 @@ fn outcome_text(expect: Verdict, outcome: &CaseOutcome) -> (bool, String) {
             (false, format!("回答に誤りがあります。{message}"))
         }
     }
+}
+
+fn items(rows: &[CaseRow], errors: &FieldErrors) -> Vec<CaseItem> {
+    rows.iter()
+        .enumerate()
+        .map(|(n, row)| item(n, row, errors))
+        .collect()
 }
 
 fn item(n: usize, row: &CaseRow, errors: &FieldErrors) -> CaseItem {

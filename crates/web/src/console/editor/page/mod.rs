@@ -97,6 +97,10 @@ pub struct EditorInput<'a> {
     /// The posted page, for the trial answers (`try-<field>`).
     pub posted: &'a crate::http::form::FormData,
     pub run_trial: bool,
+    /// Whether to run the engine over the form (the rule's satisfiability and preview, the
+    /// test profiles): only for a signed-in member of staff, so that an anonymous post
+    /// costs no more than reading it back.
+    pub analyse: bool,
 }
 
 impl EditorPage {
@@ -112,7 +116,12 @@ impl EditorPage {
             input.form.apply(input.base)
         };
         let mut draft = read.unwrap_or_else(|_| input.base.clone());
-        draft.rule = built.rule.clone();
+        // Unanalysed, the preview reads no posted rule: the saved program's (or none).
+        draft.rule = if input.analyse {
+            built.rule.clone()
+        } else {
+            None
+        };
         let rule = RulePanel::new(
             input.rows,
             &built,
@@ -121,7 +130,11 @@ impl EditorPage {
             input.posted,
             input.run_trial,
         );
-        let cases = CasePanel::new(&input.form.cases, &draft, input.today);
+        let cases = if input.analyse {
+            CasePanel::new(&input.form.cases, &draft, input.today)
+        } else {
+            CasePanel::unjudged(&input.form.cases)
+        };
         Self {
             frame: None,
             workflow: None,
@@ -166,6 +179,7 @@ mod tests {
             today: time::macros::date!(2026 - 06 - 01),
             posted: &posted,
             run_trial: false,
+            analyse: true,
         });
         page.csrf = "token".into();
         page.form_action = "/console/programs/x".into();
@@ -223,6 +237,7 @@ mod tests {
             today: time::macros::date!(2026 - 06 - 01),
             posted: &posted,
             run_trial: false,
+            analyse: true,
         });
         let html = page.render().unwrap();
         let doc = scraper::Html::parse_document(&html);

@@ -332,7 +332,8 @@ async fn render(
         base: &base,
         today,
         posted,
-        run_trial: shown.run_trial,
+        run_trial: shown.run_trial && staff.is_some(),
+        analyse: staff.is_some(),
     });
     let settings = ConsoleSettings::load(state.store()).await?;
     page.form_action = ctx.id.as_ref().map_or_else(
