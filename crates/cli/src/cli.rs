@@ -176,6 +176,10 @@ pub struct ServeArgs {
         default_value_t = RateLimit::default()
     )]
     pub diagnose_limit: RateLimit,
+    /// A token that lets a monitoring server read /metrics from anywhere (as
+    /// `Authorization: Bearer TOKEN`); without it, only this machine may read them.
+    #[arg(long, env = "MADOGUCHI_METRICS_TOKEN", hide_env_values = true)]
+    pub metrics_token: Option<String>,
     /// A reverse proxy (address or CIDR network) whose X-Forwarded-For names the client;
     /// repeat it, or separate with commas, for several.
     // Each value is a list, so that the variable's comma-separated list (or an empty one,

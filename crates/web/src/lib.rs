@@ -19,6 +19,7 @@ use http::{assets, error, form, health, metrics, rate_limit, security, session};
 use site::{diagnosis, feeds, home, programs};
 
 pub use http::AppError;
+pub use http::metrics::MetricsAccess;
 pub use http::rate_limit::{RateLimit, RateLimitError, RateLimiter};
 pub use http::trusted_proxy::{TrustedProxies, TrustedProxy, TrustedProxyError};
 pub use state::{AppState, LoadError};

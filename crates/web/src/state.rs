@@ -9,7 +9,7 @@ use madoguchi_store::{AttemptLimit, ProgramDates, Store, StoreError};
 
 use crate::console::ImportProgress;
 use crate::console::login_limit::LOGIN_LIMIT;
-use crate::http::metrics::Metrics;
+use crate::http::metrics::{Metrics, MetricsAccess};
 use crate::http::rate_limit::RateLimiter;
 use crate::http::trusted_proxy::TrustedProxies;
 
@@ -33,6 +33,7 @@ pub struct AppState {
     reloading: Arc<tokio::sync::Mutex<()>>,
     metrics: Arc<Metrics>,
     diagnose_limit: Arc<RateLimiter>,
+    metrics_access: Arc<MetricsAccess>,
     /// Kept in the database, shared by every process; this is only how much it allows.
     login_limit: AttemptLimit,
     trusted_proxies: Arc<TrustedProxies>,
@@ -51,6 +52,7 @@ impl AppState {
             reloading: Arc::new(tokio::sync::Mutex::new(())),
             metrics: Metrics::shared(),
             diagnose_limit: Arc::new(RateLimiter::default()),
+            metrics_access: Arc::default(),
             login_limit: LOGIN_LIMIT,
             trusted_proxies: Arc::new(TrustedProxies::default()),
             import_progress: Arc::default(),
@@ -68,6 +70,16 @@ impl AppState {
     pub fn with_login_limit(mut self, limit: AttemptLimit) -> Self {
         self.login_limit = limit;
         self
+    }
+
+    /// Who may read `/metrics` (this machine only, by default).
+    pub fn with_metrics_access(mut self, access: MetricsAccess) -> Self {
+        self.metrics_access = Arc::new(access);
+        self
+    }
+
+    pub fn metrics_access(&self) -> &MetricsAccess {
+        &self.metrics_access
     }
 
     /// The reverse proxies whose `X-Forwarded-For` names the client (none by default).

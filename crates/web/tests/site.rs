@@ -148,8 +148,8 @@ async fn metrics_count_requests_by_status_class() {
     let app = TestApp::with_programs(&jgrants_sample()[..3]).await;
     get(&app, "/programs").await;
     get(&app, "/nowhere").await;
-    let (status, text) = get(&app, "/metrics").await;
-    assert_eq!(status, StatusCode::OK);
+    let (status, text) = metrics_from(&app, [127, 0, 0, 1], &[]).await;
+    assert_eq!(status, StatusCode::OK, "{text}");
     assert!(
         text.contains("madoguchi_http_requests_total{status=\"2xx\"} 1"),
         "{text}"
@@ -158,6 +158,66 @@ async fn metrics_count_requests_by_status_class() {
         text.contains("madoguchi_http_requests_total{status=\"4xx\"} 1"),
         "{text}"
     );
+    assert!(text.contains("madoguchi_catalog_programs 3"), "{text}");
+}
+
+/// `GET /metrics` over a connection from `peer`, with `headers`.
+async fn metrics_from(
+    app: &TestApp,
+    peer: [u8; 4],
+    headers: &[(&str, &str)],
+) -> (StatusCode, String) {
+    let mut request = Request::get("/metrics").body(Body::empty()).unwrap();
+    request
+        .extensions_mut()
+        .insert(axum::extract::ConnectInfo(std::net::SocketAddr::from((
+            peer, 40000,
+        ))));
+    for (name, value) in headers {
+        request.headers_mut().insert(
+            axum::http::HeaderName::from_bytes(name.as_bytes()).unwrap(),
+            value.parse().unwrap(),
+        );
+    }
+    let response = app.send(request).await;
+    let status = response.status();
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    (status, String::from_utf8(bytes.to_vec()).unwrap())
+}
+
+#[tokio::test]
+async fn metrics_are_for_this_machine_unless_a_token_is_set() {
+    let app = TestApp::with_programs(&jgrants_sample()[..3]).await;
+    let (status, text) = metrics_from(&app, [192, 0, 2, 7], &[]).await;
+    assert_eq!(status, StatusCode::NOT_FOUND, "{text}");
+    assert!(!text.contains("madoguchi_http_requests_total"));
+    // Forwarded by a proxy on this machine: not this machine's own monitoring.
+    let (status, _) = metrics_from(&app, [127, 0, 0, 1], &[("x-forwarded-for", "192.0.2.7")]).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert_eq!(
+        get(&app, "/metrics").await.0,
+        StatusCode::NOT_FOUND,
+        "no peer known"
+    );
+
+    let app = TestApp::configured(&jgrants_sample()[..3], |state| {
+        state.with_metrics_access(madoguchi_web::MetricsAccess::Token("s3cret-token".into()))
+    })
+    .await;
+    let (status, _) = metrics_from(
+        &app,
+        [192, 0, 2, 7],
+        &[("authorization", "Bearer wrong-token!")],
+    )
+    .await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (status, text) = metrics_from(
+        &app,
+        [192, 0, 2, 7],
+        &[("authorization", "Bearer s3cret-token")],
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK);
     assert!(text.contains("madoguchi_catalog_programs 3"), "{text}");
 }
 

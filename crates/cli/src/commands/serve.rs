@@ -1,7 +1,7 @@
 //! `madoguchi serve`: the site and API on one address.
 
 use anyhow::Context;
-use madoguchi_web::{AppState, RateLimit, RateLimiter, TrustedProxies};
+use madoguchi_web::{AppState, MetricsAccess, RateLimit, RateLimiter, TrustedProxies};
 
 use crate::cli::ServeArgs;
 use crate::config::Config;
@@ -14,6 +14,10 @@ pub async fn run(config: &Config, args: &ServeArgs) -> anyhow::Result<()> {
     let state = AppState::load(store)
         .await?
         .with_diagnose_limit(RateLimiter::from(args.diagnose_limit))
+        .with_metrics_access(match args.metrics_token.clone().filter(|t| !t.is_empty()) {
+            Some(token) => MetricsAccess::Token(token),
+            None => MetricsAccess::Loopback,
+        })
         .with_trusted_proxies(TrustedProxies::new(
             args.trusted_proxies
                 .iter()

@@ -2,13 +2,20 @@
 //!
 //! Only the route pattern (`/programs/{id}`) and the status class are recorded, never a
 //! concrete path or query, so no business's input ends up in the metrics.
+//!
+//! The figures are for the city's monitoring, not the public: by default only a connection
+//! from this machine (loopback, not forwarded by a proxy) reads them; with a token set
+//! (`--metrics-token`), a request bearing it does, from anywhere. Anyone else is told the
+//! page does not exist.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Instant;
 
-use axum::extract::{MatchedPath, Request, State};
-use axum::http::header;
+use std::net::SocketAddr;
+
+use axum::extract::{ConnectInfo, MatchedPath, Request, State};
+use axum::http::{HeaderMap, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
@@ -100,7 +107,14 @@ pub async fn track(State(state): State<AppState>, request: Request, next: Next) 
 }
 
 /// `GET /metrics`.
-pub async fn show_metrics(State(state): State<AppState>) -> impl IntoResponse {
+pub async fn show_metrics(State(state): State<AppState>, request: Request) -> Response {
+    let peer = request
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|ConnectInfo(addr)| addr.ip());
+    if !state.metrics_access().allows(peer, request.headers()) {
+        return crate::http::error::not_found().await.into_response();
+    }
     (
         [(
             header::CONTENT_TYPE,
@@ -108,4 +122,41 @@ pub async fn show_metrics(State(state): State<AppState>) -> impl IntoResponse {
         )],
         state.metrics().render(state.catalog().len()),
     )
+        .into_response()
+}
+
+/// Who may read `/metrics`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum MetricsAccess {
+    /// A connection from this machine that no proxy forwarded.
+    #[default]
+    Loopback,
+    /// A request with `Authorization: Bearer <token>`, from anywhere (and loopback as above).
+    Token(String),
+}
+
+impl MetricsAccess {
+    /// Whether a request from the TCP peer `peer` with `headers` may read the figures.
+    pub fn allows(&self, peer: Option<std::net::IpAddr>, headers: &HeaderMap) -> bool {
+        let forwarded =
+            headers.contains_key("x-forwarded-for") || headers.contains_key("forwarded");
+        let local = peer.is_some_and(|ip| ip.is_loopback()) && !forwarded;
+        match self {
+            Self::Loopback => local,
+            Self::Token(token) => {
+                let given = headers
+                    .get(header::AUTHORIZATION)
+                    .and_then(|v| v.to_str().ok())
+                    .and_then(|v| v.strip_prefix("Bearer "))
+                    .unwrap_or_default();
+                local || constant_time_eq(given.as_bytes(), token.as_bytes())
+            }
+        }
+    }
+}
+
+/// Compares without stopping at the first difference, so the time taken tells nothing of
+/// how much of a guess was right.
+fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+    a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
