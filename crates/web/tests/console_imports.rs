@@ -521,3 +521,42 @@ async fn a_confirmation_needs_a_second_person_when_set_and_never_overwrites_a_la
     assert_eq!(now.title.as_str(), "取り込みの題名");
     assert_eq!(store.count_programs().await.unwrap(), 2);
 }
+
+#[tokio::test]
+async fn a_preview_nobody_confirms_is_given_up_after_a_day_and_its_programs_forgotten() {
+    let (console, state) = console_and_state(&[]).await;
+    let store = &console.app.store;
+    let mut browser = staff_browser(&console).await;
+    let bytes = own::to_json(&[synthetic_program(2)]).into_bytes();
+    let id = import_id(&upload(&mut browser, "madoguchi", "制度一覧.json", &bytes).await);
+    let expire = madoguchi_web::console::import_recovery::expire_unconfirmed;
+    let now = time::OffsetDateTime::now_utc();
+
+    assert_eq!(expire(&state, now).await.unwrap(), Vec::<i64>::new());
+    assert!(store.pending_import_body(id).await.unwrap().is_some());
+
+    let a_day_on = now + time::Duration::hours(25);
+    assert_eq!(expire(&state, a_day_on).await.unwrap(), vec![id]);
+    assert_eq!(store.pending_import_body(id).await.unwrap(), None);
+    let page = browser.get(&format!("/console/imports/{id}")).await;
+    assert!(page.body.contains("data-state=\"failed\""), "{}", page.body);
+    assert!(
+        page.body.contains("確認されないまま24時間が過ぎた"),
+        "{}",
+        page.body
+    );
+    let refused = browser
+        .post(&format!("/console/imports/{id}/confirm"), &[])
+        .await;
+    assert_eq!(refused.status, StatusCode::CONFLICT, "{}", refused.body);
+    assert_eq!(store.count_programs().await.unwrap(), 0);
+    let logged = store
+        .audit_entries(&madoguchi_store::AuditFilter {
+            action: Some("import.fail".to_owned()),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(logged.len(), 1);
+    assert_eq!(logged[0].target.as_deref(), Some(id.to_string().as_str()));
+}

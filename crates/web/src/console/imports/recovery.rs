@@ -6,6 +6,10 @@
 //! store. On PostgreSQL every running job beats (`progress`); one not heard of for
 //! [`STALE_AFTER`] is given up, checked every [`CHECK_EVERY`] by every process. With SQLite
 //! one process serves, so when it starts no job of an earlier process is running.
+//!
+//! The same watch gives up previews that nobody confirmed within [`PREVIEW_KEPT`], on
+//! either store: their uploaded programs are forgotten, so that they do not live on in the
+//! database and its backups.
 
 use std::time::Duration;
 
@@ -26,26 +30,49 @@ pub const CHECK_EVERY: Duration = Duration::from_secs(30);
 /// What the job's page says afterwards.
 pub const INTERRUPTED: &str = "取り込みの処理が途中で止まったため（サーバーの再起動など）、何も変更していません。もう一度アップロードしてください。";
 
+/// How long an unconfirmed preview keeps the uploaded programs.
+pub const PREVIEW_KEPT: Duration = Duration::from_secs(24 * 60 * 60);
+
+/// What an expired preview's page says afterwards.
+pub const EXPIRED: &str = "確認されないまま24時間が過ぎたため、アップロードされた内容を破棄しました。取り込むには、もう一度アップロードしてください。";
+
 /// The check as the audit log names it.
 const WATCHER: Actor<'static> = Actor {
     id: None,
     name: "取り込みの見回り",
 };
 
-/// On PostgreSQL, keeps looking for stopped jobs while the server runs (call
-/// [`give_up_stopped`] once before serving, on either store).
+/// While the server runs: on PostgreSQL, keeps looking for stopped jobs (call
+/// [`give_up_stopped`] once before serving, on either store); on both, expires previews
+/// nobody confirmed.
 pub async fn watch(state: AppState) {
-    if !state.store().writes_beside_transactions() {
-        return;
-    }
     let mut ticks = tokio::time::interval(CHECK_EVERY);
     ticks.tick().await;
     loop {
         ticks.tick().await;
-        if let Err(err) = give_up_stopped(&state).await {
+        if state.store().writes_beside_transactions()
+            && let Err(err) = give_up_stopped(&state).await
+        {
             tracing::warn!(%err, "could not look for stopped import jobs");
         }
+        if let Err(err) = expire_unconfirmed(&state, clock::now()).await {
+            tracing::warn!(%err, "could not expire unconfirmed imports");
+        }
     }
+}
+
+/// Gives up every preview made more than [`PREVIEW_KEPT`] before `now` that nobody
+/// confirmed, logging each; returns their ids.
+pub async fn expire_unconfirmed(
+    state: &AppState,
+    now: OffsetDateTime,
+) -> Result<Vec<i64>, AppError> {
+    let ids = state
+        .store()
+        .expire_pending_imports(now - PREVIEW_KEPT, EXPIRED)
+        .await?;
+    record_each(state, &ids, EXPIRED).await?;
+    Ok(ids)
 }
 
 /// Gives up every job no process runs any more, logging each; returns their ids.
@@ -57,17 +84,25 @@ pub async fn give_up_stopped(state: &AppState) -> Result<Vec<i64>, AppError> {
         .await?;
     for id in &ids {
         tracing::warn!(import = id, "import job stopped with its process; given up");
+    }
+    record_each(state, &ids, INTERRUPTED).await?;
+    Ok(ids)
+}
+
+/// One audit entry per import given up, by the watch, saying why.
+async fn record_each(state: &AppState, ids: &[i64], why: &str) -> Result<(), AppError> {
+    for id in ids {
         crate::console::action::record(
             state,
             WATCHER,
             Action::ImportFail,
             Some(&id.to_string()),
-            INTERRUPTED,
+            why,
             Client(None),
         )
         .await?;
     }
-    Ok(ids)
+    Ok(())
 }
 
 /// Jobs last heard of before this time have stopped.
