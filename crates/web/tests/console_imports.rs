@@ -332,6 +332,15 @@ async fn console_and_state(programs: &[Program]) -> (Console, AppState) {
     (console, kept.unwrap())
 }
 
+/// The audit log's entries for imports given up.
+async fn imports_given_up(store: &Store) -> Vec<madoguchi_store::AuditEntry> {
+    let failed = madoguchi_store::AuditFilter {
+        action: Some("import.fail".to_owned()),
+        ..Default::default()
+    };
+    store.audit_entries(&failed).await.unwrap()
+}
+
 #[tokio::test]
 async fn a_job_whose_process_stopped_is_given_up_and_says_nothing_changed() {
     let (console, state) = console_and_state(&[synthetic_program(1)]).await;
@@ -367,13 +376,7 @@ async fn a_job_whose_process_stopped_is_given_up_and_says_nothing_changed() {
         !page.body.contains("http-equiv=\"refresh\""),
         "a failed job stops refreshing"
     );
-    let logged = store
-        .audit_entries(&madoguchi_store::AuditFilter {
-            action: Some("import.fail".to_owned()),
-            ..Default::default()
-        })
-        .await
-        .unwrap();
+    let logged = imports_given_up(store).await;
     assert_eq!(logged.len(), 1);
     assert_eq!(
         logged[0].target.as_deref(),
@@ -550,13 +553,7 @@ async fn a_preview_nobody_confirms_is_given_up_after_a_day_and_its_programs_forg
         .await;
     assert_eq!(refused.status, StatusCode::CONFLICT, "{}", refused.body);
     assert_eq!(store.count_programs().await.unwrap(), 0);
-    let logged = store
-        .audit_entries(&madoguchi_store::AuditFilter {
-            action: Some("import.fail".to_owned()),
-            ..Default::default()
-        })
-        .await
-        .unwrap();
+    let logged = imports_given_up(store).await;
     assert_eq!(logged.len(), 1);
     assert_eq!(logged[0].target.as_deref(), Some(id.to_string().as_str()));
 }
