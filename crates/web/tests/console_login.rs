@@ -650,6 +650,22 @@ async fn changing_ones_own_password_checks_the_current_one_and_ends_other_sessio
         .await;
     assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(wrong.body.contains("今のパスワードが違います"));
+    // Counted and audited like a wrong password at sign-in.
+    let failed = console
+        .app
+        .store
+        .account(&account.id)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(failed.failed_logins, 1);
+    let logged = audit(&console.app.store).await;
+    assert!(
+        logged.iter().any(|e| e.action == "login.failure"
+            && e.target.as_deref() == Some("tanaka")
+            && e.detail == "パスワードの変更：パスワードが違います（1回目）"),
+        "{logged:?}"
+    );
     let short = here
         .post(
             "/console/account/password",

@@ -17,6 +17,7 @@ use serde::Deserialize;
 
 use super::frame::Frame;
 use super::staff::{self, Staff};
+use crate::http::client::Client;
 use crate::http::form::FormData;
 use crate::http::session::with_cookie;
 use crate::{AppError, AppState};
@@ -53,6 +54,7 @@ pub async fn show_password_form(
 pub async fn change_password(
     State(state): State<AppState>,
     headers: HeaderMap,
+    client: Client,
     staff: Staff,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, AppError> {
@@ -63,6 +65,17 @@ pub async fn change_password(
     let confirm = form.get("confirm").unwrap_or_default();
     let stored = Some(staff.account.password_hash.clone());
     if !password::verify_off_thread(current, stored).await {
+        // Counted like a wrong password at sign-in: a session left open on a shared PC must
+        // not become a way to guess the password without limit or trace.
+        let counted = super::login::count_failure(&state, &staff.account, client).await?;
+        staff
+            .audit(
+                &state,
+                Action::LoginFailure,
+                Some(staff.account.login.as_str()),
+                format!("パスワードの変更：{counted}"),
+            )
+            .await?;
         let error = Some("今のパスワードが違います。".to_owned());
         return render(&staff, StatusCode::UNPROCESSABLE_ENTITY, false, error, None);
     }

@@ -207,7 +207,7 @@ async fn authenticate(
 }
 
 /// Counts a wrong password, recording a lock if this failure caused one.
-async fn count_failure(
+pub(super) async fn count_failure(
     state: &AppState,
     account: &Account,
     client: Client,
