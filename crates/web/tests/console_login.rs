@@ -19,6 +19,11 @@ use console_support::{Console, PASSWORD, sha256_hex};
 
 const FAILED: &str = "ログインできませんでした。ログインIDとパスワードを確かめてください。";
 
+/// The account as the store has it now.
+async fn stored(console: &Console, id: &str) -> madoguchi_store::Account {
+    console.app.store.account(id).await.unwrap().unwrap()
+}
+
 async fn audit(store: &Store) -> Vec<AuditEntry> {
     store.audit_entries(&AuditFilter::default()).await.unwrap()
 }
@@ -147,13 +152,7 @@ async fn five_failures_lock_the_account_for_fifteen_minutes_whatever_is_typed_ne
         let page = browser.log_in("tanaka", "guessing wrong").await;
         assert_eq!(page.status, StatusCode::FORBIDDEN);
     }
-    let locked = console
-        .app
-        .store
-        .account(&account.id)
-        .await
-        .unwrap()
-        .unwrap();
+    let locked = stored(&console, &account.id).await;
     let until = locked.locked_until.unwrap();
     let minutes = (until - OffsetDateTime::now_utc()).whole_minutes();
     assert!((14..=15).contains(&minutes), "{minutes}");
@@ -651,13 +650,7 @@ async fn changing_ones_own_password_checks_the_current_one_and_ends_other_sessio
     assert_eq!(wrong.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(wrong.body.contains("今のパスワードが違います"));
     // Counted and audited like a wrong password at sign-in.
-    let failed = console
-        .app
-        .store
-        .account(&account.id)
-        .await
-        .unwrap()
-        .unwrap();
+    let failed = stored(&console, &account.id).await;
     assert_eq!(failed.failed_logins, 1);
     let logged = audit(&console.app.store).await;
     assert!(
