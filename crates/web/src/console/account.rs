@@ -13,6 +13,7 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use madoguchi_core::staff::Action;
 use madoguchi_core::staff::{NewPassword, Role};
 use madoguchi_staff::password;
+use madoguchi_store::AccountChange;
 use serde::Deserialize;
 
 use super::frame::Frame;
@@ -100,18 +101,23 @@ pub async fn change_password(
     let hash = password::hash_off_thread(new)
         .await
         .map_err(|e| AppError::Internal(e.to_string()))?;
-    state.store().set_password(&staff.account.id, &hash).await?;
-    let ended = state.store().delete_sessions_of(&staff.account.id).await?;
-    let cookie = staff::start_session(&state, &staff.account.id, &headers).await?;
-    let detail = format!("自分のパスワードを変更しました（終了したセッション {ended}件）");
-    staff
-        .audit(
-            &state,
-            Action::PasswordChange,
-            Some(staff.account.login.as_str()),
-            detail,
+    // The new password, the end of every session (this one too: a fresh one follows) and
+    // the audit entry are one transaction, as for every change to an account.
+    let login = staff.account.login.as_str();
+    state
+        .store()
+        .change_account(
+            &staff.account.id,
+            AccountChange::Password { hash: &hash },
+            |_| Ok::<_, AppError>(()),
+            |ended| {
+                let detail =
+                    format!("自分のパスワードを変更しました（終了したセッション {ended}件）");
+                staff.audit_entry(Action::PasswordChange, Some(login), detail)
+            },
         )
         .await?;
+    let cookie = staff::start_session(&state, &staff.account.id, &headers).await?;
     Ok(with_cookie(
         Redirect::to(&format!("{PATH}?done=1")).into_response(),
         Some(cookie),

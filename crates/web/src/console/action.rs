@@ -39,14 +39,28 @@ pub async fn record(
     detail: impl Into<String>,
     client: Client,
 ) -> Result<(), AppError> {
-    let entry = NewAuditEntry {
+    state
+        .store()
+        .append_audit(&entry(actor, action, target, detail, client))
+        .await?;
+    Ok(())
+}
+
+/// The entry [`record`] appends, for a change the store writes with its entry in one
+/// transaction.
+pub fn entry(
+    actor: Actor<'_>,
+    action: Action,
+    target: Option<&str>,
+    detail: impl Into<String>,
+    client: Client,
+) -> NewAuditEntry {
+    NewAuditEntry {
         actor_id: actor.id.map(str::to_owned),
         actor_name: actor.name.to_owned(),
         action: action.code().to_owned(),
         target: target.map(str::to_owned),
         detail: detail.into(),
         client: client.for_audit(),
-    };
-    state.store().append_audit(&entry).await?;
-    Ok(())
+    }
 }

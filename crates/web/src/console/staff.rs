@@ -115,6 +115,17 @@ impl Staff {
         action::record(state, self.actor(), action, target, detail, self.client).await
     }
 
+    /// The audit entry of an action this member of staff takes, for a change the store
+    /// writes together with it.
+    pub fn audit_entry(
+        &self,
+        action: Action,
+        target: Option<&str>,
+        detail: impl Into<String>,
+    ) -> madoguchi_store::NewAuditEntry {
+        action::entry(self.actor(), action, target, detail, self.client)
+    }
+
     /// Ends this session only.
     pub async fn end_session(&self, state: &AppState) -> Result<(), AppError> {
         state.store().delete_session(&self.token_hash).await?;
