@@ -118,14 +118,7 @@ async fn a_pending_import_keeps_its_programs_and_starts_one_job_only() {
 async fn a_preview_nobody_confirms_expires_and_forgets_its_programs() {
     for db in every_backend().await {
         let store = db.migrated_store().await.unwrap();
-        let new = NewPendingImport {
-            created_by: "acct-1".to_owned(),
-            source_kind: SourceKind::Csv,
-            file_name: "制度一覧.csv".to_owned(),
-            body: "[{\"id\":\"demo-1\"}]".to_owned(),
-            summary: "{}".to_owned(),
-            total: 1,
-        };
+        let new = upload_of("[{\"id\":\"demo-1\"}]", 1);
         let waiting = store.create_pending_import(&new).await.unwrap();
         let confirmed = store.create_pending_import(&new).await.unwrap();
         let (pending, queued) = (ImportJobState::Pending, ImportJobState::Queued);
@@ -163,16 +156,25 @@ async fn a_preview_nobody_confirms_expires_and_forgets_its_programs() {
     }
 }
 
-/// A confirmed upload of `programs`, its job moved on to running.
-async fn running_import(store: &Store, programs: &[Program]) -> i64 {
-    let new = NewPendingImport {
+/// A CSV upload by `acct-1` of `body` (a JSON array of `total` programs), with an empty
+/// preview summary.
+fn upload_of(body: &str, total: u64) -> NewPendingImport {
+    NewPendingImport {
         created_by: "acct-1".to_owned(),
         source_kind: SourceKind::Csv,
         file_name: "制度一覧.csv".to_owned(),
-        body: serde_json::to_string(programs).unwrap(),
+        body: body.to_owned(),
         summary: "{}".to_owned(),
-        total: programs.len() as u64,
-    };
+        total,
+    }
+}
+
+/// A confirmed upload of `programs`, its job moved on to running.
+async fn running_import(store: &Store, programs: &[Program]) -> i64 {
+    let new = upload_of(
+        &serde_json::to_string(programs).unwrap(),
+        programs.len() as u64,
+    );
     let kept = store.create_pending_import(&new).await.unwrap();
     for (from, to) in [
         (ImportJobState::Pending, ImportJobState::Queued),
