@@ -180,6 +180,11 @@ pub struct ServeArgs {
     /// `Authorization: Bearer TOKEN`); without it, only this machine may read them.
     #[arg(long, env = "MADOGUCHI_METRICS_TOKEN", hide_env_values = true)]
     pub metrics_token: Option<String>,
+    /// The site is reached over HTTPS only (at the proxy in front): every cookie is then
+    /// `Secure` and `__Host-`, and browsers are told to keep to HTTPS (HSTS). Say it for a
+    /// site on the internet.
+    #[arg(long, env = "MADOGUCHI_HTTPS_ONLY")]
+    pub https_only: bool,
     /// A reverse proxy (address or CIDR network) whose X-Forwarded-For names the client;
     /// repeat it, or separate with commas, for several.
     // Each value is a list, so that the variable's comma-separated list (or an empty one,

@@ -27,6 +27,7 @@ use sqlx::{Arguments, Database, Encode, FromRow, Postgres, Sqlite, Type};
 use time::OffsetDateTime;
 
 use crate::catalogue::Prepared;
+use crate::drafts::Publication;
 use crate::pending_imports::ImportEnd;
 use crate::{SaveOutcome, SaveSummary, StoreError, postgres, sqlite};
 
@@ -128,12 +129,14 @@ impl Backend {
         &self,
         id: &ProgramId,
         revision: u32,
-        origin: &str,
+        publication: &Publication<'_>,
         saved_at: OffsetDateTime,
     ) -> Result<SaveOutcome, StoreError> {
         match self {
-            Self::Sqlite(pool) => sqlite::publish(pool, id, revision, origin, saved_at).await,
-            Self::Postgres(pool) => postgres::publish(pool, id, revision, origin, saved_at).await,
+            Self::Sqlite(pool) => sqlite::publish(pool, id, revision, publication, saved_at).await,
+            Self::Postgres(pool) => {
+                postgres::publish(pool, id, revision, publication, saved_at).await
+            }
         }
     }
 

@@ -47,10 +47,11 @@ pub use audit::{AuditEntry, AuditFilter, NewAuditEntry};
 pub use catalogue::{CatalogWatch, ProgramDates, SaveOutcome, SaveSummary};
 pub use drafts::{
     Draft, DraftState, DraftStep, DueChange, EntryPage, EntryQuery, EntryShow, ProgramEntry,
+    Publication,
 };
 pub use error::{ErrorKind, StoreError};
 pub use import_runs::{ImportCounts, ImportRun, NewImportRun};
-pub use login_attempts::{Admission, AttemptLimit, LoginAttempt};
+pub use login_attempts::{Admission, AttemptLimit, AttemptOf, LoginAttempt};
 pub use pending_imports::{DoneMessage, ImportJobState, NewPendingImport, PendingImport};
 pub use restore::restore_sqlite;
 pub use sessions::{NewSession, Session};
@@ -203,6 +204,7 @@ mod tests {
         assert_send(store.publish_draft(&id, 1, "web"));
         assert_send(store.discard_draft(&id, 1));
         assert_send(store.unpublish_program(&id));
+        assert_send(store.publish(&id, 1, &crate::Publication::by("console:a")));
         assert_send(store.apply_due_changes(now));
         assert_send(store.catalog_revision());
         assert_send(store.program_entries());
@@ -220,7 +222,7 @@ mod tests {
             window: time::Duration::minutes(10),
         };
         let client = std::net::IpAddr::from([192, 0, 2, 1]);
-        assert_send(store.admit_login_attempt(client, now, limit));
+        assert_send(store.admit_login_attempt(crate::AttemptOf::Address(client), now, limit));
         assert_send(store.forget_login_attempt(crate::LoginAttempt(1)));
         assert_send(store.delete_old_login_attempts(now, limit));
         assert_send(store.audit_entries(&crate::AuditFilter::default()));

@@ -1,6 +1,11 @@
-//! Sign-in attempts per client address, kept in the database so that every app process
-//! counts the same attempts: with several processes behind a load balancer, a limit kept
-//! in each process's memory would give a script that many times the attempts.
+//! Sign-in attempts per client address, and per login from one address, kept in the
+//! database so that every app process counts the same attempts: with several processes
+//! behind a load balancer, a limit kept in each process's memory would give a script that
+//! many times the attempts.
+//!
+//! Counting a login's failures per address, rather than locking the account, keeps a
+//! stranger's wrong guesses from stopping the account's owner at the office: the owner's
+//! own address has its own count.
 //!
 //! An attempt is written before the password is checked and counted together with the
 //! attempts before it. Because every attempt is in the table before it is counted, the
@@ -40,6 +45,33 @@ pub enum Admission {
     Refused { retry_at: OffsetDateTime },
 }
 
+/// What an attempt is counted against.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AttemptOf<'a> {
+    /// Every sign-in from one client address, whatever the login.
+    Address(IpAddr),
+    /// Sign-ins to one login (as typed, whether it exists or not, so that the count tells
+    /// nothing about which logins exist) from one client address.
+    Login { client: IpAddr, login: &'a str },
+}
+
+/// Logins longer than this are counted by their first characters: a key must fit.
+const MAX_LOGIN_CHARS: usize = 64;
+
+impl AttemptOf<'_> {
+    /// The key the table keeps: the address, then the login after a space (an address
+    /// has none).
+    fn key(self) -> String {
+        match self {
+            Self::Address(client) => client_key(client),
+            Self::Login { client, login } => {
+                let login: String = login.trim().chars().take(MAX_LOGIN_CHARS).collect();
+                format!("{} {login}", client_key(client))
+            }
+        }
+    }
+}
+
 /// The address as the table keeps it: IPv4-mapped IPv6 addresses as the IPv4 address they
 /// carry, so that a server listening on both families counts one client once.
 pub(crate) fn client_key(client: IpAddr) -> String {
@@ -67,17 +99,17 @@ pub(crate) fn decide(own: i64, newest: &[(i64, OffsetDateTime)], limit: AttemptL
 }
 
 impl Store {
-    /// Counts a sign-in attempt from `client` at `now` against `limit`, on every app
-    /// process alike: admitted while fewer than `limit.max_attempts` attempts from the
-    /// address, failed or under way, were made within `limit.window` before it. A refused
-    /// attempt is not kept, so that waiting is enough to be let in again.
+    /// Counts a sign-in attempt `of` an address (or a login from it) at `now` against
+    /// `limit`, on every app process alike: admitted while fewer than `limit.max_attempts`
+    /// attempts of the same, failed or under way, were made within `limit.window` before
+    /// it. A refused attempt is not kept, so that waiting is enough to be let in again.
     pub async fn admit_login_attempt(
         &self,
-        client: IpAddr,
+        of: AttemptOf<'_>,
         now: OffsetDateTime,
         limit: AttemptLimit,
     ) -> Result<Admission, StoreError> {
-        let client = client_key(client);
+        let client = of.key();
         let at = whole_second_utc(now);
         let after = counted_after(now, limit);
         // One more than the limit: own attempt may be among them.
@@ -215,6 +247,24 @@ mod tests {
                 retry_at: at + Duration::minutes(10)
             }
         );
+    }
+
+    #[test]
+    fn a_login_is_counted_apart_for_each_address() {
+        let client: IpAddr = "::ffff:192.0.2.1".parse().unwrap();
+        let login = AttemptOf::Login {
+            client,
+            login: " tanaka ",
+        };
+        assert_eq!(login.key(), "192.0.2.1 tanaka");
+        assert_eq!(AttemptOf::Address(client).key(), "192.0.2.1");
+        let long = "x".repeat(500);
+        let key = AttemptOf::Login {
+            client,
+            login: &long,
+        }
+        .key();
+        assert_eq!(key.chars().count(), "192.0.2.1 ".len() + MAX_LOGIN_CHARS);
     }
 
     #[test]

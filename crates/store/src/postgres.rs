@@ -19,6 +19,7 @@ use crate::catalogue::{
     Current, Prepared, SavePlan, VersionRow, only_outcome, prepare_expecting, sql as catalogue_sql,
 };
 use crate::db::{Db, WriteLock};
+use crate::drafts::Publication;
 use crate::migrations;
 use crate::pending_imports::ImportEnd;
 use crate::target::redact_url;
@@ -186,18 +187,20 @@ pub(crate) async fn publish(
     pool: &PgPool,
     id: &ProgramId,
     revision: u32,
-    origin: &str,
+    publication: &Publication<'_>,
     saved_at: OffsetDateTime,
 ) -> Result<SaveOutcome, StoreError> {
     let mut tx = pool.begin().await?;
     lock(&mut tx, CATALOGUE_WRITE_LOCK).await?;
     let draft = drafts::ready_to_publish(Db::from(&mut *tx), id, revision).await?;
     let prepared = prepare_expecting(&draft.program, draft.base_version)?;
+    let origin = publication.origin;
     let summary = save_in(&mut tx, &prepared, origin, saved_at, &mut |_| {}).await?;
-    drafts::finish_publishing(Db::from(&mut *tx), &draft).await?;
+    let outcome = only_outcome(summary, &draft.program)?;
+    drafts::finish_publishing(Db::from(&mut *tx), &draft, outcome, publication, saved_at).await?;
     catalogue_changed(&mut tx).await?;
     tx.commit().await?;
-    only_outcome(summary, &draft.program)
+    Ok(outcome)
 }
 
 /// Takes a program off the public site now. False when it was already off (or does not

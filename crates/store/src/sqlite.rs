@@ -23,6 +23,7 @@ use crate::catalogue::{
     Current, Prepared, SavePlan, VersionRow, only_outcome, prepare_expecting, sql as catalogue_sql,
 };
 use crate::db::Db;
+use crate::drafts::Publication;
 use crate::pending_imports::ImportEnd;
 use crate::{SaveOutcome, SaveSummary, StoreError, drafts};
 
@@ -160,17 +161,19 @@ pub(crate) async fn publish(
     pool: &SqlitePool,
     id: &ProgramId,
     revision: u32,
-    origin: &str,
+    publication: &Publication<'_>,
     saved_at: OffsetDateTime,
 ) -> Result<SaveOutcome, StoreError> {
     let mut tx = begin_write(pool).await?;
     let draft = drafts::ready_to_publish(Db::from(&mut *tx), id, revision).await?;
     let prepared = prepare_expecting(&draft.program, draft.base_version)?;
+    let origin = publication.origin;
     let summary = save_in(&mut tx, &prepared, origin, saved_at, &mut |_| {}).await?;
-    drafts::finish_publishing(Db::from(&mut *tx), &draft).await?;
+    let outcome = only_outcome(summary, &draft.program)?;
+    drafts::finish_publishing(Db::from(&mut *tx), &draft, outcome, publication, saved_at).await?;
     catalogue_sql::bump_revision(Db::from(&mut *tx)).await?;
     tx.commit().await?;
-    only_outcome(summary, &draft.program)
+    Ok(outcome)
 }
 
 /// Takes a program off the public site now, in a write transaction that counts the

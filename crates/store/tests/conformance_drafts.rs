@@ -11,7 +11,10 @@ use madoguchi_core::program::{ProgramId, ProgramStatus};
 use madoguchi_store::testing::{
     TestDatabase, published, retitled, scheduled_draft, synthetic_program,
 };
-use madoguchi_store::{DraftState, DraftStep, DueChange, SaveOutcome, Store, StoreError};
+use madoguchi_store::{
+    AuditFilter, DraftState, DraftStep, DueChange, NewAuditEntry, Publication, SaveOutcome, Store,
+    StoreError,
+};
 use time::{Duration, OffsetDateTime};
 
 async fn every_backend() -> Vec<TestDatabase> {
@@ -490,6 +493,77 @@ async fn publishing_a_draft_keeps_a_planned_take_down_unless_the_draft_names_its
         let entry = store.program_entry(&program.id).await.unwrap();
         assert_eq!(planned_of(entry), Some(moved), "{}", db.backend_name());
     }
+}
+
+#[tokio::test]
+async fn a_publication_its_take_down_and_its_audit_entry_are_written_together_or_not_at_all() {
+    for db in every_backend().await {
+        let (store, program) = published(&db).await.unwrap();
+        let name = db.backend_name();
+        let leaving = OffsetDateTime::now_utc().replace_nanosecond(0).unwrap() + Duration::days(60);
+        let draft = store
+            .save_draft(&retitled(&program, "公開する題名"), 1, 0, "a")
+            .await
+            .unwrap();
+        let entry = |action: &str, version: u32| NewAuditEntry {
+            actor_id: Some("b".to_owned()),
+            actor_name: "承認者".to_owned(),
+            action: action.to_owned(),
+            target: Some(program.id.to_string()),
+            detail: format!("第{version}版として公開しました"),
+            client: None,
+        };
+
+        // An entry the log refuses: nothing is published, the draft and the plan stay.
+        let refused = |version: u32| entry("NOT AN ACTION", version);
+        let publication = Publication {
+            origin: "console:b",
+            unpublish_at: Some(leaving),
+            audit: Some(&refused),
+        };
+        let err = store
+            .publish(&program.id, draft.revision, &publication)
+            .await;
+        assert!(
+            matches!(err, Err(StoreError::InvalidAuditEntry(_))),
+            "{name}: {err:?}"
+        );
+        assert_eq!(
+            store.program(&program.id).await.unwrap().unwrap(),
+            program,
+            "{name}"
+        );
+        assert_eq!(
+            store.draft(&program.id).await.unwrap(),
+            Some(draft.clone()),
+            "{name}"
+        );
+        let entry_now = store.program_entry(&program.id).await.unwrap().unwrap();
+        assert_eq!(entry_now.unpublish_at, None, "{name}");
+        assert!(audit_of(&store).await.is_empty(), "{name}");
+
+        // The same with a good entry: the version, the take-down and the entry, all three.
+        let good = |version: u32| entry("program.publish", version);
+        let publication = Publication {
+            audit: Some(&good),
+            ..publication
+        };
+        let outcome = store
+            .publish(&program.id, draft.revision, &publication)
+            .await
+            .unwrap();
+        assert_eq!(outcome, SaveOutcome::Updated { version: 2 }, "{name}");
+        let entry_now = store.program_entry(&program.id).await.unwrap().unwrap();
+        assert_eq!(entry_now.unpublish_at, Some(leaving), "{name}");
+        let log = audit_of(&store).await;
+        assert_eq!(log.len(), 1, "{name}");
+        assert_eq!(log[0].detail, "第2版として公開しました", "{name}");
+        assert_eq!(log[0].target.as_deref(), Some(program.id.as_str()));
+    }
+}
+
+async fn audit_of(store: &Store) -> Vec<madoguchi_store::AuditEntry> {
+    store.audit_entries(&AuditFilter::default()).await.unwrap()
 }
 
 #[tokio::test]

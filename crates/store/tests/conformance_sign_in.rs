@@ -7,7 +7,9 @@
 use std::net::IpAddr;
 
 use madoguchi_store::testing::{TestDatabase, at_once_from_two_processes};
-use madoguchi_store::{Admission, AttemptLimit, LoginAttempt, NewSession, Session, StoreError};
+use madoguchi_store::{
+    Admission, AttemptLimit, AttemptOf, LoginAttempt, NewSession, Session, StoreError,
+};
 use time::macros::datetime;
 use time::{Duration, OffsetDateTime};
 
@@ -290,13 +292,17 @@ async fn attempts_from_one_address_are_refused_past_the_limit_until_the_oldest_l
             let at = start + Duration::minutes(minute);
             admitted(
                 store
-                    .admit_login_attempt(client, at, ATTEMPTS)
+                    .admit_login_attempt(AttemptOf::Address(client), at, ATTEMPTS)
                     .await
                     .unwrap(),
             );
         }
         let refused = store
-            .admit_login_attempt(client, start + Duration::minutes(3), ATTEMPTS)
+            .admit_login_attempt(
+                AttemptOf::Address(client),
+                start + Duration::minutes(3),
+                ATTEMPTS,
+            )
             .await
             .unwrap();
         let first_leaves = datetime!(2026-08-21 09:10:00 UTC);
@@ -313,14 +319,18 @@ async fn attempts_from_one_address_are_refused_past_the_limit_until_the_oldest_l
         let other = IpAddr::from([198, 51, 100, 8]);
         admitted(
             store
-                .admit_login_attempt(other, start, ATTEMPTS)
+                .admit_login_attempt(AttemptOf::Address(other), start, ATTEMPTS)
                 .await
                 .unwrap(),
         );
         let mapped: IpAddr = "::ffff:198.51.100.7".parse().unwrap();
         assert!(matches!(
             store
-                .admit_login_attempt(mapped, start + Duration::minutes(3), ATTEMPTS)
+                .admit_login_attempt(
+                    AttemptOf::Address(mapped),
+                    start + Duration::minutes(3),
+                    ATTEMPTS
+                )
                 .await
                 .unwrap(),
             Admission::Refused { .. }
@@ -329,20 +339,24 @@ async fn attempts_from_one_address_are_refused_past_the_limit_until_the_oldest_l
         // it does not, and the refused attempts were never kept.
         assert!(matches!(
             store
-                .admit_login_attempt(client, first_leaves - Duration::seconds(1), ATTEMPTS)
+                .admit_login_attempt(
+                    AttemptOf::Address(client),
+                    first_leaves - Duration::seconds(1),
+                    ATTEMPTS
+                )
                 .await
                 .unwrap(),
             Admission::Refused { .. }
         ));
         admitted(
             store
-                .admit_login_attempt(client, first_leaves, ATTEMPTS)
+                .admit_login_attempt(AttemptOf::Address(client), first_leaves, ATTEMPTS)
                 .await
                 .unwrap(),
         );
         assert_eq!(
             store
-                .admit_login_attempt(client, first_leaves, ATTEMPTS)
+                .admit_login_attempt(AttemptOf::Address(client), first_leaves, ATTEMPTS)
                 .await
                 .unwrap(),
             Admission::Refused {
@@ -364,7 +378,7 @@ async fn a_forgotten_attempt_no_longer_counts_and_old_attempts_are_swept() {
         for _ in 0..10 {
             let attempt = admitted(
                 store
-                    .admit_login_attempt(client, now, ATTEMPTS)
+                    .admit_login_attempt(AttemptOf::Address(client), now, ATTEMPTS)
                     .await
                     .unwrap(),
             );
@@ -373,7 +387,7 @@ async fn a_forgotten_attempt_no_longer_counts_and_old_attempts_are_swept() {
         for _ in 0..3 {
             admitted(
                 store
-                    .admit_login_attempt(client, now, ATTEMPTS)
+                    .admit_login_attempt(AttemptOf::Address(client), now, ATTEMPTS)
                     .await
                     .unwrap(),
             );
@@ -381,7 +395,7 @@ async fn a_forgotten_attempt_no_longer_counts_and_old_attempts_are_swept() {
         let v6: IpAddr = "2001:db8::7".parse().unwrap();
         admitted(
             store
-                .admit_login_attempt(v6, now + Duration::minutes(5), ATTEMPTS)
+                .admit_login_attempt(AttemptOf::Address(v6), now + Duration::minutes(5), ATTEMPTS)
                 .await
                 .unwrap(),
         );
@@ -416,7 +430,9 @@ async fn no_more_than_the_limit_get_through_when_many_processes_try_at_once() {
             ..ATTEMPTS
         };
         let admissions = at_once_from_two_processes(&db, &store, 20, |store| async move {
-            store.admit_login_attempt(client, now, limit).await
+            store
+                .admit_login_attempt(AttemptOf::Address(client), now, limit)
+                .await
         })
         .await
         .unwrap();
@@ -430,11 +446,57 @@ async fn no_more_than_the_limit_get_through_when_many_processes_try_at_once() {
         // Once they are over, the count is exactly what got through.
         let left = 5 - through;
         for _ in 0..left {
-            admitted(store.admit_login_attempt(client, now, limit).await.unwrap());
+            admitted(
+                store
+                    .admit_login_attempt(AttemptOf::Address(client), now, limit)
+                    .await
+                    .unwrap(),
+            );
         }
         assert!(matches!(
-            store.admit_login_attempt(client, now, limit).await.unwrap(),
+            store
+                .admit_login_attempt(AttemptOf::Address(client), now, limit)
+                .await
+                .unwrap(),
             Admission::Refused { .. }
         ));
+    }
+}
+
+#[tokio::test]
+async fn a_logins_attempts_count_per_address_apart_from_other_logins_and_addresses() {
+    for db in every_backend().await {
+        let store = db.migrated_store().await.unwrap();
+        let name = db.backend_name();
+        let now = OffsetDateTime::now_utc();
+        let (stranger, office) = (IpAddr::from([203, 0, 113, 9]), IpAddr::from([192, 0, 2, 1]));
+        let of = |client, login| AttemptOf::Login { client, login };
+        for _ in 0..ATTEMPTS.max_attempts {
+            admitted(
+                store
+                    .admit_login_attempt(of(stranger, "tanaka"), now, ATTEMPTS)
+                    .await
+                    .unwrap(),
+            );
+        }
+        let refused = store
+            .admit_login_attempt(of(stranger, "tanaka"), now, ATTEMPTS)
+            .await
+            .unwrap();
+        assert!(matches!(refused, Admission::Refused { .. }), "{name}");
+        // The owner at the office, another login from the stranger's address, and the
+        // stranger's address as a whole are not held back by those.
+        for other in [
+            of(office, "tanaka"),
+            of(stranger, "suzuki"),
+            AttemptOf::Address(stranger),
+        ] {
+            admitted(
+                store
+                    .admit_login_attempt(other, now, ATTEMPTS)
+                    .await
+                    .unwrap(),
+            );
+        }
     }
 }

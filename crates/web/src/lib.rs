@@ -15,12 +15,15 @@ use axum::extract::DefaultBodyLimit;
 use axum::middleware;
 use axum::routing::{get, post};
 
-use http::{assets, error, form, health, metrics, rate_limit, security, session};
+use http::{
+    assets, error, form, health, metrics, origin, rate_limit, security, session, transport,
+};
 use site::{diagnosis, feeds, home, programs};
 
 pub use http::AppError;
 pub use http::metrics::MetricsAccess;
 pub use http::rate_limit::{RateLimit, RateLimitError, RateLimiter};
+pub use http::transport::Transport;
 pub use http::trusted_proxy::{TrustedProxies, TrustedProxy, TrustedProxyError};
 pub use state::{AppState, LoadError};
 
@@ -57,6 +60,10 @@ pub fn router(state: AppState) -> Router {
             metrics::track,
         ))
         .layer(middleware::from_fn(security::add_security_headers))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            transport::strict_transport,
+        ))
         .with_state(state)
 }
 
@@ -87,6 +94,7 @@ fn diagnosis_routes(state: &AppState) -> Router<AppState> {
             post(diagnosis::erase).layer(DefaultBodyLimit::max(form::MAX_FORM_BYTES)),
         )
         .layer(middleware::map_response(security::never_cached))
+        .layer(middleware::from_fn(origin::refuse_cross_site_forms))
 }
 
 /// Serves the site on `listener` until the process is asked to stop (Ctrl-C / SIGTERM).

@@ -11,6 +11,7 @@ use crate::console::ImportProgress;
 use crate::console::login_limit::LOGIN_LIMIT;
 use crate::http::metrics::{Metrics, MetricsAccess};
 use crate::http::rate_limit::RateLimiter;
+use crate::http::transport::Transport;
 use crate::http::trusted_proxy::TrustedProxies;
 
 /// Cheap to clone; one per process.
@@ -38,6 +39,7 @@ pub struct AppState {
     login_limit: AttemptLimit,
     trusted_proxies: Arc<TrustedProxies>,
     import_progress: Arc<ImportProgress>,
+    transport: Transport,
 }
 
 impl AppState {
@@ -56,6 +58,7 @@ impl AppState {
             login_limit: LOGIN_LIMIT,
             trusted_proxies: Arc::new(TrustedProxies::default()),
             import_progress: Arc::default(),
+            transport: Transport::default(),
         })
     }
 
@@ -70,6 +73,16 @@ impl AppState {
     pub fn with_login_limit(mut self, limit: AttemptLimit) -> Self {
         self.login_limit = limit;
         self
+    }
+
+    /// How the site is reached (HTTP or HTTPS alike, by default).
+    pub fn with_transport(mut self, transport: Transport) -> Self {
+        self.transport = transport;
+        self
+    }
+
+    pub fn transport(&self) -> Transport {
+        self.transport
     }
 
     /// Who may read `/metrics` (this machine only, by default).

@@ -294,6 +294,58 @@ async fn publishing_needs_a_second_person_when_the_setting_is_on() {
 }
 
 #[tokio::test]
+async fn the_publish_form_names_the_planned_take_down_it_keeps_and_writes_one_entry() {
+    let console = console().await;
+    let store = &console.app.store;
+    let leaving = time::macros::datetime!(2031-03-31 23:59:59 +09:00);
+    store
+        .schedule_unpublish(&id(), Some(leaving))
+        .await
+        .unwrap();
+    let mut staff = signed_in(&console, "tanaka", Role::Staff).await;
+    let page = staff.get(EDIT).await;
+    let saved = press(&mut staff, EDIT, &page, "save", |pairs| {
+        set(pairs, "title", "誤字を直した制度名");
+    })
+    .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    let form = staff.get(EDIT).await;
+    // Beside the take-down field: leaving it blank keeps the date already planned.
+    let hint = text_of(&form, "#unpublish-at-hint");
+    assert!(hint.contains("空欄なら、今の予定「2031年3月31日"), "{hint}");
+    assert!(hint.contains("のままです"), "{hint}");
+    let revision = store
+        .draft(&id())
+        .await
+        .unwrap()
+        .unwrap()
+        .revision
+        .to_string();
+    let published = staff
+        .post(
+            &format!("/console/programs/{ID}/publish"),
+            &[("draft-revision", &revision), ("unpublish-at", "")],
+        )
+        .await;
+    assert_eq!(
+        published.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        published.body
+    );
+    let entry = store.program_entry(&id()).await.unwrap().unwrap();
+    assert_eq!(entry.unpublish_at, Some(leaving));
+    let entries = store.audit_entries(&AuditFilter::default()).await.unwrap();
+    let publishing: Vec<_> = entries
+        .iter()
+        .filter(|e| e.action == "program.publish")
+        .collect();
+    assert_eq!(publishing.len(), 1, "{entries:?}");
+    assert_eq!(publishing[0].detail, "承認し、第2版として公開しました");
+    assert_eq!(publishing[0].target.as_deref(), Some(ID));
+}
+
+#[tokio::test]
 async fn a_rule_no_business_can_satisfy_is_warned_beside_its_rows() {
     let console = console().await;
     let mut staff = signed_in(&console, "tanaka", Role::Staff).await;

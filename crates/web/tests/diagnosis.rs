@@ -355,6 +355,68 @@ async fn erasing_deletes_the_answers_from_the_server() {
 }
 
 #[tokio::test]
+async fn a_form_posted_from_another_site_is_refused_and_the_visitors_session_stays() {
+    let app = demo_app().await;
+    let mut visitor = Visitor::new(&app);
+    let first = visitor.get("/diagnosis").await;
+    visitor.answer(&first, &["日置市"], "next").await;
+    let own_cookie = visitor.cookie.clone().unwrap();
+
+    // Another site's page posts to the wizard: the browser does not send the SameSite=Lax
+    // cookie with it, so the server sees no session.
+    let mut elsewhere = Visitor::new(&app);
+    for (path, body) in [
+        ("/diagnosis/erase", "_csrf=x".to_owned()),
+        (
+            "/diagnosis/answer",
+            "_csrf=x&field=employees&step=3&value=12&action=next".to_owned(),
+        ),
+        ("/diagnosis/restart", "_csrf=x".to_owned()),
+    ] {
+        let request = Request::post(path)
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header("sec-fetch-site", "cross-site")
+            .body(Body::from(body))
+            .unwrap();
+        let page = elsewhere.send(request).await;
+        assert_eq!(page.status, StatusCode::FORBIDDEN, "{path}");
+        assert!(
+            page.html.contains("別のサイトから送られた操作"),
+            "{}",
+            page.html
+        );
+        // No cookie is set or cleared: the visitor's own stays as it was.
+        assert!(page.headers.get(header::SET_COOKIE).is_none(), "{path}");
+    }
+    let results = visitor.get("/diagnosis/results").await;
+    assert_eq!(visitor.cookie.as_deref(), Some(own_cookie.as_str()));
+    assert!(results.html.contains("日置市"), "{}", results.html);
+}
+
+#[tokio::test]
+async fn each_saved_answer_renews_the_cookie_as_long_as_the_session() {
+    let app = demo_app().await;
+    let mut visitor = Visitor::new(&app);
+    let first = visitor.get("/diagnosis").await;
+    let started = visitor.cookie.clone().unwrap();
+    let answered = visitor.answer(&first, &["日置市"], "next").await;
+    assert_eq!(answered.status, StatusCode::SEE_OTHER);
+    let renewed: Vec<_> = answered
+        .headers
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .map(|v| v.to_str().unwrap().to_owned())
+        .collect();
+    // The same token, given another hour from now, as the database session was.
+    assert_eq!(renewed.len(), 1, "{renewed:?}");
+    assert!(
+        renewed[0].starts_with(&format!("{started};")),
+        "{renewed:?}"
+    );
+    assert!(renewed[0].contains("Max-Age=3600"), "{renewed:?}");
+}
+
+#[tokio::test]
 async fn the_results_page_is_rate_limited_with_a_japanese_page() {
     let app = TestApp::configured(&demo_catalogue(), |s| {
         s.with_diagnose_limit(RateLimiter::new(2, 1))

@@ -1,7 +1,7 @@
 //! `madoguchi serve`: the site and API on one address.
 
 use anyhow::Context;
-use madoguchi_web::{AppState, MetricsAccess, RateLimit, RateLimiter, TrustedProxies};
+use madoguchi_web::{AppState, MetricsAccess, RateLimit, RateLimiter, Transport, TrustedProxies};
 
 use crate::cli::ServeArgs;
 use crate::config::Config;
@@ -17,6 +17,11 @@ pub async fn run(config: &Config, args: &ServeArgs) -> anyhow::Result<()> {
         .with_metrics_access(match args.metrics_token.clone().filter(|t| !t.is_empty()) {
             Some(token) => MetricsAccess::Token(token),
             None => MetricsAccess::Loopback,
+        })
+        .with_transport(if args.https_only {
+            Transport::HttpsOnly
+        } else {
+            Transport::Either
         })
         .with_trusted_proxies(TrustedProxies::new(
             args.trusted_proxies
@@ -42,6 +47,7 @@ pub async fn run(config: &Config, args: &ServeArgs) -> anyhow::Result<()> {
         %addr,
         diagnose_limit = %args.diagnose_limit,
         trusted_proxies = %state.trusted_proxies(),
+        https_only = args.https_only,
         "listening"
     );
     if args.diagnose_limit == RateLimit::Off {

@@ -19,6 +19,7 @@ pub(crate) mod sql;
 use madoguchi_core::program::{Program, ProgramId};
 use time::OffsetDateTime;
 
+use crate::audit::{self, NewAuditEntry};
 use crate::catalogue::{check_origin, now, version_number};
 use crate::db::Db;
 use crate::timestamp::{now_whole_second, whole_second_utc};
@@ -260,13 +261,60 @@ pub(crate) async fn ready_to_publish(
     Ok(draft)
 }
 
-/// After the draft's body was saved as the program's next version, in the same
-/// transaction: the draft goes, and the program is on the public site, leaving it at the
-/// draft's `unpublish_at` if it names one, else at the date already planned, if any.
-pub(crate) async fn finish_publishing(mut conn: Db<'_>, draft: &Draft) -> Result<(), StoreError> {
+/// How a draft is published: by whom, when the program is to leave the site, and the audit
+/// entry that is written in the same transaction, so that a publication nobody can trace
+/// cannot exist: if the entry cannot be written, nothing is published.
+#[derive(Clone, Copy)]
+pub struct Publication<'a> {
+    /// Who: `console:<account id>`, or `schedule:<account id>` for a planned publication.
+    pub origin: &'a str,
+    /// When the program leaves the site. `None` keeps the draft's own date if it has one,
+    /// else the date already planned for the program, if any.
+    pub unpublish_at: Option<OffsetDateTime>,
+    /// The entry for the version published, given its number.
+    pub audit: Option<&'a (dyn Fn(u32) -> NewAuditEntry + Sync)>,
+}
+
+impl std::fmt::Debug for Publication<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Publication")
+            .field("origin", &self.origin)
+            .field("unpublish_at", &self.unpublish_at)
+            .field("audit", &self.audit.is_some())
+            .finish()
+    }
+}
+
+impl<'a> Publication<'a> {
+    /// Published by `origin`, keeping any planned take-down, with no entry of its own.
+    pub fn by(origin: &'a str) -> Self {
+        Self {
+            origin,
+            unpublish_at: None,
+            audit: None,
+        }
+    }
+}
+
+/// After the draft's body was saved as the program's next version (`outcome`), in the same
+/// transaction: the draft goes, the program is on the public site, leaving it at the
+/// publication's date, else the draft's, else the date already planned, and the audit
+/// entry is appended.
+pub(crate) async fn finish_publishing(
+    mut conn: Db<'_>,
+    draft: &Draft,
+    outcome: SaveOutcome,
+    publication: &Publication<'_>,
+    at: OffsetDateTime,
+) -> Result<(), StoreError> {
     let id = draft.program.id.as_str();
     sql::delete(conn.reborrow(), id, i64::from(draft.revision)).await?;
-    sql::republish(conn.reborrow(), id, draft.unpublish_at).await?;
+    let unpublish_at = publication.unpublish_at.map(whole_second_utc);
+    sql::republish(conn.reborrow(), id, unpublish_at.or(draft.unpublish_at)).await?;
+    if let Some(audit) = publication.audit {
+        let entry = audit::prepare(&audit(outcome.version()))?;
+        audit::sql::append(conn, &entry, whole_second_utc(at)).await?;
+    }
     Ok(())
 }
 
@@ -396,9 +444,22 @@ impl Store {
         revision: u32,
         origin: &str,
     ) -> Result<SaveOutcome, StoreError> {
-        let origin = check_origin(origin)?;
+        self.publish(id, revision, &Publication::by(origin)).await
+    }
+
+    /// [`Store::publish_draft`] with the take-down date and the audit entry of
+    /// `publication` written in the same transaction: all of it, or none of it.
+    pub async fn publish(
+        &self,
+        id: &ProgramId,
+        revision: u32,
+        publication: &Publication<'_>,
+    ) -> Result<SaveOutcome, StoreError> {
+        check_origin(publication.origin)?;
         let saved_at = now();
-        self.backend.publish(id, revision, origin, saved_at).await
+        self.backend
+            .publish(id, revision, publication, saved_at)
+            .await
     }
 
     /// Deletes the draft at `revision`; the published program is untouched.

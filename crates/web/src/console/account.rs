@@ -8,7 +8,8 @@ use askama::Template;
 use axum::body::Bytes;
 use axum::extract::rejection::{BytesRejection, QueryRejection};
 use axum::extract::{Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::header::RETRY_AFTER;
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use madoguchi_core::staff::Action;
 use madoguchi_core::staff::{NewPassword, Role};
@@ -17,6 +18,8 @@ use madoguchi_store::AccountChange;
 use serde::Deserialize;
 
 use super::frame::Frame;
+use super::login::WRONG_PASSWORD;
+use super::login_limit::{self, Gate};
 use super::staff::{self, Staff};
 use crate::http::client::Client;
 use crate::http::form::FormData;
@@ -64,22 +67,30 @@ pub async fn change_password(
     let current = form.get("current").unwrap_or_default().to_owned();
     let new = form.get("new").unwrap_or_default();
     let confirm = form.get("confirm").unwrap_or_default();
+    // Limited and audited like a wrong password at sign-in: a session left open on a shared
+    // PC must not become a way to guess the password without limit or trace.
+    let login = staff.account.login.as_str();
+    let attempts = match login_limit::admit(&state, client, login).await? {
+        Gate::Open(attempts) => attempts,
+        Gate::Closed { wait_seconds } => {
+            let error = Some(login_limit::too_many_attempts(wait_seconds));
+            let mut response = render(&staff, StatusCode::TOO_MANY_REQUESTS, false, error, None)?;
+            response
+                .headers_mut()
+                .insert(RETRY_AFTER, HeaderValue::from(wait_seconds));
+            return Ok(response);
+        }
+    };
     let stored = Some(staff.account.password_hash.clone());
     if !password::verify_off_thread(current, stored).await {
-        // Counted like a wrong password at sign-in: a session left open on a shared PC must
-        // not become a way to guess the password without limit or trace.
-        let counted = super::login::count_failure(&state, &staff.account, client).await?;
+        let detail = format!("パスワードの変更：{WRONG_PASSWORD}");
         staff
-            .audit(
-                &state,
-                Action::LoginFailure,
-                Some(staff.account.login.as_str()),
-                format!("パスワードの変更：{counted}"),
-            )
+            .audit(&state, Action::LoginFailure, Some(login), detail)
             .await?;
         let error = Some("今のパスワードが違います。".to_owned());
         return render(&staff, StatusCode::UNPROCESSABLE_ENTITY, false, error, None);
     }
+    login_limit::succeeded(&state, attempts).await?;
     let checked = NewPassword::parse(new, &staff.account.login).map_err(|e| e.to_string());
     let checked = checked.and_then(|p| {
         (new == confirm)
@@ -103,7 +114,6 @@ pub async fn change_password(
         .map_err(|e| AppError::Internal(e.to_string()))?;
     // The new password, the end of every session (this one too: a fresh one follows) and
     // the audit entry are one transaction, as for every change to an account.
-    let login = staff.account.login.as_str();
     state
         .store()
         .change_account(

@@ -3,43 +3,35 @@
 //!
 //! Every failure reads the same and takes the same time — an unknown login, a wrong
 //! password, a disabled or locked account — so that the page never tells which logins
-//! exist. Five failures in a row lock an account for 15 minutes; a limit per client
-//! address, shared by every app process, slows a script trying many logins. Every attempt
-//! goes to the audit log with the client's address; what was typed as a password never
-//! does.
+//! exist. Limits per client address and per login from one address, shared by every app
+//! process and counted before the password is checked, slow a script trying many
+//! passwords or many logins (`login_limit`). Every attempt goes to the audit log with the
+//! client's address; what was typed as a password never does.
 
 use askama::Template;
 use axum::body::Bytes;
 use axum::extract::rejection::{BytesRejection, QueryRejection};
 use axum::extract::{Query, State};
 use axum::http::header::{RETRY_AFTER, SET_COOKIE};
-use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::http::{HeaderMap, HeaderValue, StatusCode, Uri};
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use madoguchi_core::calendar::JST;
 use madoguchi_core::staff::Action;
-use madoguchi_store::{Account, Lockout, Login};
+use madoguchi_store::{Account, Login};
 use serde::Deserialize;
-use time::Duration;
 
 use super::action::{self, Actor};
 use super::frame::Frame;
 use super::login_limit::{self, Gate};
 use super::staff::{self, LoginSession, STAFF_COOKIE, Staff, safe_next};
 use crate::http::client::Client;
-use crate::http::clock;
 use crate::http::form::FormData;
+use crate::http::origin;
 use crate::http::session::with_cookie;
 use crate::{AppError, AppState};
 use madoguchi_staff::password;
 
-/// Five failures in a row lock an account for fifteen minutes.
-pub const LOCKOUT: Lockout = Lockout {
-    after_failures: 5,
-    duration: Duration::minutes(15),
-};
-
 /// The one answer to every failed sign-in.
-pub const FAILED: &str = "ログインできませんでした。ログインIDとパスワードを確かめてください。続けて5回間違えると、安全のため15分間ログインできなくなります。";
+pub const FAILED: &str = "ログインできませんでした。ログインIDとパスワードを確かめてください。10分の間に5回間違えると、安全のため、しばらくこの端末からはログインできなくなります。";
 
 const EXPIRED: &str =
     "画面の有効期限が切れたため、ログインできませんでした。もう一度ログインしてください。";
@@ -57,6 +49,8 @@ struct LoginPage {
     next: String,
     notice: Option<&'static str>,
     error: Option<String>,
+    /// Set when the page was reached from another site: the link that opens it from here.
+    reopen: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -69,6 +63,7 @@ pub struct LoginQuery {
 pub async fn show_login(
     State(state): State<AppState>,
     headers: HeaderMap,
+    uri: Uri,
     client: Client,
     query: Result<Query<LoginQuery>, QueryRejection>,
 ) -> Result<Response, AppError> {
@@ -87,6 +82,24 @@ pub async fn show_login(
         Some("everywhere") => Some("すべての端末からログアウトしました。"),
         _ => None,
     };
+    if origin::cross_site(&headers) {
+        // The browser did not send the console's SameSite=Strict cookie with this request;
+        // a new pre-login cookie would replace (and so end) a session it may hold. Opened
+        // again from this site, the page sees that session.
+        let reopen = uri
+            .path_and_query()
+            .map_or("/console/login", |p| p.as_str());
+        let page = LoginPage {
+            frame: None,
+            csrf: String::new(),
+            login: String::new(),
+            next,
+            notice,
+            error: None,
+            reopen: Some(reopen.to_owned()),
+        };
+        return render(StatusCode::OK, &page);
+    }
     let (session, cookie) = login_session(&state, &headers).await?;
     let page = LoginPage {
         frame: None,
@@ -95,6 +108,7 @@ pub async fn show_login(
         next,
         notice,
         error: None,
+        reopen: None,
     };
     Ok(with_cookie(render(StatusCode::OK, &page)?, cookie))
 }
@@ -122,11 +136,12 @@ pub async fn log_in(
             next: next.clone(),
             notice: None,
             error: Some(error),
+            reopen: None,
         };
         Ok(with_cookie(render(status, &page)?, cookie.clone()))
     };
-    let attempt = match login_limit::admit(&state, client).await? {
-        Gate::Open(attempt) => attempt,
+    let attempts = match login_limit::admit(&state, client, &typed_login).await? {
+        Gate::Open(attempts) => attempts,
         Gate::Closed { wait_seconds } => {
             let error = login_limit::too_many_attempts(wait_seconds);
             let mut response = again(StatusCode::TOO_MANY_REQUESTS, error)?;
@@ -143,7 +158,7 @@ pub async fn log_in(
     let Some(account) = authenticate(&state, &typed_login, password, client).await? else {
         return again(StatusCode::FORBIDDEN, FAILED.to_owned());
     };
-    login_limit::succeeded(&state, attempt).await?;
+    login_limit::succeeded(&state, attempts).await?;
     session.end(&state).await?;
     let cookie = staff::start_session(&state, &account.id, &headers).await?;
     let actor = Actor::of(&account);
@@ -186,13 +201,10 @@ async fn authenticate(
         action::record(state, actor, Action::LoginFailure, None, detail, client).await?;
         return Ok(None);
     };
-    let now = clock::now();
     let refusal = if !account.is_active() {
-        Some("無効にされた利用者のため、ログインを拒否しました".to_owned())
-    } else if account.is_locked(now) {
-        Some("ログインが一時停止中のため、拒否しました".to_owned())
+        Some("無効にされた利用者のため、ログインを拒否しました")
     } else if !matches {
-        Some(count_failure(state, &account, client).await?)
+        Some(WRONG_PASSWORD)
     } else {
         None
     };
@@ -206,30 +218,8 @@ async fn authenticate(
     Ok(None)
 }
 
-/// Counts a wrong password, recording a lock if this failure caused one.
-pub(super) async fn count_failure(
-    state: &AppState,
-    account: &Account,
-    client: Client,
-) -> Result<String, AppError> {
-    let failures = state
-        .store()
-        .record_login_failure(&account.id, clock::now(), LOCKOUT)
-        .await?;
-    let count = failures.map_or(0, |f| f.count);
-    if let Some(until) = failures.and_then(|f| f.locked_until) {
-        let until = until.to_offset(JST);
-        let detail = format!(
-            "{count}回続けてパスワードが違ったため、{}時{:02}分（日本時間）までログインを止めました",
-            until.hour(),
-            until.minute()
-        );
-        let actor = Actor::of(account);
-        let target = Some(account.login.as_str());
-        action::record(state, actor, Action::AccountLock, target, detail, client).await?;
-    }
-    Ok(format!("パスワードが違います（{count}回目）"))
-}
+/// What the audit log says of a wrong password (the limits in `login_limit` count it).
+pub(super) const WRONG_PASSWORD: &str = "パスワードが違います";
 
 /// `POST /console/logout`: ends this session.
 pub async fn log_out(
@@ -244,7 +234,7 @@ pub async fn log_out(
     staff
         .audit(&state, Action::Logout, None, "ログアウトしました")
         .await?;
-    signed_out(&headers, "logout")
+    signed_out(&state, &headers, "logout")
 }
 
 /// `POST /console/logout-everywhere`: ends every session of this account, on every
@@ -266,14 +256,14 @@ pub async fn log_out_everywhere(
             format!("すべての端末からログアウトしました（{ended}件）"),
         )
         .await?;
-    signed_out(&headers, "everywhere")
+    signed_out(&state, &headers, "everywhere")
 }
 
-fn signed_out(headers: &HeaderMap, done: &str) -> Result<Response, AppError> {
+fn signed_out(state: &AppState, headers: &HeaderMap, done: &str) -> Result<Response, AppError> {
     let mut response = Redirect::to(&format!("/console/login?done={done}")).into_response();
     response
         .headers_mut()
-        .append(SET_COOKIE, STAFF_COOKIE.clear(headers)?);
+        .append(SET_COOKIE, STAFF_COOKIE.clear(state.transport(), headers)?);
     Ok(response)
 }
 

@@ -1,10 +1,15 @@
-//! The limit on sign-in attempts per client address, shared by every app process through
-//! the database (see `madoguchi_store::Store::admit_login_attempt`), so that a script gets
-//! no more attempts for there being several app servers behind the load balancer.
+//! The limits on sign-in attempts, per client address and per login from one address,
+//! shared by every app process through the database (see
+//! `madoguchi_store::Store::admit_login_attempt`), so that a script gets no more attempts
+//! for there being several app servers behind the load balancer.
+//!
+//! An attempt is counted before its password is checked, so a burst of parallel tries
+//! gets no further than the limit. Accounts are never locked as such: a stranger's wrong
+//! guesses hold back the stranger's address, not the owner at the office.
 
 use std::time::Duration as StdDuration;
 
-use madoguchi_store::{Admission, AttemptLimit, LoginAttempt};
+use madoguchi_store::{Admission, AttemptLimit, AttemptOf, LoginAttempt};
 use time::Duration;
 
 use crate::http::client::{Client, counted_as};
@@ -19,41 +24,65 @@ pub const LOGIN_LIMIT: AttemptLimit = AttemptLimit {
     window: Duration::minutes(10),
 };
 
+/// Five failed attempts at one login from one address within ten minutes, then one more
+/// each time the oldest of them is ten minutes old. The window is `LOGIN_LIMIT`'s, so
+/// that one sweep suits both.
+pub const PER_LOGIN: AttemptLimit = AttemptLimit {
+    max_attempts: 5,
+    window: LOGIN_LIMIT.window,
+};
+
 /// How often attempts the limit no longer counts are deleted.
 const SWEEP_EVERY: StdDuration = StdDuration::from_secs(600);
 
-/// What the limit says to one sign-in attempt.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// What the limits say to one sign-in attempt.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Gate {
-    /// Check the password; give `attempt` back with [`succeeded`] if it is right.
-    Open(Option<LoginAttempt>),
-    /// Too many attempts from this address: try again in this many seconds (1 or more).
+    /// Check the password; give the attempts back with [`succeeded`] if it is right.
+    Open(Vec<LoginAttempt>),
+    /// Too many attempts from this address, or at this login from it: try again in this
+    /// many seconds (1 or more).
     Closed { wait_seconds: u64 },
 }
 
-/// Counts an attempt from `client` against the state's limit. An address the server does
-/// not know is not limited (every real connection has one; the lockout per account holds
-/// either way).
-pub async fn admit(state: &AppState, client: Client) -> Result<Gate, AppError> {
+/// Counts an attempt at `login` from `client` against the state's limit per address and
+/// against [`PER_LOGIN`]. An address the server does not know is not limited (every real
+/// connection has one).
+pub async fn admit(state: &AppState, client: Client, login: &str) -> Result<Gate, AppError> {
     let Some(address) = client.0 else {
-        return Ok(Gate::Open(None));
+        return Ok(Gate::Open(Vec::new()));
     };
+    let address = counted_as(address);
     let now = clock::now();
-    let admission = state
-        .store()
-        .admit_login_attempt(counted_as(address), now, state.login_limit())
-        .await?;
-    Ok(match admission {
-        Admission::Admitted(attempt) => Gate::Open(Some(attempt)),
-        Admission::Refused { retry_at } => Gate::Closed {
-            wait_seconds: whole_seconds_up(retry_at - now),
-        },
-    })
+    let store = state.store();
+    let limits = [
+        (AttemptOf::Address(address), state.login_limit()),
+        (
+            AttemptOf::Login {
+                client: address,
+                login,
+            },
+            PER_LOGIN,
+        ),
+    ];
+    let mut admitted = Vec::new();
+    for (of, limit) in limits {
+        match store.admit_login_attempt(of, now, limit).await? {
+            Admission::Admitted(attempt) => admitted.push(attempt),
+            Admission::Refused { retry_at } => {
+                // A try that never reached a password is not a failure of the address.
+                succeeded(state, admitted).await?;
+                let wait_seconds = whole_seconds_up(retry_at - now);
+                return Ok(Gate::Closed { wait_seconds });
+            }
+        }
+    }
+    Ok(Gate::Open(admitted))
 }
 
-/// A successful sign-in takes its attempt back: only failures count against the address.
-pub async fn succeeded(state: &AppState, attempt: Option<LoginAttempt>) -> Result<(), AppError> {
-    if let Some(attempt) = attempt {
+/// A successful sign-in takes its attempts back: only failures count.
+pub async fn succeeded(state: &AppState, attempts: Vec<LoginAttempt>) -> Result<(), AppError> {
+    for attempt in attempts {
         state.store().forget_login_attempt(attempt).await?;
     }
     Ok(())

@@ -127,4 +127,7 @@ pub fn routes() -> Router<AppState> {
         )
         .layer(DefaultBodyLimit::max(MAX_FORM_BYTES))
         .layer(map_response(crate::http::security::never_cached))
+        .layer(axum::middleware::from_fn(
+            crate::http::origin::refuse_cross_site_forms,
+        ))
 }

@@ -207,7 +207,7 @@ pub(crate) async fn signed_in(
     headers: &HeaderMap,
     client: Client,
 ) -> Result<Option<Staff>, AppError> {
-    let Some(token) = STAFF_COOKIE.token(headers) else {
+    let Some(token) = STAFF_COOKIE.token(state.transport(), headers) else {
         return Ok(None);
     };
     let now = clock::now();
@@ -251,7 +251,7 @@ pub async fn start_session(
     headers: &HeaderMap,
 ) -> Result<HeaderValue, AppError> {
     let (token, _) = create(state, Some(account_id)).await?;
-    STAFF_COOKIE.set(&token, headers)
+    STAFF_COOKIE.set(&token, state.transport(), headers)
 }
 
 /// The login form's session: a CSRF token for a browser not yet signed in.
@@ -264,7 +264,7 @@ pub struct LoginSession {
 impl LoginSession {
     /// The request's pre-login session, if it has a live one.
     pub async fn load(state: &AppState, headers: &HeaderMap) -> Result<Option<Self>, AppError> {
-        let Some(token) = STAFF_COOKIE.token(headers) else {
+        let Some(token) = STAFF_COOKIE.token(state.transport(), headers) else {
             return Ok(None);
         };
         let hash = token_hash(token);
@@ -281,7 +281,7 @@ impl LoginSession {
         headers: &HeaderMap,
     ) -> Result<(Self, HeaderValue), AppError> {
         let (token, new) = create(state, None).await?;
-        let cookie = STAFF_COOKIE.set(&token, headers)?;
+        let cookie = STAFF_COOKIE.set(&token, state.transport(), headers)?;
         Ok((
             Self {
                 token_hash: new.token_hash,

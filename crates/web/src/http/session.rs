@@ -17,6 +17,7 @@ use time::Duration;
 
 use crate::http::clock;
 use crate::http::origin::is_https;
+use crate::http::transport::Transport;
 use crate::{AppError, AppState};
 
 /// A session ends after this long without a request.
@@ -30,11 +31,14 @@ pub const VISITOR_COOKIE: SessionCookie = SessionCookie {
     max_age: Some(IDLE),
 };
 
-/// A cookie that carries a session token: always HttpOnly, `Secure` when the visitor came
-/// over HTTPS; its name, path, SameSite and lifetime are the session kind's own.
+/// A cookie that carries a session token: always HttpOnly; `Secure` when the visitor came
+/// over HTTPS, or always on a site served over HTTPS only, where it is also named
+/// `__Host-<name>` for the whole host. Its name, path, SameSite and lifetime are the session
+/// kind's own.
 #[derive(Debug, Clone, Copy)]
 pub struct SessionCookie {
     pub name: &'static str,
+    /// The path on a site that is not HTTPS only (`__Host-` cookies are always `/`).
     pub path: &'static str,
     /// `Lax` or `Strict`.
     pub same_site: &'static str,
@@ -44,42 +48,68 @@ pub struct SessionCookie {
 
 impl SessionCookie {
     /// The token the request's cookie carries, if it is well formed (64 hex digits).
-    pub fn token<'h>(&self, headers: &'h HeaderMap) -> Option<&'h str> {
+    pub fn token<'h>(&self, transport: Transport, headers: &'h HeaderMap) -> Option<&'h str> {
+        let name = self.name(transport);
         headers
             .get_all(COOKIE)
             .iter()
             .filter_map(|v| v.to_str().ok())
             .flat_map(|v| v.split(';'))
             .filter_map(|pair| pair.trim().split_once('='))
-            .find(|(name, _)| *name == self.name)
+            .find(|(found, _)| *found == name)
             .map(|(_, value)| value)
             .filter(|value| value.len() == 64 && value.bytes().all(|b| b.is_ascii_hexdigit()))
     }
 
-    /// The `Set-Cookie` value that hands `token` to the browser.
-    pub fn set(&self, token: &str, headers: &HeaderMap) -> Result<HeaderValue, AppError> {
+    /// The `Set-Cookie` value that hands `token` to the browser (or renews it).
+    pub fn set(
+        &self,
+        token: &str,
+        transport: Transport,
+        headers: &HeaderMap,
+    ) -> Result<HeaderValue, AppError> {
         let max_age = self
             .max_age
             .map(|age| format!("; Max-Age={}", age.whole_seconds()))
             .unwrap_or_default();
-        self.header(token, &max_age, headers)
+        self.header(token, &max_age, transport, headers)
     }
 
     /// The `Set-Cookie` value that removes the cookie.
-    pub fn clear(&self, headers: &HeaderMap) -> Result<HeaderValue, AppError> {
-        self.header("", "; Max-Age=0", headers)
+    pub fn clear(
+        &self,
+        transport: Transport,
+        headers: &HeaderMap,
+    ) -> Result<HeaderValue, AppError> {
+        self.header("", "; Max-Age=0", transport, headers)
+    }
+
+    fn name(&self, transport: Transport) -> String {
+        if transport.https_only() {
+            format!("__Host-{}", self.name)
+        } else {
+            self.name.to_owned()
+        }
     }
 
     fn header(
         &self,
         value: &str,
         max_age: &str,
+        transport: Transport,
         headers: &HeaderMap,
     ) -> Result<HeaderValue, AppError> {
-        let secure = if is_https(headers) { "; Secure" } else { "" };
+        let https_only = transport.https_only();
+        let secure = if https_only || is_https(headers) {
+            "; Secure"
+        } else {
+            ""
+        };
+        let path = if https_only { "/" } else { self.path };
         HeaderValue::from_str(&format!(
-            "{}={value}; Path={}; HttpOnly; SameSite={}{max_age}{secure}",
-            self.name, self.path, self.same_site
+            "{}={value}; Path={path}; HttpOnly; SameSite={}{max_age}{secure}",
+            self.name(transport),
+            self.same_site
         ))
         .map_err(|e| AppError::Internal(e.to_string()))
     }
@@ -88,6 +118,8 @@ impl SessionCookie {
 /// One visitor's session as loaded for a request.
 #[derive(Debug, Clone)]
 pub struct Visitor {
+    /// The token itself, to renew the cookie whenever the session is renewed.
+    token: String,
     token_hash: String,
     /// The token every form of this session must send back (CSRF protection).
     pub csrf: String,
@@ -108,7 +140,7 @@ pub struct VisitorData {
 impl Visitor {
     /// The session named by the request's cookie, if it exists and has not expired.
     pub async fn load(state: &AppState, headers: &HeaderMap) -> Result<Option<Self>, AppError> {
-        let Some(token) = VISITOR_COOKIE.token(headers) else {
+        let Some(token) = VISITOR_COOKIE.token(state.transport(), headers) else {
             return Ok(None);
         };
         let Some(session) = state
@@ -122,7 +154,7 @@ impl Visitor {
         if session.subject.is_some() {
             return Ok(None);
         }
-        Ok(Some(Self::from_session(session)))
+        Ok(Some(Self::from_session(token.to_owned(), session)))
     }
 
     /// Starts a new session; the cookie must be sent with the response.
@@ -141,8 +173,9 @@ impl Visitor {
             expires_at: now + IDLE,
         };
         state.store().create_session(&new, now).await?;
-        let cookie = VISITOR_COOKIE.set(&token, headers)?;
+        let cookie = VISITOR_COOKIE.set(&token, state.transport(), headers)?;
         let visitor = Self {
+            token,
             token_hash: new.token_hash,
             csrf: new.csrf_token,
             data: VisitorData::default(),
@@ -164,15 +197,27 @@ impl Visitor {
         }
     }
 
-    /// Saves the data and extends the session; false when it expired meanwhile.
-    pub async fn save(&self, state: &AppState) -> Result<bool, AppError> {
+    /// Saves the data and extends the session, answering the cookie that extends it in
+    /// the browser alike (else the browser would drop it an hour after the first answer,
+    /// however busy the visitor); `None` when the session expired meanwhile.
+    pub async fn save(
+        &self,
+        state: &AppState,
+        headers: &HeaderMap,
+    ) -> Result<Option<HeaderValue>, AppError> {
         let data =
             serde_json::to_string(&self.data).map_err(|e| AppError::Internal(e.to_string()))?;
         let now = clock::now();
-        Ok(state
+        let extended = state
             .store()
             .update_session(&self.token_hash, &data, now, now + IDLE)
-            .await?)
+            .await?;
+        if !extended {
+            return Ok(None);
+        }
+        VISITOR_COOKIE
+            .set(&self.token, state.transport(), headers)
+            .map(Some)
     }
 
     /// Deletes the session and everything in it.
@@ -186,11 +231,12 @@ impl Visitor {
         same_token(&self.csrf, csrf)
     }
 
-    fn from_session(session: Session) -> Self {
+    fn from_session(token: String, session: Session) -> Self {
         // Data that no longer reads (an older format) starts the answers afresh rather than
         // failing the request: the session itself stays valid.
         let data = serde_json::from_str(&session.data).unwrap_or_default();
         Self {
+            token,
             token_hash: session.token_hash,
             csrf: session.csrf_token,
             data,
@@ -216,8 +262,8 @@ pub async fn sweep_expired(state: AppState) {
 }
 
 /// The `Set-Cookie` value that removes the visitor's session cookie.
-pub fn clear_cookie(headers: &HeaderMap) -> Result<HeaderValue, AppError> {
-    VISITOR_COOKIE.clear(headers)
+pub fn clear_cookie(state: &AppState, headers: &HeaderMap) -> Result<HeaderValue, AppError> {
+    VISITOR_COOKIE.clear(state.transport(), headers)
 }
 
 /// Adds a `Set-Cookie` header when one is due.
@@ -265,22 +311,55 @@ mod tests {
             max_age: None,
         };
         let plain = HeaderMap::new();
-        let set = staff.set("t", &plain).unwrap();
+        let set = staff.set("t", Transport::Either, &plain).unwrap();
         assert_eq!(set, "staff=t; Path=/console; HttpOnly; SameSite=Strict");
         let mut https = HeaderMap::new();
         https.insert("x-forwarded-proto", HeaderValue::from_static("https"));
-        let visitor = VISITOR_COOKIE.set("t", &https).unwrap();
+        let visitor = VISITOR_COOKIE.set("t", Transport::Either, &https).unwrap();
         assert_eq!(
             visitor,
             "madoguchi_session=t; Path=/; HttpOnly; SameSite=Lax; Max-Age=3600; Secure"
         );
-        assert!(
-            staff
-                .clear(&https)
-                .unwrap()
-                .to_str()
-                .unwrap()
-                .contains("Max-Age=0; Secure")
+        let cleared = staff.clear(Transport::Either, &https).unwrap();
+        assert!(cleared.to_str().unwrap().contains("Max-Age=0; Secure"));
+    }
+
+    #[test]
+    fn on_a_site_served_over_https_only_every_cookie_is_a_secure_host_cookie() {
+        let staff = SessionCookie {
+            name: "staff",
+            path: "/console",
+            same_site: "Strict",
+            max_age: None,
+        };
+        // Even a request that claims nothing about HTTPS gets a `Secure` cookie.
+        let plain = HeaderMap::new();
+        let set = staff.set("t", Transport::HttpsOnly, &plain).unwrap();
+        assert_eq!(
+            set,
+            "__Host-staff=t; Path=/; HttpOnly; SameSite=Strict; Secure"
+        );
+        let cleared = VISITOR_COOKIE.clear(Transport::HttpsOnly, &plain).unwrap();
+        assert_eq!(
+            cleared,
+            "__Host-madoguchi_session=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0; Secure"
+        );
+        // Only the `__Host-` cookie is read there: one planted without the prefix (over
+        // plain HTTP, or by a sibling domain) is not a session.
+        let token = "b".repeat(64);
+        let mut headers = HeaderMap::new();
+        let planted = format!("madoguchi_session={token}");
+        headers.insert(COOKIE, HeaderValue::from_str(&planted).unwrap());
+        assert_eq!(VISITOR_COOKIE.token(Transport::HttpsOnly, &headers), None);
+        assert_eq!(
+            VISITOR_COOKIE.token(Transport::Either, &headers),
+            Some(token.as_str())
+        );
+        let host = format!("__Host-madoguchi_session={token}");
+        headers.insert(COOKIE, HeaderValue::from_str(&host).unwrap());
+        assert_eq!(
+            VISITOR_COOKIE.token(Transport::HttpsOnly, &headers),
+            Some(token.as_str())
         );
     }
 
@@ -300,12 +379,15 @@ mod tests {
             COOKIE,
             HeaderValue::from_str(&format!("other=1; madoguchi_session={token}")).unwrap(),
         );
-        assert_eq!(VISITOR_COOKIE.token(&headers), Some(token.as_str()));
+        assert_eq!(
+            VISITOR_COOKIE.token(Transport::Either, &headers),
+            Some(token.as_str())
+        );
         headers.insert(
             COOKIE,
             HeaderValue::from_static("madoguchi_session=../../etc"),
         );
-        assert_eq!(VISITOR_COOKIE.token(&headers), None);
+        assert_eq!(VISITOR_COOKIE.token(Transport::Either, &headers), None);
     }
 
     #[test]

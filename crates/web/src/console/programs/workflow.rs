@@ -12,7 +12,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use madoguchi_core::calendar::{DayEdge, JstDateTime};
 use madoguchi_core::program::ProgramId;
 use madoguchi_core::staff::Action;
-use madoguchi_store::{DraftState, DraftStep, Role, SaveOutcome, StoreError};
+use madoguchi_store::{DraftState, DraftStep, Publication, Role, SaveOutcome, StoreError};
 use time::OffsetDateTime;
 
 use super::context::EditContext;
@@ -135,21 +135,25 @@ pub async fn publish_program(
         )
         .await;
     }
-    let outcome = store
-        .publish_draft(&id, revision, &origin_of(&staff))
-        .await?;
-    if let Some(at) = unpublish_at {
-        store.schedule_unpublish(&id, Some(at)).await?;
-    }
-    let detail = format!("承認し、第{}版として公開しました", outcome.version());
-    finish(
-        &state,
-        &staff,
-        (Action::ProgramPublish, &id, detail),
-        true,
-        "published",
-    )
-    .await
+    let origin = origin_of(&staff);
+    let audit = |version: u32| {
+        let detail = match unpublish_at {
+            Some(at) => format!(
+                "承認し、第{version}版として公開しました（{}に公開終了）",
+                moment_label(at)
+            ),
+            None => format!("承認し、第{version}版として公開しました"),
+        };
+        staff.audit_entry(Action::ProgramPublish, Some(id.as_str()), detail)
+    };
+    let publication = Publication {
+        origin: &origin,
+        unpublish_at,
+        audit: Some(&audit),
+    };
+    store.publish(&id, revision, &publication).await?;
+    state.catalog_changed().await?;
+    done(id.as_str(), "published")
 }
 
 /// `POST /console/programs/{id}/return`: a draft under review (or scheduled) back to 下書き.

@@ -162,10 +162,13 @@ pub async fn answer(
         }
     };
     visitor.data = wizard.to_data();
-    if !visitor.save(&state).await? {
+    let Some(renewed) = visitor.save(&state, &headers).await? else {
         return expired(&state, &headers, field, &values).await;
-    }
-    Ok(Redirect::to(&target).into_response())
+    };
+    Ok(with_cookie(
+        Redirect::to(&target).into_response(),
+        Some(renewed),
+    ))
 }
 
 /// `GET /diagnosis/results`.
@@ -233,11 +236,15 @@ pub async fn restart(
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, AppError> {
     let form = FormData::read(body)?;
+    let mut renewed = None;
     if let Some(mut visitor) = checked_visitor(&state, &headers, &form).await? {
         visitor.data = session::VisitorData::default();
-        visitor.save(&state).await?;
+        renewed = visitor.save(&state, &headers).await?;
     }
-    Ok(Redirect::to("/diagnosis").into_response())
+    Ok(with_cookie(
+        Redirect::to("/diagnosis").into_response(),
+        renewed,
+    ))
 }
 
 /// `POST /diagnosis/erase`: deletes the session and its answers at once.
@@ -257,7 +264,7 @@ pub async fn erase(
     )?;
     response
         .headers_mut()
-        .append(header::SET_COOKIE, session::clear_cookie(&headers)?);
+        .append(header::SET_COOKIE, session::clear_cookie(&state, &headers)?);
     Ok(response)
 }
 

@@ -6,7 +6,7 @@ use axum::response::Response;
 use madoguchi_core::eligibility::{run_test_cases, validate_program_rule};
 use madoguchi_core::program::Program;
 use madoguchi_core::staff::Action;
-use madoguchi_store::{Draft, DraftStep, StoreError};
+use madoguchi_store::{Draft, DraftStep, Publication, StoreError};
 use time::Date;
 
 use super::{EditAction, Shown, Typed, done, origin_of, render};
@@ -145,17 +145,16 @@ pub(super) async fn save(
             .await?;
         return done(id.as_str(), "review");
     }
-    let outcome = store
-        .publish_draft(&id, draft.revision, &origin_of(staff))
-        .await?;
-    staff
-        .audit(
-            state,
-            Action::ProgramPublish,
-            Some(id.as_str()),
-            format!("第{}版として公開しました", outcome.version()),
-        )
-        .await?;
+    let origin = origin_of(staff);
+    let audit = |version: u32| {
+        let detail = format!("第{version}版として公開しました");
+        staff.audit_entry(Action::ProgramPublish, Some(id.as_str()), detail)
+    };
+    let publication = Publication {
+        audit: Some(&audit),
+        ..Publication::by(&origin)
+    };
+    store.publish(&id, draft.revision, &publication).await?;
     state.catalog_changed().await?;
     done(id.as_str(), "published")
 }
