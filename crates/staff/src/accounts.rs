@@ -38,6 +38,7 @@ pub async fn add(
         display_name: new.display_name,
         role: new.role,
         password_hash: password::hash_off_thread(new.password).await?,
+        must_change_password: operator.sets_temporary_passwords(),
     };
     let account = store.create_account(&account).await?;
     let detail = format!(
@@ -125,8 +126,9 @@ pub async fn enable(
     Ok(())
 }
 
-/// Sets `target`'s password (the person changes it after signing in), which also lifts a
-/// lock, and ends all its sessions; answers how many ended.
+/// Sets `target`'s password, which also lifts a lock, and ends all its sessions; answers
+/// how many ended. Set in the console, it is temporary: the person must change it at
+/// their next sign-in.
 pub async fn reset_password(
     store: &Store,
     operator: &Operator<'_>,
@@ -138,7 +140,10 @@ pub async fn reset_password(
     store
         .change_account(
             &target.id,
-            AccountChange::Password { hash: &hash },
+            AccountChange::Password {
+                hash: &hash,
+                temporary: operator.sets_temporary_passwords(),
+            },
             |_| Ok::<_, StaffError>(()),
             |ended| {
                 let detail = format!("パスワードを再設定しました（終了したセッション {ended}件）");

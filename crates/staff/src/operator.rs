@@ -26,6 +26,14 @@ impl Operator<'_> {
     /// How the audit log names changes made at the command line.
     pub const COMMAND_LINE: &'static str = "コマンドライン";
 
+    /// Whether a password this operator sets for an account is temporary. In the console
+    /// it is: an administrator chose it, and its holder must replace it with their own. At
+    /// the command line it is not: that is how the first 管理者, or one who forgot their
+    /// password, gets in, and whoever runs it holds the server already.
+    pub fn sets_temporary_passwords(&self) -> bool {
+        matches!(self, Self::Console { .. })
+    }
+
     /// The account that asks, if an account asks.
     pub fn account(&self) -> Option<&Account> {
         match self {

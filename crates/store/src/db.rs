@@ -270,6 +270,7 @@ pub(crate) enum Arg<'q> {
     String(String),
     OptionString(Option<String>),
     I64(i64),
+    Bool(bool),
     Time(OffsetDateTime),
     OptionTime(Option<OffsetDateTime>),
 }
@@ -301,6 +302,12 @@ impl From<Option<String>> for Arg<'_> {
 impl From<i64> for Arg<'_> {
     fn from(value: i64) -> Self {
         Self::I64(value)
+    }
+}
+
+impl From<bool> for Arg<'_> {
+    fn from(value: bool) -> Self {
+        Self::Bool(value)
     }
 }
 
@@ -447,6 +454,7 @@ where
     String: Encode<'q, DB> + Type<DB>,
     Option<String>: Encode<'q, DB> + Type<DB>,
     i64: Encode<'q, DB> + Type<DB>,
+    bool: Encode<'q, DB> + Type<DB>,
     OffsetDateTime: Encode<'q, DB> + Type<DB>,
     Option<OffsetDateTime>: Encode<'q, DB> + Type<DB>,
 {
@@ -458,6 +466,7 @@ where
             Arg::String(value) => out.add(value),
             Arg::OptionString(value) => out.add(value),
             Arg::I64(value) => out.add(value),
+            Arg::Bool(value) => out.add(value),
             Arg::Time(value) => out.add(value),
             Arg::OptionTime(value) => out.add(value),
         }

@@ -54,6 +54,12 @@ pub(crate) const SQLITE: &[Migration] = &[
         "0009_forget_import_bodies.sql",
         "forget_import_bodies"
     ),
+    migration!(
+        10,
+        "sqlite",
+        "0010_temporary_passwords.sql",
+        "temporary_passwords"
+    ),
 ];
 
 /// PostgreSQL's migrations, oldest first. Append only, in step with SQLite's.
@@ -71,6 +77,12 @@ pub(crate) const POSTGRES: &[Migration] = &[
         "postgres",
         "0009_forget_import_bodies.sql",
         "forget_import_bodies"
+    ),
+    migration!(
+        10,
+        "postgres",
+        "0010_temporary_passwords.sql",
+        "temporary_passwords"
     ),
 ];
 

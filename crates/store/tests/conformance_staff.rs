@@ -30,6 +30,7 @@ fn new_account(login: &str, role: Role) -> NewAccount {
         display_name: DisplayName::parse("田中 一郎").unwrap(),
         role,
         password_hash: phc(1),
+        must_change_password: false,
     }
 }
 
@@ -340,7 +341,10 @@ async fn an_account_change_and_its_audit_entry_are_written_together_or_not_at_al
         let ended = store
             .change_account(
                 &account.id,
-                AccountChange::Password { hash: &phc(2) },
+                AccountChange::Password {
+                    hash: &phc(2),
+                    temporary: true,
+                },
                 |_| Ok::<_, StoreError>(()),
                 |ended| {
                     entry(
@@ -356,6 +360,7 @@ async fn an_account_change_and_its_audit_entry_are_written_together_or_not_at_al
         assert_eq!(ended, 0);
         let now = store.account(&account.id).await.unwrap().unwrap();
         assert_eq!(now.password_hash, phc(2));
+        assert!(now.must_change_password, "{}", db.backend_name());
         let log = store.audit_entries(&AuditFilter::default()).await.unwrap();
         assert_eq!(log.len(), 1, "{}", db.backend_name());
         assert_eq!(log[0].detail, "0件");

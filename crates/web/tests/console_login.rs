@@ -276,6 +276,83 @@ async fn five_failures_hold_back_that_login_from_that_address_but_not_its_owner_
 }
 
 #[tokio::test]
+async fn a_password_an_administrator_set_must_be_changed_before_anything_else() {
+    let console = Console::new(&[]).await;
+    let admin = console.account("admin", Role::Admin).await;
+    let mut admin_browser = console.signed_in(&admin).await;
+    let _ = admin_browser.get("/console/users").await;
+    let temporary = "a temporary passphrase";
+    let added = admin_browser
+        .post(
+            "/console/users",
+            &[
+                ("login", "tanaka"),
+                ("display_name", "田中 一郎"),
+                ("role", "staff"),
+                ("password", temporary),
+            ],
+        )
+        .await;
+    assert_eq!(added.status, StatusCode::SEE_OTHER, "{}", added.body);
+
+    let mut browser = console.browser();
+    let signed_in = browser.log_in("tanaka", temporary).await;
+    assert_eq!(
+        signed_in.status,
+        StatusCode::SEE_OTHER,
+        "{}",
+        signed_in.body
+    );
+    // Every other console page, read or posted, leads to the change of password.
+    for path in ["/console", "/console/programs", "/console/audit"] {
+        let page = browser.get(path).await;
+        assert_eq!(page.status, StatusCode::SEE_OTHER, "{path}");
+        assert_eq!(page.location(), "/console/account/password", "{path}");
+    }
+    let form = browser.get("/console/account/password").await;
+    assert_eq!(form.status, StatusCode::OK);
+    assert!(
+        form.body.contains("管理者が設定した仮のもの"),
+        "{}",
+        form.body
+    );
+    let mine = "only I know this passphrase";
+    let changed = browser
+        .post(
+            "/console/account/password",
+            &[("current", temporary), ("new", mine), ("confirm", mine)],
+        )
+        .await;
+    assert_eq!(changed.status, StatusCode::SEE_OTHER, "{}", changed.body);
+    assert_eq!(browser.get("/console").await.status, StatusCode::OK);
+
+    // A reset by the administrator makes it temporary again.
+    let tanaka = console
+        .app
+        .store
+        .account_by_login(&madoguchi_store::Login::parse("tanaka").unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(!tanaka.must_change_password);
+    let _ = admin_browser.get("/console/users").await;
+    let reset = admin_browser
+        .post(
+            &format!("/console/users/{}/password", tanaka.id),
+            &[("password", "another temporary one")],
+        )
+        .await;
+    assert_eq!(reset.status, StatusCode::SEE_OTHER, "{}", reset.body);
+    assert!(stored(&console, &tanaka.id).await.must_change_password);
+    let mut again = console.browser();
+    again.log_in("tanaka", "another temporary one").await;
+    assert_eq!(
+        again.get("/console").await.location(),
+        "/console/account/password"
+    );
+}
+
+#[tokio::test]
 async fn a_disabled_account_cannot_sign_in_and_its_sessions_end() {
     let console = Console::new(&[]).await;
     let account = console.account("tanaka", Role::Staff).await;

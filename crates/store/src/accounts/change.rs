@@ -25,7 +25,8 @@ pub enum AccountChange<'a> {
     /// Can sign in again.
     Enable,
     /// A new password (a PHC string), which also lifts a lock; its sessions end.
-    Password { hash: &'a str },
+    /// `temporary` when someone else chose it: its holder must change it first thing.
+    Password { hash: &'a str, temporary: bool },
 }
 
 impl AccountChange<'_> {
@@ -50,7 +51,7 @@ impl Store {
         audit: impl FnOnce(u64) -> NewAuditEntry,
     ) -> Result<u64, E> {
         let now = now_whole_second();
-        if let AccountChange::Password { hash } = change {
+        if let AccountChange::Password { hash, .. } = change {
             check_password_hash(hash)?;
         }
         let mut tx = self.backend.begin_write(WriteLock::Accounts).await?;
@@ -88,6 +89,8 @@ async fn apply(
         AccountChange::Role(role) => sql::set_role(tx.db(), id, role.code()).await,
         AccountChange::Disable => sql::set_disabled(tx.db(), id, Some(now)).await,
         AccountChange::Enable => sql::set_disabled(tx.db(), id, None).await,
-        AccountChange::Password { hash } => sql::set_password(tx.db(), id, hash, now).await,
+        AccountChange::Password { hash, temporary } => {
+            sql::set_password(tx.db(), id, hash, now, temporary).await
+        }
     }
 }

@@ -24,6 +24,9 @@ pub struct NewAccount {
     pub role: Role,
     /// A PHC string such as `$argon2id$v=19$…`, never a password.
     pub password_hash: String,
+    /// Whether someone else chose the password, so that its holder must change it at
+    /// their first sign-in.
+    pub must_change_password: bool,
 }
 
 /// A stored account. Times are in UTC, to the whole second.
@@ -41,6 +44,8 @@ pub struct Account {
     pub failed_logins: u32,
     pub locked_until: Option<OffsetDateTime>,
     pub password_changed_at: OffsetDateTime,
+    /// The password was set by someone else: the console asks for a new one first.
+    pub must_change_password: bool,
 }
 
 impl Account {
@@ -117,7 +122,8 @@ pub(crate) fn new_account_id() -> Result<String, StoreError> {
 }
 
 /// `(id, login, display_name, role, password_hash, created_at, disabled_at, failed_logins,
-/// locked_until, password_changed_at)`, as both backends select an account.
+/// locked_until, password_changed_at, must_change_password)`, as both backends select an
+/// account.
 pub(crate) type AccountRow = (
     String,
     String,
@@ -129,6 +135,7 @@ pub(crate) type AccountRow = (
     i64,
     Option<OffsetDateTime>,
     OffsetDateTime,
+    bool,
 );
 
 impl Account {
@@ -144,6 +151,7 @@ impl Account {
             failed_logins,
             locked_until,
             password_changed_at,
+            must_change_password,
         ) = row;
         let corrupt = |reason: String| StoreError::CorruptRecord {
             table: "accounts",
@@ -164,6 +172,7 @@ impl Account {
             failed_logins,
             locked_until,
             password_changed_at,
+            must_change_password,
         })
     }
 }
@@ -264,7 +273,7 @@ impl Store {
     pub async fn set_password(&self, id: &str, password_hash: &str) -> Result<bool, StoreError> {
         let hash = check_password_hash(password_hash)?;
         let now = now_whole_second();
-        let done = sql::set_password(self.db(), id, hash, now).await?;
+        let done = sql::set_password(self.db(), id, hash, now, false).await?;
         Ok(done > 0)
     }
 }

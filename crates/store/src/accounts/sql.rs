@@ -8,7 +8,7 @@ use crate::StoreError;
 use crate::db::{Db, query};
 
 const COLUMNS: &str = "id, login, display_name, role, password_hash, created_at, disabled_at, \
-    failed_logins, locked_until, password_changed_at";
+    failed_logins, locked_until, password_changed_at, must_change_password";
 
 /// Which column picks an account.
 #[derive(Debug, Clone, Copy)]
@@ -26,8 +26,8 @@ pub(crate) async fn insert(
 ) -> Result<Option<AccountRow>, StoreError> {
     let sql = format!(
         "INSERT INTO accounts (id, login, display_name, role, password_hash, created_at,
-             failed_logins, password_changed_at)
-         VALUES ($1, $2, $3, $4, $5, $6, 0, $6)
+             failed_logins, password_changed_at, must_change_password)
+         VALUES ($1, $2, $3, $4, $5, $6, 0, $6, $7)
          ON CONFLICT (login) DO NOTHING
          RETURNING {COLUMNS}"
     );
@@ -38,6 +38,7 @@ pub(crate) async fn insert(
         .bind(new.role.code())
         .bind(new.password_hash.as_str())
         .bind(now)
+        .bind(new.must_change_password)
         .fetch_optional(db)
         .await
 }
@@ -114,21 +115,24 @@ pub(crate) async fn clear_failures(db: Db<'_>, id: &str) -> Result<u64, StoreErr
         .await
 }
 
-/// A new password hash; failures and any lock are cleared with it.
+/// A new password hash, temporary or the holder's own; failures and any lock are cleared
+/// with it.
 pub(crate) async fn set_password(
     db: Db<'_>,
     id: &str,
     password_hash: &str,
     at: OffsetDateTime,
+    temporary: bool,
 ) -> Result<u64, StoreError> {
     query(
         "UPDATE accounts SET password_hash = $2, password_changed_at = $3,
-             failed_logins = 0, locked_until = NULL
+             failed_logins = 0, locked_until = NULL, must_change_password = $4
          WHERE id = $1",
     )
     .bind(id)
     .bind(password_hash)
     .bind(at)
+    .bind(temporary)
     .execute(db)
     .await
 }

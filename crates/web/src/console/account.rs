@@ -26,7 +26,9 @@ use crate::http::form::FormData;
 use crate::http::session::with_cookie;
 use crate::{AppError, AppState};
 
-const PATH: &str = "/console/account/password";
+/// Where a member of staff changes their password; the only page (with signing out) open to
+/// someone whose password is temporary.
+pub const PATH: &str = "/console/account/password";
 
 #[derive(Template)]
 #[template(path = "console/password.html")]
@@ -37,6 +39,8 @@ struct PasswordPage {
     changed: bool,
     current_error: Option<String>,
     new_error: Option<String>,
+    /// The password was set by an administrator and must be changed first.
+    temporary: bool,
 }
 
 #[derive(Debug, Deserialize)]
@@ -118,7 +122,10 @@ pub async fn change_password(
         .store()
         .change_account(
             &staff.account.id,
-            AccountChange::Password { hash: &hash },
+            AccountChange::Password {
+                hash: &hash,
+                temporary: false,
+            },
             |_| Ok::<_, AppError>(()),
             |ended| {
                 let detail =
@@ -148,6 +155,7 @@ fn render(
         changed,
         current_error,
         new_error,
+        temporary: staff.account.must_change_password,
     };
     Ok((status, Html(page.render()?)).into_response())
 }

@@ -140,6 +140,8 @@ pub enum StaffRejection {
     SignIn {
         next: Option<String>,
     },
+    /// Signed in with a temporary password: off to change it.
+    MustChangePassword,
     Failed(AppError),
 }
 
@@ -147,6 +149,7 @@ impl IntoResponse for StaffRejection {
     fn into_response(self) -> Response {
         match self {
             Self::SignIn { next } => Redirect::to(&login_url(next.as_deref())).into_response(),
+            Self::MustChangePassword => Redirect::to(super::account::PATH).into_response(),
             Self::Failed(err) => err.into_response(),
         }
     }
@@ -186,6 +189,21 @@ impl FromRequestParts<AppState> for Staff {
     ) -> Result<Self, Self::Rejection> {
         let client = Client::of(&parts.headers, &parts.extensions, state.trusted_proxies());
         match signed_in(state, &parts.headers, client).await {
+            Ok(Some(staff)) if staff.account.must_change_password => {
+                // A password an administrator chose is only a way in: until its holder picks
+                // their own, nothing else of the console opens.
+                let path = parts.uri.path();
+                let open = [
+                    super::account::PATH,
+                    "/console/logout",
+                    "/console/logout-everywhere",
+                ];
+                if open.contains(&path) {
+                    Ok(staff)
+                } else {
+                    Err(StaffRejection::MustChangePassword)
+                }
+            }
             Ok(Some(staff)) => Ok(staff),
             Ok(None) => {
                 // Only a page can be asked for again; a form post comes back to the home page.

@@ -66,6 +66,7 @@ impl Console {
             display_name: DisplayName::parse(&format!("{}さん", role.label())).unwrap(),
             role,
             password_hash: password_hash().to_owned(),
+            must_change_password: false,
         };
         self.app.store.create_account(&new).await.unwrap()
     }

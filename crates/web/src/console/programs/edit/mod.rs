@@ -245,6 +245,9 @@ async fn post_editor(
         Err(StaffRejection::SignIn { .. }) => {
             return session_ended(state, id, &typed, &posted).await;
         }
+        Err(rejection @ StaffRejection::MustChangePassword) => {
+            return Ok(rejection.into_response());
+        }
         Err(StaffRejection::Failed(err)) => return Err(err),
     };
     staff.require(action.least_role())?;
