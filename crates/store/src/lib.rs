@@ -40,9 +40,7 @@ mod versions;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-pub use accounts::{
-    Account, AccountChange, DisplayName, Lockout, Login, LoginFailures, NewAccount, Role,
-};
+pub use accounts::{Account, AccountChange, DisplayName, Login, NewAccount, Role};
 pub use audit::{AuditEntry, AuditFilter, NewAuditEntry};
 pub use catalogue::{CatalogWatch, ProgramDates, SaveOutcome, SaveSummary};
 pub use drafts::{
@@ -211,11 +209,6 @@ mod tests {
         assert_send(store.watch_catalog(std::time::Duration::from_secs(1)));
         assert_send(store.accounts());
         assert_send(store.account(""));
-        let lockout = crate::Lockout {
-            after_failures: 5,
-            duration: time::Duration::minutes(15),
-        };
-        assert_send(store.record_login_failure("", now, lockout));
         assert_send(store.set_password("", ""));
         let limit = crate::AttemptLimit {
             max_attempts: 10,

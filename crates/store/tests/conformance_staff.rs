@@ -6,13 +6,13 @@
 #![allow(clippy::unwrap_used)]
 
 use madoguchi_core::program::{Program, ProgramId, Title};
-use madoguchi_store::testing::{TestDatabase, at_once_from_two_processes, synthetic_program};
+use madoguchi_store::testing::{TestDatabase, synthetic_program};
 
 use madoguchi_store::{
-    AccountChange, AuditFilter, DisplayName, Lockout, Login, NewAccount, NewAuditEntry, Role,
-    SaveOutcome, StoreError,
+    AccountChange, AuditFilter, DisplayName, Login, NewAccount, NewAuditEntry, Role, SaveOutcome,
+    StoreError,
 };
-use time::macros::{date, datetime};
+use time::macros::date;
 use time::{Duration, OffsetDateTime};
 
 async fn every_backend() -> Vec<TestDatabase> {
@@ -34,11 +34,6 @@ fn new_account(login: &str, role: Role) -> NewAccount {
     }
 }
 
-const LOCKOUT: Lockout = Lockout {
-    after_failures: 3,
-    duration: Duration::minutes(15),
-};
-
 #[tokio::test]
 async fn an_account_reads_back_by_id_and_by_login_whatever_its_case() {
     for db in every_backend().await {
@@ -52,7 +47,7 @@ async fn an_account_reads_back_by_id_and_by_login_whatever_its_case() {
         assert_eq!(created.display_name, "田中 一郎");
         assert_eq!(created.role, Role::Staff);
         assert_eq!(created.password_hash, phc(1));
-        assert!(created.is_active() && created.failed_logins == 0);
+        assert!(created.is_active() && !created.must_change_password);
         assert!(created.created_at >= before && created.created_at.nanosecond() == 0);
         assert_eq!(created.password_changed_at, created.created_at);
 
@@ -166,115 +161,19 @@ async fn accounts_are_listed_by_login_and_roles_and_disabling_stick() {
 }
 
 #[tokio::test]
-async fn failures_lock_the_account_at_the_limit_and_a_success_clears_them() {
+async fn a_new_password_replaces_the_hash_and_is_the_holders_own() {
     for db in every_backend().await {
         let store = db.migrated_store().await.unwrap();
-        let account = store
-            .create_account(&new_account("kato", Role::Staff))
-            .await
-            .unwrap();
-        let now = datetime!(2026-08-21 09:00:00.7 UTC);
-        let first = store
-            .record_login_failure(&account.id, now, LOCKOUT)
-            .await
-            .unwrap()
-            .unwrap();
-        assert_eq!((first.count, first.locked_until), (1, None));
-        store
-            .record_login_failure(&account.id, now, LOCKOUT)
-            .await
-            .unwrap();
-        let third = store
-            .record_login_failure(&account.id, now, LOCKOUT)
-            .await
-            .unwrap()
-            .unwrap();
-        let until = datetime!(2026-08-21 09:15:00 UTC);
-        assert_eq!((third.count, third.locked_until), (3, Some(until)));
-
-        let locked = store.account(&account.id).await.unwrap().unwrap();
-        assert_eq!(locked.locked_until, Some(until), "{}", db.backend_name());
-        assert!(locked.is_locked(now));
-        assert!(!locked.is_locked(until));
-
-        // After the lock has run out, one more failure locks again at once.
-        let later = until + Duration::minutes(1);
-        let fourth = store
-            .record_login_failure(&account.id, later, LOCKOUT)
-            .await
-            .unwrap()
-            .unwrap();
-        assert_eq!(fourth.count, 4);
-        assert_eq!(fourth.locked_until, Some(until + Duration::minutes(16)));
-
-        assert!(store.record_login_success(&account.id).await.unwrap());
-        let cleared = store.account(&account.id).await.unwrap().unwrap();
-        assert_eq!((cleared.failed_logins, cleared.locked_until), (0, None));
-        assert!(
-            store
-                .record_login_failure(&"0".repeat(32), now, LOCKOUT)
-                .await
-                .unwrap()
-                .is_none()
-        );
-    }
-}
-
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn failures_from_many_processes_at_once_are_all_counted() {
-    for db in every_backend().await {
-        let store = db.migrated_store().await.unwrap();
-        let account = store
-            .create_account(&new_account("kimura", Role::Staff))
-            .await
-            .unwrap();
-        let now = OffsetDateTime::now_utc();
-        let lockout = Lockout {
-            after_failures: 100,
-            ..LOCKOUT
+        let temporary = NewAccount {
+            must_change_password: true,
+            ..new_account("yamada", Role::Staff)
         };
-        let failures = at_once_from_two_processes(&db, &store, 10, |store| {
-            let id = account.id.clone();
-            async move { store.record_login_failure(&id, now, lockout).await }
-        })
-        .await
-        .unwrap();
-        let counts: Vec<u32> = failures
-            .into_iter()
-            .map(|failures| failures.unwrap().unwrap().count)
-            .collect();
-        let mut sorted = counts.clone();
-        sorted.sort_unstable();
-        assert_eq!(
-            sorted,
-            (1..=10).collect::<Vec<_>>(),
-            "{}",
-            db.backend_name()
-        );
-        let counted = store.account(&account.id).await.unwrap().unwrap();
-        assert_eq!(counted.failed_logins, 10, "{}", db.backend_name());
-    }
-}
-
-#[tokio::test]
-async fn a_new_password_replaces_the_hash_and_lifts_a_lock() {
-    for db in every_backend().await {
-        let store = db.migrated_store().await.unwrap();
-        let account = store
-            .create_account(&new_account("yamada", Role::Staff))
-            .await
-            .unwrap();
-        let now = OffsetDateTime::now_utc();
-        for _ in 0..3 {
-            store
-                .record_login_failure(&account.id, now, LOCKOUT)
-                .await
-                .unwrap();
-        }
+        let account = store.create_account(&temporary).await.unwrap();
+        assert!(account.must_change_password, "{}", db.backend_name());
         assert!(store.set_password(&account.id, &phc(7)).await.unwrap());
         let changed = store.account(&account.id).await.unwrap().unwrap();
         assert_eq!(changed.password_hash, phc(7));
-        assert_eq!((changed.failed_logins, changed.locked_until), (0, None));
+        assert!(!changed.must_change_password);
         assert!(changed.password_changed_at >= account.password_changed_at);
     }
 }

@@ -65,12 +65,11 @@ async fn list_users(store: &Store) -> anyhow::Result<()> {
         );
         return Ok(());
     }
-    let now = time::OffsetDateTime::now_utc();
     for account in &accounts {
         let state = if !account.is_active() {
             "無効"
-        } else if account.is_locked(now) {
-            "一時停止中"
+        } else if account.must_change_password {
+            "有効（仮のパスワードの変更待ち）"
         } else {
             "有効"
         };

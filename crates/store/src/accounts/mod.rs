@@ -1,5 +1,5 @@
 //! Staff accounts as the store keeps them: who may sign in to the console, in which role,
-//! and where their sign-in stands (failures counted, a temporary lock, disabled).
+//! whether they are disabled, and whether their password is a temporary one to change.
 //!
 //! The store never sees a password: it keeps the PHC string madoguchi-staff's argon2id made
 //! and hands it back for verification. Logins, display names and roles are the domain's
@@ -10,9 +10,9 @@
 use std::fmt;
 
 pub use madoguchi_core::staff::{DisplayName, Login, Role};
-use time::{Duration, OffsetDateTime};
+use time::OffsetDateTime;
 
-use crate::timestamp::{now_whole_second, whole_second_utc};
+use crate::timestamp::now_whole_second;
 use crate::{Store, StoreError};
 use sql::AccountKey;
 
@@ -40,9 +40,6 @@ pub struct Account {
     pub password_hash: String,
     pub created_at: OffsetDateTime,
     pub disabled_at: Option<OffsetDateTime>,
-    /// Failed sign-ins since the last success or password change.
-    pub failed_logins: u32,
-    pub locked_until: Option<OffsetDateTime>,
     pub password_changed_at: OffsetDateTime,
     /// The password was set by someone else: the console asks for a new one first.
     pub must_change_password: bool,
@@ -52,11 +49,6 @@ impl Account {
     /// Whether the account may sign in at all (it has not been disabled).
     pub fn is_active(&self) -> bool {
         self.disabled_at.is_none()
-    }
-
-    /// Whether sign-in is refused at `now` because of repeated failures.
-    pub fn is_locked(&self, now: OffsetDateTime) -> bool {
-        self.locked_until.is_some_and(|until| until > now)
     }
 }
 
@@ -68,8 +60,6 @@ impl fmt::Debug for Account {
             .field("login", &self.login)
             .field("role", &self.role)
             .field("disabled_at", &self.disabled_at)
-            .field("failed_logins", &self.failed_logins)
-            .field("locked_until", &self.locked_until)
             .finish_non_exhaustive()
     }
 }
@@ -81,22 +71,6 @@ impl fmt::Debug for NewAccount {
             .field("role", &self.role)
             .finish_non_exhaustive()
     }
-}
-
-/// When repeated failures lock an account, and for how long.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Lockout {
-    /// The failure that reaches this count locks the account; so does each one after it,
-    /// until a success or a new password resets the count.
-    pub after_failures: u32,
-    pub duration: Duration,
-}
-
-/// Where an account stands after a failed sign-in was counted.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct LoginFailures {
-    pub count: u32,
-    pub locked_until: Option<OffsetDateTime>,
 }
 
 /// Refuses anything that is not a PHC string: a password must never reach the table.
@@ -121,9 +95,8 @@ pub(crate) fn new_account_id() -> Result<String, StoreError> {
     Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
 }
 
-/// `(id, login, display_name, role, password_hash, created_at, disabled_at, failed_logins,
-/// locked_until, password_changed_at, must_change_password)`, as both backends select an
-/// account.
+/// `(id, login, display_name, role, password_hash, created_at, disabled_at,
+/// password_changed_at, must_change_password)`, as both backends select an account.
 pub(crate) type AccountRow = (
     String,
     String,
@@ -131,8 +104,6 @@ pub(crate) type AccountRow = (
     String,
     String,
     OffsetDateTime,
-    Option<OffsetDateTime>,
-    i64,
     Option<OffsetDateTime>,
     OffsetDateTime,
     bool,
@@ -148,8 +119,6 @@ impl Account {
             password_hash,
             created_at,
             disabled_at,
-            failed_logins,
-            locked_until,
             password_changed_at,
             must_change_password,
         ) = row;
@@ -160,7 +129,6 @@ impl Account {
         };
         let login = Login::parse(&login).map_err(|e| corrupt(e.to_string()))?;
         let role = Role::parse(&role).map_err(|e| corrupt(e.to_string()))?;
-        let failed_logins = u32::try_from(failed_logins).map_err(|e| corrupt(e.to_string()))?;
         Ok(Self {
             id,
             login,
@@ -169,8 +137,6 @@ impl Account {
             password_hash,
             created_at,
             disabled_at,
-            failed_logins,
-            locked_until,
             password_changed_at,
             must_change_password,
         })
@@ -236,40 +202,8 @@ impl Store {
         Ok(done > 0)
     }
 
-    /// Counts a failed sign-in at `now`; the failure that reaches `lockout.after_failures`
-    /// (and each one after it, until a success) locks the account for `lockout.duration`.
-    /// `None` when there is no such account.
-    pub async fn record_login_failure(
-        &self,
-        id: &str,
-        now: OffsetDateTime,
-        lockout: Lockout,
-    ) -> Result<Option<LoginFailures>, StoreError> {
-        let lock_after = i64::from(lockout.after_failures.max(1));
-        let lock_until = whole_second_utc(now + lockout.duration);
-        let row = sql::count_failure(self.db(), id, lock_after, lock_until).await?;
-        row.map(|(count, locked_until)| {
-            let count = u32::try_from(count).map_err(|err| StoreError::CorruptRecord {
-                table: "accounts",
-                key: id.to_owned(),
-                reason: err.to_string(),
-            })?;
-            Ok(LoginFailures {
-                count,
-                locked_until,
-            })
-        })
-        .transpose()
-    }
-
-    /// A successful sign-in: the failure count and any lock are cleared.
-    pub async fn record_login_success(&self, id: &str) -> Result<bool, StoreError> {
-        let done = sql::clear_failures(self.db(), id).await?;
-        Ok(done > 0)
-    }
-
-    /// Replaces the password hash (a PHC string) and clears failures and any lock. Sessions
-    /// are the caller's to end. False when there is no such account.
+    /// Replaces the password hash (a PHC string) with one of the holder's own. Sessions are
+    /// the caller's to end. False when there is no such account.
     pub async fn set_password(&self, id: &str, password_hash: &str) -> Result<bool, StoreError> {
         let hash = check_password_hash(password_hash)?;
         let now = now_whole_second();

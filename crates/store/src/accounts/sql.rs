@@ -7,8 +7,10 @@ use super::{AccountRow, NewAccount};
 use crate::StoreError;
 use crate::db::{Db, query};
 
+// `failed_logins` and `locked_until` are left from when sign-in locked accounts; nothing
+// reads or writes them since migration 10.
 const COLUMNS: &str = "id, login, display_name, role, password_hash, created_at, disabled_at, \
-    failed_logins, locked_until, password_changed_at, must_change_password";
+    password_changed_at, must_change_password";
 
 /// Which column picks an account.
 #[derive(Debug, Clone, Copy)]
@@ -26,8 +28,8 @@ pub(crate) async fn insert(
 ) -> Result<Option<AccountRow>, StoreError> {
     let sql = format!(
         "INSERT INTO accounts (id, login, display_name, role, password_hash, created_at,
-             failed_logins, password_changed_at, must_change_password)
-         VALUES ($1, $2, $3, $4, $5, $6, 0, $6, $7)
+             password_changed_at, must_change_password)
+         VALUES ($1, $2, $3, $4, $5, $6, $6, $7)
          ON CONFLICT (login) DO NOTHING
          RETURNING {COLUMNS}"
     );
@@ -85,38 +87,7 @@ pub(crate) async fn set_disabled(
     query(sql).bind(id).bind(at).execute(db).await
 }
 
-/// Counts one failure in the same statement that reads the count, so that failures from
-/// several processes at once are all counted; the one that reaches `lock_after` (and each
-/// after it) locks the account until `lock_until`.
-pub(crate) async fn count_failure(
-    db: Db<'_>,
-    id: &str,
-    lock_after: i64,
-    lock_until: OffsetDateTime,
-) -> Result<Option<(i64, Option<OffsetDateTime>)>, StoreError> {
-    query(
-        "UPDATE accounts SET failed_logins = failed_logins + 1,
-             locked_until = CASE WHEN failed_logins + 1 >= $2 THEN $3 ELSE locked_until END
-         WHERE id = $1
-         RETURNING failed_logins, locked_until",
-    )
-    .bind(id)
-    .bind(lock_after)
-    .bind(lock_until)
-    .fetch_optional(db)
-    .await
-}
-
-/// Clears the failure count and any lock.
-pub(crate) async fn clear_failures(db: Db<'_>, id: &str) -> Result<u64, StoreError> {
-    query("UPDATE accounts SET failed_logins = 0, locked_until = NULL WHERE id = $1")
-        .bind(id)
-        .execute(db)
-        .await
-}
-
-/// A new password hash, temporary or the holder's own; failures and any lock are cleared
-/// with it.
+/// A new password hash, temporary or the holder's own.
 pub(crate) async fn set_password(
     db: Db<'_>,
     id: &str,
@@ -126,7 +97,7 @@ pub(crate) async fn set_password(
 ) -> Result<u64, StoreError> {
     query(
         "UPDATE accounts SET password_hash = $2, password_changed_at = $3,
-             failed_logins = 0, locked_until = NULL, must_change_password = $4
+             must_change_password = $4
          WHERE id = $1",
     )
     .bind(id)

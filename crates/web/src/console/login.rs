@@ -209,7 +209,6 @@ async fn authenticate(
         None
     };
     let Some(detail) = refusal else {
-        state.store().record_login_success(&account.id).await?;
         return Ok(Some(account));
     };
     let actor = Actor::of(&account);

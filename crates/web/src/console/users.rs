@@ -23,7 +23,6 @@ use serde::Deserialize;
 
 use super::frame::Frame;
 use super::staff::Staff;
-use crate::http::clock;
 use crate::http::form::FormData;
 use crate::site::view::date_label;
 use crate::{AppError, AppState};
@@ -65,19 +64,14 @@ pub struct UserRow {
 
 impl UserRow {
     fn of(account: &Account, me: &Account) -> Self {
-        let now = clock::now();
         let state = if !account.is_active() {
-            "無効".to_owned()
-        } else if let Some(until) = account.locked_until.filter(|_| account.is_locked(now)) {
-            let until = until.to_offset(JST);
-            format!(
-                "一時停止中（{}時{:02}分まで）",
-                until.hour(),
-                until.minute()
-            )
+            "無効"
+        } else if account.must_change_password {
+            "有効（仮のパスワードの変更待ち）"
         } else {
-            "有効".to_owned()
-        };
+            "有効"
+        }
+        .to_owned();
         let day = |at: time::OffsetDateTime| date_label(at.to_offset(JST).date());
         Self {
             id: account.id.clone(),
