@@ -14,6 +14,10 @@ use axum::response::Response;
 
 pub use problem::{FieldProblem, Problem};
 
+/// How long to wait after [`AppError::Busy`]: a save that held the database this long
+/// already is about done.
+const BUSY_RETRY_SECONDS: u64 = 10;
+
 /// Everything a handler can fail with.
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
@@ -38,6 +42,10 @@ pub enum AppError {
     /// Too many diagnoses from one client; retry after this many seconds.
     #[error("診断の回数が多すぎます")]
     TooManyRequests(u64),
+    /// The database is held by another writer longer than a request waits (on SQLite, a
+    /// large import's save): nothing was written; the same request later will do.
+    #[error("データベースが使用中です")]
+    Busy,
     #[error("internal error: {0}")]
     Internal(String),
 }
@@ -47,7 +55,10 @@ impl From<madoguchi_store::StoreError> for AppError {
     /// 500 unnoticed. What a person can fix says what to change (400) or that someone
     /// else came first (409); the rest is logged and shown as a system error.
     fn from(err: madoguchi_store::StoreError) -> Self {
-        use madoguchi_store::ErrorKind;
+        use madoguchi_store::{ErrorKind, StoreError};
+        if matches!(err, StoreError::Busy) {
+            return Self::Busy;
+        }
         match err.kind() {
             ErrorKind::StaleRevision | ErrorKind::Conflict => Self::Conflict(err.to_string()),
             // An id from a form that names no program: the form is what is wrong.
@@ -111,6 +122,7 @@ impl AppError {
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Self::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             Self::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
+            Self::Busy => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -139,6 +151,12 @@ impl AppError {
                     "短い時間に多くの診断が行われました。{seconds}秒ほど待ってから、もう一度お試しください。"
                 ),
             ),
+            Self::Busy => (
+                "少し待ってからお試しください",
+                format!(
+                    "ほかの処理（大きな取り込みの保存など）が終わるのを待っています。何も変更していません。{BUSY_RETRY_SECONDS}秒ほど待ってから、もう一度お試しください。"
+                ),
+            ),
             Self::Internal(_) => (
                 "システムエラーが発生しました",
                 "申し訳ありません。時間をおいてもう一度お試しください。続く場合は窓口までお問い合わせください。"
@@ -147,13 +165,16 @@ impl AppError {
         }
     }
 
-    /// A 429 says when to come back, in whichever form it is rendered.
+    /// A 429 or 503 says when to come back, in whichever form it is rendered.
     fn add_retry_after(&self, response: &mut Response) {
-        if let Self::TooManyRequests(seconds) = self
-            && let Ok(value) = HeaderValue::from_str(&seconds.to_string())
-        {
-            response.headers_mut().insert(header::RETRY_AFTER, value);
-        }
+        let seconds = match self {
+            Self::TooManyRequests(seconds) => *seconds,
+            Self::Busy => BUSY_RETRY_SECONDS,
+            _ => return,
+        };
+        response
+            .headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
     }
 
     /// Logs what went wrong inside, for whoever runs madoguchi; the visitor is shown only
@@ -168,4 +189,26 @@ impl AppError {
 /// The fallback for every unknown path.
 pub async fn not_found() -> AppError {
     AppError::NotFound
+}
+
+#[cfg(test)]
+mod tests {
+    use axum::response::IntoResponse;
+
+    use super::*;
+
+    #[test]
+    fn a_database_held_by_another_writer_is_a_503_that_says_when_to_come_back() {
+        let err = AppError::from(madoguchi_store::StoreError::Busy);
+        assert!(matches!(err, AppError::Busy), "{err:?}");
+        let (_, message) = err.title_and_message();
+        assert!(message.contains("何も変更していません"), "{message}");
+        for response in [
+            AppError::Busy.into_response(),
+            Problem::from(AppError::Busy).into_response(),
+        ] {
+            assert_eq!(response.status(), StatusCode::SERVICE_UNAVAILABLE);
+            assert_eq!(response.headers()[header::RETRY_AFTER], "10");
+        }
+    }
 }
