@@ -9,6 +9,7 @@
 pub mod calendar;
 pub mod catalog;
 pub mod demo;
+pub mod desk;
 pub mod eligibility;
 mod error;
 pub mod import;
