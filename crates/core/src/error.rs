@@ -11,6 +11,10 @@ use thiserror::Error;
 /// A value that does not fit the program model.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum ModelError {
+    #[error(
+        "祝日の一覧の{line}行目「{text}」を読み取れません。「2027-05-03: 憲法記念日」の形で書いてください。"
+    )]
+    InvalidHolidayLine { line: usize, text: String },
     #[error("制度IDが空です。半角英数字・ハイフン・アンダースコア・ピリオドで指定してください。")]
     EmptyId,
     #[error(

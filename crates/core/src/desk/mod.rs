@@ -1,15 +1,19 @@
-//! The consultation desk's domain: who can be asked to help a business (advisors, partner
-//! companies, side-job professionals) and which of them a case should go to, with the
-//! reasons a public body can show and defend.
+//! The consultation desk's domain: a case's workflow and service level, who can be asked
+//! to help a business (advisors, partner companies, side-job professionals) and which of
+//! them a case should go to, with the reasons a public body can show and defend.
 //!
 //! Matching is a pure function of the case's needs and the registry as the shell read it,
 //! together with each expert's standing (how much they took on this month and this fiscal
 //! year, how many similar cases they closed): the same inputs always give the same
 //! proposals, so a proposal can be explained and audited afterwards.
 
+mod case;
 mod expert;
 mod matching;
 
+pub use case::{
+    CaseError, CaseState, CaseStep, DEFAULT_MAX_SESSIONS, first_contact_due, is_overdue, next_state,
+};
 pub use expert::{
     Availability, Category, CategoryError, Expert, ExpertKind, Requester, ServiceArea,
 };
