@@ -58,18 +58,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-"$bin" --data-dir "$work/data" serve --demo --trusted-proxy 127.0.0.1 --addr 127.0.0.1:0 \
-    >"$work/serve.out" 2>"$work/serve.log" &
-server=$!
-base=
-for _ in $(seq 1 600); do
-    base=$(grep -o 'http://127\.0\.0\.1:[0-9]*' "$work/serve.out" || true)
-    if [[ -n $base ]] && curl -fsS "$base/readyz" >/dev/null 2>&1; then break; fi
-    kill -0 "$server" 2>/dev/null || { cat "$work/serve.log" >&2; exit 1; }
-    base=
-    sleep 0.1
-done
-[[ -n $base ]] || { echo "サーバーが起動しません。" >&2; tail -n 20 "$work/serve.log" >&2; exit 1; }
+source benches/demo_server.sh
+start_demo_server "$bin" "$work" --trusted-proxy 127.0.0.1
 mkdir "$work/prepared"
 python3 "$here/prepare.py" "$base" "$work/prepared" "$SESSIONS" "$CLIENTS"
 
@@ -78,6 +68,7 @@ mix=(wrk -t"$THREADS" -c"$CONNECTIONS" --timeout 10s --latency -s "$here/mix.lua
 
 "${mix[@]}" -d"${WARMUP_SECONDS}s" "$base" -- "$work/prepared" "$CLIENTS" >"$work/warmup.out"
 rss_warm=$(rss_kib)
+echo "$rss_warm" >"$work/rss.log"
 # The RSS every 5 s during the run, for its peak.
 (while sleep 5; do rss_kib >>"$work/rss.log" 2>/dev/null || exit 0; done) &
 sampler=$!
@@ -95,8 +86,8 @@ if ! kill -0 "$server" 2>/dev/null; then
     exit 1
 fi
 rss_after=$(rss_kib)
-rss_peak=$(sort -n "$work/rss.log" 2>/dev/null | tail -n1)
-rss_peak=${rss_peak:-$rss_after}
+echo "$rss_after" >>"$work/rss.log"
+rss_peak=$(sort -n "$work/rss.log" | tail -n1)
 kill "$server"; wait "$server" 2>/dev/null || true; server=
 
 # `SOAK <name> <key> <value>` lines from report.lua.

@@ -9,8 +9,9 @@
 //! The console is driven over HTTP as staff drive it (sign in, upload, confirm, publish);
 //! only what the pages cannot do is arranged in the store (the drafts to publish). Where a
 //! kill lands depends on the machine: the first round of each kind runs to its end and is
-//! timed, and the kills of the later rounds are spread over that time and a little past it.
-//! Nothing about speed is asserted; each round prints where its kill landed.
+//! timed, and the kills of the later rounds are spread over that time (an import's also
+//! at the moments its row says 取り込み中 and 完了, watched in the store). Nothing about
+//! speed is asserted; each round prints where its kill landed.
 
 #![allow(clippy::unwrap_used)]
 
@@ -40,10 +41,26 @@ const IMPORTED: usize = 1_500;
 /// New programs each import adds besides changing every imported one.
 const ADDED_PER_IMPORT: usize = 5;
 
-/// Where the import kills land, as parts of the time the first (whole) import took from
-/// its confirmation to its row marked 完了; past 1.0 is the job's aftermath (the import's
-/// log, the catalogue's reload and the audit entry).
-const IMPORT_KILLS: [f64; 6] = [0.2, 0.45, 0.7, 0.9, 1.1, 1.4];
+/// Where an import's kill lands, watching the import's row in the store.
+#[derive(Debug, Clone, Copy)]
+enum ImportKill {
+    /// As soon as the job says 取り込み中.
+    Started,
+    /// This part of the time the whole first import took from 取り込み中 to 完了.
+    Saving(f64),
+    /// As soon as the row says 完了 (it is marked in the save's transaction): in the job's
+    /// aftermath, the import's log, the catalogue's reload and the audit entry.
+    Saved,
+}
+
+const IMPORT_KILLS: [ImportKill; 6] = [
+    ImportKill::Started,
+    ImportKill::Saving(0.25),
+    ImportKill::Saving(0.5),
+    ImportKill::Saving(0.75),
+    ImportKill::Saving(0.95),
+    ImportKill::Saved,
+];
 
 /// Programs published at once in every publish round.
 const PUBLISHED_AT_ONCE: usize = 6;
@@ -131,6 +148,22 @@ impl Desk {
             RAISE EXCEPTION 'a killed process still has a statement running after 60 s';
         END $$";
         self.db.execute_sql(wait);
+    }
+
+    /// Waits until import `id` is in `state` or past it (watching its row, as every process
+    /// can); returns when it got there. Fails if the import fails instead.
+    fn wait_for_import(&self, id: i64, state: ImportJobState) -> Instant {
+        let stage = |s: ImportJobState| match s {
+            ImportJobState::Pending => 0,
+            ImportJobState::Queued => 1,
+            ImportJobState::Running => 2,
+            ImportJobState::Done => 3,
+            ImportJobState::Failed => panic!("import {id} failed"),
+        };
+        while stage(import_state(self, id)) < stage(state) {
+            thread::sleep(Duration::from_millis(1));
+        }
+        Instant::now()
     }
 
     fn entries(&self) -> BTreeMap<ProgramId, ProgramEntry> {
@@ -286,33 +319,44 @@ fn imports_survive_kills(db: Database) {
     db.import_programs(&import_round(0));
     let mut desk = Desk::open(db);
 
-    // Round 1, whole: how long a save takes here, from the confirmation to 完了.
+    // Round 1, whole: how long a save takes here, from 取り込み中 to 完了.
     let first = import_round(1);
     let before = published(&desk.entries());
     let id = upload_and_confirm(&mut desk, 1, &first);
-    let confirmed_at = Instant::now();
-    while import_state(&desk, id) != ImportJobState::Done {
-        assert_ne!(import_state(&desk, id), ImportJobState::Failed);
-        thread::sleep(Duration::from_millis(5));
-    }
-    let save_time = confirmed_at.elapsed();
+    let started = desk.wait_for_import(id, ImportJobState::Running);
+    desk.wait_for_import(id, ImportJobState::Done);
+    let save_time = started.elapsed();
     // Its aftermath too: the next preview compares with the reloaded catalogue.
     while desk.audited("import.done", &id.to_string()) == 0 {
         thread::sleep(Duration::from_millis(5));
     }
     assert_eq!(published(&desk.entries()), after_import(&before, &first));
-    report(backend, "import", 1, Duration::ZERO, "whole", save_time);
+    report(backend, "import", 1, "—", "whole", save_time);
 
-    for (round, part) in (2..).zip(IMPORT_KILLS) {
+    for (round, kill) in (2..).zip(IMPORT_KILLS) {
         let file = import_round(round);
         let before = published(&desk.entries());
         let after = after_import(&before, &file);
         let id = upload_and_confirm(&mut desk, round, &file);
-        let delay = save_time.mul_f64(part);
-        thread::sleep(delay);
+        let started = desk.wait_for_import(id, ImportJobState::Running);
+        let when = match kill {
+            ImportKill::Started => "as the job started".to_owned(),
+            ImportKill::Saving(part) => {
+                thread::sleep(save_time.mul_f64(part).saturating_sub(started.elapsed()));
+                format!("{} % into the save", part * 100.0)
+            }
+            ImportKill::Saved => {
+                desk.wait_for_import(id, ImportJobState::Done);
+                "as the row said 完了".to_owned()
+            }
+        };
+        let when = format!(
+            "{when} ({} ms after 取り込み中)",
+            started.elapsed().as_millis()
+        );
         desk.crash_and_restart();
 
-        let what = format!("{backend}, import round {round}, killed {delay:?} after confirming");
+        let what = format!("{backend}, import round {round}, killed {when}");
         let side = side_of(&published(&desk.entries()), &before, &after, &what);
         let target = id.to_string();
         let state = import_state(&desk, id);
@@ -359,7 +403,7 @@ fn imports_survive_kills(db: Database) {
         desk.serves(&sample.id, shown(sample).as_deref());
         desk.serves(&added.id, shown(added).as_deref());
         desk.rules_check();
-        report(backend, "import", round, delay, side_label(side), save_time);
+        report(backend, "import", round, &when, side_label(side), save_time);
     }
 }
 
@@ -442,7 +486,7 @@ fn publishes_survive_kills(db: Database) {
         assert_eq!(answer.join().unwrap(), Some(303), "a publish failed");
     }
     let round_time = started.elapsed();
-    report(backend, "publish", 1, Duration::ZERO, "whole", round_time);
+    report(backend, "publish", 1, "—", "whole", round_time);
 
     for (round, part) in (2..).zip(PUBLISH_KILLS) {
         let revisions = draft_round(&desk, &programs, round, &author);
@@ -496,7 +540,8 @@ fn publishes_survive_kills(db: Database) {
         }
         desk.rules_check();
         let outcome = format!("{published_now} of {PUBLISHED_AT_ONCE} published");
-        report(backend, "publish", round, delay, &outcome, round_time);
+        let when = format!("{} ms after posting", delay.as_millis());
+        report(backend, "publish", round, &when, &outcome, round_time);
     }
 }
 
@@ -508,18 +553,10 @@ fn side_label(side: Side) -> &'static str {
 }
 
 /// One line per round on stderr, shown even when the test passes: where the kill landed.
-fn report(
-    backend: &str,
-    kind: &str,
-    round: usize,
-    delay: Duration,
-    outcome: &str,
-    whole: Duration,
-) {
+fn report(backend: &str, kind: &str, round: usize, when: &str, outcome: &str, whole: Duration) {
+    let whole = whole.as_millis();
     let _ = writeln!(
         std::io::stderr(),
-        "crash {backend:10} {kind:7} round {round}: killed after {:>5} ms of a {:>5} ms whole round: {outcome}",
-        delay.as_millis(),
-        whole.as_millis()
+        "crash {backend:10} {kind:7} round {round} (whole: {whole} ms): killed {when}: {outcome}"
     );
 }
