@@ -142,7 +142,9 @@ impl Desk {
             FOR i IN 1..6000 LOOP
                 IF NOT EXISTS (SELECT 1 FROM pg_stat_activity
                     WHERE datname = current_database() AND pid <> pg_backend_pid()
-                      AND state <> 'idle') THEN RETURN; END IF;
+                      AND backend_type = 'client backend' AND state <> 'idle') THEN
+                    RETURN;
+                END IF;
                 PERFORM pg_sleep(0.01);
             END LOOP;
             RAISE EXCEPTION 'a killed process still has a statement running after 60 s';
