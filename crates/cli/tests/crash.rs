@@ -146,6 +146,8 @@ impl Desk {
                     RETURN;
                 END IF;
                 PERFORM pg_sleep(0.01);
+                -- A transaction sees one snapshot of the activity unless told to read it again.
+                PERFORM pg_stat_clear_snapshot();
             END LOOP;
             RAISE EXCEPTION 'a killed process still has a statement running after 60 s';
         END $$";
