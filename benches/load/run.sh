@@ -40,19 +40,8 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# Port 0: the kernel picks a free port and `serve` prints the address it got.
-"$bin" --data-dir "$work/data" serve --demo --diagnose-limit off --addr 127.0.0.1:0 \
-    >"$work/serve.out" 2>"$work/serve.log" &
-server=$!
-base=
-for _ in $(seq 1 300); do
-    base=$(grep -o 'http://127\.0\.0\.1:[0-9]*' "$work/serve.out" || true)
-    if [[ -n $base ]] && curl -fsS "$base/readyz" >/dev/null 2>&1; then break; fi
-    kill -0 "$server" 2>/dev/null || { cat "$work/serve.log" >&2; exit 1; }
-    base=
-    sleep 0.1
-done
-[[ -n $base ]] || { echo "サーバーが起動しません。" >&2; cat "$work/serve.log" >&2; exit 1; }
+source benches/demo_server.sh
+start_demo_server "$bin" "$work" --diagnose-limit off
 programs=$(curl -fsS "$base/metrics" | awk '/^madoguchi_catalog_programs /{print $2}')
 
 url="$base/api/v1/diagnose?limit=$LIMIT&as_of=$AS_OF"
