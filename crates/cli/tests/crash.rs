@@ -330,10 +330,17 @@ fn imports_survive_kills(db: Database) {
     let started = desk.wait_for_import(id, ImportJobState::Running);
     desk.wait_for_import(id, ImportJobState::Done);
     let save_time = started.elapsed();
-    // Its aftermath too: the next preview compares with the reloaded catalogue.
-    while desk.audited("import.done", &id.to_string()) == 0 {
+    // Its aftermath too: the next preview compares with the reloaded catalogue, and the
+    // job's page says 完了 only once this process's catalogue shows the programs.
+    while desk
+        .browser
+        .get(&format!("/console/imports/{id}"))
+        .body
+        .contains("取り込み中")
+    {
         thread::sleep(Duration::from_millis(5));
     }
+    assert_eq!(desk.audited("import.done", &id.to_string()), 1);
     assert_eq!(published(&desk.entries()), after_import(&before, &first));
     report(backend, "import", 1, "—", "whole", save_time);
 

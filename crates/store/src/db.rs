@@ -27,7 +27,7 @@ use sqlx::{Arguments, Database, Encode, FromRow, Postgres, Sqlite, Type};
 use time::OffsetDateTime;
 
 use crate::catalogue::Prepared;
-use crate::drafts::Publication;
+use crate::drafts::{Publication, TakeDownAudit};
 use crate::pending_imports::ImportEnd;
 use crate::{SaveOutcome, SaveSummary, StoreError, postgres, sqlite};
 
@@ -146,10 +146,11 @@ impl Backend {
         &self,
         id: &str,
         now: OffsetDateTime,
+        audit: Option<&TakeDownAudit<'_>>,
     ) -> Result<bool, StoreError> {
         match self {
-            Self::Sqlite(pool) => sqlite::unpublish(pool, id, now).await,
-            Self::Postgres(pool) => postgres::unpublish(pool, id, now).await,
+            Self::Sqlite(pool) => sqlite::unpublish(pool, id, now, audit).await,
+            Self::Postgres(pool) => postgres::unpublish(pool, id, now, audit).await,
         }
     }
 
@@ -196,6 +197,10 @@ pub(crate) enum Dialect {
 pub(crate) enum WriteLock {
     /// Staff accounts and their audit entries.
     Accounts,
+    /// The public catalogue: programs, their versions and their place on the site.
+    Catalogue,
+    /// Drafts moving through the publishing workflow.
+    Drafts,
 }
 
 /// A write transaction of either backend; dropped without [`WriteTx::commit`], it rolls back.

@@ -45,12 +45,14 @@ pub use audit::{AuditEntry, AuditFilter, NewAuditEntry};
 pub use catalogue::{CatalogWatch, ProgramDates, SaveOutcome, SaveSummary};
 pub use drafts::{
     Draft, DraftState, DraftStep, DueChange, EntryPage, EntryQuery, EntryShow, ProgramEntry,
-    Publication,
+    Publication, TakeDown, TakeDownAudit,
 };
 pub use error::{ErrorKind, StoreError};
 pub use import_runs::{ImportCounts, ImportRun, NewImportRun};
 pub use login_attempts::{Admission, AttemptLimit, AttemptOf, LoginAttempt};
-pub use pending_imports::{DoneMessage, ImportJobState, NewPendingImport, PendingImport};
+pub use pending_imports::{
+    DoneAudit, DoneMessage, ImportJobState, NewPendingImport, PendingImport,
+};
 pub use restore::restore_sqlite;
 pub use sessions::{NewSession, Session};
 pub use settings::Setting;

@@ -15,6 +15,7 @@ use std::collections::BTreeMap;
 use madoguchi_core::program::{Program, SourceKind};
 use time::OffsetDateTime;
 
+use crate::audit::{self, NewAuditEntry};
 use crate::catalogue::prepare;
 use crate::db::Db;
 use crate::timestamp::{now_whole_second, whole_second_utc};
@@ -167,12 +168,16 @@ pub(crate) fn column(n: u64) -> i64 {
 /// What the job says when its programs are saved, given what the save did.
 pub type DoneMessage<'a> = &'a (dyn Fn(&SaveSummary) -> String + Sync);
 
+/// The audit entry of a finished import, given what the save did and what the job says.
+pub type DoneAudit<'a> = &'a (dyn Fn(&SaveSummary, &str) -> NewAuditEntry + Sync);
+
 /// The confirmed import a catalogue save completes. Its row moves from running to done in
 /// the save's own transaction: after a crash the row never says 取り込み中 about programs
 /// that were in fact saved, and a job given up as interrupted cannot save afterwards.
 pub(crate) struct ImportEnd<'a> {
     pub id: i64,
     pub message: DoneMessage<'a>,
+    pub audit: Option<DoneAudit<'a>>,
 }
 
 impl ImportEnd<'_> {
@@ -186,10 +191,15 @@ impl ImportEnd<'_> {
         let done = i64::try_from(done).unwrap_or(i64::MAX);
         let (from, to) = (ImportJobState::Running.code(), ImportJobState::Done.code());
         let (message, at) = ((self.message)(summary), whole_second_utc(at));
-        match sql::advance(db, self.id, from, to, done, &message, at).await? {
-            1 => Ok(()),
-            _ => Err(StoreError::ImportNotRunning(self.id)),
+        let mut db = db;
+        if sql::advance(db.reborrow(), self.id, from, to, done, &message, at).await? != 1 {
+            return Err(StoreError::ImportNotRunning(self.id));
         }
+        if let Some(audit) = self.audit {
+            let entry = audit::prepare(&audit(summary, &message))?;
+            audit::sql::append(db, &entry, at).await?;
+        }
+        Ok(())
     }
 }
 
@@ -259,7 +269,9 @@ impl Store {
     }
 
     /// Saves a running import's programs in one transaction that also marks the job done,
-    /// with the message `done_message` writes from what was saved. Fails with
+    /// with the message `done_message` writes from what was saved and the audit entry
+    /// `done_audit` writes (so that a crash can never leave an import saved but unaudited).
+    /// Fails with
     /// [`StoreError::ImportNotRunning`], saving nothing, when the job is no longer
     /// running: one given up as interrupted never saves afterwards. `basis` names, by id,
     /// the published version each program was compared with when the upload was
@@ -274,6 +286,7 @@ impl Store {
         origin: &str,
         progress: &mut (dyn FnMut(usize) + Send),
         done_message: DoneMessage<'_>,
+        done_audit: Option<DoneAudit<'_>>,
     ) -> Result<SaveSummary, StoreError> {
         let mut prepared = prepare(programs)?;
         for item in &mut prepared {
@@ -285,6 +298,7 @@ impl Store {
         let end = ImportEnd {
             id,
             message: done_message,
+            audit: done_audit,
         };
         self.save_prepared(&prepared, origin, progress, Some(&end))
             .await

@@ -19,7 +19,7 @@ use crate::catalogue::{
     Current, Prepared, SavePlan, VersionRow, only_outcome, prepare_expecting, sql as catalogue_sql,
 };
 use crate::db::{Db, WriteLock};
-use crate::drafts::Publication;
+use crate::drafts::{Publication, TakeDownAudit};
 use crate::migrations;
 use crate::pending_imports::ImportEnd;
 use crate::target::redact_url;
@@ -29,6 +29,7 @@ use crate::{SaveOutcome, SaveSummary, StoreError, drafts};
 const MIGRATION_LOCK: i64 = 0x6d61_646f_0000_0001;
 const CATALOGUE_WRITE_LOCK: i64 = 0x6d61_646f_0000_0002;
 const ACCOUNTS_WRITE_LOCK: i64 = 0x6d61_646f_0000_0003;
+const DRAFTS_WRITE_LOCK: i64 = 0x6d61_646f_0000_0004;
 
 /// The channel every catalogue change is announced on.
 pub(crate) const CATALOG_CHANNEL: &str = "madoguchi_catalog";
@@ -74,6 +75,8 @@ pub(crate) async fn begin_write(
 ) -> Result<Transaction<'static, Postgres>, StoreError> {
     let key = match lock {
         WriteLock::Accounts => ACCOUNTS_WRITE_LOCK,
+        WriteLock::Catalogue => CATALOGUE_WRITE_LOCK,
+        WriteLock::Drafts => DRAFTS_WRITE_LOCK,
     };
     let mut tx = pool.begin().await?;
     self::lock(&mut tx, key).await?;
@@ -209,6 +212,7 @@ pub(crate) async fn unpublish(
     pool: &PgPool,
     id: &str,
     now: OffsetDateTime,
+    audit: Option<&TakeDownAudit<'_>>,
 ) -> Result<bool, StoreError> {
     let mut tx = pool.begin().await?;
     lock(&mut tx, CATALOGUE_WRITE_LOCK).await?;
@@ -216,6 +220,7 @@ pub(crate) async fn unpublish(
     if changed {
         catalogue_changed(&mut tx).await?;
     }
+    drafts::audit_take_down(Db::from(&mut *tx), audit, changed, now).await?;
     tx.commit().await?;
     Ok(changed)
 }

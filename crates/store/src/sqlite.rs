@@ -23,7 +23,7 @@ use crate::catalogue::{
     Current, Prepared, SavePlan, VersionRow, only_outcome, prepare_expecting, sql as catalogue_sql,
 };
 use crate::db::Db;
-use crate::drafts::Publication;
+use crate::drafts::{Publication, TakeDownAudit};
 use crate::pending_imports::ImportEnd;
 use crate::{SaveOutcome, SaveSummary, StoreError, drafts};
 
@@ -182,12 +182,14 @@ pub(crate) async fn unpublish(
     pool: &SqlitePool,
     id: &str,
     now: OffsetDateTime,
+    audit: Option<&TakeDownAudit<'_>>,
 ) -> Result<bool, StoreError> {
     let mut tx = begin_write(pool).await?;
     let changed = drafts::sql::mark_unpublished(Db::from(&mut *tx), id, now).await? > 0;
     if changed {
         catalogue_sql::bump_revision(Db::from(&mut *tx)).await?;
     }
+    drafts::audit_take_down(Db::from(&mut *tx), audit, changed, now).await?;
     tx.commit().await?;
     Ok(changed)
 }

@@ -13,7 +13,7 @@ use madoguchi_store::testing::{
 };
 use madoguchi_store::{
     AuditFilter, DraftState, DraftStep, DueChange, NewAuditEntry, Publication, SaveOutcome, Store,
-    StoreError,
+    StoreError, TakeDown,
 };
 use time::{Duration, OffsetDateTime};
 
@@ -559,6 +559,110 @@ async fn a_publication_its_take_down_and_its_audit_entry_are_written_together_or
         assert_eq!(log.len(), 1, "{name}");
         assert_eq!(log[0].detail, "第2版として公開しました", "{name}");
         assert_eq!(log[0].target.as_deref(), Some(program.id.as_str()));
+    }
+}
+
+#[tokio::test]
+async fn a_take_down_a_schedule_and_their_audit_entries_are_written_together_or_not_at_all() {
+    for db in every_backend().await {
+        let (store, program) = published(&db).await.unwrap();
+        let name = db.backend_name();
+        let later = OffsetDateTime::now_utc().replace_nanosecond(0).unwrap() + Duration::days(9);
+        let entry = |action: &str| NewAuditEntry {
+            actor_id: Some("b".to_owned()),
+            actor_name: "職員".to_owned(),
+            action: action.to_owned(),
+            target: Some(program.id.to_string()),
+            detail: "公開終了".to_owned(),
+            client: None,
+        };
+        let refused = |_: bool| entry("NOT AN ACTION");
+        for change in [TakeDown::At(later), TakeDown::Now] {
+            let err = store.take_down(&program.id, change, &refused).await;
+            assert!(
+                matches!(err, Err(StoreError::InvalidAuditEntry(_))),
+                "{name}: {err:?}"
+            );
+            let entry_now = store.program_entry(&program.id).await.unwrap().unwrap();
+            assert_eq!(
+                (entry_now.unpublish_at, entry_now.unpublished_at),
+                (None, None)
+            );
+        }
+        let draft = store
+            .save_draft(&retitled(&program, "予約する題名"), 1, 0, "a")
+            .await
+            .unwrap();
+        let step = DraftStep::Schedule {
+            reviewer: "b",
+            publish_at: later,
+            unpublish_at: None,
+        };
+        let review = store
+            .change_draft(&program.id, draft.revision, DraftStep::RequestReview)
+            .await
+            .unwrap();
+        let err = store
+            .change_draft_audited(
+                &program.id,
+                review.revision,
+                step,
+                Some(&entry("NOT AN ACTION")),
+            )
+            .await;
+        assert!(
+            matches!(err, Err(StoreError::InvalidAuditEntry(_))),
+            "{name}: {err:?}"
+        );
+        assert_eq!(
+            store.draft(&program.id).await.unwrap().unwrap().state,
+            DraftState::Review
+        );
+        assert!(audit_of(&store).await.is_empty(), "{name}");
+
+        // With good entries: each change and its entry.
+        let scheduled = store
+            .change_draft_audited(
+                &program.id,
+                review.revision,
+                step,
+                Some(&entry("program.schedule")),
+            )
+            .await
+            .unwrap();
+        assert_eq!(scheduled.state, DraftState::Scheduled);
+        let good = |changed: bool| {
+            entry(if changed {
+                "program.unpublish"
+            } else {
+                "x.unchanged"
+            })
+        };
+        assert!(
+            store
+                .take_down(&program.id, TakeDown::Now, &good)
+                .await
+                .unwrap()
+        );
+        assert!(
+            !store
+                .take_down(&program.id, TakeDown::Now, &good)
+                .await
+                .unwrap()
+        );
+        let actions: Vec<_> = audit_of(&store)
+            .await
+            .into_iter()
+            .map(|e| e.action)
+            .collect();
+        assert_eq!(
+            actions,
+            ["x.unchanged", "program.unpublish", "program.schedule"],
+            "{name}"
+        );
+        let unknown = ProgramId::parse("no-such").unwrap();
+        let err = store.take_down(&unknown, TakeDown::Cancel, &good).await;
+        assert!(matches!(err, Err(StoreError::UnknownProgram(_))), "{name}");
     }
 }
 

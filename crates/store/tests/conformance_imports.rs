@@ -209,6 +209,7 @@ async fn an_import_saves_its_programs_and_ends_its_job_in_one_transaction() {
                 "import:programs",
                 &mut |n| heard.push(n),
                 &saved_message,
+                None,
             )
             .await
             .unwrap();
@@ -252,6 +253,7 @@ async fn an_import_refuses_to_overwrite_a_program_changed_since_its_preview() {
                 "import:programs",
                 &mut |_| {},
                 &saved_message,
+                None,
             )
             .await
             .unwrap_err();
@@ -289,6 +291,7 @@ async fn an_import_that_is_no_longer_running_saves_nothing() {
                 "import:programs",
                 &mut |_| {},
                 &saved_message,
+                None,
             )
             .await
             .unwrap_err();
@@ -394,6 +397,7 @@ async fn a_heartbeat_lands_while_the_save_is_still_open() {
                         "import:programs",
                         &mut progress,
                         &saved_message,
+                        None,
                     )
                     .await
             })

@@ -21,7 +21,7 @@ use time::OffsetDateTime;
 
 use crate::audit::{self, NewAuditEntry};
 use crate::catalogue::{check_origin, now, version_number};
-use crate::db::Db;
+use crate::db::{Db, WriteLock};
 use crate::timestamp::{now_whole_second, whole_second_utc};
 use crate::{SaveOutcome, Store, StoreError};
 
@@ -296,6 +296,35 @@ impl<'a> Publication<'a> {
     }
 }
 
+/// A change to when a published program leaves the public site.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TakeDown {
+    /// Off the site now.
+    Now,
+    /// Off the site at this moment.
+    At(OffsetDateTime),
+    /// The planned take-down is cancelled.
+    Cancel,
+}
+
+/// The audit entry of a take-down, given whether it changed anything (taking down a
+/// program already off the site changes nothing, and says so).
+pub type TakeDownAudit<'a> = dyn Fn(bool) -> NewAuditEntry + Sync + 'a;
+
+/// Appends a take-down's audit entry, if it has one, in the caller's transaction.
+pub(crate) async fn audit_take_down(
+    db: Db<'_>,
+    audit: Option<&TakeDownAudit<'_>>,
+    changed: bool,
+    at: OffsetDateTime,
+) -> Result<(), StoreError> {
+    if let Some(audit) = audit {
+        let entry = audit::prepare(&audit(changed))?;
+        audit::sql::append(db, &entry, whole_second_utc(at)).await?;
+    }
+    Ok(())
+}
+
 /// After the draft's body was saved as the program's next version (`outcome`), in the same
 /// transaction: the draft goes, the program is on the public site, leaving it at the
 /// publication's date, else the draft's, else the date already planned, and the audit
@@ -401,8 +430,19 @@ impl Store {
         revision: u32,
         step: DraftStep<'_>,
     ) -> Result<Draft, StoreError> {
-        let draft = self.draft_at(id, revision).await?;
-        let state = check_step(&draft, &step)?.code();
+        self.change_draft_audited(id, revision, step, None).await
+    }
+
+    /// [`Store::change_draft`] with `audit` appended in the same write transaction: an
+    /// approval or a schedule nobody can trace cannot exist.
+    pub async fn change_draft_audited(
+        &self,
+        id: &ProgramId,
+        revision: u32,
+        step: DraftStep<'_>,
+        audit: Option<&NewAuditEntry>,
+    ) -> Result<Draft, StoreError> {
+        let entry = audit.map(audit::prepare).transpose()?;
         let (reviewer, publish_at, unpublish_at) = match step {
             DraftStep::Schedule {
                 reviewer,
@@ -420,8 +460,14 @@ impl Store {
         };
         let at = now_whole_second();
         let (key, rev) = (id.as_str(), i64::from(revision));
+        let mut tx = self.backend.begin_write(WriteLock::Drafts).await?;
+        let row = sql::find(tx.db(), key).await?;
+        let draft = row.map(Draft::from_row).transpose()?;
+        check_revision(id, draft.as_ref().map(|d| d.revision), revision)?;
+        let draft = draft.ok_or_else(|| StoreError::NoDraft(id.clone()))?;
+        let state = check_step(&draft, &step)?.code();
         let written = sql::set_state(
-            self.db(),
+            tx.db(),
             key,
             rev,
             state,
@@ -431,6 +477,12 @@ impl Store {
             at,
         )
         .await?;
+        if written > 0
+            && let Some(entry) = &entry
+        {
+            audit::sql::append(tx.db(), entry, at).await?;
+        }
+        tx.commit().await?;
         self.written_or_stale(id, revision, written).await
     }
 
@@ -478,7 +530,38 @@ impl Store {
     /// already or does not exist.
     pub async fn unpublish_program(&self, id: &ProgramId) -> Result<bool, StoreError> {
         let now = now_whole_second();
-        self.backend.unpublish(id.as_str(), now).await
+        self.backend.unpublish(id.as_str(), now, None).await
+    }
+
+    /// Takes a program off the site now, plans when it leaves, or cancels the plan, with
+    /// the entry `audit` makes (from whether anything changed) in the same transaction.
+    /// Answers whether anything changed; a program that does not exist is
+    /// [`StoreError::UnknownProgram`].
+    pub async fn take_down(
+        &self,
+        id: &ProgramId,
+        change: TakeDown,
+        audit: &TakeDownAudit<'_>,
+    ) -> Result<bool, StoreError> {
+        let now = now_whole_second();
+        let at = match change {
+            TakeDown::Now => {
+                if self.program(id).await?.is_none() {
+                    return Err(StoreError::UnknownProgram(id.clone()));
+                }
+                return self.backend.unpublish(id.as_str(), now, Some(audit)).await;
+            }
+            TakeDown::At(at) => Some(whole_second_utc(at)),
+            TakeDown::Cancel => None,
+        };
+        let mut tx = self.backend.begin_write(WriteLock::Catalogue).await?;
+        let set = sql::set_unpublish_at(tx.db(), id.as_str(), at).await?;
+        if set == 0 {
+            return Err(StoreError::UnknownProgram(id.clone()));
+        }
+        audit_take_down(tx.db(), Some(audit), true, now).await?;
+        tx.commit().await?;
+        Ok(true)
     }
 
     /// Plans when a published program leaves the site; `None` cancels the plan.
@@ -542,7 +625,7 @@ impl Store {
             let Ok(id) = ProgramId::parse(&raw_id) else {
                 continue;
             };
-            let changed = self.backend.unpublish(&raw_id, now).await?;
+            let changed = self.backend.unpublish(&raw_id, now, None).await?;
             if changed {
                 done.push(DueChange::Unpublished { id });
             }
@@ -556,13 +639,6 @@ impl Store {
             .map(|v| version_number(id.as_str(), v))
             .transpose()
             .map(Option::unwrap_or_default)
-    }
-
-    /// The draft at `revision`, or why there is none.
-    async fn draft_at(&self, id: &ProgramId, revision: u32) -> Result<Draft, StoreError> {
-        let draft = self.draft(id).await?;
-        check_revision(id, draft.as_ref().map(|d| d.revision), revision)?;
-        draft.ok_or_else(|| StoreError::NoDraft(id.clone()))
     }
 
     /// The draft after a write that touched `written` rows: none means someone else

@@ -5,7 +5,7 @@
 
 use madoguchi_core::program::{Program, SourceKind};
 use madoguchi_core::staff::Action;
-use madoguchi_store::{ImportJobState, NewImportRun, PendingImport, SaveSummary};
+use madoguchi_store::{DoneAudit, ImportJobState, NewImportRun, PendingImport, SaveSummary};
 
 use super::preview::Preview;
 use super::progress::Tracker;
@@ -35,8 +35,14 @@ async fn run(
     }
     let mut tracker = state.import_progress().track(id);
     tracker.start_heartbeat(store);
-    let saved = save(state, pending, preview, &tracker).await;
     let target = id.to_string();
+    // The entry is written in the save's own transaction: a crash can never leave an
+    // import saved but unaudited.
+    let audit = |_: &SaveSummary, message: &str| {
+        let detail = format!("{}：{message}", pending.file_name);
+        staff.audit_entry(Action::ImportDone, Some(&target), detail)
+    };
+    let saved = save(state, pending, preview, &tracker, &audit).await;
     match saved {
         Ok(summary) => {
             // The programs are saved and the row marked 完了 with them; logging the run
@@ -59,10 +65,6 @@ async fn run(
                     )
                     .await?;
             }
-            let detail = format!("{}：{message}", pending.file_name);
-            staff
-                .audit(state, Action::ImportDone, Some(&target), detail)
-                .await?;
         }
         Err(reason) => {
             drop(tracker);
@@ -115,6 +117,7 @@ async fn save(
     pending: &PendingImport,
     preview: &Preview,
     tracker: &Tracker,
+    audit: DoneAudit<'_>,
 ) -> Result<SaveSummary, String> {
     let store = state.store();
     let body = store
@@ -133,6 +136,7 @@ async fn save(
             origin(pending.source_kind),
             &mut progress,
             &done_message,
+            Some(audit),
         )
         .await
         .map_err(|err| err.to_string())

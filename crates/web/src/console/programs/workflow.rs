@@ -12,7 +12,9 @@ use axum::response::{IntoResponse, Redirect, Response};
 use madoguchi_core::calendar::{DayEdge, JstDateTime};
 use madoguchi_core::program::ProgramId;
 use madoguchi_core::staff::Action;
-use madoguchi_store::{DraftState, DraftStep, Publication, Role, SaveOutcome, StoreError};
+use madoguchi_store::{
+    DraftState, DraftStep, Publication, Role, SaveOutcome, StoreError, TakeDown,
+};
 use time::OffsetDateTime;
 
 use super::context::EditContext;
@@ -124,16 +126,12 @@ pub async fn publish_program(
             publish_at: at,
             unpublish_at,
         };
-        store.change_draft(&id, revision, step).await?;
         let detail = format!("{}に公開するよう承認・予約しました", moment_label(at));
-        return finish(
-            &state,
-            &staff,
-            (Action::ProgramSchedule, &id, detail),
-            false,
-            "scheduled",
-        )
-        .await;
+        let entry = staff.audit_entry(Action::ProgramSchedule, Some(id.as_str()), detail);
+        store
+            .change_draft_audited(&id, revision, step, Some(&entry))
+            .await?;
+        return done(id.as_str(), "scheduled");
     }
     let origin = origin_of(&staff);
     let audit = |version: u32| {
@@ -165,19 +163,13 @@ pub async fn return_draft(
 ) -> Result<Response, AppError> {
     let (form, id) = staff_form(&staff, &id, body)?;
     let revision = number(&form, "draft-revision")?;
+    let detail = "下書きに戻しました（差し戻し・予約の取消し）";
+    let entry = staff.audit_entry(Action::ProgramReturn, Some(id.as_str()), detail);
     state
         .store()
-        .change_draft(&id, revision, DraftStep::ReturnToDraft)
+        .change_draft_audited(&id, revision, DraftStep::ReturnToDraft, Some(&entry))
         .await?;
-    let detail = "下書きに戻しました（差し戻し・予約の取消し）".to_owned();
-    finish(
-        &state,
-        &staff,
-        (Action::ProgramReturn, &id, detail),
-        false,
-        "returned",
-    )
-    .await
+    done(id.as_str(), "returned")
 }
 
 /// `POST /console/programs/{id}/discard`: deletes the draft; the published program stays.
@@ -260,34 +252,33 @@ pub async fn unpublish_program(
     }
     let cancel = form.get("when") == Some("cancel");
     let at = moment(&form, "at", DayEdge::End)?;
-    let (action, detail, what) = match (cancel, at) {
-        (true, _) => {
-            store.schedule_unpublish(&id, None).await?;
-            (
-                Action::ProgramUnpublishSchedule,
-                "公開終了の予約を取り消しました".to_owned(),
-                "unpublish_cancelled",
-            )
-        }
-        (false, Some(at)) if at > clock::now() => {
-            store.schedule_unpublish(&id, Some(at)).await?;
-            (
-                Action::ProgramUnpublishSchedule,
-                format!("{}に公開を終了するよう予約しました", moment_label(at)),
-                "unpublish_planned",
-            )
-        }
-        (false, _) => {
-            let changed = store.unpublish_program(&id).await?;
-            let detail = if changed {
-                "公開を終了しました"
-            } else {
-                "公開終了を指示しました（既に終了していました）"
-            };
-            (Action::ProgramUnpublish, detail.to_owned(), "unpublished")
-        }
+    let (change, action, what) = match (cancel, at) {
+        (true, _) => (
+            TakeDown::Cancel,
+            Action::ProgramUnpublishSchedule,
+            "unpublish_cancelled",
+        ),
+        (false, Some(at)) if at > clock::now() => (
+            TakeDown::At(at),
+            Action::ProgramUnpublishSchedule,
+            "unpublish_planned",
+        ),
+        (false, _) => (TakeDown::Now, Action::ProgramUnpublish, "unpublished"),
     };
-    finish(&state, &staff, (action, &id, detail), true, what).await
+    // The change and its entry are one transaction: a take-down nobody can trace cannot
+    // exist.
+    let audit = |changed: bool| {
+        let detail = match change {
+            TakeDown::Cancel => "公開終了の予約を取り消しました".to_owned(),
+            TakeDown::At(at) => format!("{}に公開を終了するよう予約しました", moment_label(at)),
+            TakeDown::Now if changed => "公開を終了しました".to_owned(),
+            TakeDown::Now => "公開終了を指示しました（既に終了していました）".to_owned(),
+        };
+        staff.audit_entry(action, Some(id.as_str()), detail)
+    };
+    store.take_down(&id, change, &audit).await?;
+    state.catalog_changed().await?;
+    done(id.as_str(), what)
 }
 
 /// `POST /console/programs/{id}/restore`: an old version's content becomes the draft.
