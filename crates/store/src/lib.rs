@@ -51,7 +51,7 @@ pub use error::{ErrorKind, StoreError};
 pub use import_runs::{ImportCounts, ImportRun, NewImportRun};
 pub use login_attempts::{Admission, AttemptLimit, AttemptOf, LoginAttempt};
 pub use pending_imports::{
-    DoneAudit, DoneMessage, ImportJobState, NewPendingImport, PendingImport,
+    DoneAudit, DoneMessage, ImportEnding, ImportJobState, NewPendingImport, PendingImport,
 };
 pub use restore::restore_sqlite;
 pub use sessions::{NewSession, Session};

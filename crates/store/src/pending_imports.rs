@@ -171,6 +171,23 @@ pub type DoneMessage<'a> = &'a (dyn Fn(&SaveSummary) -> String + Sync);
 /// The audit entry of a finished import, given what the save did and what the job says.
 pub type DoneAudit<'a> = &'a (dyn Fn(&SaveSummary, &str) -> NewAuditEntry + Sync);
 
+/// How a confirmed import ends once its programs are saved, written in the save's own
+/// transaction: what its row says and, so that a crash can never leave an import saved but
+/// unaudited, its audit entry.
+#[derive(Clone, Copy)]
+pub struct ImportEnding<'a> {
+    pub message: DoneMessage<'a>,
+    pub audit: Option<DoneAudit<'a>>,
+}
+
+impl std::fmt::Debug for ImportEnding<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ImportEnding")
+            .field("audit", &self.audit.is_some())
+            .finish_non_exhaustive()
+    }
+}
+
 /// The confirmed import a catalogue save completes. Its row moves from running to done in
 /// the save's own transaction: after a crash the row never says 取り込み中 about programs
 /// that were in fact saved, and a job given up as interrupted cannot save afterwards.
@@ -269,9 +286,7 @@ impl Store {
     }
 
     /// Saves a running import's programs in one transaction that also marks the job done,
-    /// with the message `done_message` writes from what was saved and the audit entry
-    /// `done_audit` writes (so that a crash can never leave an import saved but unaudited).
-    /// Fails with
+    /// as `ending` says (its message and audit entry, from what was saved). Fails with
     /// [`StoreError::ImportNotRunning`], saving nothing, when the job is no longer
     /// running: one given up as interrupted never saves afterwards. `basis` names, by id,
     /// the published version each program was compared with when the upload was
@@ -285,8 +300,7 @@ impl Store {
         basis: &BTreeMap<String, u32>,
         origin: &str,
         progress: &mut (dyn FnMut(usize) + Send),
-        done_message: DoneMessage<'_>,
-        done_audit: Option<DoneAudit<'_>>,
+        ending: ImportEnding<'_>,
     ) -> Result<SaveSummary, StoreError> {
         let mut prepared = prepare(programs)?;
         for item in &mut prepared {
@@ -297,8 +311,8 @@ impl Store {
         }
         let end = ImportEnd {
             id,
-            message: done_message,
-            audit: done_audit,
+            message: ending.message,
+            audit: ending.audit,
         };
         self.save_prepared(&prepared, origin, progress, Some(&end))
             .await

@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use madoguchi_core::program::{Program, SourceKind};
 use madoguchi_store::testing::{TestDatabase, synthetic_program};
 use madoguchi_store::{
-    ImportCounts, ImportJobState, NewImportRun, NewPendingImport, Store, StoreError,
+    ImportCounts, ImportEnding, ImportJobState, NewImportRun, NewPendingImport, Store, StoreError,
 };
 use time::{Duration, OffsetDateTime};
 
@@ -208,8 +208,10 @@ async fn an_import_saves_its_programs_and_ends_its_job_in_one_transaction() {
                 &BTreeMap::new(),
                 "import:programs",
                 &mut |n| heard.push(n),
-                &saved_message,
-                None,
+                ImportEnding {
+                    message: &saved_message,
+                    audit: None,
+                },
             )
             .await
             .unwrap();
@@ -223,6 +225,60 @@ async fn an_import_saves_its_programs_and_ends_its_job_in_one_transaction() {
         assert_eq!(job.state, ImportJobState::Done);
         assert_eq!((job.done, job.message.as_str()), (700, "新規 700件"));
         assert_eq!(store.count_programs().await.unwrap(), 700);
+    }
+}
+
+async fn save_audited(
+    store: &Store,
+    id: i64,
+    programs: &[Program],
+    audit: madoguchi_store::DoneAudit<'_>,
+) -> Result<madoguchi_store::SaveSummary, StoreError> {
+    let ending = ImportEnding {
+        message: &saved_message,
+        audit: Some(audit),
+    };
+    let basis = BTreeMap::new();
+    store
+        .save_import(id, programs, &basis, "import:programs", &mut |_| {}, ending)
+        .await
+}
+
+#[tokio::test]
+async fn a_finished_imports_audit_entry_is_part_of_its_save() {
+    for db in every_backend().await {
+        let store = db.migrated_store().await.unwrap();
+        let name = db.backend_name();
+        let programs: Vec<Program> = (0..30).map(synthetic_program).collect();
+        let id = running_import(&store, &programs).await;
+        let entry = |action: &str, message: &str| madoguchi_store::NewAuditEntry {
+            actor_id: Some("a".to_owned()),
+            actor_name: "職員".to_owned(),
+            action: action.to_owned(),
+            target: Some(id.to_string()),
+            detail: message.to_owned(),
+            client: None,
+        };
+        // An entry the log refuses: nothing saved, the job still running.
+        let refused = |_: &madoguchi_store::SaveSummary, m: &str| entry("NOT AN ACTION", m);
+        let err = save_audited(&store, id, &programs, &refused).await;
+        assert!(
+            matches!(err, Err(StoreError::InvalidAuditEntry(_))),
+            "{name}: {err:?}"
+        );
+        assert_eq!(store.count_programs().await.unwrap(), 0, "{name}");
+        let job = store.pending_import(id).await.unwrap().unwrap();
+        assert_eq!(job.state, ImportJobState::Running);
+        // A good one: the programs, the row and the entry, with the job's message.
+        let good = |_: &madoguchi_store::SaveSummary, m: &str| entry("import.done", m);
+        save_audited(&store, id, &programs, &good).await.unwrap();
+        assert_eq!(store.count_programs().await.unwrap(), 30);
+        let log = store.audit_entries(&Default::default()).await.unwrap();
+        assert_eq!(log.len(), 1, "{name}");
+        assert_eq!(
+            (log[0].action.as_str(), log[0].detail.as_str()),
+            ("import.done", "新規 30件")
+        );
     }
 }
 
@@ -252,8 +308,10 @@ async fn an_import_refuses_to_overwrite_a_program_changed_since_its_preview() {
                 &basis,
                 "import:programs",
                 &mut |_| {},
-                &saved_message,
-                None,
+                ImportEnding {
+                    message: &saved_message,
+                    audit: None,
+                },
             )
             .await
             .unwrap_err();
@@ -290,8 +348,10 @@ async fn an_import_that_is_no_longer_running_saves_nothing() {
                 &BTreeMap::new(),
                 "import:programs",
                 &mut |_| {},
-                &saved_message,
-                None,
+                ImportEnding {
+                    message: &saved_message,
+                    audit: None,
+                },
             )
             .await
             .unwrap_err();
@@ -396,8 +456,10 @@ async fn a_heartbeat_lands_while_the_save_is_still_open() {
                         &BTreeMap::new(),
                         "import:programs",
                         &mut progress,
-                        &saved_message,
-                        None,
+                        ImportEnding {
+                            message: &saved_message,
+                            audit: None,
+                        },
                     )
                     .await
             })

@@ -5,7 +5,9 @@
 
 use madoguchi_core::program::{Program, SourceKind};
 use madoguchi_core::staff::Action;
-use madoguchi_store::{DoneAudit, ImportJobState, NewImportRun, PendingImport, SaveSummary};
+use madoguchi_store::{
+    DoneAudit, ImportEnding, ImportJobState, NewImportRun, PendingImport, SaveSummary,
+};
 
 use super::preview::Preview;
 use super::progress::Tracker;
@@ -135,8 +137,10 @@ async fn save(
             &preview.basis,
             origin(pending.source_kind),
             &mut progress,
-            &done_message,
-            Some(audit),
+            ImportEnding {
+                message: &done_message,
+                audit: Some(audit),
+            },
         )
         .await
         .map_err(|err| err.to_string())
