@@ -15,7 +15,7 @@ THREADS="${THREADS:-$(nproc)}"
 limit=()
 [ -z "${MAX_SECONDS:-}" ] || limit=(--max-seconds "$MAX_SECONDS")
 targets=("$@")
-[ "${#targets[@]}" -gt 0 ] || targets=(amount date jnet21 profile rule own_csv own_json jgrants)
+[ "${#targets[@]}" -gt 0 ] || targets=(amount date jnet21 profile rule rule_form own_csv own_json jgrants)
 
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-target}"
 cargo build --locked --release -p madoguchi-fuzz

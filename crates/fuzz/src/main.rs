@@ -16,7 +16,7 @@ use madoguchi_fuzz::targets::Target;
 
 const USAGE: &str =
     "usage: madoguchi-fuzz --target <name|all> [--execs N] [--seed N] [--threads N] [--no-save]
-targets: jgrants jnet21 own_json own_csv rule profile amount date";
+targets: jgrants jnet21 own_json own_csv rule profile amount date rule_form";
 
 fn main() -> ExitCode {
     match parse_args(std::env::args().skip(1).collect()) {

@@ -58,6 +58,7 @@ pub fn seeds(target: Target) -> Vec<Vec<u8>> {
         Target::Profile => profiles(),
         Target::Amount => texts(AMOUNTS, &["万円", "億円"]),
         Target::Date => texts(DATES, &["令和", "平成"]),
+        Target::RuleForm => madoguchi_web::fuzzing::rule_builder_seeds(),
     }
 }
 

@@ -39,10 +39,13 @@ pub enum Target {
     Amount,
     /// Dates: 和暦 in free text (`wareki::find_date`), `JstDateTime::parse`, ISO dates.
     Date,
+    /// The console's rule-builder form (`madoguchi_web::fuzzing::rule_builder_post`): the
+    /// posted rows read back, a button carried out, the rule built and made into rows again.
+    RuleForm,
 }
 
 impl Target {
-    pub const ALL: [Target; 8] = [
+    pub const ALL: [Target; 9] = [
         Target::Jgrants,
         Target::Jnet21,
         Target::OwnJson,
@@ -51,6 +54,7 @@ impl Target {
         Target::Profile,
         Target::Amount,
         Target::Date,
+        Target::RuleForm,
     ];
 
     pub fn name(self) -> &'static str {
@@ -63,6 +67,7 @@ impl Target {
             Target::Profile => "profile",
             Target::Amount => "amount",
             Target::Date => "date",
+            Target::RuleForm => "rule_form",
         }
     }
 
@@ -76,7 +81,8 @@ impl Target {
             Target::Jgrants | Target::Jnet21 | Target::OwnJson | Target::Rule | Target::Profile => {
                 Shape::Json
             }
-            Target::OwnCsv => Shape::Csv,
+            // A form as lines of `name,value`: lines and cells swapped, repeated and cut.
+            Target::OwnCsv | Target::RuleForm => Shape::Csv,
             Target::Amount | Target::Date => Shape::Text,
         }
     }
@@ -98,6 +104,7 @@ impl Target {
             Target::Profile => profile_target(data),
             Target::Amount => amount_target(&String::from_utf8_lossy(data)),
             Target::Date => date_target(data),
+            Target::RuleForm => madoguchi_web::fuzzing::rule_builder_post(data),
         }
     }
 }

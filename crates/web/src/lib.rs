@@ -6,6 +6,8 @@
 mod api;
 pub mod catalog_sync;
 pub mod console;
+#[doc(hidden)]
+pub mod fuzzing;
 mod http;
 mod site;
 mod state;

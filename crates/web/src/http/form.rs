@@ -40,8 +40,7 @@ impl FormData {
         ))
     }
 
-    /// A form from pairs already split (for tests and re-reads).
-    #[cfg_attr(not(test), allow(dead_code))]
+    /// A form from pairs already split (for tests, re-reads and the fuzzing campaign).
     pub fn from_pairs(pairs: Vec<(String, String)>) -> Self {
         Self(pairs)
     }
