@@ -84,7 +84,7 @@ pub enum UserCommand {
     Add(UserAddArgs),
     /// List every account with its role and state.
     List,
-    /// Set an account's password (read like `add`), lift a lock and end its sessions.
+    /// Set an account's password (read like `add`) and end its sessions.
     SetPassword(UserLoginArg),
     /// Disable an account: it can no longer sign in, and its sessions end.
     Disable(UserLoginArg),

@@ -126,7 +126,7 @@ pub async fn enable(
     Ok(())
 }
 
-/// Sets `target`'s password, which also lifts a lock, and ends all its sessions; answers
+/// Sets `target`'s password and ends all its sessions; answers
 /// how many ended. Set in the console, it is temporary: the person must change it at
 /// their next sign-in.
 pub async fn reset_password(

@@ -18,6 +18,7 @@ use std::net::IpAddr;
 
 use time::{Duration, OffsetDateTime};
 
+use crate::catalogue::sha256_hex;
 use crate::timestamp::whole_second_utc;
 use crate::{Store, StoreError};
 
@@ -55,18 +56,15 @@ pub enum AttemptOf<'a> {
     Login { client: IpAddr, login: &'a str },
 }
 
-/// Logins longer than this are counted by their first characters: a key must fit.
-const MAX_LOGIN_CHARS: usize = 64;
-
 impl AttemptOf<'_> {
-    /// The key the table keeps: the address, then the login after a space (an address
-    /// has none).
+    /// The key the table keeps: the address, then after a space (an address has none) the
+    /// SHA-256 of the login as typed. Never the text itself: what is typed in the login box
+    /// is sometimes a password, and the table is in every backup.
     fn key(self) -> String {
         match self {
             Self::Address(client) => client_key(client),
             Self::Login { client, login } => {
-                let login: String = login.trim().chars().take(MAX_LOGIN_CHARS).collect();
-                format!("{} {login}", client_key(client))
+                format!("{} {}", client_key(client), sha256_hex(login.trim()))
             }
         }
     }
@@ -256,15 +254,18 @@ mod tests {
             client,
             login: " tanaka ",
         };
-        assert_eq!(login.key(), "192.0.2.1 tanaka");
+        let key = login.key();
+        assert_eq!(key, format!("192.0.2.1 {}", sha256_hex("tanaka")));
+        assert!(!key.contains("tanaka"), "{key}");
         assert_eq!(AttemptOf::Address(client).key(), "192.0.2.1");
+        // However long what was typed, the key has the same, bounded length.
         let long = "x".repeat(500);
         let key = AttemptOf::Login {
             client,
             login: &long,
         }
         .key();
-        assert_eq!(key.chars().count(), "192.0.2.1 ".len() + MAX_LOGIN_CHARS);
+        assert_eq!(key.len(), "192.0.2.1 ".len() + 64);
     }
 
     #[test]

@@ -24,6 +24,22 @@ async fn stored(console: &Console, id: &str) -> madoguchi_store::Account {
     console.app.store.account(id).await.unwrap().unwrap()
 }
 
+/// Checks that `page` is the answer to a try the limits held back: 429, the Japanese
+/// message, and `Retry-After`, whose seconds it returns.
+fn held_back(page: &console_support::Page) -> u64 {
+    assert_eq!(page.status, StatusCode::TOO_MANY_REQUESTS, "{}", page.body);
+    assert!(
+        page.body.contains("ログインの試行が多すぎます"),
+        "{}",
+        page.body
+    );
+    page.headers["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap()
+}
+
 async fn audit(store: &Store) -> Vec<AuditEntry> {
     store.audit_entries(&AuditFilter::default()).await.unwrap()
 }
@@ -233,17 +249,7 @@ async fn five_failures_hold_back_that_login_from_that_address_but_not_its_owner_
     }
     // From there, even the right password is not checked: the stranger waits.
     let held = stranger.log_in("tanaka", PASSWORD).await;
-    assert_eq!(held.status, StatusCode::TOO_MANY_REQUESTS, "{}", held.body);
-    assert!(
-        held.body.contains("ログインの試行が多すぎます"),
-        "{}",
-        held.body
-    );
-    let wait: u64 = held.headers["retry-after"]
-        .to_str()
-        .unwrap()
-        .parse()
-        .unwrap();
+    let wait = held_back(&held);
     assert!((540..=600).contains(&wait), "{wait}");
     assert!(
         stranger
@@ -430,18 +436,8 @@ async fn too_many_failures_from_one_address_are_slowed_with_a_japanese_message()
         );
     }
     let slowed = browser.log_in("tanaka", PASSWORD).await;
-    assert_eq!(slowed.status, StatusCode::TOO_MANY_REQUESTS);
-    assert!(
-        slowed.body.contains("ログインの試行が多すぎます"),
-        "{}",
-        slowed.body
-    );
     // The first failure leaves the window ten minutes after it was made.
-    let wait: u64 = slowed.headers["retry-after"]
-        .to_str()
-        .unwrap()
-        .parse()
-        .unwrap();
+    let wait = held_back(&slowed);
     assert!((300..=600).contains(&wait), "{wait}");
     let minutes = format!("{}分ほど待って", wait.div_ceil(60));
     assert!(slowed.body.contains(&minutes), "{}", slowed.body);
@@ -882,12 +878,7 @@ async fn wrong_current_passwords_count_towards_the_same_limit_as_at_sign_in() {
     let held = left_open
         .post("/console/account/password", &change(PASSWORD))
         .await;
-    assert_eq!(held.status, StatusCode::TOO_MANY_REQUESTS, "{}", held.body);
-    assert!(
-        held.body.contains("ログインの試行が多すぎます"),
-        "{}",
-        held.body
-    );
+    held_back(&held);
     // Nothing changed: the old password still signs in from another address.
     let mut elsewhere = console.browser_from([198, 51, 100, 20]);
     assert_eq!(

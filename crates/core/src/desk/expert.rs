@@ -151,9 +151,7 @@ impl Expert {
 
     /// Adds skill tags (as typed; kept folded).
     pub fn with_tags<'t>(mut self, tags: impl IntoIterator<Item = &'t str>) -> Self {
-        self.tags.extend(tags.into_iter().map(tag_key));
-        self.tags.sort_unstable();
-        self.tags.dedup();
+        add_tags(&mut self.tags, tags);
         self
     }
 
@@ -183,7 +181,10 @@ impl Expert {
     }
 }
 
-/// A tag's comparison key: folded like a name, ASCII letters in lower case.
-pub(super) fn tag_key(tag: &str) -> String {
-    name_key(tag).to_lowercase()
+/// Adds tags as typed to a sorted list of their comparison keys (folded like a name, ASCII
+/// letters in lower case), keeping it sorted and without repeats.
+pub(super) fn add_tags<'t>(keys: &mut Vec<String>, tags: impl IntoIterator<Item = &'t str>) {
+    keys.extend(tags.into_iter().map(|tag| name_key(tag).to_lowercase()));
+    keys.sort_unstable();
+    keys.dedup();
 }

@@ -13,7 +13,7 @@ use std::cmp::Reverse;
 
 use time::Date;
 
-use super::expert::{Category, Expert, ExpertKind, Requester, tag_key};
+use super::expert::{Category, Expert, ExpertKind, Requester, add_tags};
 use crate::reference::{LocalGovCode, local_gov};
 use crate::text::fold::name_key;
 
@@ -58,9 +58,7 @@ impl CaseNeed {
 
     /// The skills the case calls for (as typed; compared folded).
     pub fn with_tags<'t>(mut self, tags: impl IntoIterator<Item = &'t str>) -> Self {
-        self.tags.extend(tags.into_iter().map(tag_key));
-        self.tags.sort_unstable();
-        self.tags.dedup();
+        add_tags(&mut self.tags, tags);
         self
     }
 

@@ -24,7 +24,7 @@ pub enum AccountChange<'a> {
     Disable,
     /// Can sign in again.
     Enable,
-    /// A new password (a PHC string), which also lifts a lock; its sessions end.
+    /// A new password (a PHC string); its sessions end.
     /// `temporary` when someone else chose it: its holder must change it first thing.
     Password { hash: &'a str, temporary: bool },
 }

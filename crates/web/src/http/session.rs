@@ -302,14 +302,17 @@ pub fn random_token() -> Result<String, AppError> {
 mod tests {
     use super::*;
 
+    /// A cookie scoped like the console's.
+    const STAFF: SessionCookie = SessionCookie {
+        name: "staff",
+        path: "/console",
+        same_site: "Strict",
+        max_age: None,
+    };
+
     #[test]
     fn a_cookie_is_http_only_with_its_own_scope_and_secure_over_https() {
-        let staff = SessionCookie {
-            name: "staff",
-            path: "/console",
-            same_site: "Strict",
-            max_age: None,
-        };
+        let staff = STAFF;
         let plain = HeaderMap::new();
         let set = staff.set("t", Transport::Either, &plain).unwrap();
         assert_eq!(set, "staff=t; Path=/console; HttpOnly; SameSite=Strict");
@@ -326,12 +329,7 @@ mod tests {
 
     #[test]
     fn on_a_site_served_over_https_only_every_cookie_is_a_secure_host_cookie() {
-        let staff = SessionCookie {
-            name: "staff",
-            path: "/console",
-            same_site: "Strict",
-            max_age: None,
-        };
+        let staff = STAFF;
         // Even a request that claims nothing about HTTPS gets a `Secure` cookie.
         let plain = HeaderMap::new();
         let set = staff.set("t", Transport::HttpsOnly, &plain).unwrap();
