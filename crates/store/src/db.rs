@@ -201,6 +201,8 @@ pub(crate) enum WriteLock {
     Catalogue,
     /// Drafts moving through the publishing workflow.
     Drafts,
+    /// The consultation desk: its registry, cases and their history.
+    Desk,
 }
 
 /// A write transaction of either backend; dropped without [`WriteTx::commit`], it rolls back.

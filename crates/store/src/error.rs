@@ -88,6 +88,23 @@ pub enum StoreError {
         expected: u32,
         current: u32,
     },
+    /// The case changed since the revision the caller read: nothing was saved.
+    #[error(
+        "この相談（受付番号 {receipt}）は、開いた後に他の人が更新しました。上書きはしていません。画面を開き直して、今の状態を確かめてからもう一度操作してください。"
+    )]
+    StaleCase { receipt: String },
+    /// No case has this id.
+    #[error("相談（番号 {0}）は見つかりません。")]
+    UnknownCase(i64),
+    /// No expert is registered under this id.
+    #[error("専門家「{0}」は登録されていません。")]
+    UnknownExpert(String),
+    /// A step the case's workflow refuses from where it stands.
+    #[error(transparent)]
+    CaseStep(#[from] madoguchi_core::desk::CaseError),
+    /// A registry entry or case field that breaks a rule; the message says which.
+    #[error("{0}")]
+    InvalidDesk(String),
     /// The draft changed since the revision the caller read: nothing was saved.
     #[error(
         "制度「{id}」の下書きは、開いた後に他の人が保存しました（開いた改訂 {expected}、現在の改訂 {current}）。上書きはしていません。違いを確かめてから、もう一度保存してください。"
@@ -213,12 +230,16 @@ impl StoreError {
     /// Which kind of failure this is; see [`ErrorKind`].
     pub fn kind(&self) -> ErrorKind {
         match self {
-            Self::UnknownProgram(_) => ErrorKind::NotFound,
+            Self::UnknownProgram(_) | Self::UnknownCase(_) | Self::UnknownExpert(_) => {
+                ErrorKind::NotFound
+            }
             Self::SessionExists
             | Self::Conflict
             | Self::BackupExists(_)
             | Self::DatabaseInUse(_) => ErrorKind::Conflict,
             Self::Stale { .. }
+            | Self::StaleCase { .. }
+            | Self::CaseStep(_)
             | Self::StaleDraft { .. }
             | Self::NoDraft(_)
             | Self::DraftState { .. }
@@ -226,6 +247,7 @@ impl StoreError {
             // A login already in use is a value to change, as the message says.
             Self::UnsupportedUrl(_)
             | Self::InvalidProgram { .. }
+            | Self::InvalidDesk(_)
             | Self::DuplicateInBatch(_)
             | Self::InvalidOrigin(_)
             | Self::InvalidSession(_)

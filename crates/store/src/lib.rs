@@ -7,7 +7,8 @@
 //! (`versions`), the import log (`import_runs`), imports waiting for confirmation
 //! (`pending_imports`), server-side sessions (`sessions`), and the staff console's
 //! accounts (`accounts`), append-only audit log (`audit`), drafts and publishing
-//! (`drafts`), settings (`settings`) and sign-in attempts (`login_attempts`).
+//! (`drafts`), settings (`settings`) and sign-in attempts (`login_attempts`); and the
+//! consultation desk's registry, cases and their history (`desk`).
 //!
 //! The statements both backends run alike are written once, as plain functions over the
 //! one seam in `db`, where the backend is chosen; what truly differs (connecting, locking,
@@ -21,6 +22,7 @@ mod accounts;
 mod audit;
 mod catalogue;
 mod db;
+mod desk;
 mod drafts;
 mod error;
 mod import_runs;
@@ -43,6 +45,10 @@ use std::path::{Path, PathBuf};
 pub use accounts::{Account, AccountChange, DisplayName, Login, NewAccount, Role};
 pub use audit::{AuditEntry, AuditFilter, NewAuditEntry};
 pub use catalogue::{CatalogWatch, ProgramDates, SaveOutcome, SaveSummary};
+pub use desk::{
+    Case, CaseChange, CaseEvent, CasePage, CaseQuery, CaseRecord, DeskActor, ExpertEntry,
+    PersonExport, Retention,
+};
 pub use drafts::{
     Draft, DraftState, DraftStep, DueChange, EntryPage, EntryQuery, EntryShow, ProgramEntry,
     Publication, TakeDown, TakeDownAudit,

@@ -60,6 +60,7 @@ pub(crate) const SQLITE: &[Migration] = &[
         "0010_temporary_passwords.sql",
         "temporary_passwords"
     ),
+    migration!(11, "sqlite", "0011_desk.sql", "desk"),
 ];
 
 /// PostgreSQL's migrations, oldest first. Append only, in step with SQLite's.
@@ -84,6 +85,7 @@ pub(crate) const POSTGRES: &[Migration] = &[
         "0010_temporary_passwords.sql",
         "temporary_passwords"
     ),
+    migration!(11, "postgres", "0011_desk.sql", "desk"),
 ];
 
 /// A row of `madoguchi_migrations`.
@@ -218,7 +220,7 @@ mod tests {
         let todo = pending(SQLITE, &first).unwrap();
         assert_eq!(
             todo.iter().map(|m| m.version).collect::<Vec<_>>(),
-            [2, 3, 4, 5, 6, 7, 8, 9, 10]
+            [2, 3, 4, 5, 6, 7, 8, 9, 10, 11]
         );
     }
 }

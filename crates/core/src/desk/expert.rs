@@ -3,6 +3,7 @@
 
 use std::fmt;
 
+use serde::{Deserialize, Serialize};
 use time::Date;
 
 use crate::reference::LocalGovCode;
@@ -10,7 +11,8 @@ use crate::text::fold::name_key;
 
 /// A consultation category, as the desk configures them (みえDXセンター has five): a short
 /// code such as `dx-strategy`, shown by its configured label.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
 pub struct Category(String);
 
 /// Why a category code was refused.
@@ -38,6 +40,19 @@ impl Category {
     }
 }
 
+impl TryFrom<String> for Category {
+    type Error = CategoryError;
+    fn try_from(raw: String) -> Result<Self, CategoryError> {
+        Self::parse(&raw)
+    }
+}
+
+impl From<Category> for String {
+    fn from(category: Category) -> Self {
+        category.0
+    }
+}
+
 impl fmt::Display for Category {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)
@@ -45,7 +60,8 @@ impl fmt::Display for Category {
 }
 
 /// Who writes in: the desk serves businesses, residents and municipalities alike.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Requester {
     Business,
     Resident,
@@ -54,6 +70,19 @@ pub enum Requester {
 
 impl Requester {
     pub const ALL: [Self; 3] = [Self::Business, Self::Resident, Self::Municipality];
+
+    /// The code kept in the database and sent by forms.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Business => "business",
+            Self::Resident => "resident",
+            Self::Municipality => "municipality",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|r| r.code() == code)
+    }
 
     pub fn label(self) -> &'static str {
         match self {
@@ -65,7 +94,8 @@ impl Requester {
 }
 
 /// What kind of help an expert gives.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum ExpertKind {
     /// A registered advisor (みえDXアドバイザーズ): a person, proposed by fit and load.
     Advisor,
@@ -77,6 +107,21 @@ pub enum ExpertKind {
 }
 
 impl ExpertKind {
+    pub const ALL: [Self; 3] = [Self::Advisor, Self::Partner, Self::Talent];
+
+    /// The code kept in the database and sent by forms.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Advisor => "advisor",
+            Self::Partner => "partner",
+            Self::Talent => "talent",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|k| k.code() == code)
+    }
+
     pub fn label(self) -> &'static str {
         match self {
             Self::Advisor => "専門家",
@@ -88,7 +133,7 @@ impl ExpertKind {
 
 /// Where an expert works: named areas (prefectures or municipalities), and whether they
 /// also take cases anywhere online.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ServiceArea {
     pub areas: Vec<LocalGovCode>,
     pub remote: bool,
@@ -96,7 +141,7 @@ pub struct ServiceArea {
 
 /// When an expert takes no new cases: paused until further notice, or away between two
 /// dates (both included).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Availability {
     pub paused: bool,
     pub away: Vec<(Date, Date)>,
@@ -116,7 +161,7 @@ impl Availability {
 /// One registered expert as matching sees them. Tags and declared conflicts are kept as
 /// comparison keys (white space and character widths folded), so that 「ＥＣ」 and 「EC」,
 /// 「(株)ミエ 商事」 and 「(株)ミエ商事」 meet.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Expert {
     pub id: String,
     pub kind: ExpertKind,
@@ -183,7 +228,7 @@ impl Expert {
 
 /// Adds tags as typed to a sorted list of their comparison keys (folded like a name, ASCII
 /// letters in lower case), keeping it sorted and without repeats.
-pub(super) fn add_tags<'t>(keys: &mut Vec<String>, tags: impl IntoIterator<Item = &'t str>) {
+pub fn add_tags<'t>(keys: &mut Vec<String>, tags: impl IntoIterator<Item = &'t str>) {
     keys.extend(tags.into_iter().map(|tag| name_key(tag).to_lowercase()));
     keys.sort_unstable();
     keys.dedup();

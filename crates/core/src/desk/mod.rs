@@ -9,14 +9,22 @@
 
 mod case;
 mod expert;
+mod intake;
 mod matching;
+mod sample;
 
 pub use case::{
     CaseError, CaseState, CaseStep, DEFAULT_MAX_SESSIONS, first_contact_due, is_overdue, next_state,
 };
 pub use expert::{
     Availability, Category, CategoryError, Expert, ExpertKind, Requester, ServiceArea,
+    add_tags as add_tag_keys,
+};
+pub use intake::{
+    FieldError, Intake, IntakeForm, MAX_ATTACHED_CHARS, MAX_MESSAGE_CHARS, Method, email_key,
+    phone_key,
 };
 pub use matching::{
     AreaFit, Candidate, CaseNeed, Exclusion, Matching, Proposal, Standing, propose,
 };
+pub use sample::{DEFAULT_CATEGORIES, SampleExpert, sample_registry};

@@ -47,10 +47,28 @@ pub enum Action {
     ImportConfirm,
     ImportDone,
     ImportFail,
+    /// A consultation filed on the public form (nobody in the console asks for it).
+    CaseFile,
+    CaseView,
+    CaseHearing,
+    /// Hearing notes, tags or category changed.
+    CaseNote,
+    CaseRefer,
+    CaseAccept,
+    CaseDecline,
+    CaseSession,
+    CaseClose,
+    CaseWithdraw,
+    CaseMerge,
+    /// The retention job (or command) purged personal data.
+    CasePurge,
+    PersonExport,
+    PersonErase,
+    ExpertSave,
 }
 
 impl Action {
-    pub const ALL: [Action; 27] = [
+    pub const ALL: [Action; 42] = [
         Action::LoginSuccess,
         Action::LoginFailure,
         Action::AccountLock,
@@ -78,6 +96,21 @@ impl Action {
         Action::ImportConfirm,
         Action::ImportDone,
         Action::ImportFail,
+        Action::CaseFile,
+        Action::CaseView,
+        Action::CaseHearing,
+        Action::CaseNote,
+        Action::CaseRefer,
+        Action::CaseAccept,
+        Action::CaseDecline,
+        Action::CaseSession,
+        Action::CaseClose,
+        Action::CaseWithdraw,
+        Action::CaseMerge,
+        Action::CasePurge,
+        Action::PersonExport,
+        Action::PersonErase,
+        Action::ExpertSave,
     ];
 
     pub fn code(self) -> &'static str {
@@ -109,6 +142,21 @@ impl Action {
             Self::ImportConfirm => "import.confirm",
             Self::ImportDone => "import.done",
             Self::ImportFail => "import.fail",
+            Self::CaseFile => "case.file",
+            Self::CaseView => "case.view",
+            Self::CaseHearing => "case.hearing",
+            Self::CaseNote => "case.note",
+            Self::CaseRefer => "case.refer",
+            Self::CaseAccept => "case.accept",
+            Self::CaseDecline => "case.decline",
+            Self::CaseSession => "case.session",
+            Self::CaseClose => "case.close",
+            Self::CaseWithdraw => "case.withdraw",
+            Self::CaseMerge => "case.merge",
+            Self::CasePurge => "case.purge",
+            Self::PersonExport => "person.export",
+            Self::PersonErase => "person.erase",
+            Self::ExpertSave => "expert.save",
         }
     }
 
@@ -141,6 +189,21 @@ impl Action {
             Self::ImportConfirm => "取り込みの確定",
             Self::ImportDone => "取り込みの完了",
             Self::ImportFail => "取り込みの失敗",
+            Self::CaseFile => "相談の受付",
+            Self::CaseView => "相談の閲覧",
+            Self::CaseHearing => "ヒアリングの開始",
+            Self::CaseNote => "相談の記録の更新",
+            Self::CaseRefer => "専門家への紹介",
+            Self::CaseAccept => "相談の引き受け",
+            Self::CaseDecline => "相談の辞退",
+            Self::CaseSession => "相談の実施記録",
+            Self::CaseClose => "相談の完了",
+            Self::CaseWithdraw => "相談の取下げ",
+            Self::CaseMerge => "重複した相談の統合",
+            Self::CasePurge => "保存期間を過ぎた個人情報の消去",
+            Self::PersonExport => "本人の情報の書き出し",
+            Self::PersonErase => "本人の求めによる消去",
+            Self::ExpertSave => "専門家の登録・変更",
         }
     }
 
@@ -153,8 +216,10 @@ impl Action {
             | Self::LoginFailure
             | Self::AccountLock
             | Self::ImportDone
-            | Self::ImportFail => None,
-            Self::Logout | Self::LogoutEverywhere | Self::PasswordChange => Some(Role::Viewer),
+            | Self::ImportFail
+            | Self::CaseFile
+            | Self::CasePurge => None,
+            Self::Logout | Self::LogoutEverywhere | Self::PasswordChange => Some(Role::Expert),
             Self::ProgramVerify
             | Self::ProgramDraftSave
             | Self::ProgramReviewRequest
@@ -166,15 +231,42 @@ impl Action {
             | Self::ProgramUnpublish
             | Self::ProgramUnpublishSchedule
             | Self::ProgramCloseBudget
-            | Self::ImportConfirm => Some(Role::Staff),
+            | Self::ImportConfirm
+            | Self::CaseView
+            | Self::CaseHearing
+            | Self::CaseNote
+            | Self::CaseRefer
+            | Self::CaseAccept
+            | Self::CaseDecline
+            | Self::CaseSession
+            | Self::CaseClose
+            | Self::CaseWithdraw
+            | Self::CaseMerge => Some(Role::Staff),
             Self::AccountCreate
             | Self::AccountRole
             | Self::AccountDisable
             | Self::AccountEnable
             | Self::AccountPasswordReset
             | Self::SettingChange
-            | Self::AuditExport => Some(Role::Admin),
+            | Self::AuditExport
+            | Self::PersonExport
+            | Self::PersonErase
+            | Self::ExpertSave => Some(Role::Admin),
         }
+    }
+
+    /// What a 専門家 may do on a case introduced to them, beside what their role allows:
+    /// read it, take it on or decline it, record its sessions and close it. Whose case it
+    /// is, the desk checks; 閲覧 never sees consultations, which hold personal data.
+    pub fn expert_may_on_own_case(self) -> bool {
+        matches!(
+            self,
+            Self::CaseView
+                | Self::CaseAccept
+                | Self::CaseDecline
+                | Self::CaseSession
+                | Self::CaseClose
+        )
     }
 
     /// The label of a stored code, or the code itself if this build does not know it.
@@ -260,5 +352,11 @@ mod tests {
             assert_eq!(event.least_role(), None);
             assert!(!Role::Admin.may(event));
         }
+        // 専門家 signs out and changes their password; consultations only as their own.
+        assert_eq!(may(Role::Expert), may(Role::Viewer));
+        assert!(!may(Role::Viewer).iter().any(|c| c.starts_with("case.")));
+        assert!(Action::CaseAccept.expert_may_on_own_case());
+        assert!(!Action::CaseRefer.expert_may_on_own_case());
+        assert!(!Action::CaseMerge.expert_may_on_own_case());
     }
 }

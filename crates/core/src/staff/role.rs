@@ -1,4 +1,5 @@
-//! The three roles of the console. Ordered: a role allows all a lower one does.
+//! The roles of the console. Ordered: a role allows all a lower one does. 専門家 (an
+//! expert of the consultation desk) is the lowest: they sign in for their own cases only.
 
 use std::fmt;
 
@@ -8,6 +9,9 @@ use super::login::AccountError;
 /// What an account may do in the console. Ordered: a role allows all a lower one does.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Role {
+    /// 専門家: an advisor, partner company or side-job professional of the desk; sees and
+    /// answers only the cases introduced to them (the desk checks whose case it is).
+    Expert,
     /// 閲覧: reads the console, changes nothing.
     Viewer,
     /// 職員: edits, publishes and imports programs.
@@ -18,11 +22,12 @@ pub enum Role {
 
 impl Role {
     /// Highest first, as lists and forms offer them.
-    pub const ALL: [Role; 3] = [Role::Admin, Role::Staff, Role::Viewer];
+    pub const ALL: [Role; 4] = [Role::Admin, Role::Staff, Role::Viewer, Role::Expert];
 
     /// The code kept in the database and sent by forms.
     pub fn code(self) -> &'static str {
         match self {
+            Self::Expert => "expert",
             Self::Viewer => "viewer",
             Self::Staff => "staff",
             Self::Admin => "admin",
@@ -32,6 +37,7 @@ impl Role {
     /// The name staff see.
     pub fn label(self) -> &'static str {
         match self {
+            Self::Expert => "専門家",
             Self::Viewer => "閲覧",
             Self::Staff => "職員",
             Self::Admin => "管理者",
