@@ -6,6 +6,7 @@
 mod api;
 pub mod catalog_sync;
 pub mod console;
+pub mod desk;
 #[doc(hidden)]
 pub mod fuzzing;
 mod http;
