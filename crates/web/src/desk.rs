@@ -175,7 +175,11 @@ mod tests {
         assert_eq!(settings.categories[0].label, "ネット販売");
         assert_eq!(settings.first_contact_days, 5);
         assert_eq!(settings.max_sessions, 3, "0 does not read");
-        assert!(parse_categories("ec ネット販売\nec 重複").unwrap_err().contains("2行目"));
+        assert!(
+            parse_categories("ec ネット販売\nec 重複")
+                .unwrap_err()
+                .contains("2行目")
+        );
         assert!(parse_categories("EC").is_err());
         assert!(parse_categories("  \n").is_err());
     }
