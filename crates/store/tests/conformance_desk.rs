@@ -45,6 +45,14 @@ fn intake(email: &str, category: &str) -> Intake {
     Intake::check(&form, &categories()).unwrap()
 }
 
+/// Files a consultation as the public form does, with Mie's three sessions.
+async fn file(store: &Store, email: &str, category: &str) -> madoguchi_store::Case {
+    store
+        .file_case(&intake(email, category), 3, &public())
+        .await
+        .unwrap()
+}
+
 fn staff() -> DeskActor {
     DeskActor {
         account_id: Some("a".repeat(32)),
@@ -130,10 +138,7 @@ async fn a_case_goes_through_the_workflow_with_its_history_and_audit_entries() {
             .save_expert(&entry("adv-01", ExpertKind::Advisor), &staff())
             .await
             .unwrap();
-        let filed = store
-            .file_case(&intake("hanako@example.jp", "strategy"), 3, &public())
-            .await
-            .unwrap();
+        let filed = file(&store, "hanako@example.jp", "strategy").await;
         assert_eq!(filed.state, CaseState::Received);
         assert_eq!(filed.personal.as_ref().unwrap().name, "山田 花子");
         let id = filed.id;
@@ -280,17 +285,14 @@ async fn two_staff_confirming_different_experts_at_once_cannot_both_win() {
                 .await
                 .unwrap();
         }
-        let case = store
-            .file_case(&intake("a@example.jp", "strategy"), 3, &public())
-            .await
-            .unwrap();
+        let case = file(&store, "a@example.jp", "strategy").await;
         let heard = store
             .change_case(case.id, case.revision, &CaseChange::StartHearing, &staff())
             .await
             .unwrap();
         let (id, revision) = (heard.id, heard.revision);
         let results = at_once_from_two_processes(&db, &store, 8, |s| {
-            let n = rand_index(&s);
+            let n = next_expert();
             async move {
                 let expert = format!("adv-{n}");
                 let change = CaseChange::Refer {
@@ -320,7 +322,7 @@ async fn two_staff_confirming_different_experts_at_once_cannot_both_win() {
 }
 
 /// A different expert per call, so that the racing confirmations differ.
-fn rand_index(_store: &Store) -> usize {
+fn next_expert() -> usize {
     use std::sync::atomic::{AtomicUsize, Ordering};
     static NEXT: AtomicUsize = AtomicUsize::new(0);
     NEXT.fetch_add(1, Ordering::Relaxed) % 8
@@ -484,14 +486,8 @@ async fn standings_count_this_months_introductions_and_similar_closed_cases() {
 async fn retention_purges_ended_cases_and_a_person_can_be_exported_and_erased() {
     for db in every_backend().await {
         let store = db.migrated_store().await.unwrap();
-        let kept = store
-            .file_case(&intake("open@example.jp", "strategy"), 3, &public())
-            .await
-            .unwrap();
-        let ended = store
-            .file_case(&intake("ended@example.jp", "strategy"), 3, &public())
-            .await
-            .unwrap();
+        let kept = file(&store, "open@example.jp", "strategy").await;
+        let ended = file(&store, "ended@example.jp", "strategy").await;
         let withdraw = CaseChange::Withdraw {
             reason: "不要になった",
         };
@@ -548,10 +544,7 @@ async fn retention_purges_ended_cases_and_a_person_can_be_exported_and_erased() 
         );
 
         // One person's data, by e-mail (any case) or phone digits, exported then erased.
-        let again = store
-            .file_case(&intake("OPEN@example.jp", "security"), 3, &public())
-            .await
-            .unwrap();
+        let again = file(&store, "OPEN@example.jp", "security").await;
         let export = store
             .export_person("open@example.jp", &staff())
             .await

@@ -73,7 +73,8 @@ pub struct IntakeForm<'a> {
 }
 
 /// A consultation that passed every check: the personal data the desk keeps for it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+/// Its `Debug` leaves the personal data out, so that an error or trace never logs it.
+#[derive(Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Intake {
     pub requester: Requester,
     pub category: Category,
@@ -90,6 +91,16 @@ pub struct Intake {
     pub times: String,
     /// The diagnosis's answers and chosen programs, exactly as the requester saw them.
     pub attached: String,
+}
+
+impl std::fmt::Debug for Intake {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Intake")
+            .field("requester", &self.requester)
+            .field("category", &self.category)
+            .field("method", &self.method)
+            .finish_non_exhaustive()
+    }
 }
 
 /// One problem with one field of the form.
@@ -376,6 +387,16 @@ mod tests {
             "0901234567890",
         ] {
             assert_eq!(phone_key(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn debug_output_leaves_the_personal_data_out() {
+        let intake = Intake::check(&form(), &categories()).unwrap();
+        let shown = format!("{intake:?}");
+        assert!(shown.contains("Business"), "{shown}");
+        for personal in ["山田", "やまだ", "hanako", "在庫", "242012", "午後"] {
+            assert!(!shown.contains(personal), "{personal} in {shown}");
         }
     }
 

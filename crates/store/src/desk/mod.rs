@@ -15,6 +15,8 @@ mod change;
 mod registry;
 pub(crate) mod sql;
 
+use std::fmt;
+
 use madoguchi_core::desk::{CaseState, Category, Intake, Requester};
 use madoguchi_core::staff::Action;
 use serde::{Deserialize, Serialize};
@@ -52,8 +54,9 @@ impl DeskActor {
     }
 }
 
-/// What staff and the expert wrote on a case, kept together and purged together.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+/// What staff and the expert wrote on a case, kept together and purged together. Its
+/// `Debug` leaves the texts out: they may name the requester.
+#[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CaseRecord {
     /// Hearing notes.
     #[serde(default)]
@@ -67,6 +70,14 @@ pub struct CaseRecord {
     /// The receipt of the case this one was merged into.
     #[serde(default)]
     pub merged_into: Option<String>,
+}
+
+impl fmt::Debug for CaseRecord {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CaseRecord")
+            .field("merged_into", &self.merged_into)
+            .finish_non_exhaustive()
+    }
 }
 
 /// One case. Times are in UTC, to the whole second.
@@ -96,8 +107,9 @@ pub struct Case {
     pub record: CaseRecord,
 }
 
-/// One entry of a case's history.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// One entry of a case's history. Its `Debug` leaves the text out: it may name the
+/// requester.
+#[derive(Clone, PartialEq, Eq)]
 pub struct CaseEvent {
     pub at: OffsetDateTime,
     pub actor: String,
@@ -108,6 +120,16 @@ pub struct CaseEvent {
     /// The reasons of an introduction, a decline's reason, a session's summary; empty once
     /// purged.
     pub text: String,
+}
+
+impl fmt::Debug for CaseEvent {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CaseEvent")
+            .field("at", &self.at)
+            .field("step", &self.step)
+            .field("expert_id", &self.expert_id)
+            .finish_non_exhaustive()
+    }
 }
 
 /// Which cases a list shows. Filters combine; everything is done in the database.
