@@ -102,6 +102,17 @@ pub enum StoreError {
     /// A step the case's workflow refuses from where it stands.
     #[error(transparent)]
     CaseStep(#[from] madoguchi_core::desk::CaseError),
+    /// The side-job project changed since the revision the caller read: nothing was saved.
+    #[error(
+        "この副業案件（番号 {id}）は、開いた後に他の人が更新しました。上書きはしていません。画面を開き直して、今の状態を確かめてからもう一度操作してください。"
+    )]
+    StaleProject { id: i64 },
+    /// No side-job project has this id.
+    #[error("副業案件（番号 {0}）は見つかりません。")]
+    UnknownProject(i64),
+    /// A step the project's workflow refuses from where it stands.
+    #[error(transparent)]
+    ProjectStep(#[from] madoguchi_core::desk::ProjectError),
     /// A registry entry or case field that breaks a rule; the message says which.
     #[error("{0}")]
     InvalidDesk(String),
@@ -230,9 +241,10 @@ impl StoreError {
     /// Which kind of failure this is; see [`ErrorKind`].
     pub fn kind(&self) -> ErrorKind {
         match self {
-            Self::UnknownProgram(_) | Self::UnknownCase(_) | Self::UnknownExpert(_) => {
-                ErrorKind::NotFound
-            }
+            Self::UnknownProgram(_)
+            | Self::UnknownCase(_)
+            | Self::UnknownExpert(_)
+            | Self::UnknownProject(_) => ErrorKind::NotFound,
             Self::SessionExists
             | Self::Conflict
             | Self::BackupExists(_)
@@ -240,6 +252,8 @@ impl StoreError {
             Self::Stale { .. }
             | Self::StaleCase { .. }
             | Self::CaseStep(_)
+            | Self::StaleProject { .. }
+            | Self::ProjectStep(_)
             | Self::StaleDraft { .. }
             | Self::NoDraft(_)
             | Self::DraftState { .. }

@@ -49,6 +49,7 @@ pub use desk::{
     Case, CaseChange, CaseEvent, CasePage, CaseQuery, CaseRecord, DeskActor, ExpertEntry,
     PersonExport, Retention,
 };
+pub use desk::{ProjectChange, ProjectEntry, ProjectPage, ProjectQuery};
 pub use drafts::{
     Draft, DraftState, DraftStep, DueChange, EntryPage, EntryQuery, EntryShow, ProgramEntry,
     Publication, TakeDown, TakeDownAudit,

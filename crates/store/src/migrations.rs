@@ -61,6 +61,7 @@ pub(crate) const SQLITE: &[Migration] = &[
         "temporary_passwords"
     ),
     migration!(11, "sqlite", "0011_desk.sql", "desk"),
+    migration!(12, "sqlite", "0012_projects.sql", "projects"),
 ];
 
 /// PostgreSQL's migrations, oldest first. Append only, in step with SQLite's.
@@ -86,6 +87,7 @@ pub(crate) const POSTGRES: &[Migration] = &[
         "temporary_passwords"
     ),
     migration!(11, "postgres", "0011_desk.sql", "desk"),
+    migration!(12, "postgres", "0012_projects.sql", "projects"),
 ];
 
 /// A row of `madoguchi_migrations`.
@@ -220,7 +222,7 @@ mod tests {
         let todo = pending(SQLITE, &first).unwrap();
         assert_eq!(
             todo.iter().map(|m| m.version).collect::<Vec<_>>(),
-            [2, 3, 4, 5, 6, 7, 8, 9, 10, 11]
+            [2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]
         );
     }
 }

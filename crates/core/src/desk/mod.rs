@@ -11,6 +11,7 @@ mod case;
 mod expert;
 mod intake;
 mod matching;
+mod project;
 mod sample;
 
 pub use case::{
@@ -26,5 +27,9 @@ pub use intake::{
 };
 pub use matching::{
     AreaFit, Candidate, CaseNeed, Exclusion, Matching, Proposal, Standing, propose,
+};
+pub use project::{
+    MAX_HOURS_PER_WEEK, MAX_REVIEW_CHARS, Project, ProjectError, ProjectForm, ProjectState,
+    ProjectStep, Reward, WorkStyle, check_reviews, next_project_state, project_steps_from,
 };
 pub use sample::{DEFAULT_CATEGORIES, SampleExpert, sample_registry};

@@ -65,10 +65,17 @@ pub enum Action {
     PersonExport,
     PersonErase,
     ExpertSave,
+    /// A side-job project posted for a business.
+    ProjectCreate,
+    /// A coordinator approved a professional for a project (応募).
+    ProjectApprove,
+    /// A project moved on (面談, 合意, 実施中, 完了 with the reviews), back to 募集中, or
+    /// was cancelled.
+    ProjectStep,
 }
 
 impl Action {
-    pub const ALL: [Action; 42] = [
+    pub const ALL: [Action; 45] = [
         Action::LoginSuccess,
         Action::LoginFailure,
         Action::AccountLock,
@@ -111,6 +118,9 @@ impl Action {
         Action::PersonExport,
         Action::PersonErase,
         Action::ExpertSave,
+        Action::ProjectCreate,
+        Action::ProjectApprove,
+        Action::ProjectStep,
     ];
 
     pub fn code(self) -> &'static str {
@@ -157,6 +167,9 @@ impl Action {
             Self::PersonExport => "person.export",
             Self::PersonErase => "person.erase",
             Self::ExpertSave => "expert.save",
+            Self::ProjectCreate => "project.create",
+            Self::ProjectApprove => "project.approve",
+            Self::ProjectStep => "project.step",
         }
     }
 
@@ -204,6 +217,9 @@ impl Action {
             Self::PersonExport => "本人の情報の書き出し",
             Self::PersonErase => "本人の求めによる消去",
             Self::ExpertSave => "専門家の登録・変更",
+            Self::ProjectCreate => "副業案件の登録",
+            Self::ProjectApprove => "副業人材のマッチングの承認",
+            Self::ProjectStep => "副業案件の状態の変更",
         }
     }
 
@@ -241,7 +257,10 @@ impl Action {
             | Self::CaseSession
             | Self::CaseClose
             | Self::CaseWithdraw
-            | Self::CaseMerge => Some(Role::Staff),
+            | Self::CaseMerge
+            | Self::ProjectCreate
+            | Self::ProjectApprove
+            | Self::ProjectStep => Some(Role::Staff),
             Self::AccountCreate
             | Self::AccountRole
             | Self::AccountDisable

@@ -12,6 +12,7 @@
 //! cannot both win, and nothing happens to a case that the log does not show.
 
 mod change;
+mod project;
 mod registry;
 pub(crate) mod sql;
 
@@ -28,6 +29,7 @@ use crate::timestamp::now_whole_second;
 use crate::{Store, StoreError};
 
 pub use change::CaseChange;
+pub use project::{ProjectChange, ProjectEntry, ProjectPage, ProjectQuery};
 pub use registry::ExpertEntry;
 
 /// Who acts on the desk, for its history and the audit log.
