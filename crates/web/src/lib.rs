@@ -7,6 +7,7 @@ mod api;
 pub mod catalog_sync;
 pub mod console;
 pub mod desk;
+pub mod desk_jobs;
 #[doc(hidden)]
 pub mod fuzzing;
 mod http;
@@ -21,7 +22,7 @@ use axum::routing::{get, post};
 use http::{
     assets, error, form, health, metrics, origin, rate_limit, security, session, transport,
 };
-use site::{diagnosis, feeds, home, programs};
+use site::{consult, diagnosis, feeds, home, programs};
 
 pub use http::AppError;
 pub use http::metrics::MetricsAccess;
@@ -56,6 +57,7 @@ pub fn router(state: AppState) -> Router {
         .route("/readyz", get(health::readyz))
         .route("/metrics", get(metrics::show_metrics))
         .merge(diagnosis_routes(&state))
+        .merge(consult_routes())
         .merge(console::routes())
         .fallback(error::not_found)
         .layer(middleware::from_fn_with_state(
@@ -100,6 +102,21 @@ fn diagnosis_routes(state: &AppState) -> Router<AppState> {
         .layer(middleware::from_fn(origin::refuse_cross_site_forms))
 }
 
+/// The consultation form: it carries personal data, so none of it is cached, and a form
+/// from another site is refused.
+fn consult_routes() -> Router<AppState> {
+    Router::new()
+        .route(
+            "/consult",
+            get(consult::show_form)
+                .post(consult::file)
+                .layer(DefaultBodyLimit::max(consult::CONSULT_FORM_BYTES)),
+        )
+        .route("/consult/received", get(consult::show_received))
+        .layer(middleware::map_response(security::never_cached))
+        .layer(middleware::from_fn(origin::refuse_cross_site_forms))
+}
+
 /// Serves the site on `listener` until the process is asked to stop (Ctrl-C / SIGTERM).
 pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> std::io::Result<()> {
     // Before the first request, so that no job of this process can be taken for a stopped one.
@@ -117,6 +134,10 @@ pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> std::i
         tokio::spawn(catalog_sync::run_schedule(
             state.clone(),
             catalog_sync::SCHEDULE_EVERY,
+        )),
+        tokio::spawn(desk_jobs::purge_on_schedule(
+            state.clone(),
+            desk_jobs::PURGE_EVERY,
         )),
     ];
     let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();

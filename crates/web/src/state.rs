@@ -14,6 +14,10 @@ use crate::http::rate_limit::RateLimiter;
 use crate::http::transport::Transport;
 use crate::http::trusted_proxy::TrustedProxies;
 
+/// Consultations one client may file at once, and how many more each minute after.
+const CONSULT_BURST: u32 = 5;
+const CONSULT_PER_MINUTE: u32 = 1;
+
 /// Cheap to clone; one per process.
 ///
 /// The catalogue is a snapshot in memory, read by every request without a lock and swapped
@@ -34,6 +38,8 @@ pub struct AppState {
     reloading: Arc<tokio::sync::Mutex<()>>,
     metrics: Arc<Metrics>,
     diagnose_limit: Arc<RateLimiter>,
+    /// Consultations filed per client: a person files one or two, a script many.
+    consult_limit: Arc<RateLimiter>,
     metrics_access: Arc<MetricsAccess>,
     /// Kept in the database, shared by every process; this is only how much it allows.
     login_limit: AttemptLimit,
@@ -54,12 +60,19 @@ impl AppState {
             reloading: Arc::new(tokio::sync::Mutex::new(())),
             metrics: Metrics::shared(),
             diagnose_limit: Arc::new(RateLimiter::default()),
+            consult_limit: Arc::new(RateLimiter::new(CONSULT_BURST, CONSULT_PER_MINUTE)),
             metrics_access: Arc::default(),
             login_limit: LOGIN_LIMIT,
             trusted_proxies: Arc::new(TrustedProxies::default()),
             import_progress: Arc::default(),
             transport: Transport::default(),
         })
+    }
+
+    /// Replaces the default limit on consultations filed per client.
+    pub fn with_consult_limit(mut self, limiter: RateLimiter) -> Self {
+        self.consult_limit = Arc::new(limiter);
+        self
     }
 
     /// Replaces the default limit on diagnoses per client.
@@ -130,6 +143,10 @@ impl AppState {
 
     pub fn diagnose_limit(&self) -> &RateLimiter {
         &self.diagnose_limit
+    }
+
+    pub fn consult_limit(&self) -> &RateLimiter {
+        &self.consult_limit
     }
 
     pub fn login_limit(&self) -> AttemptLimit {

@@ -1,14 +1,16 @@
 //! The authorization matrix: every console route, asked by an anonymous browser and by
-//! 閲覧, 職員 and 管理者, must give each the answer in the table — and a refused request
-//! must change nothing.
+//! 閲覧, 職員, 管理者 and 専門家, must give each the answer in the table — and a refused
+//! request must change nothing.
 //!
-//! To add a route: add one `Route` to `ROUTES` with the answers of anonymous, 閲覧, 職員
-//! and 管理者 in that order (`page(role)` and `form(role)` cover the usual cases) and a
+//! To add a route: add one `Route` to `ROUTES` with the answers of anonymous, 閲覧, 職員,
+//! 管理者 and 専門家 in that order (`page(role)` and `form(role)` cover the usual cases) and a
 //! form that succeeds for an allowed role. Placeholders in paths and form values:
 //! `{program}` (a program id), `{version}` (its current version), `{victim}` (the id of a
 //! fresh 職員 account made for this request), `{unique}` (a fresh number), and `{base}`
 //! and `{revision}` (the published version and revision of the program's draft, which
-//! each request finds waiting for review, written by someone other than the asker). The
+//! each request finds waiting for review, written by someone other than the asker),
+//! `{case}` (a consultation just filed, introduced to nobody) and `{step}` (its first
+//! step, the hearing). A 専門家 asks with an account linked to the expert registry. The
 //! pair `PROGRAM_FIELDS_HERE` stands for the fields of a minimal program. Each request
 //! runs with a fresh account of the asking role and a fresh session, so routes that sign
 //! out or change the asker's password do not disturb the next row. A refused request must
@@ -46,37 +48,38 @@ enum Answer {
 use Answer::{Denied, SeeOther, SignIn, Status};
 
 /// Who asks, in table order.
-const ASKERS: [Option<Role>; 4] = [
+const ASKERS: [Option<Role>; 5] = [
     None,
     Some(Role::Viewer),
     Some(Role::Staff),
     Some(Role::Admin),
+    Some(Role::Expert),
 ];
 
 struct Route {
     method: &'static str,
     path: &'static str,
     form: &'static [(&'static str, &'static str)],
-    /// Anonymous, 閲覧, 職員, 管理者.
-    expect: [Answer; 4],
+    /// Anonymous, 閲覧, 職員, 管理者, 専門家.
+    expect: [Answer; 5],
 }
 
 /// A page that `least` and above may open.
-const fn page(least: Role) -> [Answer; 4] {
+const fn page(least: Role) -> [Answer; 5] {
     allowed_from(least, Status(200))
 }
 
 /// A form that `least` and above may post; success redirects (303).
-const fn form(least: Role) -> [Answer; 4] {
+const fn form(least: Role) -> [Answer; 5] {
     allowed_from(least, Status(303))
 }
 
 /// The program editor's own form: `least` and above save (303); a post without a session
 /// is answered with the page itself, everything typed kept (401), instead of the login
 /// page that would lose the edit.
-const fn editor_form(least: Role) -> [Answer; 4] {
-    let [_, viewer, staff, admin] = form(least);
-    [Status(401), viewer, staff, admin]
+const fn editor_form(least: Role) -> [Answer; 5] {
+    let [_, viewer, staff, admin, expert] = form(least);
+    [Status(401), viewer, staff, admin, expert]
 }
 
 /// Stands in a form for [`PROGRAM_FIELDS`].
@@ -94,11 +97,12 @@ const PROGRAM_FIELDS: [(&str, &str); 8] = [
     ("industries-scope", "all"),
 ];
 
-const fn allowed_from(least: Role, ok: Answer) -> [Answer; 4] {
+const fn allowed_from(least: Role, ok: Answer) -> [Answer; 5] {
     match least {
-        Role::Expert | Role::Viewer => [SignIn, ok, ok, ok],
-        Role::Staff => [SignIn, Denied, ok, ok],
-        Role::Admin => [SignIn, Denied, Denied, ok],
+        Role::Expert => [SignIn, ok, ok, ok, ok],
+        Role::Viewer => [SignIn, ok, ok, ok, Denied],
+        Role::Staff => [SignIn, Denied, ok, ok, Denied],
+        Role::Admin => [SignIn, Denied, Denied, ok, Denied],
     }
 }
 
@@ -109,7 +113,14 @@ const ROUTES: &[Route] = &[
         method: "GET",
         path: "/console",
         form: &[],
-        expect: page(Role::Viewer),
+        // A 専門家's console is their cases.
+        expect: [
+            SignIn,
+            Status(200),
+            Status(200),
+            Status(200),
+            SeeOther("/console/desk"),
+        ],
     },
     Route {
         method: "GET",
@@ -120,6 +131,7 @@ const ROUTES: &[Route] = &[
             SeeOther("/console"),
             SeeOther("/console"),
             SeeOther("/console"),
+            SeeOther("/console"),
         ],
     },
     Route {
@@ -127,7 +139,7 @@ const ROUTES: &[Route] = &[
         method: "POST",
         path: "/console/login",
         form: &[("login", "nobody"), ("password", "wrong password!")],
-        expect: [Status(403); 4],
+        expect: [Status(403); 5],
     },
     Route {
         method: "POST",
@@ -135,6 +147,7 @@ const ROUTES: &[Route] = &[
         form: &[],
         expect: [
             SignIn,
+            SeeOther("/console/login?done=logout"),
             SeeOther("/console/login?done=logout"),
             SeeOther("/console/login?done=logout"),
             SeeOther("/console/login?done=logout"),
@@ -146,6 +159,7 @@ const ROUTES: &[Route] = &[
         form: &[],
         expect: [
             SignIn,
+            SeeOther("/console/login?done=everywhere"),
             SeeOther("/console/login?done=everywhere"),
             SeeOther("/console/login?done=everywhere"),
             SeeOther("/console/login?done=everywhere"),
@@ -229,7 +243,7 @@ const ROUTES: &[Route] = &[
         method: "GET",
         path: "/console/account/password",
         form: &[],
-        expect: page(Role::Viewer),
+        expect: page(Role::Expert),
     },
     Route {
         method: "POST",
@@ -239,7 +253,7 @@ const ROUTES: &[Route] = &[
             ("new", NEW_PASSWORD),
             ("confirm", NEW_PASSWORD),
         ],
-        expect: form(Role::Viewer),
+        expect: form(Role::Expert),
     },
     Route {
         method: "GET",
@@ -339,13 +353,39 @@ const ROUTES: &[Route] = &[
         method: "POST",
         path: "/console/imports",
         form: &[("kind", "madoguchi")],
-        expect: [SignIn, Denied, Status(400), Status(400)],
+        expect: [SignIn, Denied, Status(400), Status(400), Denied],
     },
     Route {
         method: "GET",
         path: "/console/imports/{import}",
         form: &[],
         expect: page(Role::Viewer),
+    },
+    Route {
+        method: "GET",
+        path: "/console/desk",
+        form: &[],
+        // A 専門家 sees their own cases only (`console_desk.rs` checks which).
+        expect: [SignIn, Denied, Status(200), Status(200), Status(200)],
+    },
+    Route {
+        method: "GET",
+        path: "/console/desk/figures",
+        form: &[],
+        expect: page(Role::Staff),
+    },
+    Route {
+        // A case introduced to nobody: not the 専門家's, so for them it does not exist.
+        method: "GET",
+        path: "/console/desk/{case}",
+        form: &[],
+        expect: [SignIn, Denied, Status(200), Status(200), Status(404)],
+    },
+    Route {
+        method: "POST",
+        path: "/console/desk/{case}/{step}",
+        form: &[("revision", "1")],
+        expect: [SignIn, Denied, Status(303), Status(303), Status(404)],
     },
     Route {
         // Last: the job each confirmation starts audits its end a moment later, which
@@ -382,6 +422,8 @@ struct Fill {
     revision: String,
     /// An upload waiting for confirmation (with nothing to save).
     import: String,
+    /// A consultation just filed.
+    case: String,
 }
 
 impl Fill {
@@ -393,6 +435,8 @@ impl Fill {
             .replace("{base}", &self.base)
             .replace("{revision}", &self.revision)
             .replace("{import}", &self.import)
+            .replace("{case}", &self.case)
+            .replace("{step}", "hearing")
     }
 }
 
@@ -446,11 +490,57 @@ async fn draft_in_review(store: &madoguchi_store::Store) -> (u32, u32) {
     (draft.base_version, draft.revision)
 }
 
+/// Files a consultation as the public form does; returns its id.
+async fn fresh_case(store: &madoguchi_store::Store) -> String {
+    use madoguchi_core::desk::{Category, Intake, Method, Requester};
+    let intake = Intake {
+        requester: Requester::Business,
+        category: Category::parse("data").unwrap(),
+        name: "権限 確認".to_owned(),
+        organisation: "権限確認株式会社".to_owned(),
+        email: "authz@example.jp".to_owned(),
+        phone: String::new(),
+        place: None,
+        message: "権限の確認用の相談です。".to_owned(),
+        method: Method::Any,
+        times: String::new(),
+        attached: String::new(),
+    };
+    let actor = madoguchi_store::DeskActor {
+        account_id: None,
+        name: "相談者".to_owned(),
+        client: None,
+    };
+    store
+        .file_case(&intake, 3, &actor)
+        .await
+        .unwrap()
+        .id
+        .to_string()
+}
+
+/// Links a 専門家 account to a registry entry of its own.
+async fn register_expert(store: &madoguchi_store::Store, account_id: &str, login: &str) {
+    use madoguchi_core::desk::{Expert, ExpertKind};
+    let entry = madoguchi_store::ExpertEntry {
+        expert: Expert::new(login.to_owned(), ExpertKind::Advisor, "権限 確認（例）"),
+        contact: "expert@example.jp".to_owned(),
+        profile: String::new(),
+        account_id: Some(account_id.to_owned()),
+    };
+    let actor = madoguchi_store::DeskActor {
+        account_id: None,
+        name: "テスト".to_owned(),
+        client: None,
+    };
+    store.save_expert(&entry, &actor).await.unwrap();
+}
+
 async fn ask<'c>(
     console: &'c Console,
     route: &Route,
     asker: Option<Role>,
-) -> (console_support::Page, Browser<'c>) {
+) -> (console_support::Page, Browser<'c>, u64) {
     let store = &console.app.store;
     let version = store
         .program(&ProgramId::parse(PROGRAM).unwrap())
@@ -470,12 +560,16 @@ async fn ask<'c>(
             .id,
         unique: unique(),
         import: pending_import(store).await,
+        case: fresh_case(store).await,
     };
     let mut browser = match asker {
         None => console.browser(),
         Some(role) => {
             let login = format!("{}-{}", role.code(), unique());
             let account = console.account(&login, role).await;
+            if role == Role::Expert {
+                register_expert(store, &account.id, &login).await;
+            }
             console.signed_in(&account).await
         }
     };
@@ -484,6 +578,11 @@ async fn ask<'c>(
         let _ = browser.get("/console/login").await;
     }
     let path = fill.apply(route.path);
+    // Counted after the setup above, which files a case and registers an expert.
+    let audited_before = store
+        .count_audit_entries(&AuditFilter::default())
+        .await
+        .unwrap();
     let page = match route.method {
         "GET" => browser.get(&path).await,
         "POST" => {
@@ -507,7 +606,7 @@ async fn ask<'c>(
         }
         other => panic!("no such method in the table: {other}"),
     };
-    (page, browser)
+    (page, browser, audited_before)
 }
 
 fn who(asker: Option<Role>) -> &'static str {
@@ -520,13 +619,7 @@ async fn every_console_route_answers_each_role_as_the_table_says() {
     let mut failures = Vec::new();
     for route in ROUTES {
         for (asker, expected) in ASKERS.into_iter().zip(route.expect) {
-            let audited_before = console
-                .app
-                .store
-                .count_audit_entries(&AuditFilter::default())
-                .await
-                .unwrap();
-            let (page, _) = ask(&console, route, asker).await;
+            let (page, _, audited_before) = ask(&console, route, asker).await;
             let audited_after = console
                 .app
                 .store
@@ -607,7 +700,9 @@ async fn a_form_without_the_sessions_csrf_token_is_refused_for_every_role() {
             .path
             .replace("{program}", PROGRAM)
             .replace("{victim}", &victim.id)
-            .replace("{import}", "1");
+            .replace("{import}", "1")
+            .replace("{case}", "1")
+            .replace("{step}", "hearing");
         let page = browser.post(&path, &[("_csrf", "forged")]).await;
         assert_eq!(page.status, StatusCode::FORBIDDEN, "{path}: {}", page.body);
         assert!(page.body.contains("画面の有効期限が切れたか"), "{path}");
@@ -683,7 +778,8 @@ fn every_console_route_is_in_the_table() {
                 .path
                 .replace("{program}", "{id}")
                 .replace("{victim}", "{id}")
-                .replace("{import}", "{id}");
+                .replace("{import}", "{id}")
+                .replace("{case}", "{id}");
             (r.method.to_owned(), path)
         })
         .collect();

@@ -149,6 +149,22 @@ pub fn is_overdue(calendar: &BusinessCalendar, received: Date, days: u32, today:
     today > first_contact_due(calendar, received, days)
 }
 
+/// The day from which a case received and not yet contacted is still within its service
+/// level on `today`: every such case received on an earlier day is overdue. The console's
+/// overdue list asks the database for cases received before this day.
+pub fn overdue_before(calendar: &BusinessCalendar, days: u32, today: Date) -> Date {
+    let mut day = today;
+    // A service level of at most 30 business days reaches back at most about 45 days,
+    // even over 年末年始 and Golden Week.
+    while let Some(earlier) = day.previous_day() {
+        if is_overdue(calendar, earlier, days, today) {
+            break;
+        }
+        day = earlier;
+    }
+    day
+}
+
 #[cfg(test)]
 mod tests {
     use proptest::prelude::*;
@@ -237,6 +253,21 @@ mod tests {
                 }
                 prop_assert!(sessions <= max);
             }
+        }
+
+        /// The overdue list's cut-off agrees with the service level for every day of
+        /// receipt, over weekends, holidays and 年末年始.
+        #[test]
+        fn the_overdue_cut_off_agrees_with_the_service_level(
+            offset in 0i64..800,
+            back in 0i64..70,
+            days in 1u32..10,
+        ) {
+            let calendar = BusinessCalendar::bundled();
+            let today = date!(2025 - 01 - 01) + time::Duration::days(offset);
+            let received = today - time::Duration::days(back);
+            let cut_off = overdue_before(calendar, days, today);
+            prop_assert_eq!(received < cut_off, is_overdue(calendar, received, days, today));
         }
     }
 }

@@ -9,18 +9,21 @@
 
 mod case;
 mod expert;
+mod figures;
 mod intake;
 mod matching;
 mod project;
 mod sample;
 
 pub use case::{
-    CaseError, CaseState, CaseStep, DEFAULT_MAX_SESSIONS, first_contact_due, is_overdue, next_state,
+    CaseError, CaseState, CaseStep, DEFAULT_MAX_SESSIONS, first_contact_due, is_overdue,
+    next_state, overdue_before,
 };
 pub use expert::{
     Availability, Category, CategoryError, Expert, ExpertKind, Requester, ServiceArea,
     add_tags as add_tag_keys,
 };
+pub use figures::{CaseTimes, Figures, figures_by};
 pub use intake::{
     FieldError, Intake, IntakeForm, MAX_ATTACHED_CHARS, MAX_MESSAGE_CHARS, Method, email_key,
     phone_key,

@@ -18,14 +18,15 @@ pub(crate) mod sql;
 
 use std::fmt;
 
-use madoguchi_core::desk::{CaseState, Category, Intake, Requester};
+use madoguchi_core::calendar::JST;
+use madoguchi_core::desk::{CaseState, CaseTimes, Category, Intake, Requester};
 use madoguchi_core::staff::Action;
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
 use crate::audit::{self, NewAuditEntry};
 use crate::db::WriteLock;
-use crate::timestamp::now_whole_second;
+use crate::timestamp::{now_whole_second, whole_second_utc};
 use crate::{Store, StoreError};
 
 pub use change::CaseChange;
@@ -299,6 +300,26 @@ impl Store {
             cases,
             total: u64::try_from(total).unwrap_or(0),
         })
+    }
+
+    /// The times of every case received since `since` (JST dates), without personal data:
+    /// what the supervisor's service figures are computed from.
+    pub async fn case_times(&self, since: OffsetDateTime) -> Result<Vec<CaseTimes>, StoreError> {
+        let rows = sql::cases_since(self.db(), whole_second_utc(since)).await?;
+        let day = |at: OffsetDateTime| at.to_offset(JST).date();
+        rows.into_iter()
+            .map(|row| {
+                let case = sql::case_from_row(row)?;
+                Ok(CaseTimes {
+                    category: case.category,
+                    expert_id: case.expert_id,
+                    state: case.state,
+                    received: day(case.received_at),
+                    first_contact: case.first_contact_at.map(day),
+                    closed: case.closed_at.map(day),
+                })
+            })
+            .collect()
     }
 
     /// How many cases match `query` (its page is ignored): the console's counts.

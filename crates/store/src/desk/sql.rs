@@ -225,6 +225,19 @@ pub(crate) async fn list_cases(
         .await
 }
 
+/// The cases received since `since`, without personal data or record, oldest first: what
+/// the service figures count.
+pub(crate) async fn cases_since(
+    db: Db<'_>,
+    since: OffsetDateTime,
+) -> Result<Vec<CaseRow>, StoreError> {
+    let sql = format!(
+        "SELECT {CASE_COLUMNS}, CAST(NULL AS TEXT), '{{}}' FROM desk_cases
+         WHERE received_at >= $1 ORDER BY received_at, id"
+    );
+    query(&sql).bind(since).fetch_all(db).await
+}
+
 /// Cases that ended before the retention's cut-offs and still hold personal data.
 pub(crate) async fn ended_before(db: Db<'_>, retention: Retention) -> Result<Vec<i64>, StoreError> {
     query(

@@ -53,7 +53,7 @@ pub async fn show_password_form(
     staff: Staff,
     query: Result<Query<PasswordQuery>, QueryRejection>,
 ) -> Result<Response, AppError> {
-    staff.require(Role::Viewer)?;
+    staff.require(Role::Expert)?;
     let changed = query.is_ok_and(|Query(q)| q.done.is_some());
     render(&staff, StatusCode::OK, changed, None, None)
 }
@@ -67,7 +67,7 @@ pub async fn change_password(
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, AppError> {
     let form = FormData::read(body)?;
-    staff.authorize(Role::Viewer, &form)?;
+    staff.authorize(Role::Expert, &form)?;
     let current = form.get("current").unwrap_or_default().to_owned();
     let new = form.get("new").unwrap_or_default();
     let confirm = form.get("confirm").unwrap_or_default();

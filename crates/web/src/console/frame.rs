@@ -22,15 +22,20 @@ pub struct Frame {
 }
 
 /// The menu: (path, label, the least role that sees it). Parts of the console add theirs.
-const MENU: [(&str, &str, Role); 7] = [
+const MENU: [(&str, &str, Role); 9] = [
     ("/console", "ホーム", Role::Viewer),
     ("/console/programs", "制度", Role::Viewer),
     ("/console/imports", "取り込み", Role::Viewer),
+    ("/console/desk", "相談", Role::Staff),
+    ("/console/projects", "副業人材", Role::Staff),
     ("/console/users", "利用者", Role::Admin),
     ("/console/settings", "設定", Role::Admin),
     ("/console/audit", "監査ログ", Role::Admin),
     ("/console/account/password", "パスワード変更", Role::Viewer),
 ];
+
+/// What a 専門家 sees, below every other role: their cases and their password.
+const EXPERT_MENU: [&str; 2] = ["/console/desk", "/console/account/password"];
 
 impl Frame {
     /// The frame for `role`, with `current` (a menu path) marked.
@@ -41,7 +46,13 @@ impl Frame {
             csrf: csrf.to_owned(),
             nav: MENU
                 .iter()
-                .filter(|(_, _, least)| role.allows(*least))
+                .filter(|(href, _, least)| {
+                    if role == Role::Expert {
+                        EXPERT_MENU.contains(href)
+                    } else {
+                        role.allows(*least)
+                    }
+                })
                 .map(|&(href, label, _)| NavItem {
                     href,
                     label,
@@ -70,6 +81,8 @@ mod tests {
             ["ホーム", "制度", "取り込み", "パスワード変更"]
         );
         assert_eq!(labels(Role::Admin).len(), MENU.len());
+        assert!(labels(Role::Staff).contains(&"副業人材"));
+        assert_eq!(labels(Role::Expert), ["相談", "パスワード変更"]);
         let frame = Frame::new("田中", Role::Admin, "t", "/console/users");
         assert!(frame.nav.iter().any(|i| i.current && i.label == "利用者"));
     }

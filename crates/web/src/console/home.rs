@@ -79,6 +79,10 @@ pub async fn show_home(
     staff: Staff,
     query: Result<Query<HomeQuery>, QueryRejection>,
 ) -> Result<Response, AppError> {
+    // A 専門家's console is their cases.
+    if staff.account.role == Role::Expert {
+        return Ok(Redirect::to("/console/desk").into_response());
+    }
     staff.require(Role::Viewer)?;
     let query = query.ok().map(|Query(q)| q);
     let settings = ConsoleSettings::load(state.store()).await?;

@@ -14,6 +14,7 @@ mod account;
 pub mod action;
 mod audit_csv;
 mod audit_log;
+mod desk;
 pub(crate) mod editor;
 pub mod frame;
 mod freshness;
@@ -22,6 +23,7 @@ mod imports;
 mod login;
 pub(crate) mod login_limit;
 mod programs;
+mod projects;
 pub mod settings;
 pub mod staff;
 mod users;
@@ -125,6 +127,8 @@ pub fn routes() -> Router<AppState> {
             "/console/account/password",
             get(account::show_password_form).post(account::change_password),
         )
+        .merge(desk::routes())
+        .merge(projects::routes())
         .layer(DefaultBodyLimit::max(MAX_FORM_BYTES))
         .layer(map_response(crate::http::security::never_cached))
         .layer(axum::middleware::from_fn(

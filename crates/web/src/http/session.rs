@@ -135,6 +135,10 @@ pub struct VisitorData {
     /// Field codes in the order they were asked, so 「戻る」 can step back through them.
     #[serde(default)]
     pub asked: Vec<String>,
+    /// The receipt number of the consultation just filed, for its confirmation page (so
+    /// that the number is never in a URL).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub receipt: Option<String>,
 }
 
 impl Visitor {

@@ -6,6 +6,7 @@
 //! visitors will.
 
 pub mod condition_tree;
+pub mod consult;
 pub mod diagnosis;
 pub mod feeds;
 pub mod home;

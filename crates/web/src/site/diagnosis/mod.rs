@@ -20,7 +20,8 @@ use madoguchi_core::eligibility::{Field, Verdict};
 use serde::Deserialize;
 
 pub use results::ResultsQuery;
-use results::run as run_diagnosis;
+pub(crate) use results::answer_lines;
+pub(crate) use results::run as run_diagnosis;
 use results::{ResultFilter, ResultsView};
 use step::{Rejected, StepView, apply};
 pub use wizard::Wizard;

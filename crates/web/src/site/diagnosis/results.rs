@@ -315,7 +315,7 @@ fn item(program: &Program, result: &ProgramResult, as_of: Date) -> ResultItem {
     }
 }
 
-fn answer_lines(wizard: &Wizard) -> Vec<AnswerLine> {
+pub(crate) fn answer_lines(wizard: &Wizard) -> Vec<AnswerLine> {
     wizard
         .asked
         .iter()

@@ -48,6 +48,7 @@ impl Wizard {
         VisitorData {
             profile: self.profile.to_value(),
             asked: self.asked.iter().map(|f| f.code().to_owned()).collect(),
+            receipt: None,
         }
     }
 

@@ -1,0 +1,445 @@
+//! The consultation desk end to end over HTTP, on the real router and store: the public
+//! form (consent, contact shapes, a 50,000-character message, a forged token, the rate
+//! limit — each refused with everything typed kept), a consultation filed from a
+//! diagnosis with exactly the lines the person left ticked, and the case's way through
+//! the console: hearing, a refused introduction to a paused expert, an introduction with
+//! its reasons kept, the expert's own view (only their cases), two sessions and closing;
+//! a stale form is a conflict that keeps what was typed.
+
+#![allow(clippy::unwrap_used)]
+
+mod common;
+mod console_support;
+
+use axum::http::StatusCode;
+use madoguchi_core::desk::{Availability, CaseState, Category, Expert, ExpertKind, Requester};
+use madoguchi_store::{AuditFilter, DeskActor, ExpertEntry, Role, Store};
+
+use common::demo_catalogue;
+use console_support::{Browser, Console, Page};
+
+const MESSAGE: &str = "受発注をFAXと電話で受けており、入力の手間と誤りが多いです。まず何から始めればよいか相談したいです。";
+
+fn system() -> DeskActor {
+    DeskActor {
+        account_id: None,
+        name: "テスト".to_owned(),
+        client: None,
+    }
+}
+
+async fn register(store: &Store, id: &str, name: &str, paused: bool, account: Option<&str>) {
+    let mut expert = Expert::new(id, ExpertKind::Advisor, name).with_tags(["受発注", "業務改善"]);
+    expert.categories = vec![Category::parse("workstyle").unwrap()];
+    expert.takes = Requester::ALL.to_vec();
+    expert.area.remote = true;
+    expert.monthly_capacity = 5;
+    if paused {
+        expert.availability = Availability {
+            paused: true,
+            ..Availability::default()
+        };
+    }
+    let entry = ExpertEntry {
+        expert,
+        contact: format!("{id}@example.jp"),
+        profile: String::new(),
+        account_id: account.map(str::to_owned),
+    };
+    store.save_expert(&entry, &system()).await.unwrap();
+}
+
+/// The consultation form's fields, complete and valid, with `changes` applied.
+fn fields<'a>(changes: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> {
+    let mut all = vec![
+        ("requester", "business"),
+        ("organisation", "（例）伊勢精工株式会社"),
+        ("name", "（例）伊勢 太郎"),
+        ("email", "taro@example.jp"),
+        ("phone", "059-000-0001"),
+        ("category", "workstyle"),
+        ("message", MESSAGE),
+        ("method", "online"),
+        ("times", "平日の午前中"),
+        ("consent", "yes"),
+    ];
+    for (name, value) in changes {
+        all.retain(|(n, _)| n != name);
+        if !value.is_empty() {
+            all.push((name, value));
+        }
+    }
+    all
+}
+
+async fn count_cases(store: &Store) -> u64 {
+    store
+        .count_cases(&madoguchi_store::CaseQuery::default())
+        .await
+        .unwrap()
+}
+
+/// Files a valid consultation from a fresh visitor; returns the receipt page.
+async fn file(visitor: &mut Browser<'_>, changes: &[(&str, &str)]) -> Page {
+    let form = visitor.get("/consult").await;
+    assert_eq!(form.status, StatusCode::OK, "{}", form.body);
+    let sent = visitor.post("/consult", &fields(changes)).await;
+    assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.body);
+    assert_eq!(sent.location(), "/consult/received");
+    visitor.get("/consult/received").await
+}
+
+fn receipt_of(page: &Page) -> String {
+    let start = page.body.find("<strong>").unwrap() + "<strong>".len();
+    let end = page.body[start..].find("</strong>").unwrap() + start;
+    page.body[start..end].to_owned()
+}
+
+#[tokio::test]
+async fn bad_intakes_are_refused_with_every_problem_and_nothing_typed_is_lost() {
+    let console = Console::new(&demo_catalogue()).await;
+    let store = &console.app.store;
+    let mut visitor = console.browser();
+    visitor.get("/consult").await;
+
+    let page = visitor
+        .post(
+            "/consult",
+            &fields(&[("consent", ""), ("email", "taro@"), ("phone", "12345")]),
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        page.body.contains("入力内容を確認してください（3件）"),
+        "{}",
+        page.body
+    );
+    assert!(
+        page.body
+            .contains("個人情報の取り扱いに同意いただけない場合")
+    );
+    assert!(page.body.contains("メールアドレスの形ではありません"));
+    assert!(page.body.contains("電話番号の形ではありません"));
+    assert!(page.body.contains(MESSAGE), "the message must come back");
+    assert!(page.body.contains("value=\"taro@\""));
+
+    let long = "あ".repeat(50_000);
+    let page = visitor
+        .post("/consult", &fields(&[("message", &long)]))
+        .await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        page.body.contains("いまは50000文字です"),
+        "the count is said"
+    );
+    assert!(
+        page.body.contains(&long),
+        "the long message comes back whole"
+    );
+
+    let page = visitor
+        .post(
+            "/consult",
+            &[fields(&[]), vec![("_csrf", "forged")]].concat(),
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::FORBIDDEN);
+    assert!(page.body.contains(MESSAGE));
+    assert_eq!(count_cases(store).await, 0, "nothing was filed");
+}
+
+#[tokio::test]
+async fn the_receipt_page_shows_the_receipt_only_and_no_url_carries_it() {
+    let console = Console::new(&demo_catalogue()).await;
+    let store = &console.app.store;
+    let mut visitor = console.browser();
+    let page = file(&mut visitor, &[]).await;
+    assert_eq!(page.status, StatusCode::OK);
+    let receipt = receipt_of(&page);
+    assert_eq!(receipt.len(), 9, "{receipt}");
+    assert!(
+        !page.body.contains("伊勢"),
+        "no personal data on the receipt page"
+    );
+    assert!(!page.body.contains("taro@example.jp"));
+    assert!(page.body.contains("3営業日以内"));
+    let listed = store
+        .cases(&madoguchi_store::CaseQuery {
+            per_page: 10,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(listed.total, 1);
+    assert_eq!(listed.cases[0].receipt, receipt);
+    // The audit entry of the filing names the receipt, not the person.
+    let entries = store.audit_entries(&AuditFilter::default()).await.unwrap();
+    let filed = entries.iter().find(|e| e.action == "case.file").unwrap();
+    assert!(!format!("{filed:?}").contains("伊勢"));
+}
+
+#[tokio::test]
+async fn one_client_filing_many_consultations_is_slowed_with_the_form_kept() {
+    let console = Console::configured(&demo_catalogue(), |s| {
+        s.with_consult_limit(madoguchi_web::RateLimiter::new(1, 0))
+    })
+    .await;
+    let mut visitor = console.browser();
+    file(&mut visitor, &[]).await;
+    visitor.get("/consult").await;
+    let page = visitor.post("/consult", &fields(&[])).await;
+    assert_eq!(page.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(page.body.contains("入力した内容は残っています"));
+    assert!(page.body.contains(MESSAGE));
+    assert_eq!(count_cases(&console.app.store).await, 1);
+}
+
+#[tokio::test]
+async fn a_consultation_from_a_diagnosis_carries_exactly_the_lines_left_ticked() {
+    let console = Console::new(&demo_catalogue()).await;
+    let store = &console.app.store;
+    let mut visitor = console.browser();
+    let step = visitor.get("/diagnosis?field=municipality").await;
+    let answered = visitor
+        .post(
+            "/diagnosis/answer",
+            &[
+                ("field", "municipality"),
+                ("step", "1"),
+                ("value", "日置市"),
+                ("action", "next"),
+                ("_csrf", &step.hidden("_csrf").unwrap()),
+            ],
+        )
+        .await;
+    assert_eq!(answered.status, StatusCode::SEE_OTHER, "{}", answered.body);
+    let results = visitor.get("/diagnosis/results").await;
+    assert!(results.body.contains("/consult?from=diagnosis"));
+    let form = visitor.get("/consult?from=diagnosis").await;
+    assert!(form.body.contains("相談に添える診断結果"));
+    assert!(form.body.contains("鹿児島県日置市"), "{}", form.body);
+    // Every program offered, to untick all but the first.
+    let programs: Vec<String> = form
+        .body
+        .match_indices("name=\"program\" value=\"")
+        .map(|(i, m)| {
+            let rest = &form.body[i + m.len()..];
+            rest[..rest.find('"').unwrap()].to_owned()
+        })
+        .collect();
+    assert!(!programs.is_empty(), "a diagnosis of 日置市 finds programs");
+    let mut sent = fields(&[]);
+    sent.extend([
+        ("from", "diagnosis"),
+        ("attach_answers", "yes"),
+        ("program", programs[0].as_str()),
+    ]);
+    let page = visitor.post("/consult", &sent).await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
+    let id = store
+        .cases(&madoguchi_store::CaseQuery {
+            per_page: 1,
+            ..Default::default()
+        })
+        .await
+        .unwrap()
+        .cases[0]
+        .id;
+    let case = store.open_case(id, &system()).await.unwrap();
+    let personal = case.personal.unwrap();
+    assert!(personal.attached.contains("鹿児島県日置市"));
+    assert_eq!(personal.attached.matches("【相談したい制度】").count(), 1);
+    let listed = personal
+        .attached
+        .split("【相談したい制度】")
+        .nth(1)
+        .unwrap();
+    assert_eq!(listed.lines().filter(|l| l.starts_with('・')).count(), 1);
+    assert!(
+        personal.place.is_some(),
+        "the place of the diagnosis is kept"
+    );
+}
+
+/// The id of the case with `receipt`.
+async fn case_id(store: &Store, receipt: &str) -> i64 {
+    let page = store
+        .cases(&madoguchi_store::CaseQuery {
+            per_page: 200,
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    page.cases.iter().find(|c| c.receipt == receipt).unwrap().id
+}
+
+#[tokio::test]
+async fn a_case_goes_from_hearing_to_an_expert_who_accepts_consults_twice_and_closes() {
+    let console = Console::new(&demo_catalogue()).await;
+    let store = &console.app.store;
+    let expert_account = console.account("adv-test", Role::Expert).await;
+    register(store, "adv-paused", "（例）休止 中", true, None).await;
+    register(
+        store,
+        "adv-test",
+        "（例）専門 花子",
+        false,
+        Some(&expert_account.id),
+    )
+    .await;
+    let mut visitor = console.browser();
+    let receipt = receipt_of(&file(&mut visitor, &[]).await);
+    let other = receipt_of(&file(&mut console.browser(), &[("email", "jiro@example.jp")]).await);
+    let id = case_id(store, &receipt).await;
+    let path = format!("/console/desk/{id}");
+
+    let staff_account = console.account("desk-staff", Role::Staff).await;
+    let mut staff = console.signed_in(&staff_account).await;
+    let list = staff.get("/console/desk").await;
+    assert!(list.body.contains(&receipt) && list.body.contains(&other));
+    assert!(
+        list.body.contains("新しい相談：2件"),
+        "the bell counts new cases"
+    );
+
+    let page = staff.get(&path).await;
+    assert!(
+        page.body.contains("（例）伊勢 太郎"),
+        "staff read the requester"
+    );
+    let views = store
+        .count_audit_entries(&AuditFilter {
+            action: Some("case.view".to_owned()),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(views, 1, "opening the case was audited");
+
+    let page = staff
+        .post(&format!("{path}/hearing"), &[("revision", "1")])
+        .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
+    let page = staff
+        .post(
+            &format!("{path}/note"),
+            &[
+                ("revision", "2"),
+                ("category", "workstyle"),
+                ("tags", "受発注、業務改善"),
+                ("notes", "FAXの受注を表計算に入力している。"),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
+
+    let page = staff.get(&path).await;
+    assert!(
+        page.body.contains("（例）専門 花子"),
+        "proposed: {}",
+        page.body
+    );
+    assert!(
+        page.body.contains("受付を休止しています"),
+        "the paused one is left out, said why"
+    );
+
+    // A stale form: a conflict that keeps the text.
+    let page = staff
+        .post(
+            &format!("{path}/note"),
+            &[
+                ("revision", "2"),
+                ("category", "workstyle"),
+                ("notes", "古い画面から書いた記録"),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::CONFLICT, "{}", page.body);
+    assert!(page.body.contains("古い画面から書いた記録"));
+
+    let page = staff
+        .post(
+            &format!("{path}/refer"),
+            &[("revision", "3"), ("expert", "adv-paused")],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        page.body.contains("紹介できません（受付を休止しています）"),
+        "{}",
+        page.body
+    );
+    let page = staff
+        .post(
+            &format!("{path}/refer"),
+            &[("revision", "3"), ("expert", "adv-test")],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
+    let events = store.case_events(id).await.unwrap();
+    let refer = events.iter().find(|e| e.step == "refer").unwrap();
+    assert!(
+        refer.text.contains("受発注"),
+        "the reasons are kept: {}",
+        refer.text
+    );
+
+    // The expert: their case only.
+    let mut expert = console.signed_in(&expert_account).await;
+    let home = expert.get("/console").await;
+    assert_eq!(home.location(), "/console/desk");
+    let list = expert.get("/console/desk").await;
+    assert!(list.body.contains(&receipt));
+    assert!(!list.body.contains(&other), "another case is not listed");
+    assert!(list.body.contains("引き受けの返事を待っている相談：1件"));
+    let other_id = case_id(store, &other).await;
+    let page = expert.get(&format!("/console/desk/{other_id}")).await;
+    assert_eq!(page.status, StatusCode::NOT_FOUND);
+    let page = expert.get("/console/desk/figures").await;
+    assert_eq!(page.status, StatusCode::FORBIDDEN);
+
+    let page = expert.get(&path).await;
+    assert!(page.body.contains("相談を引き受ける"));
+    let page = expert
+        .post(&format!("{path}/accept"), &[("revision", "4")])
+        .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
+    for (revision, summary) in [
+        ("5", "受注の流れを図にした。"),
+        ("6", "受注管理の表を試した。"),
+    ] {
+        let page = expert
+            .post(
+                &format!("{path}/session"),
+                &[
+                    ("revision", revision),
+                    ("on", "2026-12-01"),
+                    ("summary", summary),
+                ],
+            )
+            .await;
+        assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
+    }
+    let page = expert
+        .post(
+            &format!("{path}/close"),
+            &[
+                ("revision", "7"),
+                (
+                    "outcome",
+                    "受注管理を表計算からクラウドの台帳へ移す計画を立てた。",
+                ),
+            ],
+        )
+        .await;
+    assert_eq!(page.status, StatusCode::SEE_OTHER, "{}", page.body);
+    let case = store.case_standing(id).await.unwrap();
+    assert_eq!(case.state, CaseState::Closed);
+    assert_eq!(case.sessions, 2);
+    assert_eq!(case.expert_id.as_deref(), Some("adv-test"));
+
+    let figures = staff.get("/console/desk/figures").await;
+    assert_eq!(figures.status, StatusCode::OK, "{}", figures.body);
+    assert!(figures.body.contains("（例）専門 花子"));
+}
