@@ -5,7 +5,9 @@
 // outside requests; screenshots at 375 px and 1280 px), then walks a whole diagnosis by keyboard
 // only and checks what the results page says. With an account (MADOGUCHI_E2E_LOGIN,
 // MADOGUCHI_E2E_PASSWORD) it audits every console page type and edits, previews and publishes
-// a rule, then finds the change on the public site.
+// a rule, then finds the change on the public site; with an expert's account too
+// (MADOGUCHI_E2E_EXPERT_*) it files a consultation from a diagnosis and takes it through the
+// desk to its close.
 //
 // Usage: node e2e/run.mjs http://127.0.0.1:8080
 // Exit status 0 only when every check passed.
@@ -14,6 +16,7 @@ import { audit } from './lib/audit.mjs';
 import { launch, openPage } from './lib/browser.mjs';
 import * as consolePages from './lib/console.mjs';
 import * as everyProgram from './lib/every-program.mjs';
+import * as desk from './lib/desk.mjs';
 import * as diagnosis from './lib/diagnosis.mjs';
 import { PAGE_TYPES } from './lib/pages.mjs';
 import { Report, expect } from './lib/report.mjs';
@@ -39,6 +42,10 @@ try {
   const staff = consolePages.account();
   if (staff) await consolePages.auditConsole(report, browser, base, staff);
   else console.log('e2e: console skipped (MADOGUCHI_E2E_LOGIN / MADOGUCHI_E2E_PASSWORD unset)');
+  // The consultation desk: a business, staff and an expert, each in their own browser.
+  const expert = desk.expertAccount();
+  if (staff && expert) await desk.journey(report, browser, base, staff, expert);
+  else console.log('e2e: desk skipped (MADOGUCHI_E2E_EXPERT_LOGIN / _PASSWORD / _ID unset)');
 } finally {
   await browser.close();
 }

@@ -12,7 +12,20 @@ export const PAGE_TYPES = [
   { slug: 'search', label: '検索結果', path: '/programs?q=%E8%A8%AD%E5%82%99&window=open' },
   { slug: 'search-empty', label: '検索結果（該当なし）', path: '/programs?q=zzzz' },
   { slug: 'no-answers', label: '診断結果（回答なし）', path: '/diagnosis/results' },
+  { slug: 'consult', label: '相談の申し込み', path: '/consult' },
+  { slug: 'experts', label: '専門家・連携企業', path: '/experts' },
+  { slug: 'expert', label: '専門家の紹介', path: firstExpert },
 ];
+
+/** The first expert the public list links to. */
+async function firstExpert(page, base) {
+  await page.goto(new URL('/experts', base).href);
+  const href = await page.evaluate(
+    () => document.querySelector('main a[href^="/experts/"]')?.getAttribute('href') ?? null,
+  );
+  if (!href) throw new Error('/experts links no expert page');
+  return href;
+}
 
 /** The first program the list links to. */
 async function firstProgram(page, base) {

@@ -4,7 +4,9 @@
 //! screenshots, a keyboard-only diagnosis). Before serving, it adds an administrator with
 //! `madoguchi user add`, whose login and password reach node as `MADOGUCHI_E2E_LOGIN` and
 //! `MADOGUCHI_E2E_PASSWORD`, so that the staff console is audited too and a rule is edited,
-//! previewed, published and found on the public site. The checks themselves live in `e2e/`.
+//! previewed, published and found on the public site; and the demo advisor's 専門家 account
+//! (`MADOGUCHI_E2E_EXPERT_*`), so that a consultation is filed from a diagnosis and taken
+//! through the desk to its close. The checks themselves live in `e2e/`.
 //!
 //! Skips with the reason when Node.js, Chromium or `e2e/node_modules` is missing, unless
 //! `MADOGUCHI_REQUIRE_BROWSER` is set, as CI does: there a missing browser is a failure.
@@ -23,6 +25,10 @@ const REQUIRE_BROWSER_VAR: &str = "MADOGUCHI_REQUIRE_BROWSER";
 const DEFAULT_CHROMIUM: &str = "/usr/bin/chromium";
 /// The console account the browser signs in with; it exists only in the test's database.
 const E2E_LOGIN: &str = "e2e-admin";
+/// The demo's advisor account: made here with a known password, the demo links it to its
+/// registry entry (`demo_desk::EXPERT_LOGIN`, `EXPERT_ID`).
+const E2E_EXPERT_LOGIN: &str = "demo-expert";
+const E2E_EXPERT_ID: &str = "adv-01";
 
 fn e2e_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../e2e")
@@ -66,12 +72,16 @@ fn public_site_in_headless_chromium() {
     }
     let db = Database::sqlite();
     db.add_account(E2E_LOGIN, "admin");
+    db.add_account(E2E_EXPERT_LOGIN, "expert");
     let server = db.serve(&["--demo"]);
     let status = Command::new("node")
         .arg(e2e_dir().join("run.mjs"))
         .arg(server.base())
         .env("MADOGUCHI_E2E_LOGIN", E2E_LOGIN)
         .env("MADOGUCHI_E2E_PASSWORD", PASSWORD)
+        .env("MADOGUCHI_E2E_EXPERT_LOGIN", E2E_EXPERT_LOGIN)
+        .env("MADOGUCHI_E2E_EXPERT_PASSWORD", PASSWORD)
+        .env("MADOGUCHI_E2E_EXPERT_ID", E2E_EXPERT_ID)
         .status()
         .unwrap();
     assert!(

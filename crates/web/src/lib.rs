@@ -22,7 +22,7 @@ use axum::routing::{get, post};
 use http::{
     assets, error, form, health, metrics, origin, rate_limit, security, session, transport,
 };
-use site::{consult, diagnosis, feeds, home, programs};
+use site::{consult, diagnosis, experts, feeds, home, programs};
 
 pub use http::AppError;
 pub use http::metrics::MetricsAccess;
@@ -41,6 +41,8 @@ pub fn router(state: AppState) -> Router {
         .route("/programs/closing-soon", get(home::show_closing_soon))
         .route("/programs/new", get(home::show_new))
         .route("/programs/{id}", get(programs::show_program))
+        .route("/experts", get(experts::list_experts))
+        .route("/experts/{id}", get(experts::show_expert))
         .route("/feeds/programs.atom", get(feeds::programs_atom))
         .route("/feeds/deadlines.ics", get(feeds::deadlines_ics))
         .route("/assets/{file}", get(assets::serve_asset))

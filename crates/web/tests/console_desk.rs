@@ -443,3 +443,42 @@ async fn a_case_goes_from_hearing_to_an_expert_who_accepts_consults_twice_and_cl
     assert_eq!(figures.status, StatusCode::OK, "{}", figures.body);
     assert!(figures.body.contains("（例）専門 花子"));
 }
+
+#[tokio::test]
+async fn an_expert_with_a_profile_has_a_public_page_without_their_contact() {
+    let console = Console::new(&demo_catalogue()).await;
+    let store = &console.app.store;
+    register(store, "adv-quiet", "（例）非公開 太郎", false, None).await;
+    let mut entry = store.expert("adv-quiet").await.unwrap().unwrap();
+    entry.expert.id = "adv-open".to_owned();
+    entry.expert.name = "（例）公開 花子".to_owned();
+    entry.profile = "受発注の見直しが得意です。".to_owned();
+    entry.contact = "hanako@example.jp".to_owned();
+    store.save_expert(&entry, &system()).await.unwrap();
+    let mut visitor = console.browser();
+    let list = visitor.get("/experts").await;
+    assert!(list.body.contains("（例）公開 花子"));
+    assert!(
+        !list.body.contains("（例）非公開 太郎"),
+        "no profile, no listing"
+    );
+    let page = visitor.get("/experts/adv-open").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("受発注の見直しが得意です。"));
+    assert!(
+        page.body.contains("働き方・業務の見直し"),
+        "categories by their labels"
+    );
+    assert!(
+        !page.body.contains("hanako@example.jp"),
+        "the contact stays private"
+    );
+    assert_eq!(
+        visitor.get("/experts/adv-quiet").await.status,
+        StatusCode::NOT_FOUND
+    );
+    assert_eq!(
+        visitor.get("/experts/nobody").await.status,
+        StatusCode::NOT_FOUND
+    );
+}

@@ -98,7 +98,7 @@ pub fn sample_registry() -> Vec<SampleExpert> {
             2 => vec![Requester::Business, Requester::Municipality],
             _ => vec![Requester::Resident, Requester::Business],
         };
-        expert.monthly_capacity = 2 + (i % 3) as u32;
+        expert.monthly_capacity = 3 + (i % 3) as u32;
         expert.availability = Availability {
             // One advisor is paused and one away over the new year, to show both.
             paused: i == 19,

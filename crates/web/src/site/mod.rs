@@ -8,6 +8,7 @@
 pub mod condition_tree;
 pub mod consult;
 pub mod diagnosis;
+pub mod experts;
 pub mod feeds;
 pub mod home;
 pub mod listing;
