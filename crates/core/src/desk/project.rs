@@ -283,7 +283,8 @@ impl Project {
     }
 }
 
-/// Trims a required text, naming it when it is empty or too long; returns it trimmed.
+/// Trims a required text, naming it when it is empty or longer than `max` characters (with
+/// the count: a long text is refused, never cut); returns it trimmed.
 fn required(
     fail: &mut impl FnMut(&'static str, String),
     field: &'static str,
@@ -292,27 +293,16 @@ fn required(
     max: usize,
 ) -> String {
     let text = text.trim();
-    if text.is_empty() {
-        fail(field, format!("{label}を入力してください。"));
-    }
-    too_long(fail, field, label, text, max);
-    text.to_owned()
-}
-
-fn too_long(
-    fail: &mut impl FnMut(&'static str, String),
-    field: &'static str,
-    label: &str,
-    text: &str,
-    max: usize,
-) {
     let count = text.chars().count();
-    if count > max {
+    if count == 0 {
+        fail(field, format!("{label}を入力してください。"));
+    } else if count > max {
         fail(
             field,
             format!("{label}は{max}文字以内にしてください（いまは{count}文字です）。"),
         );
     }
+    text.to_owned()
 }
 
 /// `2027-04-01` or `2027/4/1` (full-width digits accepted).

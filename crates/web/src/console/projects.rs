@@ -50,10 +50,7 @@ const PER_PAGE: u32 = 20;
 /// Every route of the projects pages.
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route(
-            "/console/projects",
-            get(list_projects).post(create_project),
-        )
+        .route("/console/projects", get(list_projects).post(create_project))
         .route("/console/projects/{id}", get(show_project))
         .route("/console/projects/{id}/approve", post(approve_talent))
         .route("/console/projects/{id}/step", post(step_project))
@@ -248,7 +245,15 @@ pub async fn list_projects(
 ) -> Result<Response, AppError> {
     staff.require(Role::Staff)?;
     let page = query.ok().and_then(|Query(q)| q.page).unwrap_or(1).max(1);
-    render_list(&state, &staff, StatusCode::OK, page, &FormData::default(), Vec::new()).await
+    render_list(
+        &state,
+        &staff,
+        StatusCode::OK,
+        page,
+        &FormData::default(),
+        Vec::new(),
+    )
+    .await
 }
 
 /// `POST /console/projects`: posts a business's project, or shows the form again with
@@ -410,7 +415,9 @@ pub async fn show_project(
     staff.require(Role::Staff)?;
     let project = load(&state, &id).await?;
     let notice = match query.ok().and_then(|Query(q)| q.done).as_deref() {
-        Some("created") => Some("案件を登録しました。提案された副業人材を確かめて、承認してください。"),
+        Some("created") => {
+            Some("案件を登録しました。提案された副業人材を確かめて、承認してください。")
+        }
         Some("approved") => Some("マッチングを承認しました（応募）。"),
         Some("step") => Some("案件の状態を変更しました。"),
         Some("completed") => Some("案件を完了にしました。評価を記録しました。"),
@@ -447,9 +454,9 @@ async fn render_show(
     } else {
         (Vec::new(), Vec::new())
     };
-    let place = project.place.map(|code| {
-        local_gov(code).map_or_else(|| code.to_string(), |gov| gov.full_name())
-    });
+    let place = project
+        .place
+        .map(|code| local_gov(code).map_or_else(|| code.to_string(), |gov| gov.full_name()));
     let mut facts = vec![
         Fact {
             label: "状態",
@@ -600,7 +607,11 @@ async fn standings(
         midnight(fiscal.last_day().next_day().unwrap_or(today)),
     );
     let mut standings = state.store().standings(category, month, year).await?;
-    for (id, more) in state.store().project_standings(category, month, year).await? {
+    for (id, more) in state
+        .store()
+        .project_standings(category, month, year)
+        .await?
+    {
         let standing = standings.entry(id).or_default();
         standing.this_month += more.this_month;
         standing.this_fiscal_year += more.this_fiscal_year;
@@ -786,6 +797,12 @@ mod tests {
         );
         let category = fields.iter().find(|f| f.name == "category").unwrap();
         assert_eq!(category.options.len(), 6);
-        assert!(fields.iter().find(|f| f.name == "reward").unwrap().is_group());
+        assert!(
+            fields
+                .iter()
+                .find(|f| f.name == "reward")
+                .unwrap()
+                .is_group()
+        );
     }
 }
