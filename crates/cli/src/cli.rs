@@ -47,7 +47,7 @@ pub enum Command {
     Import(ImportArgs),
     /// Export every program in madoguchi's own format.
     Export(ExportArgs),
-    /// Load the bundled demo data (real jGrants and J-Net21 records).
+    /// Load the bundled demo data (real jGrants and J-Net21 records, an invented consultation desk).
     Demo,
     /// Copy the SQLite database to FILE; safe while the server runs.
     Backup {
@@ -67,6 +67,40 @@ pub enum Command {
     CheckRules(CheckRulesArgs),
     /// Manage staff console accounts (the first administrator: `user add --admin`).
     User(UserArgs),
+    /// The consultation desk's personal data: purge past retention, export or erase one person's.
+    Desk(DeskArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct DeskArgs {
+    #[command(subcommand)]
+    pub command: DeskCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum DeskCommand {
+    /// Purge the personal data of cases past their retention (settings desk.retention_*_days).
+    Purge,
+    /// Print one person's cases, with their history, as JSON (for a request to see them).
+    Export(DeskContactArg),
+    /// Erase the personal data of one person's cases (asks for --yes first).
+    Erase(DeskEraseArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct DeskContactArg {
+    /// The e-mail address or phone number the person filed their cases with.
+    #[arg(long)]
+    pub contact: String,
+}
+
+#[derive(Debug, Args)]
+pub struct DeskEraseArgs {
+    #[command(flatten)]
+    pub contact: DeskContactArg,
+    /// Erase now; without it, only say what would be erased.
+    #[arg(long)]
+    pub yes: bool,
 }
 
 #[derive(Debug, Args)]

@@ -1,8 +1,10 @@
-//! `madoguchi demo`: load the bundled demo data through the ordinary importers.
+//! `madoguchi demo`: load the bundled demo data through the ordinary importers, and the
+//! consultation desk's demo (its registry, an expert's account and invented cases).
 
 use madoguchi_core::{demo, import};
 use madoguchi_store::Store;
 
+use super::demo_desk;
 use super::import::save_batch;
 use crate::config::Config;
 
@@ -11,7 +13,8 @@ pub async fn run(config: &Config) -> anyhow::Result<()> {
     load(&store).await
 }
 
-/// Imports every bundled record; junk items in the sample are reported and left out.
+/// Imports every bundled record (junk items in the sample are reported and left out), then
+/// the desk's demo.
 pub async fn load(store: &Store) -> anyhow::Result<()> {
     for (label, bytes) in demo::CATALOGUE {
         let batch = import::own::parse(bytes)?;
@@ -36,5 +39,5 @@ pub async fn load(store: &Store) -> anyhow::Result<()> {
     .await?;
     let jnet21 = import::jnet21::parse(demo::JNET21_ITEMS)?;
     save_batch(store, jnet21, "デモデータ（J-Net21）", "demo:jnet21", true).await?;
-    Ok(())
+    demo_desk::load(store).await
 }

@@ -4,6 +4,8 @@ pub mod backup;
 pub mod check_rules;
 pub mod classify;
 pub mod demo;
+mod demo_desk;
+pub mod desk;
 pub mod diagnose;
 pub mod export;
 pub mod import;
