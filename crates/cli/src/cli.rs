@@ -135,7 +135,8 @@ pub struct UserAddArgs {
     /// Make the account an administrator (管理者); the same as --role admin.
     #[arg(long, conflicts_with = "role")]
     pub admin: bool,
-    /// The role: admin (管理者), staff (職員: edit, publish, import) or viewer (閲覧).
+    /// The role: admin (管理者), staff (職員: edit, publish, import), viewer (閲覧) or expert
+    /// (専門家: only the desk's cases introduced to them, once linked to a registered expert).
     #[arg(long, value_enum, default_value = "staff")]
     pub role: RoleArg,
 }
@@ -152,6 +153,7 @@ pub enum RoleArg {
     Admin,
     Staff,
     Viewer,
+    Expert,
 }
 
 #[derive(Debug, Args)]

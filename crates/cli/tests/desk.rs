@@ -209,3 +209,16 @@ fn one_persons_cases_are_exported_as_json_and_erased_only_when_confirmed() {
         );
     });
 }
+
+#[test]
+fn an_expert_account_made_beforehand_is_linked_to_the_demo_advisor() {
+    let db = Database::sqlite();
+    db.add_account("demo-expert", "expert");
+    let printed = db.run(&["demo"]);
+    assert!(!printed.contains("パスワード: "), "{printed}");
+    let advisor = db.block_on(db.store().expert("adv-01")).unwrap().unwrap();
+    assert_eq!(advisor.account_id, Some(db.account_id("demo-expert")));
+    let login = Login::parse("demo-expert").unwrap();
+    let account = db.block_on(db.store().account_by_login(&login)).unwrap();
+    assert_eq!(account.unwrap().role, Role::Expert);
+}

@@ -117,6 +117,7 @@ fn role_of(arg: RoleArg) -> Role {
         RoleArg::Admin => Role::Admin,
         RoleArg::Staff => Role::Staff,
         RoleArg::Viewer => Role::Viewer,
+        RoleArg::Expert => Role::Expert,
     }
 }
 
