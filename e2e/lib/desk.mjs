@@ -74,7 +74,10 @@ async function fileFromDiagnosis(report, session, url) {
   const filed = await report.check('desk: with consent the consultation is filed and only the receipt is shown', async () => {
     await page.click('input[name="consent"]');
     await clickAndWait(page, 'form.consult button[type="submit"]');
-    expect(new URL(page.url()).pathname === '/consult/received', `filing led to ${page.url()}`);
+    if (new URL(page.url()).pathname !== '/consult/received') {
+      const text = await page.$eval('main', (m) => m.innerText);
+      expect(false, `filing led to ${page.url()}:\n${text.slice(0, 800)}`);
+    }
     receipt = (await page.$eval('.receipt strong', (s) => s.textContent)).trim();
     expect(/^[A-Z0-9]{4}-[A-Z0-9]{4}$/.test(receipt), `no receipt number: ${receipt}`);
     const text = await page.$eval('main', (m) => m.innerText);

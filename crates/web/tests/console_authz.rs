@@ -388,6 +388,70 @@ const ROUTES: &[Route] = &[
         expect: [SignIn, Denied, Status(303), Status(303), Status(404)],
     },
     Route {
+        method: "GET",
+        path: "/console/projects",
+        form: &[],
+        expect: page(Role::Staff),
+    },
+    Route {
+        method: "POST",
+        path: "/console/projects",
+        form: &[
+            ("business", "（例）権限確認製作所"),
+            ("goal", "工程を見える化したい"),
+            ("deliverable", "工程管理の表"),
+            ("hours_per_week", "8"),
+            ("work_style", "remote"),
+            ("reward", "paid"),
+            ("starts", "2027-04-01"),
+            ("ends", "2027-09-30"),
+            ("category", "data"),
+        ],
+        expect: form(Role::Staff),
+    },
+    Route {
+        method: "GET",
+        path: "/console/projects/{project}",
+        form: &[],
+        expect: page(Role::Staff),
+    },
+    Route {
+        // Nobody is registered to approve: refused after the role check, nothing changed.
+        method: "POST",
+        path: "/console/projects/{project}/approve",
+        form: &[("revision", "1"), ("talent_id", "tal-none")],
+        expect: [
+            SignIn,
+            Denied,
+            Status(APPROVE_NOBODY),
+            Status(APPROVE_NOBODY),
+            Denied,
+        ],
+    },
+    Route {
+        method: "POST",
+        path: "/console/projects/{project}/step",
+        form: &[("revision", "1"), ("step", "cancel")],
+        expect: form(Role::Staff),
+    },
+    Route {
+        // A project still looking for someone cannot be completed.
+        method: "POST",
+        path: "/console/projects/{project}/complete",
+        form: &[
+            ("revision", "1"),
+            ("business_review", "良い"),
+            ("talent_review", "良い"),
+        ],
+        expect: [
+            SignIn,
+            Denied,
+            Status(COMPLETE_EARLY),
+            Status(COMPLETE_EARLY),
+            Denied,
+        ],
+    },
+    Route {
         // Last: the job each confirmation starts audits its end a moment later, which
         // must not land inside another row's "nothing changed" check.
         method: "POST",
@@ -398,6 +462,10 @@ const ROUTES: &[Route] = &[
 ];
 
 const PROGRAM: &str = "authz-program";
+/// What approving a professional nobody registered answers.
+const APPROVE_NOBODY: u16 = 409;
+/// What completing a project that has not begun answers.
+const COMPLETE_EARLY: u16 = 409;
 
 fn program() -> Program {
     Program {
@@ -424,6 +492,8 @@ struct Fill {
     import: String,
     /// A consultation just filed.
     case: String,
+    /// A side-job project just posted.
+    project: String,
 }
 
 impl Fill {
@@ -437,6 +507,7 @@ impl Fill {
             .replace("{import}", &self.import)
             .replace("{case}", &self.case)
             .replace("{step}", "hearing")
+            .replace("{project}", &self.project)
     }
 }
 
@@ -519,6 +590,36 @@ async fn fresh_case(store: &madoguchi_store::Store) -> String {
         .to_string()
 }
 
+/// Posts a side-job project as a coordinator does; returns its id.
+async fn fresh_project(store: &madoguchi_store::Store) -> String {
+    use madoguchi_core::desk::{Category, Project, ProjectForm};
+    let form = ProjectForm {
+        business: "（例）権限確認製作所",
+        goal: "工程を見える化したい",
+        deliverable: "工程管理の表",
+        hours_per_week: "8",
+        work_style: "remote",
+        reward: "paid",
+        starts: "2027-04-01",
+        ends: "2027-09-30",
+        category: "data",
+        place: "",
+        tags: "",
+    };
+    let project = Project::check(&form, &[Category::parse("data").unwrap()]).unwrap();
+    let actor = madoguchi_store::DeskActor {
+        account_id: None,
+        name: "テスト".to_owned(),
+        client: None,
+    };
+    store
+        .create_project(&project, &actor)
+        .await
+        .unwrap()
+        .id
+        .to_string()
+}
+
 /// Links a 専門家 account to a registry entry of its own.
 async fn register_expert(store: &madoguchi_store::Store, account_id: &str, login: &str) {
     use madoguchi_core::desk::{Expert, ExpertKind};
@@ -561,6 +662,7 @@ async fn ask<'c>(
         unique: unique(),
         import: pending_import(store).await,
         case: fresh_case(store).await,
+        project: fresh_project(store).await,
     };
     let mut browser = match asker {
         None => console.browser(),
@@ -702,7 +804,8 @@ async fn a_form_without_the_sessions_csrf_token_is_refused_for_every_role() {
             .replace("{victim}", &victim.id)
             .replace("{import}", "1")
             .replace("{case}", "1")
-            .replace("{step}", "hearing");
+            .replace("{step}", "hearing")
+            .replace("{project}", "1");
         let page = browser.post(&path, &[("_csrf", "forged")]).await;
         assert_eq!(page.status, StatusCode::FORBIDDEN, "{path}: {}", page.body);
         assert!(page.body.contains("画面の有効期限が切れたか"), "{path}");
@@ -779,7 +882,8 @@ fn every_console_route_is_in_the_table() {
                 .replace("{program}", "{id}")
                 .replace("{victim}", "{id}")
                 .replace("{import}", "{id}")
-                .replace("{case}", "{id}");
+                .replace("{case}", "{id}")
+                .replace("{project}", "{id}");
             (r.method.to_owned(), path)
         })
         .collect();

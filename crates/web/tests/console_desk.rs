@@ -83,6 +83,10 @@ async fn count_cases(store: &Store) -> u64 {
 async fn file(visitor: &mut Browser<'_>, changes: &[(&str, &str)]) -> Page {
     let form = visitor.get("/consult").await;
     assert_eq!(form.status, StatusCode::OK, "{}", form.body);
+    assert!(
+        form.body.contains("value=\"any\" checked"),
+        "a method is chosen to begin with"
+    );
     let sent = visitor.post("/consult", &fields(changes)).await;
     assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.body);
     assert_eq!(sent.location(), "/consult/received");

@@ -252,8 +252,12 @@ pub async fn show_form(
     let from_diagnosis = query.is_ok_and(|Query(q)| q.from.as_deref() == Some("diagnosis"));
     let (visitor, cookie) = Visitor::load_or_start(&state, &headers).await?;
     let settings = DeskSettings::load(state.store()).await?;
-    let mut page = FormTemplate::new(&visitor.csrf, Typed::default(), &settings);
-    page.typed.method = Method::Any.code().to_owned();
+    // 「どれでもよい」 is chosen to begin with: most people have no preference.
+    let typed = Typed {
+        method: Method::Any.code().to_owned(),
+        ..Typed::default()
+    };
+    let mut page = FormTemplate::new(&visitor.csrf, typed, &settings);
     if from_diagnosis {
         page.attachment = Attachment::of(&state, &visitor);
         if page.attachment.is_none() {
@@ -297,13 +301,6 @@ pub async fn file(
         );
         return page.render(StatusCode::FORBIDDEN);
     }
-    if let Err(wait) = state.consult_limit().take(client.0, Instant::now()) {
-        page.notice = Some(format!(
-            "短い時間に多くの相談が送られたため、受け付けを止めています。入力した内容は残っています。{}秒ほど待ってから、もう一度「相談を送る」を押してください。",
-            wait.as_secs().max(1)
-        ));
-        return page.render(StatusCode::TOO_MANY_REQUESTS);
-    }
     let attached = page
         .attachment
         .as_ref()
@@ -337,6 +334,14 @@ pub async fn file(
             return page.render(StatusCode::UNPROCESSABLE_ENTITY);
         }
     };
+    // Counted only for what would be filed: a person correcting a form is not slowed.
+    if let Err(wait) = state.consult_limit().take(client.0, Instant::now()) {
+        page.notice = Some(format!(
+            "短い時間に多くの相談が送られたため、受け付けを止めています。入力した内容は残っています。{}秒ほど待ってから、もう一度「相談を送る」を押してください。",
+            wait.as_secs().max(1)
+        ));
+        return page.render(StatusCode::TOO_MANY_REQUESTS);
+    }
     let actor = DeskActor {
         account_id: None,
         name: "相談者".to_owned(),
