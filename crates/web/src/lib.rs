@@ -59,7 +59,7 @@ pub fn router(state: AppState) -> Router {
         .route("/readyz", get(health::readyz))
         .route("/metrics", get(metrics::show_metrics))
         .merge(diagnosis_routes(&state))
-        .merge(consult_routes())
+        .merge(consult_routes(&state))
         .merge(console::routes())
         .fallback(error::not_found)
         .layer(middleware::from_fn_with_state(
@@ -105,12 +105,16 @@ fn diagnosis_routes(state: &AppState) -> Router<AppState> {
 }
 
 /// The consultation form: it carries personal data, so none of it is cached, and a form
-/// from another site is refused.
-fn consult_routes() -> Router<AppState> {
+/// from another site is refused. Opened from a diagnosis it runs the engine, so its page
+/// shares the diagnoses' per-client limit; filing has a limit of its own (in the handler,
+/// so that the form comes back as typed).
+fn consult_routes(state: &AppState) -> Router<AppState> {
+    let limit = middleware::from_fn_with_state(state.clone(), rate_limit::limit_diagnoses);
     Router::new()
         .route(
             "/consult",
             get(consult::show_form)
+                .layer(limit)
                 .post(consult::file)
                 .layer(DefaultBodyLimit::max(consult::CONSULT_FORM_BYTES)),
         )

@@ -29,9 +29,7 @@ use madoguchi_core::desk::{
 };
 use madoguchi_core::reference::local_gov;
 use madoguchi_core::staff::Role;
-use madoguchi_store::{
-    DeskActor, ExpertEntry, ProjectChange, ProjectEntry, ProjectQuery, StoreError,
-};
+use madoguchi_store::{ExpertEntry, ProjectChange, ProjectEntry, ProjectQuery, StoreError};
 use serde::Deserialize;
 use time::{Date, OffsetDateTime, Time};
 
@@ -284,7 +282,7 @@ pub async fn create_project(
         Ok(project) => {
             let created = state
                 .store()
-                .create_project(&project, &actor(&staff))
+                .create_project(&project, &staff.desk_actor())
                 .await?;
             Ok(Redirect::to(&format!("{LIST}/{}?done=created", created.id)).into_response())
         }
@@ -735,7 +733,7 @@ async fn apply(
 ) -> Result<Response, AppError> {
     state
         .store()
-        .change_project(entry.id, revision, change, &actor(staff))
+        .change_project(entry.id, revision, change, &staff.desk_actor())
         .await?;
     Ok(Redirect::to(&format!("{LIST}/{}?done={done}", entry.id)).into_response())
 }
@@ -746,15 +744,6 @@ async fn load(state: &AppState, id: &str) -> Result<ProjectEntry, AppError> {
     match state.store().project(id).await {
         Err(StoreError::UnknownProject(_)) => Err(AppError::NotFound),
         other => Ok(other?),
-    }
-}
-
-/// The coordinator as the store's audit entries name them.
-fn actor(staff: &Staff) -> DeskActor {
-    DeskActor {
-        account_id: Some(staff.account.id.clone()),
-        name: staff.account.display_name.clone(),
-        client: staff.client.for_audit(),
     }
 }
 

@@ -95,6 +95,16 @@ impl Staff {
         Actor::of(&self.account)
     }
 
+    /// This member of staff as the desk's history and audit entries name them (cases,
+    /// projects).
+    pub fn desk_actor(&self) -> madoguchi_store::DeskActor {
+        madoguchi_store::DeskActor {
+            account_id: Some(self.account.id.clone()),
+            name: self.account.display_name.clone(),
+            client: self.client.for_audit(),
+        }
+    }
+
     /// This member of staff as the account use cases of madoguchi-staff see them, with
     /// their address.
     pub fn operator(&self) -> Operator<'_> {

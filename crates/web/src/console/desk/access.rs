@@ -5,7 +5,7 @@
 //! cannot learn which receipts exist.
 
 use madoguchi_core::staff::{Action, Role};
-use madoguchi_store::{Case, DeskActor};
+use madoguchi_store::Case;
 
 use crate::console::staff::Staff;
 use crate::{AppError, AppState};
@@ -64,14 +64,5 @@ impl DeskUser {
             }
             _ => Err(AppError::NotFound),
         }
-    }
-}
-
-/// The desk's actor for a signed-in user.
-pub fn actor(staff: &Staff) -> DeskActor {
-    DeskActor {
-        account_id: Some(staff.account.id.clone()),
-        name: staff.account.display_name.clone(),
-        client: staff.client.for_audit(),
     }
 }

@@ -15,8 +15,8 @@ use madoguchi_core::staff::Action;
 use madoguchi_store::{Case, CaseEvent, ErrorKind, StoreError};
 use serde::Deserialize;
 
-use super::access::{DeskUser, actor};
-use super::list::{FilterChoice, expert_name};
+use super::access::DeskUser;
+use super::list::{FilterChoice, expert_name, experts_named};
 use super::proposals::{ExcludedView, ProposalView, Proposals, SHOWN};
 use crate::console::frame::Frame;
 use crate::console::programs::moment_label;
@@ -209,18 +209,28 @@ pub async fn render(
     user.require(Action::CaseView, &standing(state, id).await?)?;
     let case = state
         .store()
-        .open_case(id, &actor(staff))
+        .open_case(id, &staff.desk_actor())
         .await
         .map_err(not_found)?;
     let events = state.store().case_events(id).await?;
     let settings = DeskSettings::load(state.store()).await?;
-    let experts = state.store().experts().await?;
     let may = |action| user.may(action, &case);
     let can_refer = case.state == CaseState::Hearing && may(Action::CaseRefer);
-    let matching = if can_refer && !matches!(user, DeskUser::Expert(_)) {
-        Proposals::of(state, &case, &events, how.kind, SHOWN).await?
+    // The whole registry only where the matching needs it; else the experts named here.
+    let (experts, matching) = if can_refer {
+        let registry = state.store().experts().await?;
+        let matching = Proposals::of(state, &registry, &case, &events, how.kind, SHOWN).await?;
+        (registry, matching)
     } else {
-        Proposals::default()
+        let named = case
+            .expert_id
+            .as_deref()
+            .into_iter()
+            .chain(events.iter().filter_map(|e| e.expert_id.as_deref()));
+        (
+            experts_named(state.store(), named).await?,
+            Proposals::default(),
+        )
     };
     let calendar = BusinessCalendar::bundled();
     let received = case.received_at.to_offset(JST).date();

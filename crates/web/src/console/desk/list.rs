@@ -105,7 +105,11 @@ pub async fn list_cases(
         per_page: PER_PAGE,
     };
     let found = state.store().cases(&filter).await?;
-    let experts = state.store().experts().await?;
+    let experts = experts_named(
+        state.store(),
+        found.cases.iter().filter_map(|c| c.expert_id.as_deref()),
+    )
+    .await?;
     let today = clock::today();
     let rows = found
         .cases
@@ -187,6 +191,22 @@ fn row(
                 today,
             ),
     }
+}
+
+/// The registry entries of the experts `ids` name, each read once: a page names a few,
+/// the registry may hold thousands.
+pub async fn experts_named<'a>(
+    store: &madoguchi_store::Store,
+    ids: impl IntoIterator<Item = &'a str>,
+) -> Result<Vec<madoguchi_store::ExpertEntry>, madoguchi_store::StoreError> {
+    let mut wanted: Vec<&str> = ids.into_iter().collect();
+    wanted.sort_unstable();
+    wanted.dedup();
+    let mut found = Vec::with_capacity(wanted.len());
+    for id in wanted {
+        found.extend(store.expert(id).await?);
+    }
+    Ok(found)
 }
 
 /// An expert's name by registry id; the id itself for one no longer registered.

@@ -46,13 +46,13 @@ impl Proposals {
     /// against every registered expert of `kind`; up to `limit` proposals.
     pub async fn of(
         state: &AppState,
+        registry: &[ExpertEntry],
         case: &Case,
         events: &[CaseEvent],
         kind: ExpertKind,
         limit: usize,
     ) -> Result<Self, StoreError> {
         let today = clock::today();
-        let registry = state.store().experts().await?;
         let standings = state
             .store()
             .standings(&case.category, month_of(today), fiscal_year_of(today))

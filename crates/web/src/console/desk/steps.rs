@@ -16,7 +16,7 @@ use madoguchi_store::{CaseChange, DeskActor, ErrorKind, StoreError};
 use time::Date;
 use time::macros::format_description;
 
-use super::access::{DeskUser, actor};
+use super::access::DeskUser;
 use super::case_page::{Rendering, Typed, render, standing};
 use super::proposals::Proposals;
 use crate::console::staff::Staff;
@@ -139,7 +139,7 @@ async fn apply(
             notes: &typed.notes,
         },
         "refer" => {
-            reasons = introduction_reasons(state, id, &typed.expert, &actor(staff)).await?;
+            reasons = introduction_reasons(state, id, &typed.expert, &staff.desk_actor()).await?;
             CaseChange::Refer {
                 expert_id: &typed.expert,
                 reasons: &reasons,
@@ -166,7 +166,7 @@ async fn apply(
     };
     state
         .store()
-        .change_case(id, revision, &change, &actor(staff))
+        .change_case(id, revision, &change, &staff.desk_actor())
         .await?;
     Ok(())
 }
@@ -189,7 +189,16 @@ async fn introduction_reasons(
     // that read is audit-logged like any other).
     let case = state.store().open_case(id, actor).await?;
     let events = state.store().case_events(id).await?;
-    let matching = Proposals::of(state, &case, &events, entry.expert.kind, usize::MAX).await?;
+    let registry = state.store().experts().await?;
+    let matching = Proposals::of(
+        state,
+        &registry,
+        &case,
+        &events,
+        entry.expert.kind,
+        usize::MAX,
+    )
+    .await?;
     if let Some(out) = matching.excluded.iter().find(|e| e.id == expert_id) {
         return Err(Refused::invalid(format!(
             "{}さんには紹介できません（{}）。提案された専門家から選び直してください。",
