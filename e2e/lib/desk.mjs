@@ -127,7 +127,31 @@ async function introduce(report, session, url, staff, receipt, expert) {
   });
   await page.goto(url('/console/desk/figures'), { waitUntil: 'load' });
   await audit(report, session, 'desk-console-figures', 'desk 対応状況の集計');
+  await registry(report, session, url, expert);
   return referred;
+}
+
+/** The administrator's registry: the list, an entry's edit form, and a form refused whole. */
+async function registry(report, session, url, expert) {
+  const { page } = session;
+  await page.goto(url('/console/desk/experts'), { waitUntil: 'load' });
+  await report.check('desk: the registry lists the expert with a link to edit', async () => {
+    expect(await page.$(`a[href="/console/desk/experts/${expert.id}"]`), `no edit link for ${expert.id}`);
+  });
+  await audit(report, session, 'desk-console-experts', 'desk 専門家名簿');
+  await page.goto(url(`/console/desk/experts/${expert.id}`), { waitUntil: 'load' });
+  await audit(report, session, 'desk-console-expert-edit', 'desk 専門家の編集');
+  await page.goto(url('/console/desk/experts/new'), { waitUntil: 'load' });
+  await report.check('desk: a registration without a category comes back with the reasons and the name kept', async () => {
+    await page.type('#expert-id', 'adv-e2e');
+    await page.type('#expert-name', '（例）画面 確認');
+    await clickAndWait(page, 'form.console-form button[type="submit"]');
+    const text = await page.$eval('main', (m) => m.innerText);
+    expect(text.includes('分野を1つ以上選んでください'), `the refusal said:\n${text.slice(0, 600)}`);
+    const name = await page.$eval('#expert-name', (i) => i.value);
+    expect(name === '（例）画面 確認', `the name came back as ${name}`);
+  });
+  await audit(report, session, 'desk-console-expert-refused', 'desk 専門家の登録（入力の誤り）');
 }
 
 async function consult(report, session, url, expert, receipt) {

@@ -9,9 +9,9 @@
 //! fresh 職員 account made for this request), `{unique}` (a fresh number), and `{base}`
 //! and `{revision}` (the published version and revision of the program's draft, which
 //! each request finds waiting for review, written by someone other than the asker),
-//! `{case}` (a consultation just filed, introduced to nobody) and `{step}` (its first
-//! step, the hearing). A 専門家 asks with an account linked to the expert registry. The
-//! pair `PROGRAM_FIELDS_HERE` stands for the fields of a minimal program. Each request
+//! `{case}` (a consultation just filed, introduced to nobody), `{step}` (its first step,
+//! the hearing) and `{expert}` (an expert in the registry, linked to no account). A 専門家
+//! asks with an account linked to the expert registry. The pair `PROGRAM_FIELDS_HERE` stands for the fields of a minimal program. Each request
 //! runs with a fresh account of the asking role and a fresh session, so routes that sign
 //! out or change the asker's password do not disturb the next row. A refused request must
 //! leave the audit log as it was; an allowed form must add to it.
@@ -389,6 +389,51 @@ const ROUTES: &[Route] = &[
     },
     Route {
         method: "GET",
+        path: "/console/desk/experts",
+        form: &[],
+        expect: page(Role::Staff),
+    },
+    Route {
+        method: "GET",
+        path: "/console/desk/experts/new",
+        form: &[],
+        expect: page(Role::Admin),
+    },
+    Route {
+        method: "POST",
+        path: "/console/desk/experts",
+        form: &[
+            ("id", "authz-new-{unique}"),
+            ("kind", "advisor"),
+            ("name", "権限 確認（例）"),
+            ("category", "data"),
+            ("takes", "business"),
+            ("capacity", "3"),
+            ("remote", "1"),
+        ],
+        expect: form(Role::Admin),
+    },
+    Route {
+        method: "GET",
+        path: "/console/desk/experts/{expert}",
+        form: &[],
+        expect: page(Role::Admin),
+    },
+    Route {
+        method: "POST",
+        path: "/console/desk/experts/{expert}",
+        form: &[
+            ("kind", "partner"),
+            ("name", "権限確認株式会社（例）"),
+            ("category", "data"),
+            ("takes", "business"),
+            ("capacity", "{unique}"),
+            ("areas", "三重県"),
+        ],
+        expect: form(Role::Admin),
+    },
+    Route {
+        method: "GET",
         path: "/console/projects",
         form: &[],
         expect: page(Role::Staff),
@@ -496,6 +541,9 @@ struct Fill {
     project: String,
 }
 
+/// The registry entry `{expert}` names.
+const REGISTERED: &str = "authz-registered";
+
 impl Fill {
     fn apply(&self, text: &str) -> String {
         text.replace("{program}", &self.program)
@@ -508,6 +556,7 @@ impl Fill {
             .replace("{case}", &self.case)
             .replace("{step}", "hearing")
             .replace("{project}", &self.project)
+            .replace("{expert}", REGISTERED)
     }
 }
 
@@ -620,14 +669,14 @@ async fn fresh_project(store: &madoguchi_store::Store) -> String {
         .to_string()
 }
 
-/// Links a 専門家 account to a registry entry of its own.
-async fn register_expert(store: &madoguchi_store::Store, account_id: &str, login: &str) {
+/// Registers an expert under `id`, linked to a 専門家 account or to none.
+async fn register_expert(store: &madoguchi_store::Store, account_id: Option<&str>, id: &str) {
     use madoguchi_core::desk::{Expert, ExpertKind};
     let entry = madoguchi_store::ExpertEntry {
-        expert: Expert::new(login.to_owned(), ExpertKind::Advisor, "権限 確認（例）"),
+        expert: Expert::new(id.to_owned(), ExpertKind::Advisor, "権限 確認（例）"),
         contact: "expert@example.jp".to_owned(),
         profile: String::new(),
-        account_id: Some(account_id.to_owned()),
+        account_id: account_id.map(str::to_owned),
     };
     let actor = madoguchi_store::DeskActor {
         account_id: None,
@@ -664,13 +713,16 @@ async fn ask<'c>(
         case: fresh_case(store).await,
         project: fresh_project(store).await,
     };
+    if store.expert(REGISTERED).await.unwrap().is_none() {
+        register_expert(store, None, REGISTERED).await;
+    }
     let mut browser = match asker {
         None => console.browser(),
         Some(role) => {
             let login = format!("{}-{}", role.code(), unique());
             let account = console.account(&login, role).await;
             if role == Role::Expert {
-                register_expert(store, &account.id, &login).await;
+                register_expert(store, Some(&account.id), &login).await;
             }
             console.signed_in(&account).await
         }

@@ -51,7 +51,7 @@ async fn register(store: &Store, id: &str, name: &str, paused: bool, account: Op
 
 /// The consultation form's fields, complete and valid, with `changes` applied.
 fn fields<'a>(changes: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> {
-    let mut all = vec![
+    let all = vec![
         ("requester", "business"),
         ("organisation", "（例）伊勢精工株式会社"),
         ("name", "（例）伊勢 太郎"),
@@ -63,6 +63,14 @@ fn fields<'a>(changes: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> {
         ("times", "平日の午前中"),
         ("consent", "yes"),
     ];
+    with_changes(all, changes)
+}
+
+/// `all` with each of `changes` replacing the field of its name (an empty value drops it).
+fn with_changes<'a>(
+    mut all: Vec<(&'a str, &'a str)>,
+    changes: &[(&'a str, &'a str)],
+) -> Vec<(&'a str, &'a str)> {
     for (name, value) in changes {
         all.retain(|(n, _)| n != name);
         if !value.is_empty() {
@@ -484,5 +492,138 @@ async fn an_expert_with_a_profile_has_a_public_page_without_their_contact() {
     assert_eq!(
         visitor.get("/experts/nobody").await.status,
         StatusCode::NOT_FOUND
+    );
+}
+
+/// The registry form's fields for a new advisor, with `changes` applied.
+fn expert_fields<'a>(changes: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> {
+    let all = vec![
+        ("id", "adv-reg"),
+        ("kind", "advisor"),
+        ("name", "（例）登録 一郎"),
+        ("category", "workstyle"),
+        ("tags", "受発注、業務改善"),
+        ("areas", "三重県\n津市"),
+        // The public form's cases carry no place unless filed from a diagnosis.
+        ("remote", "1"),
+        ("takes", "business"),
+        ("takes", "resident"),
+        ("capacity", "2"),
+        ("contact", "ichiro@example.jp"),
+        ("profile", "受発注の見直しを手伝います。"),
+    ];
+    with_changes(all, changes)
+}
+
+#[tokio::test]
+async fn an_administrator_keeps_the_registry_and_matching_follows_it() {
+    let console = Console::new(&demo_catalogue()).await;
+    let store = &console.app.store;
+    let admin_account = console.account("desk-admin", Role::Admin).await;
+    let mut admin = console.signed_in(&admin_account).await;
+    let expert_account = console.account("ichiro", Role::Expert).await;
+    assert_eq!(
+        admin.get("/console/desk/experts/new").await.status,
+        StatusCode::OK
+    );
+
+    // Every problem at once, nothing typed lost, nothing saved.
+    let refused = admin
+        .post(
+            "/console/desk/experts",
+            &expert_fields(&[
+                ("areas", "府中市"),
+                ("category", ""),
+                ("capacity", "たくさん"),
+            ]),
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    for shown in [
+        "東京都府中市",
+        "広島県府中市",
+        "分野を1つ以上選んでください",
+        "0から999までの半角数字",
+        "（例）登録 一郎",
+        "受発注の見直しを手伝います。",
+    ] {
+        assert!(refused.body.contains(shown), "{shown} in {}", refused.body);
+    }
+    assert!(store.expert("adv-reg").await.unwrap().is_none());
+
+    let saved = admin
+        .post(
+            "/console/desk/experts",
+            &expert_fields(&[("account", &expert_account.id)]),
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    let entry = store.expert("adv-reg").await.unwrap().unwrap();
+    assert_eq!(entry.expert.tags(), ["受発注", "業務改善"]);
+    assert_eq!(entry.expert.area.areas.len(), 2);
+    assert_eq!(
+        entry.expert.takes,
+        [Requester::Business, Requester::Resident]
+    );
+    assert_eq!(entry.expert.monthly_capacity, 2);
+    assert_eq!(
+        entry.account_id.as_deref(),
+        Some(expert_account.id.as_str())
+    );
+    let saves = store
+        .count_audit_entries(&AuditFilter {
+            action: Some("expert.save".to_owned()),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(saves, 1, "the registration was audited");
+    let list = admin.get("/console/desk/experts?done=saved").await;
+    assert!(list.body.contains("（例）登録 一郎") && list.body.contains("三重県津市"));
+    assert!(
+        list.body.contains("/experts/adv-reg"),
+        "the profile is public"
+    );
+    let again = admin
+        .post("/console/desk/experts", &expert_fields(&[]))
+        .await;
+    assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(again.body.contains("すでに使われています"));
+
+    // The linked account signs in to the desk as this expert.
+    let mut expert = console.signed_in(&expert_account).await;
+    assert_eq!(expert.get("/console/desk").await.status, StatusCode::OK);
+
+    // A matching case proposes the new expert; paused, they are proposed no more.
+    let receipt = receipt_of(&file(&mut console.browser(), &[]).await);
+    let case = format!("/console/desk/{}", case_id(store, &receipt).await);
+    let heard = admin
+        .post(&format!("{case}/hearing"), &[("revision", "1")])
+        .await;
+    assert_eq!(heard.status, StatusCode::SEE_OTHER, "{}", heard.body);
+    let proposed = "id=\"expert-adv-reg\"";
+    assert!(admin.get(&case).await.body.contains(proposed));
+    let edit = admin.get("/console/desk/experts/adv-reg").await;
+    assert!(edit.body.contains("受発注、業務改善") && edit.body.contains("三重県津市"));
+    let paused = admin
+        .post(
+            "/console/desk/experts/adv-reg",
+            &expert_fields(&[("id", ""), ("paused", "1"), ("account", &expert_account.id)]),
+        )
+        .await;
+    assert_eq!(paused.status, StatusCode::SEE_OTHER, "{}", paused.body);
+    let entry = store.expert("adv-reg").await.unwrap().unwrap();
+    assert!(entry.expert.availability.paused);
+    assert_eq!(
+        entry.account_id.as_deref(),
+        Some(expert_account.id.as_str())
+    );
+    assert!(!admin.get(&case).await.body.contains(proposed));
+    assert!(
+        admin
+            .get("/console/desk/experts")
+            .await
+            .body
+            .contains("一時停止中")
     );
 }

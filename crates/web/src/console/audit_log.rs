@@ -82,7 +82,7 @@ impl AuditQuery {
 }
 
 /// A blank date is no date; anything else must read as one.
-fn read_date(raw: &str) -> Result<Option<Date>, &'static str> {
+pub(crate) fn read_date(raw: &str) -> Result<Option<Date>, &'static str> {
     let raw = raw.trim();
     if raw.is_empty() {
         return Ok(None);

@@ -1,6 +1,6 @@
 //! The consultation desk in the console: the case list with its filters and the bell,
 //! a case's page with the experts proposed for it, one form per step of the workflow,
-//! and the supervisor's service figures.
+//! the supervisor's service figures, and the registry of experts.
 //!
 //! Who may see what is `access`'s: staff see every case, a 専門家 only theirs. Every
 //! page that shows a requester's data opens the case through `Store::open_case`, which
@@ -12,9 +12,12 @@ mod case_page;
 mod figures;
 mod list;
 mod proposals;
+mod registry;
+mod registry_form;
 mod steps;
 
 use axum::Router;
+use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 
 use crate::AppState;
@@ -24,6 +27,19 @@ pub fn routes() -> Router<AppState> {
     Router::new()
         .route("/console/desk", get(list::list_cases))
         .route("/console/desk/figures", get(figures::show_figures))
+        .route(
+            "/console/desk/experts",
+            get(registry::list_experts)
+                .post(registry::add_expert)
+                .layer(DefaultBodyLimit::max(registry::REGISTRY_FORM_BYTES)),
+        )
+        .route("/console/desk/experts/new", get(registry::new_expert))
+        .route(
+            "/console/desk/experts/{expert}",
+            get(registry::edit_expert)
+                .post(registry::update_expert)
+                .layer(DefaultBodyLimit::max(registry::REGISTRY_FORM_BYTES)),
+        )
         .route("/console/desk/{id}", get(case_page::show_case))
         .route("/console/desk/{id}/{step}", post(steps::take_step))
 }
