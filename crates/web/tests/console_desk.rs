@@ -627,3 +627,79 @@ async fn an_administrator_keeps_the_registry_and_matching_follows_it() {
             .contains("一時停止中")
     );
 }
+
+#[tokio::test]
+async fn staff_take_a_case_back_from_its_expert_who_then_neither_sees_it_nor_is_proposed() {
+    let console = Console::new(&demo_catalogue()).await;
+    let store = &console.app.store;
+    let first_account = console.account("adv-first", Role::Expert).await;
+    register(
+        store,
+        "adv-first",
+        "（例）最初 一子",
+        false,
+        Some(&first_account.id),
+    )
+    .await;
+    register(store, "adv-next", "（例）次点 二郎", false, None).await;
+    let receipt = receipt_of(&file(&mut console.browser(), &[]).await);
+    let id = case_id(store, &receipt).await;
+    let path = format!("/console/desk/{id}");
+    let staff_account = console.account("desk-staff", Role::Staff).await;
+    let mut staff = console.signed_in(&staff_account).await;
+    for (step, fields) in [
+        ("hearing", vec![("revision", "1")]),
+        ("refer", vec![("revision", "2"), ("expert", "adv-first")]),
+        ("accept", vec![("revision", "3")]),
+    ] {
+        let page = staff.post(&format!("{path}/{step}"), &fields).await;
+        assert_eq!(page.status, StatusCode::SEE_OTHER, "{step}: {}", page.body);
+    }
+    let mut expert = console.signed_in(&first_account).await;
+    assert_eq!(expert.get(&path).await.status, StatusCode::OK);
+    assert!(
+        staff.get(&path).await.body.contains("担当を替える"),
+        "a case in consultation can be taken back"
+    );
+
+    let refused = staff
+        .post(&format!("{path}/reassign"), &[("revision", "4")])
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.body.contains("担当替えの理由を入力してください"));
+    let moved = staff
+        .post(
+            &format!("{path}/reassign"),
+            &[
+                ("revision", "4"),
+                ("reason", "相談者の希望により交代します。"),
+            ],
+        )
+        .await;
+    assert_eq!(moved.status, StatusCode::SEE_OTHER, "{}", moved.body);
+
+    let case = store.case_standing(id).await.unwrap();
+    assert_eq!(case.state, CaseState::Hearing);
+    assert_eq!(case.expert_id, None);
+    let page = staff.get(&path).await;
+    assert!(
+        page.body.contains("相談者の希望により交代します。"),
+        "the reason is in the history"
+    );
+    assert!(page.body.contains("この相談の担当から外れています"));
+    assert!(!page.body.contains("id=\"expert-adv-first\""));
+    assert!(page.body.contains("id=\"expert-adv-next\""));
+    assert_eq!(
+        expert.get(&path).await.status,
+        StatusCode::NOT_FOUND,
+        "the expert no longer sees the case"
+    );
+    let audited = store
+        .count_audit_entries(&AuditFilter {
+            action: Some("case.reassign".to_owned()),
+            ..Default::default()
+        })
+        .await
+        .unwrap();
+    assert_eq!(audited, 1);
+}

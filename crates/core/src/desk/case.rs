@@ -77,6 +77,9 @@ pub enum CaseStep {
     Accept,
     /// The expert declines with a reason: back to the hearing, for the next proposal.
     Decline,
+    /// Staff take the case back from its expert with a reason (担当替え): back to the
+    /// hearing, for another introduction; the sessions held so far still count.
+    Reassign,
     /// A consultation session took place.
     RecordSession,
     /// Done, with an outcome (an action plan, programs applied for, next steps).
@@ -92,6 +95,7 @@ impl CaseStep {
             Self::Refer => "専門家に紹介する",
             Self::Accept => "相談を引き受ける",
             Self::Decline => "相談を辞退する",
+            Self::Reassign => "担当を替える",
             Self::RecordSession => "相談の記録を追加する",
             Self::Close => "完了にする",
             Self::Withdraw => "取下げにする",
@@ -124,6 +128,7 @@ pub fn next_state(
         (S::Hearing, T::Refer) => S::Referred,
         (S::Referred, T::Accept) => S::Consulting,
         (S::Referred, T::Decline) => S::Hearing,
+        (S::Referred | S::Consulting, T::Reassign) => S::Hearing,
         (S::Consulting, T::RecordSession) => {
             if sessions >= max_sessions {
                 return Err(CaseError::TooManySessions { max: max_sessions });
@@ -172,11 +177,12 @@ mod tests {
 
     use super::*;
 
-    const STEPS: [CaseStep; 7] = [
+    const STEPS: [CaseStep; 8] = [
         CaseStep::StartHearing,
         CaseStep::Refer,
         CaseStep::Accept,
         CaseStep::Decline,
+        CaseStep::Reassign,
         CaseStep::RecordSession,
         CaseStep::Close,
         CaseStep::Withdraw,
@@ -209,6 +215,24 @@ mod tests {
             next_state(state, CaseStep::Close, sessions, 3),
             Ok(CaseState::Closed)
         );
+    }
+
+    #[test]
+    fn staff_take_a_case_back_from_its_expert_while_it_is_with_them() {
+        for state in [CaseState::Referred, CaseState::Consulting] {
+            assert_eq!(
+                next_state(state, CaseStep::Reassign, 1, 3),
+                Ok(CaseState::Hearing)
+            );
+        }
+        for state in [
+            CaseState::Received,
+            CaseState::Hearing,
+            CaseState::Closed,
+            CaseState::Withdrawn,
+        ] {
+            assert!(next_state(state, CaseStep::Reassign, 0, 3).is_err());
+        }
     }
 
     #[test]

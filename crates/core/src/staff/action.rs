@@ -56,6 +56,8 @@ pub enum Action {
     CaseRefer,
     CaseAccept,
     CaseDecline,
+    /// Staff took a case back from its expert (担当替え).
+    CaseReassign,
     CaseSession,
     CaseClose,
     CaseWithdraw,
@@ -75,7 +77,7 @@ pub enum Action {
 }
 
 impl Action {
-    pub const ALL: [Action; 45] = [
+    pub const ALL: [Action; 46] = [
         Action::LoginSuccess,
         Action::LoginFailure,
         Action::AccountLock,
@@ -110,6 +112,7 @@ impl Action {
         Action::CaseRefer,
         Action::CaseAccept,
         Action::CaseDecline,
+        Action::CaseReassign,
         Action::CaseSession,
         Action::CaseClose,
         Action::CaseWithdraw,
@@ -159,6 +162,7 @@ impl Action {
             Self::CaseRefer => "case.refer",
             Self::CaseAccept => "case.accept",
             Self::CaseDecline => "case.decline",
+            Self::CaseReassign => "case.reassign",
             Self::CaseSession => "case.session",
             Self::CaseClose => "case.close",
             Self::CaseWithdraw => "case.withdraw",
@@ -209,6 +213,7 @@ impl Action {
             Self::CaseRefer => "専門家への紹介",
             Self::CaseAccept => "相談の引き受け",
             Self::CaseDecline => "相談の辞退",
+            Self::CaseReassign => "相談の担当替え",
             Self::CaseSession => "相談の実施記録",
             Self::CaseClose => "相談の完了",
             Self::CaseWithdraw => "相談の取下げ",
@@ -254,6 +259,7 @@ impl Action {
             | Self::CaseRefer
             | Self::CaseAccept
             | Self::CaseDecline
+            | Self::CaseReassign
             | Self::CaseSession
             | Self::CaseClose
             | Self::CaseWithdraw

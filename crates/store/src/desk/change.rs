@@ -32,6 +32,9 @@ pub enum CaseChange<'a> {
     Accept,
     /// The expert declines, with a reason; the case goes back to the hearing.
     Decline { reason: &'a str },
+    /// Staff take the case back from its expert, with a reason (担当替え); the case goes
+    /// back to the hearing.
+    Reassign { reason: &'a str },
     /// A consultation session took place on `on`.
     RecordSession { on: Date, summary: &'a str },
     /// Done: the action plan, programs applied for, next steps.
@@ -54,6 +57,7 @@ impl CaseChange<'_> {
             Self::Refer { .. } => CaseStep::Refer,
             Self::Accept => CaseStep::Accept,
             Self::Decline { .. } => CaseStep::Decline,
+            Self::Reassign { .. } => CaseStep::Reassign,
             Self::RecordSession { .. } => CaseStep::RecordSession,
             Self::Close { .. } => CaseStep::Close,
             Self::Withdraw { .. } | Self::MergeInto { .. } => CaseStep::Withdraw,
@@ -67,6 +71,7 @@ impl CaseChange<'_> {
             Self::Refer { .. } => Action::CaseRefer,
             Self::Accept => Action::CaseAccept,
             Self::Decline { .. } => Action::CaseDecline,
+            Self::Reassign { .. } => Action::CaseReassign,
             Self::RecordSession { .. } => Action::CaseSession,
             Self::Close { .. } => Action::CaseClose,
             Self::Withdraw { .. } => Action::CaseWithdraw,
@@ -82,6 +87,7 @@ impl CaseChange<'_> {
             Self::Refer { .. } => "refer",
             Self::Accept => "accept",
             Self::Decline { .. } => "decline",
+            Self::Reassign { .. } => "reassign",
             Self::RecordSession { .. } => "session",
             Self::Close { .. } => "close",
             Self::Withdraw { .. } => "withdraw",
@@ -169,8 +175,12 @@ impl Store {
                 text = (*reasons).to_owned();
             }
             CaseChange::Accept => {}
-            CaseChange::Decline { reason } => {
-                check_text("辞退の理由", reason, true, MAX_TEXT_CHARS)?;
+            CaseChange::Decline { reason } | CaseChange::Reassign { reason } => {
+                let label = match change {
+                    CaseChange::Decline { .. } => "辞退の理由",
+                    _ => "担当替えの理由",
+                };
+                check_text(label, reason, true, MAX_TEXT_CHARS)?;
                 case.expert_id = None;
                 case.referred_at = None;
                 text = (*reason).to_owned();

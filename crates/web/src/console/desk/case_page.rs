@@ -141,6 +141,7 @@ pub struct CasePage {
     can_session: bool,
     can_close: bool,
     can_withdraw: bool,
+    can_reassign: bool,
 }
 
 /// `GET /console/desk/{id}`.
@@ -314,6 +315,8 @@ pub async fn render(
         can_close: matches!(case.state, CaseState::Hearing | CaseState::Consulting)
             && may(Action::CaseClose),
         can_withdraw: case.state.is_open() && may(Action::CaseWithdraw),
+        can_reassign: matches!(case.state, CaseState::Referred | CaseState::Consulting)
+            && may(Action::CaseReassign),
     };
     Ok((how.status, Html(page.render()?)).into_response())
 }
@@ -340,6 +343,7 @@ fn step_label(step: &str) -> &'static str {
         "refer" => "専門家への紹介",
         "accept" => "引き受け",
         "decline" => "辞退",
+        "reassign" => "担当替え",
         "session" => "相談の実施",
         "close" => "完了",
         "withdraw" => "取下げ",
@@ -356,6 +360,9 @@ fn done_message(step: &str) -> Option<&'static str> {
         "refer" => "専門家に紹介しました。専門家の返事を待っています。",
         "accept" => "相談を引き受けました。",
         "decline" => "相談を辞退しました。相談はヒアリングに戻りました。",
+        "reassign" => {
+            "担当を外しました。相談はヒアリングに戻りました。次の専門家を選んでください。"
+        }
         "session" => "相談の記録を追加しました。",
         "close" => "相談を完了にしました。",
         "withdraw" => "相談を取下げにしました。",

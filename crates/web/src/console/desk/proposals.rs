@@ -57,15 +57,23 @@ impl Proposals {
             .store()
             .standings(&case.category, month_of(today), fiscal_year_of(today))
             .await?;
-        let declined: Vec<&str> = events
+        // Who declined this case, or was taken off it, with why they are not proposed again.
+        let left: Vec<(&str, &str)> = events
             .iter()
-            .filter(|e| e.step == "decline")
-            .filter_map(|e| e.expert_id.as_deref())
+            .filter_map(|e| {
+                let why = match e.step.as_str() {
+                    "decline" => "この相談を辞退しています",
+                    "reassign" => "この相談の担当から外れています",
+                    _ => return None,
+                };
+                Some((e.expert_id.as_deref()?, why))
+            })
             .collect();
-        let (had_declined, others): (Vec<&ExpertEntry>, Vec<&ExpertEntry>) = registry
+        let why_left = |id: &str| left.iter().find(|(who, _)| *who == id).map(|(_, why)| *why);
+        let (had_left, others): (Vec<&ExpertEntry>, Vec<&ExpertEntry>) = registry
             .iter()
             .filter(|e| e.expert.kind == kind)
-            .partition(|e| declined.contains(&e.expert.id.as_str()));
+            .partition(|e| why_left(&e.expert.id).is_some());
         let candidates: Vec<Candidate<'_>> = others
             .iter()
             .map(|e| Candidate {
@@ -75,12 +83,12 @@ impl Proposals {
             .collect();
         let need = need_of(case, today);
         let matching = propose(&need, kind, &candidates, limit);
-        let mut excluded: Vec<ExcludedView> = had_declined
+        let mut excluded: Vec<ExcludedView> = had_left
             .iter()
             .map(|e| ExcludedView {
                 id: e.expert.id.clone(),
                 name: e.expert.name.clone(),
-                why: "この相談を辞退しています".to_owned(),
+                why: why_left(&e.expert.id).unwrap_or_default().to_owned(),
             })
             .collect();
         excluded.extend(matching.excluded.iter().map(|(expert, why)| ExcludedView {

@@ -348,7 +348,7 @@ fn read_away(text: &str) -> Result<Vec<(Date, Date)>, String> {
             .collect();
         let date = |raw: &str| -> Result<Date, String> {
             read_date(raw)
-                .map_err(|why| at(why))?
+                .map_err(&at)?
                 .ok_or_else(|| at("日付を入力してください。"))
         };
         let (from, to) = match parts.as_slice() {

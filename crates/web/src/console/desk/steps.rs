@@ -62,6 +62,7 @@ fn action_of(step: &str) -> Option<Action> {
         "refer" => Action::CaseRefer,
         "accept" => Action::CaseAccept,
         "decline" => Action::CaseDecline,
+        "reassign" => Action::CaseReassign,
         "session" => Action::CaseSession,
         "close" => Action::CaseClose,
         "withdraw" => Action::CaseWithdraw,
@@ -147,6 +148,9 @@ async fn apply(
         }
         "accept" => CaseChange::Accept,
         "decline" => CaseChange::Decline {
+            reason: &typed.reason,
+        },
+        "reassign" => CaseChange::Reassign {
             reason: &typed.reason,
         },
         "session" => CaseChange::RecordSession {
