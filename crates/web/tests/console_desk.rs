@@ -313,6 +313,18 @@ async fn a_case_goes_from_hearing_to_an_expert_who_accepts_consults_twice_and_cl
         list.body.contains("新しい相談：2件"),
         "the bell counts new cases"
     );
+    assert!(
+        staff.get("/console").await.body.contains("新しい相談：2件"),
+        "the bell rings on the console's home page too"
+    );
+    let viewer_account = console.account("desk-viewer", Role::Viewer).await;
+    let home = console
+        .signed_in(&viewer_account)
+        .await
+        .get("/console")
+        .await;
+    assert_eq!(home.status, StatusCode::OK);
+    assert!(!home.body.contains("新しい相談"), "閲覧 sees no cases");
 
     let page = staff.get(&path).await;
     assert!(

@@ -1,7 +1,7 @@
 //! The console's home page (`GET /console`): what needs staff's attention now — programs
 //! not checked for too long and programs still 受付中 after their closing date — each with
 //! a one-click 「確認した」 (`POST /console/programs/{id}/verify`) that records who checked
-//! and when.
+//! and when — and, for 職員 and above, the desk's bell (new, unreferred and overdue cases).
 
 use askama::Template;
 use axum::body::Bytes;
@@ -14,10 +14,12 @@ use madoguchi_store::{Role, SaveOutcome, StoreError};
 use serde::Deserialize;
 use time::Date;
 
+use super::desk::bell::{Bell, DeskUser};
 use super::frame::Frame;
 use super::freshness;
 use super::settings::ConsoleSettings;
 use super::staff::Staff;
+use crate::desk::DeskSettings;
 use crate::http::clock;
 use crate::http::form::FormData;
 use crate::site::view::{ProgramRow, date_label};
@@ -65,6 +67,8 @@ struct HomePage {
     pages: usize,
     /// The title of the program just marked as checked.
     verified: Option<String>,
+    /// What waits on the consultation desk, for 職員 and above (閲覧 never sees cases).
+    bell: Option<Bell>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -101,7 +105,14 @@ pub async fn show_home(
         .and_then(|q| q.verified)
         .and_then(|id| ProgramId::parse(&id).ok())
         .and_then(|id| catalog.get(&id).map(|p| p.title.to_string()));
+    let bell = if staff.account.role.allows(Role::Staff) {
+        let desk = DeskSettings::load(state.store()).await?;
+        Some(Bell::of(&state, &DeskUser::Staff, &desk).await?)
+    } else {
+        None
+    };
     let view = HomePage {
+        bell,
         frame: Some(staff.frame("/console")),
         csrf: staff.csrf.clone(),
         can_verify: staff.account.role.allows(Role::Staff),

@@ -1,4 +1,5 @@
-//! The bell: how many cases wait for the signed-in user, each count linked to its list.
+//! The bell: how many cases wait for the signed-in user, each count linked to its list,
+//! above the case list and on the console's home page.
 //!
 //! Counted from where the cases stand (not from a queue of messages), so it is never out
 //! of step with the cases; the steps that change those counts are the case history's
@@ -7,7 +8,7 @@
 use madoguchi_core::desk::CaseState;
 use madoguchi_store::CaseQuery;
 
-use super::access::DeskUser;
+pub(crate) use super::access::DeskUser;
 use super::list::overdue_cut_off;
 use crate::desk::DeskSettings;
 use crate::{AppError, AppState};

@@ -7,7 +7,7 @@
 //! writes the audit entry first.
 
 mod access;
-mod bell;
+pub(crate) mod bell;
 mod case_page;
 mod figures;
 mod list;
