@@ -32,6 +32,9 @@ mod diagnose;
 /// A rule as staff check it before it is saved: preview, trial profile, stored test cases.
 mod review;
 
+/// One program for many subscribers: who gets a notice, and why in one line.
+pub mod fanout;
+
 /// Three-valued logic, spoken by every stage.
 mod tri;
 
@@ -78,6 +81,8 @@ pub use diagnose::diagnosis::{Diagnosis, ProgramResult, diagnose, explain_result
 pub use diagnose::next_question::{QuestionScore, next_question, score_questions};
 pub use diagnose::ranking::{purpose_fit, rank};
 pub use diagnose::ruleset::{Evaluation, RuleSet};
+
+pub use fanout::{Audience, MAX_REASON_CHARS, Reached, reach, reason_line};
 
 pub use review::preview::{RulePreview, Trial, preview_rule, try_profile};
 pub use review::test_case::{
