@@ -99,8 +99,9 @@ pub enum SendError {
         /// What happened, for the log.
         reason: String,
     },
-    /// The message may or may not have gone out (the SMTP connection was lost after the whole
-    /// message was sent and before the server confirmed it): report it, don't blindly resend.
+    /// The message may or may not have gone out (the SMTP connection was lost or went quiet once
+    /// the message itself was being sent, before the relay confirmed it): report it, don't
+    /// blindly resend.
     #[error("outcome unknown, the message may have been delivered: {reason}")]
     Unknown {
         /// What happened, for the log.

@@ -15,7 +15,7 @@ use serde_json::Value;
 use tokio::io::{AsyncBufReadExt as _, AsyncWriteExt as _, BufReader as TokioBufReader};
 use tokio::net::TcpListener;
 
-use crate::{QUICK, message};
+use crate::{QUICK, closed_port, message, sorted};
 
 const FROM: &str = "desk@city.example.jp";
 const FROM_NAME: &str = "中小企業相談窓口";
@@ -76,6 +76,8 @@ impl Sink {
             .arg(script)
             .arg(directory.path())
             .args(extra)
+            // aiosmtpd warns about its own use of a deprecated attribute on every AUTH.
+            .env("PYTHONWARNINGS", "ignore::DeprecationWarning")
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
             .spawn()
@@ -513,16 +515,6 @@ async fn scripted(script: Script) -> u16 {
     port
 }
 
-/// What the outbox would do with an outcome.
-fn sorted(outcome: &Result<Sent, SendError>) -> &'static str {
-    match outcome {
-        Ok(_) => "sent",
-        Err(SendError::Retry { .. }) => "retry",
-        Err(SendError::Permanent { .. }) => "park",
-        Err(SendError::Unknown { .. }) => "unknown",
-    }
-}
-
 #[tokio::test]
 async fn every_behaviour_of_a_relay_is_sorted_into_sent_retry_park_or_unknown_within_the_deadlines()
 {
@@ -646,15 +638,7 @@ async fn every_behaviour_of_a_relay_is_sorted_into_sent_retry_park_or_unknown_wi
 
 #[tokio::test]
 async fn a_relay_that_refuses_the_connection_is_retried() {
-    // A port nobody listens on: bind one, and let it go.
-    let port = {
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap_or_else(|e| panic!("{e}"));
-        listener
-            .local_addr()
-            .unwrap_or_else(|e| panic!("{e}"))
-            .port()
-    };
-    let outcome = smtp(&format!("smtp://127.0.0.1:{port}?tls=none"))
+    let outcome = smtp(&format!("smtp://127.0.0.1:{}?tls=none", closed_port()))
         .send(&email("outbox-21"))
         .await;
     assert_eq!(sorted(&outcome), "retry", "{outcome:?}");
