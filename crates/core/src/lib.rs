@@ -14,6 +14,7 @@ pub mod eligibility;
 mod error;
 pub mod import;
 pub mod japanese_amount;
+pub mod notices;
 pub mod program;
 pub mod reference;
 pub mod staff;

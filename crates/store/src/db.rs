@@ -203,6 +203,8 @@ pub(crate) enum WriteLock {
     Drafts,
     /// The consultation desk: its registry, cases and their history.
     Desk,
+    /// Notice subscriptions and the outbox.
+    Notices,
 }
 
 /// A write transaction of either backend; dropped without [`WriteTx::commit`], it rolls back.

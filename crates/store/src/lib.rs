@@ -28,6 +28,7 @@ mod error;
 mod import_runs;
 mod login_attempts;
 mod migrations;
+mod notices;
 mod pending_imports;
 mod postgres;
 mod restore;
@@ -57,6 +58,7 @@ pub use drafts::{
 pub use error::{ErrorKind, StoreError};
 pub use import_runs::{ImportCounts, ImportRun, NewImportRun};
 pub use login_attempts::{Admission, AttemptLimit, AttemptOf, LoginAttempt};
+pub use notices::{Delivery, MessageBody, OutboxCounts, OutboxItem, OutboxMessage, Subscription};
 pub use pending_imports::{
     DoneAudit, DoneMessage, ImportEnding, ImportJobState, NewPendingImport, PendingImport,
 };

@@ -62,6 +62,7 @@ pub(crate) const SQLITE: &[Migration] = &[
     ),
     migration!(11, "sqlite", "0011_desk.sql", "desk"),
     migration!(12, "sqlite", "0012_projects.sql", "projects"),
+    migration!(13, "sqlite", "0013_notices.sql", "notices"),
 ];
 
 /// PostgreSQL's migrations, oldest first. Append only, in step with SQLite's.
@@ -88,6 +89,7 @@ pub(crate) const POSTGRES: &[Migration] = &[
     ),
     migration!(11, "postgres", "0011_desk.sql", "desk"),
     migration!(12, "postgres", "0012_projects.sql", "projects"),
+    migration!(13, "postgres", "0013_notices.sql", "notices"),
 ];
 
 /// A row of `madoguchi_migrations`.

@@ -31,6 +31,7 @@ const CATALOGUE_WRITE_LOCK: i64 = 0x6d61_646f_0000_0002;
 const ACCOUNTS_WRITE_LOCK: i64 = 0x6d61_646f_0000_0003;
 const DRAFTS_WRITE_LOCK: i64 = 0x6d61_646f_0000_0004;
 const DESK_WRITE_LOCK: i64 = 0x6d61_646f_0000_0005;
+const NOTICES_WRITE_LOCK: i64 = 0x6d61_646f_0000_0006;
 
 /// The channel every catalogue change is announced on.
 pub(crate) const CATALOG_CHANNEL: &str = "madoguchi_catalog";
@@ -79,6 +80,7 @@ pub(crate) async fn begin_write(
         WriteLock::Catalogue => CATALOGUE_WRITE_LOCK,
         WriteLock::Drafts => DRAFTS_WRITE_LOCK,
         WriteLock::Desk => DESK_WRITE_LOCK,
+        WriteLock::Notices => NOTICES_WRITE_LOCK,
     };
     let mut tx = pool.begin().await?;
     self::lock(&mut tx, key).await?;

@@ -1,0 +1,13 @@
+//! Notices to businesses: what a subscription asks for (which programs, on which events, how
+//! often, on which channel) and the choices a subscriber may change at any time.
+//!
+//! A subscription holds the least that delivering it needs: one address (an e-mail address or
+//! a LINE user id) and the conditions it was made from — the answers of a diagnosis or the
+//! words of a search — never a name. Matching programs against it is the eligibility
+//! engine's (`eligibility::fanout`); delivering is the outbox's.
+
+mod subscription;
+
+pub use subscription::{
+    Address, Cadence, Criteria, Event, EventSet, SubscriptionChoices, SubscriptionError,
+};
