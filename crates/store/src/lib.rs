@@ -58,7 +58,9 @@ pub use drafts::{
 pub use error::{ErrorKind, StoreError};
 pub use import_runs::{ImportCounts, ImportRun, NewImportRun};
 pub use login_attempts::{Admission, AttemptLimit, AttemptOf, LoginAttempt};
-pub use notices::{Delivery, MessageBody, OutboxCounts, OutboxItem, OutboxMessage, Subscription};
+pub use notices::{
+    Delivery, MessageBody, OutboxCounts, OutboxItem, OutboxMessage, RETAKEN, Subscription,
+};
 pub use pending_imports::{
     DoneAudit, DoneMessage, ImportEnding, ImportJobState, NewPendingImport, PendingImport,
 };
