@@ -59,7 +59,8 @@ pub use error::{ErrorKind, StoreError};
 pub use import_runs::{ImportCounts, ImportRun, NewImportRun};
 pub use login_attempts::{Admission, AttemptLimit, AttemptOf, LoginAttempt};
 pub use notices::{
-    Delivery, MessageBody, OutboxCounts, OutboxItem, OutboxMessage, RETAKEN, Subscription,
+    Delivery, MessageBody, NoticeLink, OutboxCounts, OutboxItem, OutboxMessage, RETAKEN,
+    Subscription,
 };
 pub use pending_imports::{
     DoneAudit, DoneMessage, ImportEnding, ImportJobState, NewPendingImport, PendingImport,

@@ -63,6 +63,7 @@ pub(crate) const SQLITE: &[Migration] = &[
     migration!(11, "sqlite", "0011_desk.sql", "desk"),
     migration!(12, "sqlite", "0012_projects.sql", "projects"),
     migration!(13, "sqlite", "0013_notices.sql", "notices"),
+    migration!(14, "sqlite", "0014_notice_delivery.sql", "notice_delivery"),
 ];
 
 /// PostgreSQL's migrations, oldest first. Append only, in step with SQLite's.
@@ -90,6 +91,7 @@ pub(crate) const POSTGRES: &[Migration] = &[
     migration!(11, "postgres", "0011_desk.sql", "desk"),
     migration!(12, "postgres", "0012_projects.sql", "projects"),
     migration!(13, "postgres", "0013_notices.sql", "notices"),
+    migration!(14, "postgres", "0014_notice_delivery.sql", "notice_delivery"),
 ];
 
 /// A row of `madoguchi_migrations`.
@@ -224,7 +226,7 @@ mod tests {
         let todo = pending(SQLITE, &first).unwrap();
         assert_eq!(
             todo.iter().map(|m| m.version).collect::<Vec<_>>(),
-            [2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13]
+            [2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14]
         );
     }
 }

@@ -89,6 +89,17 @@ impl Store {
         let row = sql::upsert(self.db(), key, value, by, at).await?;
         Ok(Setting::from_row(row))
     }
+
+    /// The setting under `key`, set to `value` first if it was never set. Processes that
+    /// race to set it all get the one value that was stored first, so a generated secret
+    /// is the same everywhere.
+    pub async fn setting_or_init(&self, key: &str, value: &str) -> Result<Setting, StoreError> {
+        let (key, value) = (check_key(key)?, check_value(value)?);
+        sql::insert_absent(self.db(), key, value, now_whole_second()).await?;
+        let row = sql::find(self.db(), key).await?;
+        row.map(Setting::from_row)
+            .ok_or_else(|| StoreError::InvalidSetting(format!("設定「{key}」を保存できません")))
+    }
 }
 
 /// The statements on `settings`, written once for both backends.
@@ -110,6 +121,24 @@ mod sql {
         query("SELECT key, value, updated_at, updated_by FROM settings ORDER BY key")
             .fetch_all(db)
             .await
+    }
+
+    /// Inserts one setting unless the key is there already.
+    pub(crate) async fn insert_absent(
+        db: Db<'_>,
+        key: &str,
+        value: &str,
+        at: OffsetDateTime,
+    ) -> Result<u64, StoreError> {
+        query(
+            "INSERT INTO settings (key, value, updated_at, updated_by) VALUES ($1, $2, $3, NULL)
+             ON CONFLICT (key) DO NOTHING",
+        )
+        .bind(key)
+        .bind(value)
+        .bind(at)
+        .execute(db)
+        .await
     }
 
     /// Inserts or replaces one setting, returning it as stored.

@@ -23,6 +23,7 @@ fn message(key: &str, to: &str, subscription: Option<&str>) -> OutboxMessage {
         channel: "email",
         recipient: to.to_owned(),
         subscription_id: subscription.map(str::to_owned),
+        notice_id: None,
         body: MessageBody {
             subject: "お知らせの登録の確認".to_owned(),
             text: format!("{key} の本文"),

@@ -11,6 +11,7 @@ pub mod desk_jobs;
 #[doc(hidden)]
 pub mod fuzzing;
 mod http;
+pub mod notices;
 mod site;
 mod state;
 

@@ -13,6 +13,7 @@ use crate::http::metrics::{Metrics, MetricsAccess};
 use crate::http::rate_limit::RateLimiter;
 use crate::http::transport::Transport;
 use crate::http::trusted_proxy::TrustedProxies;
+use crate::notices::{NoticeKeys, NoticeLinks};
 
 /// Consultations one client may file at once, and how many more each minute after.
 const CONSULT_BURST: u32 = 5;
@@ -46,12 +47,21 @@ pub struct AppState {
     trusted_proxies: Arc<TrustedProxies>,
     import_progress: Arc<ImportProgress>,
     transport: Transport,
+    /// Signs the links in notices; the same in every process of one database.
+    notice_keys: NoticeKeys,
+    /// The site's address as the public reaches it (`--public-url`), for links in messages
+    /// made outside a request; a request's own `Host` otherwise.
+    public_url: Option<Arc<str>>,
+    /// The LINE official account's channel secret, which signs the webhook calls it makes
+    /// (`--line-channel-secret`); without it the webhook refuses every call.
+    line_channel_secret: Option<Arc<str>>,
 }
 
 impl AppState {
     /// Loads the catalogue from the store into memory.
     pub async fn load(store: Store) -> Result<Self, LoadError> {
         let (catalog, dates, search) = read_catalog(&store).await?;
+        let notice_keys = NoticeKeys::load(&store).await?;
         Ok(Self {
             store,
             catalog: Arc::new(ArcSwap::new(catalog)),
@@ -66,6 +76,9 @@ impl AppState {
             trusted_proxies: Arc::new(TrustedProxies::default()),
             import_progress: Arc::default(),
             transport: Transport::default(),
+            notice_keys,
+            public_url: None,
+            line_channel_secret: None,
         })
     }
 
@@ -92,6 +105,42 @@ impl AppState {
     pub fn with_transport(mut self, transport: Transport) -> Self {
         self.transport = transport;
         self
+    }
+
+    /// The site's public address, for links in notices (`https://city.example.jp`).
+    pub fn with_public_url(mut self, url: &str) -> Self {
+        self.public_url = Some(Arc::from(url.trim_end_matches('/')));
+        self
+    }
+
+    /// The links of notices made while answering a request: the configured public URL, or
+    /// the address the request came to.
+    pub fn notice_links(&self, headers: &axum::http::HeaderMap) -> NoticeLinks {
+        let base = match &self.public_url {
+            Some(url) => url.to_string(),
+            None => crate::http::origin::site_base(headers),
+        };
+        NoticeLinks::new(self.notice_keys.clone(), &base)
+    }
+
+    /// The links of notices made by a job: the configured public URL, or `localhost`.
+    pub fn job_notice_links(&self) -> NoticeLinks {
+        let base = self.public_url.as_deref().unwrap_or("http://localhost");
+        NoticeLinks::new(self.notice_keys.clone(), base)
+    }
+
+    /// The LINE channel secret that webhook calls are signed with.
+    pub fn with_line_channel_secret(mut self, secret: &str) -> Self {
+        self.line_channel_secret = Some(Arc::from(secret));
+        self
+    }
+
+    pub fn line_channel_secret(&self) -> Option<&str> {
+        self.line_channel_secret.as_deref()
+    }
+
+    pub fn notice_keys(&self) -> &NoticeKeys {
+        &self.notice_keys
     }
 
     pub fn transport(&self) -> Transport {

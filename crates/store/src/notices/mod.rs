@@ -10,7 +10,10 @@
 //! the same key — a channel that honours keys (LINE) drops the repeat; for e-mail the
 //! retaken row is reported in its `last_error`, because SMTP cannot tell.
 
+mod links;
 mod sql;
+
+pub use links::NoticeLink;
 
 use madoguchi_core::notices::{Address, Criteria, SubscriptionChoices};
 use serde::{Deserialize, Serialize};
@@ -54,6 +57,8 @@ pub struct OutboxMessage {
     pub channel: &'static str,
     pub recipient: String,
     pub subscription_id: Option<String>,
+    /// The notice it belongs to, for that notice's figures; none for a confirmation.
+    pub notice_id: Option<String>,
     pub body: MessageBody,
 }
 

@@ -170,13 +170,14 @@ pub(crate) async fn enqueue(
 ) -> Result<u64, StoreError> {
     query(
         "INSERT INTO notice_outbox
-             (key, subscription_id, channel, recipient, message, state, next_attempt_at,
-              created_at)
-         VALUES ($1, $2, $3, $4, $5, 'queued', $6, $6)
+             (key, subscription_id, notice_id, channel, recipient, message, state,
+              next_attempt_at, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, 'queued', $7, $7)
          ON CONFLICT (key) DO NOTHING",
     )
     .bind(message.key.as_str())
     .bind(message.subscription_id.clone())
+    .bind(message.notice_id.clone())
     .bind(message.channel)
     .bind(message.recipient.as_str())
     .bind(body)
