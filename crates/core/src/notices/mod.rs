@@ -6,8 +6,15 @@
 //! words of a search — never a name. Matching programs against it is the eligibility
 //! engine's (`eligibility::fanout`); delivering is the outbox's.
 
+mod digest;
+mod matching;
 mod subscription;
 
+pub use digest::DigestRound;
+pub use matching::{
+    DEFAULT_DAILY_CAP, EventKey, NotableChange, Route, catalogue_event, daily_cap, deadline_event,
+    route,
+};
 pub use subscription::{
     Address, Cadence, Criteria, Event, EventSet, SubscriptionChoices, SubscriptionError,
 };
