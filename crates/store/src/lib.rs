@@ -62,6 +62,9 @@ pub use notices::{
     Delivery, MessageBody, NoticeLink, OutboxCounts, OutboxItem, OutboxMessage, RETAKEN,
     Subscription,
 };
+pub use notices::{
+    LINE_CODE_ALPHABET, LINE_CODE_LEN, LINE_CODE_LIFETIME, LINE_EVENT_MEMORY, LineCode, LineLink,
+};
 pub use pending_imports::{
     DoneAudit, DoneMessage, ImportEnding, ImportJobState, NewPendingImport, PendingImport,
 };

@@ -10,9 +10,13 @@
 //! the same key — a channel that honours keys (LINE) drops the repeat; for e-mail the
 //! retaken row is reported in its `last_error`, because SMTP cannot tell.
 
+mod line;
 mod links;
 mod sql;
 
+pub use line::{
+    LINE_CODE_ALPHABET, LINE_CODE_LEN, LINE_CODE_LIFETIME, LINE_EVENT_MEMORY, LineCode, LineLink,
+};
 pub use links::NoticeLink;
 
 use madoguchi_core::notices::{Address, Criteria, SubscriptionChoices};
