@@ -288,7 +288,18 @@ pub enum LineEvent {
         /// LINE is delivering this event again.
         is_redelivery: bool,
     },
-    /// Any other event (messages, postbacks, group events, …), or one of the above without a
+    /// The user sent a text message to the account, one to one.
+    Message {
+        /// The LINE `userId`.
+        user_id: String,
+        /// What the user typed.
+        text: String,
+        /// LINE's id of this event (a ULID), the same on a redelivery.
+        webhook_event_id: String,
+        /// LINE is delivering this event again.
+        is_redelivery: bool,
+    },
+    /// Any other event (messages other than text or not from a user, postbacks, group events, …), or one of the above without a
     /// user as its source.
     Other {
         /// LINE's `type` of the event.
@@ -313,6 +324,9 @@ impl LineEvent {
             | Self::AccountLink {
                 webhook_event_id, ..
             }
+            | Self::Message {
+                webhook_event_id, ..
+            }
             | Self::Other {
                 webhook_event_id, ..
             } => webhook_event_id,
@@ -325,6 +339,7 @@ impl LineEvent {
             Self::Follow { is_redelivery, .. }
             | Self::Unfollow { is_redelivery, .. }
             | Self::AccountLink { is_redelivery, .. }
+            | Self::Message { is_redelivery, .. }
             | Self::Other { is_redelivery, .. } => *is_redelivery,
         }
     }
@@ -343,6 +358,13 @@ struct RawEvent {
     delivery_context: DeliveryContext,
     source: Option<Source>,
     link: Option<Link>,
+    message: Option<RawMessage>,
+}
+
+#[derive(Deserialize)]
+struct RawMessage {
+    r#type: String,
+    text: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -379,21 +401,31 @@ impl From<RawEvent> for LineEvent {
             .source
             .filter(|source| source.r#type == "user")
             .and_then(|source| source.user_id);
-        match (event.r#type.as_str(), user_id, event.link) {
-            ("follow", Some(user_id), _) => Self::Follow {
+        let text = event
+            .message
+            .filter(|message| message.r#type == "text")
+            .and_then(|message| message.text);
+        match (event.r#type.as_str(), user_id, event.link, text) {
+            ("follow", Some(user_id), _, _) => Self::Follow {
                 user_id,
                 webhook_event_id,
                 is_redelivery,
             },
-            ("unfollow", Some(user_id), _) => Self::Unfollow {
+            ("unfollow", Some(user_id), _, _) => Self::Unfollow {
                 user_id,
                 webhook_event_id,
                 is_redelivery,
             },
-            ("accountLink", Some(user_id), Some(link)) => Self::AccountLink {
+            ("accountLink", Some(user_id), Some(link), _) => Self::AccountLink {
                 user_id,
                 nonce: link.nonce,
                 result: link.result,
+                webhook_event_id,
+                is_redelivery,
+            },
+            ("message", Some(user_id), _, Some(text)) => Self::Message {
+                user_id,
+                text,
                 webhook_event_id,
                 is_redelivery,
             },
@@ -443,7 +475,7 @@ mod tests {
     }
 
     #[test]
-    fn follow_unfollow_and_account_link_events_are_read_with_their_replay_markers() {
+    fn follow_unfollow_account_link_and_text_message_events_are_read_with_their_replay_markers() {
         let body = r#"{
           "destination": "U0123456789abcdef0123456789abcdef",
           "events": [
@@ -462,7 +494,16 @@ mod tests {
              "source": {"type": "group", "groupId": "Cddd", "userId": "Uddd"},
              "message": {"type": "text", "id": "1", "text": "こんにちは"}},
             {"type": "follow", "mode": "active", "timestamp": 5,
-             "webhookEventId": "01NOSOURCE", "deliveryContext": {"isRedelivery": false}}
+             "webhookEventId": "01NOSOURCE", "deliveryContext": {"isRedelivery": false}},
+            {"type": "message", "mode": "active", "timestamp": 6, "replyToken": "r",
+             "webhookEventId": "01TEXT", "deliveryContext": {"isRedelivery": false},
+             "source": {"type": "user", "userId": "Ueee"},
+             "message": {"type": "text", "id": "2", "quoteToken": "q", "text": "ABCD2345"}},
+            {"type": "message", "mode": "active", "timestamp": 7, "replyToken": "r",
+             "webhookEventId": "01STICKER", "deliveryContext": {"isRedelivery": false},
+             "source": {"type": "user", "userId": "Ueee"},
+             "message": {"type": "sticker", "id": "3", "packageId": "1", "stickerId": "1",
+                         "stickerResourceType": "STATIC"}}
           ]
         }"#;
         let events = parse_webhook(body.as_bytes()).unwrap_or_else(|e| panic!("{e}"));
@@ -494,6 +535,17 @@ mod tests {
                 LineEvent::Other {
                     kind: "follow".to_owned(),
                     webhook_event_id: "01NOSOURCE".to_owned(),
+                    is_redelivery: false,
+                },
+                LineEvent::Message {
+                    user_id: "Ueee".to_owned(),
+                    text: "ABCD2345".to_owned(),
+                    webhook_event_id: "01TEXT".to_owned(),
+                    is_redelivery: false,
+                },
+                LineEvent::Other {
+                    kind: "message".to_owned(),
+                    webhook_event_id: "01STICKER".to_owned(),
                     is_redelivery: false,
                 },
             ]
