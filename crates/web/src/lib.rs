@@ -61,6 +61,7 @@ pub fn router(state: AppState) -> Router {
         .route("/metrics", get(metrics::show_metrics))
         .merge(diagnosis_routes(&state))
         .merge(consult_routes(&state))
+        .merge(notices::site::routes())
         .merge(console::routes())
         .fallback(error::not_found)
         .layer(middleware::from_fn_with_state(

@@ -18,6 +18,10 @@ use crate::notices::{NoticeKeys, NoticeLinks};
 /// Consultations one client may file at once, and how many more each minute after.
 const CONSULT_BURST: u32 = 5;
 const CONSULT_PER_MINUTE: u32 = 1;
+/// Notice subscriptions one client may make at once, and how many more each minute after:
+/// each one sends a confirmation e-mail, so a script must not turn the site into a mailer.
+const SUBSCRIBE_BURST: u32 = 5;
+const SUBSCRIBE_PER_MINUTE: u32 = 1;
 
 /// Cheap to clone; one per process.
 ///
@@ -41,6 +45,8 @@ pub struct AppState {
     diagnose_limit: Arc<RateLimiter>,
     /// Consultations filed per client: a person files one or two, a script many.
     consult_limit: Arc<RateLimiter>,
+    /// Notice subscriptions made per client.
+    subscribe_limit: Arc<RateLimiter>,
     metrics_access: Arc<MetricsAccess>,
     /// Kept in the database, shared by every process; this is only how much it allows.
     login_limit: AttemptLimit,
@@ -71,6 +77,7 @@ impl AppState {
             metrics: Metrics::shared(),
             diagnose_limit: Arc::new(RateLimiter::default()),
             consult_limit: Arc::new(RateLimiter::new(CONSULT_BURST, CONSULT_PER_MINUTE)),
+            subscribe_limit: Arc::new(RateLimiter::new(SUBSCRIBE_BURST, SUBSCRIBE_PER_MINUTE)),
             metrics_access: Arc::default(),
             login_limit: LOGIN_LIMIT,
             trusted_proxies: Arc::new(TrustedProxies::default()),
@@ -196,6 +203,16 @@ impl AppState {
 
     pub fn consult_limit(&self) -> &RateLimiter {
         &self.consult_limit
+    }
+
+    pub fn subscribe_limit(&self) -> &RateLimiter {
+        &self.subscribe_limit
+    }
+
+    /// Replaces the default limit on notice subscriptions per client.
+    pub fn with_subscribe_limit(mut self, limiter: RateLimiter) -> Self {
+        self.subscribe_limit = Arc::new(limiter);
+        self
     }
 
     pub fn login_limit(&self) -> AttemptLimit {

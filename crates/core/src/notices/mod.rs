@@ -16,5 +16,5 @@ pub use matching::{
     route,
 };
 pub use subscription::{
-    Address, Cadence, Criteria, Event, EventSet, SubscriptionChoices, SubscriptionError,
+    Address, Cadence, Criteria, Event, EventSet, SubscriptionChoices, SubscriptionError, mask_email,
 };

@@ -41,6 +41,37 @@ impl Address {
             Self::Email(to) | Self::Line(to) => to,
         }
     }
+
+    /// The address as a page may show it to someone who holds a link but may not be its
+    /// owner: `ta***@example.jp`, `LINE（…a1b2）`.
+    pub fn masked(&self) -> String {
+        match self {
+            Self::Email(to) => mask_email(to),
+            Self::Line(to) if to.is_empty() => "LINE（未連携）".to_owned(),
+            Self::Line(to) => {
+                let tail: String = to
+                    .chars()
+                    .rev()
+                    .take(4)
+                    .collect::<Vec<_>>()
+                    .into_iter()
+                    .rev()
+                    .collect();
+                format!("LINE（…{tail}）")
+            }
+        }
+    }
+}
+
+/// An e-mail address with all but the first two characters of its local part hidden.
+pub fn mask_email(address: &str) -> String {
+    match address.rsplit_once('@') {
+        Some((local, domain)) => {
+            let shown: String = local.chars().take(2).collect();
+            format!("{shown}***@{domain}")
+        }
+        None => "***".to_owned(),
+    }
 }
 
 /// What programs a subscription is about.
@@ -233,6 +264,20 @@ mod tests {
                 "{bad}"
             );
         }
+    }
+
+    #[test]
+    fn masking_keeps_only_enough_to_recognise_ones_own() {
+        assert_eq!(
+            Address::email("taro.yamada@example.jp").unwrap().masked(),
+            "ta***@example.jp"
+        );
+        assert_eq!(
+            Address::Line("U4af4980629a1b2".to_owned()).masked(),
+            "LINE（…a1b2）"
+        );
+        assert_eq!(Address::Line(String::new()).masked(), "LINE（未連携）");
+        assert_eq!(mask_email("broken"), "***");
     }
 
     #[test]

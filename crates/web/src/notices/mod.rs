@@ -6,5 +6,6 @@
 //! and the delivery worker hands it to `madoguchi-channels`.
 
 pub mod keys;
+pub mod site;
 
 pub use keys::{NoticeKeys, NoticeLinks};
