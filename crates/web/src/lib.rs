@@ -63,6 +63,7 @@ pub fn router(state: AppState) -> Router {
         .merge(consult_routes(&state))
         .merge(notices::site::routes())
         .merge(console::routes())
+        .merge(notices::redirect::routes())
         .fallback(error::not_found)
         .layer(middleware::from_fn_with_state(
             state.clone(),

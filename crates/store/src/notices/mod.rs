@@ -10,10 +10,16 @@
 //! the same key — a channel that honours keys (LINE) drops the repeat; for e-mail the
 //! retaken row is reported in its `last_error`, because SMTP cannot tell.
 
+mod clicks;
 mod line;
 mod links;
 mod sql;
+mod stats;
 
+pub use clicks::{CLICK_CHANNELS, Click, ClickCount, RECORD_SUBSCRIBER_CLICKS};
+pub use stats::{
+    ChannelFigures, DayFigures, LinkFigures, NoticeFigures, NoticeReport, NoticeSummary,
+};
 pub use line::{
     LINE_CODE_ALPHABET, LINE_CODE_LEN, LINE_CODE_LIFETIME, LINE_EVENT_MEMORY, LineCode, LineLink,
 };

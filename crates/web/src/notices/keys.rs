@@ -161,13 +161,26 @@ impl NoticeLinks {
     }
 
     /// A tracked link: `/r/{link}/{token}`, the token an HMAC of the link and the recipient
-    /// (a subscription id, or the channel for a message with no subscription).
+    /// (a subscription id, or the channel for a message with no subscription). Its clicks
+    /// count under the channel `unknown`; [`Self::tracked_on`] says the channel.
     pub fn tracked(&self, link_id: &str, recipient: &str) -> String {
-        format!(
-            "{}/r/{link_id}/{}",
-            self.base,
-            self.keys.sign(Purpose::Click, &[link_id, recipient])
-        )
+        self.tracked_on("", link_id, recipient, false)
+    }
+
+    /// A tracked link sent on `channel` (`email`, `line`, `webhook`). With
+    /// `name_recipient` — only while the setting
+    /// [`madoguchi_store::RECORD_SUBSCRIBER_CLICKS`] is on — the token also names the
+    /// subscription, so that the redirect can record who clicked (`notices::redirect`).
+    pub fn tracked_on(
+        &self,
+        channel: &str,
+        link_id: &str,
+        recipient: &str,
+        name_recipient: bool,
+    ) -> String {
+        let token =
+            super::redirect::make_token(&self.keys, channel, link_id, recipient, name_recipient);
+        format!("{}/r/{link_id}/{token}", self.base)
     }
 }
 
