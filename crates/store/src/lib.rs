@@ -67,6 +67,9 @@ pub use notices::{
 };
 pub use notices::{CLICK_CHANNELS, Click, ClickCount, RECORD_SUBSCRIBER_CLICKS};
 pub use notices::{
+    ActiveSubscriptions, DigestItem, EventDelivery, NoticeEvent, ProgramNotice, program_notice_id,
+};
+pub use notices::{
     ChannelFigures, DayFigures, LinkFigures, NoticeFigures, NoticeReport, NoticeSummary,
 };
 pub use pending_imports::{

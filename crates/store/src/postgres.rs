@@ -170,6 +170,8 @@ async fn save_in(
     }
     progress(plan.len());
     let summary = plan.into_summary();
+    crate::notices::record_catalogue_events(Db::from(&mut *tx), prepared, &summary, saved_at)
+        .await?;
     if summary.changed() > 0 {
         catalogue_changed(tx).await?;
     }
