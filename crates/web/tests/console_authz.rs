@@ -10,7 +10,9 @@
 //! and `{revision}` (the published version and revision of the program's draft, which
 //! each request finds waiting for review, written by someone other than the asker),
 //! `{case}` (a consultation just filed, introduced to nobody), `{step}` (its first step,
-//! the hearing) and `{expert}` (an expert in the registry, linked to no account). A 専門家
+//! the hearing) and `{expert}` (an expert in the registry, linked to no account),
+//! `{dead}` (a notice's message that failed for good) and `{notice}` (a notice that does
+//! not exist). A 専門家
 //! asks with an account linked to the expert registry. The pair `PROGRAM_FIELDS_HERE` stands for the fields of a minimal program. Each request
 //! runs with a fresh account of the asking role and a fresh session, so routes that sign
 //! out or change the asker's password do not disturb the next row. A refused request must
@@ -497,6 +499,37 @@ const ROUTES: &[Route] = &[
         ],
     },
     Route {
+        method: "GET",
+        path: "/console/notices",
+        form: &[],
+        expect: page(Role::Viewer),
+    },
+    Route {
+        method: "POST",
+        path: "/console/notices/click-recording",
+        form: &[("record", "on")],
+        expect: form(Role::Admin),
+    },
+    Route {
+        method: "GET",
+        path: "/console/notices/dead",
+        form: &[],
+        expect: page(Role::Viewer),
+    },
+    Route {
+        method: "POST",
+        path: "/console/notices/dead",
+        form: &[("message", "{dead}")],
+        expect: form(Role::Staff),
+    },
+    Route {
+        // No such notice: a 404 after the role check.
+        method: "GET",
+        path: "/console/notices/{notice}",
+        form: &[],
+        expect: [SignIn, Status(404), Status(404), Status(404), Denied],
+    },
+    Route {
         // Last: the job each confirmation starts audits its end a moment later, which
         // must not land inside another row's "nothing changed" check.
         method: "POST",
@@ -539,6 +572,8 @@ struct Fill {
     case: String,
     /// A side-job project just posted.
     project: String,
+    /// A notice's message that failed for good.
+    dead: String,
 }
 
 /// The registry entry `{expert}` names.
@@ -557,6 +592,8 @@ impl Fill {
             .replace("{step}", "hearing")
             .replace("{project}", &self.project)
             .replace("{expert}", REGISTERED)
+            .replace("{dead}", &self.dead)
+            .replace("{notice}", "authz-none")
     }
 }
 
@@ -669,6 +706,36 @@ async fn fresh_project(store: &madoguchi_store::Store) -> String {
         .to_string()
 }
 
+/// Leaves one message of a notice dead in the outbox; returns its id.
+async fn fresh_dead_letter(store: &madoguchi_store::Store) -> String {
+    let key = format!("authz-dead-{}", unique());
+    let message = madoguchi_store::OutboxMessage {
+        key: key.clone(),
+        channel: "email",
+        recipient: "authz@example.jp".to_owned(),
+        subscription_id: None,
+        notice_id: Some("authz-notice".to_owned()),
+        body: madoguchi_store::MessageBody::default(),
+    };
+    store.enqueue(&[message]).await.unwrap();
+    let mut dead = String::new();
+    for item in store
+        .claim_outbox(100, time::Duration::minutes(5))
+        .await
+        .unwrap()
+    {
+        let error = "権限の確認用".to_owned();
+        store
+            .finish_delivery(item.id, &madoguchi_store::Delivery::Dead { error })
+            .await
+            .unwrap();
+        if item.key == key {
+            dead = item.id.to_string();
+        }
+    }
+    dead
+}
+
 /// Registers an expert under `id`, linked to a 専門家 account or to none.
 async fn register_expert(store: &madoguchi_store::Store, account_id: Option<&str>, id: &str) {
     use madoguchi_core::desk::{Expert, ExpertKind};
@@ -712,6 +779,7 @@ async fn ask<'c>(
         import: pending_import(store).await,
         case: fresh_case(store).await,
         project: fresh_project(store).await,
+        dead: fresh_dead_letter(store).await,
     };
     if store.expert(REGISTERED).await.unwrap().is_none() {
         register_expert(store, None, REGISTERED).await;

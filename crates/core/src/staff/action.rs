@@ -74,10 +74,12 @@ pub enum Action {
     /// A project moved on (面談, 合意, 実施中, 完了 with the reviews), back to 募集中, or
     /// was cancelled.
     ProjectStep,
+    /// Dead letters of notices put back in the outbox.
+    NoticeRequeue,
 }
 
 impl Action {
-    pub const ALL: [Action; 46] = [
+    pub const ALL: [Action; 47] = [
         Action::LoginSuccess,
         Action::LoginFailure,
         Action::AccountLock,
@@ -124,6 +126,7 @@ impl Action {
         Action::ProjectCreate,
         Action::ProjectApprove,
         Action::ProjectStep,
+        Action::NoticeRequeue,
     ];
 
     pub fn code(self) -> &'static str {
@@ -174,6 +177,7 @@ impl Action {
             Self::ProjectCreate => "project.create",
             Self::ProjectApprove => "project.approve",
             Self::ProjectStep => "project.step",
+            Self::NoticeRequeue => "notice.requeue",
         }
     }
 
@@ -225,6 +229,7 @@ impl Action {
             Self::ProjectCreate => "副業案件の登録",
             Self::ProjectApprove => "副業人材のマッチングの承認",
             Self::ProjectStep => "副業案件の状態の変更",
+            Self::NoticeRequeue => "お知らせの再送",
         }
     }
 
@@ -266,7 +271,8 @@ impl Action {
             | Self::CaseMerge
             | Self::ProjectCreate
             | Self::ProjectApprove
-            | Self::ProjectStep => Some(Role::Staff),
+            | Self::ProjectStep
+            | Self::NoticeRequeue => Some(Role::Staff),
             Self::AccountCreate
             | Self::AccountRole
             | Self::AccountDisable

@@ -22,6 +22,7 @@ mod home;
 mod imports;
 mod login;
 pub(crate) mod login_limit;
+mod notices;
 mod programs;
 mod projects;
 pub mod settings;
@@ -129,6 +130,7 @@ pub fn routes() -> Router<AppState> {
         )
         .merge(desk::routes())
         .merge(projects::routes())
+        .merge(notices::routes())
         .layer(DefaultBodyLimit::max(MAX_FORM_BYTES))
         .layer(map_response(crate::http::security::never_cached))
         .layer(axum::middleware::from_fn(
