@@ -6,6 +6,8 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use madoguchi_web::{RateLimit, TrustedProxies};
 
+use crate::config::Secret;
+
 /// madoguchi（窓口）: 事業者向け支援制度のワンストップ窓口
 #[derive(Debug, Parser)]
 #[command(name = "madoguchi", version, about, long_about = None)]
@@ -69,6 +71,85 @@ pub enum Command {
     User(UserArgs),
     /// The consultation desk's personal data: purge past retention, export or erase one person's.
     Desk(DeskArgs),
+    /// Notices: deliver the outbox in a process of its own.
+    Notices(NoticesArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct NoticesArgs {
+    #[command(subcommand)]
+    pub command: NoticesCommand,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum NoticesCommand {
+    /// Deliver the outbox's messages until Ctrl-C or SIGTERM, without serving the site (for a
+    /// worker apart from `serve --notice-workers 0`).
+    Deliver(DeliveryArgs),
+}
+
+/// The delivery channels and the outbox workers, for `serve` and `notices deliver`.
+#[derive(Debug, Args)]
+pub struct DeliveryArgs {
+    /// The SMTP relay for e-mail: smtp://[USER[:PASSWORD]@]HOST[:PORT][?tls=required|starttls|none]
+    /// or smtps://…; user and password percent-encoded. Without it, e-mails wait in the outbox.
+    #[arg(
+        long,
+        env = "MADOGUCHI_SMTP_URL",
+        value_name = "URL",
+        hide_env_values = true
+    )]
+    pub smtp_url: Option<Secret>,
+    /// The sender of every e-mail: an address, or a name and an address as `名前 <address>`.
+    #[arg(
+        long,
+        env = "MADOGUCHI_MAIL_FROM",
+        default_value = "madoguchi <noreply@localhost>"
+    )]
+    pub mail_from: String,
+    /// The base URL of LINE's Messaging API (another one only for a test stand-in).
+    #[arg(
+        long,
+        env = "MADOGUCHI_LINE_API_URL",
+        value_name = "URL",
+        default_value = madoguchi_channels::line::DEFAULT_BASE_URL
+    )]
+    pub line_api_url: String,
+    /// The LINE official account's channel access token. Without it, LINE messages wait.
+    #[arg(
+        long,
+        env = "MADOGUCHI_LINE_CHANNEL_TOKEN",
+        value_name = "TOKEN",
+        hide_env_values = true
+    )]
+    pub line_channel_token: Option<Secret>,
+    /// The secret that signs outgoing webhooks (`whsec_` and base64, Standard Webhooks).
+    /// Without it, webhook messages wait.
+    #[arg(
+        long,
+        env = "MADOGUCHI_WEBHOOK_SECRET",
+        value_name = "whsec_…",
+        hide_env_values = true
+    )]
+    pub webhook_secret: Option<Secret>,
+    /// Delivery workers in this process; 0 for none (another process runs `notices deliver`).
+    #[arg(
+        long,
+        env = "MADOGUCHI_NOTICE_WORKERS",
+        value_name = "N",
+        default_value_t = 1
+    )]
+    pub notice_workers: usize,
+    /// Outbox messages each worker claims at once.
+    #[arg(long, value_name = "N", default_value_t = 100)]
+    pub notice_batch: u32,
+    /// Messages each worker sends at once.
+    #[arg(long, value_name = "N", default_value_t = 16)]
+    pub notice_in_flight: usize,
+    /// Seconds a worker's claim holds: a message still unsent after that (its worker died) is
+    /// taken again by another. Longer than a batch can take.
+    #[arg(long, value_name = "SECONDS", default_value_t = 600)]
+    pub notice_lease: u64,
 }
 
 #[derive(Debug, Args)]
@@ -231,6 +312,21 @@ pub struct ServeArgs {
         value_name = "IP|CIDR"
     )]
     pub trusted_proxies: Vec<TrustedProxies>,
+    /// The site's address as the public reaches it (https://city.example.jp), for the links
+    /// in notices; without it, a request's own address (and http://localhost in jobs).
+    #[arg(long, env = "MADOGUCHI_PUBLIC_URL", value_name = "URL")]
+    pub public_url: Option<String>,
+    /// The LINE official account's channel secret, which checks the signature of LINE's
+    /// webhook calls; without it, every call is refused.
+    #[arg(
+        long,
+        env = "MADOGUCHI_LINE_CHANNEL_SECRET",
+        value_name = "SECRET",
+        hide_env_values = true
+    )]
+    pub line_channel_secret: Option<Secret>,
+    #[command(flatten)]
+    pub delivery: DeliveryArgs,
 }
 
 #[derive(Debug, Args)]

@@ -67,6 +67,33 @@ impl Config {
     }
 }
 
+/// A credential given on the command line or in the environment (a password in a URL, a
+/// token): kept as given, never shown by `Debug`.
+#[derive(Clone)]
+pub struct Secret(String);
+
+impl Secret {
+    /// The credential itself, for the one place that uses it; `None` when it is blank (an
+    /// empty variable means "not configured").
+    pub fn reveal(&self) -> Option<&str> {
+        Some(self.0.trim()).filter(|s| !s.is_empty())
+    }
+}
+
+impl std::str::FromStr for Secret {
+    type Err = std::convert::Infallible;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(Self(s.to_owned()))
+    }
+}
+
+impl std::fmt::Debug for Secret {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("[redacted]")
+    }
+}
+
 fn ensure_dir(dir: &Path) -> anyhow::Result<()> {
     std::fs::create_dir_all(dir).with_context(|| {
         format!(
@@ -74,4 +101,18 @@ fn ensure_dir(dir: &Path) -> anyhow::Result<()> {
             dir.display()
         )
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Secret;
+
+    #[test]
+    fn a_secret_is_never_shown_and_blank_is_none() {
+        let secret: Secret = "p@ssw0rd".parse().unwrap_or_else(|e| match e {});
+        assert_eq!(format!("{secret:?}"), "[redacted]");
+        assert_eq!(secret.reveal(), Some("p@ssw0rd"));
+        let blank: Secret = "  ".parse().unwrap_or_else(|e| match e {});
+        assert_eq!(blank.reveal(), None);
+    }
 }

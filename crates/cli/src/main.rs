@@ -58,6 +58,7 @@ async fn run(config: &Config, command: &Command) -> anyhow::Result<()> {
         Command::CheckRules(args) => commands::check_rules::run(config, args).await,
         Command::User(args) => commands::user::run(config, args).await,
         Command::Desk(args) => commands::desk::run(config, args).await,
+        Command::Notices(args) => commands::notices::run(config, args).await,
     }
 }
 

@@ -10,5 +10,6 @@ pub mod diagnose;
 pub mod export;
 pub mod import;
 pub mod migrate;
+pub mod notices;
 pub mod serve;
 pub mod user;

@@ -3,10 +3,19 @@
 use anyhow::Context;
 use madoguchi_web::{AppState, MetricsAccess, RateLimit, RateLimiter, Transport, TrustedProxies};
 
+use super::notices::{self, Workers};
 use crate::cli::ServeArgs;
 use crate::config::Config;
 
 pub async fn run(config: &Config, args: &ServeArgs) -> anyhow::Result<()> {
+    // Flags first: a mistyped relay or URL stops the start, before anything is opened.
+    let workers = Workers::configure(&args.delivery)?;
+    let public_url = args
+        .public_url
+        .as_deref()
+        .filter(|url| !url.trim().is_empty())
+        .map(notices::public_url)
+        .transpose()?;
     let store = config.open_migrated_store().await?;
     if args.demo {
         super::demo::load(&store).await?;
@@ -28,6 +37,14 @@ pub async fn run(config: &Config, args: &ServeArgs) -> anyhow::Result<()> {
                 .iter()
                 .flat_map(|list| list.proxies().iter().copied()),
         ));
+    let state = match public_url {
+        Some(url) => state.with_public_url(url),
+        None => state,
+    };
+    let state = match args.line_channel_secret.as_ref().and_then(|s| s.reveal()) {
+        Some(secret) => state.with_line_channel_secret(secret),
+        None => state,
+    };
     let listener = tokio::net::TcpListener::bind(args.addr)
         .await
         .with_context(|| {
@@ -53,7 +70,13 @@ pub async fn run(config: &Config, args: &ServeArgs) -> anyhow::Result<()> {
     if args.diagnose_limit == RateLimit::Off {
         tracing::warn!("diagnoses are not rate-limited (--diagnose-limit off)");
     }
-    madoguchi_web::serve(listener, state)
-        .await
-        .context("サーバーが異常終了しました。")
+    if workers.none() {
+        tracing::info!("no delivery workers here (--notice-workers 0)");
+    }
+    let delivering = workers.start(state.store());
+    tracing::info!(delivery = %delivering.describe(), "delivering notices");
+    let served = madoguchi_web::serve(listener, state).await;
+    // The site has stopped taking requests; the workers finish the batches they hold.
+    delivering.stop().await;
+    served.context("サーバーが異常終了しました。")
 }

@@ -8,5 +8,6 @@
 pub mod keys;
 pub mod redirect;
 pub mod site;
+pub mod worker;
 
 pub use keys::{NoticeKeys, NoticeLinks};
