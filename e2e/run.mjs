@@ -41,6 +41,7 @@ try {
   // The staff console needs an account; the cargo wrapper always makes one.
   const staff = consolePages.account();
   if (staff) await consolePages.auditConsole(report, browser, base, staff);
+  if (staff) await (await import('./lib/notices-console.mjs')).auditNoticePages(report, browser, base, staff);
   else console.log('e2e: console skipped (MADOGUCHI_E2E_LOGIN / MADOGUCHI_E2E_PASSWORD unset)');
   // The consultation desk: a business, staff and an expert, each in their own browser.
   const expert = desk.expertAccount();
