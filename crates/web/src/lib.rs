@@ -64,6 +64,7 @@ pub fn router(state: AppState) -> Router {
         .merge(notices::site::routes())
         .merge(console::routes())
         .merge(notices::redirect::routes())
+        .merge(notices::line::routes())
         .fallback(error::not_found)
         .layer(middleware::from_fn_with_state(
             state.clone(),

@@ -6,6 +6,7 @@
 //! and the delivery worker hands it to `madoguchi-channels`.
 
 pub mod keys;
+pub mod line;
 pub mod redirect;
 pub mod site;
 pub mod worker;
