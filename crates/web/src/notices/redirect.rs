@@ -30,7 +30,7 @@ use crate::http::clock;
 use crate::{AppError, AppState};
 
 /// Said on the subscription pages while [`madoguchi_store::RECORD_SUBSCRIBER_CLICKS`] is on.
-pub const SUBSCRIBER_CLICKS_NOTICE: &str = "この自治体は、お知らせ内のリンクを開いた登録者を記録する設定にしています。記録は配信の改善にだけ使い、登録を解除すると消去されます。";
+pub const SUBSCRIBER_CLICKS_NOTICE: &str = "この窓口では、お知らせの中のリンクをどの登録者が開いたかを記録しています。記録は、お知らせをよりよく届けるためにだけ使います。";
 
 /// Parts of a `User-Agent` (compared in lower case) that mark a link scanner or a preview
 /// fetcher rather than a person: crawlers and bots by name, chat apps' link previews, and
