@@ -150,6 +150,13 @@ pub struct DeliveryArgs {
     /// taken again by another. Longer than a batch can take.
     #[arg(long, value_name = "SECONDS", default_value_t = 600)]
     pub notice_lease: u64,
+    /// The longest wait, in seconds, before the second try of a message that failed; it
+    /// doubles with every further failure, up to six hours (each wait is random below it).
+    #[arg(long, value_name = "SECONDS", default_value_t = 30)]
+    pub notice_retry_base: u64,
+    /// Tries after which a message that still fails goes to the dead letters.
+    #[arg(long, value_name = "N", default_value_t = 8)]
+    pub notice_max_attempts: u32,
 }
 
 #[derive(Debug, Args)]

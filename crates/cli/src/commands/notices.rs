@@ -10,7 +10,7 @@ use std::time::Duration;
 use anyhow::{Context, bail};
 use madoguchi_channels::{Channels, ConfigError, Line, Smtp, Webhook, WebhookSecret};
 use madoguchi_store::Store;
-use madoguchi_web::notices::worker::{self, DeliveryConfig};
+use madoguchi_web::notices::worker::{self, DeliveryConfig, RetryPolicy};
 use tokio::sync::watch;
 use tokio::task::JoinHandle;
 
@@ -57,11 +57,20 @@ impl Workers {
         if args.notice_lease == 0 {
             bail!("--notice-lease には 1 以上の秒数を指定してください。");
         }
+        if args.notice_max_attempts == 0 {
+            bail!("--notice-max-attempts には 1 以上を指定してください。");
+        }
+        let defaults = DeliveryConfig::default();
         let config = DeliveryConfig {
             batch: args.notice_batch,
             in_flight: args.notice_in_flight,
             lease: Duration::from_secs(args.notice_lease),
-            ..DeliveryConfig::default()
+            retry: RetryPolicy {
+                base: Duration::from_secs(args.notice_retry_base),
+                max_attempts: args.notice_max_attempts,
+                ..defaults.retry
+            },
+            ..defaults
         };
         Ok(Self {
             channels: Arc::new(channels(args)?),
@@ -73,6 +82,11 @@ impl Workers {
     /// True when this process delivers nothing (`--notice-workers 0`).
     pub fn none(&self) -> bool {
         self.count == 0
+    }
+
+    /// True when e-mail is configured and some worker here sends it.
+    pub fn sends_email(&self) -> bool {
+        self.count > 0 && self.channels.smtp.is_some()
     }
 
     /// Starts the workers on `store`.

@@ -70,6 +70,12 @@ pub async fn run(config: &Config, args: &ServeArgs) -> anyhow::Result<()> {
     if args.diagnose_limit == RateLimit::Off {
         tracing::warn!("diagnoses are not rate-limited (--diagnose-limit off)");
     }
+    if workers.sends_email() && !public_url.is_some_and(|url| url.starts_with("https://")) {
+        tracing::warn!(
+            "e-mails go without one-click unsubscribe headers (RFC 8058 needs https): \
+             give --public-url https://…"
+        );
+    }
     if workers.none() {
         tracing::info!("no delivery workers here (--notice-workers 0)");
     }

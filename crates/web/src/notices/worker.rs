@@ -232,7 +232,8 @@ async fn attempt(channels: &Channels, item: &OutboxItem, config: &DeliveryConfig
 }
 
 /// The channel's message for an outbox row: the row's key is the idempotency key, and its
-/// unsubscribe link becomes the e-mail's `List-Unsubscribe` (one-click, RFC 8058).
+/// unsubscribe link, when it is https, becomes the e-mail's `List-Unsubscribe` (one-click,
+/// RFC 8058).
 pub fn message(item: &OutboxItem) -> Result<Message, String> {
     let recipient = item.recipient.clone();
     let to = match item.channel.as_str() {
@@ -248,10 +249,17 @@ pub fn message(item: &OutboxItem) -> Result<Message, String> {
         subject: body.subject.clone(),
         text: body.text.clone(),
         html: body.html.clone(),
-        unsubscribe: body.unsubscribe.as_ref().map(|url| Unsubscribe {
-            url: url.clone(),
-            mailto: None,
-        }),
+        // RFC 8058 allows only https for one-click; a site served over plain http (a trial
+        // on one machine) still sends, with the link in the text alone, rather than park
+        // every e-mail. `serve` warns of it at start-up.
+        unsubscribe: body
+            .unsubscribe
+            .as_ref()
+            .filter(|url| url.starts_with("https://"))
+            .map(|url| Unsubscribe {
+                url: url.clone(),
+                mailto: None,
+            }),
     })
 }
 
@@ -526,6 +534,9 @@ mod tests {
                 url: "https://city.example.jp/hook".to_owned()
             }
         );
+        let mut plain = item("email", 1);
+        plain.body.unsubscribe = Some("http://127.0.0.1:8080/notices/unsubscribe/t".to_owned());
+        assert_eq!(super::message(&plain).unwrap().unsubscribe, None);
         let unknown = super::message(&item("fax", 1)).unwrap_err();
         assert!(unknown.contains("fax"), "{unknown}");
     }
