@@ -443,7 +443,7 @@ async fn an_account_link_with_the_code_as_nonce_links_the_subscription() {
 }
 
 #[tokio::test]
-async fn blocking_the_account_deletes_that_users_subscriptions() {
+async fn blocking_the_account_deletes_that_users_subscriptions_once() {
     let app = app().await;
     let mine = subscribe(&app.store).await;
     let theirs = subscribe(&app.store).await;
@@ -476,6 +476,23 @@ async fn blocking_the_account_deletes_that_users_subscriptions() {
         left,
         ["Ubbb"],
         "the blocked user's confirmation went with them"
+    );
+
+    // They unblock and subscribe again; the old block, replayed, must not undo that.
+    let again = subscribe(&app.store).await;
+    let relink = [
+        follow("01UNBLOCK", "Uaaa"),
+        text("01RELINK", "Uaaa", &again.code),
+    ];
+    assert_eq!(deliver(&app, &relink).await, StatusCode::OK);
+    assert_eq!(
+        deliver(&app, &[event("unfollow", "01BLOCK", "Uaaa", json!({}))]).await,
+        StatusCode::OK
+    );
+    assert_eq!(
+        address_of(&app.store, &again.subscription_id).await,
+        Some((Address::Line("Uaaa".to_owned()), true)),
+        "a replayed event is dropped"
     );
 }
 
