@@ -69,6 +69,7 @@ pub use notices::{CLICK_CHANNELS, Click, ClickCount, RECORD_SUBSCRIBER_CLICKS};
 pub use notices::{
     ActiveSubscriptions, DigestItem, EventDelivery, NoticeEvent, ProgramNotice, program_notice_id,
 };
+pub use notices::{DueDigest, WaitingItem};
 pub use notices::{
     ChannelFigures, DayFigures, LinkFigures, NoticeFigures, NoticeReport, NoticeSummary,
 };

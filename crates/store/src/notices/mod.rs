@@ -11,6 +11,7 @@
 //! retaken row is reported in its `last_error`, because SMTP cannot tell.
 
 mod clicks;
+mod digest;
 mod events;
 mod line;
 mod links;
@@ -24,6 +25,7 @@ pub use stats::{
 pub use line::{
     LINE_CODE_ALPHABET, LINE_CODE_LEN, LINE_CODE_LIFETIME, LINE_EVENT_MEMORY, LineCode, LineLink,
 };
+pub use digest::{DueDigest, WaitingItem};
 pub(crate) use events::record_catalogue_events;
 pub use events::{
     ActiveSubscriptions, DigestItem, EventDelivery, NoticeEvent, ProgramNotice, program_notice_id,

@@ -7,6 +7,8 @@
 
 pub mod keys;
 pub mod line;
+pub mod matcher;
+pub mod message;
 pub mod redirect;
 pub mod site;
 pub mod worker;

@@ -1,0 +1,448 @@
+//! The job that turns program events into messages for the subscribers they fit.
+//!
+//! Every 30 seconds, in every process: the events the catalogue's writes recorded (and,
+//! once a day, the deadlines drawing near) are matched against every confirmed
+//! subscription — saved profiles all at once through the eligibility engine's fan-out
+//! (`eligibility::fanout::reach`), saved searches through the search index — and each
+//! event's notice, messages and digest items are written with the mark that it was
+//! matched, in one transaction (`Store::deliver_event`). So a crash midway leaves the event
+//! unmatched with nothing of it written, and the next run does it whole; two processes
+//! matching the same event write it once (the second finds it matched and its writes roll
+//! back); and every message key (`notice:{notice}:{subscription}`) is unique besides.
+//!
+//! Instant subscribers get a message of their own up to the daily cap (setting
+//! `notices.daily_cap`, 3 by default, counted over the last 24 hours); past it, and for
+//! weekly subscribers, the match waits as a digest item. The same job queues the weekly
+//! digests once their round has started (Monday 9:00 JST).
+
+use std::collections::HashMap;
+use std::sync::Arc;
+use std::time::Duration;
+
+use madoguchi_core::calendar::JST;
+use madoguchi_core::catalog::Catalog;
+use madoguchi_core::eligibility::{Profile, RuleView, reach, reason_line};
+use madoguchi_core::notices::{
+    Criteria, DigestRound, Event, EventKey, Route, daily_cap, deadline_event, route,
+};
+use madoguchi_core::program::{Program, ProgramId, Window, application_window};
+use madoguchi_search::SearchQuery;
+use madoguchi_store::{
+    DigestItem, EventDelivery, NoticeEvent, OutboxMessage, ProgramNotice, Store, Subscription,
+    program_notice_id,
+};
+use time::{Date, OffsetDateTime};
+
+use super::NoticeLinks;
+use super::message::{Foot, NoticeItem, digest_message, program_message, webhook_message};
+use crate::http::clock;
+use crate::{AppError, AppState};
+
+/// How often the job looks for events.
+pub const MATCH_EVERY: Duration = Duration::from_secs(30);
+
+/// The setting that caps instant messages per subscriber a day.
+pub const DAILY_CAP_SETTING: &str = "notices.daily_cap";
+
+/// The setting naming another system's URL that hears of every notice (none by default).
+pub const WEBHOOK_URL_SETTING: &str = "notices.webhook_url";
+
+/// Events read at a time; a run goes on until none is left.
+const EVENTS_PER_BATCH: u32 = 50;
+
+/// What one run did.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct MatchReport {
+    /// Events matched (whether or not they reached anyone).
+    pub events: usize,
+    /// Messages queued to subscribers now.
+    pub messages: usize,
+    /// Matches folded into digests (weekly subscribers, and instant ones past their cap).
+    pub folded: usize,
+    /// Subscriptions skipped because their saved profile or terms no longer read.
+    pub unreadable: usize,
+    /// Weekly digests queued.
+    pub digests: usize,
+}
+
+/// Runs the job for as long as the server runs: the deadline scan once a JST day, events
+/// and digests every [`MATCH_EVERY`].
+pub async fn run(state: AppState) {
+    let mut ticks = tokio::time::interval(MATCH_EVERY);
+    let mut scanned: Option<Date> = None;
+    loop {
+        ticks.tick().await;
+        let now = clock::now();
+        let today = now.to_offset(JST).date();
+        if scanned != Some(today) {
+            match record_deadlines(&state, today).await {
+                Ok(_) => scanned = Some(today),
+                Err(err) => tracing::warn!(%err, "deadline scan failed; trying again later"),
+            }
+        }
+        match match_pending(&state, now).await {
+            Ok(report) if report.events > 0 || report.digests > 0 => {
+                tracing::info!(?report, "notices matched");
+            }
+            Ok(_) => {}
+            Err(err) => tracing::warn!(%err, "matching notices failed; trying again later"),
+        }
+    }
+}
+
+/// Records the deadline events due on `today` (JST) for the programs on the site; a scan
+/// repeated the same day records nothing twice. Returns how many were new.
+pub async fn record_deadlines(state: &AppState, today: Date) -> Result<usize, AppError> {
+    let catalog = state.catalog();
+    let mut added = 0;
+    for program in catalog.programs() {
+        if let Some((event, closes)) = deadline_event(program, today) {
+            let key = EventKey::of_deadline(event, &program.id, closes);
+            if state
+                .store()
+                .record_notice_event(&key, &program.id, event)
+                .await?
+            {
+                added += 1;
+            }
+        }
+    }
+    Ok(added)
+}
+
+/// Matches every pending event at `now` and queues the digests due; see the module.
+pub async fn match_pending(state: &AppState, now: OffsetDateTime) -> Result<MatchReport, AppError> {
+    let store = state.store();
+    let mut report = MatchReport::default();
+    let mut events = store.unmatched_events(EVENTS_PER_BATCH).await?;
+    let today = now.to_offset(JST).date();
+    if !events.is_empty() {
+        let subscribers = Subscribers::load(store).await?;
+        report.unreadable = subscribers.unreadable;
+        let cap = daily_cap(setting(store, DAILY_CAP_SETTING).await?.as_deref());
+        let webhook = setting(store, WEBHOOK_URL_SETTING).await?;
+        let mut sent = store
+            .notices_sent_since(now - time::Duration::days(1))
+            .await?;
+        while !events.is_empty() {
+            let catalog = fresh_catalog(state, &events).await?;
+            let run = Run {
+                state,
+                catalog: &catalog,
+                subscribers: &subscribers,
+                links: state.job_notice_links(),
+                cap,
+                webhook: webhook.clone(),
+                today,
+            };
+            for event in &events {
+                run.match_event(event, &mut sent, &mut report).await?;
+            }
+            events = store.unmatched_events(EVENTS_PER_BATCH).await?;
+        }
+    }
+    report.digests = queue_digests(state, now).await?;
+    Ok(report)
+}
+
+/// A setting's value, if set and not blank.
+async fn setting(store: &Store, key: &str) -> Result<Option<String>, AppError> {
+    let value = store.setting(key).await?.map(|s| s.value.trim().to_owned());
+    Ok(value.filter(|v| !v.is_empty()))
+}
+
+/// The catalogue snapshot, reloaded first if it does not hold the versions the events were
+/// recorded for yet (another process published, and this one has not heard yet).
+async fn fresh_catalog(state: &AppState, events: &[NoticeEvent]) -> Result<Arc<Catalog>, AppError> {
+    let behind = |catalog: &Catalog| {
+        events.iter().any(|event| {
+            let held = ProgramId::parse(&event.program_id)
+                .ok()
+                .and_then(|id| catalog.get(&id).map(|p| p.version));
+            match (event.key.version(), held) {
+                (Some(version), Some(held)) => held < version,
+                (Some(_), None) => true,
+                (None, _) => false,
+            }
+        })
+    };
+    if behind(&state.catalog()) {
+        state.catalog_changed().await?;
+    }
+    Ok(state.catalog())
+}
+
+/// Every confirmed subscription, with its criteria read once for all events of a run.
+struct Subscribers {
+    all: Vec<Subscription>,
+    /// Profile subscriptions: the position in `all` and the parsed profile.
+    profiles: Vec<(usize, Profile)>,
+    /// Search subscriptions: the position in `all` and the words.
+    searches: Vec<(usize, String)>,
+    unreadable: usize,
+}
+
+impl Subscribers {
+    async fn load(store: &Store) -> Result<Self, AppError> {
+        let active = store.active_subscriptions().await?;
+        let mut profiles = Vec::new();
+        let mut searches = Vec::new();
+        let mut unparsed = 0;
+        for (position, subscription) in active.subscriptions.iter().enumerate() {
+            match &subscription.criteria {
+                Criteria::Profile(answers) => match Profile::from_value(answers) {
+                    Ok(profile) => profiles.push((position, profile)),
+                    // The vocabulary changed since it was saved: skipped and reported, and
+                    // kept, so that a correction of the vocabulary brings it back.
+                    Err(_) => unparsed += 1,
+                },
+                Criteria::Search(words) => searches.push((position, words.clone())),
+            }
+        }
+        let unreadable = unparsed + active.unreadable;
+        if unreadable > 0 {
+            tracing::warn!(
+                count = unreadable,
+                "subscriptions whose saved terms no longer read were skipped"
+            );
+        }
+        Ok(Self {
+            all: active.subscriptions,
+            profiles,
+            searches,
+            unreadable,
+        })
+    }
+}
+
+/// What every event of one run shares.
+struct Run<'r> {
+    state: &'r AppState,
+    catalog: &'r Catalog,
+    subscribers: &'r Subscribers,
+    links: NoticeLinks,
+    cap: u32,
+    webhook: Option<String>,
+    today: Date,
+}
+
+/// A subscriber an event reaches, and why.
+struct Match {
+    position: usize,
+    reason: String,
+}
+
+impl Run<'_> {
+    async fn match_event(
+        &self,
+        event: &NoticeEvent,
+        sent: &mut HashMap<String, u32>,
+        report: &mut MatchReport,
+    ) -> Result<(), AppError> {
+        let store = self.state.store();
+        let found: Option<(&Program, usize)> =
+            ProgramId::parse(&event.program_id).ok().and_then(|id| {
+                let position = self.catalog.programs().iter().position(|p| p.id == id)?;
+                Some((&self.catalog.programs()[position], position))
+            });
+        let nothing = EventDelivery {
+            event_id: event.id,
+            notice: None,
+            messages: &[],
+            digest_items: &[],
+        };
+        // Off the site since, or a new program already closed: nothing to tell.
+        let Some((program, position)) = found.filter(|(p, _)| worth_telling(p, event, self.today))
+        else {
+            if store.deliver_event(&nothing).await? {
+                report.events += 1;
+            }
+            return Ok(());
+        };
+        let matches = self.matches(program, position, event.event);
+        let notice_id = program_notice_id(event.id);
+        let page = format!("{}/programs/{}", self.links.base(), program.id);
+        let link_id = store.notice_link(&notice_id, &page).await?;
+        let mut messages = Vec::new();
+        let mut digest_items = Vec::new();
+        for Match { position, reason } in matches {
+            let subscription = &self.subscribers.all[position];
+            let count = sent.entry(subscription.id.clone()).or_default();
+            match route(subscription.choices.cadence, *count, self.cap) {
+                Route::Instant => {
+                    *count += 1;
+                    let item = NoticeItem::of(
+                        program,
+                        event.event,
+                        reason,
+                        self.links.tracked(&link_id, &subscription.id),
+                        self.today,
+                    );
+                    let foot = Foot::of(&self.links, &subscription.id);
+                    let channel = subscription.address.channel();
+                    messages.push(OutboxMessage {
+                        key: format!("notice:{notice_id}:{}", subscription.id),
+                        channel,
+                        recipient: subscription.address.to().to_owned(),
+                        subscription_id: Some(subscription.id.clone()),
+                        notice_id: Some(notice_id.clone()),
+                        body: program_message(channel, event.event, &item, &foot)?,
+                    });
+                }
+                Route::Digest => digest_items.push(DigestItem {
+                    subscription_id: subscription.id.clone(),
+                    notice_id: notice_id.clone(),
+                    program_id: program.id.to_string(),
+                    reason,
+                }),
+            }
+        }
+        let reached = messages.len() + digest_items.len();
+        if let Some(url) = &self.webhook {
+            messages.push(OutboxMessage {
+                key: format!("notice:{notice_id}:webhook"),
+                channel: "webhook",
+                recipient: url.clone(),
+                subscription_id: None,
+                notice_id: Some(notice_id.clone()),
+                body: webhook_message(program, event.event, &page),
+            });
+        }
+        let delivery = EventDelivery {
+            event_id: event.id,
+            notice: Some(ProgramNotice {
+                id: &notice_id,
+                title: program.title.as_str(),
+                recipients: u64::try_from(reached).unwrap_or(u64::MAX),
+            }),
+            messages: &messages,
+            digest_items: &digest_items,
+        };
+        if store.deliver_event(&delivery).await? {
+            report.events += 1;
+            report.messages += reached - digest_items.len();
+            report.folded += digest_items.len();
+        }
+        Ok(())
+    }
+
+    /// The subscribers who want `event` and whom `program` fits: profiles judged by its
+    /// rule all at once, searches by the index.
+    fn matches(&self, program: &Program, position: usize, event: Event) -> Vec<Match> {
+        let subscribers = self.subscribers;
+        let wants = |position: usize| {
+            let subscription = &subscribers.all[position];
+            subscription.confirmed && subscription.choices.events.contains(event)
+        };
+        let mut found = Vec::new();
+        if let Some(rule) = self.catalog.rules().rule(position) {
+            found.extend(self.profile_matches(rule, &wants));
+        }
+        let index = self.state.search_index();
+        let mut verdicts: HashMap<&str, bool> = HashMap::new();
+        for (position, words) in subscribers.searches.iter().filter(|(p, _)| wants(*p)) {
+            let fits = *verdicts.entry(words.as_str()).or_insert_with(|| {
+                let query = SearchQuery {
+                    status: None,
+                    ..SearchQuery::words(words.as_str())
+                };
+                index
+                    .matching_ids(&query, self.today)
+                    .is_ok_and(|ids| ids.contains(&program.id))
+            });
+            if fits {
+                found.push(Match {
+                    position: *position,
+                    reason: format!("「{words}」の検索条件に合う制度です"),
+                });
+            }
+        }
+        found
+    }
+
+    fn profile_matches(&self, rule: RuleView<'_>, wants: &dyn Fn(usize) -> bool) -> Vec<Match> {
+        let candidates: Vec<&(usize, Profile)> = self
+            .subscribers
+            .profiles
+            .iter()
+            .filter(|(position, _)| wants(*position))
+            .collect();
+        let audience = candidates.iter().map(|(position, profile)| {
+            let needs_info = self.subscribers.all[*position].choices.needs_info;
+            (profile, needs_info)
+        });
+        reach(rule, audience, self.today)
+            .into_iter()
+            .map(|reached| {
+                let (position, profile) = candidates[reached.index];
+                Match {
+                    position: *position,
+                    reason: reason_line(rule, profile, self.today),
+                }
+            })
+            .collect()
+    }
+}
+
+/// Whether an event of `program` is still worth a notice: a program published already
+/// closed is not news, every other event is (a window closed early is a change to hear of).
+fn worth_telling(program: &Program, event: &NoticeEvent, today: Date) -> bool {
+    !(event.event == Event::New && matches!(application_window(program, today), Window::Closed(_)))
+}
+
+/// Queues the digests the current round still owes; returns how many.
+pub async fn queue_digests(state: &AppState, now: OffsetDateTime) -> Result<usize, AppError> {
+    let store = state.store();
+    let round = DigestRound::latest(now);
+    let due = store.due_digests(&round).await?;
+    if due.is_empty() {
+        return Ok(0);
+    }
+    let catalog = state.catalog();
+    let links = state.job_notice_links();
+    let today = now.to_offset(JST).date();
+    let more_link = format!("{}/programs/new", links.base());
+    let mut queued = 0;
+    for digest in due {
+        let subscription = &digest.subscription;
+        let mut items = Vec::new();
+        for waiting in &digest.items {
+            let program = ProgramId::parse(&waiting.program_id)
+                .ok()
+                .and_then(|id| catalog.get(&id));
+            // A program taken off the site since is left out of the digest.
+            let Some(program) = program else { continue };
+            let page = format!("{}/programs/{}", links.base(), program.id);
+            let link_id = store.notice_link(&waiting.notice_id, &page).await?;
+            items.push(NoticeItem::of(
+                program,
+                waiting.event.unwrap_or(Event::New),
+                waiting.reason.clone(),
+                links.tracked(&link_id, &subscription.id),
+                today,
+            ));
+        }
+        let message = if items.is_empty() {
+            None
+        } else {
+            let channel = subscription.address.channel();
+            let foot = Foot::of(&links, &subscription.id);
+            Some(OutboxMessage {
+                key: round.key(&subscription.id),
+                channel,
+                recipient: subscription.address.to().to_owned(),
+                subscription_id: Some(subscription.id.clone()),
+                notice_id: None,
+                body: digest_message(channel, &items, &more_link, &foot)?,
+            })
+        };
+        if store
+            .queue_digest(&subscription.id, &round, message.as_ref())
+            .await?
+            && message.is_some()
+        {
+            queued += 1;
+        }
+    }
+    Ok(queued)
+}
