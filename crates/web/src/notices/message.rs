@@ -143,12 +143,7 @@ pub fn program_message(
         foot,
     }
     .render()?;
-    Ok(MessageBody {
-        subject,
-        text,
-        html: Some(html),
-        unsubscribe: Some(foot.unsubscribe.clone()),
-    })
+    Ok(email_body(subject, text, html, foot))
 }
 
 /// The most programs a digest lists; the rest are counted and linked to the new-programs
@@ -204,12 +199,7 @@ pub fn digest_message(
         foot,
     }
     .render()?;
-    Ok(MessageBody {
-        subject,
-        text,
-        html: Some(html),
-        unsubscribe: Some(foot.unsubscribe.clone()),
-    })
+    Ok(email_body(subject, text, html, foot))
 }
 
 /// The JSON another municipal system receives about one notice (in the webhook's `text`).
@@ -229,6 +219,16 @@ pub fn webhook_message(program: &Program, event: Event, url: &str) -> MessageBod
         text: data.to_string(),
         html: None,
         unsubscribe: None,
+    }
+}
+
+/// An e-mail: text beside HTML, and the one-click unsubscribe link for its header.
+fn email_body(subject: String, text: String, html: String, foot: &Foot) -> MessageBody {
+    MessageBody {
+        subject,
+        text,
+        html: Some(html),
+        unsubscribe: Some(foot.unsubscribe.clone()),
     }
 }
 
@@ -316,7 +316,10 @@ mod tests {
         assert!(body.text.contains(&foot.manage));
         assert_eq!(body.unsubscribe.as_deref(), Some(foot.unsubscribe.as_str()));
         let html = body.html.unwrap();
-        assert!(html.contains("&#60;b&#62;DX&#60;/b&#62; &#38; 相談"), "{html}");
+        assert!(
+            html.contains("&#60;b&#62;DX&#60;/b&#62; &#38; 相談"),
+            "{html}"
+        );
         assert!(!html.contains("<b>DX"), "{html}");
         assert!(
             html.contains(r#"href="https://city.example.jp/r/l1/t1""#),
