@@ -31,7 +31,8 @@
 use std::fmt;
 use std::future::Future;
 use std::net::IpAddr;
-use std::time::Duration;
+use std::sync::{Arc, Mutex, PoisonError};
+use std::time::{Duration, Instant};
 
 use lettre::Address;
 use lettre::message::header::{HeaderName, HeaderValue};
@@ -69,7 +70,31 @@ pub struct Smtp {
     hello: ClientId,
     roots: Vec<Certificate>,
     timeouts: Timeouts,
+    /// Connections kept open after a message for the next ones; `None` when every message
+    /// has a connection of its own. Clones share it.
+    reuse: Option<Arc<ConnectionPool>>,
 }
+
+/// Idle connections to the relay, kept for the next message: connecting, greeting, TLS and
+/// AUTH cost more than the message itself, so a worker that sends many reuses them.
+struct ConnectionPool {
+    idle: Mutex<Vec<Pooled>>,
+    max_idle: usize,
+}
+
+struct Pooled {
+    connection: AsyncSmtpConnection,
+    idle_since: Instant,
+    sent: u32,
+}
+
+/// Messages per connection before it is closed: relays limit them (often at 100), and a
+/// long-lived session is where a relay's own troubles accumulate.
+const MESSAGES_PER_CONNECTION: u32 = 100;
+
+/// How long a connection may sit idle before it is not reused: well below the minutes after
+/// which relays hang up on a quiet client (RFC 5321 suggests at least 5).
+const MAX_IDLE_TIME: Duration = Duration::from_secs(10);
 
 impl fmt::Debug for Smtp {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -82,6 +107,7 @@ impl fmt::Debug for Smtp {
             .field("from", &self.from.to_string())
             .field("extra_roots", &self.roots.len())
             .field("timeouts", &self.timeouts)
+            .field("reuses_connections", &self.reuse.is_some())
             .finish()
     }
 }
@@ -164,6 +190,7 @@ impl Smtp {
             hello,
             roots: Vec::new(),
             timeouts: Timeouts::default(),
+            reuse: None,
         })
     }
 
@@ -182,6 +209,19 @@ impl Smtp {
         self
     }
 
+    /// Keeps up to `max_idle` connections open after a message and sends the next messages
+    /// on them (at most 100 per connection, none idle for more than 10 s), instead of one
+    /// connection per message. For a worker that sends many.
+    pub fn with_connection_reuse(mut self, max_idle: usize) -> Self {
+        self.reuse = (max_idle > 0).then(|| {
+            Arc::new(ConnectionPool {
+                idle: Mutex::new(Vec::new()),
+                max_idle,
+            })
+        });
+        self
+    }
+
     /// The TLS mode the URL chose.
     pub fn tls(&self) -> TlsMode {
         self.tls
@@ -195,12 +235,70 @@ impl Smtp {
             ));
         };
         let email = self.compose(message, to)?;
+        if let Some(mut reused) = self.take_idle() {
+            match self.transfer(&mut reused.connection, &email).await {
+                Ok(()) => {
+                    reused.sent += 1;
+                    self.put_back(reused).await;
+                    return Ok(Sent { already: false });
+                }
+                // The relay may have hung up on the idle connection. A `Retry` means it did
+                // not take the message, so a fresh connection may try once more.
+                Err(SendError::Retry { .. }) => drop(reused),
+                Err(other) => {
+                    self.quit(reused.connection).await;
+                    return Err(other);
+                }
+            }
+        }
         let mut connection = self.open().await.map_err(Failure::before_data)?;
         let outcome = self.transfer(&mut connection, &email).await;
-        // Politeness only: the outcome is already decided, so a relay that does not answer QUIT
-        // changes nothing.
-        let _ = tokio::time::timeout(self.timeouts.response, connection.command(Quit)).await;
+        if outcome.is_ok() && self.reuse.is_some() {
+            let fresh = Pooled {
+                connection,
+                idle_since: Instant::now(),
+                sent: 1,
+            };
+            self.put_back(fresh).await;
+        } else {
+            self.quit(connection).await;
+        }
         outcome.map(|()| Sent { already: false })
+    }
+
+    /// Politeness only: the outcome is already decided, so a relay that does not answer QUIT
+    /// changes nothing.
+    async fn quit(&self, mut connection: AsyncSmtpConnection) {
+        let _ = tokio::time::timeout(self.timeouts.response, connection.command(Quit)).await;
+    }
+
+    /// An idle connection that is still worth trying, if any; older ones are dropped.
+    fn take_idle(&self) -> Option<Pooled> {
+        let pool = self.reuse.as_ref()?;
+        let mut idle = pool.idle.lock().unwrap_or_else(PoisonError::into_inner);
+        while let Some(pooled) = idle.pop() {
+            if pooled.idle_since.elapsed() < MAX_IDLE_TIME && !pooled.connection.has_broken() {
+                return Some(pooled);
+            }
+        }
+        None
+    }
+
+    /// Keeps a connection after a message went out on it, unless it has sent its share or
+    /// the pool is full: then it is closed.
+    async fn put_back(&self, mut pooled: Pooled) {
+        let Some(pool) = &self.reuse else {
+            return self.quit(pooled.connection).await;
+        };
+        if pooled.sent < MESSAGES_PER_CONNECTION {
+            pooled.idle_since = Instant::now();
+            let mut idle = pool.idle.lock().unwrap_or_else(PoisonError::into_inner);
+            if idle.len() < pool.max_idle {
+                idle.push(pooled);
+                return;
+            }
+        }
+        self.quit(pooled.connection).await;
     }
 
     /// The MIME message: `multipart/alternative` when there is HTML, else one `text/plain` part;
@@ -233,20 +331,22 @@ impl Smtp {
 
     /// Connects, greets, upgrades to TLS and authenticates as configured.
     async fn open(&self) -> Result<AsyncSmtpConnection, Failure> {
-        let implicit = match self.tls {
-            TlsMode::Implicit => Some(self.tls_parameters()?),
-            _ => None,
-        };
         // Connecting includes the greeting and EHLO: one deadline for each of the three.
-        let connect = AsyncSmtpConnection::connect_tokio1(
-            (self.host.as_str(), self.port),
-            Some(self.timeouts.connect),
-            &self.hello,
-            implicit,
-            None,
-        );
         let deadline = self.timeouts.connect + 2 * self.timeouts.response;
-        let mut connection = within(deadline, "connecting", connect).await?;
+        let mut connection = if self.tls == TlsMode::Implicit {
+            let connect = AsyncSmtpConnection::connect_tokio1(
+                (self.host.as_str(), self.port),
+                Some(self.timeouts.connect),
+                &self.hello,
+                Some(self.tls_parameters()?),
+                None,
+            );
+            within(deadline, "connecting", connect).await?
+        } else {
+            let stream = self.connect_without_delay().await?;
+            let greet = AsyncSmtpConnection::connect_with_transport(Box::new(stream), &self.hello);
+            within(deadline, "connecting", greet).await?
+        };
 
         let upgrade = match self.tls {
             TlsMode::Required => true,
@@ -284,6 +384,21 @@ impl Smtp {
             within(3 * self.timeouts.response, "AUTH", auth).await?;
         }
         Ok(connection)
+    }
+
+    /// The TCP connection, with Nagle's algorithm off: lettre writes a message's body and its
+    /// final `.` apart, and the small second write would otherwise wait for the relay's
+    /// delayed acknowledgement of the first (tens of milliseconds per message).
+    async fn connect_without_delay(&self) -> Result<tokio::net::TcpStream, Failure> {
+        let connect = tokio::net::TcpStream::connect((self.host.as_str(), self.port));
+        let refused =
+            |e: std::io::Error| Failure::Refused(format!("SMTP connecting: {e}"), Retryable::Yes);
+        let stream = tokio::time::timeout(self.timeouts.connect, connect)
+            .await
+            .map_err(|_| Failure::TimedOut("connecting"))?
+            .map_err(refused)?;
+        stream.set_nodelay(true).map_err(refused)?;
+        Ok(stream)
     }
 
     fn tls_parameters(&self) -> Result<TlsParameters, Failure> {

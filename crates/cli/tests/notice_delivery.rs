@@ -521,3 +521,40 @@ fn a_relay_that_cannot_be_reached_or_refuses_parks_the_mail_in_japanese_and_lose
     wait_for(&db, &mut worker, |c| c.sent == 3);
     assert_eq!(received(&sink).len(), 3);
 }
+
+// ---------------------------------------------------------------------------------------------
+// The benchmark's enqueue step
+
+/// Not a check: the enqueue step of `benches/notices/smtp.sh`, through the store's own
+/// `enqueue` as the matcher uses it, so that the benchmark times the real path. Puts
+/// `MADOGUCHI_BENCH_EMAILS` e-mails in the outbox of `MADOGUCHI_BENCH_DATABASE_URL`.
+#[test]
+#[ignore = "run by benches/notices/smtp.sh"]
+fn smtp_benchmark_enqueue() {
+    let url = std::env::var("MADOGUCHI_BENCH_DATABASE_URL").unwrap();
+    let count: usize = std::env::var("MADOGUCHI_BENCH_EMAILS")
+        .unwrap()
+        .parse()
+        .unwrap();
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    runtime.block_on(async {
+        let store = madoguchi_store::Store::connect(&url).await.unwrap();
+        store.migrate().await.unwrap();
+        let messages: Vec<OutboxMessage> = (0..count)
+            .map(|i| {
+                let to = format!("jigyosha{i}@example.jp");
+                queued(&format!("bench/mail-{i}"), "email", &to, mail_body(i))
+            })
+            .collect();
+        let start = Instant::now();
+        for chunk in messages.chunks(1_000) {
+            store.enqueue(chunk).await.unwrap();
+        }
+        let seconds = start.elapsed().as_secs_f64();
+        println!(
+            "enqueued {count} e-mails in {seconds:.2} s: {:.0} e-mails/s",
+            count as f64 / seconds
+        );
+        store.close().await;
+    });
+}

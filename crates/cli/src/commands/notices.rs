@@ -154,7 +154,13 @@ fn channels(args: &DeliveryArgs) -> anyhow::Result<Channels> {
     let smtp = match args.smtp_url.as_ref().and_then(|url| url.reveal()) {
         Some(url) => {
             let (name, address) = sender(&args.mail_from);
-            Some(Smtp::from_url(url, address, name).map_err(in_japanese)?)
+            // One idle connection per send a worker may have in flight: a busy outbox then
+            // never connects anew for each e-mail.
+            let reuse = args
+                .notice_in_flight
+                .saturating_mul(args.notice_workers.max(1));
+            let smtp = Smtp::from_url(url, address, name).map_err(in_japanese)?;
+            Some(smtp.with_connection_reuse(reuse))
         }
         None => None,
     };
