@@ -18,6 +18,7 @@ import * as consolePages from './lib/console.mjs';
 import * as everyProgram from './lib/every-program.mjs';
 import * as desk from './lib/desk.mjs';
 import * as diagnosis from './lib/diagnosis.mjs';
+import * as notices from './lib/notices.mjs';
 import { PAGE_TYPES } from './lib/pages.mjs';
 import { Report, expect } from './lib/report.mjs';
 import { searchFromTop } from './lib/search.mjs';
@@ -47,6 +48,10 @@ try {
   const expert = desk.expertAccount();
   if (staff && expert) await desk.journey(report, browser, base, staff, expert);
   else console.log('e2e: desk skipped (MADOGUCHI_E2E_EXPERT_LOGIN / _PASSWORD / _ID unset)');
+  // Notices: subscribe, confirm from the e-mail a real SMTP server received, unsubscribe.
+  const mail = notices.maildir();
+  if (mail) await notices.journey(report, browser, base, mail);
+  else console.log('e2e: notices skipped (MADOGUCHI_E2E_MAILDIR unset)');
 } finally {
   await browser.close();
 }

@@ -5,6 +5,8 @@
 
 import puppeteer from 'puppeteer-core';
 
+import { expect } from './report.mjs';
+
 export const CHROMIUM = process.env.MADOGUCHI_CHROMIUM || '/usr/bin/chromium';
 
 const ARGS = [
@@ -76,4 +78,11 @@ function watch(page, base) {
       return taken;
     },
   };
+}
+
+/** Clicks what `selector` finds and waits for the page it leads to. */
+export async function clickAndWait(page, selector) {
+  const target = await page.$(selector);
+  expect(target, `nothing matches ${selector} on ${page.url()}`);
+  await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), target.click()]);
 }

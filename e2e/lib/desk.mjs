@@ -10,7 +10,7 @@
 // MADOGUCHI_E2E_EXPERT_PASSWORD, MADOGUCHI_E2E_EXPERT_ID: the registry entry it is linked to).
 
 import { audit } from './audit.mjs';
-import { openPage } from './browser.mjs';
+import { clickAndWait, openPage } from './browser.mjs';
 import { expect } from './report.mjs';
 
 /** The expert to play, or null when the runner was started without one. */
@@ -196,8 +196,3 @@ async function setValue(page, selector, text) {
   await page.type(selector, text);
 }
 
-async function clickAndWait(page, selector) {
-  const target = await page.$(selector);
-  expect(target, `nothing matches ${selector} on ${page.url()}`);
-  await Promise.all([page.waitForNavigation({ waitUntil: 'load' }), target.click()]);
-}

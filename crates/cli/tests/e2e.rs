@@ -6,7 +6,9 @@
 //! `MADOGUCHI_E2E_PASSWORD`, so that the staff console is audited too and a rule is edited,
 //! previewed, published and found on the public site; and the demo advisor's 専門家 account
 //! (`MADOGUCHI_E2E_EXPERT_*`), so that a consultation is filed from a diagnosis and taken
-//! through the desk to its close. The checks themselves live in `e2e/`.
+//! through the desk to its close. With aiosmtpd at hand it starts a real SMTP server on
+//! loopback for the server's outbox, so that a notice subscription is confirmed from the
+//! e-mail it sent (`MADOGUCHI_E2E_MAILDIR`). The checks themselves live in `e2e/`.
 //!
 //! Skips with the reason when Node.js, Chromium or `e2e/node_modules` is missing, unless
 //! `MADOGUCHI_REQUIRE_BROWSER` is set, as CI does: there a missing browser is a failure.
@@ -20,6 +22,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
 use common::database::{Database, PASSWORD};
+use common::smtp_sink::SmtpSink;
 
 const REQUIRE_BROWSER_VAR: &str = "MADOGUCHI_REQUIRE_BROWSER";
 const DEFAULT_CHROMIUM: &str = "/usr/bin/chromium";
@@ -73,8 +76,21 @@ fn public_site_in_headless_chromium() {
     let db = Database::sqlite();
     db.add_account(E2E_LOGIN, "admin");
     db.add_account(E2E_EXPERT_LOGIN, "expert");
-    let server = db.serve(&["--demo"]);
-    let status = Command::new("node")
+    // The server's own outbox worker delivers the notices' e-mails to a real SMTP server.
+    let sink = SmtpSink::start()
+        .inspect_err(|reason| eprintln!("the notices journey is skipped: {reason}"))
+        .ok();
+    let smtp_url = sink.as_ref().map(SmtpSink::url);
+    let mut options = vec!["--demo"];
+    if let Some(url) = &smtp_url {
+        options.extend(["--smtp-url", url.as_str()]);
+    }
+    let server = db.serve(&options);
+    let mut node = Command::new("node");
+    if let Some(sink) = &sink {
+        node.env("MADOGUCHI_E2E_MAILDIR", sink.dir());
+    }
+    let status = node
         .arg(e2e_dir().join("run.mjs"))
         .arg(server.base())
         .env("MADOGUCHI_E2E_LOGIN", E2E_LOGIN)

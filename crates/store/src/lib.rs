@@ -59,19 +59,19 @@ pub use error::{ErrorKind, StoreError};
 pub use import_runs::{ImportCounts, ImportRun, NewImportRun};
 pub use login_attempts::{Admission, AttemptLimit, AttemptOf, LoginAttempt};
 pub use notices::{
-    Delivery, MessageBody, NoticeLink, OutboxCounts, OutboxItem, OutboxMessage, RETAKEN,
-    Subscription,
-};
-pub use notices::{
-    LINE_CODE_ALPHABET, LINE_CODE_LEN, LINE_CODE_LIFETIME, LINE_EVENT_MEMORY, LineCode, LineLink,
+    ActiveSubscriptions, DigestItem, EventDelivery, NoticeEvent, ProgramNotice, program_notice_id,
 };
 pub use notices::{CLICK_CHANNELS, Click, ClickCount, RECORD_SUBSCRIBER_CLICKS};
 pub use notices::{
-    ActiveSubscriptions, DigestItem, EventDelivery, NoticeEvent, ProgramNotice, program_notice_id,
+    ChannelFigures, DayFigures, LinkFigures, NoticeFigures, NoticeReport, NoticeSummary,
+};
+pub use notices::{
+    Delivery, MessageBody, NoticeLink, OutboxCounts, OutboxItem, OutboxMessage, RETAKEN,
+    Subscription,
 };
 pub use notices::{DueDigest, WaitingItem};
 pub use notices::{
-    ChannelFigures, DayFigures, LinkFigures, NoticeFigures, NoticeReport, NoticeSummary,
+    LINE_CODE_ALPHABET, LINE_CODE_LEN, LINE_CODE_LIFETIME, LINE_EVENT_MEMORY, LineCode, LineLink,
 };
 pub use pending_imports::{
     DoneAudit, DoneMessage, ImportEnding, ImportJobState, NewPendingImport, PendingImport,

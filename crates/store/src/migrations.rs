@@ -91,7 +91,12 @@ pub(crate) const POSTGRES: &[Migration] = &[
     migration!(11, "postgres", "0011_desk.sql", "desk"),
     migration!(12, "postgres", "0012_projects.sql", "projects"),
     migration!(13, "postgres", "0013_notices.sql", "notices"),
-    migration!(14, "postgres", "0014_notice_delivery.sql", "notice_delivery"),
+    migration!(
+        14,
+        "postgres",
+        "0014_notice_delivery.sql",
+        "notice_delivery"
+    ),
 ];
 
 /// A row of `madoguchi_migrations`.

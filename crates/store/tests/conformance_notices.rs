@@ -226,3 +226,38 @@ async fn workers_claiming_at_once_never_take_the_same_row() {
         assert_eq!(store.outbox_counts().await.unwrap().sent, 400, "{name}");
     }
 }
+
+#[tokio::test]
+async fn an_address_nobody_confirmed_is_erased_after_its_time() {
+    for db in every_backend().await {
+        let store = db.migrated_store().await.unwrap();
+        let name = db.backend_name();
+        let pending = subscribe(&store, "pending@example.jp").await;
+        let confirmed = subscribe(&store, "confirmed@example.jp").await;
+        assert!(store.confirm_subscription(&confirmed).await.unwrap());
+        let before_both = OffsetDateTime::now_utc() - Duration::minutes(1);
+        assert_eq!(
+            store.purge_unconfirmed(before_both).await.unwrap(),
+            0,
+            "{name}: nothing is erased before its time"
+        );
+        let after_both = OffsetDateTime::now_utc() + Duration::minutes(1);
+        assert_eq!(
+            store.purge_unconfirmed(after_both).await.unwrap(),
+            1,
+            "{name}"
+        );
+        assert!(
+            store.subscription(&pending).await.unwrap().is_none(),
+            "{name}"
+        );
+        assert!(
+            store.subscription(&confirmed).await.unwrap().is_some(),
+            "{name}"
+        );
+        // The erased one's confirmation message went with it; the other's stays queued.
+        let queued = store.claim_outbox(10, Duration::minutes(1)).await.unwrap();
+        let recipients: Vec<_> = queued.iter().map(|i| i.recipient.as_str()).collect();
+        assert_eq!(recipients, ["confirmed@example.jp"], "{name}");
+    }
+}

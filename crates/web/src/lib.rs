@@ -149,6 +149,8 @@ pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> std::i
             state.clone(),
             desk_jobs::PURGE_EVERY,
         )),
+        // Every process matches; each event is claimed by one of them.
+        tokio::spawn(notices::matcher::run(state.clone())),
     ];
     let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
     let served = axum::serve(listener, app)

@@ -19,24 +19,24 @@ mod sql;
 mod stats;
 
 pub use clicks::{CLICK_CHANNELS, Click, ClickCount, RECORD_SUBSCRIBER_CLICKS};
-pub use stats::{
-    ChannelFigures, DayFigures, LinkFigures, NoticeFigures, NoticeReport, NoticeSummary,
-};
-pub use line::{
-    LINE_CODE_ALPHABET, LINE_CODE_LEN, LINE_CODE_LIFETIME, LINE_EVENT_MEMORY, LineCode, LineLink,
-};
 pub use digest::{DueDigest, WaitingItem};
 pub(crate) use events::record_catalogue_events;
 pub use events::{
     ActiveSubscriptions, DigestItem, EventDelivery, NoticeEvent, ProgramNotice, program_notice_id,
 };
+pub use line::{
+    LINE_CODE_ALPHABET, LINE_CODE_LEN, LINE_CODE_LIFETIME, LINE_EVENT_MEMORY, LineCode, LineLink,
+};
 pub use links::NoticeLink;
+pub use stats::{
+    ChannelFigures, DayFigures, LinkFigures, NoticeFigures, NoticeReport, NoticeSummary,
+};
 
 use madoguchi_core::notices::{Address, Criteria, SubscriptionChoices};
 use serde::{Deserialize, Serialize};
 use time::{Duration, OffsetDateTime};
 
-use crate::db::WriteLock;
+use crate::db::{WriteLock, WriteTx};
 use crate::timestamp::{now_whole_second, whole_second_utc};
 use crate::{Store, StoreError};
 
@@ -133,6 +133,15 @@ fn to_json<T: Serialize>(value: &T) -> Result<String, StoreError> {
     serde_json::to_string(value).map_err(|err| StoreError::InvalidDesk(err.to_string()))
 }
 
+/// Deletes subscription `id` and every trace of it: queued messages go, sent ones lose
+/// their address and text. False when there was none.
+async fn erase(tx: &mut WriteTx, id: &str) -> Result<bool, StoreError> {
+    sql::drop_unsent_of(tx.db(), id).await?;
+    sql::blank_sent_of(tx.db(), id).await?;
+    sql::drop_traces_of(tx, id).await?;
+    Ok(sql::delete_subscription(tx.db(), id).await? > 0)
+}
+
 impl Store {
     /// Keeps a new, unconfirmed subscription and, in the same transaction, the message
     /// that asks to confirm it, made by `confirmation` from the new id. Returns the id.
@@ -192,11 +201,21 @@ impl Store {
     /// go, and the address is blanked from those already sent. False when there was none.
     pub async fn delete_subscription(&self, id: &str) -> Result<bool, StoreError> {
         let mut tx = self.backend.begin_write(WriteLock::Notices).await?;
-        sql::drop_unsent_of(tx.db(), id).await?;
-        sql::blank_sent_of(tx.db(), id).await?;
-        let found = sql::delete_subscription(tx.db(), id).await?;
+        let found = erase(&mut tx, id).await?;
         tx.commit().await?;
-        Ok(found > 0)
+        Ok(found)
+    }
+
+    /// Erases every subscription never confirmed that was made before `before`, as a
+    /// deletion does: an address nobody confirmed is not kept. Returns how many.
+    pub async fn purge_unconfirmed(&self, before: OffsetDateTime) -> Result<u64, StoreError> {
+        let mut tx = self.backend.begin_write(WriteLock::Notices).await?;
+        let mut erased = 0;
+        for id in sql::unconfirmed_before(tx.db(), whole_second_utc(before)).await? {
+            erased += u64::from(erase(&mut tx, &id).await?);
+        }
+        tx.commit().await?;
+        Ok(erased)
     }
 
     /// Puts messages in the outbox, one transaction for all; a key already there is kept

@@ -6,7 +6,7 @@ use time::OffsetDateTime;
 
 use super::{Delivery, MessageBody, OutboxItem, OutboxMessage, RETAKEN, Subscription};
 use crate::StoreError;
-use crate::db::{Db, Dialect, query};
+use crate::db::{Db, Dialect, WriteTx, query};
 use crate::timestamp::whole_second_utc;
 
 /// `(id, channel, address, criteria, choices, state, created_at)`.
@@ -141,6 +141,33 @@ pub(crate) async fn delete_subscription(db: Db<'_>, id: &str) -> Result<u64, Sto
         .bind(id)
         .execute(db)
         .await
+}
+
+/// Deletes what else names a subscription: items waiting for its digest, its LINE link
+/// code, and the record of its clicks (kept only while that setting is on).
+pub(crate) async fn drop_traces_of(tx: &mut WriteTx, id: &str) -> Result<(), StoreError> {
+    for statement in [
+        "DELETE FROM notice_digest_items WHERE subscription_id = $1",
+        "DELETE FROM line_link_codes WHERE subscription_id = $1",
+        "DELETE FROM notice_click_subscribers WHERE subscription_id = $1",
+    ] {
+        query(statement).bind(id).execute(tx.db()).await?;
+    }
+    Ok(())
+}
+
+/// Subscriptions never confirmed that were made before `before`.
+pub(crate) async fn unconfirmed_before(
+    db: Db<'_>,
+    before: OffsetDateTime,
+) -> Result<Vec<String>, StoreError> {
+    query(
+        "SELECT id FROM notice_subscriptions WHERE state = 'pending' AND created_at < $1
+         ORDER BY created_at",
+    )
+    .bind(before)
+    .fetch_all_scalars(db)
+    .await
 }
 
 /// Drops a subscription's unsent messages.

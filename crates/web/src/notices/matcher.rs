@@ -79,6 +79,13 @@ pub async fn run(state: AppState) {
                 Ok(_) => scanned = Some(today),
                 Err(err) => tracing::warn!(%err, "deadline scan failed; trying again later"),
             }
+            // Once a day too: an address nobody confirmed in time is not kept.
+            let cut_off = now - time::Duration::days(super::site::CONFIRM_WITHIN_DAYS);
+            match state.store().purge_unconfirmed(cut_off).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(subscriptions = n, "unconfirmed subscriptions erased"),
+                Err(err) => tracing::warn!(%err, "could not erase unconfirmed subscriptions"),
+            }
         }
         match match_pending(&state, now).await {
             Ok(report) if report.events > 0 || report.digests > 0 => {
