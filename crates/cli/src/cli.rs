@@ -91,7 +91,7 @@ pub enum NoticesCommand {
 /// The delivery channels and the outbox workers, for `serve` and `notices deliver`.
 #[derive(Debug, Args)]
 pub struct DeliveryArgs {
-    /// The SMTP relay for e-mail: smtp://[USER[:PASSWORD]@]HOST[:PORT][?tls=required|starttls|none]
+    /// The SMTP relay for e-mail: `smtp://[USER[:PASSWORD]@]HOST[:PORT][?tls=required|starttls|none]`
     /// or smtps://…; user and password percent-encoded. Without it, e-mails wait in the outbox.
     #[arg(
         long,
@@ -319,7 +319,7 @@ pub struct ServeArgs {
         value_name = "IP|CIDR"
     )]
     pub trusted_proxies: Vec<TrustedProxies>,
-    /// The site's address as the public reaches it (https://city.example.jp), for the links
+    /// The site's address as the public reaches it (`https://city.example.jp`), for the links
     /// in notices; without it, a request's own address (and http://localhost in jobs).
     #[arg(long, env = "MADOGUCHI_PUBLIC_URL", value_name = "URL")]
     pub public_url: Option<String>,
