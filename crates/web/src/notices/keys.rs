@@ -160,14 +160,9 @@ impl NoticeLinks {
         )
     }
 
-    /// A tracked link: `/r/{link}/{token}`, the token an HMAC of the link and the recipient
-    /// (a subscription id, or the channel for a message with no subscription). Its clicks
-    /// count under the channel `unknown`; [`Self::tracked_on`] says the channel.
-    pub fn tracked(&self, link_id: &str, recipient: &str) -> String {
-        self.tracked_on("", link_id, recipient, false)
-    }
-
-    /// A tracked link sent on `channel` (`email`, `line`, `webhook`). With
+    /// A tracked link, `/r/{link}/{token}`, sent on `channel` (`email`, `line`,
+    /// `webhook`; anything else counts as `unknown`), the token an HMAC of the link and the
+    /// recipient (a subscription id). With
     /// `name_recipient` — only while the setting
     /// [`madoguchi_store::RECORD_SUBSCRIBER_CLICKS`] is on — the token also names the
     /// subscription, so that the redirect can record who clicked (`notices::redirect`).
@@ -214,7 +209,10 @@ mod tests {
             keys.sign(Purpose::Click, &["a", "bc"])
         );
         let links = NoticeLinks::new(keys, "https://example.jp/");
-        assert_ne!(links.tracked("l1", "s1"), links.tracked("l1", "s2"));
+        assert_ne!(
+            links.tracked_on("email", "l1", "s1", false),
+            links.tracked_on("email", "l1", "s2", false)
+        );
         assert!(
             links
                 .manage("s1")

@@ -128,6 +128,7 @@ pub async fn match_pending(state: &AppState, now: OffsetDateTime) -> Result<Matc
         report.unreadable = subscribers.unreadable;
         let cap = daily_cap(setting(store, DAILY_CAP_SETTING).await?.as_deref());
         let webhook = setting(store, WEBHOOK_URL_SETTING).await?;
+        let name_recipients = store.records_subscriber_clicks().await?;
         let mut sent = store
             .notices_sent_since(now - time::Duration::days(1))
             .await?;
@@ -140,6 +141,7 @@ pub async fn match_pending(state: &AppState, now: OffsetDateTime) -> Result<Matc
                 links: state.job_notice_links(),
                 cap,
                 webhook: webhook.clone(),
+                name_recipients,
                 today,
             };
             for event in &events {
@@ -230,6 +232,8 @@ struct Run<'r> {
     links: NoticeLinks,
     cap: u32,
     webhook: Option<String>,
+    /// Whether tracked links name their subscriber (the click-recording setting).
+    name_recipients: bool,
     today: Date,
 }
 
@@ -282,7 +286,12 @@ impl Run<'_> {
                         program,
                         event.event,
                         reason,
-                        self.links.tracked(&link_id, &subscription.id),
+                        self.links.tracked_on(
+                            subscription.address.channel(),
+                            &link_id,
+                            &subscription.id,
+                            self.name_recipients,
+                        ),
                         self.today,
                     );
                     let foot = Foot::of(&self.links, &subscription.id);
@@ -407,6 +416,7 @@ pub async fn queue_digests(state: &AppState, now: OffsetDateTime) -> Result<usiz
     }
     let catalog = state.catalog();
     let links = state.job_notice_links();
+    let name_recipients = store.records_subscriber_clicks().await?;
     let today = now.to_offset(JST).date();
     let more_link = format!("{}/programs/new", links.base());
     let mut queued = 0;
@@ -425,7 +435,12 @@ pub async fn queue_digests(state: &AppState, now: OffsetDateTime) -> Result<usiz
                 program,
                 waiting.event.unwrap_or(Event::New),
                 waiting.reason.clone(),
-                links.tracked(&link_id, &subscription.id),
+                links.tracked_on(
+                    subscription.address.channel(),
+                    &link_id,
+                    &subscription.id,
+                    name_recipients,
+                ),
                 today,
             ));
         }
