@@ -18,6 +18,7 @@ use time::{Date, Duration, OffsetDateTime, Time};
 use super::audit_csv::{audit_csv, jst_time};
 use super::frame::Frame;
 use super::staff::Staff;
+use crate::console::paging::PageWindow;
 use crate::http::clock;
 use crate::{AppError, AppState};
 
@@ -163,16 +164,14 @@ pub async fn list_entries(
     let query = query.map(|Query(q)| q).unwrap_or_default();
     let read = query.read();
     let total = state.store().count_audit_entries(&read.filter).await?;
-    let pages = total.div_ceil(u64::from(PAGE_SIZE)).max(1);
-    let page = query
-        .page
-        .as_deref()
-        .and_then(|p| p.trim().parse::<u64>().ok())
-        .unwrap_or(1)
-        .clamp(1, pages);
+    let PageWindow {
+        page,
+        pages,
+        offset,
+    } = PageWindow::of(total, PAGE_SIZE, query.page.as_deref());
     let filter = AuditFilter {
         limit: Some(PAGE_SIZE),
-        offset: (page - 1) * u64::from(PAGE_SIZE),
+        offset,
         ..read.filter
     };
     let entries = state.store().audit_entries(&filter).await?;

@@ -23,6 +23,7 @@ mod imports;
 mod login;
 pub(crate) mod login_limit;
 mod notices;
+mod paging;
 mod programs;
 mod projects;
 pub mod settings;

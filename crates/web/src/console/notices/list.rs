@@ -13,6 +13,7 @@ use serde::Deserialize;
 
 use super::view::NoticeRow;
 use crate::console::frame::Frame;
+use crate::console::paging::PageWindow;
 use crate::console::staff::Staff;
 use crate::http::form::FormData;
 use crate::{AppError, AppState};
@@ -51,16 +52,12 @@ pub async fn list_notices(
     let query = query.map(|Query(q)| q).unwrap_or_default();
     let store = state.store();
     let total = store.count_notices().await?;
-    let pages = total.div_ceil(u64::from(PAGE_SIZE)).max(1);
-    let page = query
-        .page
-        .as_deref()
-        .and_then(|p| p.trim().parse::<u64>().ok())
-        .unwrap_or(1)
-        .clamp(1, pages);
-    let notices = store
-        .notice_summaries(PAGE_SIZE, (page - 1) * u64::from(PAGE_SIZE))
-        .await?;
+    let PageWindow {
+        page,
+        pages,
+        offset,
+    } = PageWindow::of(total, PAGE_SIZE, query.page.as_deref());
+    let notices = store.notice_summaries(PAGE_SIZE, offset).await?;
     let view = ListPage {
         frame: Some(staff.frame("/console/notices")),
         csrf: staff.csrf.clone(),
