@@ -6,6 +6,7 @@
 //! (logins, roles, who may do what, the password policy). Nothing here performs I/O,
 //! reads a clock or awaits; the shell (store, web, cli) does that and passes values in.
 
+pub mod analytics;
 pub mod calendar;
 pub mod catalog;
 pub mod demo;
