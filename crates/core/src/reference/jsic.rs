@@ -5,8 +5,11 @@
 //! which writes 「、」 between items (「農業、林業」) where the 13th wrote 「，」; look-ups by name
 //! accept either. The table is bundled from `data/reference/jsic.tsv`.
 
+pub mod details;
+pub mod finder;
 mod jgrants;
 mod table;
+pub mod words;
 
 use std::fmt;
 
@@ -16,6 +19,7 @@ use crate::error::ModelError;
 use crate::text::fold;
 use table::table;
 
+pub use finder::{IndustryFinding, IndustryProposal, find_industry};
 pub use jgrants::majors_from_jgrants_labels;
 
 /// A major category (大分類), A to T.
