@@ -18,6 +18,7 @@ import * as consolePages from './lib/console.mjs';
 import * as everyProgram from './lib/every-program.mjs';
 import * as desk from './lib/desk.mjs';
 import * as diagnosis from './lib/diagnosis.mjs';
+import * as industry from './lib/industry.mjs';
 import * as notices from './lib/notices.mjs';
 import { PAGE_TYPES } from './lib/pages.mjs';
 import { Report, expect } from './lib/report.mjs';
@@ -39,6 +40,9 @@ try {
   // The same walk with scripts off: every step must be a plain form.
   const plain = await openPage(browser, base, { javaScript: false });
   await diagnosis.walk(report, plain, base, { name: 'keyboard, no JavaScript', audits: false });
+  // The industry question in the owner's own words: a combobox with scripts, a search without.
+  await industry.combobox(report, session, base);
+  await industry.plainSearch(report, plain, base);
   // The staff console needs an account; the cargo wrapper always makes one.
   const staff = consolePages.account();
   if (staff) await consolePages.auditConsole(report, browser, base, staff);

@@ -49,6 +49,7 @@ pub fn router(state: AppState) -> Router {
         .route("/assets/{file}", get(assets::serve_asset))
         .route("/api/openapi.json", get(api::show_openapi))
         .route("/api/v1/fields", get(api::list_fields))
+        .route("/api/v1/industries", get(api::find_industries))
         .route("/api/v1/programs", get(api::search_programs))
         .route(
             "/api/v1/diagnose",

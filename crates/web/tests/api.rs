@@ -172,6 +172,69 @@ async fn the_openapi_document_describes_every_api_route() {
     assert_eq!(doc["openapi"], "3.1.0");
     assert!(doc["paths"]["/api/v1/fields"]["get"].is_object());
     assert!(doc["paths"]["/api/v1/diagnose"]["post"].is_object());
+    assert!(doc["paths"]["/api/v1/industries"]["get"].is_object());
+}
+
+#[tokio::test]
+async fn the_industry_finder_answers_in_the_owner_s_words_with_reasons() {
+    let app = demo_app().await;
+    let query = |q: &str| {
+        let q: String = form_urlencoded::byte_serialize(q.as_bytes()).collect();
+        format!("/api/v1/industries?q={q}")
+    };
+    let (status, content_type, found) = get(&app, &query("ﾗｰﾒﾝ屋をやっています")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(
+        content_type.starts_with("application/json"),
+        "{content_type}"
+    );
+    let first = &found["candidates"][0];
+    assert_eq!(first["code"], "76", "{found}");
+    assert_eq!(first["major"], "M");
+    assert_eq!(first["name"], "飲食店");
+    assert!(
+        first["explanation"]
+            .as_str()
+            .unwrap()
+            .starts_with("ラーメン屋 → 飲食店（76）：")
+    );
+    assert!(found["hint"].is_null() && found["follow_up"].is_null());
+
+    // A word the classification splits asks first; its answers lead to both sides.
+    let (_, _, bakery) = get(&app, &query("パン屋")).await;
+    let options = bakery["follow_up"]["options"].as_array().unwrap();
+    let codes: Vec<&str> = options
+        .iter()
+        .map(|o| o["code"].as_str().unwrap())
+        .collect();
+    assert!(codes.contains(&"58") && codes.contains(&"09"), "{bakery}");
+    assert!(
+        bakery["follow_up"]["question"]
+            .as_str()
+            .unwrap()
+            .ends_with('。')
+    );
+
+    // Empty, English, emoji, 2,000 characters, nothing matching, broken encoding: a hint or
+    // an answer, never an error.
+    for (path, hinted) in [
+        ("/api/v1/industries".to_owned(), true),
+        (query("   "), true),
+        (query("ramen shop"), true),
+        (query("🍜"), true),
+        (query("ぬぬぬぬ"), true),
+        (query(&"美容室".repeat(700)), false),
+        ("/api/v1/industries?q=%FF%FE&q=x".to_owned(), true),
+    ] {
+        let (status, _, answer) = get(&app, &path).await;
+        assert_eq!(status, StatusCode::OK, "{path}");
+        assert_eq!(answer["hint"].is_string(), hinted, "{path}: {answer}");
+        assert_eq!(
+            answer["candidates"].as_array().unwrap().is_empty(),
+            hinted,
+            "{path}"
+        );
+    }
 }
 
 #[tokio::test]

@@ -183,6 +183,101 @@ async fn a_whole_diagnosis_asks_the_engines_questions_and_explains_the_results()
     assert!(page.html.contains("（令和"), "{}", page.html);
 }
 
+/// Answers steps with `answer_for` until the industry step shows.
+async fn walk_to_industry<'a>(visitor: &mut Visitor<'a>) -> Page {
+    let mut page = visitor.get("/diagnosis").await;
+    while page.hidden("field") != "industry" {
+        let field = page.hidden("field");
+        let next = visitor.answer(&page, answer_for(&field), "next").await;
+        page = visitor.get(next.location()).await;
+    }
+    page
+}
+
+/// Sends the industry step's finder box with `describe` and the button `action`.
+async fn find_industry(
+    visitor: &mut Visitor<'_>,
+    page: &Page,
+    describe: &str,
+    action: &str,
+) -> Page {
+    let mut form = form_urlencoded::Serializer::new(String::new());
+    for name in ["_csrf", "field", "step"] {
+        form.append_pair(name, &page.hidden(name));
+    }
+    form.append_pair("describe", describe);
+    form.append_pair("value", "");
+    form.append_pair("action", action);
+    visitor.post("/diagnosis/answer", form.finish()).await
+}
+
+#[tokio::test]
+async fn the_industry_is_found_from_the_owner_s_words_without_javascript() {
+    let app = demo_app().await;
+    let mut visitor = Visitor::new(&app);
+    let page = walk_to_industry(&mut visitor).await;
+    assert!(page.html.contains("name=\"describe\""), "{}", page.html);
+    assert!(page.html.contains("一覧から選ぶ"), "the full list stays");
+
+    // The button searches; so does Enter in the box (the form's first button, 「次へ」).
+    for action in ["find_industry", "next"] {
+        let found = find_industry(&mut visitor, &page, "美容室をやっています", action).await;
+        assert_eq!(found.status, StatusCode::OK, "{action}");
+        assert!(
+            found
+                .html
+                .contains("type=\"radio\" id=\"found-1\" name=\"value\" value=\"78\""),
+            "{}",
+            found.html
+        );
+        assert!(
+            found
+                .html
+                .contains("美容室 → 洗濯・理容・美容・浴場業（78）：")
+        );
+        assert!(
+            found.html.contains("value=\"美容室をやっています\""),
+            "what was typed stays"
+        );
+    }
+
+    // A split word asks its question, with each answer leading to its class.
+    let split = find_industry(&mut visitor, &page, "パン屋", "find_industry").await;
+    assert!(
+        split.html.contains("は分類が分かれます。"),
+        "{}",
+        split.html
+    );
+    assert!(split.html.contains("value=\"09\""));
+
+    // Nothing found, or nothing typed: a hint, and the list is still there.
+    for (typed, hint) in [
+        ("", "短い言葉で入力"),
+        ("hello", "日本語で入力"),
+        ("ぬぬぬぬ", "見つかりませんでした"),
+    ] {
+        let none = find_industry(&mut visitor, &page, typed, "find_industry").await;
+        assert_eq!(none.status, StatusCode::OK);
+        assert!(none.html.contains(hint), "{typed}: {}", none.html);
+        assert!(none.html.contains("<optgroup"), "{typed}");
+    }
+
+    // Choosing a proposal keeps it like a choice from the list, and earlier answers stay.
+    let found = find_industry(&mut visitor, &page, "美容室", "find_industry").await;
+    let next = visitor.answer(&found, &["78"], "next").await;
+    assert_eq!(next.status, StatusCode::SEE_OTHER, "{}", next.html);
+    let back = visitor
+        .get(&format!("/diagnosis?step={}", page.hidden("step")))
+        .await;
+    assert!(
+        back.html.contains("<option value=\"78\" selected>"),
+        "{}",
+        back.html
+    );
+    let first = visitor.get("/diagnosis?step=1").await;
+    assert!(first.html.contains("日置市"), "{}", first.html);
+}
+
 #[tokio::test]
 async fn going_back_shows_the_earlier_answer_and_a_wrong_answer_loses_nothing() {
     let app = demo_app().await;

@@ -6,11 +6,13 @@
 
 mod diagnose;
 mod fields;
+pub mod industries;
 mod openapi;
 mod programs;
 
 pub use diagnose::diagnose;
 pub use fields::list_fields;
+pub use industries::find_industries;
 pub use openapi::show_openapi;
 pub use programs::search_programs;
 

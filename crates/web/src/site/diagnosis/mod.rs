@@ -143,6 +143,14 @@ pub async fn answer(
                 .map_or_else(|| "/diagnosis".to_owned(), step_url)
         }
         "results" if values.iter().all(|v| v.trim().is_empty()) => "/diagnosis/results".to_owned(),
+        // Enter in the finder's box sends the form's first button, 「次へ」: with words typed
+        // and nothing chosen, the visitor meant to search.
+        "find_industry" | "next" if field == Field::Industry && wants_search(&form, &values) => {
+            let describe = form.get("describe").unwrap_or_default();
+            let view = StepView::new(field, step, &wizard.profile, &visitor.csrf)
+                .with_industry_search(describe);
+            return render_step(StatusCode::OK, view);
+        }
         "next" | "results" => {
             if let Err(rejected) = apply(&mut wizard.profile, field, &values) {
                 let view = StepView::new(field, step, &wizard.profile, &visitor.csrf)
@@ -313,6 +321,13 @@ fn no_answers() -> Result<Response, AppError> {
         "まだ回答がありません",
         "診断の回答が見つかりませんでした。回答してから一定時間が経つと、個人情報保護のため回答は消去されます。お手数ですが、もう一度診断をはじめてください。",
     )
+}
+
+/// Words typed in the industry finder's box and no industry chosen (or the search pressed).
+fn wants_search(form: &FormData, values: &[&str]) -> bool {
+    let typed = form.get("describe").is_some_and(|d| !d.trim().is_empty());
+    let chosen = values.iter().any(|v| !v.trim().is_empty());
+    form.get("action") == Some("find_industry") || (typed && !chosen)
 }
 
 fn plain(message: &str) -> Rejected {

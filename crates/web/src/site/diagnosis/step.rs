@@ -9,6 +9,8 @@ use madoguchi_core::eligibility::{AnswerState, Field, Founding, InputKind, Profi
 use madoguchi_core::reference::{LocalGov, NameLookup, find_local_gov, jsic};
 use serde_json::Value;
 
+use crate::api::industries::IndustryAnswer;
+
 /// The longest answer a text box takes; anything longer is a mistake or an attack.
 const MAX_ANSWER_CHARS: usize = 200;
 
@@ -51,6 +53,10 @@ pub struct StepView {
     pub previous: Option<String>,
     pub csrf: String,
     pub can_go_back: bool,
+    /// The industry step only: what the visitor typed to find their industry in their own
+    /// words, and what the finder made of it.
+    pub describe: String,
+    pub finder: Option<IndustryAnswer>,
 }
 
 /// Why an answer was not kept, with what to show again.
@@ -113,7 +119,17 @@ impl StepView {
             previous,
             csrf: csrf.to_owned(),
             can_go_back: step > 1,
+            describe: String::new(),
+            finder: None,
         }
+    }
+
+    /// The industry step with what the finder proposes for `describe`, as choices above the
+    /// full list (which stays, for a visitor whose business the finder misses).
+    pub fn with_industry_search(mut self, describe: &str) -> Self {
+        self.describe = describe.chars().take(MAX_ANSWER_CHARS).collect();
+        self.finder = Some(IndustryAnswer::find(describe));
+        self
     }
 
     /// Shows a rejected answer again, as typed, with the reason beside it.
