@@ -205,6 +205,8 @@ pub(crate) enum WriteLock {
     Desk,
     /// Notice subscriptions and the outbox.
     Notices,
+    /// The aggregate counts of the dashboard.
+    Analytics,
 }
 
 /// A write transaction of either backend; dropped without [`WriteTx::commit`], it rolls back.

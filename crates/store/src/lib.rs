@@ -19,6 +19,7 @@
 //! version stays readable. A batch of saves lands whole or not at all.
 
 mod accounts;
+mod analytics;
 mod audit;
 mod catalogue;
 mod db;

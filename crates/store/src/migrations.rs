@@ -64,6 +64,7 @@ pub(crate) const SQLITE: &[Migration] = &[
     migration!(12, "sqlite", "0012_projects.sql", "projects"),
     migration!(13, "sqlite", "0013_notices.sql", "notices"),
     migration!(14, "sqlite", "0014_notice_delivery.sql", "notice_delivery"),
+    migration!(15, "sqlite", "0015_analytics.sql", "analytics"),
 ];
 
 /// PostgreSQL's migrations, oldest first. Append only, in step with SQLite's.
@@ -97,6 +98,7 @@ pub(crate) const POSTGRES: &[Migration] = &[
         "0014_notice_delivery.sql",
         "notice_delivery"
     ),
+    migration!(15, "postgres", "0015_analytics.sql", "analytics"),
 ];
 
 /// A row of `madoguchi_migrations`.
@@ -231,7 +233,7 @@ mod tests {
         let todo = pending(SQLITE, &first).unwrap();
         assert_eq!(
             todo.iter().map(|m| m.version).collect::<Vec<_>>(),
-            [2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14]
+            [2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15]
         );
     }
 }

@@ -32,6 +32,7 @@ const ACCOUNTS_WRITE_LOCK: i64 = 0x6d61_646f_0000_0003;
 const DRAFTS_WRITE_LOCK: i64 = 0x6d61_646f_0000_0004;
 const DESK_WRITE_LOCK: i64 = 0x6d61_646f_0000_0005;
 const NOTICES_WRITE_LOCK: i64 = 0x6d61_646f_0000_0006;
+const ANALYTICS_WRITE_LOCK: i64 = 0x6d61_646f_0000_0007;
 
 /// The channel every catalogue change is announced on.
 pub(crate) const CATALOG_CHANNEL: &str = "madoguchi_catalog";
@@ -81,6 +82,7 @@ pub(crate) async fn begin_write(
         WriteLock::Drafts => DRAFTS_WRITE_LOCK,
         WriteLock::Desk => DESK_WRITE_LOCK,
         WriteLock::Notices => NOTICES_WRITE_LOCK,
+        WriteLock::Analytics => ANALYTICS_WRITE_LOCK,
     };
     let mut tx = pool.begin().await?;
     self::lock(&mut tx, key).await?;

@@ -3,6 +3,7 @@
 //! Handlers are thin: they read the in-memory catalogue snapshot (or the store), call
 //! madoguchi-core, and render a compiled askama template. One route table lives here.
 
+pub mod analytics;
 mod api;
 pub mod catalog_sync;
 pub mod console;
@@ -23,7 +24,7 @@ use axum::routing::{get, post};
 use http::{
     assets, error, form, health, metrics, origin, rate_limit, security, session, transport,
 };
-use site::{consult, diagnosis, experts, feeds, home, programs};
+use site::{consult, diagnosis, experts, feeds, home, official, programs};
 
 pub use http::AppError;
 pub use http::metrics::MetricsAccess;
@@ -42,6 +43,10 @@ pub fn router(state: AppState) -> Router {
         .route("/programs/closing-soon", get(home::show_closing_soon))
         .route("/programs/new", get(home::show_new))
         .route("/programs/{id}", get(programs::show_program))
+        .route(
+            "/programs/{id}/official",
+            get(official::follow_official_link),
+        )
         .route("/experts", get(experts::list_experts))
         .route("/experts/{id}", get(experts::show_expert))
         .route("/feeds/programs.atom", get(feeds::programs_atom))
@@ -152,13 +157,18 @@ pub async fn serve(listener: tokio::net::TcpListener, state: AppState) -> std::i
         )),
         // Every process matches; each event is claimed by one of them.
         tokio::spawn(notices::matcher::run(state.clone())),
+        tokio::spawn(analytics::flush_every(state.clone())),
     ];
-    let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    let app = router(state.clone()).into_make_service_with_connect_info::<std::net::SocketAddr>();
     let served = axum::serve(listener, app)
         .with_graceful_shutdown(shutdown_signal())
         .await;
     for task in background {
         task.abort();
+    }
+    // The last few seconds of counts, which the periodic write has not taken yet.
+    if let Err(err) = state.analytics().flush(state.store()).await {
+        tracing::warn!(%err, "could not write the last analytics counts");
     }
     served
 }

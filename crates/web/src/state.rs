@@ -7,6 +7,7 @@ use madoguchi_core::catalog::Catalog;
 use madoguchi_search::{SearchError, SearchIndex};
 use madoguchi_store::{AttemptLimit, ProgramDates, Store, StoreError};
 
+use crate::analytics::Counter;
 use crate::console::ImportProgress;
 use crate::console::login_limit::LOGIN_LIMIT;
 use crate::http::metrics::{Metrics, MetricsAccess};
@@ -42,6 +43,8 @@ pub struct AppState {
     /// never swap in its older snapshot after the newer one.
     reloading: Arc<tokio::sync::Mutex<()>>,
     metrics: Arc<Metrics>,
+    /// The dashboard's counts not yet written to the store.
+    analytics: Arc<Counter>,
     diagnose_limit: Arc<RateLimiter>,
     /// Consultations filed per client: a person files one or two, a script many.
     consult_limit: Arc<RateLimiter>,
@@ -75,6 +78,7 @@ impl AppState {
             search: Arc::new(ArcSwap::new(search)),
             reloading: Arc::new(tokio::sync::Mutex::new(())),
             metrics: Metrics::shared(),
+            analytics: Counter::shared(),
             diagnose_limit: Arc::new(RateLimiter::default()),
             consult_limit: Arc::new(RateLimiter::new(CONSULT_BURST, CONSULT_PER_MINUTE)),
             subscribe_limit: Arc::new(RateLimiter::new(SUBSCRIBE_BURST, SUBSCRIBE_PER_MINUTE)),
@@ -234,6 +238,11 @@ impl AppState {
 
     pub fn store(&self) -> &Store {
         &self.store
+    }
+
+    /// This process's analytics counts not yet written.
+    pub fn analytics(&self) -> &Counter {
+        &self.analytics
     }
 }
 

@@ -265,6 +265,12 @@ const ROUTES: &[Route] = &[
     },
     Route {
         method: "GET",
+        path: "/console/industries",
+        form: &[],
+        expect: page(Role::Viewer),
+    },
+    Route {
+        method: "GET",
         path: "/console/programs/new",
         form: &[],
         expect: page(Role::Staff),

@@ -485,3 +485,38 @@ async fn the_csv_export_opens_in_excel_and_reads_back_field_for_field() {
     assert_eq!(newest.action, "audit.export");
     assert!(newest.detail.contains("1件"));
 }
+
+#[tokio::test]
+async fn staff_find_an_industry_code_from_everyday_words() {
+    let console = Console::new(&catalogue()).await;
+    let mut viewer = signed_in_as(&console, "viewer", Role::Viewer).await;
+    let empty = viewer.get("/console/industries").await;
+    assert_eq!(empty.status, StatusCode::OK);
+    assert!(
+        !empty.body.contains("<table"),
+        "nothing searched, nothing listed"
+    );
+    let query: String =
+        form_urlencoded::byte_serialize("放課後等デイサービス".as_bytes()).collect();
+    let found = viewer.get(&format!("/console/industries?q={query}")).await;
+    assert_eq!(found.status, StatusCode::OK);
+    assert!(
+        found
+            .body
+            .contains("<td>85</td><td>社会保険・社会福祉・介護事業</td>"),
+        "{}",
+        found.body
+    );
+    let split = viewer.get("/console/industries?q=%E9%80%A0%E5%9C%92").await;
+    assert!(
+        split.body.contains("「造園」は分類が分かれます"),
+        "{}",
+        split.body
+    );
+    let nothing = viewer.get("/console/industries?q=zzz").await;
+    assert!(
+        nothing.body.contains("日本語で入力してください"),
+        "{}",
+        nothing.body
+    );
+}

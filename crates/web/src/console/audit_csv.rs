@@ -1,5 +1,6 @@
 //! The audit log as a CSV file that Excel opens as it is: UTF-8 with a BOM (so Japanese
-//! is not read as Shift_JIS), CRLF line ends, every field quoted, times in JST.
+//! is not read as Shift_JIS), CRLF line ends, every field quoted, times in JST. The other
+//! console exports (the analytics tables) write through the same [`excel_csv`].
 //!
 //! A field that starts like a formula (`=`, `+`, `-`, `@`, tab, CR) gets a leading `'`:
 //! details quote what staff typed, such as program titles, and a spreadsheet must show
@@ -26,13 +27,7 @@ pub const HEADER: [&str; 9] = [
 
 /// The whole file, BOM first.
 pub fn audit_csv(entries: &[AuditEntry]) -> Result<Vec<u8>, csv::Error> {
-    let mut out = b"\xEF\xBB\xBF".to_vec();
-    {
-        let mut writer = csv::WriterBuilder::new()
-            .quote_style(csv::QuoteStyle::Always)
-            .terminator(csv::Terminator::CRLF)
-            .from_writer(&mut out);
-        writer.write_record(HEADER)?;
+    excel_csv(HEADER, |writer| {
         for entry in entries {
             let text = |value: &Option<String>| as_text(value.as_deref().unwrap_or_default());
             writer.write_record([
@@ -47,6 +42,26 @@ pub fn audit_csv(entries: &[AuditEntry]) -> Result<Vec<u8>, csv::Error> {
                 text(&entry.client),
             ])?;
         }
+        Ok(())
+    })
+}
+
+/// A CSV file as Excel opens it (BOM, CRLF, every field quoted): `header`, then the rows
+/// `rows` writes. Shared by every CSV export of the console.
+pub fn excel_csv<H, F>(header: H, rows: F) -> Result<Vec<u8>, csv::Error>
+where
+    H: IntoIterator,
+    H::Item: AsRef<[u8]>,
+    F: FnOnce(&mut csv::Writer<&mut Vec<u8>>) -> Result<(), csv::Error>,
+{
+    let mut out = b"\xEF\xBB\xBF".to_vec();
+    {
+        let mut writer = csv::WriterBuilder::new()
+            .quote_style(csv::QuoteStyle::Always)
+            .terminator(csv::Terminator::CRLF)
+            .from_writer(&mut out);
+        writer.write_record(header)?;
+        rows(&mut writer)?;
         writer.flush()?;
     }
     Ok(out)
@@ -61,7 +76,7 @@ pub fn jst_time(at: OffsetDateTime) -> String {
 }
 
 /// The text, kept from being read as a formula.
-fn as_text(value: &str) -> String {
+pub fn as_text(value: &str) -> String {
     if value.starts_with(['=', '+', '-', '@', '\t', '\r']) {
         format!("'{value}")
     } else {

@@ -22,13 +22,14 @@ pub struct Frame {
 }
 
 /// The menu: (path, label, the least role that sees it). Parts of the console add theirs.
-const MENU: [(&str, &str, Role); 10] = [
+const MENU: [(&str, &str, Role); 11] = [
     ("/console", "ホーム", Role::Viewer),
     ("/console/programs", "制度", Role::Viewer),
     ("/console/imports", "取り込み", Role::Viewer),
     ("/console/desk", "相談", Role::Staff),
     ("/console/projects", "副業人材", Role::Staff),
     ("/console/notices", "お知らせ", Role::Viewer),
+    ("/console/analytics", "集計", Role::Viewer),
     ("/console/users", "利用者", Role::Admin),
     ("/console/settings", "設定", Role::Admin),
     ("/console/audit", "監査ログ", Role::Admin),
@@ -79,7 +80,14 @@ mod tests {
         };
         assert_eq!(
             labels(Role::Viewer),
-            ["ホーム", "制度", "取り込み", "お知らせ", "パスワード変更"]
+            [
+                "ホーム",
+                "制度",
+                "取り込み",
+                "お知らせ",
+                "集計",
+                "パスワード変更"
+            ]
         );
         assert_eq!(labels(Role::Admin).len(), MENU.len());
         assert!(labels(Role::Staff).contains(&"副業人材"));

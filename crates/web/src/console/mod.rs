@@ -20,6 +20,7 @@ pub mod frame;
 mod freshness;
 mod home;
 mod imports;
+mod industries;
 mod login;
 pub(crate) mod login_limit;
 mod notices;
@@ -59,6 +60,7 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/console/programs/{id}/verify", post(home::verify_program))
         .route("/console/programs", get(programs::list_programs))
+        .route("/console/industries", get(industries::find_industries))
         .route(
             "/console/programs/new",
             get(programs::new_program)

@@ -14,6 +14,7 @@ use axum::extract::rejection::{BytesRejection, QueryRejection};
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
+use madoguchi_core::analytics::Metric;
 use madoguchi_core::desk::{FieldError, Intake, IntakeForm, Method, Requester};
 use madoguchi_core::eligibility::Verdict;
 use madoguchi_store::DeskActor;
@@ -351,6 +352,7 @@ pub async fn file(
         .store()
         .file_case(&intake, settings.max_sessions, &actor)
         .await?;
+    state.analytics().count(Metric::ConsultationFiled, "");
     visitor.data.receipt = Some(case.receipt);
     let renewed = visitor.save(&state, &headers).await?;
     Ok(with_cookie(

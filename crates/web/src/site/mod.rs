@@ -12,6 +12,7 @@ pub mod experts;
 pub mod feeds;
 pub mod home;
 pub mod listing;
+pub mod official;
 pub mod programs;
 pub mod search;
 pub mod view;

@@ -5,6 +5,7 @@ use axum::extract::{Path, State};
 use axum::http::Uri;
 use axum::response::Html;
 use madoguchi_core::eligibility::{ConditionStatus, RuleOrigin};
+use madoguchi_core::analytics::Metric;
 use madoguchi_core::program::ProgramId;
 use madoguchi_search::{Facet, FilterKind, Segment, Sort, Suggestion, WindowState};
 
@@ -90,6 +91,9 @@ pub async fn list_programs(
     if widened {
         params.query.status = None;
         first = index.search(&params.page_query(params.page), today)?;
+    }
+    if first.total == 0 {
+        state.analytics().count_zero_results(&params.query.text);
     }
     let pages = first.total.div_ceil(PAGE_SIZE).max(1);
     let page = params.page.min(pages);
@@ -214,6 +218,7 @@ pub async fn show_program(
     let id = ProgramId::parse(&id).map_err(|_| AppError::NotFound)?;
     let catalog = state.catalog();
     let program = catalog.get(&id).ok_or(AppError::NotFound)?;
+    state.analytics().count(Metric::ProgramView, id.as_str());
     let (conditions, origin) = catalog
         .conditions(&id, clock::today())
         .unwrap_or((Vec::new(), RuleOrigin::Derived));

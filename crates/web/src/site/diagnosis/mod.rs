@@ -13,9 +13,10 @@ mod wizard;
 use askama::Template;
 use axum::body::Bytes;
 use axum::extract::rejection::{BytesRejection, QueryRejection};
-use axum::extract::{Query, State};
+use axum::extract::{Query, RawQuery, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
+use madoguchi_core::analytics::Metric;
 use madoguchi_core::eligibility::{Field, Verdict};
 use serde::Deserialize;
 
@@ -89,6 +90,9 @@ pub async fn show_step(
             cookie,
         ));
     };
+    if located.step > wizard.asked.len() {
+        state.analytics().count(Metric::QuestionReached, field.code());
+    }
     let mut view = StepView::new(field, located.step, &wizard.profile, &visitor.csrf);
     if located.out_of_range || bad_field {
         view.notice =
@@ -133,6 +137,7 @@ pub async fn answer(
     }
     let mut visitor = visitor;
     let mut wizard = Wizard::from_data(&visitor.data);
+    let before = wizard.clone();
     let action = form.get("action").unwrap_or("next");
     let target = match action {
         "back" => return Ok(Redirect::to(&step_url(step.saturating_sub(1).max(1))).into_response()),
@@ -174,6 +179,9 @@ pub async fn answer(
     let Some(renewed) = visitor.save(&state, &headers).await? else {
         return expired(&state, &headers, field, &values).await;
     };
+    if wizard.asked.contains(&field) {
+        state.analytics().count_answer(&before, field);
+    }
     Ok(with_cookie(
         Redirect::to(&target).into_response(),
         Some(renewed),
@@ -184,6 +192,7 @@ pub async fn answer(
 pub async fn show_results(
     State(state): State<AppState>,
     headers: HeaderMap,
+    RawQuery(raw_query): RawQuery,
     query: Result<Query<ResultsQuery>, QueryRejection>,
 ) -> Result<Response, AppError> {
     let Query(query) = query.map_err(|_| {
@@ -203,6 +212,13 @@ pub async fn show_results(
         clock::today(),
         &visitor.csrf,
     );
+    // The page as the diagnosis ends on it; a filtered or printed view is the same result.
+    if raw_query.is_none_or(|q| q.is_empty()) && !wizard.asked.is_empty() {
+        let groups = view.groups.iter();
+        state.analytics().count_results(
+            groups.map(|g| (g.key, g.items.iter().map(|i| i.id.as_str()).collect())),
+        );
+    }
     Ok(Html(ResultsTemplate { r: view }.render()?).into_response())
 }
 

@@ -145,6 +145,16 @@ const CSRF_STALE: &str = "画面の有効期限が切れたか、別の画面か
 const SESSION_ENDED: &str = "ログインの有効期限が切れたため、保存していません。入力した内容はこの画面に残っています。別のタブでログインし直してから、この画面の「下書きを保存」をもう一度押してください。";
 
 #[derive(Debug, Deserialize)]
+pub struct NewQuery {
+    /// A title to start from: the analytics dashboard's catalogue-gap list sends the
+    /// words of a search that found nothing.
+    title: Option<String>,
+}
+
+/// The most of a suggested title taken from a link.
+const NEW_TITLE_CHARS: usize = 100;
+
+#[derive(Debug, Deserialize)]
 pub struct EditQuery {
     done: Option<String>,
 }
@@ -153,10 +163,14 @@ pub struct EditQuery {
 pub async fn new_program(
     State(state): State<AppState>,
     staff: Staff,
+    query: Result<Query<NewQuery>, QueryRejection>,
 ) -> Result<Response, AppError> {
     staff.require(Role::Staff)?;
     let ctx = EditContext::new_program();
-    let typed = Typed::of(&ctx);
+    let mut typed = Typed::of(&ctx);
+    if let Ok(Query(NewQuery { title: Some(title) })) = query {
+        typed.form.title = title.trim().chars().take(NEW_TITLE_CHARS).collect();
+    }
     render(
         &state,
         Some(&staff),
