@@ -22,9 +22,10 @@ pub struct Frame {
 }
 
 /// The menu: (path, label, the least role that sees it). Parts of the console add theirs.
-const MENU: [(&str, &str, Role); 11] = [
+const MENU: [(&str, &str, Role); 12] = [
     ("/console", "ホーム", Role::Viewer),
     ("/console/programs", "制度", Role::Viewer),
+    ("/console/industries", "業種を探す", Role::Viewer),
     ("/console/imports", "取り込み", Role::Viewer),
     ("/console/desk", "相談", Role::Staff),
     ("/console/projects", "副業人材", Role::Staff),
@@ -83,6 +84,7 @@ mod tests {
             [
                 "ホーム",
                 "制度",
+                "業種を探す",
                 "取り込み",
                 "お知らせ",
                 "集計",
