@@ -1,5 +1,5 @@
-// Why: the console's notice pages (the figures of every notice, one notice's breakdown and the
-// dead letters) in a real browser, so that axe (WCAG 2.1 AA) checks them at a phone's and a
+// Why: the console's notice pages (the figures of every notice, one notice's breakdown, the
+// dead letters and the page where staff write a notice to a segment) in a real browser, so that axe (WCAG 2.1 AA) checks them at a phone's and a
 // desktop's width like every other console page. Which figures they show is checked by
 // crates/web/tests/console_notices.rs; here it is only that a person can read them.
 
@@ -41,5 +41,8 @@ export async function auditNoticePages(report, browser, base, { login, password 
     else console.log('e2e: no notice yet, its figures page is not audited');
   }
   await visit('/console/notices/dead', 'notices-dead', '送信できなかったお知らせ');
+  // The compose page: the notice's words, the segment (the rule builder's form or search
+  // words), the channel and the schedule. What it sends is crates/web/tests/console_notice_compose.rs's.
+  await visit('/console/notices/new', 'notice-compose', 'お知らせの作成');
   await page.browserContext().close();
 }

@@ -113,6 +113,22 @@ pub enum StoreError {
     /// A step the project's workflow refuses from where it stands.
     #[error(transparent)]
     ProjectStep(#[from] madoguchi_core::desk::ProjectError),
+    /// No notice has this id (or it is not one staff wrote).
+    #[error("お知らせ（{0}）は見つかりません。一覧から選び直してください。")]
+    UnknownNotice(String),
+    /// The staff notice changed since the caller read it: nothing was saved.
+    #[error(
+        "このお知らせは、開いた後に他の人が変更しました。上書きはしていません。画面を開き直して、今の内容を確かめてからもう一度操作してください。"
+    )]
+    StaleNotice,
+    /// The staff notice's state does not allow the step asked for.
+    #[error(
+        "このお知らせは「{state}」のため、{step}はできません。画面を開き直して、今の状態を確かめてください。"
+    )]
+    NoticeState {
+        state: &'static str,
+        step: &'static str,
+    },
     /// A registry entry or case field that breaks a rule; the message says which.
     #[error("{0}")]
     InvalidDesk(String),
@@ -244,7 +260,8 @@ impl StoreError {
             Self::UnknownProgram(_)
             | Self::UnknownCase(_)
             | Self::UnknownExpert(_)
-            | Self::UnknownProject(_) => ErrorKind::NotFound,
+            | Self::UnknownProject(_)
+            | Self::UnknownNotice(_) => ErrorKind::NotFound,
             Self::SessionExists
             | Self::Conflict
             | Self::BackupExists(_)
@@ -257,6 +274,8 @@ impl StoreError {
             | Self::StaleDraft { .. }
             | Self::NoDraft(_)
             | Self::DraftState { .. }
+            | Self::StaleNotice
+            | Self::NoticeState { .. }
             | Self::ImportNotRunning(_) => ErrorKind::StaleRevision,
             // A login already in use is a value to change, as the message says.
             Self::UnsupportedUrl(_)

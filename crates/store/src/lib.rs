@@ -74,6 +74,9 @@ pub use notices::{DueDigest, WaitingItem};
 pub use notices::{
     LINE_CODE_ALPHABET, LINE_CODE_LEN, LINE_CODE_LIFETIME, LINE_EVENT_MEMORY, LineCode, LineLink,
 };
+pub use notices::{
+    StaffDelivery, StaffNotice, StaffNoticeContent, StaffNoticeState, StaffNoticeStep,
+};
 pub use pending_imports::{
     DoneAudit, DoneMessage, ImportEnding, ImportJobState, NewPendingImport, PendingImport,
 };

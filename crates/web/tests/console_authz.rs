@@ -12,7 +12,9 @@
 //! `{case}` (a consultation just filed, introduced to nobody), `{step}` (its first step,
 //! the hearing) and `{expert}` (an expert in the registry, linked to no account),
 //! `{dead}` (a notice's message that failed for good) and `{notice}` (a notice that does
-//! not exist). A 専門家
+//! not exist), `{draft}` and `{pending}` (a notice staff wrote, a draft and one sent for
+//! approval, both by someone other than the asker) with `{draft_revision}` and
+//! `{pending_revision}` (the revisions their pages show). A 専門家
 //! asks with an account linked to the expert registry. The pair `PROGRAM_FIELDS_HERE` stands for the fields of a minimal program. Each request
 //! runs with a fresh account of the asking role and a fresh session, so routes that sign
 //! out or change the asker's password do not disturb the next row. A refused request must
@@ -536,6 +538,56 @@ const ROUTES: &[Route] = &[
         expect: [SignIn, Status(404), Status(404), Status(404), Denied],
     },
     Route {
+        method: "GET",
+        path: "/console/notices/new",
+        form: &[],
+        expect: page(Role::Staff),
+    },
+    Route {
+        method: "POST",
+        path: "/console/notices/new",
+        form: &NOTICE_FIELDS,
+        expect: form(Role::Staff),
+    },
+    Route {
+        method: "GET",
+        path: "/console/notices/{draft}/edit",
+        form: &[],
+        expect: page(Role::Staff),
+    },
+    Route {
+        method: "POST",
+        path: "/console/notices/{draft}/edit",
+        form: &[
+            ("revision", "{draft_revision}"),
+            ("title", "権限の確認用のお知らせ（編集）"),
+            ("body", "本文"),
+            ("segment-by", "search"),
+            ("segment-words", "補助金"),
+            ("when", "now"),
+            ("action", "save"),
+        ],
+        expect: form(Role::Staff),
+    },
+    Route {
+        method: "POST",
+        path: "/console/notices/{pending}/approve",
+        form: &[("revision", "{pending_revision}")],
+        expect: form(Role::Staff),
+    },
+    Route {
+        method: "POST",
+        path: "/console/notices/{pending}/return",
+        form: &[("revision", "{pending_revision}")],
+        expect: form(Role::Staff),
+    },
+    Route {
+        method: "POST",
+        path: "/console/notices/{draft}/discard",
+        form: &[("revision", "{draft_revision}")],
+        expect: form(Role::Staff),
+    },
+    Route {
         // Last: the job each confirmation starts audits its end a moment later, which
         // must not land inside another row's "nothing changed" check.
         method: "POST",
@@ -543,6 +595,16 @@ const ROUTES: &[Route] = &[
         form: &[],
         expect: form(Role::Staff),
     },
+];
+
+/// A notice to the saved searches holding 「補助金」, to be sent at once, saved as a draft.
+const NOTICE_FIELDS: [(&str, &str); 6] = [
+    ("title", "権限の確認用のお知らせ"),
+    ("body", "本文"),
+    ("segment-by", "search"),
+    ("segment-words", "補助金"),
+    ("when", "now"),
+    ("action", "save"),
 ];
 
 const PROGRAM: &str = "authz-program";
@@ -580,6 +642,10 @@ struct Fill {
     project: String,
     /// A notice's message that failed for good.
     dead: String,
+    /// A staff notice's draft and one waiting for approval, by another account, with the
+    /// revisions their pages show.
+    draft: (String, String),
+    pending: (String, String),
 }
 
 /// The registry entry `{expert}` names.
@@ -600,6 +666,10 @@ impl Fill {
             .replace("{expert}", REGISTERED)
             .replace("{dead}", &self.dead)
             .replace("{notice}", "authz-none")
+            .replace("{draft_revision}", &self.draft.1)
+            .replace("{draft}", &self.draft.0)
+            .replace("{pending_revision}", &self.pending.1)
+            .replace("{pending}", &self.pending.0)
     }
 }
 
@@ -742,6 +812,42 @@ async fn fresh_dead_letter(store: &madoguchi_store::Store) -> String {
     dead
 }
 
+/// A staff notice written by an account other than the asker: a draft, or sent for
+/// approval; returns its id and revision.
+async fn staff_notice(store: &madoguchi_store::Store, pending: bool) -> (String, String) {
+    let entry = |id: &str| madoguchi_store::NewAuditEntry {
+        actor_id: Some("seed-author".to_owned()),
+        actor_name: "作成者".to_owned(),
+        action: "notice.draft_save".to_owned(),
+        target: Some(id.to_owned()),
+        detail: "権限の確認用".to_owned(),
+        client: None,
+    };
+    let content = madoguchi_store::StaffNoticeContent {
+        title: "権限の確認用のお知らせ",
+        body: "本文",
+        segment: r#"{"by":{"search":"補助金"}}"#,
+        scheduled_at: None,
+    };
+    let mut notice = store
+        .create_staff_notice(&content, "seed-author", entry)
+        .await
+        .unwrap();
+    if pending {
+        notice = store
+            .step_staff_notice(
+                &notice.id,
+                &notice.revision(),
+                madoguchi_store::StaffNoticeStep::RequestApproval,
+                &entry(&notice.id),
+            )
+            .await
+            .unwrap();
+    }
+    let revision = notice.revision();
+    (notice.id, revision)
+}
+
 /// Registers an expert under `id`, linked to a 専門家 account or to none.
 async fn register_expert(store: &madoguchi_store::Store, account_id: Option<&str>, id: &str) {
     use madoguchi_core::desk::{Expert, ExpertKind};
@@ -786,6 +892,8 @@ async fn ask<'c>(
         case: fresh_case(store).await,
         project: fresh_project(store).await,
         dead: fresh_dead_letter(store).await,
+        draft: staff_notice(store, false).await,
+        pending: staff_notice(store, true).await,
     };
     if store.expert(REGISTERED).await.unwrap().is_none() {
         register_expert(store, None, REGISTERED).await;
@@ -1009,7 +1117,9 @@ fn every_console_route_is_in_the_table() {
                 .replace("{victim}", "{id}")
                 .replace("{import}", "{id}")
                 .replace("{case}", "{id}")
-                .replace("{project}", "{id}");
+                .replace("{project}", "{id}")
+                .replace("{draft}", "{notice}")
+                .replace("{pending}", "{notice}");
             (r.method.to_owned(), path)
         })
         .collect();

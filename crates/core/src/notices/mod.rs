@@ -8,12 +8,16 @@
 
 mod digest;
 mod matching;
+mod segment;
 mod subscription;
 
 pub use digest::DigestRound;
 pub use matching::{
     DEFAULT_DAILY_CAP, EventKey, NotableChange, Route, catalogue_event, daily_cap, deadline_event,
     route,
+};
+pub use segment::{
+    Candidate, Segment, SegmentBy, SegmentChannel, SegmentError, SegmentReach, search_terms,
 };
 pub use subscription::{
     Address, Cadence, Criteria, Event, EventSet, SubscriptionChoices, SubscriptionError, mask_email,

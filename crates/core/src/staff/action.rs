@@ -76,10 +76,21 @@ pub enum Action {
     ProjectStep,
     /// Dead letters of notices put back in the outbox.
     NoticeRequeue,
+    /// A notice written by staff saved (or started) as a draft.
+    NoticeDraftSave,
+    /// A staff notice sent for another person's approval.
+    NoticeReviewRequest,
+    /// A staff notice approved and scheduled (at once, or for a set time).
+    NoticeSchedule,
+    /// A staff notice sent back to 下書き (approval refused, or the schedule cancelled).
+    NoticeReturn,
+    NoticeDiscard,
+    /// A scheduled staff notice sent by the notices job (nobody asks for it).
+    NoticeSend,
 }
 
 impl Action {
-    pub const ALL: [Action; 47] = [
+    pub const ALL: [Action; 53] = [
         Action::LoginSuccess,
         Action::LoginFailure,
         Action::AccountLock,
@@ -127,6 +138,12 @@ impl Action {
         Action::ProjectApprove,
         Action::ProjectStep,
         Action::NoticeRequeue,
+        Action::NoticeDraftSave,
+        Action::NoticeReviewRequest,
+        Action::NoticeSchedule,
+        Action::NoticeReturn,
+        Action::NoticeDiscard,
+        Action::NoticeSend,
     ];
 
     pub fn code(self) -> &'static str {
@@ -178,6 +195,12 @@ impl Action {
             Self::ProjectApprove => "project.approve",
             Self::ProjectStep => "project.step",
             Self::NoticeRequeue => "notice.requeue",
+            Self::NoticeDraftSave => "notice.draft_save",
+            Self::NoticeReviewRequest => "notice.review_request",
+            Self::NoticeSchedule => "notice.schedule",
+            Self::NoticeReturn => "notice.return",
+            Self::NoticeDiscard => "notice.discard",
+            Self::NoticeSend => "notice.send",
         }
     }
 
@@ -230,6 +253,12 @@ impl Action {
             Self::ProjectApprove => "副業人材のマッチングの承認",
             Self::ProjectStep => "副業案件の状態の変更",
             Self::NoticeRequeue => "お知らせの再送",
+            Self::NoticeDraftSave => "お知らせの下書きの保存",
+            Self::NoticeReviewRequest => "お知らせの承認の依頼",
+            Self::NoticeSchedule => "お知らせの送信の承認・予約",
+            Self::NoticeReturn => "お知らせの差し戻し",
+            Self::NoticeDiscard => "お知らせの下書きの破棄",
+            Self::NoticeSend => "お知らせの送信",
         }
     }
 
@@ -244,7 +273,8 @@ impl Action {
             | Self::ImportDone
             | Self::ImportFail
             | Self::CaseFile
-            | Self::CasePurge => None,
+            | Self::CasePurge
+            | Self::NoticeSend => None,
             Self::Logout | Self::LogoutEverywhere | Self::PasswordChange => Some(Role::Expert),
             Self::ProgramVerify
             | Self::ProgramDraftSave
@@ -272,7 +302,12 @@ impl Action {
             | Self::ProjectCreate
             | Self::ProjectApprove
             | Self::ProjectStep
-            | Self::NoticeRequeue => Some(Role::Staff),
+            | Self::NoticeRequeue
+            | Self::NoticeDraftSave
+            | Self::NoticeReviewRequest
+            | Self::NoticeSchedule
+            | Self::NoticeReturn
+            | Self::NoticeDiscard => Some(Role::Staff),
             Self::AccountCreate
             | Self::AccountRole
             | Self::AccountDisable

@@ -16,6 +16,7 @@ mod events;
 mod line;
 mod links;
 mod sql;
+mod staff;
 mod stats;
 
 pub use clicks::{CLICK_CHANNELS, Click, ClickCount, RECORD_SUBSCRIBER_CLICKS};
@@ -28,6 +29,9 @@ pub use line::{
     LINE_CODE_ALPHABET, LINE_CODE_LEN, LINE_CODE_LIFETIME, LINE_EVENT_MEMORY, LineCode, LineLink,
 };
 pub use links::NoticeLink;
+pub use staff::{
+    StaffDelivery, StaffNotice, StaffNoticeContent, StaffNoticeState, StaffNoticeStep,
+};
 pub use stats::{
     ChannelFigures, DayFigures, LinkFigures, NoticeFigures, NoticeReport, NoticeSummary,
 };

@@ -13,7 +13,8 @@
 //! Instant subscribers get a message of their own up to the daily cap (setting
 //! `notices.daily_cap`, 3 by default, counted over the last 24 hours); past it, and for
 //! weekly subscribers, the match waits as a digest item. The same job queues the weekly
-//! digests once their round has started (Monday 9:00 JST).
+//! digests once their round has started (Monday 9:00 JST), and sends the notices staff
+//! wrote once their time has come ([`send_due_staff_notices`]).
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -23,18 +24,24 @@ use madoguchi_core::calendar::JST;
 use madoguchi_core::catalog::Catalog;
 use madoguchi_core::eligibility::{Profile, RuleView, reach, reason_line};
 use madoguchi_core::notices::{
-    Criteria, DigestRound, Event, EventKey, Route, daily_cap, deadline_event, route,
+    Candidate, Criteria, DigestRound, Event, EventKey, Route, Segment, daily_cap, deadline_event,
+    route,
 };
 use madoguchi_core::program::{Program, ProgramId, Window, application_window};
+use madoguchi_core::staff::Action;
 use madoguchi_search::SearchQuery;
 use madoguchi_store::{
-    DigestItem, EventDelivery, NoticeEvent, OutboxMessage, ProgramNotice, Store, Subscription,
-    program_notice_id,
+    DigestItem, EventDelivery, NoticeEvent, OutboxMessage, ProgramNotice, StaffDelivery,
+    StaffNotice, StaffNoticeStep, Store, Subscription, program_notice_id,
 };
 use time::{Date, OffsetDateTime};
 
 use super::NoticeLinks;
-use super::message::{Foot, NoticeItem, digest_message, program_message, webhook_message};
+use super::message::{
+    Foot, NoticeItem, StaffBody, digest_message, program_message, staff_message, webhook_message,
+};
+use crate::console::action::{self, Actor};
+use crate::http::client::Client;
 use crate::http::clock;
 use crate::{AppError, AppState};
 
@@ -63,6 +70,10 @@ pub struct MatchReport {
     pub unreadable: usize,
     /// Weekly digests queued.
     pub digests: usize,
+    /// Notices written by staff sent (their time had come).
+    pub staff_notices: usize,
+    /// Messages those notices queued, one per recipient.
+    pub staff_messages: usize,
 }
 
 /// Runs the job for as long as the server runs: the deadline scan once a JST day, events
@@ -88,7 +99,7 @@ pub async fn run(state: AppState) {
             }
         }
         match match_pending(&state, now).await {
-            Ok(report) if report.events > 0 || report.digests > 0 => {
+            Ok(report) if report.events > 0 || report.digests > 0 || report.staff_notices > 0 => {
                 tracing::info!(?report, "notices matched");
             }
             Ok(_) => {}
@@ -151,6 +162,9 @@ pub async fn match_pending(state: &AppState, now: OffsetDateTime) -> Result<Matc
         }
     }
     report.digests = queue_digests(state, now).await?;
+    let (notices, messages) = send_due_staff_notices(state, now).await?;
+    report.staff_notices = notices;
+    report.staff_messages = messages;
     Ok(report)
 }
 
@@ -467,4 +481,124 @@ pub async fn queue_digests(state: &AppState, now: OffsetDateTime) -> Result<usiz
         }
     }
     Ok(queued)
+}
+
+/// The notices job as the audit log names it.
+const NOTICES_JOB: Actor<'static> = Actor {
+    id: None,
+    name: "お知らせの配信",
+};
+
+/// Sends every staff notice approved and due by `now`: its segment is evaluated against the
+/// subscriptions confirmed now (`Segment::reach`), and one message per recipient enters the
+/// outbox with the notice turning `sent`, in one transaction (`Store::deliver_staff_notice`),
+/// keyed `notice:{notice}:{subscription}`. Staff notices are not counted against the daily
+/// cap and go at once to weekly subscribers too: staff chose the segment and the moment.
+/// A notice whose segment no longer reads (the vocabulary changed since it was approved)
+/// is not sent but returned to 下書き, audited, for staff to correct. Returns how many
+/// notices were sent and how many messages they queued.
+pub async fn send_due_staff_notices(
+    state: &AppState,
+    now: OffsetDateTime,
+) -> Result<(usize, usize), AppError> {
+    let store = state.store();
+    let due = store.due_staff_notices(now).await?;
+    if due.is_empty() {
+        return Ok((0, 0));
+    }
+    let active = store.active_subscriptions().await?;
+    let links = state.job_notice_links();
+    let name_recipients = store.records_subscriber_clicks().await?;
+    let today = now.to_offset(JST).date();
+    let (mut notices, mut messages) = (0, 0);
+    for notice in due {
+        let candidates = active.subscriptions.iter().map(|s| Candidate {
+            channel: s.address.channel(),
+            criteria: &s.criteria,
+        });
+        let reach = match Segment::from_json(&notice.segment).map(|s| s.reach(candidates, today)) {
+            Some(Ok(reach)) => reach,
+            Some(Err(_)) | None => {
+                hold_back(state, &notice).await?;
+                continue;
+            }
+        };
+        let body = StaffBody::parse(&notice.body);
+        let mut link_ids = Vec::new();
+        for url in body.urls() {
+            link_ids.push(store.notice_link(&notice.id, url).await?);
+        }
+        let mut queued = Vec::with_capacity(reach.reached.len());
+        for position in reach.reached {
+            let subscription = &active.subscriptions[position];
+            let channel = subscription.address.channel();
+            let tracked: Vec<String> = link_ids
+                .iter()
+                .map(|link| links.tracked_on(channel, link, &subscription.id, name_recipients))
+                .collect();
+            let foot = Foot::of(&links, &subscription.id);
+            queued.push(OutboxMessage {
+                key: format!("notice:{}:{}", notice.id, subscription.id),
+                channel,
+                recipient: subscription.address.to().to_owned(),
+                subscription_id: Some(subscription.id.clone()),
+                notice_id: Some(notice.id.clone()),
+                body: staff_message(channel, &notice.title, &body, &tracked, &foot)?,
+            });
+        }
+        let approver = match &notice.approved_by {
+            Some(id) => store
+                .account(id)
+                .await?
+                .map_or_else(|| id.clone(), |a| a.display_name.to_string()),
+            None => "不明".to_owned(),
+        };
+        let detail = format!(
+            "予約どおり送信しました（{}件、承認：{approver}）",
+            queued.len()
+        );
+        let entry = action::entry(
+            NOTICES_JOB,
+            Action::NoticeSend,
+            Some(&notice.id),
+            detail,
+            Client(None),
+        );
+        let delivery = StaffDelivery {
+            notice_id: &notice.id,
+            messages: &queued,
+            audit: Some(&entry),
+        };
+        if store.deliver_staff_notice(&delivery).await? {
+            notices += 1;
+            messages += queued.len();
+        }
+    }
+    Ok((notices, messages))
+}
+
+/// Returns a due notice whose segment cannot be evaluated to 下書き, with the reason in the
+/// audit log; a notice that changed meanwhile is left to whoever changed it.
+async fn hold_back(state: &AppState, notice: &StaffNotice) -> Result<(), AppError> {
+    tracing::warn!(notice = %notice.id, "a staff notice's segment does not read; returned to draft");
+    let entry = action::entry(
+        NOTICES_JOB,
+        Action::NoticeReturn,
+        Some(&notice.id),
+        "送る相手の条件を読み取れないため送信せず、下書きに戻しました。条件を直して、もう一度送信してください",
+        Client(None),
+    );
+    match state
+        .store()
+        .step_staff_notice(
+            &notice.id,
+            &notice.revision(),
+            StaffNoticeStep::ReturnToDraft,
+            &entry,
+        )
+        .await
+    {
+        Ok(_) | Err(madoguchi_store::StoreError::StaleNotice) => Ok(()),
+        Err(err) => Err(err.into()),
+    }
 }

@@ -222,6 +222,178 @@ pub fn webhook_message(program: &Program, event: Event, url: &str) -> MessageBod
     }
 }
 
+/// The body of a notice staff wrote, read once: its lines, with the web addresses in them
+/// found so that each can become a tracked link of its own for every recipient.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StaffBody {
+    lines: Vec<Vec<Piece>>,
+    urls: Vec<String>,
+}
+
+/// A run of a line: plain text, or the web address numbered in [`StaffBody::urls`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Piece {
+    Text(String),
+    Url(usize),
+}
+
+/// A run of a line as the e-mail's HTML shows it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HtmlPiece {
+    pub text: String,
+    /// The tracked link, for a web address (shown as written).
+    pub href: Option<String>,
+}
+
+impl StaffBody {
+    /// `body` as staff typed it (line ends `\n` or `\r\n`). A web address is `http://` or
+    /// `https://` and what follows up to a space, a character outside ASCII or one of
+    /// `<>"'`, less a full stop, comma or closing bracket at its end.
+    pub fn parse(body: &str) -> Self {
+        let mut urls: Vec<String> = Vec::new();
+        let lines = body
+            .lines()
+            .map(|line| {
+                let mut pieces = Vec::new();
+                let mut rest = line;
+                while let Some(start) = find_url(rest) {
+                    if start > 0 {
+                        pieces.push(Piece::Text(rest[..start].to_owned()));
+                    }
+                    let url = url_at(&rest[start..]);
+                    let n = urls.iter().position(|u| u == url).unwrap_or_else(|| {
+                        urls.push(url.to_owned());
+                        urls.len() - 1
+                    });
+                    pieces.push(Piece::Url(n));
+                    rest = &rest[start + url.len()..];
+                }
+                if !rest.is_empty() {
+                    pieces.push(Piece::Text(rest.to_owned()));
+                }
+                pieces
+            })
+            .collect();
+        Self { lines, urls }
+    }
+
+    /// The distinct web addresses in the body, in the order they first appear.
+    pub fn urls(&self) -> &[String] {
+        &self.urls
+    }
+
+    /// The body as text, each web address replaced by `links[n]` (its tracked link).
+    pub fn text(&self, links: &[String]) -> String {
+        self.lines
+            .iter()
+            .map(|line| {
+                line.iter()
+                    .map(|piece| match piece {
+                        Piece::Text(text) => text.as_str(),
+                        Piece::Url(n) => links.get(*n).map_or("", String::as_str),
+                    })
+                    .collect::<String>()
+            })
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    /// The lines as the e-mail's HTML shows them: each web address as written, linked to
+    /// its tracked link.
+    fn html_lines(&self, links: &[String]) -> Vec<Vec<HtmlPiece>> {
+        self.lines
+            .iter()
+            .map(|line| {
+                line.iter()
+                    .map(|piece| match piece {
+                        Piece::Text(text) => HtmlPiece {
+                            text: text.clone(),
+                            href: None,
+                        },
+                        Piece::Url(n) => HtmlPiece {
+                            text: self.urls[*n].clone(),
+                            href: links.get(*n).cloned(),
+                        },
+                    })
+                    .collect()
+            })
+            .collect()
+    }
+}
+
+/// Where the next web address in `text` starts.
+fn find_url(text: &str) -> Option<usize> {
+    let http = text.find("http://");
+    let https = text.find("https://");
+    match (http, https) {
+        (Some(a), Some(b)) => Some(a.min(b)),
+        (a, b) => a.or(b),
+    }
+}
+
+/// The web address `text` starts with (see [`StaffBody::parse`]).
+fn url_at(text: &str) -> &str {
+    let end = text
+        .char_indices()
+        .find(|&(_, c)| !c.is_ascii_graphic() || matches!(c, '<' | '>' | '"' | '\''))
+        .map_or(text.len(), |(i, _)| i);
+    let mut url = &text[..end];
+    loop {
+        let trimmed = url.trim_end_matches(['.', ',', ';', ':', '!', '?']);
+        let trimmed = if trimmed.ends_with(')') && !trimmed.contains('(') {
+            &trimmed[..trimmed.len() - 1]
+        } else {
+            trimmed
+        };
+        if trimmed.len() == url.len() {
+            return url;
+        }
+        url = trimmed;
+    }
+}
+
+#[derive(Template)]
+#[template(path = "notice_mail/staff.html")]
+struct StaffMail<'a> {
+    subject: &'a str,
+    title: &'a str,
+    lines: Vec<Vec<HtmlPiece>>,
+    foot: &'a Foot,
+}
+
+/// A notice staff wrote, for one subscriber on `channel` (`email` or `line`): the title,
+/// the body with each web address replaced by `links` (the tracked link of each of
+/// [`StaffBody::urls`], in order), and the foot every notice has.
+pub fn staff_message(
+    channel: &str,
+    title: &str,
+    body: &StaffBody,
+    links: &[String],
+    foot: &Foot,
+) -> Result<MessageBody, askama::Error> {
+    let subject = format!("{SUBJECT_PREFIX}{title}");
+    let text = body.text(links);
+    if channel == "line" {
+        let text = format!(
+            "{title}\n\n{text}\n\nお知らせの設定：{}\n配信の停止：{}",
+            foot.manage, foot.unsubscribe
+        );
+        return Ok(line_body(subject, text));
+    }
+    let text = format!(
+        "支援制度の窓口です。\n\n■ {title}\n{text}\n\n{}",
+        foot_text(foot)
+    );
+    let html = StaffMail {
+        subject: &subject,
+        title,
+        lines: body.html_lines(links),
+        foot,
+    }
+    .render()?;
+    Ok(email_body(subject, text, html, foot))
+}
+
 /// An e-mail: text beside HTML, and the one-click unsubscribe link for its header.
 fn email_body(subject: String, text: String, html: String, foot: &Foot) -> MessageBody {
     MessageBody {
@@ -368,6 +540,66 @@ mod tests {
         let line = digest_message("line", &items, "https://x/new", &foot()).unwrap();
         assert!(line.text.contains("ほかに2件あります"), "{}", line.text);
         assert!(!line.text.contains("理由9"), "{}", line.text);
+    }
+
+    #[test]
+    fn a_staff_body_finds_each_web_address_once_and_leaves_the_words_around_it() {
+        let body = StaffBody::parse(
+            "説明会の詳細はhttps://city.example.jp/events/1。\r\n申込（https://city.example.jp/form?a=1&b=2）はこちら\n再掲：https://city.example.jp/events/1.",
+        );
+        assert_eq!(
+            body.urls(),
+            [
+                "https://city.example.jp/events/1",
+                "https://city.example.jp/form?a=1&b=2"
+            ]
+        );
+        let text = body.text(&["[1]".to_owned(), "[2]".to_owned()]);
+        assert_eq!(text, "説明会の詳細は[1]。\n申込（[2]）はこちら\n再掲：[1].");
+        assert_eq!(StaffBody::parse("リンクなし").urls().len(), 0);
+        assert_eq!(
+            StaffBody::parse("(see http://x.example/a)").urls(),
+            ["http://x.example/a"]
+        );
+    }
+
+    #[test]
+    fn a_staff_notice_links_through_its_tracked_links_and_escapes_what_staff_typed() {
+        let body = StaffBody::parse("<b>説明会</b> & 相談会\nhttps://city.example.jp/e?x=1&y=2");
+        let links = ["https://city.example.jp/r/l1/t1".to_owned()];
+        let foot = foot();
+        let email = staff_message("email", "説明会のご案内", &body, &links, &foot).unwrap();
+        assert_eq!(email.subject, "【支援制度の窓口】説明会のご案内");
+        assert!(
+            email.text.contains(
+                "■ 説明会のご案内\n<b>説明会</b> & 相談会\nhttps://city.example.jp/r/l1/t1"
+            ),
+            "{}",
+            email.text
+        );
+        assert!(email.text.contains(&foot.manage));
+        assert_eq!(
+            email.unsubscribe.as_deref(),
+            Some(foot.unsubscribe.as_str())
+        );
+        let html = email.html.unwrap();
+        assert!(
+            html.contains("&#60;b&#62;説明会&#60;/b&#62; &#38; 相談会"),
+            "{html}"
+        );
+        assert!(
+            html.contains(r#"<a href="https://city.example.jp/r/l1/t1">https://city.example.jp/e?x=1&#38;y=2</a>"#),
+            "{html}"
+        );
+        assert!(html.contains(&foot.unsubscribe), "{html}");
+        let line = staff_message("line", "説明会のご案内", &body, &links, &foot).unwrap();
+        assert_eq!((line.html, line.unsubscribe), (None, None));
+        assert!(
+            line.text.starts_with("説明会のご案内\n\n<b>説明会</b>"),
+            "{}",
+            line.text
+        );
+        assert!(line.text.contains(&foot.unsubscribe));
     }
 
     #[test]

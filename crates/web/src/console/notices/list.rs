@@ -1,6 +1,7 @@
 //! `GET /console/notices` (閲覧以上): every notice newest first with its figures, the
-//! outbox's counts above them, and whether the redirect records who clicked — which
-//! 管理者 switch with `POST /console/notices/click-recording`.
+//! outbox's counts above them, the link 「お知らせを作成」 (職員以上), and whether the
+//! redirect records who clicked — which 管理者 switch with
+//! `POST /console/notices/click-recording`.
 
 use askama::Template;
 use axum::body::Bytes;
@@ -24,6 +25,7 @@ const PAGE_SIZE: u32 = 50;
 pub struct ListQuery {
     page: Option<String>,
     saved: Option<String>,
+    done: Option<String>,
 }
 
 #[derive(Template)]
@@ -39,7 +41,10 @@ struct ListPage {
     records_subscribers: bool,
     may_switch_recording: bool,
     may_requeue: bool,
+    /// 職員以上 write notices of their own (「お知らせを作成」).
+    may_compose: bool,
     saved: bool,
+    discarded: bool,
 }
 
 /// `GET /console/notices`.
@@ -69,7 +74,9 @@ pub async fn list_notices(
         records_subscribers: store.records_subscriber_clicks().await?,
         may_switch_recording: staff.account.role.allows(Role::Admin),
         may_requeue: staff.account.role.allows(Role::Staff),
+        may_compose: staff.account.role.allows(Role::Staff),
         saved: query.saved.is_some(),
+        discarded: query.done.as_deref() == Some("discarded"),
     };
     Ok(Html(view.render()?).into_response())
 }

@@ -9,8 +9,8 @@ mod controls;
 mod trial;
 
 use madoguchi_core::eligibility::{
-    ConditionStatus, ConditionView, Fact, Field, Op, RuleOrigin, RuleProblem, ops_for,
-    preview_rule, try_profile,
+    CompiledRule, ConditionStatus, ConditionView, Fact, Field, Op, RuleError, RuleOrigin,
+    RuleProblem, SatisfiabilityReport, check_satisfiable, ops_for, preview_rule, try_profile,
 };
 use madoguchi_core::program::Program;
 use time::Date;
@@ -113,62 +113,9 @@ impl RulePanel {
         run_trial: bool,
     ) -> Self {
         let preview = preview_rule(draft, today);
-        let mut problems_by_row: Vec<Vec<String>> = vec![Vec::new(); rows.len()];
-        let mut warnings_by_row: Vec<Vec<String>> = vec![Vec::new(); rows.len()];
-        let mut problems = Vec::new();
-        for (n, missing) in &built.incomplete {
-            if let Some(list) = problems_by_row.get_mut(*n) {
-                list.push(missing.clone());
-            }
-        }
-        for error in &preview.errors {
-            let message = row_message(&error.problem);
-            match built.row_of(&error.path) {
-                Some(n) if built.incomplete.iter().any(|(m, _)| *m == n) => {}
-                Some(n) => {
-                    if let Some(list) = problems_by_row.get_mut(n)
-                        && !list.contains(&message)
-                    {
-                        list.push(message);
-                    }
-                }
-                None => problems.push(error.to_string()),
-            }
-        }
-        for contradiction in &preview.satisfiability.contradictions {
-            let conflicting: Vec<usize> = contradiction
-                .conflicting
-                .iter()
-                .filter_map(|p| built.row_of(p))
-                .collect();
-            let titles: Vec<String> = conflicting.iter().map(|&n| title(n)).collect();
-            if let Some(n) = built.row_of(&contradiction.path) {
-                let text = if conflicting.len() > 1 {
-                    format!(
-                        "{}を同時に満たす事業者はいません。どれかの値を見直してください。",
-                        titles.join("と")
-                    )
-                } else {
-                    "この条件を満たす事業者はいません。値や「当てはまらないこと」の指定を見直してください。"
-                        .to_owned()
-                };
-                warnings_by_row[n].push(text);
-            }
-            if conflicting.len() > 1 {
-                for &n in &conflicting {
-                    warnings_by_row[n].push(format!(
-                        "この条件は{}と同時には満たせません。",
-                        titles
-                            .iter()
-                            .filter(|t| **t != title(n))
-                            .cloned()
-                            .collect::<Vec<_>>()
-                            .join("・")
-                    ));
-                }
-            }
-        }
-        let items = items(rows, problems_by_row, warnings_by_row);
+        let RuleRowsView {
+            items, problems, ..
+        } = RuleRowsView::new(rows, built, &preview.errors, &preview.satisfiability);
         let (trial_fields, profile) = trial_fields(trial);
         let trial = (run_trial && profile.is_some()).then(|| {
             let outcome = try_profile(draft, &profile.unwrap_or_default(), today);
@@ -208,6 +155,100 @@ impl RulePanel {
             trial_fields,
             trial,
         }
+    }
+}
+
+/// The builder's rows alone: each with its controls, its problems in Japanese beside it and
+/// its warnings (parts nobody can satisfy). The program editor shows them inside its
+/// [`RulePanel`]; a rule with no program around it (a notice's segment) shows them as they
+/// are, with `templates/editor/rule_rows.html`.
+#[derive(Debug, Clone)]
+pub struct RuleRowsView {
+    pub items: Vec<RuleItem>,
+    pub has_rule: bool,
+    /// Problems that belong to no row (a tampered form, too many rows).
+    pub problems: Vec<String>,
+}
+
+impl RuleRowsView {
+    /// The rows of `rows`, whose rule is `built`, with the problems `errors` reports of
+    /// that rule and the contradictions `satisfiability` found in it.
+    pub fn new(
+        rows: &RuleRows,
+        built: &BuiltRule,
+        errors: &[RuleError],
+        satisfiability: &SatisfiabilityReport,
+    ) -> Self {
+        let mut problems_by_row: Vec<Vec<String>> = vec![Vec::new(); rows.len()];
+        let mut warnings_by_row: Vec<Vec<String>> = vec![Vec::new(); rows.len()];
+        let mut problems = Vec::new();
+        for (n, missing) in &built.incomplete {
+            if let Some(list) = problems_by_row.get_mut(*n) {
+                list.push(missing.clone());
+            }
+        }
+        for error in errors {
+            let message = row_message(&error.problem);
+            match built.row_of(&error.path) {
+                Some(n) if built.incomplete.iter().any(|(m, _)| *m == n) => {}
+                Some(n) => {
+                    if let Some(list) = problems_by_row.get_mut(n)
+                        && !list.contains(&message)
+                    {
+                        list.push(message);
+                    }
+                }
+                None => problems.push(error.to_string()),
+            }
+        }
+        for contradiction in &satisfiability.contradictions {
+            let conflicting: Vec<usize> = contradiction
+                .conflicting
+                .iter()
+                .filter_map(|p| built.row_of(p))
+                .collect();
+            let titles: Vec<String> = conflicting.iter().map(|&n| title(n)).collect();
+            if let Some(n) = built.row_of(&contradiction.path) {
+                let text = if conflicting.len() > 1 {
+                    format!(
+                        "{}を同時に満たす事業者はいません。どれかの値を見直してください。",
+                        titles.join("と")
+                    )
+                } else {
+                    "この条件を満たす事業者はいません。値や「当てはまらないこと」の指定を見直してください。"
+                        .to_owned()
+                };
+                warnings_by_row[n].push(text);
+            }
+            if conflicting.len() > 1 {
+                for &n in &conflicting {
+                    warnings_by_row[n].push(format!(
+                        "この条件は{}と同時には満たせません。",
+                        titles
+                            .iter()
+                            .filter(|t| **t != title(n))
+                            .cloned()
+                            .collect::<Vec<_>>()
+                            .join("・")
+                    ));
+                }
+            }
+        }
+        Self {
+            items: items(rows, problems_by_row, warnings_by_row),
+            has_rule: !rows.is_empty(),
+            problems,
+        }
+    }
+
+    /// The rows of a rule that stands alone: compiled and checked here.
+    pub fn standalone(rows: &RuleRows, built: &BuiltRule) -> Self {
+        let (errors, satisfiability) = match built.rule.as_ref().map(CompiledRule::compile) {
+            Some(Ok(compiled)) => (Vec::new(), check_satisfiable(&compiled)),
+            Some(Err(errors)) => (errors, SatisfiabilityReport::default()),
+            None => (Vec::new(), SatisfiabilityReport::default()),
+        };
+        Self::new(rows, built, &errors, &satisfiability)
     }
 }
 
