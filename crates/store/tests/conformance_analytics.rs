@@ -115,7 +115,7 @@ async fn a_period_without_counts_reads_as_nothing() {
         let store = db.migrated_store().await.unwrap();
         assert!(
             store
-                .analytics_by_day(MONDAY, WEDNESDAY, &Metric::ALL.to_vec())
+                .analytics_by_day(MONDAY, WEDNESDAY, Metric::ALL)
                 .await
                 .unwrap()
                 .is_empty()

@@ -91,7 +91,10 @@ async fn counts_appear_after_real_page_requests_and_small_ones_read_5未満() {
         "{programs_row}"
     );
     // A question was answered five times, by five diagnoses.
-    assert!(page.body.contains("<svg role=\"img\" aria-labelledby=\"table-trend\""));
+    assert!(
+        page.body
+            .contains("<svg role=\"img\" aria-labelledby=\"table-trend\"")
+    );
 
     // 職員 may turn a gap into a draft titled with its words.
     let staff = console.account("staff", Role::Staff).await;
@@ -117,12 +120,26 @@ async fn every_table_downloads_as_csv_with_a_bom_and_the_same_suppression() {
     let csv = viewer.get("/console/analytics.csv?table=programs").await;
     assert_eq!(csv.status, StatusCode::OK);
     assert!(csv.body.starts_with('\u{feff}'), "{}", csv.body);
-    assert!(csv.body.contains(&format!("\"{id}\",\"5未満\"")), "{}", csv.body);
+    assert!(
+        csv.body.contains(&format!("\"{id}\",\"5未満\"")),
+        "{}",
+        csv.body
+    );
     let mut reader = csv::Reader::from_reader(csv.body.trim_start_matches('\u{feff}').as_bytes());
     assert_eq!(reader.headers().unwrap().get(0), Some("制度"));
-    for table in ["trend", "funnel", "questions", "top-viewed", "top-eligible", "zero-results", "notices"] {
+    for table in [
+        "trend",
+        "funnel",
+        "questions",
+        "top-viewed",
+        "top-eligible",
+        "zero-results",
+        "notices",
+    ] {
         let csv = viewer
-            .get(&format!("/console/analytics.csv?table={table}&from=2026-01-01&to=2026-01-31"))
+            .get(&format!(
+                "/console/analytics.csv?table={table}&from=2026-01-01&to=2026-01-31"
+            ))
             .await;
         assert_eq!(csv.status, StatusCode::OK, "{table}");
         assert!(csv.body.starts_with('\u{feff}'));
@@ -140,12 +157,20 @@ async fn a_period_without_data_says_so_and_a_bad_period_is_refused_in_japanese()
         .get("/console/analytics?from=2025-01-01&to=2025-01-31")
         .await;
     assert_eq!(empty.status, StatusCode::OK);
-    assert!(empty.body.contains("この期間には、集計された利用がありません"));
+    assert!(
+        empty
+            .body
+            .contains("この期間には、集計された利用がありません")
+    );
     assert!(empty.body.contains("（31日間）"));
 
     let unreadable = viewer.get("/console/analytics?from=1月1日").await;
     assert_eq!(unreadable.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(unreadable.body.contains("日付は「2026-08-21」の形で入力してください。"));
+    assert!(
+        unreadable
+            .body
+            .contains("日付は「2026-08-21」の形で入力してください。")
+    );
     assert!(unreadable.body.contains("aria-invalid=\"true\""));
 
     let reversed = viewer

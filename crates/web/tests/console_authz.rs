@@ -245,6 +245,18 @@ const ROUTES: &[Route] = &[
     },
     Route {
         method: "GET",
+        path: "/console/analytics",
+        form: &[],
+        expect: page(Role::Viewer),
+    },
+    Route {
+        method: "GET",
+        path: "/console/analytics.csv",
+        form: &[],
+        expect: page(Role::Viewer),
+    },
+    Route {
+        method: "GET",
         path: "/console/account/password",
         form: &[],
         expect: page(Role::Expert),

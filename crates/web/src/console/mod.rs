@@ -12,6 +12,7 @@
 
 mod account;
 pub mod action;
+mod analytics;
 mod audit_csv;
 mod audit_log;
 mod desk;
@@ -127,6 +128,8 @@ pub fn routes() -> Router<AppState> {
         )
         .route("/console/audit", get(audit_log::list_entries))
         .route("/console/audit.csv", get(audit_log::export_csv))
+        .route("/console/analytics", get(analytics::show_dashboard))
+        .route("/console/analytics.csv", get(analytics::export_csv))
         .route(
             "/console/account/password",
             get(account::show_password_form).post(account::change_password),

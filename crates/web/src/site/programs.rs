@@ -4,8 +4,8 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::Uri;
 use axum::response::Html;
-use madoguchi_core::eligibility::{ConditionStatus, RuleOrigin};
 use madoguchi_core::analytics::Metric;
+use madoguchi_core::eligibility::{ConditionStatus, RuleOrigin};
 use madoguchi_core::program::ProgramId;
 use madoguchi_search::{Facet, FilterKind, Segment, Sort, Suggestion, WindowState};
 

@@ -21,6 +21,9 @@ const GREEN: RGBColor = RGBColor(0x11, 0x5A, 0x36);
 const ORANGE: RGBColor = RGBColor(0xA5, 0x3A, 0x00);
 const GREY: RGBColor = RGBColor(0x75, 0x75, 0x75);
 
+/// One line of the trend: its legend, its colour and the count it draws per day.
+type TrendLine = (&'static str, RGBColor, fn(&TrendDay) -> u64);
+
 /// A count as the chart may draw it: suppressed counts as zero.
 fn drawn(n: u64) -> u64 {
     if n < SUPPRESS_BELOW { 0 } else { n }
@@ -29,7 +32,7 @@ fn drawn(n: u64) -> u64 {
 /// The daily trend of diagnoses started and finished and consultations filed, labelled
 /// for screen readers by the element `labelled_by`.
 pub fn trend_svg(days: &[TrendDay], labelled_by: &str) -> String {
-    let series: [(&str, RGBColor, fn(&TrendDay) -> u64); 3] = [
+    let series: [TrendLine; 3] = [
         ("診断の開始", BLUE, |d| d.started),
         ("診断の完了", GREEN, |d| d.finished),
         ("相談の申込み", ORANGE, |d| d.consultations),

@@ -91,7 +91,9 @@ pub async fn show_step(
         ));
     };
     if located.step > wizard.asked.len() {
-        state.analytics().count(Metric::QuestionReached, field.code());
+        state
+            .analytics()
+            .count(Metric::QuestionReached, field.code());
     }
     let mut view = StepView::new(field, located.step, &wizard.profile, &visitor.csrf);
     if located.out_of_range || bad_field {
