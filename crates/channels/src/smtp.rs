@@ -40,7 +40,7 @@ use lettre::message::{Mailbox, MultiPart, SinglePart};
 use lettre::transport::smtp::Error as SmtpError;
 use lettre::transport::smtp::authentication::{Credentials, Mechanism};
 use lettre::transport::smtp::client::{AsyncSmtpConnection, Certificate, TlsParameters};
-use lettre::transport::smtp::commands::{Data, Mail, Quit, Rcpt};
+use lettre::transport::smtp::commands::{Data, Ehlo, Mail, Quit, Rcpt};
 use lettre::transport::smtp::extension::{ClientId, Extension, MailBodyParameter, MailParameter};
 use url::Url;
 
@@ -83,9 +83,17 @@ struct ConnectionPool {
 }
 
 struct Pooled {
-    connection: AsyncSmtpConnection,
+    connection: Connection,
     idle_since: Instant,
     sent: u32,
+}
+
+/// A connection ready for messages, and whether the relay takes commands pipelined.
+struct Connection {
+    inner: AsyncSmtpConnection,
+    /// The relay offered PIPELINING (RFC 2920): MAIL, RCPT and DATA go in one write and their
+    /// replies are read after, one round trip instead of three.
+    pipelining: bool,
 }
 
 /// Messages per connection before it is closed: relays limit them (often at 100), and a
@@ -236,7 +244,7 @@ impl Smtp {
         };
         let email = self.compose(message, to)?;
         if let Some(mut reused) = self.take_idle() {
-            match self.transfer(&mut reused.connection, &email).await {
+            match transfer(&mut reused.connection, &email, self.timeouts.response).await {
                 Ok(()) => {
                     reused.sent += 1;
                     self.put_back(reused).await;
@@ -252,7 +260,7 @@ impl Smtp {
             }
         }
         let mut connection = self.open().await.map_err(Failure::before_data)?;
-        let outcome = self.transfer(&mut connection, &email).await;
+        let outcome = transfer(&mut connection, &email, self.timeouts.response).await;
         if outcome.is_ok() && self.reuse.is_some() {
             let fresh = Pooled {
                 connection,
@@ -268,8 +276,9 @@ impl Smtp {
 
     /// Politeness only: the outcome is already decided, so a relay that does not answer QUIT
     /// changes nothing.
-    async fn quit(&self, mut connection: AsyncSmtpConnection) {
-        let _ = tokio::time::timeout(self.timeouts.response, connection.command(Quit)).await;
+    async fn quit(&self, mut connection: Connection) {
+        let quit = connection.inner.command(Quit);
+        let _ = tokio::time::timeout(self.timeouts.response, quit).await;
     }
 
     /// An idle connection that is still worth trying, if any; older ones are dropped.
@@ -277,7 +286,8 @@ impl Smtp {
         let pool = self.reuse.as_ref()?;
         let mut idle = pool.idle.lock().unwrap_or_else(PoisonError::into_inner);
         while let Some(pooled) = idle.pop() {
-            if pooled.idle_since.elapsed() < MAX_IDLE_TIME && !pooled.connection.has_broken() {
+            if pooled.idle_since.elapsed() < MAX_IDLE_TIME && !pooled.connection.inner.has_broken()
+            {
                 return Some(pooled);
             }
         }
@@ -330,7 +340,7 @@ impl Smtp {
     }
 
     /// Connects, greets, upgrades to TLS and authenticates as configured.
-    async fn open(&self) -> Result<AsyncSmtpConnection, Failure> {
+    async fn open(&self) -> Result<Connection, Failure> {
         // Connecting includes the greeting and EHLO: one deadline for each of the three.
         let deadline = self.timeouts.connect + 2 * self.timeouts.response;
         let mut connection = if self.tls == TlsMode::Implicit {
@@ -371,6 +381,15 @@ impl Smtp {
             .await?;
         }
 
+        // lettre keeps only the extensions it uses from the greeting, and PIPELINING is not one:
+        // ask again, on the connection as it now is (after TLS, before AUTH, since some relays
+        // forget an authentication at EHLO).
+        let ehlo = connection.command(Ehlo::new(self.hello.clone()));
+        let pipelining = within(self.timeouts.response, "EHLO", ehlo)
+            .await?
+            .message()
+            .any(|line| line.trim().eq_ignore_ascii_case("PIPELINING"));
+
         if let Some(credentials) = &self.credentials {
             if !connection.is_encrypted() && !is_loopback(&self.host) {
                 return Err(Failure::Refused(
@@ -383,7 +402,10 @@ impl Smtp {
             // AUTH LOGIN is up to three exchanges.
             within(3 * self.timeouts.response, "AUTH", auth).await?;
         }
-        Ok(connection)
+        Ok(Connection {
+            inner: connection,
+            pipelining,
+        })
     }
 
     /// The TCP connection, with Nagle's algorithm off: lettre writes a message's body and its
@@ -413,48 +435,77 @@ impl Smtp {
             .build()
             .map_err(|e| Failure::Smtp("setting up TLS", e))
     }
+}
 
-    /// MAIL, RCPT and DATA, then the message itself: the only step after which a lost connection
-    /// leaves the outcome unknown.
-    async fn transfer(
-        &self,
-        connection: &mut AsyncSmtpConnection,
-        email: &lettre::Message,
-    ) -> Result<(), SendError> {
-        let envelope = email.envelope();
-        let bytes = email.formatted();
-        let mut parameters = Vec::new();
-        if !bytes.is_ascii() {
-            // lettre encodes every body as quoted-printable or base64, so this is only a guard.
-            if !connection
-                .server_info()
-                .supports_feature(Extension::EightBitMime)
-            {
-                return Err(SendError::permanent(
-                    "the message is not 7-bit and the relay does not support 8BITMIME",
-                ));
-            }
-            parameters.push(MailParameter::Body(MailBodyParameter::EightBitMime));
+/// MAIL, RCPT and DATA, then the message itself: the only step after which a lost connection
+/// leaves the outcome unknown. When the relay pipelines, the three commands go in one write and
+/// their replies are read in order; the first refusal decides, and the connection is not
+/// reused after it (replies may still be pending on it).
+async fn transfer(
+    connection: &mut Connection,
+    email: &lettre::Message,
+    response: Duration,
+) -> Result<(), SendError> {
+    let Connection {
+        inner: connection,
+        pipelining,
+    } = connection;
+    let envelope = email.envelope();
+    let bytes = email.formatted();
+    let mut parameters = Vec::new();
+    if !bytes.is_ascii() {
+        // lettre encodes every body as quoted-printable or base64, so this is only a guard.
+        if !connection
+            .server_info()
+            .supports_feature(Extension::EightBitMime)
+        {
+            return Err(SendError::permanent(
+                "the message is not 7-bit and the relay does not support 8BITMIME",
+            ));
         }
-        let response = self.timeouts.response;
-        let mail = connection.command(Mail::new(envelope.from().cloned(), parameters));
-        within(response, "MAIL FROM", mail)
+        parameters.push(MailParameter::Body(MailBodyParameter::EightBitMime));
+    }
+    let mail = Mail::new(envelope.from().cloned(), parameters);
+    let rcpts: Vec<Rcpt> = envelope
+        .to()
+        .iter()
+        .map(|recipient| Rcpt::new(recipient.clone(), Vec::new()))
+        .collect();
+    if *pipelining {
+        // RFC 2920: DATA last in the group; `command` writes it all and reads MAIL's reply.
+        let mut group = mail.to_string();
+        for rcpt in &rcpts {
+            group.push_str(&rcpt.to_string());
+        }
+        group.push_str(&Data.to_string());
+        within(response, "MAIL FROM", connection.command(group))
             .await
             .map_err(Failure::before_data)?;
-        for recipient in envelope.to() {
-            let rcpt = connection.command(Rcpt::new(recipient.clone(), Vec::new()));
-            within(response, "RCPT TO", rcpt)
+        for _ in &rcpts {
+            within(response, "RCPT TO", connection.read_response())
+                .await
+                .map_err(Failure::before_data)?;
+        }
+        within(response, "DATA", connection.read_response())
+            .await
+            .map_err(Failure::before_data)?;
+    } else {
+        within(response, "MAIL FROM", connection.command(mail))
+            .await
+            .map_err(Failure::before_data)?;
+        for rcpt in rcpts {
+            within(response, "RCPT TO", connection.command(rcpt))
                 .await
                 .map_err(Failure::before_data)?;
         }
         within(response, "DATA", connection.command(Data))
             .await
             .map_err(Failure::before_data)?;
-        within(response, "the message", connection.message(&bytes))
-            .await
-            .map_err(Failure::after_data)?;
-        Ok(())
     }
+    within(response, "the message", connection.message(&bytes))
+        .await
+        .map_err(Failure::after_data)?;
+    Ok(())
 }
 
 /// Why a step did not succeed, before it is sorted into a [`SendError`].

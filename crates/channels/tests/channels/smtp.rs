@@ -8,6 +8,8 @@
 use std::io::{BufRead as _, BufReader};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use madoguchi_channels::{Message, Recipient, SendError, Sent, Smtp, Unsubscribe};
@@ -443,6 +445,8 @@ struct Script {
     mail: Reply,
     rcpt: Reply,
     end_of_data: Reply,
+    /// Offers PIPELINING (RFC 2920) in its EHLO reply.
+    pipelining: bool,
 }
 
 const ACCEPTING: Script = Script {
@@ -450,9 +454,16 @@ const ACCEPTING: Script = Script {
     mail: Reply::Say("250 2.1.0 OK"),
     rcpt: Reply::Say("250 2.1.5 OK"),
     end_of_data: Reply::Say("250 2.0.0 queued"),
+    pipelining: false,
 };
 
 async fn scripted(script: Script) -> u16 {
+    scripted_watching(script, Arc::new(AtomicBool::new(false))).await
+}
+
+/// [`scripted`], setting `grouped` when RCPT and DATA had already arrived when MAIL was read:
+/// the client sent them pipelined.
+async fn scripted_watching(script: Script, grouped: Arc<AtomicBool>) -> u16 {
     let listener = TcpListener::bind("127.0.0.1:0")
         .await
         .unwrap_or_else(|e| panic!("{e}"));
@@ -499,8 +510,17 @@ async fn scripted(script: Script) -> u16 {
                 }
                 let verb = line.split(' ').next().unwrap_or("").to_ascii_uppercase();
                 break match verb.as_str() {
+                    "EHLO" if script.pipelining => {
+                        Reply::Say("250-relay.test\r\n250-PIPELINING\r\n250 8BITMIME")
+                    }
                     "EHLO" => Reply::Say("250-relay.test\r\n250 8BITMIME"),
-                    "MAIL" => script.mail,
+                    "MAIL" => {
+                        let waiting = String::from_utf8_lossy(lines.get_ref().buffer());
+                        if waiting.contains("RCPT TO:") && waiting.contains("DATA\r\n") {
+                            grouped.store(true, Ordering::SeqCst);
+                        }
+                        script.mail
+                    }
                     "RCPT" => script.rcpt,
                     "DATA" => {
                         in_data = true;
@@ -610,9 +630,26 @@ async fn every_behaviour_of_a_relay_is_sorted_into_sent_retry_park_or_unknown_wi
             "unknown",
         ),
     ];
-    // All at once: the hanging ones each wait out a deadline.
+    // All at once: the hanging ones each wait out a deadline. Every case twice: with the
+    // commands one by one, and pipelined to a relay that offers it.
     let mut running = Vec::new();
-    for (what, script, expected) in cases {
+    for (what, script, expected) in cases.into_iter().flat_map(|(what, script, expected)| {
+        [false, true].map(|pipelining| {
+            let what = if pipelining {
+                format!("{what} (pipelining)")
+            } else {
+                what.to_owned()
+            };
+            (
+                what,
+                Script {
+                    pipelining,
+                    ..script
+                },
+                expected,
+            )
+        })
+    }) {
         running.push(tokio::spawn(async move {
             let port = scripted(script).await;
             let started = Instant::now();
@@ -633,6 +670,23 @@ async fn every_behaviour_of_a_relay_is_sorted_into_sent_retry_park_or_unknown_wi
             took < Duration::from_secs(6),
             "a relay that {what} took {took:?}"
         );
+    }
+}
+
+#[tokio::test]
+async fn commands_are_pipelined_only_to_a_relay_that_offers_it() {
+    for pipelining in [false, true] {
+        let grouped = Arc::new(AtomicBool::new(false));
+        let script = Script {
+            pipelining,
+            ..ACCEPTING
+        };
+        let port = scripted_watching(script, Arc::clone(&grouped)).await;
+        let outcome = smtp(&format!("smtp://127.0.0.1:{port}?tls=none"))
+            .send(&email("outbox-21"))
+            .await;
+        assert_eq!(sorted(&outcome), "sent", "{outcome:?}");
+        assert_eq!(grouped.load(Ordering::SeqCst), pipelining);
     }
 }
 
