@@ -67,8 +67,8 @@ pub use notices::{
     ChannelFigures, DayFigures, LinkFigures, NoticeFigures, NoticeReport, NoticeSummary,
 };
 pub use notices::{
-    Delivery, MessageBody, NoticeLink, OutboxCounts, OutboxItem, OutboxMessage, RETAKEN,
-    Subscription,
+    Delivery, FINISH_AT_ONCE, MessageBody, NoticeLink, OutboxCounts, OutboxItem, OutboxMessage,
+    RETAKEN, Subscription,
 };
 pub use notices::{DueDigest, WaitingItem};
 pub use notices::{

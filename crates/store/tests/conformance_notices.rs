@@ -46,6 +46,48 @@ async fn subscribe(store: &Store, to: &str) -> String {
 }
 
 #[tokio::test]
+async fn endings_recorded_together_mark_each_row_as_its_own_try_ended() {
+    for db in every_backend().await {
+        let store = db.migrated_store().await.unwrap();
+        let name = db.backend_name();
+        // More than one statement's worth of sent rows, one to retry and one dead.
+        let count = madoguchi_store::FINISH_AT_ONCE + 2;
+        let messages: Vec<OutboxMessage> = (0..count)
+            .map(|i| message(&format!("k{i}"), &format!("t{i}@example.jp"), None))
+            .collect();
+        store.enqueue(&messages).await.unwrap();
+        let claimed = store
+            .claim_outbox(u32::try_from(count).unwrap(), Duration::minutes(5))
+            .await
+            .unwrap();
+        assert_eq!(claimed.len(), count, "{name}");
+        let mut endings: Vec<(i64, Delivery)> =
+            claimed.iter().map(|c| (c.id, Delivery::Sent)).collect();
+        endings[0].1 = Delivery::Retry {
+            error: "451 try later".to_owned(),
+            at: OffsetDateTime::now_utc() - Duration::seconds(1),
+        };
+        endings[1].1 = Delivery::Dead {
+            error: "550 no such user".to_owned(),
+        };
+        store.finish_deliveries(&endings).await.unwrap();
+        let counts = store.outbox_counts().await.unwrap();
+        assert_eq!(
+            (counts.sent, counts.queued, counts.dead, counts.sending),
+            (u64::try_from(count - 2).unwrap(), 1, 1, 0),
+            "{name}"
+        );
+        let again = store.claim_outbox(10, Duration::minutes(5)).await.unwrap();
+        assert_eq!(again.len(), 1, "{name}: only the retried row is due");
+        assert_eq!(
+            (again[0].id, again[0].last_error.as_str()),
+            (claimed[0].id, "451 try later")
+        );
+        store.finish_deliveries(&[]).await.unwrap();
+    }
+}
+
+#[tokio::test]
 async fn a_subscription_is_kept_with_its_confirmation_and_deleted_with_its_messages() {
     for db in every_backend().await {
         let store = db.migrated_store().await.unwrap();

@@ -98,6 +98,10 @@ pub struct OutboxItem {
     pub last_error: String,
 }
 
+/// Rows marked sent by one statement of [`Store::finish_deliveries`]: well under
+/// PostgreSQL's limit on bound parameters and SQLite's.
+pub const FINISH_AT_ONCE: usize = 500;
+
 /// How a try ended.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Delivery {
@@ -259,6 +263,28 @@ impl Store {
     pub async fn finish_delivery(&self, id: i64, delivery: &Delivery) -> Result<(), StoreError> {
         let now = now_whole_second();
         sql::finish(self.db(), id, delivery, now).await?;
+        Ok(())
+    }
+
+    /// Records how the tries of several claimed rows ended: the sent ones in one statement
+    /// per [`FINISH_AT_ONCE`] rows, the others one by one (they are few, and each has its own
+    /// error and time). What was recorded before an error stays recorded; the rest stay
+    /// claimed until their lease lapses, as after a crash.
+    pub async fn finish_deliveries(&self, finished: &[(i64, Delivery)]) -> Result<(), StoreError> {
+        let now = now_whole_second();
+        let sent: Vec<i64> = finished
+            .iter()
+            .filter(|(_, delivery)| *delivery == Delivery::Sent)
+            .map(|(id, _)| *id)
+            .collect();
+        for ids in sent.chunks(FINISH_AT_ONCE) {
+            sql::finish_sent(self.db(), ids, now).await?;
+        }
+        for (id, delivery) in finished {
+            if *delivery != Delivery::Sent {
+                sql::finish(self.db(), *id, delivery, now).await?;
+            }
+        }
         Ok(())
     }
 

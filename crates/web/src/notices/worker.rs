@@ -21,9 +21,9 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use madoguchi_channels::{Channels, Message, Recipient, SendError, Sent, Unsubscribe};
-use madoguchi_store::{Delivery, OutboxItem, Store, StoreError};
+use madoguchi_store::{Delivery, FINISH_AT_ONCE, OutboxItem, Store, StoreError};
 use time::OffsetDateTime;
-use tokio::sync::{Semaphore, watch};
+use tokio::sync::{Semaphore, mpsc, watch};
 use tokio::task::JoinSet;
 
 /// When to try again and when to give up.
@@ -173,6 +173,12 @@ fn log_batch(counts: &BatchCounts) {
 /// Claims one batch and delivers it: every row is sent (at most
 /// [`DeliveryConfig::in_flight`] at once) and its ending recorded. Only a failed claim is an
 /// error; a failed record is counted in [`BatchCounts::unrecorded`].
+///
+/// Endings are recorded as they come, in groups: whatever finished while the previous group
+/// was being written is written next, in one statement for the sent rows. A row is marked
+/// moments after its send, as when each was marked alone (so a crash leaves as little as
+/// before sent and unmarked), but the database sees one write per group instead of one per
+/// message, and a send does not wait for its mark before the next one starts.
 pub async fn deliver_batch(
     store: &Store,
     channels: &Arc<Channels>,
@@ -185,32 +191,48 @@ pub async fn deliver_batch(
         ..BatchCounts::default()
     };
     let slots = Arc::new(Semaphore::new(config.in_flight.max(1)));
+    let (done, mut finished) = mpsc::unbounded_channel();
     let mut sends = JoinSet::new();
     for item in items {
-        let (store, channels, slots, config) = (
-            store.clone(),
+        let (channels, slots, config, done) = (
             Arc::clone(channels),
             Arc::clone(&slots),
             *config,
+            done.clone(),
         );
         sends.spawn(async move {
-            let _slot = slots.acquire_owned().await;
+            let slot = slots.acquire_owned().await;
             let delivery = attempt(&channels, &item, &config).await;
-            let recorded = store.finish_delivery(item.id, &delivery).await;
-            if let Err(err) = &recorded {
-                tracing::warn!(%err, row = item.id, "could not record an outbox delivery");
-            }
-            (delivery, recorded.is_ok())
+            drop(slot);
+            // The receiver lives until every sender is gone.
+            let _ = done.send((item.id, delivery));
         });
     }
-    while let Some(joined) = sends.join_next().await {
-        match joined {
-            Ok((_, false)) | Err(_) => counts.unrecorded += 1,
-            Ok((Delivery::Sent, true)) => counts.sent += 1,
-            Ok((Delivery::Retry { .. }, true)) => counts.retried += 1,
-            Ok((Delivery::Dead { .. }, true)) => counts.dead += 1,
+    drop(done);
+    let mut group = Vec::new();
+    let mut recorded = 0;
+    while finished.recv_many(&mut group, FINISH_AT_ONCE).await > 0 {
+        match store.finish_deliveries(&group).await {
+            Ok(()) => {
+                for (_, delivery) in &group {
+                    match delivery {
+                        Delivery::Sent => counts.sent += 1,
+                        Delivery::Retry { .. } => counts.retried += 1,
+                        Delivery::Dead { .. } => counts.dead += 1,
+                    }
+                }
+            }
+            Err(err) => {
+                tracing::warn!(%err, rows = group.len(), "could not record outbox deliveries");
+                counts.unrecorded += group.len();
+            }
         }
+        recorded += group.len();
+        group.clear();
     }
+    // A send that panicked recorded nothing: its row waits for its lease to lapse.
+    while sends.join_next().await.is_some() {}
+    counts.unrecorded += counts.claimed - recorded;
     Ok(counts)
 }
 
