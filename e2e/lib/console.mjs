@@ -63,6 +63,9 @@ export async function auditConsole(report, browser, base, { login, password }) {
   await visit('/console/users', 'users', '利用者');
   await visit('/console/settings', 'settings', '設定');
   await visit('/console/audit', 'audit', '操作の記録');
+  // Whatever the public pages audited before have counted, the page (charts, tables or the
+  // empty-period message) must pass.
+  await visit('/console/analytics', 'analytics', '利用状況の集計');
   await page.browserContext().close();
 }
 
