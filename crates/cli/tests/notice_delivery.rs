@@ -5,6 +5,8 @@
 //!   killed with SIGKILL in the middle of a batch, on PostgreSQL, and a second worker that takes
 //!   the lapsed claims again. Every message reaches LINE exactly once: none lost, and the
 //!   ones the dead worker had sent but not marked are refused as repeats (409), not sent twice.
+//!   And 10,000 messages queued while LINE answers 429 with `Retry-After`: the worker waits as
+//!   told, the waits use up no tries, and every message goes out once, none dead.
 //! - E-mail: aiosmtpd receives what the worker sends (one-click unsubscribe headers, a text
 //!   and an HTML part); a relay that cannot be reached and one that refuses (550) park the
 //!   messages with a Japanese reason, and requeued they are delivered after all.
@@ -317,6 +319,178 @@ fn a_worker_killed_mid_batch_loses_and_duplicates_no_line_message_on_postgresql(
         );
         eprintln!("{} repeats refused with 409", ledger.repeats);
     });
+}
+
+/// Messages queued while LINE answers 429: the figure.
+const THROTTLED_MESSAGES: usize = 10_000;
+
+/// Sends at once in the throttling test, and the 429s the stand-in answers before it accepts:
+/// three rounds' worth, so that the first messages are refused three times.
+const THROTTLED_IN_FLIGHT: usize = 8;
+const REFUSALS: usize = 3 * THROTTLED_IN_FLIGHT;
+
+/// What the throttling stand-in saw.
+#[derive(Default)]
+struct Throttle {
+    /// 429s answered, per retry key.
+    refused: HashMap<String, usize>,
+    /// When each key was last refused.
+    refused_at: HashMap<String, Instant>,
+    /// Requests that came back sooner than `Retry-After` said.
+    too_soon: usize,
+    /// Accepted retry keys, each with the text it carried.
+    keys: HashMap<String, String>,
+    /// How many times each text went out as a new message.
+    delivered: HashMap<String, usize>,
+}
+
+/// `POST /v2/bot/message/push` while LINE's rate limit is exceeded: 429 with
+/// `Retry-After: 1` to the first [`REFUSALS`] requests, then as [`push`] answers.
+async fn throttled_push(
+    State(throttle): State<Arc<Mutex<Throttle>>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let Some(key) = headers
+        .get("x-line-retry-key")
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned)
+    else {
+        return (StatusCode::BAD_REQUEST, "no retry key").into_response();
+    };
+    let request: Value = serde_json::from_slice(&body).unwrap_or(Value::Null);
+    let sent = format!(
+        "{}\n{}",
+        request["to"].as_str().unwrap_or_default(),
+        request["messages"][0]["text"].as_str().unwrap_or_default()
+    );
+    let mut throttle = throttle.lock().unwrap_or_else(PoisonError::into_inner);
+    if throttle
+        .refused_at
+        .get(&key)
+        .is_some_and(|at| at.elapsed() < Duration::from_secs(1))
+    {
+        throttle.too_soon += 1;
+    }
+    if throttle.refused.values().sum::<usize>() < REFUSALS {
+        *throttle.refused.entry(key.clone()).or_default() += 1;
+        throttle.refused_at.insert(key, Instant::now());
+        return (
+            StatusCode::TOO_MANY_REQUESTS,
+            [("retry-after", "1")],
+            axum::Json(
+                json!({ "message": "The API rate limit has been exceeded. Try again later." }),
+            ),
+        )
+            .into_response();
+    }
+    if throttle.keys.contains_key(&key) {
+        return (
+            StatusCode::CONFLICT,
+            axum::Json(json!({ "message": "The retry key is already accepted" })),
+        )
+            .into_response();
+    }
+    throttle.keys.insert(key, sent.clone());
+    *throttle.delivered.entry(sent).or_default() += 1;
+    axum::Json(json!({ "sentMessages": [{ "id": "1", "quoteToken": "q" }] })).into_response()
+}
+
+#[test]
+fn ten_thousand_line_messages_wait_out_429_as_told_and_none_is_lost_or_dead() {
+    let db = Database::postgres().unwrap_or_else(Database::sqlite);
+    let messages: Vec<OutboxMessage> = (0..THROTTLED_MESSAGES)
+        .map(|i| {
+            let body = MessageBody {
+                subject: "締切が近づいています".to_owned(),
+                text: format!("お知らせ {i}"),
+                html: None,
+                unsubscribe: None,
+            };
+            queued(
+                &format!("notice-3/line-{i}"),
+                "line",
+                &format!("U{i:032x}"),
+                body,
+            )
+        })
+        .collect();
+    for chunk in messages.chunks(1_000) {
+        db.block_on(db.store().enqueue(chunk)).unwrap();
+    }
+
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    let throttle = Arc::new(Mutex::new(Throttle::default()));
+    let app = Router::new()
+        .route("/v2/bot/message/push", post(throttled_push))
+        .with_state(Arc::clone(&throttle));
+    let listener = runtime
+        .block_on(tokio::net::TcpListener::bind("127.0.0.1:0"))
+        .unwrap();
+    let base = format!("http://{}", listener.local_addr().unwrap());
+    runtime.spawn(async move { axum::serve(listener, app).await });
+
+    // Two tries only, with a short backoff: were a 429 counted as a try, the rows refused
+    // twice would be dead.
+    let mut worker = Worker::start(
+        &db,
+        &[
+            "--line-api-url",
+            base.as_str(),
+            "--line-channel-token",
+            TOKEN,
+            "--notice-max-attempts",
+            "2",
+            "--notice-retry-base",
+            "1",
+            "--notice-batch",
+            "500",
+            "--notice-in-flight",
+            &THROTTLED_IN_FLIGHT.to_string(),
+        ],
+    );
+    wait_for(&db, &mut worker, |c| {
+        c.sent + c.dead == THROTTLED_MESSAGES as u64
+    });
+    drop(worker);
+
+    let done = counts(&db);
+    assert_eq!(
+        (done.sent, done.dead, done.queued, done.sending),
+        (THROTTLED_MESSAGES as u64, 0, 0, 0),
+        "{done:?}"
+    );
+    let throttle = throttle.lock().unwrap_or_else(PoisonError::into_inner);
+    for message in &messages {
+        let expected = format!(
+            "{}\n{}\n\n{}",
+            message.recipient, message.body.subject, message.body.text
+        );
+        assert_eq!(
+            throttle
+                .delivered
+                .get(&expected)
+                .copied()
+                .unwrap_or_default(),
+            1,
+            "{} went out other than once",
+            message.key
+        );
+    }
+    let refused: usize = throttle.refused.values().sum();
+    let most = throttle.refused.values().copied().max().unwrap_or_default();
+    eprintln!(
+        "429 answered {refused} times to {} messages, at most {most} times to one",
+        throttle.refused.len()
+    );
+    assert!(
+        most >= 2,
+        "no message was refused twice, so the test proves nothing"
+    );
+    assert_eq!(
+        throttle.too_soon, 0,
+        "a message came back sooner than asked"
+    );
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -111,6 +111,13 @@ pub enum Delivery {
         error: String,
         at: OffsetDateTime,
     },
+    /// Try again at `at`, and this try does not count toward the row's tries: the
+    /// counterpart was up and asked to be left alone until then (429 or 503 with
+    /// `Retry-After`), which says nothing about whether the message can be delivered.
+    Deferred {
+        error: String,
+        at: OffsetDateTime,
+    },
     /// Never again unless staff requeue it.
     Dead {
         error: String,

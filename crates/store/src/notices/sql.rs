@@ -269,6 +269,16 @@ pub(crate) async fn finish(
         .bind(id)
         .bind(whole_second_utc(*at))
         .bind(error.as_str()),
+        // The claim counted the try; a deferral gives it back.
+        Delivery::Deferred { error, at } => query(
+            "UPDATE notice_outbox
+             SET state = 'queued', next_attempt_at = $2, claimed_until = NULL, last_error = $3,
+                 attempts = CASE WHEN attempts > 0 THEN attempts - 1 ELSE 0 END
+             WHERE id = $1",
+        )
+        .bind(id)
+        .bind(whole_second_utc(*at))
+        .bind(error.as_str()),
         Delivery::Dead { error } => query(
             "UPDATE notice_outbox SET state = 'dead', claimed_until = NULL, last_error = $2
              WHERE id = $1",

@@ -6,8 +6,11 @@
 //! outcome and the retry policy, so that the policy can be read and tested in one place:
 //!
 //! - sent → `sent`;
-//! - try again later → `queued` again after an exponential backoff with full jitter (never
-//!   sooner than the counterpart's `Retry-After`), `dead` once the row has had its tries;
+//! - try again later → `queued` again after an exponential backoff with full jitter, `dead` once
+//!   the row has had its tries;
+//! - the counterpart asked to wait (`Retry-After`) → `queued` again for exactly then, and the
+//!   try is not counted: a rate limit says nothing about the message. The worker's other rows
+//!   for that channel wait with it rather than draw their own refusals;
 //! - will never succeed as it is → `dead` at once, for staff to look at and requeue;
 //! - "may have gone out" (an SMTP relay that went quiet after the message) → `dead` with a
 //!   report, since a second copy cannot be ruled out; LINE and webhooks never answer so, and would
@@ -17,7 +20,8 @@
 //!
 //! Logs say how many, never to whom.
 
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
 use madoguchi_channels::{Channels, Message, Recipient, SendError, Sent, Unsubscribe};
@@ -120,8 +124,9 @@ pub async fn deliver(
     config: DeliveryConfig,
     mut stop: watch::Receiver<bool>,
 ) {
+    let waits = Waits::default();
     while !*stop.borrow() {
-        let pause = match deliver_batch(&store, &channels, &config).await {
+        let pause = match deliver_claimed(&store, &channels, &config, &waits).await {
             Ok(counts) if counts.claimed > 0 => {
                 log_batch(&counts);
                 if counts.unrecorded > 0 {
@@ -184,6 +189,16 @@ pub async fn deliver_batch(
     channels: &Arc<Channels>,
     config: &DeliveryConfig,
 ) -> Result<BatchCounts, StoreError> {
+    deliver_claimed(store, channels, config, &Waits::default()).await
+}
+
+/// [`deliver_batch`], honouring and extending the waits the counterparts asked for.
+async fn deliver_claimed(
+    store: &Store,
+    channels: &Arc<Channels>,
+    config: &DeliveryConfig,
+    waits: &Waits,
+) -> Result<BatchCounts, StoreError> {
     let lease = time::Duration::try_from(config.lease).unwrap_or(time::Duration::MINUTE);
     let items = store.claim_outbox(config.batch, lease).await?;
     let mut counts = BatchCounts {
@@ -194,15 +209,16 @@ pub async fn deliver_batch(
     let (done, mut finished) = mpsc::unbounded_channel();
     let mut sends = JoinSet::new();
     for item in items {
-        let (channels, slots, config, done) = (
+        let (channels, slots, config, done, waits) = (
             Arc::clone(channels),
             Arc::clone(&slots),
             *config,
             done.clone(),
+            waits.clone(),
         );
         sends.spawn(async move {
             let slot = slots.acquire_owned().await;
-            let delivery = attempt(&channels, &item, &config).await;
+            let delivery = attempt(&channels, &item, &config, &waits).await;
             drop(slot);
             // The receiver lives until every sender is gone.
             let _ = done.send((item.id, delivery));
@@ -217,7 +233,9 @@ pub async fn deliver_batch(
                 for (_, delivery) in &group {
                     match delivery {
                         Delivery::Sent => counts.sent += 1,
-                        Delivery::Retry { .. } => counts.retried += 1,
+                        Delivery::Retry { .. } | Delivery::Deferred { .. } => {
+                            counts.retried += 1;
+                        }
                         Delivery::Dead { .. } => counts.dead += 1,
                     }
                 }
@@ -236,13 +254,47 @@ pub async fn deliver_batch(
     Ok(counts)
 }
 
+/// Until when each channel asked to be left alone (`Retry-After` on a 429 or 503), shared by
+/// the sends of a worker: once LINE says "wait 30 s", the other rows for LINE wait too instead
+/// of each drawing its own 429. Waiting does not use up a row's tries ([`Delivery::Deferred`]).
+#[derive(Debug, Clone, Default)]
+struct Waits(Arc<Mutex<HashMap<String, OffsetDateTime>>>);
+
+impl Waits {
+    /// When `channel` may be tried again, if that is later than `now`.
+    fn until(&self, channel: &str, now: OffsetDateTime) -> Option<OffsetDateTime> {
+        let waits = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        waits.get(channel).copied().filter(|until| *until > now)
+    }
+
+    fn extend(&self, channel: &str, until: OffsetDateTime) {
+        let mut waits = self.0.lock().unwrap_or_else(PoisonError::into_inner);
+        let entry = waits.entry(channel.to_owned()).or_insert(until);
+        *entry = (*entry).max(until);
+    }
+}
+
 /// One try of one row, decided into how it ended.
-async fn attempt(channels: &Channels, item: &OutboxItem, config: &DeliveryConfig) -> Delivery {
+async fn attempt(
+    channels: &Channels,
+    item: &OutboxItem,
+    config: &DeliveryConfig,
+    waits: &Waits,
+) -> Delivery {
     let now = OffsetDateTime::now_utc();
     let message = match message(item) {
         Ok(message) => message,
         Err(error) => return Delivery::Dead { error },
     };
+    if let Some(until) = waits.until(&item.channel, now) {
+        return Delivery::Deferred {
+            error: format!(
+                "送信先から、しばらく待つよう求められています。{}に再送します（試行回数には数えません）。",
+                jst(until)
+            ),
+            at: until,
+        };
+    }
     if let Some(missing) = unconfigured(channels, &message.to) {
         return Delivery::Retry {
             error: missing.to_owned(),
@@ -250,7 +302,27 @@ async fn attempt(channels: &Channels, item: &OutboxItem, config: &DeliveryConfig
         };
     }
     let outcome = channels.send(&message).await;
-    settle(item, &outcome, &config.retry, now, unit_random())
+    // Waits count from the answer, not from the start of a send that may have taken long.
+    let answered = OffsetDateTime::now_utc();
+    let delivery = settle(item, &outcome, &config.retry, answered, unit_random());
+    if let Delivery::Deferred { at, .. } = &delivery {
+        waits.extend(&item.channel, *at);
+    }
+    delivery
+}
+
+/// 「2026-12-06 12:00:05（日本時間）」, for a reason staff read.
+fn jst(at: OffsetDateTime) -> String {
+    let at = at.to_offset(madoguchi_core::calendar::JST);
+    format!(
+        "{:04}-{:02}-{:02} {:02}:{:02}:{:02}（日本時間）",
+        at.year(),
+        u8::from(at.month()),
+        at.day(),
+        at.hour(),
+        at.minute(),
+        at.second()
+    )
 }
 
 /// The channel's message for an outbox row: the row's key is the idempotency key, and its
@@ -311,7 +383,7 @@ pub fn settle(
     unit: f64,
 ) -> Delivery {
     let tries = item.attempts.max(1);
-    let (reason, asked) = match outcome {
+    let reason = match outcome {
         Ok(_) => return Delivery::Sent,
         Err(SendError::Permanent { reason }) => {
             return Delivery::Dead {
@@ -327,18 +399,48 @@ pub fn settle(
             };
         }
         // LINE and webhook receivers recognise the key: a resend cannot make a second copy.
-        Err(SendError::Unknown { reason }) => (reason, None),
-        Err(SendError::Retry { reason, after }) => (reason, *after),
+        Err(SendError::Unknown { reason }) => reason,
+        // The counterpart is up and said when to come back (a rate limit, maintenance): wait
+        // as told, and keep the row's tries for failures. At least a second, so that a
+        // `Retry-After: 0` cannot turn into a loop; on a whole second, as the outbox keeps
+        // times, rounded up so that the wait is never shorter than asked.
+        Err(SendError::Retry {
+            reason,
+            after: Some(asked),
+        }) => {
+            let at = whole_second_after(now + (*asked).max(Duration::from_secs(1)));
+            return Delivery::Deferred {
+                error: format!(
+                    "送信先から、しばらく待つよう求められました。{}に再送します（試行回数には数えません）: {reason}",
+                    jst(at)
+                ),
+                at,
+            };
+        }
+        Err(SendError::Retry {
+            reason,
+            after: None,
+        }) => reason,
     };
     if tries >= policy.max_attempts {
         return Delivery::Dead {
             error: format!("{tries}回送信を試みましたが、届きませんでした: {reason}"),
         };
     }
-    let wait = policy.backoff(tries, unit).max(asked.unwrap_or_default());
+    let wait = policy.backoff(tries, unit);
     Delivery::Retry {
         error: format!("一時的に送信できませんでした（{tries}回目）。あとで再送します: {reason}"),
         at: now + wait,
+    }
+}
+
+/// The first whole second at or after `at`.
+fn whole_second_after(at: OffsetDateTime) -> OffsetDateTime {
+    let whole = at.replace_nanosecond(0).unwrap_or(at);
+    if whole < at {
+        whole + Duration::from_secs(1)
+    } else {
+        whole
     }
 }
 
@@ -478,27 +580,85 @@ mod tests {
         assert!(error.starts_with("5回送信を試みましたが"), "{error}");
     }
 
+    fn deferred_until(delivery: &Delivery) -> OffsetDateTime {
+        match delivery {
+            Delivery::Deferred { at, .. } => *at,
+            other => panic!("expected a deferral, got {other:?}"),
+        }
+    }
+
     #[test]
-    fn a_counterparts_retry_after_is_the_least_wait() {
+    fn a_counterparts_retry_after_is_waited_as_told_and_uses_no_try() {
         let now = OffsetDateTime::now_utc();
         let policy = policy();
-        let asked = settle(
-            &item("line", 1),
-            &retry(Some(10 * MINUTE)),
+        // Even on the last try: asked to wait is not failing.
+        let last = item("line", policy.max_attempts);
+        let asked = deferred_until(&settle(&last, &retry(Some(10 * MINUTE)), &policy, now, 0.9));
+        assert!(asked >= now + 10 * MINUTE, "sooner than asked");
+        assert!(asked < now + 10 * MINUTE + Duration::from_secs(1));
+        assert_eq!(asked.nanosecond(), 0, "on a whole second, as stored");
+        // "Retry-After: 0" still waits a second rather than spin.
+        let zero = deferred_until(&settle(
+            &last,
+            &retry(Some(Duration::ZERO)),
             &policy,
             now,
             0.9,
-        );
-        assert_eq!(wait_of(&asked, now), 10 * MINUTE);
-        // The backoff wins when it is the longer.
-        let grown = settle(
-            &item("line", 8 - 4),
-            &retry(Some(MINUTE)),
-            &policy,
-            now,
-            1.0,
-        );
-        assert_eq!(wait_of(&grown, now), policy.ceiling(4));
+        ));
+        assert!(zero >= now + Duration::from_secs(1));
+        // Without Retry-After, the last try is the last.
+        assert!(matches!(
+            settle(&last, &retry(None), &policy, now, 0.9),
+            Delivery::Dead { .. }
+        ));
+    }
+
+    #[tokio::test]
+    async fn a_deferral_gives_the_claims_try_back() {
+        let db = TestDatabase::sqlite().unwrap();
+        let store = db.migrated_store().await.unwrap();
+        store
+            .enqueue(&[queued("k-line", "line", "U0123")])
+            .await
+            .unwrap();
+        let lease = time::Duration::MINUTE;
+        for _ in 0..3 {
+            let claimed = store.claim_outbox(10, lease).await.unwrap();
+            assert_eq!(claimed[0].attempts, 1, "a deferral was counted as a try");
+            let deferred = Delivery::Deferred {
+                error: "429".to_owned(),
+                at: OffsetDateTime::now_utc() - time::Duration::SECOND,
+            };
+            store
+                .finish_deliveries(&[(claimed[0].id, deferred)])
+                .await
+                .unwrap();
+        }
+        let retry = Delivery::Retry {
+            error: "500".to_owned(),
+            at: OffsetDateTime::now_utc() - time::Duration::SECOND,
+        };
+        let claimed = store.claim_outbox(10, lease).await.unwrap();
+        store.finish_delivery(claimed[0].id, &retry).await.unwrap();
+        let claimed = store.claim_outbox(10, lease).await.unwrap();
+        assert_eq!(claimed[0].attempts, 2, "a failure is a try");
+    }
+
+    #[tokio::test]
+    async fn a_channel_that_asked_to_wait_is_not_tried_by_the_other_rows() {
+        let waits = Waits::default();
+        let now = OffsetDateTime::now_utc();
+        waits.extend("line", now + MINUTE);
+        let channels = Channels::default();
+        // No LINE channel is configured, but a row that must wait is not even looked at.
+        let mut line = item("line", 1);
+        line.recipient = "U0123".to_owned();
+        let config = DeliveryConfig::default();
+        let waited = attempt(&channels, &line, &config, &waits).await;
+        assert!(deferred_until(&waited) >= now + MINUTE);
+        // Other channels go on.
+        let mail = attempt(&channels, &item("email", 1), &config, &waits).await;
+        assert!(matches!(mail, Delivery::Retry { .. }), "{mail:?}");
     }
 
     #[test]
