@@ -11,7 +11,9 @@ mod console_support;
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
 use madoguchi_core::notices::{Cadence, Criteria, Event};
+use madoguchi_store::RECORD_SUBSCRIBER_CLICKS;
 use madoguchi_web::RateLimiter;
+use madoguchi_web::notices::redirect::SUBSCRIBER_CLICKS_NOTICE;
 
 use common::demo_catalogue;
 use console_support::{Browser, Console, Page};
@@ -236,6 +238,74 @@ async fn a_search_subscribes_by_its_words_and_a_forged_link_opens_nothing() {
     assert_eq!(refused.status(), StatusCode::NOT_FOUND);
     assert!(!store.subscription(&id).await.unwrap().unwrap().confirmed);
     assert!(store.subscription(&id).await.unwrap().is_some());
+}
+
+/// Whether `page` states the purpose of use, and whether it says that clicks are recorded by
+/// subscriber.
+fn states(page: &Page) -> (bool, bool) {
+    (
+        page.body.contains("個人情報の取扱い")
+            && page
+                .body
+                .contains("条件に合う支援制度のお知らせを送るためにのみ利用します"),
+        page.body.contains(SUBSCRIBER_CLICKS_NOTICE),
+    )
+}
+
+#[tokio::test]
+async fn the_form_and_the_settings_page_say_so_while_clicks_are_recorded_by_subscriber() {
+    let console = Console::new(&demo_catalogue()).await;
+    let store = console.app.store.clone();
+    let mut visitor = console.browser();
+    let form = "/notices/subscribe?q=%E8%A8%AD%E5%82%99";
+    assert_eq!(
+        states(&visitor.get(form).await),
+        (true, false),
+        "off by default"
+    );
+    let mut fields = vec![
+        ("q", "設備"),
+        ("channel", "email"),
+        ("email", "jiro@example.jp"),
+        ("cadence", "instant"),
+        ("consent", "yes"),
+    ];
+    fields.extend(EVERY_EVENT);
+    let sent = visitor.post("/notices/subscribe", &fields).await;
+    assert_eq!(sent.status, StatusCode::SEE_OTHER, "{}", sent.body);
+    let confirm = path_of(&confirmation_link(&console).await).to_owned();
+    let done = visitor.post(&confirm, &[]).await;
+    let manage = link_to(&done, "/notices/manage/");
+    // The form shown again with a problem states it as the first showing does.
+    let refused = &[("q", "設備"), ("channel", "email"), ("email", "jiro@")];
+    assert_eq!(states(&visitor.get(&manage).await), (true, false));
+    assert_eq!(
+        states(&visitor.post("/notices/subscribe", refused).await),
+        (true, false)
+    );
+
+    store
+        .set_setting(RECORD_SUBSCRIBER_CLICKS, "true", None)
+        .await
+        .unwrap();
+    assert_eq!(states(&visitor.get(form).await), (true, true));
+    assert_eq!(states(&visitor.get(&manage).await), (true, true));
+    let saved = visitor
+        .post(&manage, &[("event", "new"), ("cadence", "instant")])
+        .await;
+    assert!(saved.body.contains("変更を保存しました"), "{}", saved.body);
+    assert_eq!(states(&saved), (true, true));
+    let again = visitor.post("/notices/subscribe", refused).await;
+    assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(states(&again), (true, true));
+
+    // Switched off, the pages stop saying it at once.
+    store
+        .set_setting(RECORD_SUBSCRIBER_CLICKS, "false", None)
+        .await
+        .unwrap();
+    assert_eq!(states(&visitor.get(form).await), (true, false));
+    assert_eq!(states(&visitor.get(&manage).await), (true, false));
 }
 
 #[tokio::test]

@@ -29,6 +29,7 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use super::keys::{NoticeLinks, Purpose};
+use super::redirect::SUBSCRIBER_CLICKS_NOTICE;
 use crate::http::client::Client;
 use crate::http::form::{self, FormData};
 use crate::http::origin;
@@ -43,8 +44,20 @@ const MAX_SEARCH_CHARS: usize = 200;
 /// A confirmation link works this long; an unconfirmed subscription is then erased.
 pub const CONFIRM_WITHIN_DAYS: i64 = 7;
 
-/// The purpose the subscriber consents to (個人情報保護法 第61条・第62条).
+/// The purpose the subscriber consents to (個人情報保護法 第61条・第62条); while the
+/// click-recording setting is on, [`purpose_of_use`] adds that it is.
 const PURPOSE: &str = "ご登録のメールアドレス（またはLINEのアカウント）と、診断の回答または検索のことばは、条件に合う支援制度のお知らせを送るためにのみ利用します。登録はいつでも、お知らせに記載のリンクから変更・削除できます。削除すると、アドレスと回答はすぐに消去します。";
+
+/// The purpose-of-use text as it stands now: [`PURPOSE`], and, while which subscriber opened
+/// which link is recorded, [`SUBSCRIBER_CLICKS_NOTICE`], so that nobody subscribes or stays
+/// subscribed without being told.
+async fn purpose_of_use(state: &AppState) -> Result<String, AppError> {
+    Ok(if state.store().records_subscriber_clicks().await? {
+        format!("{PURPOSE}{SUBSCRIBER_CLICKS_NOTICE}")
+    } else {
+        PURPOSE.to_owned()
+    })
+}
 
 /// Every page of a subscription.
 pub fn routes() -> Router<AppState> {
@@ -229,7 +242,7 @@ struct SubscribeTemplate {
     choices: ChoicesView,
     errors: Vec<FieldError>,
     notice: Option<String>,
-    purpose: &'static str,
+    purpose: String,
 }
 
 impl SubscribeTemplate {
@@ -287,6 +300,7 @@ struct ManageTemplate {
     choices: ChoicesView,
     errors: Vec<FieldError>,
     saved: bool,
+    purpose: String,
 }
 
 impl ManageTemplate {
@@ -338,7 +352,7 @@ pub async fn show_subscribe(
         choices: ChoicesView::of(&SubscriptionChoices::default()),
         errors: Vec::new(),
         notice: notice.map(str::to_owned),
-        purpose: PURPOSE,
+        purpose: purpose_of_use(&state).await?,
     };
     Ok(with_cookie(page.render(StatusCode::OK)?, cookie))
 }
@@ -376,7 +390,7 @@ pub async fn subscribe(
         choices: ChoicesView::read(&form),
         errors: Vec::new(),
         notice: None,
-        purpose: PURPOSE,
+        purpose: purpose_of_use(&state).await?,
     };
     if cookie.is_some() || !visitor.accepts(form.csrf()) {
         page.notice = Some(if from_diagnosis && page.source.is_none() {
@@ -593,6 +607,7 @@ pub async fn show_manage(
         Err(page) => return Ok(page),
     };
     render_manage(
+        &state,
         token,
         &subscription,
         ChoicesView::of(&subscription.choices),
@@ -600,9 +615,11 @@ pub async fn show_manage(
         false,
         StatusCode::OK,
     )
+    .await
 }
 
-fn render_manage(
+async fn render_manage(
+    state: &AppState,
     token: String,
     subscription: &Subscription,
     choices: ChoicesView,
@@ -618,6 +635,7 @@ fn render_manage(
         choices,
         errors,
         saved,
+        purpose: purpose_of_use(state).await?,
     };
     Ok((status, Html(page.render()?)).into_response())
 }
@@ -644,6 +662,7 @@ pub async fn change(
                 ..subscription
             };
             render_manage(
+                &state,
                 token,
                 &changed,
                 ChoicesView::of(&changed.choices),
@@ -651,15 +670,20 @@ pub async fn change(
                 true,
                 StatusCode::OK,
             )
+            .await
         }
-        Err(errors) => render_manage(
-            token,
-            &subscription,
-            ChoicesView::read(&form),
-            errors,
-            false,
-            StatusCode::UNPROCESSABLE_ENTITY,
-        ),
+        Err(errors) => {
+            render_manage(
+                &state,
+                token,
+                &subscription,
+                ChoicesView::read(&form),
+                errors,
+                false,
+                StatusCode::UNPROCESSABLE_ENTITY,
+            )
+            .await
+        }
     }
 }
 
