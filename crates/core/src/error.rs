@@ -63,4 +63,14 @@ pub enum ModelError {
         "市区町村の制度には全国地方公共団体コードが必要です。発行元「{0}」のコードを入力してください。"
     )]
     MissingIssuerCode(String),
+    #[error("書類名を入力してください（例：履歴事項全部証明書）。")]
+    EmptyDocumentName,
+    #[error("書類名が長すぎます（{0}文字）。200文字以内にしてください。")]
+    DocumentNameTooLong(usize),
+    #[error("取得にかかる日数（{0}日）は0日（即日）から366日までで入力してください。")]
+    DocumentLeadDays(u32),
+    #[error(
+        "有効期間（{0}か月）は1か月から24か月までで入力してください（例：発行後3か月以内なら 3）。"
+    )]
+    DocumentValidMonths(u32),
 }

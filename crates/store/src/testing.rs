@@ -326,7 +326,10 @@ pub fn synthetic_program(i: usize) -> Program {
         status: ProgramStatus::ALL[pick(ProgramStatus::ALL.len())],
         official_url: OfficialUrl::parse(&format!("https://www.pref.example.jp/subsidy/{i}")).ok(),
         contact: Some("産業振興課 電話 000-000-0000".to_owned()),
-        documents: vec!["交付申請書".to_owned(), "事業計画書".to_owned()],
+        documents: ["交付申請書", "事業計画書"]
+            .into_iter()
+            .filter_map(|name| madoguchi_core::program::RequiredDocument::named(name).ok())
+            .collect(),
         source: Source {
             kind: SourceKind::Csv,
             external_id: Some(format!("S{i:07}")),

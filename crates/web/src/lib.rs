@@ -24,7 +24,7 @@ use axum::routing::{get, post};
 use http::{
     assets, error, form, health, metrics, origin, rate_limit, security, session, transport,
 };
-use site::{consult, diagnosis, experts, feeds, home, official, programs};
+use site::{consult, diagnosis, experts, feeds, home, official, programs, sheet};
 
 pub use http::AppError;
 pub use http::metrics::MetricsAccess;
@@ -101,6 +101,18 @@ fn diagnosis_routes(state: &AppState) -> Router<AppState> {
         .route(
             "/diagnosis/results.ics",
             get(diagnosis::results_calendar).layer(limit.clone()),
+        )
+        .route(
+            "/diagnosis/sheet",
+            get(sheet::show_sheet).layer(limit.clone()),
+        )
+        .route(
+            "/diagnosis/sheet.pdf",
+            get(sheet::sheet_pdf).layer(limit.clone()),
+        )
+        .route(
+            "/diagnosis/compare",
+            get(sheet::show_comparison).layer(limit.clone()),
         )
         .route(
             "/diagnosis/restart",

@@ -32,6 +32,9 @@ mod diagnose;
 /// A rule as staff check it before it is saved: preview, trial profile, stored test cases.
 mod review;
 
+/// Which of a program's documents one business needs, by the same engine.
+mod checklist;
+
 /// One program for many subscribers: who gets a notice, and why in one line.
 pub mod fanout;
 
@@ -82,6 +85,9 @@ pub use diagnose::next_question::{QuestionScore, next_question, score_questions}
 pub use diagnose::ranking::{purpose_fit, rank};
 pub use diagnose::ruleset::{Evaluation, RuleSet};
 
+pub use checklist::{
+    ChecklistItem, DocumentNeed, checklist, condition_text, document_need, document_rule_errors,
+};
 pub use fanout::{Audience, MAX_REASON_CHARS, Reached, reach, reason_line};
 
 pub use review::preview::{RulePreview, Trial, preview_rule, try_profile};

@@ -194,7 +194,8 @@ mod tests {
         new.summary.push_str("（表記を修正しました）");
         new.detail = "<p>説明を改めました。</p>".to_owned();
         new.contact = Some("産業政策課 059-000-0000".to_owned());
-        new.documents.push("履歴事項全部証明書".to_owned());
+        new.documents
+            .push(crate::program::RequiredDocument::named("履歴事項全部証明書").unwrap());
         new.note = Some("注記".to_owned());
         assert_eq!(NotableChange::between(&old, &new), NotableChange::default());
         assert_eq!(catalogue_event(Some(&old), &new), None);

@@ -5,6 +5,7 @@
 //! fix. A `Program` read from JSON is checked the same way as one built in code.
 
 mod amount;
+mod document;
 mod id;
 mod issuer;
 mod kind;
@@ -25,6 +26,7 @@ use time::Date;
 /// Kept at its earlier path: calendar and reference values are refused with it too.
 pub use crate::error::ModelError;
 pub use amount::{Amount, SubsidyRate, Yen};
+pub use document::{DocumentIssuer, MAX_LEAD_DAYS, MAX_VALID_MONTHS, RequiredDocument};
 pub use id::{ProgramId, Title};
 pub use issuer::Issuer;
 pub use kind::{GovLevel, ProgramKind};
@@ -71,9 +73,9 @@ pub struct Program {
     pub official_url: Option<OfficialUrl>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub contact: Option<String>,
-    /// 必要書類.
+    /// 必要書類, each with who issues it and which businesses need it.
     #[serde(default)]
-    pub documents: Vec<String>,
+    pub documents: Vec<RequiredDocument>,
     pub source: Source,
     /// The last day staff confirmed the record against the official page (`2026-12-04`).
     #[serde(

@@ -5,6 +5,7 @@
 //! Japanese way once, and the staff console's previews borrow it so that staff see what
 //! visitors will.
 
+pub mod checklist;
 pub mod condition_tree;
 pub mod consult;
 pub mod diagnosis;
@@ -15,4 +16,5 @@ pub mod listing;
 pub mod official;
 pub mod programs;
 pub mod search;
+pub mod sheet;
 pub mod view;

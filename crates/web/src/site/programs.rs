@@ -2,15 +2,20 @@
 
 use askama::Template;
 use axum::extract::{Path, State};
+use axum::http::HeaderMap;
 use axum::http::Uri;
-use axum::response::Html;
+use axum::response::{Html, IntoResponse, Response};
 use madoguchi_core::analytics::Metric;
-use madoguchi_core::eligibility::{ConditionStatus, RuleOrigin};
+use madoguchi_core::eligibility::{ConditionStatus, Profile, RuleOrigin};
 use madoguchi_core::program::ProgramId;
 use madoguchi_search::{Facet, FilterKind, Segment, Sort, Suggestion, WindowState};
 
 use crate::http::clock;
+use crate::http::security::never_cached;
+use crate::http::session::Visitor;
+use crate::site::checklist::Checklist;
 use crate::site::condition_tree::{TreeLine, tree_lines};
+use crate::site::diagnosis::Wizard;
 use crate::site::search::SearchParams;
 use crate::site::view::{ProgramPage, ProgramRow};
 use crate::{AppError, AppState};
@@ -209,12 +214,17 @@ struct ShowTemplate {
     /// The conditions as a tree: groups nest their conditions.
     conditions: Vec<TreeLine<ConditionText>>,
     derived_rule: bool,
+    /// The documents, judged from the visitor's answers when there are any.
+    documents: Checklist,
+    /// The checklist follows the visitor's answers.
+    personal: bool,
 }
 
 pub async fn show_program(
     State(state): State<AppState>,
     Path(id): Path<String>,
-) -> Result<Html<String>, AppError> {
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
     let id = ProgramId::parse(&id).map_err(|_| AppError::NotFound)?;
     let catalog = state.catalog();
     let program = catalog.get(&id).ok_or(AppError::NotFound)?;
@@ -222,9 +232,22 @@ pub async fn show_program(
     let (conditions, origin) = catalog
         .conditions(&id, clock::today())
         .unwrap_or((Vec::new(), RuleOrigin::Derived));
-    Ok(Html(
+    // With answers, the checklist is this business's, so the page must stay out of caches.
+    let answers = match Visitor::load(&state, &headers).await? {
+        Some(visitor) => Some(Wizard::from_data(&visitor.data).profile),
+        None => None,
+    }
+    .filter(|profile| *profile != Profile::default());
+    let documents = Checklist::of(
+        program,
+        answers.as_ref().unwrap_or(&Profile::default()),
+        clock::today(),
+    );
+    let page = Html(
         ShowTemplate {
             p: ProgramPage::of(program),
+            documents,
+            personal: answers.is_some(),
             conditions: tree_lines(&conditions, |c, _| ConditionText {
                 text: c.text.clone(),
                 depth: c.depth.min(4),
@@ -233,5 +256,11 @@ pub async fn show_program(
             derived_rule: origin != RuleOrigin::Program,
         }
         .render()?,
-    ))
+    )
+    .into_response();
+    Ok(if answers.is_some() {
+        never_cached(page).await
+    } else {
+        page
+    })
 }

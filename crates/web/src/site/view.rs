@@ -86,7 +86,6 @@ pub struct ProgramPage {
     pub detail_html: String,
     pub facts: Vec<Fact>,
     pub rounds: Vec<String>,
-    pub documents: Vec<String>,
     pub official_url: Option<String>,
     pub attribution: Option<&'static str>,
     pub note: Option<String>,
@@ -152,7 +151,6 @@ impl ProgramPage {
             detail_html: p.detail.clone(),
             facts,
             rounds: p.rounds.iter().map(round_label).collect(),
-            documents: p.documents.clone(),
             official_url: p.official_url.as_ref().map(|u| u.to_string()),
             attribution: p.source.attribution(),
             note: p.note.clone(),
@@ -197,7 +195,7 @@ pub fn days_left_label(closes: Date, today: Date) -> Option<String> {
     }
 }
 
-fn round_label(round: &madoguchi_core::program::ApplicationRound) -> String {
+pub(crate) fn round_label(round: &madoguchi_core::program::ApplicationRound) -> String {
     let opens = round
         .opens()
         .map(datetime_label)

@@ -9,7 +9,7 @@ use time::Date;
 use time::macros::format_description;
 
 use crate::calendar::{DayEdge, FiscalYear, JstDateTime};
-use crate::program::{ApplicationRound, Yen};
+use crate::program::{ApplicationRound, RequiredDocument, Yen};
 
 /// The cell for no restriction on areas.
 pub(super) const NATIONWIDE: &str = "全国";
@@ -152,6 +152,35 @@ pub(super) fn rounds(rounds: &[ApplicationRound]) -> String {
         })
         .collect();
     list(lines.iter().map(String::as_str))
+}
+
+/// One document per line: its name, or (for one with more than a name) the document as one
+/// line of JSON, so that the checklist survives a trip through Excel.
+pub(super) fn documents(documents: &[RequiredDocument]) -> String {
+    documents
+        .iter()
+        .map(|d| {
+            if d.is_name_only() {
+                d.name().to_owned()
+            } else {
+                serde_json::to_string(d).unwrap_or_else(|_| d.name().to_owned())
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Reads what `documents` writes; a line that starts with 「{」 is a document in JSON.
+pub(super) fn parse_documents(cell: &str) -> Result<Vec<RequiredDocument>, String> {
+    items(cell)
+        .map(|line| {
+            if line.starts_with('{') {
+                serde_json::from_str(line).map_err(|e| format!("「{line}」：{e}"))
+            } else {
+                RequiredDocument::named(line).map_err(|e| e.to_string())
+            }
+        })
+        .collect()
 }
 
 pub(super) fn parse_rounds(cell: &str) -> Result<Vec<ApplicationRound>, String> {

@@ -205,7 +205,7 @@ fn row_of(p: &Program) -> [String; 33] {
         p.status.label().to_owned(),
         or_blank(p.official_url.as_ref().map(ToString::to_string)),
         or_blank(p.contact.clone()),
-        cells::list(p.documents.iter().map(String::as_str)),
+        cells::documents(&p.documents),
         p.source.kind.label().to_owned(),
         or_blank(p.source.external_id.clone()),
         or_blank(p.source.fetched_at.map(cells::time)),
@@ -331,9 +331,7 @@ impl Row<'_> {
             status: ProgramStatus::parse(self.required("受付状況")?).map_err(model)?,
             official_url: self.optional("公式URL", OfficialUrl::parse)?,
             contact: cells::text(self.get("問い合わせ先")),
-            documents: cells::items(self.get("必要書類"))
-                .map(str::to_owned)
-                .collect(),
+            documents: self.read("必要書類", cells::parse_documents)?,
             source: Source {
                 kind: self
                     .optional("出典", SourceKind::parse)?

@@ -5,7 +5,7 @@
 //! The same comparison serves the history page (any two versions) and the refusal of a
 //! stale save (what the other person saved against what was just typed).
 
-use madoguchi_core::eligibility::{ConditionView, preview_rule};
+use madoguchi_core::eligibility::{ConditionView, Profile, checklist, preview_rule};
 use madoguchi_core::program::Program;
 use similar::{ChangeTag, TextDiff};
 use time::Date;
@@ -13,6 +13,7 @@ use time::Date;
 use super::case_form::CaseRow;
 use super::page::{EditorPage, FieldView};
 use super::program_form::{FieldErrors, ProgramForm};
+use crate::site::checklist::DocumentLine;
 use crate::site::view::date_label;
 
 /// One line of a text compared line by line.
@@ -67,6 +68,7 @@ pub fn diff_programs(old: &Program, new: &Program, as_of: Date) -> Vec<FieldChan
             .flat_map(|s| s.fields)
             .collect();
         all.push(rounds_field(p));
+        all.push(documents_field(p, as_of));
         all
     };
     for (a, b) in fields(old).iter().zip(fields(new).iter()) {
@@ -129,6 +131,16 @@ fn rounds_field(p: &Program) -> FieldView {
         .collect::<Vec<_>>()
         .join("\n");
     FieldView::textarea("rounds", "受付期間", &text)
+}
+
+/// The documents one per line, each with everything the catalogue says about it.
+fn documents_field(p: &Program, as_of: Date) -> FieldView {
+    let text = checklist(p, &Profile::default(), as_of)
+        .iter()
+        .map(|item| DocumentLine::of(item).one_line())
+        .collect::<Vec<_>>()
+        .join("\n");
+    FieldView::textarea("documents", "必要書類", &text)
 }
 
 /// A text as lines to compare; the outline's HTML is cut after each block.
@@ -253,7 +265,9 @@ mod tests {
         let mut new = old.clone();
         new.title = Title::parse("新しい制度名").unwrap();
         new.status = ProgramStatus::ClosedBudget;
-        new.documents = vec!["申請書".into(), "見積書".into()];
+        new.documents = ["申請書", "見積書"]
+            .map(|name| madoguchi_core::program::RequiredDocument::named(name).unwrap())
+            .to_vec();
         new.detail = old.detail.replacen("</p>", "（改訂）</p>", 1);
         new.rule = Some(Rule::from_value(json!({"all": [
             {"field": "municipality", "op": "within", "value": ["462161"]},

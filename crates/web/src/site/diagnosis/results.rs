@@ -16,6 +16,7 @@ use time::Date;
 
 use super::wizard::Wizard;
 use crate::AppError;
+use crate::site::checklist::Checklist;
 use crate::site::condition_tree::{TreeLine, tree_lines};
 use crate::site::view::{
     FilterOption, amount_label, date_label, days_left_label, issuer_label, level_options,
@@ -147,6 +148,8 @@ pub struct ResultItem {
     pub hints: Vec<String>,
     pub missing: Vec<MissingAnswer>,
     pub derived_rule: bool,
+    /// The documents this business needs, from its answers.
+    pub documents: Checklist,
 }
 
 /// The programs of one verdict.
@@ -201,7 +204,9 @@ impl ResultsView {
                 continue;
             }
             if let Some(group) = groups.iter_mut().find(|g| g.key == result.verdict.code()) {
-                group.items.push(item(program, result, as_of));
+                let mut item = item(program, result, as_of);
+                item.documents = Checklist::of(program, &wizard.profile, as_of);
+                group.items.push(item);
             }
         }
         let shown = groups.iter().map(|g| g.items.len()).sum();
@@ -312,6 +317,7 @@ fn item(program: &Program, result: &ProgramResult, as_of: Date) -> ResultItem {
             })
             .collect(),
         derived_rule: result.rule_origin == RuleOrigin::Derived,
+        documents: Checklist::default(),
     }
 }
 

@@ -1,10 +1,12 @@
 //! The program form's controls, section by section: each field labelled, described and
 //! given its error the same way, so the template only loops over them.
 
-use madoguchi_core::program::{EmployeeBand, GovLevel, ProgramKind, ProgramStatus, Purpose};
+use madoguchi_core::program::{
+    DocumentIssuer, EmployeeBand, GovLevel, ProgramKind, ProgramStatus, Purpose,
+};
 
 use super::EditorPage;
-use crate::console::editor::program_form::{FieldErrors, ProgramForm};
+use crate::console::editor::program_form::{FieldErrors, ProgramForm, WHEN_CHOICES};
 use crate::console::editor::rule_view::Choice;
 
 /// One form control with its label, hint and error.
@@ -83,6 +85,13 @@ impl FieldView {
 pub struct Section {
     pub id: &'static str,
     pub title: &'static str,
+    pub fields: Vec<FieldView>,
+}
+
+/// One required document's controls.
+#[derive(Debug, Clone)]
+pub struct DocumentView {
+    pub n: usize,
     pub fields: Vec<FieldView>,
 }
 
@@ -271,8 +280,6 @@ impl EditorPage {
             )
             .hint("https:// で始まるアドレス"),
             FieldView::new("contact", "問い合わせ先", "textarea", &form.contact),
-            FieldView::new("documents", "必要書類", "textarea", &form.documents)
-                .hint("1行に1つずつ書いてください。"),
             FieldView::new("note", "お知らせ", "textarea", &form.note)
                 .hint("制度のページの上に表示します。"),
             FieldView::new("last-verified", "最終確認日", "text", &form.last_verified)
@@ -316,6 +323,66 @@ impl EditorPage {
             field.error = errors.get(&field.name).map(str::to_owned);
         }
         sections
+    }
+
+    /// The documents' controls, with errors beside them.
+    pub fn documents(form: &ProgramForm, errors: &FieldErrors) -> Vec<DocumentView> {
+        form.documents
+            .iter()
+            .enumerate()
+            .map(|(n, d)| {
+                let name = |part: &str| format!("document-{n}-{part}");
+                let issuers = with_blank(
+                    choices(
+                        DocumentIssuer::ALL,
+                        DocumentIssuer::code,
+                        DocumentIssuer::label,
+                        |c| c == d.issuer,
+                    ),
+                    "（未設定）",
+                    d.issuer.is_empty(),
+                );
+                let pick = |all: &[(&str, &str)], current: &str| -> Vec<Choice> {
+                    all.iter()
+                        .map(|(value, label)| Choice {
+                            value: (*value).to_owned(),
+                            label: (*label).to_owned(),
+                            selected: *value == current,
+                        })
+                        .collect()
+                };
+                let mut fields = vec![
+                    FieldView::new(&name("name"), "書類名", "text", &d.name)
+                        .hint("例：履歴事項全部証明書"),
+                    FieldView::new(&name("issuer"), "発行元", "select", &d.issuer)
+                        .options(issuers),
+                    FieldView::new(&name("lead-days"), "取得にかかる日数", "text", &d.lead_days)
+                        .hint("おおよその日数（即日なら 0）"),
+                    FieldView::new(
+                        &name("valid-months"),
+                        "有効期間（か月）",
+                        "text",
+                        &d.valid_months,
+                    )
+                    .hint("「発行後3か月以内」なら 3。期限がなければ空欄"),
+                    FieldView::new(&name("form"), "様式", "select", &d.form_provided).options(
+                        pick(
+                            &[("", "制度の様式はない"), ("yes", "制度の様式がある")],
+                            &d.form_provided,
+                        ),
+                    ),
+                    FieldView::new(&name("when"), "必要な申請者", "select", &d.when)
+                        .options(pick(&WHEN_CHOICES, &d.when)),
+                    FieldView::textarea(&name("rule"), "条件（JSON）", &d.rule).hint(
+                        "「条件を指定する」を選んだときだけ使います。資格の条件と同じ書き方です（例：{\"field\": \"employees\", \"op\": \"gt\", \"value\": 20}）。",
+                    ),
+                ];
+                for f in &mut fields {
+                    f.error = errors.get(&f.name).map(str::to_owned);
+                }
+                DocumentView { n, fields }
+            })
+            .collect()
     }
 
     /// The rounds' controls, with errors beside them.

@@ -13,7 +13,7 @@ use super::case_view::CasePanel;
 use super::program_form::{FieldErrors, ProgramForm};
 use super::rule_view::RulePanel;
 
-pub use fields::{FieldView, RoundView, Section};
+pub use fields::{DocumentView, FieldView, RoundView, Section};
 
 /// The publishing side of the editor: where the program and its draft stand, and the
 /// forms the person may use (each a separate form after the editor's own).
@@ -64,6 +64,7 @@ pub struct EditorPage {
     pub alert: Option<String>,
     pub sections: Vec<Section>,
     pub rounds: Vec<RoundView>,
+    pub documents: Vec<DocumentView>,
     pub rule: RulePanel,
     /// The test profiles, editable, with how the draft judges each.
     pub cases: CasePanel,
@@ -148,6 +149,7 @@ impl EditorPage {
             alert: None,
             sections: Self::sections(input.form, input.errors, input.is_new),
             rounds: Self::rounds(input.form, input.errors),
+            documents: Self::documents(input.form, input.errors),
             rule,
             cases,
             hidden: Vec::new(),

@@ -7,6 +7,7 @@
 //! the Japanese way (「5,000万円」), dates as 「2026-04-01」 and windows without the clock
 //! time where it is the day's edge, and reading them back gives the same program.
 
+mod documents;
 mod to_program;
 mod typed;
 
@@ -22,6 +23,7 @@ use super::case_form::{CaseAction, CaseRow};
 use super::rule_form::list_items;
 use crate::http::form::FormData;
 
+pub use documents::{DocumentAction, DocumentRow, WHEN_CHOICES};
 pub(crate) use typed::{date_text, optional, read_date};
 use typed::{jsic_text, moment_text, place_code};
 
@@ -66,8 +68,8 @@ pub struct ProgramForm {
     pub status: String,
     pub official_url: String,
     pub contact: String,
-    /// One document per line.
-    pub documents: String,
+    /// The required documents, one row each.
+    pub documents: Vec<DocumentRow>,
     pub note: String,
     pub last_verified: String,
     /// The documents checked against, one per line: a title, then optionally its address.
@@ -186,7 +188,7 @@ impl ProgramForm {
                 .map(|u| u.to_string())
                 .unwrap_or_default(),
             contact: p.contact.clone().unwrap_or_default(),
-            documents: p.documents.join("\n"),
+            documents: p.documents.iter().map(DocumentRow::of).collect(),
             note: p.note.clone().unwrap_or_default(),
             last_verified: date_text(p.last_verified),
             verified_against: p
@@ -249,7 +251,7 @@ impl ProgramForm {
             status: text("status"),
             official_url: text("official-url"),
             contact: text("contact"),
-            documents: text("documents"),
+            documents: DocumentRow::read_all(form),
             note: text("note"),
             last_verified: text("last-verified"),
             verified_against: text("verified-against"),

@@ -12,6 +12,7 @@ use madoguchi_core::program::{
 };
 use madoguchi_core::reference::JsicCode;
 
+use super::documents::read_documents;
 use super::{FieldErrors, ProgramForm};
 use crate::console::editor::case_form::read_cases;
 
@@ -106,6 +107,7 @@ impl ProgramForm {
         let areas = self.areas(&mut errors);
         let rounds = self.rounds(&mut errors);
         let test_cases = read_cases(&self.cases, &mut errors);
+        let documents = read_documents(&self.documents, &mut errors);
         let amount = Amount {
             max: max.ok().flatten(),
             min: min.ok().flatten(),
@@ -141,13 +143,7 @@ impl ProgramForm {
             status,
             official_url: official_url.ok().flatten(),
             contact: non_empty(&self.contact),
-            documents: self
-                .documents
-                .lines()
-                .map(str::trim)
-                .filter(|l| !l.is_empty())
-                .map(str::to_owned)
-                .collect(),
+            documents,
             source: base.source.clone(),
             last_verified: last_verified.ok().flatten(),
             verified_against: verified_against.unwrap_or_default(),

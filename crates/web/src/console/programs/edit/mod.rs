@@ -24,7 +24,7 @@ use super::edit_path;
 use crate::console::editor::case_form::CaseAction;
 use crate::console::editor::diff::FieldChange;
 use crate::console::editor::page::{EditorInput, EditorPage};
-use crate::console::editor::program_form::{FieldErrors, ProgramForm, RoundAction};
+use crate::console::editor::program_form::{DocumentAction, FieldErrors, ProgramForm, RoundAction};
 use crate::console::editor::rule_form::{RuleAction, RuleRows};
 use crate::console::settings::ConsoleSettings;
 use crate::console::staff::{Staff, StaffRejection};
@@ -42,6 +42,7 @@ enum EditAction {
     Try,
     Rule(RuleAction),
     Round(RoundAction),
+    Document(DocumentAction),
     Case(CaseAction),
     Save,
     Review,
@@ -60,6 +61,7 @@ impl EditAction {
             _ => RuleAction::parse(raw)
                 .map(Self::Rule)
                 .or_else(|| RoundAction::parse(raw).map(Self::Round))
+                .or_else(|| DocumentAction::parse(raw).map(Self::Document))
                 .or_else(|| CaseAction::parse(raw).map(Self::Case))
                 .unwrap_or(Self::Check),
         }
@@ -287,6 +289,7 @@ async fn post_editor(
             }
         }
         EditAction::Round(change) => typed.form.apply_round_action(change),
+        EditAction::Document(change) => change.apply(&mut typed.form.documents),
         EditAction::Case(change) => {
             if let Err(message) = typed.form.apply_case_action(change) {
                 shown.alert = Some(message);
