@@ -33,6 +33,7 @@ fn intake(email: &str, category: &str) -> Intake {
         category,
         name: "山田 花子",
         organisation: "（例）やまだ商店",
+        business: "食品スーパー",
         email,
         phone: "059-224-0000",
         place: "242012",

@@ -743,6 +743,7 @@ async fn fresh_case(store: &madoguchi_store::Store) -> String {
         category: Category::parse("data").unwrap(),
         name: "権限 確認".to_owned(),
         organisation: "権限確認株式会社".to_owned(),
+        business: String::new(),
         email: "authz@example.jp".to_owned(),
         phone: String::new(),
         place: None,

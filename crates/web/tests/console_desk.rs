@@ -715,3 +715,51 @@ async fn staff_take_a_case_back_from_its_expert_who_then_neither_sees_it_nor_is_
         .unwrap();
     assert_eq!(audited, 1);
 }
+
+#[tokio::test]
+async fn the_business_in_the_requester_s_words_comes_with_the_industry_finder_s_proposals() {
+    let console = Console::new(&demo_catalogue()).await;
+    let store = &console.app.store;
+    let long = "介護".repeat(51);
+    let mut visitor = console.browser();
+    visitor.get("/consult").await;
+    let refused = visitor
+        .post("/consult", &fields(&[("business", long.as_str())]))
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        refused
+            .body
+            .contains("事業の内容は100文字以内にしてください（いまは102文字です）"),
+        "{}",
+        refused.body
+    );
+    assert!(refused.body.contains(&long), "what was typed stays");
+
+    let receipt = receipt_of(
+        &file(
+            &mut console.browser(),
+            &[("business", "デイサービスをやっています")],
+        )
+        .await,
+    );
+    let id = case_id(store, &receipt).await;
+    let staff_account = console.account("desk-industry", Role::Staff).await;
+    let mut staff = console.signed_in(&staff_account).await;
+    let case = staff.get(&format!("/console/desk/{id}")).await;
+    assert!(
+        case.body.contains("デイサービスをやっています"),
+        "{}",
+        case.body
+    );
+    assert!(
+        case.body.contains("<li>85 社会保険・社会福祉・介護事業（"),
+        "{}",
+        case.body
+    );
+    // Without words, no proposals are made up.
+    let plain = receipt_of(&file(&mut console.browser(), &[("email", "b@example.jp")]).await);
+    let id = case_id(store, &plain).await;
+    let case = staff.get(&format!("/console/desk/{id}")).await;
+    assert!(!case.body.contains("業種の候補"));
+}

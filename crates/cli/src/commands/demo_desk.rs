@@ -539,6 +539,7 @@ fn intake(case: &DemoCase) -> anyhow::Result<Intake> {
         category: case.category,
         name: case.name,
         organisation: case.organisation,
+        business: "",
         email: case.email,
         phone: case.phone,
         place: case.place,

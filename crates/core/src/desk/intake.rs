@@ -16,6 +16,8 @@ pub const MAX_MESSAGE_CHARS: usize = 4_000;
 pub const MAX_ATTACHED_CHARS: usize = 20_000;
 const MAX_NAME_CHARS: usize = 60;
 const MAX_ORGANISATION_CHARS: usize = 100;
+/// What the business does, in its own words: a phrase (「ラーメン屋」「介護施設」).
+const MAX_BUSINESS_CHARS: usize = 100;
 const MAX_TIMES_CHARS: usize = 200;
 const MAX_EMAIL_LEN: usize = 254;
 
@@ -62,6 +64,8 @@ pub struct IntakeForm<'a> {
     pub category: &'a str,
     pub name: &'a str,
     pub organisation: &'a str,
+    /// What the business does, in its own words (optional).
+    pub business: &'a str,
     pub email: &'a str,
     pub phone: &'a str,
     pub place: &'a str,
@@ -81,6 +85,10 @@ pub struct Intake {
     pub name: String,
     /// 事業者名・団体名; empty for a resident.
     pub organisation: String,
+    /// What the business does, in its own words; empty when not given. Staff see the
+    /// industry finder's proposals for it beside the case, never a guess stored as fact.
+    #[serde(default)]
+    pub business: String,
     /// Empty when only a phone number was given.
     pub email: String,
     /// As typed (full-width digits folded); empty when only an e-mail was given.
@@ -144,6 +152,14 @@ impl Intake {
             "事業者名・団体名",
             organisation,
             MAX_ORGANISATION_CHARS,
+        );
+        let business = form.business.trim();
+        too_long(
+            &mut fail,
+            "business",
+            "事業の内容",
+            business,
+            MAX_BUSINESS_CHARS,
         );
         if requester.is_some_and(|r| r != Requester::Resident) && organisation.is_empty() {
             fail(
@@ -214,6 +230,7 @@ impl Intake {
                 category,
                 name: name.to_owned(),
                 organisation: organisation.to_owned(),
+                business: business.to_owned(),
                 email: email.to_owned(),
                 phone,
                 place,
@@ -304,6 +321,7 @@ mod tests {
             category: "dx-strategy",
             name: "山田 花子",
             organisation: "やまだ商店",
+            business: "  ラーメン屋 ",
             email: "hanako@example.jp",
             phone: "",
             place: "242012",
@@ -322,6 +340,7 @@ mod tests {
         assert_eq!(intake.place.unwrap().to_string(), "242012");
         assert_eq!(intake.email_key().as_deref(), Some("hanako@example.jp"));
         assert_eq!(intake.parties(), ["やまだ商店"]);
+        assert_eq!(intake.business, "ラーメン屋");
     }
 
     #[test]
@@ -332,15 +351,26 @@ mod tests {
             phone: "12-34",
             message: &"あ".repeat(MAX_MESSAGE_CHARS + 1),
             category: "tax",
+            business: &"ラーメン屋".repeat(21),
             ..form()
         };
         let errors = Intake::check(&bad, &categories()).unwrap_err();
         let fields: Vec<_> = errors.iter().map(|e| e.field).collect();
-        assert_eq!(fields, ["consent", "category", "email", "phone", "message"]);
+        assert_eq!(
+            fields,
+            [
+                "consent", "category", "business", "email", "phone", "message"
+            ]
+        );
         assert!(
-            errors[4].message.contains("4001文字"),
+            errors[2].message.contains("105文字"),
             "{}",
-            errors[4].message
+            errors[2].message
+        );
+        assert!(
+            errors[5].message.contains("4001文字"),
+            "{}",
+            errors[5].message
         );
     }
 

@@ -18,6 +18,7 @@ use serde::Deserialize;
 use super::access::DeskUser;
 use super::list::{FilterChoice, expert_name, experts_named};
 use super::proposals::{ExcludedView, ProposalView, Proposals, SHOWN};
+use crate::api::industries::IndustryAnswer;
 use crate::console::frame::Frame;
 use crate::console::programs::moment_label;
 use crate::console::staff::Staff;
@@ -81,6 +82,10 @@ impl Typed {
 pub struct PersonalView {
     pub name: String,
     pub organisation: String,
+    /// What the business does, in its own words, and the industry finder's proposals for it
+    /// (「76 飲食店：…」), for staff to confirm with the requester.
+    pub business: String,
+    pub industries: Vec<String>,
     pub email: String,
     pub phone: String,
     pub place: String,
@@ -266,6 +271,13 @@ pub async fn render(
         personal: case.personal.as_ref().map(|p| PersonalView {
             name: p.name.clone(),
             organisation: p.organisation.clone(),
+            business: p.business.clone(),
+            industries: IndustryAnswer::find(&p.business)
+                .candidates
+                .into_iter()
+                .take(3)
+                .map(|c| format!("{} {}（{}）", c.code, c.name, c.reason))
+                .collect(),
             email: p.email.clone(),
             phone: p.phone.clone(),
             place: p
