@@ -75,7 +75,8 @@ const BIG_UNITS: [(char, u64); 3] = [
     ('万', 10_000),
 ];
 
-fn with_separators(n: u64) -> String {
+/// `1234567` as `1,234,567`.
+pub(crate) fn with_separators(n: u64) -> String {
     let digits = n.to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3);
     for (i, c) in digits.chars().enumerate() {

@@ -43,7 +43,11 @@ fn day_counts(day: Date, programs: &[String], seed: u64) -> Vec<Count> {
     };
     let wobble = seed % 500;
     add(Metric::DiagnosisStarted, "", DIAGNOSES_A_DAY + wobble);
-    add(Metric::DiagnosisFinished, "", DIAGNOSES_A_DAY * 7 / 10 + wobble);
+    add(
+        Metric::DiagnosisFinished,
+        "",
+        DIAGNOSES_A_DAY * 7 / 10 + wobble,
+    );
     add(Metric::ConsultationFiled, "", 150 + wobble / 10);
     for (i, field) in Field::ALL.iter().enumerate() {
         let reached = DIAGNOSES_A_DAY * 10 / (10 + i as u64);
@@ -59,7 +63,11 @@ fn day_counts(day: Date, programs: &[String], seed: u64) -> Vec<Count> {
         }
     }
     for w in 0..MAX_WORDS_PER_DAY {
-        add(Metric::ZeroResultSearch, &format!("見つからない言葉{w:03}"), 1 + (w as u64 % 7));
+        add(
+            Metric::ZeroResultSearch,
+            &format!("見つからない言葉{w:03}"),
+            1 + (w as u64 % 7),
+        );
     }
     counts
 }
@@ -112,7 +120,8 @@ async fn main() {
             login: Login::parse("bench").unwrap(),
             display_name: DisplayName::parse("計測").unwrap(),
             role: Role::Viewer,
-            password_hash: "unused".to_owned(),
+            // Never checked: the session below is made directly, as a sign-in would.
+            password_hash: "$argon2id$v=19$m=19456,t=2,p=1$bm90dXNlZA$bm90dXNlZG5vdHVzZWQ".to_owned(),
             must_change_password: false,
         })
         .await

@@ -12,15 +12,7 @@ pub fn shown(n: u64) -> String {
     if n < SUPPRESS_BELOW {
         return SUPPRESSED.to_owned();
     }
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
+    crate::japanese_amount::with_separators(n)
 }
 
 /// `part` as a percentage of `whole` (`"42.5%"`), or 「—」 when either count is suppressed

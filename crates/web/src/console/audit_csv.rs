@@ -6,6 +6,8 @@
 //! details quote what staff typed, such as program titles, and a spreadsheet must show
 //! them as text, never run them (CSV injection).
 
+use axum::http::header::{CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_TYPE};
+use axum::response::{IntoResponse, Response};
 use madoguchi_core::calendar::JST;
 use madoguchi_core::staff::Action;
 use madoguchi_store::AuditEntry;
@@ -65,6 +67,20 @@ where
         writer.flush()?;
     }
     Ok(out)
+}
+
+/// A CSV file for the browser to save as `filename` (ASCII), never cached.
+pub fn csv_download(filename: &str, body: Vec<u8>) -> Response {
+    let disposition = format!("attachment; filename=\"{filename}\"");
+    (
+        [
+            (CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
+            (CONTENT_DISPOSITION, disposition),
+            (CACHE_CONTROL, "no-store".to_owned()),
+        ],
+        body,
+    )
+        .into_response()
 }
 
 /// `2026-08-21 21:00:05`: the time in Japan, as Excel reads a date and time.

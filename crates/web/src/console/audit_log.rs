@@ -6,7 +6,6 @@ use askama::Template;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
-use axum::http::header::{CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::response::{Html, IntoResponse, Response};
 use madoguchi_core::calendar::JST;
 use madoguchi_core::staff::Action;
@@ -15,7 +14,7 @@ use serde::Deserialize;
 use time::macros::format_description;
 use time::{Date, Duration, OffsetDateTime, Time};
 
-use super::audit_csv::{audit_csv, jst_time};
+use super::audit_csv::{audit_csv, csv_download, jst_time};
 use super::frame::Frame;
 use super::staff::Staff;
 use crate::console::paging::PageWindow;
@@ -245,16 +244,7 @@ pub async fn export_csv(
         .to_offset(JST)
         .format(format_description!("[year][month][day]-[hour][minute]"))
         .unwrap_or_default();
-    let disposition = format!("attachment; filename=\"madoguchi-audit-{stamp}.csv\"");
-    Ok((
-        [
-            (CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
-            (CONTENT_DISPOSITION, disposition),
-            (CACHE_CONTROL, "no-store".to_owned()),
-        ],
-        body,
-    )
-        .into_response())
+    Ok(csv_download(&format!("madoguchi-audit-{stamp}.csv"), body))
 }
 
 #[cfg(test)]

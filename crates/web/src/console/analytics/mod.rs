@@ -15,7 +15,6 @@ use askama::Template;
 use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
-use axum::http::header::{CACHE_CONTROL, CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::response::{Html, IntoResponse, Response};
 use madoguchi_core::analytics::{
     Dashboard, KeyNames, Period, TREND_METRICS, Table, TableKind, shown,
@@ -26,7 +25,7 @@ use madoguchi_core::program::ProgramId;
 use madoguchi_store::Role;
 use serde::Deserialize;
 
-use super::audit_csv::{as_text, excel_csv};
+use super::audit_csv::{as_text, csv_download, excel_csv};
 use super::audit_log::read_date;
 use super::frame::Frame;
 use super::freshness;
@@ -288,19 +287,11 @@ pub async fn export_csv(
         Ok(())
     })
     .map_err(|e| AppError::Internal(e.to_string()))?;
-    let disposition = format!(
-        "attachment; filename=\"madoguchi-{}-{}-{}.csv\"",
+    let filename = format!(
+        "madoguchi-{}-{}-{}.csv",
         kind.slug(),
         period.from(),
         period.to()
     );
-    Ok((
-        [
-            (CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),
-            (CONTENT_DISPOSITION, disposition),
-            (CACHE_CONTROL, "no-store".to_owned()),
-        ],
-        body,
-    )
-        .into_response())
+    Ok(csv_download(&filename, body))
 }
