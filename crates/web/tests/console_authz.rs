@@ -404,6 +404,19 @@ const ROUTES: &[Route] = &[
         expect: [SignIn, Denied, Status(200), Status(200), Status(404)],
     },
     Route {
+        // The case's sheet is the case: opened (and audit-logged) by whoever may open it.
+        method: "GET",
+        path: "/console/desk/{case}/sheet",
+        form: &[],
+        expect: [SignIn, Denied, Status(200), Status(200), Status(404)],
+    },
+    Route {
+        method: "GET",
+        path: "/console/desk/{case}/sheet.pdf",
+        form: &[],
+        expect: [SignIn, Denied, Status(200), Status(200), Status(404)],
+    },
+    Route {
         method: "POST",
         path: "/console/desk/{case}/{step}",
         form: &[("revision", "1")],

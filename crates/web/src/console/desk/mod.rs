@@ -14,6 +14,7 @@ mod list;
 mod proposals;
 mod registry;
 mod registry_form;
+mod sheet;
 mod steps;
 
 use axum::Router;
@@ -41,5 +42,7 @@ pub fn routes() -> Router<AppState> {
                 .layer(DefaultBodyLimit::max(registry::REGISTRY_FORM_BYTES)),
         )
         .route("/console/desk/{id}", get(case_page::show_case))
+        .route("/console/desk/{id}/sheet", get(sheet::show_case_sheet))
+        .route("/console/desk/{id}/sheet.pdf", get(sheet::case_sheet_pdf))
         .route("/console/desk/{id}/{step}", post(steps::take_step))
 }
