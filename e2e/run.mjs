@@ -23,6 +23,7 @@ import * as notices from './lib/notices.mjs';
 import { PAGE_TYPES } from './lib/pages.mjs';
 import { Report, expect } from './lib/report.mjs';
 import { searchFromTop } from './lib/search.mjs';
+import * as sheet from './lib/sheet.mjs';
 
 const base = parseBase(process.argv[2]);
 const report = new Report();
@@ -37,6 +38,8 @@ try {
   await diagnosis.skipLink(report, session, base);
   await searchFromTop(report, session, base);
   await diagnosis.walk(report, session, base, { name: 'keyboard', audits: true });
+  // From those results: the comparison and the application sheet (and its PDF).
+  await sheet.journey(report, session, base);
   // The same walk with scripts off: every step must be a plain form.
   const plain = await openPage(browser, base, { javaScript: false });
   await diagnosis.walk(report, plain, base, { name: 'keyboard, no JavaScript', audits: false });
