@@ -121,7 +121,8 @@ async fn main() {
             display_name: DisplayName::parse("計測").unwrap(),
             role: Role::Viewer,
             // Never checked: the session below is made directly, as a sign-in would.
-            password_hash: "$argon2id$v=19$m=19456,t=2,p=1$bm90dXNlZA$bm90dXNlZG5vdHVzZWQ".to_owned(),
+            password_hash: "$argon2id$v=19$m=19456,t=2,p=1$bm90dXNlZA$bm90dXNlZG5vdHVzZWQ"
+                .to_owned(),
             must_change_password: false,
         })
         .await
