@@ -202,27 +202,32 @@ async fn push(State(stand_in): State<StandIn>, headers: HeaderMap, body: Bytes) 
     }
 }
 
-#[test]
-fn a_worker_killed_mid_batch_loses_and_duplicates_no_line_message_on_postgresql() {
-    let Some(db) = Database::postgres() else {
-        return;
-    };
-    let messages: Vec<OutboxMessage> = (0..LINE_MESSAGES)
+/// `count` LINE messages of one notice, each to its own user, with `subject` and a numbered text.
+fn line_messages(notice: &str, subject: &str, count: usize) -> Vec<OutboxMessage> {
+    (0..count)
         .map(|i| {
             let body = MessageBody {
-                subject: "新しい制度のお知らせ".to_owned(),
+                subject: subject.to_owned(),
                 text: format!("お知らせ {i}"),
                 html: None,
                 unsubscribe: None,
             };
             queued(
-                &format!("notice-1/line-{i}"),
+                &format!("{notice}/line-{i}"),
                 "line",
                 &format!("U{i:032x}"),
                 body,
             )
         })
-        .collect();
+        .collect()
+}
+
+#[test]
+fn a_worker_killed_mid_batch_loses_and_duplicates_no_line_message_on_postgresql() {
+    let Some(db) = Database::postgres() else {
+        return;
+    };
+    let messages = line_messages("notice-1", "新しい制度のお知らせ", LINE_MESSAGES);
     assert_eq!(
         db.block_on(db.store().enqueue(&messages)).unwrap(),
         LINE_MESSAGES as u64
@@ -399,22 +404,7 @@ async fn throttled_push(
 #[test]
 fn ten_thousand_line_messages_wait_out_429_as_told_and_none_is_lost_or_dead() {
     let db = Database::postgres().unwrap_or_else(Database::sqlite);
-    let messages: Vec<OutboxMessage> = (0..THROTTLED_MESSAGES)
-        .map(|i| {
-            let body = MessageBody {
-                subject: "締切が近づいています".to_owned(),
-                text: format!("お知らせ {i}"),
-                html: None,
-                unsubscribe: None,
-            };
-            queued(
-                &format!("notice-3/line-{i}"),
-                "line",
-                &format!("U{i:032x}"),
-                body,
-            )
-        })
-        .collect();
+    let messages = line_messages("notice-3", "締切が近づいています", THROTTLED_MESSAGES);
     for chunk in messages.chunks(1_000) {
         db.block_on(db.store().enqueue(chunk)).unwrap();
     }
