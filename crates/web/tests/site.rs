@@ -69,8 +69,18 @@ async fn a_jgrants_program_page_carries_the_attribution_and_the_official_link() 
     let (status, html) = get(&app, &format!("/programs/{}", program.id)).await;
     assert_eq!(status, StatusCode::OK);
     assert!(html.contains("Jグランツ（jGrants）からの出典"));
-    assert!(html.contains(program.official_url.as_ref().unwrap().as_str()));
     assert!(html.contains("lang=\"ja\""));
+    // The link counts the click, then leads to the official page stored for this program.
+    let link = format!("/programs/{}/official", program.id);
+    assert!(html.contains(&format!("href=\"{link}\"")), "{html}");
+    let followed = app
+        .send(Request::get(link.as_str()).body(Body::empty()).unwrap())
+        .await;
+    assert_eq!(followed.status(), StatusCode::SEE_OTHER);
+    assert_eq!(
+        followed.headers()[axum::http::header::LOCATION],
+        program.official_url.as_ref().unwrap().as_str()
+    );
 }
 
 #[tokio::test]
