@@ -104,16 +104,19 @@ fn follow_up_view(f: &FollowUp) -> FollowUpView {
 }
 
 /// `GET /api/v1/industries?q=…`. Any text is an answer (an empty or unreadable one gets a
-/// hint), so this never fails: a `q` given twice, or in broken percent-encoding, is read as
-/// best it can be.
+/// hint), so this never fails.
 pub async fn find_industries(uri: Uri) -> Json<IndustryAnswer> {
-    let q = uri
-        .query()
+    Json(IndustryAnswer::find(&asked(&uri)))
+}
+
+/// The `q` of a request, read as best it can be: a `q` given twice, or in broken
+/// percent-encoding, is still an answer to look up, never an error.
+pub fn asked(uri: &Uri) -> String {
+    uri.query()
         .and_then(|query| {
             form_urlencoded::parse(query.as_bytes())
                 .find(|(key, _)| key == "q")
                 .map(|(_, value)| value.into_owned())
         })
-        .unwrap_or_default();
-    Json(IndustryAnswer::find(&q))
+        .unwrap_or_default()
 }

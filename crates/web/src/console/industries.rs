@@ -4,15 +4,14 @@
 //! 「民宿」 or 「放課後等デイサービス」 into its JSIC code without the classification's PDF.
 
 use askama::Template;
-use axum::extract::State;
 use axum::http::Uri;
 use axum::response::{Html, IntoResponse, Response};
 use madoguchi_core::staff::Role;
 
 use super::frame::Frame;
 use super::staff::Staff;
-use crate::api::industries::IndustryAnswer;
-use crate::{AppError, AppState};
+use crate::AppError;
+use crate::api::industries::{IndustryAnswer, asked};
 
 #[derive(Template)]
 #[template(path = "console/industries.html")]
@@ -23,20 +22,9 @@ struct IndustriesPage {
 }
 
 /// `GET /console/industries?q=…` (閲覧 and up).
-pub async fn find_industries(
-    State(_state): State<AppState>,
-    staff: Staff,
-    uri: Uri,
-) -> Result<Response, AppError> {
+pub async fn find_industries(staff: Staff, uri: Uri) -> Result<Response, AppError> {
     staff.require(Role::Viewer)?;
-    let q = uri
-        .query()
-        .and_then(|query| {
-            form_urlencoded::parse(query.as_bytes())
-                .find(|(key, _)| key == "q")
-                .map(|(_, value)| value.into_owned())
-        })
-        .unwrap_or_default();
+    let q = asked(&uri);
     let answer = (!q.trim().is_empty()).then(|| IndustryAnswer::find(&q));
     let page = IndustriesPage {
         frame: Some(staff.frame("/console/industries")),

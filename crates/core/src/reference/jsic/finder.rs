@@ -42,7 +42,6 @@ pub struct IndustryProposal {
     pub matched: &'static str,
     /// Why the middle fits, in plain words.
     pub reason: String,
-    score: f32,
 }
 
 impl IndustryProposal {
@@ -167,11 +166,10 @@ pub fn find_industry(answer: &str) -> IndustryFinding {
                 option.middle,
                 follow_up.matched,
                 option.reason.to_owned(),
-                f32::MAX,
             ));
         }
     }
-    for (code, score, entry) in ranked {
+    for (code, _, entry) in ranked {
         if proposals.len() >= MAX_PROPOSALS {
             break;
         }
@@ -179,7 +177,7 @@ pub fn find_industry(answer: &str) -> IndustryFinding {
             continue;
         }
         let (matched, reason) = index.entries[entry].origin.explain(code);
-        proposals.extend(proposal(code, matched, reason, score));
+        proposals.extend(proposal(code, matched, reason));
     }
     proposals.truncate(MAX_PROPOSALS);
     IndustryFinding::Found {
@@ -188,19 +186,13 @@ pub fn find_industry(answer: &str) -> IndustryFinding {
     }
 }
 
-fn proposal(
-    code: u8,
-    matched: &'static str,
-    reason: String,
-    score: f32,
-) -> Option<IndustryProposal> {
+fn proposal(code: u8, matched: &'static str, reason: String) -> Option<IndustryProposal> {
     let middle = middle(code)?;
     Some(IndustryProposal {
         middle,
         major: major(middle.major)?,
         matched,
         reason,
-        score,
     })
 }
 
