@@ -4,6 +4,7 @@
 # in a fresh database. Usage: benches/import.sh [N synthetic programs, default 100000]
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source benches/backends.sh
 n="${1:-100000}"
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
@@ -35,14 +36,4 @@ run_backend() { # label, global options...
   measure "$backend: $n synthetic programs (again, unchanged)" "$@" import programs "$work/synthetic.json"
 }
 
-run_backend SQLite --data-dir "$work/data"
-
-if [ -n "${MADOGUCHI_BENCH_PG:-}" ]; then
-  db="madoguchi_bench_$$"
-  psql "$MADOGUCHI_BENCH_PG" -qc "CREATE DATABASE $db" >/dev/null
-  pg_url="${MADOGUCHI_BENCH_PG%/*}/$db"
-  run_backend PostgreSQL --database-url "$pg_url"
-  psql "$MADOGUCHI_BENCH_PG" -qc "DROP DATABASE $db" >/dev/null
-else
-  echo "PostgreSQL skipped: set MADOGUCHI_BENCH_PG=postgres://postgres@127.0.0.1:5432/test to include it."
-fi
+each_backend run_backend

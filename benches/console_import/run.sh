@@ -6,6 +6,7 @@
 # Usage: [MADOGUCHI_BENCH_PG=postgres://…/test] benches/console_import/run.sh [N programs, default 10000]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+source benches/backends.sh
 n="${1:-10000}"
 work="$(mktemp -d)"
 server=""
@@ -61,15 +62,4 @@ run_backend() { # label, global options...
   kill "$server"; wait "$server" 2>/dev/null || true; server=""
 }
 
-run_backend SQLite --data-dir "$work/data"
-
-if [ -n "${MADOGUCHI_BENCH_PG:-}" ]; then
-  db="madoguchi_bench_$$"
-  psql "$MADOGUCHI_BENCH_PG" -qc "CREATE DATABASE $db" > /dev/null
-  pg_url="${MADOGUCHI_BENCH_PG%/*}/$db"
-  "$bin" --database-url "$pg_url" migrate > /dev/null
-  run_backend PostgreSQL --database-url "$pg_url"
-  psql "$MADOGUCHI_BENCH_PG" -qc "DROP DATABASE $db" > /dev/null
-else
-  echo "PostgreSQL skipped: set MADOGUCHI_BENCH_PG=postgres://postgres@127.0.0.1:5432/test to include it."
-fi
+each_backend run_backend

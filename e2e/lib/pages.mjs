@@ -15,6 +15,8 @@ export const PAGE_TYPES = [
   { slug: 'consult', label: '相談の申し込み', path: '/consult' },
   { slug: 'experts', label: '専門家・連携企業', path: '/experts' },
   { slug: 'expert', label: '専門家の紹介', path: firstExpert },
+  { slug: 'privacy', label: '個人情報の取り扱い', path: '/privacy' },
+  { slug: 'subscribe-search', label: 'お知らせの登録（検索条件）', path: '/notices/subscribe?q=%E8%A8%AD%E5%82%99&kind=subsidy' },
 ];
 
 /** The first expert the public list links to. */

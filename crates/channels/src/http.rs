@@ -35,8 +35,9 @@ pub(crate) struct Answer {
 
 impl Answer {
     /// Anything but 2xx, sorted: 429 and 5xx are worth another try (after `Retry-After` when
-    /// given), every other status will not change by itself. Callers handle their own special
-    /// statuses (LINE's 409) before this.
+    /// given; a 429 without it waits [`RATE_LIMIT_WAIT`]), every other status will not change
+    /// by itself. Callers handle their own special statuses (LINE's 409, its message quota)
+    /// before this.
     pub fn failure(&self, what: &str) -> SendError {
         let body = String::from_utf8_lossy(&self.body);
         let mut excerpt: String = body.chars().take(BODY_IN_REASON).collect();
@@ -45,9 +46,13 @@ impl Answer {
         }
         let reason = format!("{what}: HTTP {}: {excerpt}", self.status);
         if self.status == StatusCode::TOO_MANY_REQUESTS || self.status.is_server_error() {
+            let asked = retry_after(&self.headers, SystemTime::now());
             SendError::Retry {
                 reason,
-                after: retry_after(&self.headers, SystemTime::now()),
+                // A 429 says the counterpart is up and wants less: a wait, not a failure,
+                // whether or not it said how long (LINE does not), so no try is used up.
+                after: asked
+                    .or((self.status == StatusCode::TOO_MANY_REQUESTS).then_some(RATE_LIMIT_WAIT)),
             }
         } else {
             SendError::permanent(reason)
@@ -95,6 +100,10 @@ fn describe(e: &reqwest::Error) -> String {
         format!("{e}: {cause}")
     }
 }
+
+/// How long a 429 without `Retry-After` waits: LINE's limits are per second, per minute or
+/// per hour, and a minute clears the first two without holding a queue back for long.
+pub const RATE_LIMIT_WAIT: Duration = Duration::from_secs(60);
 
 /// `Retry-After` as delay-seconds or as an HTTP date (RFC 9110 §10.2.3); a date in the past is
 /// no wait at all.
@@ -157,6 +166,18 @@ mod tests {
                 "{status}"
             );
         }
+        let silent = |status: u16| Answer {
+            headers: HeaderMap::new(),
+            ..answer(status)
+        };
+        assert!(matches!(
+            silent(429).failure("test"),
+            SendError::Retry { after: Some(after), .. } if after == RATE_LIMIT_WAIT
+        ));
+        assert!(matches!(
+            silent(503).failure("test"),
+            SendError::Retry { after: None, .. }
+        ));
         for status in [301, 400, 401, 403, 404, 409, 413] {
             assert!(
                 matches!(answer(status).failure("test"), SendError::Permanent { .. }),

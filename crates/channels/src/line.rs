@@ -167,9 +167,26 @@ impl Line {
             200..=299 => Ok(Sent { already: false }),
             // "The retry key is already accepted": the message went out on an earlier try.
             409 => Ok(Sent { already: true }),
+            // The month's message quota is spent: no wait within the hour helps, so the
+            // message is parked where staff see it and can send it again next month.
+            429 if quota_spent(&answer.body) => Err(SendError::permanent(format!(
+                "{what}: LINEで今月送信できる通数の上限に達しました。上限を増やすか、翌月に再送してください: HTTP 429: {}",
+                String::from_utf8_lossy(&answer.body)
+            ))),
             _ => Err(answer.failure(&what)),
         }
     }
+}
+
+/// Whether a 429's body says the monthly message quota is spent (LINE's 「You have reached
+/// your monthly limit.」) rather than a rate limit that passes.
+fn quota_spent(body: &[u8]) -> bool {
+    #[derive(serde::Deserialize)]
+    struct ErrorResponse {
+        message: String,
+    }
+    serde_json::from_slice::<ErrorResponse>(body)
+        .is_ok_and(|e| e.message.to_ascii_lowercase().contains("monthly limit"))
 }
 
 /// Names the failing request of a multicast in the reason.

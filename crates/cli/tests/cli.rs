@@ -722,3 +722,51 @@ fn the_last_administrator_cannot_be_disabled_from_the_command_line_either() {
         "利用者を無効にしました（終了したセッション 0件）"
     );
 }
+
+/// `n` valid programs in madoguchi's own JSON format, then one whose window closes before it
+/// opens: more than one chunk of the streamed save lands in the transaction before the last
+/// record is read.
+fn many_programs_then_a_broken_one(n: usize) -> Vec<u8> {
+    let one = |i: usize| {
+        serde_json::json!({
+            "id": format!("test-{i:05}"), "title": format!("日置市 小規模事業者支援補助金 {i}"),
+            "kind": "subsidy",
+            "issuer": {"level": "municipal", "code": "462161", "name": "鹿児島県日置市"},
+            "industries": {"scope": "all"}, "areas": {"scope": "local", "codes": ["462161"]},
+            "status": "open", "source": {"kind": "manual"}
+        })
+    };
+    let mut records: Vec<serde_json::Value> = (0..n).map(one).collect();
+    let mut broken = one(n);
+    broken["rounds"] = serde_json::json!([{"opens": "2026-05-01", "closes": "2026-04-01"}]);
+    records.push(broken);
+    serde_json::to_vec(&records).unwrap()
+}
+
+#[test]
+fn a_streamed_import_whose_last_record_is_invalid_saves_nothing() {
+    let app = Madoguchi::new();
+    let file = app.file("many.json", &many_programs_then_a_broken_one(1_200));
+    let err = app.fails(&["import", "programs", s(&file)]);
+    assert!(err.contains("1201件目"), "{err}");
+    assert!(err.contains("何も取り込んでいません"), "{err}");
+    assert_eq!(app.export_json(), serde_json::json!([]));
+
+    let out = app.ok(&["import", "programs", s(&file), "--skip-invalid"]);
+    assert_eq!(line_count(&out, "新規:"), 1_200, "{out}");
+    assert_eq!(line_count(&out, "不正:"), 1, "{out}");
+    assert_eq!(app.export_json().as_array().unwrap().len(), 1_200);
+}
+
+#[test]
+fn a_record_of_50_mb_is_refused_and_nothing_is_saved() {
+    let app = Madoguchi::new();
+    let huge = format!(
+        r#"[{{"id": "test-huge", "title": "大きな制度", "detail": "{}"}}]"#,
+        "あ".repeat(50 * 1024 * 1024 / 3)
+    );
+    let file = app.file("huge-record.json", huge.as_bytes());
+    let err = app.fails(&["import", "programs", s(&file)]);
+    assert!(err.contains("1件目のレコードが大きすぎます"), "{err}");
+    assert_eq!(app.export_json(), serde_json::json!([]));
+}

@@ -31,6 +31,9 @@ pub(crate) struct Facts {
     pub schedule: Schedule,
     /// Seconds since the epoch when the program was first published, where known.
     pub published: i64,
+    /// True once `published` is the store's date rather than a guess from the record; a
+    /// changed program keeps such a date.
+    pub published_known: bool,
 }
 
 impl Facts {
@@ -82,7 +85,14 @@ impl Facts {
                         .min()
                 })
                 .map_or(0, |d| d.midnight().assume_utc().unix_timestamp()),
+            published_known: false,
         }
+    }
+
+    /// Gives the store's first-published date (seconds since the epoch).
+    pub fn publish_at(&mut self, at: i64) {
+        self.published = at;
+        self.published_known = true;
     }
 
     pub fn window(&self, as_of: Date) -> Window {

@@ -1,28 +1,44 @@
 //! The search index: tantivy in RAM over the catalogue, plus each program's facts for filters
-//! and facets. Built in one go from a catalogue snapshot and never changed: a new catalogue
-//! gets a new index (100,000 programs build in seconds).
+//! and facets, as immutable snapshots that share one tantivy index.
+//!
+//! A rebuild of 100,000 programs takes seconds, too long to run on every publication. So a
+//! [`SearchIndex`] is one snapshot: [`SearchIndex::build`] indexes a whole catalogue, and
+//! [`SearchIndex::with_changes`] makes the next snapshot from the previous one by touching only
+//! the programs published or withdrawn (`shared` holds the tantivy side). Programs live in stable
+//! slots: the tantivy documents carry their slot, and the facts are a vector of shared facts by
+//! slot, copied (a vector of pointers) per snapshot, with a hole where a program was withdrawn.
+//! Readers holding an older snapshot keep seeing exactly it, searcher and facts alike.
+//!
+//! Results never depend on the history of changes: ties are broken by program id, never by
+//! slot, so a changed index lists, sorts, counts and suggests as a rebuild over the same
+//! programs would. Only relevance scores may drift slightly: tantivy's BM25 statistics
+//! (document count, term frequencies, average field length) still count deleted documents
+//! until a merge drops them, so after changes two programs whose scores were nearly equal can
+//! swap places. Holes and deleted documents are reclaimed by a full rebuild, which
+//! [`SearchIndex::removed`] tells the caller is due (when it exceeds [`SearchIndex::len`]).
+//! Only the newest snapshot can be changed (see `shared`).
 
+use std::borrow::Borrow;
 use std::cmp::Ordering;
+use std::sync::Arc;
 
 use madoguchi_core::program::{Program, ProgramId};
 use tantivy::collector::{Collector, SegmentCollector};
 use tantivy::columnar::Column;
 use tantivy::query::Query;
-use tantivy::schema::{FAST, IndexRecordOption, Schema, TextFieldIndexing, TextOptions};
-use tantivy::tokenizer::TextAnalyzer;
-use tantivy::{DocId, Index, IndexReader, ReloadPolicy, Score, SegmentReader, TantivyDocument};
+use tantivy::{DocId, Score, Searcher, SegmentReader};
 use time::{Date, OffsetDateTime};
 
-use crate::analysis::JapaneseTokenizer;
 use crate::facets::Counter;
 use crate::facts::{Facts, Filters, window_state};
 use crate::highlight;
-use crate::matcher::{self, TextFields, Words};
+use crate::matcher::{self, Words};
 use crate::query::{FilterKind, Hit, MAX_PAGE_SIZE, SearchQuery, SearchResults, Sort, Suggestion};
 use crate::readings::Readings;
-use crate::text::plain_text;
+use crate::shared::{ORD, SharedIndex};
 
-/// Why the index could not be built or searched (a bug or lack of memory, never the query).
+/// Why the index could not be built, changed or searched (a bug or lack of memory, never the
+/// query).
 #[derive(Debug, thiserror::Error)]
 pub enum SearchError {
     #[error("検索索引の処理に失敗しました：{0}")]
@@ -30,6 +46,10 @@ pub enum SearchError {
     /// The thread building the index stopped before it finished.
     #[error("検索索引の作成が中断されました：{0}")]
     Interrupted(String),
+    /// A change was asked of a snapshot that is no longer the newest (or a change failed
+    /// before): only a full rebuild can go on from here.
+    #[error("検索索引の古い版は更新できません。索引全体を作り直してください。")]
+    Superseded,
 }
 
 /// Whether program names are indexed with their readings.
@@ -43,77 +63,109 @@ pub enum ReadingMode {
 
 /// An immutable full-text index of one catalogue snapshot.
 pub struct SearchIndex {
-    reader: IndexReader,
-    fields: TextFields,
-    facts: Vec<Facts>,
-    readings: Option<&'static Readings>,
+    shared: Arc<SharedIndex>,
+    /// This snapshot's view of the tantivy index, pinned when it was made.
+    searcher: Searcher,
+    /// Which snapshot of the shared index this is: only the newest may be changed.
+    generation: u64,
+    /// The facts of the program in each slot; `None` where one was withdrawn.
+    facts: Vec<Option<Arc<Facts>>>,
+    /// How many slots hold a program.
+    live: usize,
 }
 
 impl std::fmt::Debug for SearchIndex {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("SearchIndex")
-            .field("programs", &self.facts.len())
-            .field("readings", &self.readings.is_some())
+            .field("programs", &self.live)
+            .field("removed", &self.removed())
+            .field("generation", &self.generation)
+            .field("readings", &self.has_readings())
             .finish()
     }
 }
 
-const ORD: &str = "ord";
-
 impl SearchIndex {
-    /// Indexes `programs` (in their order: a hit's `ord` is the position here), with readings
-    /// when the dictionary is available.
-    pub fn build(programs: &[Program]) -> Result<Self, SearchError> {
+    /// Indexes `programs` with readings when the dictionary is available. A hit's `ord` is the
+    /// position here; ids are unique in a catalogue.
+    pub fn build<P: Borrow<Program>>(programs: &[P]) -> Result<Self, SearchError> {
         Self::build_with(programs, ReadingMode::Auto)
     }
 
-    pub fn build_with(programs: &[Program], mode: ReadingMode) -> Result<Self, SearchError> {
+    pub fn build_with<P: Borrow<Program>>(
+        programs: &[P],
+        mode: ReadingMode,
+    ) -> Result<Self, SearchError> {
         let readings = match mode {
             ReadingMode::Auto => Readings::shared().ok(),
             ReadingMode::Off => None,
         };
-        let text = TextOptions::default().set_indexing_options(
-            TextFieldIndexing::default()
-                .set_tokenizer(JapaneseTokenizer::NAME)
-                .set_index_option(IndexRecordOption::WithFreqs),
-        );
-        let mut builder = Schema::builder();
-        let ord = builder.add_u64_field(ORD, FAST);
-        let fields = TextFields {
-            title: builder.add_text_field("title", text.clone()),
-            reading: builder.add_text_field("reading", text.clone()),
-            summary: builder.add_text_field("summary", text.clone()),
-            body: builder.add_text_field("body", text),
-        };
-        let index = Index::create_in_ram(builder.build());
-        index.tokenizers().register(
-            JapaneseTokenizer::NAME,
-            TextAnalyzer::from(JapaneseTokenizer),
-        );
-        let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
-        let mut writer =
-            index.writer_with_num_threads::<TantivyDocument>(threads, 64_000_000 * threads)?;
-        for (i, program) in programs.iter().enumerate() {
-            let mut doc = TantivyDocument::default();
-            doc.add_u64(ord, i as u64);
-            doc.add_text(fields.title, program.title.as_str());
-            if let Some(readings) = readings {
-                doc.add_text(fields.reading, readings.reading(program.title.as_str()));
-            }
-            doc.add_text(fields.summary, &program.summary);
-            doc.add_text(fields.body, body(program));
-            writer.add_document(doc)?;
-        }
-        writer.commit()?;
-        let reader = index
-            .reader_builder()
-            .reload_policy(ReloadPolicy::Manual)
-            .try_into()?;
+        let built = SharedIndex::build(programs, readings)?;
+        let facts: Vec<_> = programs
+            .iter()
+            .map(|p| Some(Arc::new(Facts::of(p.borrow()))))
+            .collect();
         Ok(Self {
-            reader,
-            fields,
-            facts: programs.iter().map(Facts::of).collect(),
-            readings,
+            shared: built.shared,
+            searcher: built.searcher,
+            generation: built.generation,
+            live: facts.len(),
+            facts,
+        })
+    }
+
+    /// The next snapshot: each of `published` replaces the program with its id or is added,
+    /// each of `withdrawn` is removed (unknown ids are ignored), and `published_at` gives
+    /// first-published dates as [`SearchIndex::set_published`] does. A replaced program keeps
+    /// the date it was given before, so `published_at` need only name new programs.
+    ///
+    /// `self` is left as it was for those still reading it, but only the newest snapshot can
+    /// be changed: changing an older one (or any after a failed change) fails with
+    /// [`SearchError::Superseded`], and a full [`SearchIndex::build`] is the way on. Changes
+    /// run one at a time.
+    pub fn with_changes<'a, P: Borrow<Program>>(
+        &self,
+        published: &[P],
+        withdrawn: &[ProgramId],
+        published_at: impl IntoIterator<Item = (&'a ProgramId, OffsetDateTime)>,
+    ) -> Result<SearchIndex, SearchError> {
+        let new_facts: Vec<Facts> = published.iter().map(|p| Facts::of(p.borrow())).collect();
+        let change = self.shared.change(
+            self.generation,
+            published,
+            withdrawn,
+            published_at
+                .into_iter()
+                .map(|(id, at)| (id, at.unix_timestamp())),
+        )?;
+        let mut facts = self.facts.clone();
+        for (mut new, slot) in new_facts.into_iter().zip(change.published) {
+            if slot >= facts.len() {
+                facts.resize(slot + 1, None);
+            }
+            if let Some(old) = &facts[slot]
+                && old.published_known
+            {
+                new.publish_at(old.published);
+            }
+            facts[slot] = Some(Arc::new(new));
+        }
+        for slot in change.withdrawn {
+            if let Some(place) = facts.get_mut(slot) {
+                *place = None;
+            }
+        }
+        for (slot, at) in change.dated {
+            if let Some(Some(f)) = facts.get_mut(slot) {
+                Arc::make_mut(f).publish_at(at);
+            }
+        }
+        Ok(Self {
+            shared: Arc::clone(&self.shared),
+            searcher: change.searcher,
+            generation: change.generation,
+            live: facts.iter().filter(|f| f.is_some()).count(),
+            facts,
         })
     }
 
@@ -127,30 +179,51 @@ impl SearchIndex {
             .into_iter()
             .map(|(id, at)| (id, at.unix_timestamp()))
             .collect();
-        for facts in &mut self.facts {
+        for facts in self.facts.iter_mut().flatten() {
             if let Some(&at) = by_id.get(&facts.id) {
-                facts.published = at;
+                Arc::make_mut(facts).publish_at(at);
             }
         }
     }
 
+    /// How many programs the snapshot holds.
     pub fn len(&self) -> usize {
-        self.facts.len()
+        self.live
     }
 
     pub fn is_empty(&self) -> bool {
-        self.facts.is_empty()
+        self.live == 0
+    }
+
+    /// How many slots were emptied by withdrawals since the full build: when this exceeds
+    /// [`SearchIndex::len`], a rebuild is worth its seconds (searches also walk the holes and
+    /// the deleted documents).
+    pub fn removed(&self) -> usize {
+        self.facts.len() - self.live
     }
 
     /// True when program names were indexed with their readings.
     pub fn has_readings(&self) -> bool {
-        self.readings.is_some()
+        self.shared.readings.is_some()
+    }
+
+    /// The program in `slot`, unless it was withdrawn.
+    fn facts(&self, slot: usize) -> Option<&Facts> {
+        self.facts.get(slot).and_then(Option::as_deref)
+    }
+
+    /// Every program with its slot.
+    fn programs(&self) -> impl Iterator<Item = (usize, &Facts)> {
+        self.facts
+            .iter()
+            .enumerate()
+            .filter_map(|(slot, f)| f.as_deref().map(|f| (slot, f)))
     }
 
     /// Runs `query` as of the JST date `as_of` (for the application windows).
     pub fn search(&self, query: &SearchQuery, as_of: Date) -> Result<SearchResults, SearchError> {
         let words = Words::of(&query.text);
-        let built = matcher::build(self.fields, &words.words, self.readings);
+        let built = matcher::build(self.shared.fields, &words.words, self.shared.readings);
         let (scored, highlight) = match &built {
             Some((q, highlight)) => (Some(self.matching(q.as_ref())?), highlight.clone()),
             // Text with nothing searchable in it (symbols, emoji) finds nothing; no text at
@@ -162,11 +235,16 @@ impl SearchIndex {
         };
         let filters = Filters::new(query);
         let mut counter = Counter::new(query);
+        let found: Box<dyn Iterator<Item = (usize, &Facts, Score)>> = match &scored {
+            Some(scored) => Box::new(
+                scored
+                    .iter()
+                    .filter_map(|&(ord, score)| self.facts(ord).map(|f| (ord, f, score))),
+            ),
+            None => Box::new(self.programs().map(|(ord, f)| (ord, f, 0.0))),
+        };
         let mut passing: Vec<Candidate> = Vec::new();
-        let mut visit = |ord: usize, score: Score| {
-            let Some(facts) = self.facts.get(ord) else {
-                return;
-            };
+        for (ord, facts, score) in found {
             let window = facts.window(as_of);
             let state = window_state(window);
             let failed = filters.failed(facts, state);
@@ -174,24 +252,21 @@ impl SearchIndex {
             if failed == 0 {
                 passing.push(Candidate {
                     ord,
+                    facts,
                     score,
                     closes: window.closing_date(),
                 });
             }
-        };
-        match &scored {
-            Some(scored) => scored.iter().for_each(|&(ord, score)| visit(ord, score)),
-            None => (0..self.facts.len()).for_each(|ord| visit(ord, 0.0)),
         }
         let total = passing.len();
         let limit = query.limit.clamp(1, MAX_PAGE_SIZE);
         let upto = query.offset.saturating_add(limit);
-        self.sort(&mut passing, query.sort, scored.is_some(), upto);
+        Self::sort(&mut passing, query.sort, scored.is_some(), upto);
         let hits = passing
             .iter()
             .skip(query.offset)
             .take(limit)
-            .map(|c| self.hit(c, &highlight))
+            .map(|c| Self::hit(c, &highlight))
             .collect();
         let suggestions = if total == 0 {
             self.suggestions(query, &words.words, &counter, as_of)?
@@ -210,13 +285,13 @@ impl SearchIndex {
 
     /// Every program the text query matches, with its score.
     fn matching(&self, query: &dyn Query) -> Result<Vec<(usize, Score)>, SearchError> {
-        let searcher = self.reader.searcher();
-        Ok(searcher.search(query, &AllScores)?)
+        Ok(self.searcher.search(query, &AllScores)?)
     }
 
     /// Puts the first `upto` hits in order; the rest stay unordered (only a page is shown, and
-    /// a full sort of 100,000 matches would cost more than the search).
-    fn sort(&self, hits: &mut [Candidate], sort: Sort, has_words: bool, upto: usize) {
+    /// a full sort of 100,000 matches would cost more than the search). Ties end by program id,
+    /// so that the order does not depend on the slots a history of changes gave.
+    fn sort(hits: &mut [Candidate<'_>], sort: Sort, has_words: bool, upto: usize) {
         let by_closing = |a: &Candidate, b: &Candidate| match (a.closes, b.closes) {
             (Some(x), Some(y)) => x.cmp(&y),
             (Some(_), None) => Ordering::Less,
@@ -224,18 +299,18 @@ impl SearchIndex {
             (None, None) => Ordering::Equal,
         };
         let by_score = |a: &Candidate, b: &Candidate| b.score.total_cmp(&a.score);
-        let amount = |c: &Candidate| self.facts.get(c.ord).and_then(|f| f.amount_max);
-        let published = |c: &Candidate| self.facts.get(c.ord).map_or(0, |f| f.published);
         let order = |a: &Candidate, b: &Candidate| {
             let first = match sort {
                 Sort::Relevance if has_words => by_score(a, b),
                 Sort::Relevance | Sort::Closing => by_closing(a, b),
-                Sort::Amount => amount(b).cmp(&amount(a)),
-                Sort::Newest => published(b).cmp(&published(a)),
+                Sort::Amount => b.facts.amount_max.cmp(&a.facts.amount_max),
+                Sort::Newest => b.facts.published.cmp(&a.facts.published),
             };
             first
                 .then_with(|| by_score(a, b))
                 .then_with(|| by_closing(a, b))
+                .then_with(|| a.facts.id.cmp(&b.facts.id))
+                // Only for a catalogue that repeats an id, to keep the order total.
                 .then_with(|| a.ord.cmp(&b.ord))
         };
         if upto < hits.len() {
@@ -246,8 +321,8 @@ impl SearchIndex {
         }
     }
 
-    fn hit(&self, c: &Candidate, marks: &highlight::Marks) -> Hit {
-        let facts = &self.facts[c.ord];
+    fn hit(c: &Candidate<'_>, marks: &highlight::Marks) -> Hit {
+        let facts = c.facts;
         Hit {
             ord: c.ord,
             id: facts.id.clone(),
@@ -305,48 +380,44 @@ impl SearchIndex {
 
     /// How many programs `query` finds, without facets or pages.
     fn count(&self, query: &SearchQuery, as_of: Date) -> Result<usize, SearchError> {
-        Ok(self.matching_ords(query, as_of)?.len())
+        Ok(self.matching_programs(query, as_of)?.len())
     }
 
-    /// Every program `query` finds, best match first (catalogue order without words), without
-    /// facets or pages: for feeds, which show all matches in an order of their own.
+    /// Every program `query` finds, best match first (by id without words, and among equal
+    /// scores), without facets or pages: for feeds, which show all matches in an order of
+    /// their own.
     pub fn matching_ids(
         &self,
         query: &SearchQuery,
         as_of: Date,
     ) -> Result<Vec<ProgramId>, SearchError> {
-        let mut found = self.matching_ords(query, as_of)?;
-        found.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-        Ok(found
-            .into_iter()
-            .filter_map(|(ord, _)| self.facts.get(ord).map(|f| f.id.clone()))
-            .collect())
+        let mut found = self.matching_programs(query, as_of)?;
+        found.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.id.cmp(&b.0.id)));
+        Ok(found.into_iter().map(|(f, _)| f.id.clone()).collect())
     }
 
-    fn matching_ords(
+    fn matching_programs(
         &self,
         query: &SearchQuery,
         as_of: Date,
-    ) -> Result<Vec<(usize, Score)>, SearchError> {
+    ) -> Result<Vec<(&Facts, Score)>, SearchError> {
         let words = Words::of(&query.text);
         let filters = Filters::new(query);
-        let passes = |ord: usize| {
-            self.facts
-                .get(ord)
-                .is_some_and(|f| filters.failed(f, window_state(f.window(as_of))) == 0)
-        };
+        let passes = |f: &Facts| filters.failed(f, window_state(f.window(as_of))) == 0;
         Ok(
-            match matcher::build(self.fields, &words.words, self.readings) {
+            match matcher::build(self.shared.fields, &words.words, self.shared.readings) {
                 Some((q, _)) => self
                     .matching(q.as_ref())?
                     .into_iter()
-                    .filter(|(o, _)| passes(*o))
+                    .filter_map(|(ord, score)| self.facts(ord).map(|f| (f, score)))
+                    .filter(|(f, _)| passes(f))
                     .collect(),
                 // Text with nothing searchable in it finds nothing, as on the page.
                 None if !query.text.trim().is_empty() => Vec::new(),
-                None => (0..self.facts.len())
-                    .filter(|&o| passes(o))
-                    .map(|o| (o, 0.0))
+                None => self
+                    .programs()
+                    .map(|(_, f)| (f, 0.0))
+                    .filter(|(f, _)| passes(f))
                     .collect(),
             },
         )
@@ -355,29 +426,15 @@ impl SearchIndex {
 
 /// A program that passed, with what ordering needs.
 #[derive(Debug, Clone, Copy)]
-struct Candidate {
+struct Candidate<'a> {
     ord: usize,
+    facts: &'a Facts,
     score: Score,
     closes: Option<Date>,
 }
 
-/// What the body field holds: the outline as text, the issuer and the kind in words. Not the
-/// purposes: their long jGrants labels (「設備整備・IT導入をしたい」) would make every program of
-/// a purpose match its words; the purpose facet is for that.
-fn body(program: &Program) -> String {
-    let mut body = plain_text(&program.detail);
-    for part in [
-        program.issuer.name(),
-        program.issuer.institution().unwrap_or_default(),
-        program.kind.label(),
-    ] {
-        body.push('\n');
-        body.push_str(part);
-    }
-    body
-}
-
-/// Collects every matching document's catalogue position and score.
+/// Collects every matching document's slot and score (deleted documents are skipped by
+/// tantivy).
 struct AllScores;
 
 struct SegmentScores {

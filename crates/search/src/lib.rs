@@ -4,8 +4,10 @@
 //! 「ＩＴ導入」); this crate finds the programs they mean. [`SearchIndex::build`] indexes a
 //! catalogue snapshot in memory (tantivy, RAM directory) with a Japanese analysis (core's
 //! `text::fold::search`, then `analysis`), readings of program names (`readings`) and domain
-//! synonyms (`synonyms`); [`SearchIndex::search`] answers a [`SearchQuery`] with ranked hits, highlighted snippets
-//! as plain segments, facet counts and, when nothing is found, what to drop.
+//! synonyms (`synonyms`); [`SearchIndex::with_changes`] makes the next snapshot from the
+//! programs published or withdrawn, in milliseconds; [`SearchIndex::search`] answers a
+//! [`SearchQuery`] with ranked hits, highlighted snippets as plain segments, facet counts and,
+//! when nothing is found, what to drop.
 //!
 //! Pure in-memory work: no I/O on the request path. The only file it reads is the IPADIC
 //! source, once per process, when readings are enabled and installed.
@@ -18,6 +20,7 @@ mod index;
 mod matcher;
 mod query;
 pub mod readings;
+mod shared;
 mod synonyms;
 mod text;
 

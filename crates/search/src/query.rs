@@ -282,7 +282,8 @@ impl Segment {
 /// One program found.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Hit {
-    /// The program's position in the catalogue the index was built from.
+    /// The program's slot in the index: its position in the catalogue the index was built
+    /// from, or after them for a program added since.
     #[serde(skip)]
     pub ord: usize,
     pub id: ProgramId,

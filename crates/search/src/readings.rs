@@ -124,28 +124,45 @@ impl Readings {
             .unwrap_or_else(|| fold_reading(&folded_kana))
     }
 
+    /// The reading of `text` as the dictionary gives it — katakana, voicing marks and long
+    /// vowels kept (「ビヨウイン」) — for reference data that stores readings to be checked by a
+    /// person; words the dictionary does not know keep their spelling. `None` when the text
+    /// cannot be analysed.
+    pub fn kana(&self, text: &str) -> Option<String> {
+        Some(self.token_readings(text)?.concat())
+    }
+
+    fn analyse(&self, text: &str) -> Option<String> {
+        let tokens = self.token_readings(text)?;
+        Some(
+            tokens
+                .iter()
+                .map(|reading| fold_reading(&fold_str(reading)))
+                .collect(),
+        )
+    }
+
     #[cfg(not(feature = "lindera"))]
-    fn analyse(&self, _text: &str) -> Option<String> {
+    fn token_readings(&self, _text: &str) -> Option<Vec<String>> {
         None
     }
 
+    /// Each token's reading, or its surface where the dictionary has none.
     #[cfg(feature = "lindera")]
-    fn analyse(&self, text: &str) -> Option<String> {
-        let Ok(tokens) = self.segmenter.segment(Cow::Borrowed(text)) else {
-            return None;
-        };
-        let mut out = String::with_capacity(text.len());
-        for mut token in tokens {
-            let surface = token.surface.to_string();
-            let reading = token
-                .get_detail(READING_DETAIL)
-                .filter(|r| *r != "*" && !r.is_empty())
-                .map(str::to_owned);
-            out.push_str(&fold_reading(&fold_str(
-                reading.as_deref().unwrap_or(&surface),
-            )));
-        }
-        Some(out)
+    fn token_readings(&self, text: &str) -> Option<Vec<String>> {
+        let tokens = self.segmenter.segment(Cow::Borrowed(text)).ok()?;
+        Some(
+            tokens
+                .into_iter()
+                .map(|mut token| {
+                    let surface = token.surface.to_string();
+                    token
+                        .get_detail(READING_DETAIL)
+                        .filter(|r| *r != "*" && !r.is_empty())
+                        .map_or(surface, str::to_owned)
+                })
+                .collect(),
+        )
     }
 }
 

@@ -28,7 +28,6 @@ use time::OffsetDateTime;
 
 use crate::catalogue::Prepared;
 use crate::drafts::{Publication, TakeDownAudit};
-use crate::pending_imports::ImportEnd;
 use crate::{SaveOutcome, SaveSummary, StoreError, postgres, sqlite};
 
 /// The store's connection pool, of one backend or the other.
@@ -102,26 +101,6 @@ impl Backend {
             Self::Sqlite(pool) => WriteTx::Sqlite(sqlite::begin_write(pool).await?),
             Self::Postgres(pool) => WriteTx::Postgres(postgres::begin_write(pool, lock).await?),
         })
-    }
-
-    /// Saves a planned batch in one transaction (and completes `import`, if given, in it):
-    /// each backend writes in its own bulk form under its own write lock.
-    pub(crate) async fn save(
-        &self,
-        prepared: &[Prepared<'_>],
-        origin: &str,
-        saved_at: OffsetDateTime,
-        progress: &mut (dyn FnMut(usize) + Send),
-        import: Option<&ImportEnd<'_>>,
-    ) -> Result<SaveSummary, StoreError> {
-        match self {
-            Self::Sqlite(pool) => {
-                sqlite::save(pool, prepared, origin, saved_at, progress, import).await
-            }
-            Self::Postgres(pool) => {
-                postgres::save(pool, prepared, origin, saved_at, progress, import).await
-            }
-        }
     }
 
     /// Publishes a draft in one transaction under the catalogue's write lock.
@@ -230,6 +209,32 @@ impl WriteTx {
             Self::Postgres(tx) => tx.commit().await?,
         }
         Ok(())
+    }
+
+    /// Saves one chunk of a catalogue batch, in the backend's bulk form.
+    pub(crate) async fn save_programs_chunk(
+        &mut self,
+        prepared: &[Prepared<'_>],
+        origin: &str,
+        saved_at: OffsetDateTime,
+    ) -> Result<SaveSummary, StoreError> {
+        match self {
+            Self::Sqlite(tx) => sqlite::save_chunk(tx, prepared, origin, saved_at).await,
+            Self::Postgres(tx) => postgres::save_chunk(tx, prepared, origin, saved_at).await,
+        }
+    }
+
+    /// Ends a catalogue batch before commit: counts the change if there was one (and on
+    /// PostgreSQL announces it and refreshes statistics after a large one).
+    pub(crate) async fn catalogue_saved(
+        &mut self,
+        summary: &SaveSummary,
+    ) -> Result<(), StoreError> {
+        match self {
+            Self::Sqlite(tx) if summary.changed() > 0 => sqlite::catalogue_changed(tx).await,
+            Self::Sqlite(_) => Ok(()),
+            Self::Postgres(tx) => postgres::catalogue_saved(tx, summary).await,
+        }
     }
 }
 

@@ -46,7 +46,7 @@ use std::path::{Path, PathBuf};
 
 pub use accounts::{Account, AccountChange, DisplayName, Login, NewAccount, Role};
 pub use audit::{AuditEntry, AuditFilter, NewAuditEntry};
-pub use catalogue::{CatalogWatch, ProgramDates, SaveOutcome, SaveSummary};
+pub use catalogue::{CatalogChanges, CatalogWatch, ProgramDates, SaveOutcome, SaveSummary};
 pub use desk::{
     Case, CaseChange, CaseEvent, CasePage, CaseQuery, CaseRecord, DeskActor, ExpertEntry,
     PersonExport, Retention,

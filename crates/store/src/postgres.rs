@@ -21,7 +21,6 @@ use crate::catalogue::{
 use crate::db::{Db, WriteLock};
 use crate::drafts::{Publication, TakeDownAudit};
 use crate::migrations;
-use crate::pending_imports::ImportEnd;
 use crate::target::redact_url;
 use crate::{SaveOutcome, SaveSummary, StoreError, drafts};
 
@@ -128,21 +127,34 @@ pub(crate) async fn migrate(pool: &PgPool) -> Result<(), StoreError> {
     Ok(())
 }
 
-pub(crate) async fn save(
-    pool: &PgPool,
+/// Saves one chunk of a batch inside the caller's locked transaction: its current states,
+/// its new versions and its notice events. The revision is counted once, at the end
+/// ([`catalogue_saved`]).
+pub(crate) async fn save_chunk(
+    tx: &mut PgConnection,
     prepared: &[Prepared<'_>],
     origin: &str,
     saved_at: OffsetDateTime,
-    progress: &mut (dyn FnMut(usize) + Send),
-    import: Option<&ImportEnd<'_>>,
 ) -> Result<SaveSummary, StoreError> {
-    let mut tx = pool.begin().await?;
-    lock(&mut tx, CATALOGUE_WRITE_LOCK).await?;
-    let summary = save_in(&mut tx, prepared, origin, saved_at, progress).await?;
-    if let Some(import) = import {
-        import
-            .record(Db::from(&mut *tx), &summary, saved_at)
-            .await?;
+    let current = current_states(tx, prepared).await?;
+    let plan = SavePlan::new(prepared, &current)?;
+    for chunk in plan.chunks() {
+        write_versions(tx, &chunk?.rows, origin, saved_at).await?;
+    }
+    let summary = plan.into_summary();
+    crate::notices::record_catalogue_events(Db::from(&mut *tx), prepared, &summary, saved_at)
+        .await?;
+    Ok(summary)
+}
+
+/// Ends a batch save before it commits: counts and announces the change, and refreshes the
+/// planner's statistics after a large one.
+pub(crate) async fn catalogue_saved(
+    tx: &mut PgConnection,
+    summary: &SaveSummary,
+) -> Result<(), StoreError> {
+    if summary.changed() > 0 {
+        catalogue_changed(tx).await?;
     }
     if summary.changed() >= ANALYZE_AFTER {
         // Not an error for a role that does not own the tables: PostgreSQL skips with a warning.
@@ -150,8 +162,7 @@ pub(crate) async fn save(
             .execute(&mut *tx)
             .await?;
     }
-    tx.commit().await?;
-    Ok(summary)
+    Ok(())
 }
 
 /// Saves inside the caller's locked transaction, counting and announcing a change to the
@@ -161,19 +172,8 @@ async fn save_in(
     prepared: &[Prepared<'_>],
     origin: &str,
     saved_at: OffsetDateTime,
-    progress: &mut (dyn FnMut(usize) + Send),
 ) -> Result<SaveSummary, StoreError> {
-    let current = current_states(tx, prepared).await?;
-    let plan = SavePlan::new(prepared, &current)?;
-    for chunk in plan.chunks() {
-        let chunk = chunk?;
-        write_versions(tx, &chunk.rows, origin, saved_at).await?;
-        progress(chunk.done_after);
-    }
-    progress(plan.len());
-    let summary = plan.into_summary();
-    crate::notices::record_catalogue_events(Db::from(&mut *tx), prepared, &summary, saved_at)
-        .await?;
+    let summary = save_chunk(tx, prepared, origin, saved_at).await?;
     if summary.changed() > 0 {
         catalogue_changed(tx).await?;
     }
@@ -206,7 +206,7 @@ pub(crate) async fn publish(
     let draft = drafts::ready_to_publish(Db::from(&mut *tx), id, revision).await?;
     let prepared = prepare_expecting(&draft.program, draft.base_version)?;
     let origin = publication.origin;
-    let summary = save_in(&mut tx, &prepared, origin, saved_at, &mut |_| {}).await?;
+    let summary = save_in(&mut tx, &prepared, origin, saved_at).await?;
     let outcome = only_outcome(summary, &draft.program)?;
     drafts::finish_publishing(Db::from(&mut *tx), &draft, outcome, publication, saved_at).await?;
     catalogue_changed(&mut tx).await?;

@@ -24,7 +24,6 @@ use crate::catalogue::{
 };
 use crate::db::Db;
 use crate::drafts::{Publication, TakeDownAudit};
-use crate::pending_imports::ImportEnd;
 use crate::{SaveOutcome, SaveSummary, StoreError, drafts};
 
 /// How long a writer waits for another writer before giving up with [`StoreError::Busy`].
@@ -113,23 +112,30 @@ pub(crate) async fn migrate(pool: &SqlitePool) -> Result<(), StoreError> {
     Ok(())
 }
 
-pub(crate) async fn save(
-    pool: &SqlitePool,
+/// Saves one chunk of a batch inside the caller's write transaction: its current states,
+/// its new versions and its notice events. The revision is counted once, at the end
+/// ([`catalogue_changed`]).
+pub(crate) async fn save_chunk(
+    tx: &mut SqliteConnection,
     prepared: &[Prepared<'_>],
     origin: &str,
     saved_at: OffsetDateTime,
-    progress: &mut (dyn FnMut(usize) + Send),
-    import: Option<&ImportEnd<'_>>,
 ) -> Result<SaveSummary, StoreError> {
-    let mut tx = begin_write(pool).await?;
-    let summary = save_in(&mut tx, prepared, origin, saved_at, progress).await?;
-    if let Some(import) = import {
-        import
-            .record(Db::from(&mut *tx), &summary, saved_at)
-            .await?;
+    let current = current_states(tx, prepared).await?;
+    let plan = SavePlan::new(prepared, &current)?;
+    for chunk in plan.chunks() {
+        write_versions(tx, &chunk?.rows, origin, saved_at).await?;
     }
-    tx.commit().await?;
+    let summary = plan.into_summary();
+    crate::notices::record_catalogue_events(Db::from(&mut *tx), prepared, &summary, saved_at)
+        .await?;
     Ok(summary)
+}
+
+/// Counts a change to the catalogue, before the transaction that made it commits.
+pub(crate) async fn catalogue_changed(tx: &mut SqliteConnection) -> Result<(), StoreError> {
+    catalogue_sql::bump_revision(Db::from(&mut *tx)).await?;
+    Ok(())
 }
 
 /// Saves inside the caller's write transaction, counting a change to the catalogue.
@@ -138,21 +144,10 @@ async fn save_in(
     prepared: &[Prepared<'_>],
     origin: &str,
     saved_at: OffsetDateTime,
-    progress: &mut (dyn FnMut(usize) + Send),
 ) -> Result<SaveSummary, StoreError> {
-    let current = current_states(tx, prepared).await?;
-    let plan = SavePlan::new(prepared, &current)?;
-    for chunk in plan.chunks() {
-        let chunk = chunk?;
-        write_versions(tx, &chunk.rows, origin, saved_at).await?;
-        progress(chunk.done_after);
-    }
-    progress(plan.len());
-    let summary = plan.into_summary();
-    crate::notices::record_catalogue_events(Db::from(&mut *tx), prepared, &summary, saved_at)
-        .await?;
+    let summary = save_chunk(tx, prepared, origin, saved_at).await?;
     if summary.changed() > 0 {
-        catalogue_sql::bump_revision(Db::from(&mut *tx)).await?;
+        catalogue_changed(tx).await?;
     }
     Ok(summary)
 }
@@ -170,7 +165,7 @@ pub(crate) async fn publish(
     let draft = drafts::ready_to_publish(Db::from(&mut *tx), id, revision).await?;
     let prepared = prepare_expecting(&draft.program, draft.base_version)?;
     let origin = publication.origin;
-    let summary = save_in(&mut tx, &prepared, origin, saved_at, &mut |_| {}).await?;
+    let summary = save_in(&mut tx, &prepared, origin, saved_at).await?;
     let outcome = only_outcome(summary, &draft.program)?;
     drafts::finish_publishing(Db::from(&mut *tx), &draft, outcome, publication, saved_at).await?;
     catalogue_sql::bump_revision(Db::from(&mut *tx)).await?;

@@ -16,8 +16,10 @@ use crate::AppState;
 use crate::console::{Actor, Client};
 use crate::http::clock;
 
-/// How often a SQLite store's revision is read.
-pub const POLL_EVERY: Duration = Duration::from_secs(2);
+/// How often a SQLite store's revision is read: one indexed row, and a change found is
+/// taken in program by program, so other processes on the file show a publish within
+/// about a tenth of a second.
+pub const POLL_EVERY: Duration = Duration::from_millis(50);
 
 /// How often scheduled changes are looked for.
 pub const SCHEDULE_EVERY: Duration = Duration::from_secs(30);

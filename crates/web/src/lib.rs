@@ -14,6 +14,7 @@ pub mod fuzzing;
 mod http;
 pub mod notices;
 mod site;
+mod snapshot;
 mod state;
 
 use axum::Router;
@@ -24,7 +25,7 @@ use axum::routing::{get, post};
 use http::{
     assets, error, form, health, metrics, origin, rate_limit, security, session, transport,
 };
-use site::{consult, diagnosis, experts, feeds, home, official, programs, sheet};
+use site::{consult, diagnosis, experts, feeds, home, official, privacy, programs, sheet};
 
 pub use http::AppError;
 pub use http::metrics::MetricsAccess;
@@ -47,6 +48,7 @@ pub fn router(state: AppState) -> Router {
             "/programs/{id}/official",
             get(official::follow_official_link),
         )
+        .route("/privacy", get(privacy::show_privacy))
         .route("/experts", get(experts::list_experts))
         .route("/experts/{id}", get(experts::show_expert))
         .route("/feeds/programs.atom", get(feeds::programs_atom))

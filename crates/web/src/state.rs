@@ -7,6 +7,8 @@ use madoguchi_core::catalog::Catalog;
 use madoguchi_search::{SearchError, SearchIndex};
 use madoguchi_store::{AttemptLimit, ProgramDates, Store, StoreError};
 
+use crate::snapshot::Snapshot;
+
 use crate::analytics::Counter;
 use crate::console::ImportProgress;
 use crate::console::login_limit::LOGIN_LIMIT;
@@ -27,19 +29,17 @@ const SUBSCRIBE_PER_MINUTE: u32 = 1;
 /// Cheap to clone; one per process.
 ///
 /// The catalogue is a snapshot in memory, read by every request without a lock and swapped
-/// whole when staff change a program ([`AppState::catalog_changed`]): a request keeps the
-/// snapshot it started with, and the next one sees the new catalogue.
+/// when staff change a program ([`AppState::catalog_changed`]; see `snapshot` for how the
+/// next one is made): a request keeps the snapshot it started with, and the next one sees
+/// the new catalogue.
 #[derive(Clone, Debug)]
 pub struct AppState {
     store: Store,
-    catalog: Arc<ArcSwap<Catalog>>,
-    /// When each program was first published and last changed, newest first.
-    dates: Arc<ArcSwap<Vec<ProgramDates>>>,
-    /// The full-text index of the catalogue, rebuilt and swapped with it. A request that
-    /// reads both may see the index one reload ahead of or behind the catalogue: hits name
-    /// programs by id, and a program that is gone is left out.
-    search: Arc<ArcSwap<SearchIndex>>,
-    /// Held while reloading, so that a slow reload that began before a newer change can
+    /// The catalogue, its publication dates and its search index, swapped together. A
+    /// request that asks for two of them separately may see one update ahead in the
+    /// second: hits name programs by id, and a program that is gone is left out.
+    snapshot: Arc<ArcSwap<Snapshot>>,
+    /// Held while updating, so that a slow update that began before a newer change can
     /// never swap in its older snapshot after the newer one.
     reloading: Arc<tokio::sync::Mutex<()>>,
     metrics: Arc<Metrics>,
@@ -69,13 +69,11 @@ pub struct AppState {
 impl AppState {
     /// Loads the catalogue from the store into memory.
     pub async fn load(store: Store) -> Result<Self, LoadError> {
-        let (catalog, dates, search) = read_catalog(&store).await?;
+        let snapshot = Snapshot::read(&store).await?;
         let notice_keys = NoticeKeys::load(&store).await?;
         Ok(Self {
             store,
-            catalog: Arc::new(ArcSwap::new(catalog)),
-            dates: Arc::new(ArcSwap::new(dates)),
-            search: Arc::new(ArcSwap::new(search)),
+            snapshot: Arc::new(ArcSwap::from_pointee(snapshot)),
             reloading: Arc::new(tokio::sync::Mutex::new(())),
             metrics: Metrics::shared(),
             analytics: Counter::shared(),
@@ -177,27 +175,25 @@ impl AppState {
     /// The catalogue as it is now; hold the `Arc` for the whole request so that every
     /// part of one page reads the same snapshot.
     pub fn catalog(&self) -> Arc<Catalog> {
-        self.catalog.load_full()
+        Arc::clone(&self.snapshot.load().catalog)
     }
 
     /// The search index of the catalogue as it is now.
     pub fn search_index(&self) -> Arc<SearchIndex> {
-        self.search.load_full()
+        Arc::clone(&self.snapshot.load().search)
     }
 
     /// Every program's publication dates, the newest first published first.
-    pub fn program_dates(&self) -> Arc<Vec<ProgramDates>> {
-        self.dates.load_full()
+    pub fn program_dates(&self) -> Arc<Vec<Arc<ProgramDates>>> {
+        Arc::clone(&self.snapshot.load().dates)
     }
 
-    /// Reloads the catalogue from the store and swaps it in for every later request of
-    /// this process. Call it after anything that changes programs.
+    /// Takes in what changed in the store's catalogue and swaps the result in for every
+    /// later request of this process. Call it after anything that changes programs.
     pub async fn catalog_changed(&self) -> Result<(), LoadError> {
         let _one_at_a_time = self.reloading.lock().await;
-        let (catalog, dates, search) = read_catalog(&self.store).await?;
-        self.catalog.store(catalog);
-        self.dates.store(dates);
-        self.search.store(search);
+        let next = self.snapshot.load_full().updated(&self.store).await?;
+        self.snapshot.store(Arc::new(next));
         Ok(())
     }
 
@@ -253,23 +249,4 @@ pub enum LoadError {
     Store(#[from] StoreError),
     #[error(transparent)]
     Search(#[from] SearchError),
-}
-
-type Snapshot = (Arc<Catalog>, Arc<Vec<ProgramDates>>, Arc<SearchIndex>);
-
-async fn read_catalog(store: &Store) -> Result<Snapshot, LoadError> {
-    let catalog = Arc::new(Catalog::new(store.programs().await?));
-    let mut dates = store.program_dates().await?;
-    dates.sort_by(|a, b| (b.first_saved_at, &b.id).cmp(&(a.first_saved_at, &a.id)));
-    let dates = Arc::new(dates);
-    // Indexing is CPU work (seconds for 100,000 programs): off the async workers.
-    let (for_index, dates_for_index) = (Arc::clone(&catalog), Arc::clone(&dates));
-    let search = tokio::task::spawn_blocking(move || {
-        let mut index = SearchIndex::build(for_index.programs())?;
-        index.set_published(dates_for_index.iter().map(|d| (&d.id, d.first_saved_at)));
-        Ok::<_, SearchError>(index)
-    })
-    .await
-    .map_err(|e| LoadError::Search(SearchError::Interrupted(e.to_string())))??;
-    Ok((catalog, dates, Arc::new(search)))
 }

@@ -200,6 +200,14 @@ async fn the_industry_finder_answers_in_the_owner_s_words_with_reasons() {
     );
     assert!(found["hint"].is_null() && found["follow_up"].is_null());
 
+    // Typed by sound, in either kana: the word is found by its reading and named as written.
+    for sound in ["びよういん", "ビヨウイン"] {
+        let (_, _, by_sound) = get(&app, &query(sound)).await;
+        let first = &by_sound["candidates"][0];
+        assert_eq!(first["code"], "78", "{sound}: {by_sound}");
+        assert_eq!(first["matched"], "美容院", "{sound}");
+    }
+
     // A word the classification splits asks first; its answers lead to both sides.
     let (_, _, bakery) = get(&app, &query("パン屋")).await;
     let options = bakery["follow_up"]["options"].as_array().unwrap();

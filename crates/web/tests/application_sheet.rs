@@ -5,118 +5,12 @@
 // A panic in a test is a failing test with its message: unwrapping is the point here.
 #![allow(clippy::unwrap_used)]
 
-use axum::body::Body;
-use axum::http::{HeaderMap, Request, StatusCode, header};
-use http_body_util::BodyExt;
+use axum::http::{StatusCode, header};
 
 mod common;
 
+use common::visitor::Visitor;
 use common::{TestApp, demo_catalogue};
-
-struct Visitor<'a> {
-    app: &'a TestApp,
-    cookie: Option<String>,
-}
-
-struct Page {
-    status: StatusCode,
-    headers: HeaderMap,
-    body: Vec<u8>,
-    html: String,
-}
-
-impl Page {
-    fn location(&self) -> &str {
-        self.headers
-            .get(header::LOCATION)
-            .map(|v| v.to_str().unwrap())
-            .unwrap_or_default()
-    }
-
-    fn hidden(&self, name: &str) -> String {
-        let marker = format!("name=\"{name}\" value=\"");
-        let start = self.html.find(&marker).unwrap_or_else(|| {
-            panic!("no {name} in {}", self.html);
-        }) + marker.len();
-        let end = self.html[start..].find('"').unwrap() + start;
-        self.html[start..end].to_owned()
-    }
-}
-
-impl<'a> Visitor<'a> {
-    fn new(app: &'a TestApp) -> Self {
-        Self { app, cookie: None }
-    }
-
-    async fn send(&mut self, mut request: Request<Body>) -> Page {
-        if let Some(cookie) = &self.cookie {
-            request
-                .headers_mut()
-                .insert(header::COOKIE, cookie.parse().unwrap());
-        }
-        let response = self.app.send(request).await;
-        let status = response.status();
-        let headers = response.headers().clone();
-        for set in headers.get_all(header::SET_COOKIE) {
-            let pair = set.to_str().unwrap().split(';').next().unwrap().to_owned();
-            self.cookie = Some(pair);
-        }
-        let body = response
-            .into_body()
-            .collect()
-            .await
-            .unwrap()
-            .to_bytes()
-            .to_vec();
-        Page {
-            status,
-            headers,
-            html: String::from_utf8_lossy(&body).into_owned(),
-            body,
-        }
-    }
-
-    async fn get(&mut self, path: &str) -> Page {
-        self.send(Request::get(path).body(Body::empty()).unwrap())
-            .await
-    }
-
-    async fn answer(&mut self, page: &Page, values: &[&str], action: &str) -> Page {
-        let mut form = form_urlencoded::Serializer::new(String::new());
-        form.append_pair("_csrf", &page.hidden("_csrf"));
-        form.append_pair("field", &page.hidden("field"));
-        form.append_pair("step", &page.hidden("step"));
-        for v in values {
-            form.append_pair("value", v);
-        }
-        form.append_pair("action", action);
-        let request = Request::post("/diagnosis/answer")
-            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-            .body(Body::from(form.finish()))
-            .unwrap();
-        self.send(request).await
-    }
-
-    /// Answers every question the wizard asks with `answer`, up to the results.
-    async fn diagnose(&mut self, answer: impl Fn(&str) -> Option<&'static [&'static str]>) {
-        let mut page = self.get("/diagnosis").await;
-        let mut steps = 0;
-        while page.status == StatusCode::OK && page.html.contains("name=\"field\"") {
-            steps += 1;
-            assert!(steps < 60, "the wizard does not end");
-            let field = page.hidden("field");
-            let next = match answer(&field) {
-                Some(values) => self.answer(&page, values, "next").await,
-                None => self.answer(&page, &[], "dont_know").await,
-            };
-            assert_eq!(next.status, StatusCode::SEE_OTHER, "{field}: {}", next.html);
-            page = self.get(next.location()).await;
-            if page.status == StatusCode::SEE_OTHER {
-                page = self.get(page.location()).await;
-            }
-        }
-    }
-}
 
 /// A 鹿児島県日置市 metal-products company, founded 2023: the demo's 新規開業資金 (which asks a
 /// company for its 履歴事項全部証明書) fits it.

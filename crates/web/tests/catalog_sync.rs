@@ -6,6 +6,7 @@
 use std::time::Duration;
 
 use madoguchi_core::program::{Program, Title};
+use madoguchi_search::{SearchQuery, Sort};
 use madoguchi_store::testing::{TestDatabase, synthetic_program};
 use madoguchi_store::{AuditFilter, DraftStep, Store};
 use madoguchi_web::AppState;
@@ -123,4 +124,85 @@ async fn a_scheduled_publish_is_carried_out_logged_and_shown() {
     assert_eq!(log[0].actor_name, "公開予約の処理");
     assert_eq!(log[0].target.as_deref(), Some(program.id.as_str()));
     assert!(apply_due_changes(&state).await.unwrap().is_empty());
+}
+
+/// The ids, in order, and the total a search finds, for comparing two snapshots (scores
+/// may differ by the index's history; the order of these sorts does not).
+fn listing(state: &AppState, text: &str, sort: Sort) -> (usize, Vec<String>) {
+    let query = SearchQuery {
+        text: text.to_owned(),
+        status: None,
+        sort,
+        limit: 50,
+        ..SearchQuery::default()
+    };
+    let as_of = time::macros::date!(2026 - 06 - 01);
+    let results = state.search_index().search(&query, as_of).unwrap();
+    let ids = results.hits.iter().map(|h| h.id.to_string()).collect();
+    (results.total, ids)
+}
+
+#[tokio::test]
+async fn a_few_changes_are_taken_in_program_by_program_and_equal_a_fresh_load() {
+    for db in TestDatabase::every_backend().await.unwrap() {
+        let name = db.backend_name();
+        let store = db.migrated_store().await.unwrap();
+        let programs: Vec<Program> = (0..300).map(synthetic_program).collect();
+        store
+            .save_programs(&programs, "cli", &mut |_| {})
+            .await
+            .unwrap();
+        let state = AppState::load(store.clone()).await.unwrap();
+        let before = state.catalog();
+
+        store
+            .save_program(&retitled(&programs[5], "題名を改めた制度"), "cli")
+            .await
+            .unwrap();
+        store.unpublish_program(&programs[7].id).await.unwrap();
+        store
+            .save_program(&synthetic_program(300), "cli")
+            .await
+            .unwrap();
+        state.catalog_changed().await.unwrap();
+        let after = state.catalog();
+
+        assert_eq!(after.len(), 300, "{name}: one gone, one new");
+        assert!(after.get(&programs[7].id).is_none(), "{name}");
+        assert_eq!(
+            after.get(&programs[5].id).unwrap().title.as_str(),
+            "題名を改めた制度",
+            "{name}"
+        );
+        // Unchanged programs are shared with the last snapshot, not read again.
+        let kept = &programs[100].id;
+        let at = |c: &madoguchi_core::catalog::Catalog| {
+            std::sync::Arc::clone(&c.programs()[c.position(kept).unwrap()])
+        };
+        assert!(std::sync::Arc::ptr_eq(&at(&before), &at(&after)), "{name}");
+
+        let fresh = AppState::load(store.clone()).await.unwrap();
+        let ids = |s: &AppState| {
+            s.catalog()
+                .programs()
+                .iter()
+                .map(|p| p.id.clone())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(ids(&state), ids(&fresh), "{name}");
+        assert_eq!(*state.program_dates(), *fresh.program_dates(), "{name}");
+        for (text, sort) in [
+            ("", Sort::Newest),
+            ("", Sort::Closing),
+            ("", Sort::Amount),
+            ("題名", Sort::Closing),
+        ] {
+            assert_eq!(
+                listing(&state, text, sort),
+                listing(&fresh, text, sort),
+                "{name}: {text:?} {sort:?}"
+            );
+        }
+        assert_eq!(listing(&state, "題名を改めた", Sort::Relevance).1.len(), 1);
+    }
 }

@@ -60,6 +60,11 @@ async fn counts_appear_after_real_page_requests_and_small_ones_read_5未満() {
         visitor.get(&format!("/programs/{id}")).await;
     }
     let mut visitor = console.browser();
+    // Searched once: a word that could be someone's name.
+    let once = visitor
+        .get("/programs?q=%E5%B1%B1%E7%94%B0%E5%A4%AA%E9%83%8E%20qqq")
+        .await;
+    assert_eq!(once.status, StatusCode::OK);
     visitor.get(&format!("/programs/{id}")).await;
     let link = visitor.get(&format!("/programs/{id}")).await;
     assert!(link.body.contains(&format!("/programs/{id}/official")));
@@ -82,6 +87,22 @@ async fn counts_appear_after_real_page_requests_and_small_ones_read_5未満() {
     let words = row(&page.body, "ドローン配達の実証 xyzzy");
     assert!(words.contains("<td>5</td>"), "{words}");
     assert!(!words.contains("/console/programs/new"));
+    // Words searched fewer than five times may be a name: counted, not listed.
+    assert!(!page.body.contains("山田太郎 qqq"), "{}", page.body);
+    assert!(
+        page.body.contains("検索が5回未満の言葉（1語）は"),
+        "{}",
+        page.body
+    );
+    let csv = viewer
+        .get("/console/analytics.csv?table=zero-results")
+        .await;
+    assert!(
+        csv.body.contains("ドローン配達の実証 xyzzy"),
+        "{}",
+        csv.body
+    );
+    assert!(!csv.body.contains("山田太郎"), "{}", csv.body);
     // Seven views, one official click (suppressed), in the programs table.
     let title = program.title.to_string();
     let programs_row = &page.body[page.body.find("id=\"table-programs\"").unwrap()..];

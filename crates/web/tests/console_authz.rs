@@ -698,6 +698,22 @@ impl Fill {
     }
 }
 
+/// Waits (without a deadline) until no import job an earlier asker confirmed is still
+/// queued or running: the job audits its end in the background, and that entry must not
+/// be counted against the next asker.
+async fn jobs_ended(store: &madoguchi_store::Store) {
+    use madoguchi_store::ImportJobState::{Queued, Running};
+    while store
+        .pending_imports(1000)
+        .await
+        .unwrap()
+        .iter()
+        .any(|i| matches!(i.state, Queued | Running))
+    {
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+}
+
 /// Keeps an upload with no programs for confirmation; returns its id.
 async fn pending_import(store: &madoguchi_store::Store) -> String {
     let new = madoguchi_store::NewPendingImport {
@@ -940,6 +956,7 @@ async fn ask<'c>(
         let _ = browser.get("/console/login").await;
     }
     let path = fill.apply(route.path);
+    jobs_ended(store).await;
     // Counted after the setup above, which files a case and registers an expert.
     let audited_before = store
         .count_audit_entries(&AuditFilter::default())

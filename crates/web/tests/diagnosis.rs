@@ -5,102 +5,15 @@
 #![allow(clippy::unwrap_used)]
 
 use axum::body::Body;
-use axum::http::{HeaderMap, Request, StatusCode, header};
-use http_body_util::BodyExt;
+use axum::http::{Request, StatusCode, header};
 use icalendar::Component;
 use madoguchi_web::RateLimiter;
 use time::{Duration, Time};
 
 mod common;
 
+use common::visitor::{Page, Visitor};
 use common::{TestApp, closing_on, demo_catalogue, events, today_jst};
-
-/// One visitor: the session cookie it was given, if any.
-struct Visitor<'a> {
-    app: &'a TestApp,
-    cookie: Option<String>,
-}
-
-/// A page as the visitor received it.
-struct Page {
-    status: StatusCode,
-    headers: HeaderMap,
-    html: String,
-}
-
-impl Page {
-    fn location(&self) -> &str {
-        self.headers
-            .get(header::LOCATION)
-            .map(|v| v.to_str().unwrap())
-            .unwrap_or_default()
-    }
-
-    /// The value of the first hidden input called `name`.
-    fn hidden(&self, name: &str) -> String {
-        let marker = format!("name=\"{name}\" value=\"");
-        let start = self.html.find(&marker).unwrap_or_else(|| {
-            panic!("no {name} in {}", self.html);
-        }) + marker.len();
-        let end = self.html[start..].find('"').unwrap() + start;
-        self.html[start..end].to_owned()
-    }
-}
-
-impl<'a> Visitor<'a> {
-    fn new(app: &'a TestApp) -> Self {
-        Self { app, cookie: None }
-    }
-
-    async fn send(&mut self, mut request: Request<Body>) -> Page {
-        if let Some(cookie) = &self.cookie {
-            request
-                .headers_mut()
-                .insert(header::COOKIE, cookie.parse().unwrap());
-        }
-        let response = self.app.send(request).await;
-        let status = response.status();
-        let headers = response.headers().clone();
-        for set in headers.get_all(header::SET_COOKIE) {
-            let pair = set.to_str().unwrap().split(';').next().unwrap().to_owned();
-            self.cookie = Some(pair);
-        }
-        let bytes = response.into_body().collect().await.unwrap().to_bytes();
-        Page {
-            status,
-            headers,
-            html: String::from_utf8_lossy(&bytes).into_owned(),
-        }
-    }
-
-    async fn get(&mut self, path: &str) -> Page {
-        self.send(Request::get(path).body(Body::empty()).unwrap())
-            .await
-    }
-
-    async fn post(&mut self, path: &str, body: impl Into<Body>) -> Page {
-        self.send(
-            Request::post(path)
-                .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-                .body(body.into())
-                .unwrap(),
-        )
-        .await
-    }
-
-    /// Answers the step shown on `page` with `value` and the button `action`.
-    async fn answer(&mut self, page: &Page, values: &[&str], action: &str) -> Page {
-        let mut form = form_urlencoded::Serializer::new(String::new());
-        form.append_pair("_csrf", &page.hidden("_csrf"));
-        form.append_pair("field", &page.hidden("field"));
-        form.append_pair("step", &page.hidden("step"));
-        for v in values {
-            form.append_pair("value", v);
-        }
-        form.append_pair("action", action);
-        self.post("/diagnosis/answer", form.finish()).await
-    }
-}
 
 /// A plausible answer for each question a 日置市 metal-products maker would give.
 fn answer_for(field: &str) -> &'static [&'static str] {

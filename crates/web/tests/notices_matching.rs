@@ -194,6 +194,21 @@ async fn an_event_reaches_only_the_subscribers_it_fits_with_the_reason_once() {
             instant(false),
         )
         .await;
+    // The same words with a filter: the area decides.
+    let filtered = |area: &str| Criteria::SearchWithFilters {
+        words: "海外 販路".to_owned(),
+        params: format!("q=海外 販路&area={area}&kind=subsidy"),
+    };
+    let searched_in_mie = desk
+        .subscribe("mie@example.jp", filtered("240001"), instant(false))
+        .await;
+    let searched_in_akita = desk
+        .subscribe(
+            "akita-search@example.jp",
+            filtered("050008"),
+            instant(false),
+        )
+        .await;
     let other_search = desk
         .subscribe(
             "fish@example.jp",
@@ -232,7 +247,7 @@ async fn an_event_reaches_only_the_subscribers_it_fits_with_the_reason_once() {
         .await
         .unwrap();
     assert_eq!(report.events, 1, "{report:?}");
-    assert_eq!(report.messages, 3, "{report:?}");
+    assert_eq!(report.messages, 4, "{report:?}");
     assert_eq!(report.unreadable, 1, "{report:?}");
 
     let outbox = desk.take_outbox().await;
@@ -280,12 +295,22 @@ async fn an_event_reaches_only_the_subscribers_it_fits_with_the_reason_once() {
         search
             .body
             .text
-            .contains("「海外 販路」の検索条件に合う制度です")
+            .contains("検索条件（検索のことば：「海外 販路」）に合う制度です")
+    );
+    let in_mie = message_for(&outbox, &searched_in_mie).expect("its area holds the program");
+    assert!(
+        in_mie
+            .body
+            .text
+            .contains("検索条件（検索のことば：「海外 販路」、地域：三重県、制度の種類：補助金）に合う制度です"),
+        "{}",
+        in_mie.body.text
     );
     for not_told in [
         &elsewhere,
         &unsettled,
         &other_search,
+        &searched_in_akita,
         &stale,
         &deadlines_only,
     ] {
@@ -299,7 +324,7 @@ async fn an_event_reaches_only_the_subscribers_it_fits_with_the_reason_once() {
     let json: Value = serde_json::from_str(&hook.body.text).unwrap();
     assert_eq!(json["program_id"], PROGRAM);
     assert_eq!(json["event"], Event::Changed.code());
-    assert_eq!(outbox.len(), 4);
+    assert_eq!(outbox.len(), 5);
     assert!(
         desk.store().subscription(&stale).await.unwrap().is_some(),
         "an unreadable profile is kept"

@@ -182,21 +182,30 @@ async fn a_diagnosis_subscribes_confirms_changes_and_unsubscribes_in_one_click()
 }
 
 #[tokio::test]
-async fn a_search_subscribes_by_its_words_and_a_forged_link_opens_nothing() {
+async fn a_search_subscribes_with_its_filters_and_a_forged_link_opens_nothing() {
     let console = Console::new(&demo_catalogue()).await;
     let store = console.app.store.clone();
     let mut visitor = console.browser();
-    let search = visitor.get("/programs?q=%E8%A8%AD%E5%82%99").await;
+    let search = visitor
+        .get("/programs?kind=subsidy&q=%E8%A8%AD%E5%82%99&area=050008")
+        .await;
+    let offered = "/notices/subscribe?q=%E8%A8%AD%E5%82%99&#38;area=050008&#38;kind=subsidy";
     assert!(
-        search
-            .body
-            .contains("/notices/subscribe?q=%E8%A8%AD%E5%82%99"),
-        "the search page offers notices for its words"
+        search.body.contains(offered),
+        "the search page offers notices for its words and filters"
     );
-    let form = visitor.get("/notices/subscribe?q=%E8%A8%AD%E5%82%99").await;
-    assert!(form.body.contains("「設備」で検索して見つかる制度"));
+    let form = visitor
+        .get("/notices/subscribe?q=%E8%A8%AD%E5%82%99&area=050008&kind=subsidy")
+        .await;
+    for shown in [
+        "検索のことば：「設備」",
+        "地域：秋田県",
+        "制度の種類：補助金",
+    ] {
+        assert!(form.body.contains(shown), "the form shows {shown}");
+    }
     let mut fields = vec![
-        ("q", "設備"),
+        ("search", "q=%E8%A8%AD%E5%82%99&area=050008&kind=subsidy"),
         ("channel", "email"),
         ("email", "hanako@example.jp"),
         ("cadence", "instant"),
@@ -213,7 +222,13 @@ async fn a_search_subscribes_by_its_words_and_a_forged_link_opens_nothing() {
         .unwrap()
         .to_owned();
     let kept = store.subscription(&id).await.unwrap().unwrap();
-    assert_eq!(kept.criteria, Criteria::Search("設備".to_owned()));
+    assert_eq!(
+        kept.criteria,
+        Criteria::SearchWithFilters {
+            words: "設備".to_owned(),
+            params: "q=%E8%A8%AD%E5%82%99&area=050008&kind=subsidy".to_owned(),
+        }
+    );
 
     // A link for another purpose, or with its signature changed, opens nothing.
     let manage_shaped = confirm.replace("/notices/confirm/", "/notices/manage/");
@@ -263,8 +278,12 @@ async fn the_form_and_the_settings_page_say_so_while_clicks_are_recorded_by_subs
         (true, false),
         "off by default"
     );
+    let not_recorded = "どの登録者がリンクを開いたかは記録していません";
+    let privacy = visitor.get("/privacy").await;
+    assert!(privacy.body.contains(not_recorded), "{}", privacy.body);
+    assert!(!privacy.body.contains(SUBSCRIBER_CLICKS_NOTICE));
     let mut fields = vec![
-        ("q", "設備"),
+        ("search", "q=設備"),
         ("channel", "email"),
         ("email", "jiro@example.jp"),
         ("cadence", "instant"),
@@ -277,7 +296,11 @@ async fn the_form_and_the_settings_page_say_so_while_clicks_are_recorded_by_subs
     let done = visitor.post(&confirm, &[]).await;
     let manage = link_to(&done, "/notices/manage/");
     // The form shown again with a problem states it as the first showing does.
-    let refused = &[("q", "設備"), ("channel", "email"), ("email", "jiro@")];
+    let refused = &[
+        ("search", "q=設備"),
+        ("channel", "email"),
+        ("email", "jiro@"),
+    ];
     assert_eq!(states(&visitor.get(&manage).await), (true, false));
     assert_eq!(
         states(&visitor.post("/notices/subscribe", refused).await),
@@ -290,6 +313,9 @@ async fn the_form_and_the_settings_page_say_so_while_clicks_are_recorded_by_subs
         .unwrap();
     assert_eq!(states(&visitor.get(form).await), (true, true));
     assert_eq!(states(&visitor.get(&manage).await), (true, true));
+    let privacy = visitor.get("/privacy").await;
+    assert!(privacy.body.contains(SUBSCRIBER_CLICKS_NOTICE));
+    assert!(!privacy.body.contains(not_recorded));
     let saved = visitor
         .post(&manage, &[("event", "new"), ("cadence", "instant")])
         .await;
@@ -316,7 +342,11 @@ async fn every_problem_is_named_and_what_was_typed_is_kept() {
     let page = visitor
         .post(
             "/notices/subscribe",
-            &[("q", "IT"), ("channel", "email"), ("email", "taro@example")],
+            &[
+                ("search", "q=IT"),
+                ("channel", "email"),
+                ("email", "taro@example"),
+            ],
         )
         .await;
     assert_eq!(page.status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -341,7 +371,7 @@ async fn every_problem_is_named_and_what_was_typed_is_kept() {
     // A form without the session's token is refused with what was typed.
     let mut stranger = console.browser();
     let mut fields = vec![
-        ("q", "IT"),
+        ("search", "q=IT"),
         ("channel", "email"),
         ("email", "taro@example.jp"),
         ("cadence", "instant"),
@@ -374,7 +404,7 @@ async fn subscribing_is_rate_limited_per_client_with_the_form_kept() {
     visitor.get("/notices/subscribe?q=IT").await;
     let fields = |email: &'static str| {
         let mut fields = vec![
-            ("q", "IT"),
+            ("search", "q=IT"),
             ("channel", "email"),
             ("email", email),
             ("cadence", "instant"),
@@ -394,4 +424,31 @@ async fn subscribing_is_rate_limited_per_client_with_the_form_kept() {
     assert_eq!(second.status, StatusCode::TOO_MANY_REQUESTS);
     assert!(second.body.contains("value=\"b@example.jp\""));
     assert_eq!(console.app.store.outbox_counts().await.unwrap().queued, 1);
+}
+
+#[tokio::test]
+async fn the_privacy_page_states_the_retention_the_desk_is_set_to_and_every_page_links_it() {
+    let console = Console::new(&demo_catalogue()).await;
+    let store = console.app.store.clone();
+    let mut visitor = console.browser();
+    let before = visitor.get("/privacy").await;
+    assert_eq!(before.status, StatusCode::OK);
+    assert!(
+        before.body.contains("終わってから1825日"),
+        "{}",
+        before.body
+    );
+    store
+        .set_setting("desk.retention_closed_days", "730", None)
+        .await
+        .unwrap();
+    let after = visitor.get("/privacy").await;
+    assert!(after.body.contains("終わってから730日"), "{}", after.body);
+    for page in ["/", "/consult", "/notices/subscribe?q=IT"] {
+        let body = visitor.get(page).await.body;
+        assert!(
+            body.contains("href=\"/privacy\""),
+            "{page} links the notice"
+        );
+    }
 }

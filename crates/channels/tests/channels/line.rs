@@ -37,6 +37,8 @@ struct Inner {
     script: VecDeque<Option<u16>>,
     /// Sent with every 429.
     retry_after: Option<u64>,
+    /// The message of scripted failures, "scripted failure" when unset.
+    failure_message: Option<&'static str>,
     accepted_keys: HashSet<String>,
     /// How many messages each user received.
     delivered: HashMap<String, usize>,
@@ -147,7 +149,7 @@ async fn answer(
             error(StatusCode::BAD_REQUEST, "The request body has 1 error(s)")
         } else if let Some(status) = scripted {
             let status = StatusCode::from_u16(status).unwrap_or_else(|e| panic!("{e}"));
-            let mut response = error(status, "scripted failure");
+            let mut response = error(status, inner.failure_message.unwrap_or("scripted failure"));
             if let Some(seconds) = inner.retry_after.filter(|_| status == 429) {
                 response.headers_mut().insert(
                     "retry-after",
@@ -250,6 +252,30 @@ async fn a_rate_limited_push_is_retried_after_the_given_time_with_the_same_key_a
     );
     assert!(calls.iter().all(|c| c.retry_key == calls[0].retry_key));
     assert_eq!(stand_in.with(|inner| inner.delivered["Ubbbb"]), 1);
+}
+
+#[tokio::test]
+async fn a_rate_limit_without_a_time_waits_a_minute_and_a_spent_monthly_quota_is_parked() {
+    let stand_in = StandIn::start().await;
+    stand_in.with(|inner| inner.script.push_back(Some(429)));
+    let line = stand_in.line();
+    let message = message("outbox-4", Recipient::Line("Ucccc".to_owned()));
+    let limited = line.send(&message).await;
+    assert!(
+        matches!(limited, Err(SendError::Retry { after: Some(after), .. }) if after == Duration::from_secs(60)),
+        "{limited:?}"
+    );
+    stand_in.with(|inner| {
+        inner.script.push_back(Some(429));
+        inner.failure_message = Some("You have reached your monthly limit.");
+    });
+    let spent = line.send(&message).await;
+    assert!(
+        matches!(&spent, Err(SendError::Permanent { reason }) if reason.contains("今月送信できる通数の上限")),
+        "{spent:?}"
+    );
+    assert_eq!(line.send(&message).await, Ok(Sent { already: false }));
+    assert_eq!(stand_in.with(|inner| inner.delivered["Ucccc"]), 1);
 }
 
 #[tokio::test]

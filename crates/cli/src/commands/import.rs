@@ -1,53 +1,94 @@
 //! `madoguchi import`: published records in, a summary out, all or nothing.
+//!
+//! The file is read and saved record by record in chunks, in one transaction, so that
+//! memory stays flat whatever the file's length; an invalid record (unless skipped) or any
+//! failure rolls the whole import back.
 
+use std::ops::ControlFlow;
 use std::path::Path;
 
 use anyhow::bail;
 use indicatif::{ProgressBar, ProgressStyle};
-use madoguchi_core::calendar::JstDateTime;
-use madoguchi_core::import::{self, ImportBatch, RecordIssue};
-use madoguchi_core::program::SourceKind;
-use madoguchi_store::{ImportCounts, NewImportRun, Store};
+use madoguchi_core::import::{self, ImportBatch, ImportReport, RecordIssue};
+use madoguchi_core::program::{Program, SourceKind};
+use madoguchi_store::{ImportCounts, NewImportRun, SaveSummary, Store};
+use tokio::sync::mpsc;
 
 use crate::cli::{ImportArgs, ImportFormat};
 use crate::config::Config;
 use crate::input;
 
+/// Programs handed from the reading thread to the save at a time; two such chunks wait at
+/// most, so memory stays the same whatever the file's length.
+const CHUNK: usize = 500;
+
 pub async fn run(config: &Config, args: &ImportArgs) -> anyhow::Result<()> {
-    let file = input::read_import_file(&args.file)?;
-    let batch = parse(args.format, &file.bytes, file.modified)
-        .map_err(|err| anyhow::anyhow!("{}：{err}", args.file.display()))?;
+    let file = input::open_import_file(&args.file)?;
     let store = config.open_migrated_store().await?;
     let label = format!("{}（{}）", format_label(args.format), file_name(&args.file));
-    let counts = save_batch(
-        &store,
-        batch,
+    let in_file = |err: import::ImportError| anyhow::anyhow!("{}：{err}", args.file.display());
+
+    // The file is read on a blocking thread while this task saves what it has read, in
+    // one transaction: a save failure drops the receiver, which stops the reading.
+    let (chunks, mut received) = mpsc::channel::<Vec<Program>>(2);
+    let format = args.format;
+    let reading = tokio::task::spawn_blocking(move || read(format, file, &chunks));
+    let mut save = store.begin_catalogue_save(origin(args.format)).await?;
+    let progress = progress_bar();
+    while let Some(chunk) = received.recv().await {
+        save.save(&chunk).await?;
+        progress.set_position(save.saved() as u64);
+    }
+    let report = reading.await?.map_err(in_file)?;
+    progress.finish_and_clear();
+    refuse_invalid(&label, &report.invalid, args.skip_invalid)?;
+    let summary = save.commit().await?;
+    print_outcome(
         &label,
-        origin(args.format),
-        args.skip_invalid,
-    )
-    .await?;
+        &summary,
+        &report.skipped,
+        &report.invalid,
+        &report.warnings,
+    );
     store
         .record_import_run(&NewImportRun {
             source_kind: source_kind(args.format),
             file_name: file_name(&args.file),
-            counts,
+            counts: summary.import_counts(report.skipped.len(), report.invalid.len()),
         })
         .await?;
     Ok(())
 }
 
+/// Reads the file record by record, sending its programs on in chunks.
 /// A raw jGrants API answer carries no date of its own: the file's time stands for when it was read.
-fn parse(
+fn read(
     format: ImportFormat,
-    bytes: &[u8],
-    modified: JstDateTime,
-) -> Result<ImportBatch, import::ImportError> {
-    match format {
-        ImportFormat::Jgrants => import::jgrants::parse_read_at(bytes, modified),
-        ImportFormat::Jnet21 => import::jnet21::parse(bytes),
-        ImportFormat::Programs => import::own::parse(bytes),
+    file: input::ImportFile,
+    chunks: &mpsc::Sender<Vec<Program>>,
+) -> Result<ImportReport, import::ImportError> {
+    let mut chunk = Vec::with_capacity(CHUNK);
+    let mut send = |program| {
+        chunk.push(program);
+        if chunk.len() < CHUNK {
+            return ControlFlow::Continue(());
+        }
+        let full = std::mem::replace(&mut chunk, Vec::with_capacity(CHUNK));
+        match chunks.blocking_send(full) {
+            Ok(()) => ControlFlow::Continue(()),
+            Err(_) => ControlFlow::Break(()),
+        }
+    };
+    let reader = file.reader;
+    let report = match format {
+        ImportFormat::Jgrants => import::jgrants::read(reader, Some(file.modified), &mut send),
+        ImportFormat::Jnet21 => import::jnet21::read(reader, &mut send),
+        ImportFormat::Programs => import::own::read(reader, &mut send),
+    }?;
+    if !chunk.is_empty() && chunks.blocking_send(chunk).is_err() {
+        return Err(import::ImportError::Interrupted);
     }
+    Ok(report)
 }
 
 fn format_label(format: ImportFormat) -> &'static str {
@@ -91,39 +132,59 @@ pub async fn save_batch(
     origin: &str,
     skip_invalid: bool,
 ) -> anyhow::Result<ImportCounts> {
-    if !batch.invalid.is_empty() && !skip_invalid {
-        print_issues("不正なレコード", &batch.invalid);
-        bail!(
-            "{label}：不正なレコードが{}件あるため、何も取り込んでいません。該当箇所を修正するか、--skip-invalid を付けて正しいレコードだけを取り込んでください。",
-            batch.invalid.len()
-        );
-    }
-    let progress = progress_bar(batch.programs.len() as u64);
+    refuse_invalid(label, &batch.invalid, skip_invalid)?;
     let summary = store
-        .save_programs(&batch.programs, origin, &mut |done| {
-            progress.set_position(done as u64)
-        })
+        .save_programs(&batch.programs, origin, &mut |_| {})
         .await?;
-    progress.finish_and_clear();
+    print_outcome(
+        label,
+        &summary,
+        &batch.skipped,
+        &batch.invalid,
+        &batch.warnings,
+    );
+    Ok(summary.import_counts(batch.skipped.len(), batch.invalid.len()))
+}
+
+/// Refuses the whole file when a record is invalid and the caller did not ask to skip them.
+fn refuse_invalid(label: &str, invalid: &[RecordIssue], skip_invalid: bool) -> anyhow::Result<()> {
+    if invalid.is_empty() || skip_invalid {
+        return Ok(());
+    }
+    print_issues("不正なレコード", invalid);
+    bail!(
+        "{label}：不正なレコードが{}件あるため、何も取り込んでいません。該当箇所を修正するか、--skip-invalid を付けて正しいレコードだけを取り込んでください。",
+        invalid.len()
+    );
+}
+
+/// What happened to every record, for the person who ran the import.
+fn print_outcome(
+    label: &str,
+    summary: &SaveSummary,
+    skipped: &[RecordIssue],
+    invalid: &[RecordIssue],
+    warnings: &[RecordIssue],
+) {
     println!("取り込み結果：{label}");
     println!("  新規: {}件", summary.created);
     println!("  更新: {}件", summary.updated);
     println!("  変更なし: {}件", summary.unchanged);
-    println!("  取り込み対象外: {}件", batch.skipped.len());
-    print_issue_lines(&batch.skipped);
-    println!("  不正: {}件", batch.invalid.len());
-    print_issue_lines(&batch.invalid);
-    if !batch.warnings.is_empty() {
-        println!("  取り込み済み・要確認: {}件", batch.warnings.len());
-        print_issue_lines(&batch.warnings);
+    println!("  取り込み対象外: {}件", skipped.len());
+    print_issue_lines(skipped);
+    println!("  不正: {}件", invalid.len());
+    print_issue_lines(invalid);
+    if !warnings.is_empty() {
+        println!("  取り込み済み・要確認: {}件", warnings.len());
+        print_issue_lines(warnings);
     }
-    Ok(summary.import_counts(batch.skipped.len(), batch.invalid.len()))
 }
 
-fn progress_bar(len: u64) -> ProgressBar {
+fn progress_bar() -> ProgressBar {
     // indicatif draws to stderr only when it is a terminal, so logs and pipes stay clean.
-    let bar = ProgressBar::new(len);
-    if let Ok(style) = ProgressStyle::with_template("{bar:40} {pos}/{len}件 {elapsed_precise}") {
+    // The total is unknown until the file has been read through.
+    let bar = ProgressBar::new_spinner();
+    if let Ok(style) = ProgressStyle::with_template("{spinner} {pos}件 {elapsed_precise}") {
         bar.set_style(style);
     }
     bar

@@ -4,10 +4,11 @@
 //! builds the `RuleSet` once (timed apart), then for each profile times
 //! - the raw evaluation: `Context::new` + `RuleSet::evaluate_into` into a reused buffer, every
 //!   node's state of every program kept, no text;
-//! - the same, ranked (`RuleSet::rank`);
+//! - the same, ranked: the 20 best in order (`RuleSet::rank_top`, as `diagnose` ranks);
 //! - the same, with the 20 results shown explained in Japanese (`explain_result`): the
 //!   part of `diagnose` a results page needs;
-//! - a full `diagnose(.., Some(20))`, which also works out the next question.
+//! - the next question alone (`next_question`) on an evaluation already made;
+//! - a full `diagnose(.., Some(20))`: all of the above, the next question included.
 //!
 //! Prints a table, writes the figures as JSON (`--out`, read by `benches/diagnosis/compare.py`)
 //! and the profiles as json-rules-engine facts (`DIR/jre-facts.json`). Run it through
@@ -25,7 +26,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use madoguchi_core::eligibility::{
-    Context, Evaluation, Profile, RuleSet, Verdict, diagnose, explain_result,
+    Context, Evaluation, Profile, RuleSet, Verdict, diagnose, explain_result, next_question,
 };
 use madoguchi_core::program::Program;
 use serde::Deserialize;
@@ -113,11 +114,17 @@ fn main() -> Result<(), Box<dyn Error>> {
             let (ctx, order) = evaluate_and_rank(&rules, &profile, &mut evaluation);
             let shown: Vec<_> = order
                 .into_iter()
-                .take(SHOWN)
                 .filter_map(|i| explain_result(programs.get(i)?, &evaluation, i, &ctx))
                 .collect();
             shown
         });
+        let question_us = {
+            let ctx = Context::new(&profile, AS_OF);
+            rules.evaluate_into(&ctx, &mut evaluation);
+            measure(options.diagnose_iterations, options.budget, || {
+                next_question(&evaluation, &ctx)
+            })
+        };
         let diagnose_us = measure(options.diagnose_iterations, options.budget, || {
             diagnose(&programs, &rules, &profile, AS_OF, Some(SHOWN))
         });
@@ -136,6 +143,7 @@ fn main() -> Result<(), Box<dyn Error>> {
             eval_us,
             ranked_us,
             shown_us,
+            question_us,
             diagnose_us,
         };
         table::print_row(&row);
@@ -165,7 +173,8 @@ fn main() -> Result<(), Box<dyn Error>> {
     Ok(())
 }
 
-/// Evaluates and ranks the whole catalogue for one profile, as `diagnose` does first.
+/// Evaluates the whole catalogue for one profile and ranks the best `SHOWN`, as `diagnose`
+/// does first.
 fn evaluate_and_rank<'p, 'r>(
     rules: &'r RuleSet,
     profile: &'p Profile,
@@ -173,7 +182,7 @@ fn evaluate_and_rank<'p, 'r>(
 ) -> (Context<'p>, Vec<usize>) {
     let ctx = Context::new(profile, AS_OF);
     rules.evaluate_into(&ctx, evaluation);
-    let order = rules.rank(evaluation, profile, AS_OF);
+    let order = rules.rank_top(evaluation, profile, AS_OF, Some(SHOWN));
     (ctx, order)
 }
 

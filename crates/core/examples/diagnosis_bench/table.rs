@@ -16,10 +16,12 @@ pub struct ProfileFigures {
     pub ineligible: usize,
     /// `Context::new` + `RuleSet::evaluate_into`: every node's state, no text.
     pub eval_us: Summary,
-    /// The above, ranked.
+    /// The above, and the 20 best ranked in order.
     pub ranked_us: Summary,
     /// The above, ranked, and the shown results explained: `diagnose` without the next question.
     pub shown_us: Summary,
+    /// `next_question` alone, on an evaluation already made.
+    pub question_us: Summary,
     /// `diagnose(.., Some(20))`: the above and the next question.
     pub diagnose_us: Summary,
 }
@@ -29,7 +31,7 @@ const NAME_COLUMNS: usize = 36;
 pub fn print_header() {
     let group = |label: &str| format!("{label:>8} {:>7} {:>7}", "p50", "p99");
     println!(
-        "{} {:>3} {:>4} {:>4} {:>5} {:>5} | {} | {:>6} | {} | {} {:>4}",
+        "{} {:>3} {:>4} {:>4} {:>5} {:>5} | {} | {:>6} | {} | {:>6} | {} {:>4}",
         pad("profile", NAME_COLUMNS),
         "ans",
         "elig",
@@ -39,6 +41,7 @@ pub fn print_header() {
         group("eval"),
         "ranked",
         group("shown20"),
+        "next q",
         group("diagnose"),
         "runs"
     );
@@ -47,7 +50,7 @@ pub fn print_header() {
 pub fn print_row(row: &ProfileFigures) {
     let group = |s: Summary| format!("{:>8.1} {:>7.1} {:>7.1}", s.mean, s.p50, s.p99);
     println!(
-        "{} {:>3} {:>4} {:>4} {:>5} {:>5} | {} | {:>6.0} | {} | {} {:>4}",
+        "{} {:>3} {:>4} {:>4} {:>5} {:>5} | {} | {:>6.0} | {} | {:>6.0} | {} {:>4}",
         pad(&row.name, NAME_COLUMNS),
         row.answered,
         row.eligible,
@@ -57,6 +60,7 @@ pub fn print_row(row: &ProfileFigures) {
         group(row.eval_us),
         row.ranked_us.mean,
         group(row.shown_us),
+        row.question_us.mean,
         group(row.diagnose_us),
         row.diagnose_us.iterations
     );
@@ -68,6 +72,7 @@ pub fn print_summary(figures: &[ProfileFigures]) {
     print_summary_line(figures, "raw evaluation", |f| f.eval_us);
     print_summary_line(figures, "evaluated and ranked", |f| f.ranked_us);
     print_summary_line(figures, "20 shown, explained", |f| f.shown_us);
+    print_summary_line(figures, "next question alone", |f| f.question_us);
     print_summary_line(figures, "diagnose (+ next question)", |f| f.diagnose_us);
 }
 

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use time::Date;
 
-use super::{Metric, OVERFLOW_WORDS, Period};
+use super::{MIN_WORD_SEARCHES, Metric, OVERFLOW_WORDS, Period};
 
 /// The metrics drawn over time, summed over their keys.
 pub const TREND_METRICS: [Metric; 5] = [
@@ -124,8 +124,11 @@ pub struct Dashboard {
     pub questions: Vec<QuestionRow>,
     /// Most viewed first.
     pub programs: Vec<ProgramRow>,
-    /// Most searched first; the overflow row last.
+    /// Most searched first; the overflow row last. Only words searched at least
+    /// [`MIN_WORD_SEARCHES`] times; the overflow row (many words together) always.
     pub words: Vec<WordRow>,
+    /// How many distinct words were searched too rarely to be listed.
+    pub rare_words: usize,
     pub notices: NoticeTotals,
 }
 
@@ -194,6 +197,9 @@ impl Dashboard {
         });
         let mut programs: Vec<ProgramRow> = programs.into_values().collect();
         programs.sort_by(|a, b| (b.views, &a.program).cmp(&(a.views, &b.program)));
+        let listed = words.len();
+        words.retain(|w| w.is_overflow() || w.n >= MIN_WORD_SEARCHES);
+        let rare_words = listed - words.len();
         words.sort_by(|a, b| {
             (a.is_overflow(), b.n, &a.words).cmp(&(b.is_overflow(), a.n, &b.words))
         });
@@ -203,6 +209,7 @@ impl Dashboard {
             questions,
             programs,
             words,
+            rare_words,
             notices,
         }
     }
@@ -345,7 +352,7 @@ mod tests {
             key(Metric::VerdictIneligible, "b", 70),
             key(Metric::OfficialLinkClick, "b", 6),
             key(Metric::ZeroResultSearch, "", 9),
-            key(Metric::ZeroResultSearch, "ドローン", 3),
+            key(Metric::ZeroResultSearch, "ドローン", 5),
             key(Metric::ZeroResultSearch, "農業 dx", 8),
         ];
         let dashboard = Dashboard::build(period(), &[], &keys, NoticeTotals::default());
@@ -365,5 +372,21 @@ mod tests {
         assert_eq!(dashboard.programs[0].verdicts, [0, 0, 0, 70]);
         let words: Vec<&str> = dashboard.words.iter().map(|w| w.words.as_str()).collect();
         assert_eq!(words, ["農業 dx", "ドローン", ""]);
+        assert_eq!(dashboard.rare_words, 0);
+    }
+
+    #[test]
+    fn words_searched_fewer_than_five_times_are_only_counted_not_listed() {
+        let keys = [
+            key(Metric::ZeroResultSearch, "山田太郎", 1),
+            key(Metric::ZeroResultSearch, "鈴木商店", 4),
+            key(Metric::ZeroResultSearch, "ドローン", 5),
+            // The words past a day's cap are many words together, listed however few.
+            key(Metric::ZeroResultSearch, OVERFLOW_WORDS, 2),
+        ];
+        let dashboard = Dashboard::build(period(), &[], &keys, NoticeTotals::default());
+        let words: Vec<&str> = dashboard.words.iter().map(|w| w.words.as_str()).collect();
+        assert_eq!(words, ["ドローン", OVERFLOW_WORDS]);
+        assert_eq!(dashboard.rare_words, 2);
     }
 }

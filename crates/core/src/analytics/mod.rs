@@ -29,7 +29,7 @@ pub use dashboard::{
 };
 pub use metric::Metric;
 pub use period::{MAX_PERIOD_DAYS, Period, PeriodError};
-pub use suppress::{SUPPRESS_BELOW, SUPPRESSED, rate_shown, shown};
+pub use suppress::{MIN_WORD_SEARCHES, SUPPRESS_BELOW, SUPPRESSED, rate_shown, shown};
 pub use table::{KeyNames, Table, TableKind};
 pub use tally::{Count, MAX_WORDS_PER_DAY, OVERFLOW_WORDS, Tally};
 pub use words::{MAX_WORD_CHARS, search_words};

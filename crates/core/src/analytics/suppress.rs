@@ -7,6 +7,11 @@ pub const SUPPRESS_BELOW: u64 = 5;
 /// What a suppressed cell says.
 pub const SUPPRESSED: &str = "5未満";
 
+/// A search's words are listed only when searched at least this often in the period: a
+/// word typed once may be a person's or a business's name, so rarer words are only counted
+/// (how many were left out), never shown, on the page or in the CSV file.
+pub const MIN_WORD_SEARCHES: u64 = 5;
+
 /// A count as staff may see it: `1,234`, or 「5未満」 under five (zero included).
 pub fn shown(n: u64) -> String {
     if n < SUPPRESS_BELOW {

@@ -1,5 +1,5 @@
-//! Shared builders for the engine's unit tests: a minimal program and a rule evaluated for a
-//! profile, both from JSON as staff and businesses write them.
+//! Shared builders for the engine's unit tests: a minimal program, a catalogue of them, and a
+//! rule evaluated for a profile, all from JSON as staff and businesses write them.
 
 use serde_json::{Value, json};
 use time::Date;
@@ -23,6 +23,19 @@ pub(crate) fn program(id: &str, extra: Value) -> Program {
         base.extend(extra);
     }
     serde_json::from_value(base).unwrap()
+}
+
+/// A catalogue of such programs, one per rule, named `p0`, `p1`, …
+pub(crate) fn catalogue(rules: Vec<Value>) -> Vec<Program> {
+    rules
+        .into_iter()
+        .enumerate()
+        .map(|(i, rule)| {
+            let mut p = program(&format!("p{i}"), json!({}));
+            p.rule = Some(Rule::from_value(rule));
+            p
+        })
+        .collect()
 }
 
 /// Compiles `rule`, reads `profile` and hands both, with the outcome, to `inspect`.

@@ -4,7 +4,9 @@
 //! of them into one byte (`State`) so that a whole catalogue evaluates in a tight loop: one
 //! value with manual checks left open and one with them taken as confirmed. With each value
 //! stored as "can be true" and "can be false" bits, Kleene `and`/`or`/`not` are plain bit
-//! operations.
+//! operations. The same operations on `Lanes` judge up to 64 variants of one business at once
+//! (each bit of a state spread over a word, one bit per variant): how the next question tries
+//! many possible answers against a rule in one pass.
 
 use serde::Serialize;
 
@@ -140,6 +142,111 @@ impl State {
     }
 }
 
+/// What the evaluator's backward pass folds: one business's `State`, or `Lanes` of many.
+pub(crate) trait Kleene: Copy {
+    /// Not known because an answer is missing.
+    const MISSING: Self;
+    /// The identity of `and`.
+    const ALL_IDENTITY: Self;
+    /// The identity of `or`.
+    const ANY_IDENTITY: Self;
+    fn and(self, other: Self) -> Self;
+    fn or(self, other: Self) -> Self;
+    fn negate(self) -> Self;
+}
+
+impl Kleene for State {
+    const MISSING: Self = Self::MISSING;
+    const ALL_IDENTITY: Self = Self::ALL_IDENTITY;
+    const ANY_IDENTITY: Self = Self::ANY_IDENTITY;
+
+    #[inline]
+    fn and(self, other: Self) -> Self {
+        State::and(self, other)
+    }
+
+    #[inline]
+    fn or(self, other: Self) -> Self {
+        State::or(self, other)
+    }
+
+    #[inline]
+    fn negate(self) -> Self {
+        State::negate(self)
+    }
+}
+
+/// Up to 64 states side by side: word `b` holds bit `b` of every lane's `State`, lane `k` in
+/// bit `k`. `State`'s operations are bitwise on its four bits, so here they are the same
+/// operations on whole words, and one pass over a rule judges every lane.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Lanes([u64; 4]);
+
+impl Lanes {
+    /// How many lanes one value holds.
+    pub(crate) const WIDTH: usize = 64;
+
+    /// The same state in every lane.
+    #[inline]
+    pub(crate) fn splat(state: State) -> Self {
+        Self(std::array::from_fn(|b| {
+            if state.0 >> b & 1 == 1 { u64::MAX } else { 0 }
+        }))
+    }
+
+    /// Sets lane `k` (below `WIDTH`) to `state`.
+    #[inline]
+    pub(crate) fn set(&mut self, k: usize, state: State) {
+        for (b, word) in self.0.iter_mut().enumerate() {
+            *word = (*word & !(1 << k)) | (u64::from(state.0 >> b & 1) << k);
+        }
+    }
+
+    /// The state of lane `k` (below `WIDTH`).
+    #[cfg(test)]
+    pub(crate) fn lane(self, k: usize) -> State {
+        State(
+            self.0
+                .iter()
+                .enumerate()
+                .fold(0, |s, (b, word)| s | (((word >> k & 1) as u8) << b)),
+        )
+    }
+
+    /// The lanes whose verdict is settled (`Verdict::of(..).is_settled()` for each): open
+    /// value true or false, or true once manual checks are confirmed.
+    #[inline]
+    pub(crate) fn settled(self) -> u64 {
+        let [open_true, open_false, confirmed_true, confirmed_false] = self.0;
+        (open_true ^ open_false) | (confirmed_true & !confirmed_false)
+    }
+}
+
+impl Kleene for Lanes {
+    const MISSING: Self = Self([u64::MAX; 4]);
+    const ALL_IDENTITY: Self = Self([u64::MAX, 0, u64::MAX, 0]);
+    const ANY_IDENTITY: Self = Self([0, u64::MAX, 0, u64::MAX]);
+
+    // Bits 0 and 2 are "can be true", 1 and 3 "can be false", as in `State`.
+    #[inline]
+    fn and(self, o: Self) -> Self {
+        let (a, b) = (self.0, o.0);
+        Self([a[0] & b[0], a[1] | b[1], a[2] & b[2], a[3] | b[3]])
+    }
+
+    #[inline]
+    fn or(self, o: Self) -> Self {
+        let (a, b) = (self.0, o.0);
+        Self([a[0] | b[0], a[1] & b[1], a[2] | b[2], a[3] & b[3]])
+    }
+
+    #[inline]
+    fn negate(self) -> Self {
+        let a = self.0;
+        Self([a[1], a[0], a[3], a[2]])
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -174,5 +281,46 @@ mod tests {
         assert_eq!(Tri::agreed([Tri::True, Tri::True]), Tri::True);
         assert_eq!(Tri::agreed([Tri::True, Tri::False]), Tri::Unknown);
         assert_eq!(Tri::agreed([]), Tri::Unknown);
+    }
+
+    /// Every bit pattern a `State` can hold, meaningful or not: lanes must agree on all.
+    fn every_bit_pattern() -> impl Iterator<Item = State> {
+        (0..16).map(State)
+    }
+
+    #[test]
+    fn lanes_compute_what_each_state_computes_lane_by_lane() {
+        use crate::eligibility::evaluate::verdict::Verdict;
+        let patterns: Vec<State> = every_bit_pattern().collect();
+        // Lane k of `a` and `b` holds the k-th pair of patterns, so every pair is tried.
+        let pairs: Vec<(State, State)> = patterns
+            .iter()
+            .flat_map(|&x| patterns.iter().map(move |&y| (x, y)))
+            .collect();
+        for chunk in pairs.chunks(Lanes::WIDTH) {
+            let (mut a, mut b) = (Lanes::splat(State::FALSE), Lanes::splat(State::TRUE));
+            for (k, &(x, y)) in chunk.iter().enumerate() {
+                a.set(k, x);
+                b.set(k, y);
+            }
+            for (k, &(x, y)) in chunk.iter().enumerate() {
+                assert_eq!(a.lane(k), x);
+                assert_eq!(Kleene::and(a, b).lane(k), x.and(y), "{x:?} and {y:?}");
+                assert_eq!(Kleene::or(a, b).lane(k), x.or(y), "{x:?} or {y:?}");
+                assert_eq!(Kleene::negate(a).lane(k), x.negate());
+                let settled = a.settled() >> k & 1 == 1;
+                assert_eq!(settled, Verdict::of(x).is_settled(), "{x:?}");
+            }
+        }
+        for s in every_bit_pattern() {
+            assert_eq!(Lanes::splat(s).lane(63), s);
+        }
+        for (lanes, state) in [
+            (<Lanes as Kleene>::MISSING, State::MISSING),
+            (<Lanes as Kleene>::ALL_IDENTITY, State::ALL_IDENTITY),
+            (<Lanes as Kleene>::ANY_IDENTITY, State::ANY_IDENTITY),
+        ] {
+            assert_eq!(lanes, Lanes::splat(state));
+        }
     }
 }

@@ -2,10 +2,14 @@
 
 use std::collections::HashMap;
 use std::fmt;
+use std::io::Read;
+use std::ops::ControlFlow;
 
 use serde_json::Value;
 
+use super::ImportError;
 use super::json::kind_of;
+use super::stream::{Shape, each_record};
 use crate::program::{Program, ProgramId};
 
 /// One record that was not imported as is, and why.
@@ -32,7 +36,7 @@ impl fmt::Display for RecordIssue {
     }
 }
 
-/// The outcome of reading one file.
+/// The outcome of reading one file into memory: the programs and what became of the rest.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ImportBatch {
     /// Programs ready to be saved.
@@ -48,40 +52,115 @@ pub struct ImportBatch {
 impl ImportBatch {
     /// 「取り込み 250件／対象外 12件／エラー 3件／要確認 4件」
     pub fn summary(&self) -> String {
-        format!(
-            "取り込み {}件／対象外 {}件／エラー {}件／要確認 {}件",
+        summary(
             self.programs.len(),
-            self.skipped.len(),
-            self.invalid.len(),
-            self.warnings.len()
+            &self.skipped,
+            &self.invalid,
+            &self.warnings,
         )
+    }
+
+    /// Reads a whole file with a streaming reader (`read`), keeping every program.
+    pub(crate) fn collect(
+        read: impl FnOnce(
+            &mut dyn FnMut(Program) -> ControlFlow<()>,
+        ) -> Result<ImportReport, ImportError>,
+    ) -> Result<Self, ImportError> {
+        let mut programs = Vec::new();
+        let report = read(&mut |program| {
+            programs.push(program);
+            ControlFlow::Continue(())
+        })?;
+        Ok(Self {
+            programs,
+            skipped: report.skipped,
+            invalid: report.invalid,
+            warnings: report.warnings,
+        })
+    }
+}
+
+/// What became of every record of a file read record by record: the programs went to the
+/// caller as they were read, so only their number is here.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ImportReport {
+    /// Programs handed on to be saved.
+    pub imported: usize,
+    pub skipped: Vec<RecordIssue>,
+    pub invalid: Vec<RecordIssue>,
+    pub warnings: Vec<RecordIssue>,
+}
+
+impl ImportReport {
+    /// 「取り込み 250件／対象外 12件／エラー 3件／要確認 4件」
+    pub fn summary(&self) -> String {
+        summary(self.imported, &self.skipped, &self.invalid, &self.warnings)
+    }
+}
+
+fn summary(
+    imported: usize,
+    skipped: &[RecordIssue],
+    invalid: &[RecordIssue],
+    warnings: &[RecordIssue],
+) -> String {
+    format!(
+        "取り込み {imported}件／対象外 {}件／エラー {}件／要確認 {}件",
+        skipped.len(),
+        invalid.len(),
+        warnings.len()
+    )
+}
+
+/// Files what became of each record of one file and hands each program on as it comes.
+pub(crate) struct Filer<'s> {
+    report: ImportReport,
+    seen: SeenIds,
+    sink: &'s mut dyn FnMut(Program) -> ControlFlow<()>,
+}
+
+impl<'s> Filer<'s> {
+    pub(crate) fn new(sink: &'s mut dyn FnMut(Program) -> ControlFlow<()>) -> Self {
+        Self {
+            report: ImportReport::default(),
+            seen: SeenIds::default(),
+            sink,
+        }
     }
 
     /// Files what became of one record. A program whose id an earlier record of the file
     /// already used is reported as invalid, because two records cannot be one program.
-    pub(crate) fn record(&mut self, record: String, outcome: Outcome, seen: &mut SeenIds) {
+    /// Breaks when the caller no longer takes programs.
+    pub(crate) fn record(&mut self, record: String, outcome: Outcome) -> ControlFlow<()> {
+        let report = &mut self.report;
         match outcome {
             Outcome::Imported { program, warnings } => {
-                if let Some(first) = seen.first_use(&program.id, &record) {
-                    self.invalid.push(RecordIssue::new(
+                if let Some(first) = self.seen.first_use(&program.id, &record) {
+                    report.invalid.push(RecordIssue::new(
                         record,
                         format!(
                             "ID「{}」は{}と重複しています。IDは1件ごとに別の値にしてください。",
                             program.id, first
                         ),
                     ));
-                    return;
+                    return ControlFlow::Continue(());
                 }
-                self.warnings.extend(
+                report.warnings.extend(
                     warnings
                         .into_iter()
                         .map(|w| RecordIssue::new(record.clone(), w)),
                 );
-                self.programs.push(*program);
+                report.imported += 1;
+                return (self.sink)(*program);
             }
-            Outcome::Skipped(reason) => self.skipped.push(RecordIssue::new(record, reason)),
-            Outcome::Invalid(reason) => self.invalid.push(RecordIssue::new(record, reason)),
+            Outcome::Skipped(reason) => report.skipped.push(RecordIssue::new(record, reason)),
+            Outcome::Invalid(reason) => report.invalid.push(RecordIssue::new(record, reason)),
         }
+        ControlFlow::Continue(())
+    }
+
+    pub(crate) fn finish(self) -> ImportReport {
+        self.report
     }
 }
 
@@ -129,17 +208,21 @@ impl SeenIds {
     }
 }
 
-/// Files every record of a JSON array: each is named by its position and `id`, refused if it
-/// is not an object, and otherwise handed to `read` with its name.
+/// Reads every record of a JSON file as it comes: each is named by its position and `id`,
+/// refused if it is not an object, and otherwise handed to `read` with its name; the
+/// programs go to `sink`.
 pub(crate) fn import_objects(
-    values: Vec<Value>,
+    reader: impl Read,
+    shape: Shape,
     what: &str,
+    sink: &mut dyn FnMut(Program) -> ControlFlow<()>,
     mut read: impl FnMut(Value, &str) -> Outcome,
-) -> ImportBatch {
-    let mut batch = ImportBatch::default();
-    let mut seen = SeenIds::default();
-    for (i, value) in values.into_iter().enumerate() {
-        let label = record_label(i + 1, value.get("id").and_then(Value::as_str));
+) -> Result<ImportReport, ImportError> {
+    let mut filer = Filer::new(sink);
+    let mut position = 0;
+    each_record(reader, shape, &mut |value| {
+        position += 1;
+        let label = record_label(position, value.get("id").and_then(Value::as_str));
         let outcome = if value.is_object() {
             read(value, &label)
         } else {
@@ -148,9 +231,9 @@ pub(crate) fn import_objects(
                 kind_of(&value)
             ))
         };
-        batch.record(label, outcome, &mut seen);
-    }
-    batch
+        filer.record(label, outcome)
+    })?;
+    Ok(filer.finish())
 }
 
 /// 「3件目（ID: jgrants-a0W…）」: the position (1-based) and the id where there is one.

@@ -33,6 +33,14 @@ pub enum ImportError {
     Csv { line: u64, detail: String },
     #[error("CSVの見出し行に問題があります：{0}")]
     CsvHeader(String),
+    #[error(
+        "{position}件目のレコードが大きすぎます（1件あたり{limit_mib} MBまで）。ファイルが壊れていないか、別のデータが混ざっていないか確認してください。"
+    )]
+    RecordTooLarge { position: usize, limit_mib: u64 },
+    #[error("ファイルを読み込めません：{0}")]
+    Unreadable(String),
+    #[error("保存が止まったため、ファイルの読み込みを中断しました。")]
+    Interrupted,
 }
 
 fn not_utf8_message(encoding: SuspectedEncoding) -> &'static str {

@@ -11,16 +11,22 @@ use serde_json::error::Category;
 use super::ImportError;
 
 /// Parses a whole file, refusing broken JSON with its position.
+#[cfg(test)]
 pub(crate) fn parse_document(text: &str) -> Result<Value, ImportError> {
-    serde_json::from_str(text).map_err(|e| ImportError::MalformedJson {
+    serde_json::from_str(text).map_err(|e| malformed(&e))
+}
+
+/// A file that is not JSON, with where it stops being JSON.
+pub(crate) fn malformed(e: &serde_json::Error) -> ImportError {
+    ImportError::MalformedJson {
         line: e.line(),
         column: e.column(),
         detail: match e.classify() {
             Category::Eof => "ファイルが途中で終わっています".to_owned(),
             Category::Syntax => "括弧・引用符・カンマの使い方が正しくありません".to_owned(),
-            Category::Data | Category::Io => record_error(&e),
+            Category::Data | Category::Io => record_error(e),
         },
-    })
+    }
 }
 
 /// Reads one record into `T`, with a Japanese reason on failure.
@@ -29,6 +35,7 @@ pub(crate) fn from_record<T: DeserializeOwned>(value: Value) -> Result<T, String
 }
 
 /// The top-level array of a file, or a shape error naming what was expected.
+#[cfg(test)]
 pub(crate) fn expect_array(value: Value, what: &str) -> Result<Vec<Value>, ImportError> {
     match value {
         Value::Array(items) => Ok(items),

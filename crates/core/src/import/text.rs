@@ -4,27 +4,69 @@
 //! program name would be saved and shown. The error names the likely encoding so that staff
 //! know which Excel option to choose when saving again.
 
+use std::io::{Cursor, Read};
+
 use super::{ImportError, SuspectedEncoding};
 
 const UTF8_BOM: &[u8] = b"\xEF\xBB\xBF";
 
-/// The text of a file, without its BOM. Refuses empty files and files that are not UTF-8.
-pub(crate) fn decode(bytes: &[u8]) -> Result<&str, ImportError> {
+/// How much of a file is looked at before reading it as records: enough to tell the
+/// encoding of any file a person saved, little enough to hold whatever the file's size.
+const HEAD_BYTES: usize = 64 * 1024;
+
+/// A file whose beginning passed the checks, read from its start again (without the BOM).
+pub(crate) struct Opened<R> {
+    /// The first byte that is not white space: 「[」 or 「{」 for JSON.
+    pub first: u8,
+    pub reader: std::io::Chain<Cursor<Vec<u8>>, R>,
+}
+
+/// Checks the beginning of a file: refuses empty files and files that are not UTF-8 there
+/// (a later byte that is not UTF-8 fails the reading itself).
+pub(crate) fn open<R: Read>(mut reader: R) -> Result<Opened<R>, ImportError> {
+    let mut head = Vec::with_capacity(HEAD_BYTES);
+    (&mut reader)
+        .take(HEAD_BYTES as u64)
+        .read_to_end(&mut head)
+        .map_err(|e| ImportError::Unreadable(e.to_string()))?;
+    let whole = head.len() < HEAD_BYTES;
+    let text = check_head(&head, whole)?;
+    let first = text.bytes().find(|b| !b.is_ascii_whitespace());
+    let first = match first {
+        Some(first) => first,
+        None if whole => return Err(ImportError::Empty),
+        None => b' ',
+    };
+    let bom = if head.starts_with(UTF8_BOM) {
+        UTF8_BOM.len()
+    } else {
+        0
+    };
+    head.drain(..bom);
+    Ok(Opened {
+        first,
+        reader: Cursor::new(head).chain(reader),
+    })
+}
+
+/// The head's text without its BOM. `whole` says the head is the whole file, so that a
+/// character cut at its end is an error rather than the head's edge.
+fn check_head(bytes: &[u8], whole: bool) -> Result<&str, ImportError> {
     if bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF") {
         return Err(ImportError::NotUtf8(SuspectedEncoding::Utf16));
     }
     let bytes = bytes.strip_prefix(UTF8_BOM).unwrap_or(bytes);
-    let text = std::str::from_utf8(bytes).map_err(|_| {
-        ImportError::NotUtf8(if looks_like_shift_jis(bytes) {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => Ok(text),
+        Err(e) if e.error_len().is_none() && !whole => {
+            Ok(std::str::from_utf8(&bytes[..e.valid_up_to()]).unwrap_or_default())
+        }
+        Err(_) => Err(ImportError::NotUtf8(if looks_like_shift_jis(bytes) {
             SuspectedEncoding::ShiftJis
         } else {
             SuspectedEncoding::Unknown
-        })
-    })?;
-    if text.trim().is_empty() {
-        return Err(ImportError::Empty);
+        })),
     }
-    Ok(text)
 }
 
 /// True if every byte sequence is valid Shift_JIS and at least one character is Japanese.
@@ -56,6 +98,13 @@ fn looks_like_shift_jis(bytes: &[u8]) -> bool {
 mod tests {
     use super::*;
 
+    fn decode(bytes: &[u8]) -> Result<String, ImportError> {
+        let mut opened = open(bytes)?;
+        let mut text = String::new();
+        opened.reader.read_to_string(&mut text).unwrap();
+        Ok(text)
+    }
+
     /// 「制度名,概要」 as Excel writes it in Shift_JIS.
     const SHIFT_JIS_HEADER: &[u8] = b"\x90\xA7\x93\x78\x96\xBC,\x8A\x54\x97\x76\r\n";
 
@@ -63,6 +112,12 @@ mod tests {
     fn a_bom_is_dropped_and_plain_utf8_is_accepted() {
         assert_eq!(decode("\u{feff}ID,制度名".as_bytes()).unwrap(), "ID,制度名");
         assert_eq!(decode("ID".as_bytes()).unwrap(), "ID");
+        let long = format!("[{}\"日本語\"]", " ".repeat(HEAD_BYTES - 3));
+        assert_eq!(
+            decode(long.as_bytes()).unwrap(),
+            long,
+            "a character cut by the head"
+        );
     }
 
     #[test]

@@ -161,7 +161,7 @@ impl Segment {
                     if !self.takes_channel(candidate.channel) {
                         continue;
                     }
-                    if let Criteria::Search(saved) = candidate.criteria {
+                    if let Some(saved) = candidate.criteria.search_words() {
                         let saved = fold_str(saved);
                         if wanted.iter().all(|term| saved.contains(term.as_str())) {
                             out.reached.push(position);
@@ -254,12 +254,20 @@ mod tests {
             ("line", search("ＩＴ導入 補助金")),
             ("email", search("融資")),
             ("email", profile(json!({"municipality": "242012"}))),
+            // A search with filters is reached by its words.
+            (
+                "email",
+                Criteria::SearchWithFilters {
+                    words: "省エネ 補助金".to_owned(),
+                    params: "q=%E7%9C%81&area=050008".to_owned(),
+                },
+            ),
         ];
         let segment = |words: &str| Segment {
             by: SegmentBy::Search(words.to_owned()),
             channel: None,
         };
-        assert_eq!(reached(&segment("補助金"), &all), [0, 1, 2]);
+        assert_eq!(reached(&segment("補助金"), &all), [0, 1, 2, 5]);
         assert_eq!(reached(&segment("it　補助金"), &all), [2]);
         assert_eq!(reached(&segment("ﾓﾉﾂﾞｸﾘ"), &all), [0]);
         assert_eq!(reached(&segment("補助金 融資"), &all), Vec::<usize>::new());

@@ -82,8 +82,24 @@ pub enum Criteria {
     /// a later change of the vocabulary cannot make the stored subscription unreadable: a
     /// profile that no longer reads is reported and skipped, not lost.
     Profile(serde_json::Value),
-    /// A search's words, as typed in the search box.
+    /// A search's words, as typed in the search box (subscriptions made before searches kept
+    /// their filters; still read and matched by their words).
     Search(String),
+    /// A search with its filters: `params` as the search page's URL parameters
+    /// (`q=設備&area=052019&industry=E`), in the order the search page writes them, read back
+    /// by the web layer; `words` is its `q`, kept beside so that staff segments and messages
+    /// need not read a URL.
+    SearchWithFilters { words: String, params: String },
+}
+
+impl Criteria {
+    /// The search words of a search subscription; `None` for a diagnosis.
+    pub fn search_words(&self) -> Option<&str> {
+        match self {
+            Self::Profile(_) => None,
+            Self::Search(words) | Self::SearchWithFilters { words, .. } => Some(words),
+        }
+    }
 }
 
 /// Something that happens to a program that a subscriber may want to hear of.

@@ -47,8 +47,9 @@ pub fn application_window(program: &Program, as_of: Date) -> Window {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Schedule {
     status: ProgramStatus,
-    /// Each dated round's first and last day.
-    rounds: Box<[(Option<Date>, Option<Date>)]>,
+    /// Each dated round's first and last day; shared, so that copying a rule set's schedules
+    /// into the next catalogue snapshot allocates nothing.
+    rounds: std::sync::Arc<[(Option<Date>, Option<Date>)]>,
 }
 
 impl Schedule {
@@ -72,7 +73,7 @@ impl Schedule {
             ProgramStatus::Open | ProgramStatus::Upcoming => {}
         }
         let mut next: Option<(Date, Option<Date>)> = None;
-        for &(opens, closes) in &self.rounds {
+        for &(opens, closes) in self.rounds.iter() {
             let started = opens.is_none_or(|o| o <= as_of);
             let not_ended = closes.is_none_or(|c| as_of <= c);
             if started && not_ended {

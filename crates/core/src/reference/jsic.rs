@@ -8,6 +8,7 @@
 pub mod details;
 pub mod finder;
 mod jgrants;
+pub mod readings;
 mod table;
 pub mod words;
 

@@ -1,14 +1,17 @@
 //! The public catalogue: the current version of every program, saved in batches that land
 //! whole or not at all, and the revision counter that tells other processes it changed.
 //!
-//! A save is planned here once (`plan`: which programs are new, changed or unchanged, and
-//! their rows, `record`) and written by the backend's own bulk statements (`sqlite`,
+//! A save runs chunk by chunk in one transaction (`session`); each chunk is planned here
+//! once (`plan`: which programs are new, changed or unchanged, and their rows, `record`)
+//! and written by the backend's own bulk statements (`sqlite`,
 //! `postgres`); reading the catalogue back is the same SQL on both (`sql`). Older versions
 //! of a program are the `versions` module's.
 
+mod changes;
 mod outcome;
 mod plan;
 mod record;
+mod session;
 pub(crate) mod sql;
 mod watch;
 
@@ -19,6 +22,7 @@ use crate::db::Dialect;
 use crate::pending_imports::ImportEnd;
 use crate::{Store, StoreError};
 
+pub use changes::CatalogChanges;
 pub use outcome::{ProgramDates, SaveOutcome, SaveSummary};
 pub(crate) use plan::{Current, Prepared, SavePlan, check_origin, prepare, prepare_expecting};
 use record::decode_dates;
@@ -91,6 +95,8 @@ impl Store {
             .await
     }
 
+    /// Saves prepared programs in one transaction, a chunk at a time (and ends `import`,
+    /// if given, in it).
     pub(crate) async fn save_prepared(
         &self,
         prepared: &[Prepared<'_>],
@@ -98,11 +104,12 @@ impl Store {
         progress: &mut (dyn FnMut(usize) + Send),
         import: Option<&ImportEnd<'_>>,
     ) -> Result<SaveSummary, StoreError> {
-        let origin = check_origin(origin)?;
-        let saved_at = now();
-        self.backend
-            .save(prepared, origin, saved_at, progress, import)
-            .await
+        let mut save = self.begin_catalogue_save(origin).await?;
+        for chunk in prepared.chunks(plan::CHUNK) {
+            save.save_prepared(chunk).await?;
+            progress(save.saved());
+        }
+        save.finish(import).await
     }
 
     /// The current version of a program, with `version` set.

@@ -50,6 +50,14 @@ impl SaveSummary {
         summary
     }
 
+    /// Adds the outcomes of the next chunk of the same batch.
+    pub(crate) fn absorb(&mut self, chunk: SaveSummary) {
+        self.created += chunk.created;
+        self.updated += chunk.updated;
+        self.unchanged += chunk.unchanged;
+        self.outcomes.extend(chunk.outcomes);
+    }
+
     /// Programs in the batch, whatever happened to each.
     pub fn total(&self) -> usize {
         self.outcomes.len()

@@ -104,8 +104,6 @@ pub(crate) struct Current {
 /// One program that gets a new version.
 #[derive(Debug)]
 struct Change<'p> {
-    /// Its position in the batch, for progress.
-    position: usize,
     prepared: &'p Prepared<'p>,
     version: u32,
 }
@@ -114,8 +112,6 @@ struct Change<'p> {
 #[derive(Debug)]
 pub(crate) struct Chunk {
     pub rows: Vec<VersionRow>,
-    /// How many programs of the batch are done once these rows are written.
-    pub done_after: usize,
 }
 
 /// The decision for every program of a batch.
@@ -133,7 +129,7 @@ impl<'p> SavePlan<'p> {
     ) -> Result<Self, StoreError> {
         let mut outcomes = Vec::with_capacity(prepared.len());
         let mut changes = Vec::new();
-        for (position, item) in prepared.iter().enumerate() {
+        for item in prepared {
             let id = item.program.id.as_str();
             check_expected(item, current.get(id))?;
             let outcome = match current.get(id) {
@@ -149,7 +145,6 @@ impl<'p> SavePlan<'p> {
             };
             if !matches!(outcome, SaveOutcome::Unchanged { .. }) {
                 changes.push(Change {
-                    position,
                     prepared: item,
                     version: outcome.version(),
                 });
@@ -160,22 +155,15 @@ impl<'p> SavePlan<'p> {
     }
 
     /// The new versions a chunk at a time, each chunk's rows built only when it is asked
-    /// for so that a large import never holds every JSON body at once. Each chunk says how
-    /// many programs of the batch are done once it is written, for progress.
+    /// for so that a large import never holds every JSON body at once.
     pub(crate) fn chunks(&self) -> impl Iterator<Item = Result<Chunk, StoreError>> + Send + '_ {
         self.changes.chunks(CHUNK).map(|changes| {
             let rows = changes
                 .iter()
                 .map(|c| VersionRow::new(c.prepared.program, c.version, &c.prepared.content_hash))
                 .collect::<Result<Vec<_>, _>>()?;
-            let done_after = changes.last().map_or(0, |c| c.position + 1);
-            Ok(Chunk { rows, done_after })
+            Ok(Chunk { rows })
         })
-    }
-
-    /// How many programs the batch has.
-    pub(crate) fn len(&self) -> usize {
-        self.outcomes.len()
     }
 
     pub(crate) fn into_summary(self) -> SaveSummary {

@@ -3,6 +3,7 @@
 //! each backend completes with its own bulk form.
 
 use crate::StoreError;
+use crate::catalogue::changes::ChangedRow;
 use crate::catalogue::{BodyRow, record::DatesRow};
 use crate::db::{Db, query};
 
@@ -100,11 +101,50 @@ pub(crate) async fn search_like(
     query.bind(limit).fetch_all_scalars(db).await
 }
 
-/// Counts one more change to the public catalogue; returns the new revision.
-pub(crate) async fn bump_revision(db: Db<'_>) -> Result<i64, StoreError> {
-    query("UPDATE catalog_revision SET revision = revision + 1 WHERE id = 1 RETURNING revision")
+/// Counts one more change to the public catalogue and stamps the programs this transaction
+/// changed with it (see migration 0017); returns the new revision.
+pub(crate) async fn bump_revision(mut db: Db<'_>) -> Result<i64, StoreError> {
+    let revision: i64 = query(
+        "UPDATE catalog_revision SET revision = revision + 1 WHERE id = 1 RETURNING revision",
+    )
+    .fetch_scalar(db.reborrow())
+    .await?;
+    query("UPDATE programs SET changed_in = $1 WHERE changed_in IS NULL")
+        .bind(revision)
+        .execute(db)
+        .await?;
+    Ok(revision)
+}
+
+/// How many programs changed after revision `since` up to `until`.
+pub(crate) async fn count_changed(db: Db<'_>, since: i64, until: i64) -> Result<i64, StoreError> {
+    query("SELECT COUNT(*) FROM programs WHERE changed_in > $1 AND changed_in <= $2")
+        .bind(since)
+        .bind(until)
         .fetch_scalar(db)
         .await
+}
+
+/// The programs changed after revision `since` up to `until`, by id: their current version,
+/// whether they are still public, and when they were first saved and last changed.
+pub(crate) async fn changed(
+    db: Db<'_>,
+    since: i64,
+    until: i64,
+) -> Result<Vec<ChangedRow>, StoreError> {
+    query(
+        "SELECT v.program_id, v.version, v.body, p.unpublished_at IS NULL, f.created_at,
+                p.updated_at
+         FROM programs p
+         JOIN program_versions v ON v.program_id = p.id AND v.version = p.current_version
+         JOIN program_versions f ON f.program_id = p.id AND f.version = 1
+         WHERE p.changed_in > $1 AND p.changed_in <= $2
+         ORDER BY p.id",
+    )
+    .bind(since)
+    .bind(until)
+    .fetch_all(db)
+    .await
 }
 
 pub(crate) async fn revision(db: Db<'_>) -> Result<i64, StoreError> {

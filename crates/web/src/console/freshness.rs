@@ -3,16 +3,19 @@
 //!
 //! Pure functions over the catalogue snapshot, so that the rules are tested without a page.
 
+use std::borrow::Borrow;
+
 use madoguchi_core::eligibility::{ClosedReason, Window, application_window};
 use madoguchi_core::program::{Program, ProgramStatus};
 use time::{Date, Duration};
 
 /// Programs last verified more than `days` days before `today`, or never; never-verified
 /// first, then the longest unchecked, then by id.
-pub fn stale(programs: &[Program], today: Date, days: u32) -> Vec<&Program> {
+pub fn stale<P: Borrow<Program>>(programs: &[P], today: Date, days: u32) -> Vec<&Program> {
     let limit = today - Duration::days(i64::from(days));
     let mut found: Vec<&Program> = programs
         .iter()
+        .map(Borrow::borrow)
         .filter(|p| p.last_verified.is_none_or(|checked| checked < limit))
         .collect();
     found.sort_by(|a, b| (a.last_verified, &a.id).cmp(&(b.last_verified, &b.id)));
@@ -22,9 +25,10 @@ pub fn stale(programs: &[Program], today: Date, days: u32) -> Vec<&Program> {
 /// Programs whose status still says 受付中 although every round closed before `today`,
 /// with that closing date; earliest closed first. A program verified on or after its
 /// closing date was looked at since and is left out.
-pub fn overdue(programs: &[Program], today: Date) -> Vec<(&Program, Date)> {
+pub fn overdue<P: Borrow<Program>>(programs: &[P], today: Date) -> Vec<(&Program, Date)> {
     let mut found: Vec<(&Program, Date)> = programs
         .iter()
+        .map(Borrow::borrow)
         .filter(|p| p.status == ProgramStatus::Open)
         .filter(|p| application_window(p, today) == Window::Closed(ClosedReason::Ended))
         .filter_map(|p| Some((p, p.final_deadline()?.date())))

@@ -29,7 +29,6 @@ use madoguchi_core::notices::{
 };
 use madoguchi_core::program::{Program, ProgramId, Window, application_window};
 use madoguchi_core::staff::Action;
-use madoguchi_search::SearchQuery;
 use madoguchi_store::{
     DigestItem, EventDelivery, NoticeEvent, OutboxMessage, ProgramNotice, StaffDelivery,
     StaffNotice, StaffNoticeStep, Store, Subscription, program_notice_id,
@@ -40,6 +39,7 @@ use super::NoticeLinks;
 use super::message::{
     Foot, NoticeItem, StaffBody, digest_message, program_message, staff_message, webhook_message,
 };
+use super::saved_search::SavedSearch;
 use crate::console::action::{self, Actor};
 use crate::http::client::Client;
 use crate::http::clock;
@@ -200,8 +200,8 @@ struct Subscribers {
     all: Vec<Subscription>,
     /// Profile subscriptions: the position in `all` and the parsed profile.
     profiles: Vec<(usize, Profile)>,
-    /// Search subscriptions: the position in `all` and the words.
-    searches: Vec<(usize, String)>,
+    /// Search subscriptions: the position in `all` and the search.
+    searches: Vec<(usize, SavedSearch)>,
     unreadable: usize,
 }
 
@@ -219,7 +219,13 @@ impl Subscribers {
                     // kept, so that a correction of the vocabulary brings it back.
                     Err(_) => unparsed += 1,
                 },
-                Criteria::Search(words) => searches.push((position, words.clone())),
+                Criteria::Search(_) | Criteria::SearchWithFilters { .. } => {
+                    match SavedSearch::of(&subscription.criteria) {
+                        Some(Ok(search)) => searches.push((position, search)),
+                        // A code taken out of the reference data: as for profiles.
+                        _ => unparsed += 1,
+                    }
+                }
             }
         }
         let unreadable = unparsed + active.unreadable;
@@ -267,8 +273,8 @@ impl Run<'_> {
         let store = self.state.store();
         let found: Option<(&Program, usize)> =
             ProgramId::parse(&event.program_id).ok().and_then(|id| {
-                let position = self.catalog.programs().iter().position(|p| p.id == id)?;
-                Some((&self.catalog.programs()[position], position))
+                let position = self.catalog.position(&id)?;
+                Some((self.catalog.programs()[position].as_ref(), position))
             });
         let nothing = EventDelivery {
             event_id: event.id,
@@ -369,21 +375,18 @@ impl Run<'_> {
             found.extend(self.profile_matches(rule, &wants));
         }
         let index = self.state.search_index();
-        let mut verdicts: HashMap<&str, bool> = HashMap::new();
-        for (position, words) in subscribers.searches.iter().filter(|(p, _)| wants(*p)) {
-            let fits = *verdicts.entry(words.as_str()).or_insert_with(|| {
-                let query = SearchQuery {
-                    status: None,
-                    ..SearchQuery::words(words.as_str())
-                };
+        // Many subscribe to the same search: each is run once per program.
+        let mut verdicts: HashMap<String, bool> = HashMap::new();
+        for (position, search) in subscribers.searches.iter().filter(|(p, _)| wants(*p)) {
+            let fits = *verdicts.entry(search.params()).or_insert_with(|| {
                 index
-                    .matching_ids(&query, self.today)
+                    .matching_ids(&search.matching_query(), self.today)
                     .is_ok_and(|ids| ids.contains(&program.id))
             });
             if fits {
                 found.push(Match {
                     position: *position,
-                    reason: format!("「{words}」の検索条件に合う制度です"),
+                    reason: format!("検索条件（{}）に合う制度です", search.summary()),
                 });
             }
         }

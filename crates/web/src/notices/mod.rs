@@ -10,6 +10,7 @@ pub mod line;
 pub mod matcher;
 pub mod message;
 pub mod redirect;
+pub mod saved_search;
 pub mod site;
 pub mod worker;
 

@@ -27,6 +27,7 @@ use madoguchi_store::{Click, NoticeLink};
 
 use super::keys::{NoticeKeys, Purpose};
 use crate::http::clock;
+use crate::site::listing::percent_encode_unsafe;
 use crate::{AppError, AppState};
 
 /// Said on the subscription pages while [`madoguchi_store::RECORD_SUBSCRIBER_CLICKS`] is on.
@@ -221,15 +222,7 @@ fn location_of(url: &str) -> Option<HeaderValue> {
     if !(lower.starts_with("https://") || lower.starts_with("http://")) {
         return None;
     }
-    let mut encoded = String::with_capacity(url.len());
-    for byte in url.bytes() {
-        if byte.is_ascii_graphic() {
-            encoded.push(char::from(byte));
-        } else {
-            encoded.push_str(&format!("%{byte:02X}"));
-        }
-    }
-    HeaderValue::from_str(&encoded).ok()
+    HeaderValue::from_str(&percent_encode_unsafe(url)).ok()
 }
 
 #[cfg(test)]

@@ -15,7 +15,7 @@ use axum::Router;
 use axum::body::Bytes;
 use axum::extract::rejection::{BytesRejection, QueryRejection};
 use axum::extract::{DefaultBodyLimit, Path, Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::{HeaderMap, StatusCode, Uri};
 use axum::middleware;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
@@ -35,18 +35,18 @@ use crate::http::form::{self, FormData};
 use crate::http::origin;
 use crate::http::security;
 use crate::http::session::{Visitor, with_cookie};
+use crate::notices::saved_search::SavedSearch;
 use crate::site::diagnosis::Wizard;
 use crate::site::feeds::atom::escape;
+use crate::site::search::SearchParams;
 use crate::{AppError, AppState};
 
-/// Search words kept with a subscription at most, as the search box takes them.
-const MAX_SEARCH_CHARS: usize = 200;
 /// A confirmation link works this long; an unconfirmed subscription is then erased.
 pub const CONFIRM_WITHIN_DAYS: i64 = 7;
 
 /// The purpose the subscriber consents to (個人情報保護法 第61条・第62条); while the
-/// click-recording setting is on, [`purpose_of_use`] adds that it is.
-const PURPOSE: &str = "ご登録のメールアドレス（またはLINEのアカウント）と、診断の回答または検索のことばは、条件に合う支援制度のお知らせを送るためにのみ利用します。登録はいつでも、お知らせに記載のリンクから変更・削除できます。削除すると、アドレスと回答はすぐに消去します。";
+/// click-recording setting is on, `purpose_of_use` adds that it is.
+pub const PURPOSE: &str = "ご登録のメールアドレス（またはLINEのアカウント）と、診断の回答または検索条件は、条件に合う支援制度のお知らせを送るためにのみ利用します。登録はいつでも、お知らせに記載のリンクから変更・削除できます。削除すると、アドレスと回答はすぐに消去します。";
 
 /// The purpose-of-use text as it stands now: [`PURPOSE`], and, while which subscriber opened
 /// which link is recorded, [`SUBSCRIBER_CLICKS_NOTICE`], so that nobody subscribes or stays
@@ -83,15 +83,27 @@ pub fn routes() -> Router<AppState> {
 enum Source {
     /// A diagnosis: the profile, and its answers as lines to show.
     Diagnosis { profile: Value, lines: Vec<String> },
-    /// A search's words.
-    Search(String),
+    /// A search, its words and filters.
+    Search(SavedSearch),
+    /// A kept search whose filters no longer read (a code taken out of the reference data).
+    UnreadableSearch(Criteria),
 }
 
 impl Source {
     fn criteria(&self) -> Criteria {
         match self {
             Self::Diagnosis { profile, .. } => Criteria::Profile(profile.clone()),
-            Self::Search(words) => Criteria::Search(words.clone()),
+            Self::Search(search) => search.criteria(),
+            Self::UnreadableSearch(criteria) => criteria.clone(),
+        }
+    }
+
+    /// What the notices are about, in one phrase for a message.
+    fn summary(&self) -> String {
+        match self {
+            Self::Diagnosis { .. } => "診断の回答に合う支援制度".to_owned(),
+            Self::Search(search) => format!("検索条件（{}）に合う支援制度", search.summary()),
+            Self::UnreadableSearch(_) => "保存された検索条件に合う支援制度".to_owned(),
         }
     }
 
@@ -107,10 +119,10 @@ impl Source {
         })
     }
 
-    /// Search words, trimmed and cut to what the search box takes; none when empty.
-    fn search(words: &str) -> Option<Self> {
-        let words: String = words.trim().chars().take(MAX_SEARCH_CHARS).collect();
-        (!words.is_empty()).then_some(Self::Search(words))
+    /// A search kept as its URL parameters; none when they do not read or ask for nothing.
+    fn search(params: &str) -> Option<Self> {
+        let params = SearchParams::from_query_string(params, 20).ok()?;
+        SavedSearch::new(params).map(Self::Search)
     }
 
     /// As stored: a profile that no longer reads is shown as such, never as an error page.
@@ -126,7 +138,12 @@ impl Source {
                     ],
                 },
             },
-            Criteria::Search(words) => Self::Search(words.clone()),
+            Criteria::Search(_) | Criteria::SearchWithFilters { .. } => {
+                match SavedSearch::of(criteria) {
+                    Some(Ok(search)) => Self::Search(search),
+                    _ => Self::UnreadableSearch(criteria.clone()),
+                }
+            }
         }
     }
 }
@@ -312,13 +329,14 @@ impl ManageTemplate {
 #[derive(Debug, Deserialize)]
 pub struct SubscribeQuery {
     from: Option<String>,
-    q: Option<String>,
 }
 
-/// `GET /notices/subscribe?from=diagnosis` or `?q=…`: the form, showing what will be kept.
+/// `GET /notices/subscribe?from=diagnosis`, or with a search's parameters (`?q=…&area=…`):
+/// the form, showing what will be kept.
 pub async fn show_subscribe(
     State(state): State<AppState>,
     headers: HeaderMap,
+    uri: Uri,
     query: Result<Query<SubscribeQuery>, QueryRejection>,
 ) -> Result<Response, AppError> {
     let query = query.map(|Query(q)| q).ok();
@@ -329,10 +347,7 @@ pub async fn show_subscribe(
     let source = if from_diagnosis {
         Source::diagnosis(&visitor)
     } else {
-        query
-            .as_ref()
-            .and_then(|q| q.q.as_deref())
-            .and_then(Source::search)
+        uri.query().and_then(Source::search)
     };
     let notice = match (&source, from_diagnosis) {
         (None, true) => Some(
@@ -379,7 +394,7 @@ pub async fn subscribe(
     let source = if from_diagnosis {
         Source::diagnosis(&visitor)
     } else {
-        form.get("q").and_then(Source::search)
+        form.get("search").and_then(Source::search)
     };
     let mut page = SubscribeTemplate {
         csrf: visitor.csrf.clone(),
@@ -463,10 +478,7 @@ fn confirmation(
     source: &Source,
 ) -> OutboxMessage {
     let confirm = links.confirm(id);
-    let what = match source {
-        Source::Diagnosis { .. } => "診断の回答に合う支援制度".to_owned(),
-        Source::Search(words) => format!("「{words}」で検索して見つかる支援制度"),
-    };
+    let what = source.summary();
     let text = format!(
         "支援制度の窓口です。\n\n{what}のお知らせを、このメールアドレスで受け取る登録を受け付けました。\n次のリンクを開いて「登録を完了する」を押すと、登録が完了します（{CONFIRM_WITHIN_DAYS}日以内）。\n\n{confirm}\n\nお心当たりがない場合は、このメールを破棄してください。登録は完了せず、{CONFIRM_WITHIN_DAYS}日後にアドレスは消去されます。\n"
     );
@@ -769,12 +781,14 @@ mod tests {
     }
 
     #[test]
-    fn search_words_are_trimmed_and_capped() {
-        assert!(Source::search("  ").is_none());
-        let Some(Source::Search(words)) = Source::search(&"設備".repeat(300)) else {
-            panic!("words should make a source");
-        };
-        assert_eq!(words.chars().count(), MAX_SEARCH_CHARS);
+    fn a_search_that_asks_nothing_or_does_not_read_makes_no_source() {
+        assert!(Source::search("q=++").is_none());
+        assert!(Source::search("status=all").is_none());
+        assert!(Source::search("industry=Z").is_none());
+        assert!(matches!(
+            Source::search("area=052019"),
+            Some(Source::Search(_))
+        ));
     }
 
     #[test]
@@ -799,7 +813,7 @@ mod tests {
             &links,
             "abc",
             &address,
-            &Source::Search("<b>設備</b>".to_owned()),
+            &Source::search("q=%3Cb%3E%E8%A8%AD%E5%82%99%3C%2Fb%3E").unwrap(),
         );
         assert_eq!(message.key, "confirm:abc");
         assert_eq!(message.recipient, "taro@example.jp");

@@ -8,7 +8,8 @@
 //! - sent → `sent`;
 //! - try again later → `queued` again after an exponential backoff with full jitter, `dead` once
 //!   the row has had its tries;
-//! - the counterpart asked to wait (`Retry-After`) → `queued` again for exactly then, and the
+//! - the counterpart asked to wait (`Retry-After`, or a 429 without it: a minute) → `queued`
+//!   again for exactly then, and the
 //!   try is not counted: a rate limit says nothing about the message. The worker's other rows
 //!   for that channel wait with it rather than draw their own refusals;
 //! - will never succeed as it is → `dead` at once, for staff to look at and requeue;

@@ -37,7 +37,7 @@ const MAX_ATTACHED_PROGRAMS: usize = 20;
 
 /// The purpose the requester consents to (個人情報保護法 第61条・第62条: the purpose is
 /// stated when the data is collected).
-const PURPOSE: &str = "ご記入の個人情報は、この相談への対応（担当者からの連絡、専門家・連携企業へのご紹介、相談の記録）にのみ利用します。ご紹介の際は、紹介先の専門家・企業に必要な範囲で提供します。相談が終わってから定められた期間が過ぎると、個人情報は消去します。";
+pub const PURPOSE: &str = "ご記入の個人情報は、この相談への対応（担当者からの連絡、専門家・連携企業へのご紹介、相談の記録）にのみ利用します。ご紹介の際は、紹介先の専門家・企業に必要な範囲で提供します。相談が終わってから定められた期間が過ぎると、個人情報は消去します。";
 
 #[derive(Debug, Deserialize)]
 pub struct ConsultQuery {

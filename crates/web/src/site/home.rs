@@ -97,7 +97,7 @@ fn closing_soon(catalog: &Catalog, today: Date, count: usize) -> Vec<DatedRow> {
         .filter_map(|p| match application_window(p, today) {
             Window::Open {
                 closes: Some(closes),
-            } => Some((closes, p)),
+            } => Some((closes, p.as_ref())),
             _ => None,
         })
         .collect();

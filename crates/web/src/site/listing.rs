@@ -143,6 +143,20 @@ fn unreadable_query() -> AppError {
     )
 }
 
+/// Percent-encodes only what may not stand in a URL as written (spaces, controls, non-ASCII
+/// bytes), keeping its structure (`?`, `&`, `=`, `%`) as it is.
+pub(crate) fn percent_encode_unsafe(url: &str) -> String {
+    let mut encoded = String::with_capacity(url.len());
+    for byte in url.bytes() {
+        if byte.is_ascii_graphic() {
+            encoded.push(char::from(byte));
+        } else {
+            encoded.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    encoded
+}
+
 /// Percent-encodes everything but the unreserved characters of RFC 3986.
 pub(crate) fn percent_encode(text: &str) -> String {
     text.bytes()

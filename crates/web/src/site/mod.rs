@@ -14,6 +14,7 @@ pub mod feeds;
 pub mod home;
 pub mod listing;
 pub mod official;
+pub mod privacy;
 pub mod programs;
 pub mod search;
 pub mod sheet;

@@ -73,6 +73,8 @@ struct ListTemplate {
     query: String,
     /// The same in the parameters the feeds read.
     feed_query: String,
+    /// The search asks for something, so it can be subscribed to.
+    subscribable: bool,
 }
 
 /// `GET /programs?q=…&area=…&industry=…&purpose=…&level=…&kind=…&status=…&amount=…&sort=…&page=…`:
@@ -143,6 +145,7 @@ pub async fn list_programs(
         widened,
         query: params.to_query_string(),
         feed_query: params.feed_query(),
+        subscribable: params.has_criteria(),
     };
     Ok(Html(page.render()?))
 }

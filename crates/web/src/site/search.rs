@@ -8,12 +8,12 @@
 use axum::extract::Query;
 use axum::http::Uri;
 use madoguchi_core::program::{GovLevel, ModelError, ProgramKind, Purpose};
-use madoguchi_core::reference::{JsicCode, LocalGovCode};
+use madoguchi_core::reference::{JsicCode, LocalGovCode, local_gov};
 use madoguchi_search::{AmountBand, FilterKind, SearchQuery, Sort, WindowState};
 use serde::Deserialize;
 
 use crate::AppError;
-use crate::site::listing::percent_encode;
+use crate::site::listing::{percent_encode, percent_encode_unsafe};
 
 /// A search as the URL states it, before paging.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -44,12 +44,23 @@ impl SearchParams {
     /// Reads the parameters of `uri`; a value that is not one of a filter's codes is refused
     /// with a Japanese message that says what to send.
     pub fn from_uri(uri: &Uri, per_page: usize) -> Result<Self, AppError> {
-        let Query(raw) = Query::<RawParams>::try_from_uri(uri).map_err(|_| {
-            AppError::BadRequest(
-                "検索条件を読み取れません。各条件（q・purpose・level・area・industry・kind・status・amount・sort・page）はそれぞれ1つずつ、UTF-8で指定してください。"
-                    .to_owned(),
-            )
-        })?;
+        let Query(raw) = Query::<RawParams>::try_from_uri(uri).map_err(|_| unreadable())?;
+        Self::from_raw(raw, per_page)
+    }
+
+    /// Reads a search kept as its URL parameters ([`Self::to_query_string`]), as
+    /// [`Self::from_uri`] reads a URL.
+    pub fn from_query_string(params: &str, per_page: usize) -> Result<Self, AppError> {
+        // Kept parameters are written encoded; one typed by hand may hold raw UTF-8 or
+        // spaces, which a URI cannot.
+        let uri = Uri::builder()
+            .path_and_query(format!("/programs?{}", percent_encode_unsafe(params)))
+            .build()
+            .map_err(|_| unreadable())?;
+        Self::from_uri(&uri, per_page)
+    }
+
+    fn from_raw(raw: RawParams, per_page: usize) -> Result<Self, AppError> {
         let given = |v: Option<String>| v.map(|v| v.trim().to_owned()).filter(|v| !v.is_empty());
         let bad = |e: ModelError| AppError::BadRequest(e.to_string());
         let unknown = |what: &str, value: &str, hint: &str| {
@@ -139,6 +150,44 @@ impl SearchParams {
         }
     }
 
+    /// Whether the search asks for anything: words, or a filter other than the window and the
+    /// order (a subscription needs one, or it would be to every program).
+    pub fn has_criteria(&self) -> bool {
+        self.filters().next().is_some()
+    }
+
+    /// The words and filters as plain Japanese, one 「label：value」 each, leaving out the
+    /// window and the order (what a subscription to this search is about).
+    pub fn describe(&self) -> Vec<String> {
+        self.filters()
+            .map(|(label, value)| format!("{label}：{value}"))
+            .collect()
+    }
+
+    fn filters(&self) -> impl Iterator<Item = (&'static str, String)> {
+        let q = &self.query;
+        let words = q.text.trim();
+        [
+            (!words.is_empty()).then(|| ("検索のことば", format!("「{words}」"))),
+            q.purpose
+                .map(|p| (FilterKind::Purpose.label(), p.label().to_owned())),
+            q.level
+                .map(|l| (FilterKind::Level.label(), l.label().to_owned())),
+            q.area.map(|a| {
+                let name = local_gov(a).map_or_else(|| a.to_string(), |g| g.full_name());
+                (FilterKind::Area.label(), name)
+            }),
+            q.industry
+                .map(|i| (FilterKind::Industry.label(), i.name().to_owned())),
+            q.kind
+                .map(|k| (FilterKind::Kind.label(), k.label().to_owned())),
+            q.amount
+                .map(|b| (FilterKind::Amount.label(), b.label().to_owned())),
+        ]
+        .into_iter()
+        .flatten()
+    }
+
     /// The search as URL parameters in a fixed order, without the page; a default is left out.
     pub fn to_query_string(&self) -> String {
         self.pairs(None).join("&")
@@ -218,6 +267,14 @@ impl SearchParams {
     }
 }
 
+/// The one message for parameters that do not read at all.
+fn unreadable() -> AppError {
+    AppError::BadRequest(
+        "検索条件を読み取れません。各条件（q・purpose・level・area・industry・kind・status・amount・sort・page）はそれぞれ1つずつ、UTF-8で指定してください。"
+            .to_owned(),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -252,6 +309,30 @@ mod tests {
         assert_eq!(back.query, SearchQuery { ..p.query.clone() });
         assert!(!p.without(FilterKind::Area).contains("area="));
         assert!(p.without(FilterKind::Status).contains("status=all"));
+    }
+
+    #[test]
+    fn a_kept_search_reads_back_and_says_what_it_asks_in_japanese() {
+        let p =
+            read("q=%E6%8C%81%E7%B6%9A%E5%8C%96&area=131075&industry=E&kind=subsidy&sort=amount")
+                .unwrap();
+        let back = SearchParams::from_query_string(&p.to_query_string(), 20).unwrap();
+        assert_eq!(back.query, p.query);
+        assert!(p.has_criteria());
+        assert_eq!(
+            p.describe(),
+            [
+                "検索のことば：「持続化」",
+                "地域：東京都墨田区",
+                "業種：製造業",
+                "制度の種類：補助金",
+            ]
+        );
+        // The window and the order alone ask for nothing.
+        assert!(!read("status=all&sort=closing").unwrap().has_criteria());
+        assert!(SearchParams::from_query_string("area=99999x", 20).is_err());
+        let typed = SearchParams::from_query_string("q=設 備&kind=subsidy", 20).unwrap();
+        assert_eq!(typed.query.text, "設 備");
     }
 
     #[test]

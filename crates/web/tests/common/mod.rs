@@ -12,6 +12,8 @@ use madoguchi_web::AppState;
 use time::{Date, Duration, OffsetDateTime, Time};
 use tower::ServiceExt;
 
+pub mod visitor;
+
 /// A router over its own database in a temporary directory (or over a state the test made).
 pub struct TestApp {
     pub router: Router,

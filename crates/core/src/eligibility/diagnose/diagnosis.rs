@@ -5,6 +5,8 @@
 //! results that are returned (`limit`), so a page showing twenty programs out of ten thousand
 //! renders twenty.
 
+use std::borrow::Borrow;
+
 use serde::Serialize;
 use time::Date;
 
@@ -63,8 +65,8 @@ pub struct ProgramResult {
 /// Diagnoses one business against a catalogue: `rules` must be built from `programs`.
 ///
 /// Returns the `limit` best results (all when `None`), ranked.
-pub fn diagnose(
-    programs: &[Program],
+pub fn diagnose<P: Borrow<Program>>(
+    programs: &[P],
     rules: &RuleSet,
     profile: &Profile,
     as_of: Date,
@@ -75,7 +77,7 @@ pub fn diagnose(
     let order = rules.rank_top(&evaluation, profile, as_of, limit);
     let results = order
         .into_iter()
-        .filter_map(|i| explain_result(programs.get(i)?, &evaluation, i, &ctx))
+        .filter_map(|i| explain_result(programs.get(i)?.borrow(), &evaluation, i, &ctx))
         .collect();
     Diagnosis {
         as_of,

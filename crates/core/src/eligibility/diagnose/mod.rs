@@ -1,8 +1,9 @@
 //! Stage 4, diagnosis: the whole catalogue for one business.
 //!
 //! `ruleset` holds every program's compiled rule in one array and evaluates them together;
-//! `ranking` orders the results; `next_question` picks what to ask next; `diagnosis` puts it
-//! together as the shells show it. Uses every earlier stage and the program's 受付 window.
+//! `ranking` orders the results; `next_question` picks what to ask next, trying the answers of
+//! `sample_answers` and counting what they settle with `trial`; `diagnosis` puts it together
+//! as the shells show it. Uses every earlier stage and the program's 受付 window.
 
 #[cfg(test)]
 mod catalogue_tests;
@@ -10,3 +11,5 @@ pub(crate) mod diagnosis;
 pub(crate) mod next_question;
 pub(crate) mod ranking;
 pub(crate) mod ruleset;
+mod sample_answers;
+mod trial;

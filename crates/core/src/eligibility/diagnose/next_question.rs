@@ -2,43 +2,31 @@
 //! of cost.
 //!
 //! For each field still awaited by a 要確認 program, the desk tries a spread of possible
-//! answers — the options of a choice, both sides of the thresholds the catalogue's rules use
-//! most, the places and industries they name — and counts how many of those programs each
-//! answer would settle. The average over the answers, divided by the field's cost, is the
-//! field's score. Every answer counts equally (industries weigh by how many JSIC middle
-//! categories behave alike): the desk knows nothing about the business beyond what it said.
-//! Ties go to the field awaited by more programs, then to the vocabulary order, so the same
-//! answers always lead to the same question.
+//! answers (`sample_answers`) and counts how many of those programs each answer would settle
+//! (`trial`). The average over the answers, divided by the field's cost, is the field's score.
+//! Every answer counts equally (industries weigh by how many JSIC middle categories behave
+//! alike): the desk knows nothing about the business beyond what it said. Ties go to the field
+//! awaited by more programs, then to the vocabulary order, so the same answers always lead to
+//! the same question.
 //!
 //! On a large catalogue the work is bounded: at most `MAX_THRESHOLDS` thresholds or places per
 //! field, and at most `MAX_PROGRAMS` of the programs awaiting a field (an even spread of them)
-//! are tried, their count scaled up to all of them.
-
-use std::collections::{BTreeMap, BTreeSet};
-
-use time::{Date, Duration};
+//! are tried, their count scaled up to all of them. The programs awaiting each field are
+//! gathered in one pass over the verdicts.
 
 use super::ruleset::Evaluation;
+use super::sample_answers::sample_answers;
+use super::trial::AnswerTrial;
 use crate::eligibility::evaluate::context::Context;
 use crate::eligibility::evaluate::verdict::Verdict;
-use crate::eligibility::rules::code::{Cmp, Leaf, RuleView};
-use crate::eligibility::tri::{State, Tri};
-use crate::eligibility::vocabulary::answer::{Answer, Founding};
-use crate::eligibility::vocabulary::facts::anniversary;
+use crate::eligibility::rules::code::RuleView;
+use crate::eligibility::tri::State;
+use crate::eligibility::vocabulary::answer::Answer;
+use crate::eligibility::vocabulary::facts::Fact;
 use crate::eligibility::vocabulary::field::{Field, FieldSet};
-use crate::eligibility::vocabulary::org_form::{LargeInvestment, OrgForm};
 use crate::eligibility::vocabulary::profile::{AnswerState, Profile};
-use crate::eligibility::vocabulary::size_class::classes_of;
-use crate::program::{Purpose, Yen};
-use crate::reference::{JsicCode, LocalGovCode, jsic};
+use crate::reference::JsicCode;
 
-/// The limits of 中小企業基本法 (and its cabinet orders): thresholds that matter through the
-/// derived facts even where no rule names them.
-const LAW_HEADCOUNTS: [u64; 7] = [5, 20, 50, 100, 200, 300, 900];
-const LAW_CAPITALS: [u64; 3] = [50_000_000, 100_000_000, 300_000_000];
-
-/// At most this many thresholds (or places) per field are tried, the most used first.
-pub const MAX_THRESHOLDS: usize = 8;
 /// At most this many of the programs awaiting a field are tried.
 pub const MAX_PROGRAMS: usize = 400;
 
@@ -96,59 +84,121 @@ pub fn next_question(evaluation: &Evaluation<'_>, ctx: &Context<'_>) -> Option<F
         .map(|s| s.field)
 }
 
-/// An even spread of at most `MAX_PROGRAMS` items, in order.
-fn spread<T: Copy>(items: &[T]) -> Vec<T> {
-    let step = items.len().div_ceil(MAX_PROGRAMS).max(1);
-    items.iter().step_by(step).copied().collect()
-}
-
 /// Every candidate question with its score, in vocabulary order.
 pub fn score_questions(evaluation: &Evaluation<'_>, ctx: &Context<'_>) -> Vec<QuestionScore> {
+    let mut trial = AnswerTrial::new(evaluation, ctx.as_of);
+    score_questions_by(evaluation, ctx, |field, samples, tried| {
+        trial.settled(field, samples, tried)
+    })
+}
+
+/// `score_questions`, with `settled(field, samples, tried)` counting the verdicts among the
+/// programs `tried` (indices in the catalogue) that each weighted sample answer to `field`
+/// would settle, summed with the answers' weights.
+pub(crate) fn score_questions_by(
+    evaluation: &Evaluation<'_>,
+    ctx: &Context<'_>,
+    mut settled: impl FnMut(Field, &[(Profile, u64)], &[usize]) -> u64,
+) -> Vec<QuestionScore> {
     let rules = evaluation.rules();
-    let open: Vec<(RuleView<'_>, FieldSet)> = evaluation
-        .verdicts()
+    let awaiting = Awaiting::of(evaluation, ctx);
+    awaiting
+        .askable
         .iter()
-        .enumerate()
-        .filter(|(_, v)| **v == Verdict::NeedsInfo)
-        .filter_map(|(i, _)| {
-            let rule = rules.rule(i)?;
-            Some((rule, rule.missing(evaluation.states(i), ctx)))
-        })
-        .collect();
-    let awaited = open
-        .iter()
-        .fold(FieldSet::EMPTY, |set, (_, missing)| set.union(*missing));
-    let mut scratch = Vec::new();
-    awaited
-        .iter()
-        .filter(|&f| askable(ctx.profile, f))
         .map(|field| {
-            let concerned: Vec<RuleView<'_>> = open
-                .iter()
-                .filter(|(_, m)| m.contains(field))
-                .map(|(r, _)| *r)
-                .collect();
-            let tried = spread(&concerned);
-            let samples = sample_answers(field, ctx.profile, &tried, ctx.as_of);
-            let mut settled = 0;
-            for (profile, weight) in &samples {
-                let sample_ctx = Context::new(profile, ctx.as_of);
-                for rule in &tried {
-                    scratch.resize(rule.len(), State::MISSING);
-                    if rule.evaluate_into(&sample_ctx, &mut scratch).is_settled() {
-                        settled += weight;
-                    }
-                }
-            }
+            let tried = &awaiting.tried[field.index()];
+            let views: Vec<RuleView<'_>> = tried.iter().filter_map(|&i| rules.rule(i)).collect();
+            let samples = sample_answers(field, ctx.profile, &views, ctx.as_of);
             QuestionScore {
                 field,
-                settled,
+                settled: settled(field, &samples, tried),
                 samples: samples.iter().map(|(_, w)| w).sum(),
                 tried: tried.len() as u64,
-                awaited_by: concerned.len() as u64,
+                awaited_by: awaiting.counts[field.index()],
             }
         })
         .collect()
+}
+
+/// The 要確認 programs awaiting each question worth asking, from one pass over the verdicts.
+struct Awaiting {
+    /// The fields awaited by some 要確認 program that are worth asking, in vocabulary order.
+    askable: FieldSet,
+    /// Per field, how many 要確認 programs await it.
+    counts: [u64; Field::COUNT],
+    /// Per askable field, an even spread of at most `MAX_PROGRAMS` of the programs awaiting
+    /// it, in catalogue order.
+    tried: [Vec<usize>; Field::COUNT],
+}
+
+impl Awaiting {
+    fn of(evaluation: &Evaluation<'_>, ctx: &Context<'_>) -> Self {
+        let rules = evaluation.rules();
+        // What each missing condition of the catalogue awaits, worked out once for all the
+        // programs that share it (a derived fact's answers are the same in every rule).
+        let fact_blocking: [FieldSet; Fact::ALL.len()] =
+            std::array::from_fn(|k| ctx.facts.blocking(Fact::ALL[k]));
+        let storage = rules.rule(0).map_or(&[][..], |r| r.leaves);
+        let awaited: Vec<FieldSet> = storage
+            .iter()
+            .zip(evaluation.conditions())
+            .map(|(ins, &value)| match value {
+                State::MISSING => ctx.awaited(ins, |fact| {
+                    fact_blocking
+                        .get(fact as usize)
+                        .copied()
+                        .unwrap_or(FieldSet::EMPTY)
+                }),
+                _ => FieldSet::EMPTY,
+            })
+            .collect();
+        let awaited_by = |id: usize| awaited.get(id).copied().unwrap_or(FieldSet::EMPTY);
+        let mut counts = [0u64; Field::COUNT];
+        let mut awaited = FieldSet::EMPTY;
+        let open: Vec<(usize, FieldSet)> = evaluation
+            .verdicts()
+            .iter()
+            .enumerate()
+            .filter(|(_, v)| **v == Verdict::NeedsInfo)
+            .filter_map(|(i, _)| {
+                let missing = rules.rule(i)?.missing_by(evaluation.states(i), awaited_by);
+                for field in missing.iter() {
+                    counts[field.index()] += 1;
+                }
+                awaited = awaited.union(missing);
+                Some((i, missing))
+            })
+            .collect();
+        let askable = awaited
+            .iter()
+            .filter(|&f| askable(ctx.profile, f))
+            .fold(FieldSet::EMPTY, FieldSet::with);
+        // Every `step`-th of the programs awaiting a field, from the first (counted down, as a
+        // division per program and field would cost more than the rest of the pass).
+        let step = counts.map(|n| {
+            usize::try_from(n)
+                .unwrap_or(usize::MAX)
+                .div_ceil(MAX_PROGRAMS)
+                .max(1)
+        });
+        let mut until_next = [0usize; Field::COUNT];
+        let mut tried: [Vec<usize>; Field::COUNT] = std::array::from_fn(|_| Vec::new());
+        for (i, missing) in open {
+            for field in missing.intersection(askable).iter() {
+                let f = field.index();
+                if until_next[f] == 0 {
+                    tried[f].push(i);
+                    until_next[f] = step[f];
+                }
+                until_next[f] -= 1;
+            }
+        }
+        Self {
+            askable,
+            counts,
+            tried,
+        }
+    }
 }
 
 /// True if asking the field could tell the desk something new: it is unanswered (not
@@ -171,281 +221,51 @@ fn askable(profile: &Profile, field: Field) -> bool {
     }
 }
 
-/// The conditions of the rules concerned.
-fn leaves<'a>(rules: &'a [RuleView<'a>]) -> impl Iterator<Item = Leaf<'a>> + 'a {
-    rules.iter().flat_map(|r| r.leaves())
-}
-
-/// The `MAX_THRESHOLDS` values used most often (ties: the smaller first).
-fn most_used<T: Ord + Copy>(values: impl Iterator<Item = T>) -> Vec<T> {
-    let mut counts: BTreeMap<T, usize> = BTreeMap::new();
-    for v in values {
-        *counts.entry(v).or_default() += 1;
-    }
-    let mut ranked: Vec<(T, usize)> = counts.into_iter().collect();
-    ranked.sort_by_key(|&(v, n)| (std::cmp::Reverse(n), v));
-    let mut chosen: Vec<T> = ranked
-        .into_iter()
-        .take(MAX_THRESHOLDS)
-        .map(|(v, _)| v)
-        .collect();
-    chosen.sort();
-    chosen
-}
-
-/// Possible answers to `field`, each as the profile with that answer given and its weight.
-fn sample_answers(
-    field: Field,
-    base: &Profile,
-    rules: &[RuleView<'_>],
-    as_of: Date,
-) -> Vec<(Profile, u64)> {
-    let with = |set: &dyn Fn(&mut Profile)| {
-        let mut p = base.clone();
-        set(&mut p);
-        (p, 1)
-    };
-    match field {
-        Field::Municipality => place_samples(base, rules)
-            .into_iter()
-            .map(|c| with(&|p| p.municipality = Answer::Known(c)))
-            .collect(),
-        Field::Industry => industry_samples(base, rules)
-            .into_iter()
-            .map(|(c, weight)| {
-                let (p, _) = with(&|p| p.industry = Answer::Known(c));
-                (p, weight)
-            })
-            .collect(),
-        Field::OrgForm => OrgForm::ALL
-            .iter()
-            .map(|&f| with(&|p| p.org_form = Answer::Known(f)))
-            .collect(),
-        Field::LargeInvestment => LargeInvestment::ALL
-            .iter()
-            .map(|&v| with(&|p| p.large_investment = Answer::Known(v)))
-            .collect(),
-        Field::Purposes => Purpose::ALL
-            .iter()
-            .map(|&v| with(&|p| p.purposes = Answer::Known(BTreeSet::from([v]))))
-            .collect(),
-        Field::Employees => number_samples(field, rules, &LAW_HEADCOUNTS)
-            .into_iter()
-            .map(|n| {
-                let n = u32::try_from(n).unwrap_or(u32::MAX);
-                with(&|p| p.employees = Answer::Known(n))
-            })
-            .collect(),
-        Field::Capital => number_samples(field, rules, &LAW_CAPITALS)
-            .into_iter()
-            .map(|n| with(&|p| p.capital = Answer::Known(Yen::from_u64(n))))
-            .collect(),
-        Field::Sales => number_samples(field, rules, &[])
-            .into_iter()
-            .map(|n| with(&|p| p.sales = Answer::Known(Yen::from_u64(n))))
-            .collect(),
-        Field::MinimumWage => number_samples(field, rules, &[])
-            .into_iter()
-            .map(|n| with(&|p| p.minimum_wage = Answer::Known(Yen::from_u64(n))))
-            .collect(),
-        Field::Founded => founding_samples(rules, as_of)
-            .into_iter()
-            .map(|f| with(&|p| p.founded = Answer::Known(f)))
-            .collect(),
-        // Every other field is a yes/no question.
-        _ => [true, false]
-            .into_iter()
-            .map(|b| with(&|p| p.set_flag(field, b)))
-            .collect(),
-    }
-}
-
-/// Both sides of the thresholds used most on a number field — by rules, and by the law's
-/// definitions behind the derived facts — and zero.
-fn number_samples(field: Field, rules: &[RuleView<'_>], law: &[u64]) -> Vec<u64> {
-    let used = leaves(rules).filter_map(|leaf| match leaf {
-        Leaf::Number {
-            field: f, value, ..
-        } if f == field => Some(value),
-        _ => None,
-    });
-    let mut points = BTreeSet::from([0u64]);
-    for t in most_used(used.chain(law.iter().copied())) {
-        points.insert(t);
-        points.insert(t.saturating_add(1));
-    }
-    points.into_iter().collect()
-}
-
-/// The areas rules name most (within the answered prefecture, when refining), and one place
-/// outside them all.
-fn place_samples(base: &Profile, rules: &[RuleView<'_>]) -> Vec<LocalGovCode> {
-    let prefecture = base.municipality.known().map(|c| c.prefecture());
-    let named: BTreeSet<LocalGovCode> = leaves(rules)
-        .filter_map(|leaf| match leaf {
-            Leaf::Within { areas } => Some(areas.iter().map(|a| a.code)),
-            _ => None,
-        })
-        .flatten()
-        .collect();
-    let used = leaves(rules)
-        .filter_map(|leaf| match leaf {
-            Leaf::Within { areas } => Some(areas.iter().map(|a| a.code)),
-            _ => None,
-        })
-        .flatten()
-        .filter(|a| prefecture.is_none_or(|p| a.prefecture() == p));
-    let mut samples: BTreeSet<LocalGovCode> = most_used(used)
-        .into_iter()
-        .map(|a| {
-            if a.is_prefecture() {
-                some_municipality_in(a.prefecture_number(), &named).unwrap_or(a)
-            } else {
-                a
-            }
-        })
-        .collect();
-    let outside = match prefecture {
-        Some(p) => some_municipality_in(p.prefecture_number(), &named),
-        None => (1..=47)
-            .find(|&n| !named.iter().any(|a| a.prefecture_number() == n))
-            .and_then(|n| some_municipality_in(n, &named)),
-    };
-    samples.extend(outside);
-    samples.into_iter().collect()
-}
-
-/// A municipality code in prefecture `number` that no rule names (codes need not exist in
-/// the reference table: they only stand for "somewhere else in this prefecture").
-fn some_municipality_in(number: u8, named: &BTreeSet<LocalGovCode>) -> Option<LocalGovCode> {
-    (201..1000)
-        .filter_map(|local| LocalGovCode::parse(&format!("{number:02}{local:03}")).ok())
-        .find(|c| !named.contains(c))
-}
-
-/// One middle category for each distinct way the industry answer can matter — its size
-/// classes and which categories named by rules contain it — weighted by how many middle
-/// categories behave that way, so each weighs the same.
-fn industry_samples(base: &Profile, rules: &[RuleView<'_>]) -> Vec<(JsicCode, u64)> {
-    let major = match base.industry.known() {
-        Some(JsicCode::Major(letter)) => Some(*letter),
-        _ => None,
-    };
-    let named: BTreeSet<JsicCode> = leaves(rules)
-        .filter_map(|leaf| match leaf {
-            Leaf::Industry { codes } => Some(codes.iter().map(|c| c.code)),
-            _ => None,
-        })
-        .flatten()
-        .collect();
-    let mut groups: Vec<(JsicCode, Vec<bool>, u64)> = Vec::new();
-    for code in jsic::middles()
-        .iter()
-        .filter(|m| major.is_none_or(|letter| m.major == letter))
-        .map(|m| JsicCode::Middle(m.code))
-    {
-        let signature: Vec<bool> = named
-            .iter()
-            .map(|&t| crate::eligibility::vocabulary::area::industry_within(code, t) == Tri::True)
-            .collect();
-        let class = classes_of(code);
-        match groups
-            .iter_mut()
-            .find(|(rep, sig, _)| *sig == signature && classes_of(*rep) == class)
-        {
-            Some(group) => group.2 += 1,
-            None => groups.push((code, signature, 1)),
-        }
-    }
-    groups
-        .into_iter()
-        .map(|(code, _, weight)| (code, weight))
-        .collect()
-}
-
-/// Founding dates on both sides of the age and date thresholds rules use most, and 創業予定.
-fn founding_samples(rules: &[RuleView<'_>], as_of: Date) -> Vec<Founding> {
-    let day = Duration::days(1);
-    let ages = most_used(leaves(rules).filter_map(|leaf| match leaf {
-        // `le N` and `gt N` turn at N + 1 full years; `lt N` and `ge N` at N.
-        Leaf::Years {
-            years,
-            cmp: Cmp::Le | Cmp::Gt,
-        } => Some(years.saturating_add(1)),
-        Leaf::Years { years, .. } => Some(years),
-        _ => None,
-    }));
-    let named_dates = most_used(leaves(rules).filter_map(|leaf| match leaf {
-        Leaf::Founded { date, .. } => Some(date),
-        _ => None,
-    }));
-    let mut dates = BTreeSet::new();
-    for edge in ages {
-        // Founded `edge` years ago to the day: exactly `edge` full years; a day later, one
-        // fewer.
-        if let Some(d) = years_ago(as_of, edge) {
-            dates.insert(d);
-            dates.extend(d.checked_add(day));
-        }
-    }
-    for date in named_dates {
-        dates.insert(date);
-        dates.extend(date.checked_sub(day));
-        dates.extend(date.checked_add(day));
-    }
-    if dates.is_empty() {
-        dates.extend(years_ago(as_of, 1));
-        dates.extend(years_ago(as_of, 10));
-    }
-    dates
-        .into_iter()
-        .filter(|&d| d <= as_of)
-        .map(Founding::On)
-        .chain([Founding::Planned])
-        .collect()
-}
-
-/// The founding date that makes a business exactly `years` old on `as_of`.
-fn years_ago(as_of: Date, years: u32) -> Option<Date> {
-    let year = as_of.year().checked_sub(i32::try_from(years).ok()?)?;
-    let candidate = Date::from_calendar_date(year, as_of.month(), as_of.day())
-        .or_else(|_| Date::from_calendar_date(year, as_of.month(), 28))
-        .ok()?;
-    // Guard against the leap-day edge: the anniversary must not fall after `as_of`.
-    anniversary(candidate, years)
-        .filter(|&a| a <= as_of)
-        .map(|_| candidate)
-}
-
 #[cfg(test)]
 mod tests {
-    use super::*;
-    use crate::eligibility::vocabulary::facts::full_years;
+    use proptest::prelude::*;
     use time::macros::date;
 
-    #[test]
-    fn founding_samples_straddle_every_age_threshold() {
-        let as_of = date!(2026 - 04 - 01);
-        let d = years_ago(as_of, 5).unwrap();
-        assert_eq!(full_years(d, as_of), 5);
-        assert_eq!(full_years(d + Duration::days(1), as_of), 4);
-        let leap = date!(2028 - 02 - 29);
-        let d = years_ago(leap, 1).unwrap();
-        assert_eq!(full_years(d, leap), 1);
-    }
+    use super::*;
+    use crate::eligibility::diagnose::ruleset::RuleSet;
+    use crate::eligibility::evaluate::property_tests::{partial_profile, valid_rule_tree};
 
-    #[test]
-    fn number_samples_sit_on_both_sides_of_each_threshold() {
-        assert_eq!(
-            number_samples(Field::Employees, &[], &[5, 20]),
-            [0, 5, 6, 20, 21]
-        );
-        let used = [3, 3, 7, 1, 1, 1];
-        assert_eq!(most_used(used.into_iter()), [1, 3, 7]);
-        let many = (0..100u64).flat_map(|n| std::iter::repeat_n(n, (n % 5) as usize));
-        let top = most_used(many);
-        assert_eq!(top.len(), MAX_THRESHOLDS);
-        assert!(top.iter().all(|n| n % 5 == 4), "{top:?}");
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(8))]
+
+        /// The one pass gathers, for each question, what filtering the 要確認 programs by the
+        /// answers they await and taking every `step`-th gives: the same programs, in order.
+        #[test]
+        fn the_programs_tried_are_an_even_spread_of_those_awaiting_each_question(
+            rules in prop::collection::vec(valid_rule_tree(), 300..1200),
+            choices in prop::collection::vec(0usize..64, Field::COUNT),
+        ) {
+            let programs = crate::eligibility::fixtures::catalogue(rules);
+            let (rules, _) = RuleSet::build(&programs);
+            let profile = partial_profile(&choices);
+            let ctx = Context::new(&profile, date!(2026 - 05 - 01));
+            let evaluation = rules.evaluate(&ctx);
+            let awaiting = Awaiting::of(&evaluation, &ctx);
+            let open: Vec<(usize, FieldSet)> = (0..rules.len())
+                .filter(|&i| evaluation.verdict(i) == Some(Verdict::NeedsInfo))
+                .map(|i| (i, rules.rule(i).unwrap().missing(evaluation.states(i), &ctx)))
+                .collect();
+            for field in Field::ALL.iter().copied() {
+                let concerned: Vec<usize> = open
+                    .iter()
+                    .filter(|(_, missing)| missing.contains(field))
+                    .map(|&(i, _)| i)
+                    .collect();
+                prop_assert_eq!(awaiting.counts[field.index()], concerned.len() as u64);
+                let worth_asking = !concerned.is_empty() && askable(&profile, field);
+                prop_assert_eq!(awaiting.askable.contains(field), worth_asking);
+                if worth_asking {
+                    let step = concerned.len().div_ceil(MAX_PROGRAMS);
+                    let spread: Vec<usize> = concerned.into_iter().step_by(step).collect();
+                    prop_assert_eq!(&awaiting.tried[field.index()], &spread);
+                }
+            }
+        }
     }
 
     #[test]

@@ -51,6 +51,10 @@ impl RankFacts {
 
 /// Indices in ranked order, from each program's verdict and rank facts; only the `limit`
 /// best when a limit is given (a page shows twenty of ten thousand, so the rest need no sort).
+///
+/// The closing date costs most to work out (the window on the day), and only breaks ties of
+/// verdict, fit and amount: with a limit it is worked out only for the programs that can still
+/// be among the best once those three are compared.
 pub(crate) fn order<'a>(
     programs: impl Iterator<Item = (Verdict, &'a RankFacts)>,
     profile: &Profile,
@@ -58,14 +62,33 @@ pub(crate) fn order<'a>(
     limit: Option<usize>,
 ) -> Vec<usize> {
     let chosen = chosen_purposes(profile);
-    let mut keyed: Vec<_> = programs
+    let mut coarse: Vec<_> = programs
         .enumerate()
         .map(|(i, (verdict, facts))| {
-            let closing = facts.schedule.window(as_of).closing_date();
-            (
+            let key = (
                 verdict.rank(),
                 Reverse((facts.purposes & chosen).count_ones()),
                 Reverse(facts.amount),
+            );
+            (key, i, facts)
+        })
+        .collect();
+    let limit = limit.filter(|&k| k < coarse.len());
+    if let Some(k) = limit.filter(|&k| k > 0) {
+        // The k-th best of the three keys: fewer than k programs are better on them, so the
+        // best k are among those at most as good, closing dates deciding the ties at it.
+        let mut keys: Vec<_> = coarse.iter().map(|&(key, _, _)| key).collect();
+        let (_, &mut edge, _) = keys.select_nth_unstable(k - 1);
+        coarse.retain(|&(key, _, _)| key <= edge);
+    }
+    let mut keyed: Vec<_> = coarse
+        .into_iter()
+        .map(|((verdict, fit, amount), i, facts)| {
+            let closing = facts.schedule.window(as_of).closing_date();
+            (
+                verdict,
+                fit,
+                amount,
                 (closing.is_none(), closing),
                 // The index makes every key distinct, so the order is stable.
                 i,
@@ -208,7 +231,7 @@ mod tests {
         let profile = Profile::from_json(r#"{"purposes": ["equipment_it"]}"#).unwrap();
         let as_of = date!(2026 - 11 - 23);
         let full = order(verdicts.iter().copied().zip(&facts), &profile, as_of, None);
-        for k in [0, 1, 5, 39, 40, 100] {
+        for k in (0..=41).chain([100]) {
             let top = order(
                 verdicts.iter().copied().zip(&facts),
                 &profile,

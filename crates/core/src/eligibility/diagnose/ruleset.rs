@@ -5,9 +5,12 @@
 //! once, then writes every node's state of every program into one buffer that can be reused,
 //! so a diagnosis over 10,000 programs allocates nothing per program.
 
+use std::borrow::Borrow;
+
 use time::Date;
 
 use super::ranking::{RankFacts, order};
+use crate::catalog::Step;
 use crate::eligibility::evaluate::context::Context;
 use crate::eligibility::evaluate::verdict::Verdict;
 use crate::eligibility::rules::code::{Interner, RuleCode, RuleView};
@@ -21,6 +24,8 @@ use crate::program::Program;
 #[derive(Debug, Clone, Default)]
 pub struct RuleSet {
     code: RuleCode,
+    /// What `code` holds already, so that rules added later share its conditions.
+    interner: Interner,
     /// Each program's instructions: (first, count) in `code`.
     ranges: Vec<(usize, usize)>,
     origins: Vec<RuleOrigin>,
@@ -30,18 +35,64 @@ pub struct RuleSet {
 impl RuleSet {
     /// Compiles every program's rule. Programs whose rule does not compile are judged by their
     /// derived rule (never 対象), and their errors are returned for staff.
-    pub fn build(programs: &[Program]) -> (Self, Vec<ProgramRuleErrors>) {
+    pub fn build<P: Borrow<Program>>(programs: &[P]) -> (Self, Vec<ProgramRuleErrors>) {
         let mut set = Self::default();
         let mut errors = Vec::new();
-        let mut interner = Interner::default();
         for program in programs {
-            let (rule, origin, problem) = compile_program(program);
-            set.ranges.push(set.code.append(&rule.code, &mut interner));
-            set.origins.push(origin);
-            set.rank_facts.push(RankFacts::of(program));
-            errors.extend(problem);
+            errors.extend(set.push(program.borrow()));
         }
         (set, errors)
+    }
+
+    /// Compiles one more program's rule at the end.
+    fn push(&mut self, program: &Program) -> Option<ProgramRuleErrors> {
+        let (rule, origin, problem) = compile_program(program);
+        let range = self.code.append(&rule.code, &mut self.interner);
+        self.ranges.push(range);
+        self.origins.push(origin);
+        self.rank_facts.push(RankFacts::of(program));
+        problem
+    }
+
+    /// The rule set of the next catalogue snapshot, position by position: a kept program's
+    /// rule is this set's, a new or changed one is compiled and appended to a copy of the
+    /// storage. The storage is rebuilt from the programs instead when more than half of it
+    /// would be rules no program uses any more, so that it never grows without bound.
+    pub(crate) fn with_steps<P: Borrow<Program>>(
+        &self,
+        steps: &[Step<'_>],
+        programs: &[P],
+    ) -> Self {
+        let kept_nodes: usize = steps
+            .iter()
+            .filter_map(|s| match *s {
+                Step::Keep(i) => self.ranges.get(i).map(|r| r.1),
+                Step::Compile(_) => None,
+            })
+            .sum();
+        if self.code.nodes.len() > 2 * kept_nodes.max(1) {
+            return Self::build(programs).0;
+        }
+        let mut set = Self {
+            code: self.code.clone(),
+            interner: self.interner.clone(),
+            ranges: Vec::with_capacity(steps.len()),
+            origins: Vec::with_capacity(steps.len()),
+            rank_facts: Vec::with_capacity(steps.len()),
+        };
+        for step in steps {
+            match *step {
+                Step::Keep(i) => {
+                    set.ranges.push(self.ranges[i]);
+                    set.origins.push(self.origins[i]);
+                    set.rank_facts.push(self.rank_facts[i].clone());
+                }
+                Step::Compile(program) => {
+                    set.push(program);
+                }
+            }
+        }
+        set
     }
 
     pub fn len(&self) -> usize {
@@ -159,6 +210,11 @@ impl<'r> Evaluation<'r> {
 
     pub fn rules(&self) -> &'r RuleSet {
         self.rules
+    }
+
+    /// The value of each distinct condition of the rule set (numbered as in its storage).
+    pub(crate) fn conditions(&self) -> &[State] {
+        &self.conditions
     }
 }
 

@@ -143,22 +143,24 @@ impl<'p> Context<'p> {
         if self.condition(ins, rule) != State::MISSING {
             return FieldSet::EMPTY;
         }
-        let field = match ins.op {
-            OpCode::Number | OpCode::Flag => Field::ALL.get(usize::from(ins.a)).copied(),
-            OpCode::OrgForm => Some(Field::OrgForm),
-            OpCode::LargeInvestment => Some(Field::LargeInvestment),
-            OpCode::Purposes => Some(Field::Purposes),
-            OpCode::Within => Some(Field::Municipality),
-            OpCode::Industry => Some(Field::Industry),
-            OpCode::Founded | OpCode::Years => Some(Field::Founded),
-            OpCode::Fact => {
-                return Fact::ALL
-                    .get(usize::from(ins.a))
-                    .map_or(FieldSet::EMPTY, |&f| self.facts.blocking(f));
-            }
-            OpCode::Manual => None,
-        };
-        field.map_or(FieldSet::EMPTY, |f| FieldSet::of(&[f]))
+        self.awaited(ins, |fact| self.facts.blocking(fact))
+    }
+
+    /// The answers a condition valued missing waits for; a derived fact's as `fact_blocking`
+    /// says (a diagnosis works those out once for all its programs).
+    #[inline]
+    pub(crate) fn awaited(
+        &self,
+        ins: &Instr,
+        fact_blocking: impl FnOnce(Fact) -> FieldSet,
+    ) -> FieldSet {
+        match ins.op {
+            OpCode::Fact => Fact::ALL
+                .get(usize::from(ins.a))
+                .map_or(FieldSet::EMPTY, |&f| fact_blocking(f)),
+            OpCode::Years => FieldSet::of(&[Field::Founded]),
+            _ => ins.answer().map_or(FieldSet::EMPTY, |f| FieldSet::of(&[f])),
+        }
     }
 }
 

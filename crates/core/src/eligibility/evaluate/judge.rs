@@ -9,7 +9,7 @@ use super::context::Context;
 use super::verdict::Verdict;
 use crate::eligibility::rules::code::{ALL, LEAF, NOT, NodeKind, PAYLOAD, RuleView, tag};
 use crate::eligibility::rules::compile::CompiledRule;
-use crate::eligibility::tri::{State, Tri};
+use crate::eligibility::tri::{Kleene, State, Tri};
 use crate::eligibility::vocabulary::field::FieldSet;
 
 impl RuleView<'_> {
@@ -51,17 +51,17 @@ impl RuleView<'_> {
 
     /// The state of group node `i` from its children's states.
     #[inline]
-    fn fold(&self, i: usize, states: &[State]) -> State {
+    fn fold<S: Kleene>(&self, i: usize, states: &[S]) -> S {
         let nodes = self.nodes;
         let n = nodes[i];
         if tag(n) == NOT {
-            return states.get(i + 1).map_or(State::MISSING, |s| s.negate());
+            return states.get(i + 1).map_or(S::MISSING, |s| s.negate());
         }
         let all = tag(n) == ALL;
         let mut acc = if all {
-            State::ALL_IDENTITY
+            S::ALL_IDENTITY
         } else {
-            State::ANY_IDENTITY
+            S::ANY_IDENTITY
         };
         // Children follow their parent; a child group holds where it ends.
         let (mut c, end) = (i + 1, ((n & PAYLOAD) as usize).min(nodes.len()));
@@ -83,10 +83,26 @@ impl RuleView<'_> {
 
     /// The backward pass, with condition number `id` valued by `condition(id)`.
     #[inline]
-    pub(crate) fn run(&self, states: &mut [State], condition: impl Fn(usize) -> State) -> Verdict {
+    pub(crate) fn run(
+        &self,
+        states: &mut [State],
+        condition: impl FnMut(usize) -> State,
+    ) -> Verdict {
+        self.run_root(states, condition)
+            .map_or(Verdict::NeedsInfo, Verdict::of)
+    }
+
+    /// The backward pass over any Kleene values, returning the root's (`None` when `states`
+    /// is too short or the rule empty). `Lanes` judge many variants of a business at once.
+    #[inline]
+    pub(crate) fn run_root<S: Kleene>(
+        &self,
+        states: &mut [S],
+        mut condition: impl FnMut(usize) -> S,
+    ) -> Option<S> {
         let nodes = self.nodes;
         if states.len() < nodes.len() || nodes.is_empty() {
-            return Verdict::NeedsInfo;
+            return None;
         }
         for i in (0..nodes.len()).rev() {
             let n = nodes[i];
@@ -96,7 +112,7 @@ impl RuleView<'_> {
                 self.fold(i, states)
             };
         }
-        Verdict::of(states[0])
+        Some(states[0])
     }
 
     /// Evaluates into a fresh outcome.
@@ -108,20 +124,39 @@ impl RuleView<'_> {
 
     /// The answers that could still change a 要確認 verdict: those awaited by conditions that
     /// are open even with every manual check confirmed, below nodes that are open too.
+    /// `states` are this rule's, evaluated for `ctx`.
     pub fn missing(&self, states: &[State], ctx: &Context<'_>) -> FieldSet {
-        let mut set = FieldSet::EMPTY;
-        self.walk_open(0, states, &mut |i| set = set.union(ctx.blocking(self, i)));
-        set
+        self.missing_by(states, |id| {
+            self.leaves.get(id).map_or(FieldSet::EMPTY, |ins| {
+                ctx.awaited(ins, |fact| ctx.facts.blocking(fact))
+            })
+        })
     }
 
-    fn walk_open(&self, i: usize, states: &[State], visit: &mut impl FnMut(usize)) {
-        if states.get(i).is_none_or(|s| s.confirmed() != Tri::Unknown) {
-            return;
+    /// `missing`, with the answers a missing condition awaits given by `awaited(number)`
+    /// (its number in the rule's storage).
+    pub(crate) fn missing_by(
+        &self,
+        states: &[State],
+        mut awaited: impl FnMut(usize) -> FieldSet,
+    ) -> FieldSet {
+        let nodes = self.nodes;
+        let mut set = FieldSet::EMPTY;
+        // In pre-order, skipping each subtree whose top is settled once manual checks are
+        // confirmed: what is left is every open node reached through open nodes.
+        let (mut i, end) = (0, self.end(0).min(nodes.len()));
+        while let Some(&state) = states.get(i).filter(|_| i < end) {
+            let n = nodes[i];
+            if state.confirmed() != Tri::Unknown {
+                i = self.end(i).max(i + 1);
+                continue;
+            }
+            if tag(n) == LEAF && state == State::MISSING {
+                set = set.union(awaited((n & PAYLOAD) as usize));
+            }
+            i += 1;
         }
-        visit(i);
-        for c in self.children(i) {
-            self.walk_open(c, states, visit);
-        }
+        set
     }
 
     /// The nodes that make a 対象外 verdict: failed conditions (and failed `not`s) reached

@@ -10,6 +10,6 @@ pub(crate) mod explain;
 pub(crate) mod hints;
 pub(crate) mod judge;
 #[cfg(test)]
-mod property_tests;
+pub(crate) mod property_tests;
 pub(crate) mod verdict;
 pub(crate) mod wording;

@@ -41,7 +41,7 @@ fn leaves() -> Vec<Value> {
 
 /// Possible answers per field, coarse ones (a prefecture, a designated city, a major
 /// category) included.
-fn answers(field: Field) -> Vec<Value> {
+pub(crate) fn answers(field: Field) -> Vec<Value> {
     match field {
         Field::Municipality => {
             json!([
@@ -110,6 +110,11 @@ fn rule_tree() -> impl Strategy<Value = Value> {
     })
 }
 
+/// Random rules as staff could write them.
+pub(crate) fn valid_rule_tree() -> impl Strategy<Value = Value> {
+    rule_tree().prop_map(|r| without_manual_under_not(r, false))
+}
+
 /// Rules never put a manual check under `not`; random trees are mended to match.
 fn without_manual_under_not(rule: Value, under_not: bool) -> Value {
     match rule {
@@ -137,7 +142,7 @@ fn without_manual_under_not(rule: Value, under_not: bool) -> Value {
 }
 
 /// A partial profile: per field a choice of unanswered, わからない, or one answer.
-fn partial_profile(choices: &[usize]) -> Profile {
+pub(crate) fn partial_profile(choices: &[usize]) -> Profile {
     let mut profile = Profile::default();
     for (&field, &choice) in Field::ALL.iter().zip(choices) {
         let options = answers(field);
@@ -237,5 +242,41 @@ proptest! {
                 );
             }
         }
+    }
+}
+
+/// The answers a 要確認 rule awaits, by the definition: every condition reached from the top
+/// through nodes still open once manual checks are confirmed, asked what blocks it.
+fn missing_by_definition(rule: RuleView<'_>, states: &[State], ctx: &Context<'_>) -> FieldSet {
+    fn walk(rule: RuleView<'_>, i: usize, states: &[State], ctx: &Context<'_>) -> FieldSet {
+        if states.get(i).is_none_or(|s| s.confirmed() != Tri::Unknown) {
+            return FieldSet::EMPTY;
+        }
+        rule.children(i).fold(ctx.blocking(&rule, i), |set, c| {
+            set.union(walk(rule, c, states, ctx))
+        })
+    }
+    walk(rule, 0, states, ctx)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    /// `missing` reads the evaluated states instead of valuing conditions again, and gives
+    /// what the definition gives.
+    #[test]
+    fn the_answers_missing_are_those_awaited_by_the_open_conditions(
+        rule in valid_rule_tree(),
+        choices in prop::collection::vec(0usize..64, Field::COUNT),
+    ) {
+        let profile = partial_profile(&choices);
+        let ctx = Context::new(&profile, date!(2026 - 05 - 01));
+        let compiled = CompiledRule::compile(&Rule::from_value(rule)).unwrap();
+        let outcome = compiled.evaluate(&ctx);
+        let view = compiled.view();
+        prop_assert_eq!(
+            view.missing(&outcome.states, &ctx),
+            missing_by_definition(view, &outcome.states, &ctx)
+        );
     }
 }

@@ -9,6 +9,7 @@
 //! and `NodeKind` decode a node back into typed values for explanations.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use time::Date;
 
@@ -89,6 +90,29 @@ pub(crate) struct Instr {
     pub(crate) cmp: Cmp,
 }
 
+impl Instr {
+    /// The answer a condition reads itself: `None` for a derived fact and the years since
+    /// founding (worked out from the answers), and for a manual check.
+    pub(crate) fn answer(&self) -> Option<Field> {
+        match self.op {
+            OpCode::Number | OpCode::Flag => Field::ALL.get(usize::from(self.a)).copied(),
+            OpCode::OrgForm => Some(Field::OrgForm),
+            OpCode::LargeInvestment => Some(Field::LargeInvestment),
+            OpCode::Purposes => Some(Field::Purposes),
+            OpCode::Within => Some(Field::Municipality),
+            OpCode::Industry => Some(Field::Industry),
+            OpCode::Founded => Some(Field::Founded),
+            OpCode::Fact | OpCode::Years | OpCode::Manual => None,
+        }
+    }
+
+    /// Whether the condition reads derived facts, which an answer to any field may change.
+    #[inline]
+    pub(crate) fn reads_derived_facts(&self) -> bool {
+        matches!(self.op, OpCode::Fact | OpCode::Years)
+    }
+}
+
 /// A node is `tag << 30 | payload`: a condition's number, or one past a group's subtree
 /// (relative to the rule's first node).
 pub(crate) const LEAF: u32 = 0;
@@ -114,9 +138,9 @@ pub(crate) struct RuleCode {
     pub(crate) leaves: Vec<Instr>,
     pub(crate) places: Vec<Place>,
     pub(crate) industries: Vec<Industry>,
-    pub(crate) texts: Vec<Box<str>>,
+    pub(crate) texts: Vec<Arc<str>>,
     /// Each node's `source` text (parallel to `nodes`).
-    pub(crate) sources: Vec<Option<Box<str>>>,
+    pub(crate) sources: Vec<Option<Arc<str>>>,
 }
 
 pub(crate) fn pack_range(start: usize, len: usize) -> u64 {
@@ -129,7 +153,7 @@ fn unpack_range(value: u64) -> (usize, usize) {
 
 /// Remembers which conditions (and lists) a storage already holds, so appending many rules
 /// stores each distinct condition once.
-#[derive(Debug, Default)]
+#[derive(Debug, Clone, Default)]
 pub(crate) struct Interner {
     leaves: HashMap<Instr, usize>,
     places: HashMap<Vec<Place>, u64>,
@@ -206,10 +230,10 @@ impl RuleCode {
 pub struct RuleView<'a> {
     pub(crate) nodes: &'a [u32],
     pub(crate) leaves: &'a [Instr],
-    sources: &'a [Option<Box<str>>],
+    sources: &'a [Option<Arc<str>>],
     places: &'a [Place],
     industries: &'a [Industry],
-    texts: &'a [Box<str>],
+    texts: &'a [Arc<str>],
 }
 
 /// A condition decoded for reading: what it tests and against what.
@@ -354,6 +378,14 @@ impl<'a> RuleView<'a> {
     /// Node `i` as a condition, when it is one.
     pub fn leaf(&self, i: usize) -> Option<Leaf<'a>> {
         self.decode(self.instr(i)?)
+    }
+
+    /// The conditions of the rule that test with `op`, the others left undecoded.
+    pub(crate) fn leaves_of(&self, op: OpCode) -> impl Iterator<Item = Leaf<'a>> + '_ {
+        (0..self.len())
+            .filter_map(|i| self.instr(i))
+            .filter(move |ins| ins.op == op)
+            .filter_map(|ins| self.decode(ins))
     }
 
     /// Every condition of the rule.

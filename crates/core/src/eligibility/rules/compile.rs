@@ -8,6 +8,8 @@
 //! table of conditions, so a catalogue of rules evaluates without chasing pointers. Catalogue
 //! snapshots compile once (`RuleSet::build`).
 
+use std::sync::Arc;
+
 use serde_json::Value;
 use time::Date;
 
@@ -115,7 +117,7 @@ impl Compiler {
     /// Appends a group node; its end is set by `close`.
     fn group(&mut self, tag: u32, source: &Option<String>) -> usize {
         self.code.nodes.push(node(tag, 0));
-        self.code.sources.push(source.as_deref().map(Box::from));
+        self.code.sources.push(source.as_deref().map(Arc::from));
         self.code.nodes.len() - 1
     }
 
@@ -157,7 +159,7 @@ impl Compiler {
             }
             Spec::Years { cmp, years } => (OpCode::Years, 0, cmp, u64::from(years)),
             Spec::Manual(text) => {
-                self.code.texts.push(text.into_boxed_str());
+                self.code.texts.push(Arc::from(text));
                 (
                     OpCode::Manual,
                     0,
@@ -168,7 +170,7 @@ impl Compiler {
         };
         self.code.leaves.push(Instr { value, op, a, cmp });
         self.code.nodes.push(node(LEAF, self.code.leaves.len() - 1));
-        self.code.sources.push(source.as_deref().map(Box::from));
+        self.code.sources.push(source.as_deref().map(Arc::from));
     }
 
     fn node(&mut self, rule: &Rule, path: &mut Vec<String>, under_not: bool) {

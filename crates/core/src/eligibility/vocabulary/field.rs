@@ -115,6 +115,10 @@ impl FieldSet {
         Self(self.0 | other.0)
     }
 
+    pub fn intersection(self, other: Self) -> Self {
+        Self(self.0 & other.0)
+    }
+
     pub fn contains(self, field: Field) -> bool {
         self.0 & 1 << field.index() != 0
     }
@@ -125,10 +129,13 @@ impl FieldSet {
 
     /// The fields in vocabulary order.
     pub fn iter(self) -> impl Iterator<Item = Field> {
-        Field::ALL
-            .iter()
-            .copied()
-            .filter(move |&f| self.contains(f))
+        // Bit by bit, lowest first: a field's bit is its place in the vocabulary.
+        let mut bits = self.0;
+        std::iter::from_fn(move || {
+            let lowest = bits.trailing_zeros() as usize;
+            bits &= bits.wrapping_sub(1);
+            Field::ALL.get(lowest).copied()
+        })
     }
 }
 

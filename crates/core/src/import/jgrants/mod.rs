@@ -11,20 +11,22 @@ mod program;
 mod pseudo;
 mod record;
 
-use serde_json::Value;
+use std::io::Read;
+use std::ops::ControlFlow;
 
 use super::batch::import_objects;
-use super::json::{expect_array, parse_document};
-use super::text::decode;
-use super::{ImportBatch, ImportError};
+use super::stream::Shape;
+use super::text::open;
+use super::{ImportBatch, ImportError, ImportReport};
 use crate::calendar::JstDateTime;
+use crate::program::Program;
 
 /// Reads a jGrants file whose records carry their own date: the collector's file.
 ///
 /// Raw API answers carry no date, so their records are refused as invalid here (their
 /// status cannot be judged without one); read them with [`parse_read_at`].
 pub fn parse(bytes: &[u8]) -> Result<ImportBatch, ImportError> {
-    parse_with(bytes, None)
+    ImportBatch::collect(|sink| read(bytes, None, sink))
 }
 
 /// Reads a jGrants file of either shape. `read_at` is when the shell obtained the file (for
@@ -32,27 +34,26 @@ pub fn parse(bytes: &[u8]) -> Result<ImportBatch, ImportError> {
 /// and their status is judged at it. The collector's records keep their own `last_updated`
 /// and status.
 pub fn parse_read_at(bytes: &[u8], read_at: JstDateTime) -> Result<ImportBatch, ImportError> {
-    parse_with(bytes, Some(read_at))
+    ImportBatch::collect(|sink| read(bytes, Some(read_at), sink))
 }
 
-fn parse_with(bytes: &[u8], read_at: Option<JstDateTime>) -> Result<ImportBatch, ImportError> {
-    let records = records_of(parse_document(decode(bytes)?)?)?;
-    Ok(import_objects(records, "レコード", |value, _| {
-        record::Record::read(value)
-            .and_then(|r| program::to_program(r, read_at))
-            .into()
-    }))
-}
-
-/// The records of either file shape.
-fn records_of(document: Value) -> Result<Vec<Value>, ImportError> {
-    match document {
-        Value::Object(mut answer) => match answer.remove("result") {
-            Some(result) => expect_array(result, "「result」にはjGrantsのレコード"),
-            None => Err(ImportError::UnexpectedShape(
-                "jGrantsのレコードの配列、またはAPIの応答（{\"metadata\": …, \"result\": [ … ]}）を想定していましたが、「result」がないオブジェクトでした。".to_owned(),
-            )),
+/// Reads a jGrants file of either shape record by record, handing each program to `sink`
+/// as it is built ([`parse_read_at`] for `read_at`).
+pub fn read(
+    reader: impl Read,
+    read_at: Option<JstDateTime>,
+    sink: &mut dyn FnMut(Program) -> ControlFlow<()>,
+) -> Result<ImportReport, ImportError> {
+    let opened = open(reader)?;
+    import_objects(
+        opened.reader,
+        Shape::JgrantsEither,
+        "レコード",
+        sink,
+        |value, _| {
+            record::Record::read(value)
+                .and_then(|r| program::to_program(r, read_at))
+                .into()
         },
-        other => expect_array(other, "jGrantsのレコード"),
-    }
+    )
 }

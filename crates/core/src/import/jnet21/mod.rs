@@ -12,18 +12,31 @@ mod program;
 mod window;
 
 use std::collections::HashMap;
+use std::io::Read;
+use std::ops::ControlFlow;
 
 use super::batch::{Outcome, import_objects};
-use super::json::{expect_array, from_record, parse_document};
-use super::text::decode;
-use super::{ImportBatch, ImportError};
+use super::json::from_record;
+use super::stream::Shape;
+use super::text::open;
+use super::{ImportBatch, ImportError, ImportReport};
+use crate::program::Program;
 
 /// Reads a J-Net21 file. Every item carries the time it was read, so no date is passed in.
 pub fn parse(bytes: &[u8]) -> Result<ImportBatch, ImportError> {
-    let items = expect_array(parse_document(decode(bytes)?)?, "J-Net21の記事")?;
+    ImportBatch::collect(|sink| read(bytes, sink))
+}
+
+/// Reads a J-Net21 file item by item, handing each program to `sink` as it is built.
+pub fn read(
+    reader: impl Read,
+    sink: &mut dyn FnMut(Program) -> ControlFlow<()>,
+) -> Result<ImportReport, ImportError> {
+    let opened = open(reader)?;
     // The same article reached through two pages is one notice.
     let mut articles: HashMap<String, String> = HashMap::new();
-    Ok(import_objects(items, "記事", |value, label| {
+    let shape = Shape::Array("J-Net21の記事");
+    import_objects(opened.reader, shape, "記事", sink, |value, label| {
         from_record::<program::Item>(value)
             .and_then(|item| {
                 let article = article_key(item.link.as_deref().unwrap_or_default());
@@ -39,7 +52,7 @@ pub fn parse(bytes: &[u8]) -> Result<ImportBatch, ImportError> {
                 Ok(outcome)
             })
             .into()
-    }))
+    })
 }
 
 /// 「articles/177461」 for any host or path that ends in an article number, else the link.

@@ -5,17 +5,21 @@
 //! does not drop data silently. Blank rows are ignored. A bad row is reported with its line
 //! number and ID and the problem in the model's own words; the other rows are still read.
 
+use std::cell::Cell;
 use std::collections::{BTreeSet, HashMap};
+use std::io::Read;
+use std::ops::ControlFlow;
+use std::rc::Rc;
 
 use csv::{ReaderBuilder, StringRecord, Terminator, WriterBuilder};
 
 use super::cells::{self, ALL_INDUSTRIES, NATIONWIDE};
 use super::checks::checked;
 use crate::calendar::DayEdge;
-use crate::import::batch::{Outcome, SeenIds};
+use crate::import::batch::{Filer, Outcome};
 use crate::import::json::from_record;
-use crate::import::text::decode;
-use crate::import::{ImportBatch, ImportError};
+use crate::import::text::open;
+use crate::import::{ImportBatch, ImportError, ImportReport, MAX_RECORD_BYTES};
 use crate::program::{
     Amount, EmployeeBand, GovLevel, Issuer, ModelError, OfficialUrl, Program, ProgramId,
     ProgramKind, ProgramStatus, Purpose, Source, SourceKind, SubsidyRate, TargetAreas,
@@ -93,16 +97,40 @@ pub fn to_csv(programs: &[Program]) -> Vec<u8> {
 
 /// Reads a CSV file of programs.
 pub fn parse_csv(bytes: &[u8]) -> Result<ImportBatch, ImportError> {
-    let text = decode(bytes)?;
-    let mut reader = ReaderBuilder::new()
-        .flexible(true)
-        .from_reader(text.as_bytes());
+    ImportBatch::collect(|sink| read_csv(open(bytes)?.reader, sink))
+}
+
+/// Reads a CSV file row by row (the reader past any BOM), handing each program to `sink`.
+/// A row longer than [`MAX_RECORD_BYTES`] is refused before it is read whole.
+pub(super) fn read_csv(
+    reader: impl Read,
+    sink: &mut dyn FnMut(Program) -> ControlFlow<()>,
+) -> Result<ImportReport, ImportError> {
+    let limited = RowLimit::new(reader);
+    let row_start = limited.row_start.clone();
+    let read_so_far = limited.read.clone();
+    let mut reader = ReaderBuilder::new().flexible(true).from_reader(limited);
     let headers = reader.headers().map_err(csv_error)?.clone();
     let columns = column_positions(&headers)?;
-    let mut batch = ImportBatch::default();
-    let mut seen = SeenIds::default();
-    for record in reader.records() {
-        let record = record.map_err(csv_error)?;
+    let mut filer = Filer::new(sink);
+    let mut record = StringRecord::new();
+    let mut rows = 0usize;
+    loop {
+        rows += 1;
+        row_start.set(read_so_far.get());
+        let more = reader.read_record(&mut record).map_err(|e| {
+            if read_so_far.get() - row_start.get() > MAX_RECORD_BYTES {
+                ImportError::RecordTooLarge {
+                    position: rows,
+                    limit_mib: MAX_RECORD_BYTES / (1024 * 1024),
+                }
+            } else {
+                csv_error(e)
+            }
+        })?;
+        if !more {
+            break;
+        }
         if record.iter().all(|cell| cell.trim().is_empty()) {
             continue;
         }
@@ -127,9 +155,41 @@ pub fn parse_csv(bytes: &[u8]) -> Result<ImportBatch, ImportError> {
                 .map(|(program, warnings)| Outcome::imported(program, warnings))
                 .into()
         };
-        batch.record(label, outcome, &mut seen);
+        if filer.record(label, outcome).is_break() {
+            return Err(ImportError::Interrupted);
+        }
     }
-    Ok(batch)
+    Ok(filer.finish())
+}
+
+/// Counts what the CSV reader takes, and refuses to give it more once one row has taken
+/// more than [`MAX_RECORD_BYTES`]: the reader would otherwise grow its row without end.
+struct RowLimit<R> {
+    inner: R,
+    read: Rc<Cell<u64>>,
+    row_start: Rc<Cell<u64>>,
+}
+
+impl<R> RowLimit<R> {
+    fn new(inner: R) -> Self {
+        Self {
+            inner,
+            read: Rc::default(),
+            row_start: Rc::default(),
+        }
+    }
+}
+
+impl<R: Read> Read for RowLimit<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let read = self.read.get();
+        if read - self.row_start.get() > MAX_RECORD_BYTES {
+            return Err(std::io::Error::other("row too large"));
+        }
+        let n = self.inner.read(buf)?;
+        self.read.set(read + n as u64);
+        Ok(n)
+    }
 }
 
 fn csv_error(e: csv::Error) -> ImportError {

@@ -16,18 +16,30 @@ mod checks;
 pub mod csv;
 mod json;
 
+use std::io::Read;
+use std::ops::ControlFlow;
+
 pub use self::csv::{parse_csv, to_csv};
 pub use self::json::{parse_json, to_json};
 
-use super::text::decode;
-use super::{ImportBatch, ImportError};
+use super::text::open;
+use super::{ImportBatch, ImportError, ImportReport};
+use crate::program::Program;
 
 /// Reads either own format, told apart by content: JSON starts with 「[」 or 「{」.
 pub fn parse(bytes: &[u8]) -> Result<ImportBatch, ImportError> {
-    let text = decode(bytes)?;
-    if text.trim_start().starts_with(['[', '{']) {
-        parse_json(bytes)
+    ImportBatch::collect(|sink| read(bytes, sink))
+}
+
+/// Reads either own format record by record, handing each program to `sink` as it is built.
+pub fn read(
+    reader: impl Read,
+    sink: &mut dyn FnMut(Program) -> ControlFlow<()>,
+) -> Result<ImportReport, ImportError> {
+    let opened = open(reader)?;
+    if matches!(opened.first, b'[' | b'{') {
+        json::read_json(opened.reader, sink)
     } else {
-        parse_csv(bytes)
+        csv::read_csv(opened.reader, sink)
     }
 }

@@ -4,7 +4,8 @@
 //! Owners do not know the classification's names, so the words are matched against three
 //! vocabularies at once: the curated everyday words (`words`), the names of the 小分類 and
 //! 細分類, and the businesses the ministry lists as examples of each 細分類 (`details`). Text is
-//! folded as search folds it (width, kana, long vowels, variant kanji), and the longest run
+//! folded as search folds it (width, kana, long vowels, variant kanji), words and names are
+//! also found by their readings (`readings`: 「びよういん」 is 美容院), and the longest run
 //! an answer shares with each entry decides how well they fit, so 「ラーメン屋をやっています」
 //! still finds 「ラーメン屋」. The best entry of each middle speaks for it; everyday words weigh
 //! more than the classification's own wording, which is written for statisticians.
@@ -17,6 +18,7 @@ use std::collections::HashMap;
 use std::sync::OnceLock;
 
 use super::details::{JsicDetail, details};
+use super::readings::reading;
 use super::words::{FollowUpQuestion, vocabulary};
 use super::{JsicMajor, JsicMiddle, major, middle, middles};
 use crate::text::fold::search::fold;
@@ -351,24 +353,64 @@ struct Entry {
     key: Key,
     middle: u8,
     origin: Origin,
+    /// The key is the reading of the origin's text, not its spelling.
+    by_reading: bool,
+}
+
+/// A reading shorter than this is not indexed: readings are found by runs of three (`Index`),
+/// and two kana (しか for 歯科, かし for 菓子) are inside too many answers by chance
+/// (「〜しかない」).
+const MIN_READING_CHARS: usize = 3;
+
+/// Adds `text` under `middle`, and its reading (`readings`) as a second key of the same entry,
+/// so that 「びよういん」 finds 美容院 and is explained as 美容院.
+fn add(entries: &mut Vec<Entry>, text: &str, middle: u8, origin: Origin) {
+    let reading = match origin {
+        // The ministry's examples have no readings: 6,500 long compounds read aloud would
+        // mostly add runs of hiragana that an answer's grammar shares by chance.
+        Origin::Example(..) => None,
+        _ => reading(text),
+    };
+    let spelling = (Key::of(text), false);
+    let reading = reading
+        .map(Key::of)
+        .filter(|k| k.chars.len() >= MIN_READING_CHARS)
+        .map(|k| (k, true));
+    for (key, by_reading) in std::iter::once(spelling).chain(reading) {
+        if !key.chars.is_empty() {
+            entries.push(Entry {
+                key,
+                middle,
+                origin,
+                by_reading,
+            });
+        }
+    }
 }
 
 /// Every entry, and which entries hold each pair of adjacent characters (and each character,
 /// for one-character entries such as 「塾」), so an answer is compared only with entries it
-/// shares something with.
+/// shares something with. Readings are found by runs of three instead: they are all kana, and
+/// the grammar of every answer (「して」「ます」) shares a pair with hundreds of them.
 struct Index {
     entries: Vec<Entry>,
     by_pair: HashMap<(char, char), Vec<usize>>,
     by_char: HashMap<char, Vec<usize>>,
+    by_triple: HashMap<(char, char, char), Vec<usize>>,
 }
 
 impl Index {
     fn candidates(&self, query: &Key) -> Vec<usize> {
-        let mut ids: Vec<usize> = query
-            .chars
+        let chars = &query.chars;
+        let mut ids: Vec<usize> = chars
             .windows(2)
             .filter_map(|w| self.by_pair.get(&(w[0], w[1])))
-            .chain(query.chars.iter().filter_map(|c| self.by_char.get(c)))
+            .chain(chars.iter().filter_map(|c| self.by_char.get(c)))
+            .chain(
+                chars
+                    .windows(3)
+                    .filter_map(|w| self.by_triple.get(&(w[0], w[1], w[2]))),
+            )
             .flatten()
             .copied()
             .collect();
@@ -382,46 +424,49 @@ fn index() -> &'static Index {
     static INDEX: OnceLock<Index> = OnceLock::new();
     INDEX.get_or_init(|| {
         let mut entries = Vec::new();
-        let mut add = |text: &str, middle: u8, origin: Origin| {
-            let key = Key::of(text);
-            if !key.chars.is_empty() {
-                entries.push(Entry {
-                    key,
-                    middle,
-                    origin,
-                });
-            }
-        };
         for (i, word) in vocabulary().words.iter().enumerate() {
-            add(word.word, word.middle, Origin::Word(i));
+            add(&mut entries, word.word, word.middle, Origin::Word(i));
         }
         for (i, split) in vocabulary().splits.iter().enumerate() {
             let first = vocabulary()
                 .question(split.topic)
                 .and_then(|q| q.options.first());
             if let Some(option) = first {
-                add(split.word, option.middle, Origin::Split(i));
+                add(&mut entries, split.word, option.middle, Origin::Split(i));
             }
         }
         for m in middles() {
-            add(m.name, m.code, Origin::Middle);
+            add(&mut entries, m.name, m.code, Origin::Middle);
         }
         for (i, detail) in details().iter().enumerate() {
             if detail.is_ancillary() {
                 continue;
             }
-            add(detail.name, detail.middle(), Origin::Class(i));
+            add(&mut entries, detail.name, detail.middle(), Origin::Class(i));
             for (j, example) in detail.examples.iter().enumerate() {
-                add(example, detail.middle(), Origin::Example(i, j));
+                add(
+                    &mut entries,
+                    example,
+                    detail.middle(),
+                    Origin::Example(i, j),
+                );
             }
         }
         let mut by_pair: HashMap<(char, char), Vec<usize>> = HashMap::new();
         let mut by_char: HashMap<char, Vec<usize>> = HashMap::new();
+        let mut by_triple: HashMap<(char, char, char), Vec<usize>> = HashMap::new();
         for (id, entry) in entries.iter().enumerate() {
-            if entry.key.chars.len() == 1 {
-                by_char.entry(entry.key.chars[0]).or_default().push(id);
+            let chars = &entry.key.chars;
+            if entry.by_reading {
+                for w in chars.windows(3) {
+                    by_triple.entry((w[0], w[1], w[2])).or_default().push(id);
+                }
+                continue;
             }
-            for w in entry.key.chars.windows(2) {
+            if chars.len() == 1 {
+                by_char.entry(chars[0]).or_default().push(id);
+            }
+            for w in chars.windows(2) {
                 by_pair.entry((w[0], w[1])).or_default().push(id);
             }
         }
@@ -429,6 +474,7 @@ fn index() -> &'static Index {
             entries,
             by_pair,
             by_char,
+            by_triple,
         }
     })
 }

@@ -55,6 +55,14 @@ impl Vocabulary {
     pub fn question(&self, topic: &str) -> Option<&FollowUpQuestion> {
         self.questions.iter().find(|q| q.topic == topic)
     }
+
+    /// Every word as written, the words the classes split included.
+    pub fn all_words(&self) -> impl Iterator<Item = &'static str> + '_ {
+        self.words
+            .iter()
+            .map(|w| w.word)
+            .chain(self.splits.iter().map(|s| s.word))
+    }
 }
 
 /// The bundled vocabulary, parsed once. A line of no known shape is skipped here and
@@ -152,14 +160,8 @@ mod tests {
 
     #[test]
     fn no_word_is_listed_twice_once_folded() {
-        let v = vocabulary();
         let mut seen: HashMap<String, &str> = HashMap::new();
-        let all = v
-            .words
-            .iter()
-            .map(|w| w.word)
-            .chain(v.splits.iter().map(|s| s.word));
-        for word in all {
+        for word in vocabulary().all_words() {
             if let Some(first) = seen.insert(fold_str(word), word) {
                 panic!("「{word}」 folds like 「{first}」");
             }

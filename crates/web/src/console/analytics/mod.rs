@@ -17,7 +17,7 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
 use madoguchi_core::analytics::{
-    Dashboard, KeyNames, Period, TREND_METRICS, Table, TableKind, shown,
+    Dashboard, KeyNames, MIN_WORD_SEARCHES, Period, TREND_METRICS, Table, TableKind, shown,
 };
 use madoguchi_core::catalog::Catalog;
 use madoguchi_core::eligibility::Field;
@@ -128,6 +128,9 @@ struct AnalyticsPage {
     tables: Vec<TableView>,
     words: Vec<WordView>,
     words_cut: bool,
+    /// Distinct words searched too rarely to list (`MIN_WORD_SEARCHES`).
+    rare_words: usize,
+    min_word_searches: u64,
     stale_after_days: u32,
     stale: usize,
     overdue: usize,
@@ -180,6 +183,8 @@ pub async fn show_dashboard(
         tables: Vec::new(),
         words: Vec::new(),
         words_cut: false,
+        rare_words: 0,
+        min_word_searches: MIN_WORD_SEARCHES,
         stale_after_days: settings.stale_after_days,
         stale: freshness::stale(catalog.programs(), today, settings.stale_after_days).len(),
         overdue: freshness::overdue(catalog.programs(), today).len(),
@@ -234,6 +239,7 @@ pub async fn show_dashboard(
         .collect();
         let can_draft = staff.account.role.allows(Role::Staff);
         page.words_cut = dashboard.words.len() > WORDS_SHOWN;
+        page.rare_words = dashboard.rare_words;
         page.words = dashboard
             .words
             .iter()

@@ -9,6 +9,7 @@ pub mod atom;
 pub mod ical;
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use axum::extract::State;
 use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
@@ -103,7 +104,7 @@ struct EntryDates {
 }
 
 /// Each program's dates as the store recorded its versions.
-fn entry_dates(dates: &[ProgramDates]) -> HashMap<&ProgramId, EntryDates> {
+fn entry_dates(dates: &[Arc<ProgramDates>]) -> HashMap<&ProgramId, EntryDates> {
     dates
         .iter()
         .map(|d| {

@@ -2,10 +2,12 @@ use super::*;
 
 const DESCRIPTIONS: &str = include_str!("../testdata/industry_descriptions.tsv");
 
-/// The measured accuracy, guarded so that a change to the vocabulary or the scoring that
-/// loses ground fails here. Raise these when the finder improves; the closing figures are
-/// printed by `cargo test -p madoguchi-core finder -- --nocapture`.
-const TOP1_AT_LEAST: f64 = 0.97;
+/// The measured accuracy, guarded so that a change to the vocabulary, the readings or the
+/// scoring that loses ground fails here. Reached: on 226 descriptions (40 typed in kana), top-1
+/// 97.8 % (221) and top-3 100 %; before the finder knew readings, 81.0 % and 83.2 %. Raise
+/// these when the finder improves; the figures and the misses are printed by
+/// `cargo test -p madoguchi-core finder -- --nocapture`.
+const TOP1_AT_LEAST: f64 = 0.977;
 const TOP3_AT_LEAST: f64 = 1.0;
 
 fn cases() -> Vec<(&'static str, u8)> {
@@ -22,7 +24,7 @@ fn cases() -> Vec<(&'static str, u8)> {
 #[test]
 fn the_test_set_is_large_enough_and_names_real_middles() {
     let cases = cases();
-    assert!(cases.len() >= 150, "{}", cases.len());
+    assert!(cases.len() >= 200, "{}", cases.len());
     for (text, code) in cases {
         assert!(middle(code).is_some(), "{text}: {code}");
     }
@@ -31,22 +33,26 @@ fn the_test_set_is_large_enough_and_names_real_middles() {
 #[test]
 fn accuracy_on_descriptions_typed_as_owners_would() {
     let cases = cases();
-    let (mut top1, mut top3) = (0, 0);
+    let (mut first, mut second_or_third) = (0, 0);
     let mut misses = Vec::new();
     for (text, expected) in &cases {
         let finding = find_industry(text);
         let codes: Vec<u8> = finding.proposals().iter().map(|p| p.middle.code).collect();
         if codes.first() == Some(expected) {
-            top1 += 1;
-        }
-        if codes.iter().take(3).any(|c| c == expected) {
-            top3 += 1;
+            first += 1;
+        } else if codes.iter().take(3).any(|c| c == expected) {
+            second_or_third += 1;
+            misses.push(format!(
+                "not first: {text}: expected {expected:02}, got {codes:?}"
+            ));
         } else {
-            misses.push(format!("{text}: expected {expected:02}, got {codes:?}"));
+            misses.push(format!(
+                "not in 3: {text}: expected {expected:02}, got {codes:?}"
+            ));
         }
     }
     let n = cases.len() as f64;
-    let (top1, top3) = (f64::from(top1) / n, f64::from(top3) / n);
+    let (top1, top3) = (f64::from(first) / n, f64::from(first + second_or_third) / n);
     println!(
         "industry finder on {} descriptions: top-1 {:.1} %, top-3 {:.1} %",
         cases.len(),
@@ -103,6 +109,37 @@ fn width_kana_and_long_vowels_do_not_matter() {
             continue;
         }
         assert_eq!(first, Some(76), "{text}");
+    }
+}
+
+#[test]
+fn a_word_typed_by_its_reading_is_found_and_named_as_written() {
+    for (sound, word, expected) in [
+        ("びよういん", "美容院", 78),
+        ("ビヨウイン", "美容院", 78),
+        ("こうむてん", "工務店", 6),
+        ("ぜいりしです", "税理士", 72),
+        ("みそぐら", "味噌蔵", 9),
+        ("らーめんてん", "ラーメン店", 76),
+    ] {
+        let finding = find_industry(sound);
+        let first = &finding.proposals()[0];
+        assert_eq!(
+            (first.matched, first.middle.code),
+            (word, expected),
+            "{sound}"
+        );
+    }
+}
+
+#[test]
+fn grammar_typed_in_hiragana_finds_no_reading() {
+    for grammar in ["しています", "やっています", "をやってます"] {
+        assert_eq!(
+            find_industry(grammar),
+            IndustryFinding::NoMatch,
+            "{grammar}"
+        );
     }
 }
 

@@ -6,8 +6,17 @@
 //! cap on its keys (search words) counts a new key past the day's cap under the overflow
 //! key, here as in memory, so that no process can grow a day's words without bound.
 //!
-//! Reads are sums, never a scan of visits: per day and metric for the trends, per metric
-//! and key for the lists. The notices' own tables give the figures of notices.
+//! Every batch also adds to two roll-ups in the same transaction (migration 16): per month,
+//! metric and key, and per day and metric summed over the keys. They are never written on
+//! their own, so they always agree with the daily rows. Reads are sums, never a scan of
+//! visits: the trends read the day totals; the lists read whole months from the monthly
+//! roll-up and only the partial months at a period's ends from the daily rows (`months`).
+//! A year is then about 30,000 rows instead of 257,000. The notices' own tables give the
+//! figures of notices.
+
+mod months;
+
+use std::collections::BTreeMap;
 
 use madoguchi_core::analytics::{Count, DayTotal, KeyTotal, Metric, NoticeTotals, OVERFLOW_WORDS};
 use madoguchi_core::calendar::JST;
@@ -32,6 +41,14 @@ const KEYED: [Metric; 9] = [
 
 const ADD: &str = "INSERT INTO analytics_counts (day, metric, key, n) VALUES ($1, $2, $3, $4)
      ON CONFLICT (day, metric, key) DO UPDATE SET n = analytics_counts.n + excluded.n";
+
+const ADD_TO_MONTH: &str =
+    "INSERT INTO analytics_month_counts (month, metric, key, n) VALUES ($1, $2, $3, $4)
+     ON CONFLICT (metric, month, key) DO UPDATE SET n = analytics_month_counts.n + excluded.n";
+
+const ADD_TO_DAY_TOTAL: &str =
+    "INSERT INTO analytics_day_totals (day, metric, n) VALUES ($1, $2, $3)
+     ON CONFLICT (metric, day) DO UPDATE SET n = analytics_day_totals.n + excluded.n";
 
 fn signed(n: u64) -> i64 {
     i64::try_from(n).unwrap_or(i64::MAX)
@@ -59,6 +76,10 @@ impl Store {
         }
         let mut sorted: Vec<&Count> = counts.iter().collect();
         sorted.sort_by(|a, b| (a.day, a.metric, &a.key).cmp(&(b.day, b.metric, &b.key)));
+        // The roll-ups' shares of the batch, summed first so that each of their rows is
+        // written once, and in key order like the daily rows.
+        let mut months: BTreeMap<(String, &str, String), i64> = BTreeMap::new();
+        let mut day_totals: BTreeMap<(String, &str), i64> = BTreeMap::new();
         let mut tx = self.backend.begin_write(WriteLock::Analytics).await?;
         for c in sorted {
             let day = c.day.to_string();
@@ -92,6 +113,33 @@ impl Store {
                 .bind(signed(c.n))
                 .execute(tx.db())
                 .await?;
+            // Under the key the daily row got, overflow included, so that both agree.
+            let month = (
+                months::month_of(&day).to_owned(),
+                c.metric.code(),
+                key.to_owned(),
+            );
+            let in_month = months.entry(month).or_default();
+            *in_month = in_month.saturating_add(signed(c.n));
+            let total = day_totals.entry((day, c.metric.code())).or_default();
+            *total = total.saturating_add(signed(c.n));
+        }
+        for ((month, metric, key), n) in months {
+            query(ADD_TO_MONTH)
+                .bind(month)
+                .bind(metric)
+                .bind(key)
+                .bind(n)
+                .execute(tx.db())
+                .await?;
+        }
+        for ((day, metric), n) in day_totals {
+            query(ADD_TO_DAY_TOTAL)
+                .bind(day)
+                .bind(metric)
+                .bind(n)
+                .execute(tx.db())
+                .await?;
         }
         tx.commit().await
     }
@@ -107,9 +155,9 @@ impl Store {
         let mut totals = Vec::new();
         for metric in metrics {
             let rows: Vec<(String, i64)> = query(
-                "SELECT day, CAST(SUM(n) AS BIGINT) FROM analytics_counts
+                "SELECT day, n FROM analytics_day_totals
                  WHERE metric = $1 AND day >= $2 AND day <= $3
-                 GROUP BY day ORDER BY day",
+                 ORDER BY day",
             )
             .bind(metric.code())
             .bind(from.to_string())
@@ -127,29 +175,27 @@ impl Store {
         Ok(totals)
     }
 
-    /// Every keyed count from `from` to `to` (both included), summed per metric and key.
-    /// Rows of metrics this build does not know are skipped.
+    /// Every keyed count from `from` to `to` (both included), summed per metric and key,
+    /// in that order. Rows of metrics this build does not know are skipped.
     pub async fn analytics_by_key(
         &self,
         from: Date,
         to: Date,
     ) -> Result<Vec<KeyTotal>, StoreError> {
-        // The codes are this crate's constants, never input.
-        let codes: Vec<String> = KEYED.iter().map(|m| format!("'{}'", m.code())).collect();
-        let sql = format!(
-            "SELECT metric, key, CAST(SUM(n) AS BIGINT) FROM analytics_counts
-             WHERE metric IN ({}) AND day >= $1 AND day <= $2
-             GROUP BY metric, key",
-            codes.join(", ")
-        );
-        let rows: Vec<(String, String, i64)> = query(&sql)
-            .bind(from.to_string())
-            .bind(to.to_string())
-            .fetch_all(self.db())
-            .await?;
-        Ok(rows
+        let cut = months::cut(from, to);
+        let mut sums: BTreeMap<(String, String), i64> = BTreeMap::new();
+        if let Some((first, last)) = &cut.months {
+            self.add_keyed_sums(&mut sums, "analytics_month_counts", "month", first, last)
+                .await?;
+        }
+        for (first, last) in &cut.days {
+            let (first, last) = (first.to_string(), last.to_string());
+            self.add_keyed_sums(&mut sums, "analytics_counts", "day", &first, &last)
+                .await?;
+        }
+        Ok(sums
             .into_iter()
-            .filter_map(|(metric, key, n)| {
+            .filter_map(|((metric, key), n)| {
                 Some(KeyTotal {
                     metric: Metric::parse(&metric).ok()?,
                     key,
@@ -157,6 +203,36 @@ impl Store {
                 })
             })
             .collect())
+    }
+
+    /// Adds to `sums` the keyed metrics' rows of `table` whose `column` (a day or a month,
+    /// as text) lies from `first` to `last`, both included.
+    async fn add_keyed_sums(
+        &self,
+        sums: &mut BTreeMap<(String, String), i64>,
+        table: &str,
+        column: &str,
+        first: &str,
+        last: &str,
+    ) -> Result<(), StoreError> {
+        // The table, the column and the codes are this module's constants, never input.
+        let codes: Vec<String> = KEYED.iter().map(|m| format!("'{}'", m.code())).collect();
+        let sql = format!(
+            "SELECT metric, key, CAST(SUM(n) AS BIGINT) FROM {table}
+             WHERE metric IN ({}) AND {column} >= $1 AND {column} <= $2
+             GROUP BY metric, key",
+            codes.join(", ")
+        );
+        let rows: Vec<(String, String, i64)> = query(&sql)
+            .bind(first)
+            .bind(last)
+            .fetch_all(self.db())
+            .await?;
+        for (metric, key, n) in rows {
+            let sum = sums.entry((metric, key)).or_default();
+            *sum = sum.saturating_add(n);
+        }
+        Ok(())
     }
 
     /// Notices sent (messages of a notice handed to their channel) and clicks on their

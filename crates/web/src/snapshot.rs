@@ -1,0 +1,144 @@
+//! How a process's catalogue snapshot follows the store: read whole at start, then changed
+//! program by program.
+//!
+//! Reading and indexing 100,000 programs takes seconds; a publish changes one. So after a
+//! change, a process asks the store what changed since the revision its snapshot stands at
+//! and makes the next snapshot from the current one: the catalogue shares its unchanged
+//! programs and their compiled rules, the search index deletes and adds documents. It reads
+//! the whole catalogue again only when many programs changed at once (an import), or when
+//! the search index holds more removed documents than live ones.
+
+use std::sync::Arc;
+
+use madoguchi_core::catalog::Catalog;
+use madoguchi_core::program::ProgramId;
+use madoguchi_search::{SearchError, SearchIndex};
+use madoguchi_store::{CatalogChanges, ProgramDates, Store};
+
+use crate::state::LoadError;
+
+/// More changed programs than this are read as a whole catalogue: one program at a time
+/// stops paying off somewhere past a few thousand, and an import of more is rare.
+pub(crate) const MOST_CHANGES_APPLIED: usize = 2_000;
+
+/// One consistent state of the public catalogue in memory.
+#[derive(Clone, Debug)]
+pub(crate) struct Snapshot {
+    /// The catalogue revision this snapshot includes every change up to.
+    pub revision: i64,
+    pub catalog: Arc<Catalog>,
+    /// When each program was first published and last changed, newest first (each shared
+    /// between snapshots, so that the next one copies pointers).
+    pub dates: Arc<Vec<Arc<ProgramDates>>>,
+    pub search: Arc<SearchIndex>,
+}
+
+impl Snapshot {
+    /// Reads the whole catalogue.
+    pub async fn read(store: &Store) -> Result<Self, LoadError> {
+        // The revision first: a change that lands while the programs are read is taken in
+        // (again) by the next update, and taking a change in twice is harmless.
+        let revision = store.catalog_revision().await?;
+        let catalog = Arc::new(Catalog::new(store.programs().await?));
+        let mut dates: Vec<Arc<ProgramDates>> = store
+            .program_dates()
+            .await?
+            .into_iter()
+            .map(Arc::new)
+            .collect();
+        dates.sort_by(|a, b| newest_first(a, b));
+        let dates = Arc::new(dates);
+        // Indexing is CPU work (seconds for 100,000 programs): off the async workers.
+        let (for_index, dates_for_index) = (Arc::clone(&catalog), Arc::clone(&dates));
+        let search = blocking(move || {
+            let mut index = SearchIndex::build(for_index.programs())?;
+            index.set_published(dates_for_index.iter().map(|d| (&d.id, d.first_saved_at)));
+            Ok(index)
+        })
+        .await?;
+        Ok(Self {
+            revision,
+            catalog,
+            dates,
+            search: Arc::new(search),
+        })
+    }
+
+    /// The snapshot as the store stands now: this one with what changed since, or the whole
+    /// catalogue read again when that is cheaper.
+    pub async fn updated(&self, store: &Store) -> Result<Self, LoadError> {
+        let changes = store
+            .catalog_changes(self.revision, MOST_CHANGES_APPLIED)
+            .await?;
+        match changes {
+            Some(changes) if changes.is_empty() => Ok(Self {
+                revision: changes.revision,
+                ..self.clone()
+            }),
+            Some(changes) if self.search.removed() + changes.len() <= self.search.len() => {
+                let this = self.clone();
+                match blocking(move || this.with_changes(changes)).await {
+                    Ok(next) => Ok(next),
+                    // The index refuses a change after one that failed half-way; a whole
+                    // read starts it afresh.
+                    Err(err) => {
+                        tracing::warn!(%err, "cannot take the changes in; reading everything");
+                        Self::read(store).await
+                    }
+                }
+            }
+            _ => Self::read(store).await,
+        }
+    }
+
+    /// The next snapshot, with `changes` taken in.
+    fn with_changes(&self, changes: CatalogChanges) -> Result<Self, SearchError> {
+        let CatalogChanges {
+            revision,
+            published,
+            withdrawn,
+            dates: new_dates,
+        } = changes;
+        let search = self.search.with_changes(
+            &published,
+            &withdrawn,
+            new_dates.iter().map(|d| (&d.id, d.first_saved_at)),
+        )?;
+        // The kept dates stay in order: only the changed programs' are put in their place.
+        let mut changed: Vec<&ProgramId> =
+            published.iter().map(|p| &p.id).chain(&withdrawn).collect();
+        changed.sort();
+        let mut dates: Vec<Arc<ProgramDates>> = self
+            .dates
+            .iter()
+            .filter(|d| changed.binary_search(&&d.id).is_err())
+            .cloned()
+            .collect();
+        for date in new_dates {
+            let at = dates.partition_point(|d| newest_first(d, &date).is_lt());
+            dates.insert(at, Arc::new(date));
+        }
+        let catalog = self.catalog.with_changes(published, &withdrawn);
+        Ok(Self {
+            revision,
+            catalog: Arc::new(catalog),
+            dates: Arc::new(dates),
+            search: Arc::new(search),
+        })
+    }
+}
+
+/// The order of the 新着 lists and feeds: the newest first published first, then by id.
+fn newest_first(a: &ProgramDates, b: &ProgramDates) -> std::cmp::Ordering {
+    (b.first_saved_at, &b.id).cmp(&(a.first_saved_at, &a.id))
+}
+
+/// Runs CPU work off the async workers.
+async fn blocking<T: Send + 'static>(
+    work: impl FnOnce() -> Result<T, SearchError> + Send + 'static,
+) -> Result<T, LoadError> {
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|e| LoadError::Search(SearchError::Interrupted(e.to_string())))?
+        .map_err(LoadError::from)
+}
