@@ -14,8 +14,10 @@
 //! and the profiles as json-rules-engine facts (`DIR/jre-facts.json`). Run it through
 //! `benches/diagnosis/run.sh`, or:
 //! `cargo run --release -p madoguchi-core --example diagnosis_bench -- DIR [--eval-iterations N]
-//! [--diagnose-iterations N] [--budget-secs S] [--out FILE]`; each measurement stops after N
-//! runs or S seconds (default 2), whichever comes first, with at least 5 runs.
+//! [--diagnose-iterations N] [--budget-secs S] [--out FILE] [--only NAME]...`; each measurement
+//! stops after N runs or S seconds (default 2), whichever comes first, with at least 5 runs.
+//! `--only` keeps the profiles whose name contains NAME (any of them, when repeated): to time
+//! or profile (`perf`) a few of them while working on the engine.
 
 mod jre_facts;
 mod stats;
@@ -50,6 +52,8 @@ struct Options {
     /// Time spent on one measurement at most (beyond a minimum of runs).
     budget: Duration,
     out: Option<PathBuf>,
+    /// When not empty, only the profiles whose name contains one of these.
+    only: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -98,7 +102,10 @@ fn main() -> Result<(), Box<dyn Error>> {
     let mut figures = Vec::new();
     let mut facts = Vec::new();
     let mut evaluation = Evaluation::new(&rules);
-    for NamedProfile { name, profile } in named {
+    let wanted = |name: &str| {
+        options.only.is_empty() || options.only.iter().any(|o| name.contains(o.as_str()))
+    };
+    for NamedProfile { name, profile } in named.into_iter().filter(|n| wanted(&n.name)) {
         let profile = Profile::from_value(&profile)
             .map_err(|e| format!("プロファイル「{name}」を読めません：{e}"))?;
         let eval_us = measure(options.eval_iterations, options.budget, || {
@@ -193,7 +200,7 @@ fn read(path: &Path) -> Result<String, Box<dyn Error>> {
 
 fn parse_args() -> Result<Options, Box<dyn Error>> {
     let usage = "使い方：diagnosis_bench DIR [--eval-iterations N] [--diagnose-iterations N] \
-                 [--budget-secs S] [--out FILE]";
+                 [--budget-secs S] [--out FILE] [--only NAME]...";
     let mut args = std::env::args().skip(1);
     let mut options = Options {
         dir: PathBuf::new(),
@@ -201,6 +208,7 @@ fn parse_args() -> Result<Options, Box<dyn Error>> {
         diagnose_iterations: 200,
         budget: Duration::from_secs(2),
         out: None,
+        only: Vec::new(),
     };
     let mut dir = None;
     while let Some(arg) = args.next() {
@@ -210,6 +218,7 @@ fn parse_args() -> Result<Options, Box<dyn Error>> {
             "--diagnose-iterations" => options.diagnose_iterations = value()?.parse()?,
             "--budget-secs" => options.budget = Duration::from_secs_f64(value()?.parse()?),
             "--out" => options.out = Some(PathBuf::from(value()?)),
+            "--only" => options.only.push(value()?),
             _ if dir.is_none() && !arg.starts_with("--") => dir = Some(PathBuf::from(arg)),
             _ => return Err(usage.into()),
         }

@@ -9,6 +9,7 @@
 mod catalogue_tests;
 pub(crate) mod diagnosis;
 pub(crate) mod next_question;
+mod open_programs;
 pub(crate) mod ranking;
 pub(crate) mod ruleset;
 mod sample_answers;

@@ -11,15 +11,15 @@
 //!
 //! On a large catalogue the work is bounded: at most `MAX_THRESHOLDS` thresholds or places per
 //! field, and at most `MAX_PROGRAMS` of the programs awaiting a field (an even spread of them)
-//! are tried, their count scaled up to all of them. The programs awaiting each field are
-//! gathered in one pass over the verdicts.
+//! are tried, their count scaled up to all of them. What each 要確認 program awaits is
+//! gathered in one pass over the verdicts (`OpenPrograms`).
 
+use super::open_programs::OpenPrograms;
 use super::ruleset::Evaluation;
 use super::sample_answers::sample_answers;
 use super::trial::AnswerTrial;
 use crate::eligibility::evaluate::context::Context;
 use crate::eligibility::evaluate::verdict::Verdict;
-use crate::eligibility::rules::code::RuleView;
 use crate::eligibility::tri::State;
 use crate::eligibility::vocabulary::answer::Answer;
 use crate::eligibility::vocabulary::facts::Fact;
@@ -86,7 +86,7 @@ pub fn next_question(evaluation: &Evaluation<'_>, ctx: &Context<'_>) -> Option<F
 
 /// Every candidate question with its score, in vocabulary order.
 pub fn score_questions(evaluation: &Evaluation<'_>, ctx: &Context<'_>) -> Vec<QuestionScore> {
-    let mut trial = AnswerTrial::new(evaluation, ctx.as_of);
+    let mut trial = AnswerTrial::new(evaluation, ctx);
     score_questions_by(evaluation, ctx, |field, samples, tried| {
         trial.settled(field, samples, tried)
     })
@@ -107,8 +107,8 @@ pub(crate) fn score_questions_by(
         .iter()
         .map(|field| {
             let tried = &awaiting.tried[field.index()];
-            let views: Vec<RuleView<'_>> = tried.iter().filter_map(|&i| rules.rule(i)).collect();
-            let samples = sample_answers(field, ctx.profile, &views, ctx.as_of);
+            let views = tried.iter().filter_map(|&i| rules.rule(i));
+            let samples = sample_answers(field, ctx.profile, views, ctx.as_of);
             QuestionScore {
                 field,
                 settled: settled(field, &samples, tried),
@@ -153,48 +153,36 @@ impl Awaiting {
             })
             .collect();
         let awaited_by = |id: usize| awaited.get(id).copied().unwrap_or(FieldSet::EMPTY);
-        let mut counts = [0u64; Field::COUNT];
-        let mut awaited = FieldSet::EMPTY;
-        let open: Vec<(usize, FieldSet)> = evaluation
+        let mut open = OpenPrograms::default();
+        for (i, _) in evaluation
             .verdicts()
             .iter()
             .enumerate()
             .filter(|(_, v)| **v == Verdict::NeedsInfo)
-            .filter_map(|(i, _)| {
-                let missing = rules.rule(i)?.missing_by(evaluation.states(i), awaited_by);
-                for field in missing.iter() {
-                    counts[field.index()] += 1;
-                }
-                awaited = awaited.union(missing);
-                Some((i, missing))
-            })
-            .collect();
-        let askable = awaited
-            .iter()
-            .filter(|&f| askable(ctx.profile, f))
-            .fold(FieldSet::EMPTY, FieldSet::with);
-        // Every `step`-th of the programs awaiting a field, from the first (counted down, as a
-        // division per program and field would cost more than the rest of the pass).
-        let step = counts.map(|n| {
-            usize::try_from(n)
-                .unwrap_or(usize::MAX)
-                .div_ceil(MAX_PROGRAMS)
-                .max(1)
-        });
-        let mut until_next = [0usize; Field::COUNT];
+        {
+            if let Some(rule) = rules.rule(i) {
+                open.push(i, rule.missing_by(evaluation.states(i), awaited_by));
+            }
+        }
+        let mut counts = [0u64; Field::COUNT];
+        let mut worth_asking = FieldSet::EMPTY;
         let mut tried: [Vec<usize>; Field::COUNT] = std::array::from_fn(|_| Vec::new());
-        for (i, missing) in open {
-            for field in missing.intersection(askable).iter() {
-                let f = field.index();
-                if until_next[f] == 0 {
-                    tried[f].push(i);
-                    until_next[f] = step[f];
-                }
-                until_next[f] -= 1;
+        let mut hits = Vec::new();
+        for field in open.awaited.iter() {
+            open.awaiting(field, &mut hits);
+            let count: u64 = hits.iter().map(|w| u64::from(w.count_ones())).sum();
+            counts[field.index()] = count;
+            if askable(ctx.profile, field) {
+                worth_asking.insert(field);
+                let step = usize::try_from(count)
+                    .unwrap_or(usize::MAX)
+                    .div_ceil(MAX_PROGRAMS)
+                    .max(1);
+                tried[field.index()] = open.every(step, &hits);
             }
         }
         Self {
-            askable,
+            askable: worth_asking,
             counts,
             tried,
         }

@@ -224,6 +224,7 @@ mod tests {
     use crate::eligibility::rules::rule::Rule;
     use crate::eligibility::vocabulary::profile::Profile;
     use serde_json::json;
+    use std::sync::Arc;
     use time::macros::date;
 
     fn program(id: &str, rule: Option<serde_json::Value>) -> Program {
@@ -256,6 +257,43 @@ mod tests {
             [Verdict::Eligible, Verdict::Conditional, Verdict::Ineligible]
         );
         assert_eq!(evaluation.states(2).len(), 2);
+    }
+
+    /// A rule set made from the previous one program by program holds what one built
+    /// afresh holds for each program: the same conditions, and what each node reads (which
+    /// the next question relies on).
+    #[test]
+    fn a_rule_set_updated_with_steps_reads_as_one_built_afresh() {
+        let rule = |n: u64| {
+            json!({"all": [
+                {"field": "employees", "op": "le", "value": n},
+                {"any": [{"fact": "sme"}, {"field": "tax_arrears", "op": "eq", "value": false}]},
+                {"not": {"fact": "deemed_large"}}
+            ]})
+        };
+        let before: Vec<Arc<Program>> = (0..4)
+            .map(|i| Arc::new(program(&format!("p{i}"), Some(rule(i)))))
+            .collect();
+        let (rules, _) = RuleSet::build(&before);
+        let changed = Arc::new(program(
+            "p9",
+            Some(
+                json!({"any": [{"field": "municipality", "op": "within", "value": ["460001"]},
+                                {"fact": "years_since_founding", "op": "lt", "value": 5}]}),
+            ),
+        ));
+        let after = vec![before[2].clone(), changed.clone(), before[0].clone()];
+        let steps = [Step::Keep(2), Step::Compile(&changed), Step::Keep(0)];
+        let updated = rules.with_steps(&steps, &after);
+        let (afresh, _) = RuleSet::build(&after);
+        for i in 0..after.len() {
+            let (a, b) = (updated.rule(i).unwrap(), afresh.rule(i).unwrap());
+            assert_eq!(a.len(), b.len(), "program {i}");
+            for node in 0..a.len() {
+                assert_eq!(a.kind(node), b.kind(node), "program {i}, node {node}");
+                assert_eq!(a.reads(node), b.reads(node), "program {i}, node {node}");
+            }
+        }
     }
 
     #[test]

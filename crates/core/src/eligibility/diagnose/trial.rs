@@ -1,64 +1,66 @@
 //! How many 要確認 verdicts the sample answers to one question would settle.
 //!
 //! A sample answer changes one field of the business's profile, so only the conditions that
-//! read that field, and the derived facts (which may read any), can change value; every other
-//! condition keeps the value the diagnosis already gave it. So each program tried is judged
-//! once for up to 64 sample answers at a time (`Lanes`, one bit per answer) rather than once
-//! per answer, and each condition that can change is valued once per batch of answers however
-//! many programs share it. The count is exactly what judging every program afresh for every
-//! answer gives; the tests below hold the two equal.
-
-use time::Date;
+//! read that field, and those on derived facts the answer moves, can change value; every
+//! other condition keeps the value the diagnosis already gave it. So each program tried is
+//! judged once for up to 64 sample answers at a time (`Lanes`, one bit per answer) rather than
+//! once per answer; a subtree none of whose conditions can change (`RuleView::reads`) keeps
+//! the diagnosis's state and is not walked; and each condition that can change is valued once
+//! per batch of answers however many programs share it. The count is exactly what judging
+//! every program afresh for every answer gives; the tests below hold the two equal.
 
 use super::ruleset::Evaluation;
 use crate::eligibility::evaluate::context::Context;
+use crate::eligibility::rules::code::{ALL, LEAF, NOT, PAYLOAD, RuleView, tag};
+use crate::eligibility::rules::reads::Reads;
 use crate::eligibility::tri::{Kleene, Lanes, State};
 use crate::eligibility::vocabulary::field::Field;
 use crate::eligibility::vocabulary::profile::Profile;
 
 /// No value yet for a condition in the current batch.
 const UNVALUED: u32 = u32::MAX;
-/// In `reads`: a condition on derived facts, which any answer may change.
-const DERIVED: u8 = u8::MAX;
-/// In `reads`: a condition no answer changes (a manual check).
-const NO_ANSWER: u8 = u8::MAX - 1;
 
 /// Buffers for trying sample answers against the programs of one evaluation, kept across
 /// questions so that scoring them all allocates little.
 pub(crate) struct AnswerTrial<'e, 'r> {
     evaluation: &'e Evaluation<'r>,
-    as_of: Date,
-    /// Per condition of the rule set, the field it reads (its index), `DERIVED` or
-    /// `NO_ANSWER`: which conditions an answer to a field can change, looked up per node.
-    reads: Vec<u8>,
+    /// The business the evaluation was made for.
+    base: &'e Context<'e>,
     /// Per condition of the rule set, where its lanes are in `valued` for the current batch.
     slot: Vec<u32>,
     valued: Vec<Lanes>,
     /// The conditions given a slot in the current batch, to clear after it.
     touched: Vec<usize>,
-    /// One value per node of the rule being judged.
-    states: Vec<Lanes>,
+}
+
+/// A node's value for a batch of answers.
+#[derive(Clone, Copy)]
+enum Judged {
+    /// The diagnosis's own state, in every lane: nothing under the node can change.
+    Kept(State),
+    /// Worked out lane by lane.
+    Moved(Lanes),
+}
+
+/// One batch of sample answers being judged.
+struct Batch<'t, 'c> {
+    contexts: &'t [Context<'c>],
+    /// The field answered and the derived facts some answer of the batch changes.
+    moved: Reads,
+    slot: &'t mut [u32],
+    valued: &'t mut Vec<Lanes>,
+    touched: &'t mut Vec<usize>,
 }
 
 impl<'e, 'r> AnswerTrial<'e, 'r> {
-    pub(crate) fn new(evaluation: &'e Evaluation<'r>, as_of: Date) -> Self {
-        let storage = evaluation.rules().rule(0).map_or(&[][..], |r| r.leaves);
-        let reads = storage
-            .iter()
-            .map(|ins| match ins.answer() {
-                _ if ins.reads_derived_facts() => DERIVED,
-                Some(field) => field.index() as u8,
-                None => NO_ANSWER,
-            })
-            .collect();
+    /// `base` is the context `evaluation` was made with.
+    pub(crate) fn new(evaluation: &'e Evaluation<'r>, base: &'e Context<'e>) -> Self {
         Self {
             evaluation,
-            as_of,
-            reads,
+            base,
             slot: vec![UNVALUED; evaluation.conditions().len()],
             valued: Vec::new(),
             touched: Vec::new(),
-            states: Vec::new(),
         }
     }
 
@@ -71,65 +73,127 @@ impl<'e, 'r> AnswerTrial<'e, 'r> {
         samples: &[(Profile, u64)],
         tried: &[usize],
     ) -> u64 {
-        let rules = self.evaluation.rules();
-        let base = self.evaluation.conditions();
+        let evaluation = self.evaluation;
+        let rules = evaluation.rules();
         let mut settled = 0;
         for batch in samples.chunks(Lanes::WIDTH) {
             let contexts: Vec<Context<'_>> = batch
                 .iter()
-                .map(|(profile, _)| Context::new(profile, self.as_of))
+                .map(|(profile, _)| Context::like(self.base, profile))
                 .collect();
+            let moved = contexts
+                .iter()
+                .map(|ctx| ctx.facts_apart(self.base))
+                .fold(Reads::field(field), Reads::union);
+            let mut judge = Batch {
+                contexts: &contexts,
+                moved,
+                slot: &mut self.slot,
+                valued: &mut self.valued,
+                touched: &mut self.touched,
+            };
             let in_use = u64::MAX >> (Lanes::WIDTH - batch.len());
-            let field_read = field.index() as u8;
-            let Self {
-                reads,
-                slot,
-                valued,
-                touched,
-                states,
-                ..
-            } = self;
-            for rule in tried.iter().filter_map(|&i| rules.rule(i)) {
-                states.resize(rule.len(), Lanes::MISSING);
-                let root = rule.run_root(states, |id| {
-                    let (Some(ins), Some(&read)) = (rule.leaves.get(id), reads.get(id)) else {
-                        return Lanes::MISSING;
-                    };
-                    if read != field_read && read != DERIVED {
-                        return Lanes::splat(base.get(id).copied().unwrap_or(State::MISSING));
-                    }
-                    if let Some(&at) = slot.get(id).filter(|&&at| at != UNVALUED) {
-                        return valued[at as usize];
-                    }
-                    let mut lanes = Lanes::MISSING;
-                    for (k, ctx) in contexts.iter().enumerate() {
-                        lanes.set(k, ctx.condition(ins, &rule));
-                    }
-                    if let Some(at) = slot.get_mut(id) {
-                        *at = valued.len() as u32;
-                        valued.push(lanes);
-                        touched.push(id);
-                    }
-                    lanes
-                });
-                let mut lanes = root.map_or(0, Lanes::settled) & in_use;
+            for &i in tried {
+                let (Some(rule), kept) = (rules.rule(i), evaluation.states(i)) else {
+                    continue;
+                };
+                if rule.is_empty() || kept.len() < rule.len() {
+                    continue;
+                }
+                let root = match judge.node(&rule, kept, 0) {
+                    Judged::Kept(state) => Lanes::splat(state),
+                    Judged::Moved(lanes) => lanes,
+                };
+                let mut lanes = root.settled() & in_use;
                 while lanes != 0 {
                     settled += batch[lanes.trailing_zeros() as usize].1;
                     lanes &= lanes - 1;
                 }
             }
-            for id in touched.drain(..) {
-                slot[id] = UNVALUED;
+            for id in self.touched.drain(..) {
+                self.slot[id] = UNVALUED;
             }
-            valued.clear();
+            self.valued.clear();
         }
         settled
+    }
+}
+
+impl Batch<'_, '_> {
+    /// The value of node `i` of `rule`, whose states in the diagnosis are `kept` (one per
+    /// node).
+    fn node(&mut self, rule: &RuleView<'_>, kept: &[State], i: usize) -> Judged {
+        if !rule.reads(i).meets(self.moved) {
+            return Judged::Kept(kept[i]);
+        }
+        let n = rule.nodes[i];
+        match tag(n) {
+            LEAF => Judged::Moved(self.condition(rule, (n & PAYLOAD) as usize)),
+            NOT if i + 1 < rule.len() => match self.node(rule, kept, i + 1) {
+                Judged::Kept(state) => Judged::Kept(state.negate()),
+                Judged::Moved(lanes) => Judged::Moved(lanes.negate()),
+            },
+            NOT => Judged::Kept(State::MISSING),
+            group => Judged::Moved(self.group(rule, kept, i, group == ALL)),
+        }
+    }
+
+    /// An `all` (or `any`) node some answer of the batch may move.
+    fn group(&mut self, rule: &RuleView<'_>, kept: &[State], i: usize, all: bool) -> Lanes {
+        // The children that keep their state are combined as one state, then with the moved
+        // ones lane by lane: `and`/`or` are bitwise, so the order does not matter. Children
+        // that keep their state are taken here rather than through `node`, as most do.
+        let (mut kept_acc, mut moved_acc) = if all {
+            (State::ALL_IDENTITY, <Lanes as Kleene>::ALL_IDENTITY)
+        } else {
+            (State::ANY_IDENTITY, <Lanes as Kleene>::ANY_IDENTITY)
+        };
+        for c in rule.children(i) {
+            let child = if rule.reads(c).meets(self.moved) {
+                self.node(rule, kept, c)
+            } else {
+                Judged::Kept(kept[c])
+            };
+            match (child, all) {
+                (Judged::Kept(s), true) => kept_acc = kept_acc.and(s),
+                (Judged::Kept(s), false) => kept_acc = kept_acc.or(s),
+                (Judged::Moved(l), true) => moved_acc = moved_acc.and(l),
+                (Judged::Moved(l), false) => moved_acc = moved_acc.or(l),
+            }
+        }
+        let kept_lanes = Lanes::splat(kept_acc);
+        if all {
+            moved_acc.and(kept_lanes)
+        } else {
+            moved_acc.or(kept_lanes)
+        }
+    }
+
+    /// Condition number `id` valued for every answer of the batch, once per batch.
+    fn condition(&mut self, rule: &RuleView<'_>, id: usize) -> Lanes {
+        let Some(ins) = rule.leaves.get(id) else {
+            return Lanes::MISSING;
+        };
+        if let Some(&at) = self.slot.get(id).filter(|&&at| at != UNVALUED) {
+            return self.valued[at as usize];
+        }
+        let mut lanes = Lanes::MISSING;
+        for (k, ctx) in self.contexts.iter().enumerate() {
+            lanes.set(k, ctx.condition(ins, rule));
+        }
+        if let Some(at) = self.slot.get_mut(id) {
+            *at = self.valued.len() as u32;
+            self.valued.push(lanes);
+            self.touched.push(id);
+        }
+        lanes
     }
 }
 
 #[cfg(test)]
 mod tests {
     use proptest::prelude::*;
+    use time::Date;
     use time::macros::date;
 
     use super::*;
@@ -206,7 +270,7 @@ mod tests {
             let ctx = Context::new(&profile, AS_OF);
             let evaluation = rules.evaluate(&ctx);
             let tried: Vec<usize> = (0..rules.len()).collect();
-            let by_lanes = AnswerTrial::new(&evaluation, AS_OF).settled(field, &samples, &tried);
+            let by_lanes = AnswerTrial::new(&evaluation, &ctx).settled(field, &samples, &tried);
             prop_assert_eq!(by_lanes, settled_one_by_one(&evaluation, &samples, &tried));
         }
     }

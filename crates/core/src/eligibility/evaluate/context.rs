@@ -6,6 +6,7 @@
 use time::Date;
 
 use crate::eligibility::rules::code::{Instr, OpCode, RuleView};
+use crate::eligibility::rules::reads::Reads;
 use crate::eligibility::tri::{State, Tri};
 use crate::eligibility::vocabulary::answer::{Answer, Founding};
 use crate::eligibility::vocabulary::area::{Industry, Place};
@@ -48,7 +49,19 @@ fn state_of(answer: Option<bool>) -> State {
 
 impl<'p> Context<'p> {
     pub fn new(profile: &'p Profile, as_of: Date) -> Self {
-        let facts = Facts::of(profile, as_of);
+        Self::with_facts(profile, Facts::of(profile, as_of))
+    }
+
+    /// The context of `profile` on `like`'s day, where `profile` is answered much as `like`'s
+    /// business is (the next question tries many such): the derived facts are worked out
+    /// from `like`'s (`Facts::like`). Equal to `Context::new(profile, like.as_of)`.
+    pub(crate) fn like(like: &Self, profile: &'p Profile) -> Self {
+        Self::with_facts(profile, Facts::like(&like.facts, profile))
+    }
+
+    /// `profile` laid out for the evaluator, with its derived facts.
+    fn with_facts(profile: &'p Profile, facts: Facts) -> Self {
+        let as_of = facts.as_of;
         let mut numbers = [None; Field::COUNT];
         let mut flags = [None; Field::COUNT];
         for &field in Field::ALL {
@@ -135,6 +148,20 @@ impl<'p> Context<'p> {
         }
     }
 
+    /// The derived facts whose conditions this business and `other` may value differently
+    /// (the years since founding as the fact `YearsSinceFounding`).
+    pub(crate) fn facts_apart(&self, other: &Self) -> Reads {
+        let years = (self.facts.years_since_founding != other.facts.years_since_founding)
+            .then_some(Reads::fact(Fact::YearsSinceFounding));
+        Fact::ALL
+            .iter()
+            .zip(self.fact_states.iter().zip(&other.fact_states))
+            .filter(|(_, (a, b))| a != b)
+            .map(|(&fact, _)| Reads::fact(fact))
+            .chain(years)
+            .fold(Reads::NONE, Reads::union)
+    }
+
     /// The answers condition `i` of `rule` still waits for (empty when it is decided).
     pub fn blocking(&self, rule: &RuleView<'_>, i: usize) -> FieldSet {
         let Some(ins) = rule.instr(i) else {
@@ -174,5 +201,35 @@ fn within_any<T>(answer: Option<&T>, targets: &[T], within: fn(&T, &T) -> Tri) -
                 .fold(Tri::False, |acc, t| acc.or(within(a, t))),
         ),
         None => State::MISSING,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use proptest::prelude::*;
+    use time::macros::date;
+
+    use super::*;
+    use crate::eligibility::evaluate::property_tests::{answers, partial_profile};
+
+    proptest! {
+        /// A context made like another business's, answered the same but for one field,
+        /// derives the facts a context made afresh derives.
+        #[test]
+        fn a_context_made_like_another_derives_the_facts_of_a_fresh_one(
+            choices in prop::collection::vec(0usize..64, Field::COUNT),
+            field in 0..Field::COUNT,
+            pick in 0usize..64,
+        ) {
+            let as_of = date!(2026 - 05 - 01);
+            let base = partial_profile(&choices);
+            let ctx = Context::new(&base, as_of);
+            let field = Field::ALL[field];
+            let options = answers(field);
+            let mut other = base.clone();
+            other.set(field, &options[pick % options.len()]).unwrap();
+            let like = Context::like(&ctx, &other);
+            prop_assert_eq!(like.facts, Context::new(&other, as_of).facts);
+        }
     }
 }

@@ -134,27 +134,36 @@ impl RuleView<'_> {
     }
 
     /// `missing`, with the answers a missing condition awaits given by `awaited(number)`
-    /// (its number in the rule's storage).
+    /// (its number in the rule's storage; called for every node, the value kept for the
+    /// missing conditions only, so it must be cheap and accept any number).
     pub(crate) fn missing_by(
         &self,
         states: &[State],
         mut awaited: impl FnMut(usize) -> FieldSet,
     ) -> FieldSet {
         let nodes = self.nodes;
+        let end = self.end(0).min(nodes.len()).min(states.len());
         let mut set = FieldSet::EMPTY;
         // In pre-order, skipping each subtree whose top is settled once manual checks are
-        // confirmed: what is left is every open node reached through open nodes.
-        let (mut i, end) = (0, self.end(0).min(nodes.len()));
-        while let Some(&state) = states.get(i).filter(|_| i < end) {
-            let n = nodes[i];
-            if state.confirmed() != Tri::Unknown {
-                i = self.end(i).max(i + 1);
-                continue;
-            }
-            if tag(n) == LEAF && state == State::MISSING {
-                set = set.union(awaited((n & PAYLOAD) as usize));
-            }
-            i += 1;
+        // confirmed: what is left is every open node reached through open nodes. Written
+        // without branches on the states (which follow no pattern the processor could
+        // predict): a diagnosis walks every 要確認 program this way.
+        let mut skip_until = 0;
+        for (i, (&n, &state)) in nodes.iter().zip(states).enumerate().take(end) {
+            let live = i >= skip_until;
+            let leaf = tag(n) == LEAF;
+            let next = if leaf { i + 1 } else { (n & PAYLOAD) as usize };
+            skip_until = if live && state.confirmed() != Tri::Unknown {
+                next.max(i + 1)
+            } else {
+                skip_until
+            };
+            let found = awaited((n & PAYLOAD) as usize);
+            set = if live && leaf && state == State::MISSING {
+                set.union(found)
+            } else {
+                set
+            };
         }
         set
     }

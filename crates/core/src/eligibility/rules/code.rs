@@ -13,6 +13,7 @@ use std::sync::Arc;
 
 use time::Date;
 
+use super::reads::{Reads, subtree_reads};
 use crate::eligibility::vocabulary::area::{Industry, Place};
 use crate::eligibility::vocabulary::facts::Fact;
 use crate::eligibility::vocabulary::field::Field;
@@ -105,12 +106,6 @@ impl Instr {
             OpCode::Fact | OpCode::Years | OpCode::Manual => None,
         }
     }
-
-    /// Whether the condition reads derived facts, which an answer to any field may change.
-    #[inline]
-    pub(crate) fn reads_derived_facts(&self) -> bool {
-        matches!(self.op, OpCode::Fact | OpCode::Years)
-    }
 }
 
 /// A node is `tag << 30 | payload`: a condition's number, or one past a group's subtree
@@ -141,6 +136,9 @@ pub(crate) struct RuleCode {
     pub(crate) texts: Vec<Arc<str>>,
     /// Each node's `source` text (parallel to `nodes`).
     pub(crate) sources: Vec<Option<Arc<str>>>,
+    /// What each node's subtree reads (parallel to `nodes`), kept only in storages rules are
+    /// appended to: a catalogue's, where the next question looks it up.
+    pub(crate) reads: Vec<Reads>,
 }
 
 pub(crate) fn pack_range(start: usize, len: usize) -> u64 {
@@ -208,6 +206,8 @@ impl RuleCode {
             _ => n,
         }));
         self.sources.extend(other.sources.iter().cloned());
+        let reads = subtree_reads(&self.view(start, other.nodes.len()));
+        self.reads.extend(reads);
         (start, other.nodes.len())
     }
 
@@ -216,7 +216,8 @@ impl RuleCode {
         let range = start..start.saturating_add(len);
         RuleView {
             nodes: self.nodes.get(range.clone()).unwrap_or(&[]),
-            sources: self.sources.get(range).unwrap_or(&[]),
+            sources: self.sources.get(range.clone()).unwrap_or(&[]),
+            reads: self.reads.get(range).unwrap_or(&[]),
             leaves: &self.leaves,
             places: &self.places,
             industries: &self.industries,
@@ -231,6 +232,7 @@ pub struct RuleView<'a> {
     pub(crate) nodes: &'a [u32],
     pub(crate) leaves: &'a [Instr],
     sources: &'a [Option<Arc<str>>],
+    reads: &'a [Reads],
     places: &'a [Place],
     industries: &'a [Industry],
     texts: &'a [Arc<str>],
@@ -285,6 +287,12 @@ impl<'a> RuleView<'a> {
     /// Where the requirement of node `i` is written, if the rule says.
     pub fn source(&self, i: usize) -> Option<&'a str> {
         self.sources.get(i)?.as_deref()
+    }
+
+    /// What the subtree of node `i` reads: everything when the storage does not say.
+    #[inline]
+    pub(crate) fn reads(&self, i: usize) -> Reads {
+        self.reads.get(i).copied().unwrap_or(Reads::EVERYTHING)
     }
 
     /// One past the subtree of node `i`.
@@ -381,11 +389,11 @@ impl<'a> RuleView<'a> {
     }
 
     /// The conditions of the rule that test with `op`, the others left undecoded.
-    pub(crate) fn leaves_of(&self, op: OpCode) -> impl Iterator<Item = Leaf<'a>> + '_ {
+    pub(crate) fn leaves_of(self, op: OpCode) -> impl Iterator<Item = Leaf<'a>> + 'a {
         (0..self.len())
-            .filter_map(|i| self.instr(i))
+            .filter_map(move |i| self.instr(i))
             .filter(move |ins| ins.op == op)
-            .filter_map(|ins| self.decode(ins))
+            .filter_map(move |ins| self.decode(ins))
     }
 
     /// Every condition of the rule.

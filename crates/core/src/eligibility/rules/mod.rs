@@ -9,6 +9,7 @@ pub(crate) mod code;
 pub(crate) mod compile;
 pub(crate) mod derived;
 pub(crate) mod program_rule;
+pub(crate) mod reads;
 pub(crate) mod rule;
 pub(crate) mod rule_error;
 pub(crate) mod satisfiable;

@@ -87,15 +87,28 @@ pub struct Facts {
 
 impl Facts {
     pub fn of(profile: &Profile, as_of: Date) -> Self {
-        let size = SizeAssessment::assess(SizeAnswers {
-            industry: profile.industry,
-            org_form: profile.org_form,
-            capital: profile.capital,
-            employees: profile.employees,
-            large_corp_owned: profile.large_corp_owned,
-            wholly_owned_by_large: profile.wholly_owned_by_large,
-            average_income_over_limit: profile.average_income_over_limit,
-        });
+        Self::with_size(
+            SizeAssessment::assess(size_answers(profile)),
+            profile,
+            as_of,
+        )
+    }
+
+    /// The facts of `profile` as of the same day as `like`, the facts of a business answered
+    /// much the same: `like`'s size assessment, the dearest part, is kept when the answers it
+    /// reads are the same. Equal to `Facts::of(profile, like.as_of)`.
+    pub(crate) fn like(like: &Self, profile: &Profile) -> Self {
+        let answers = size_answers(profile);
+        let size = if like.size.answers() == &answers {
+            like.size.clone()
+        } else {
+            SizeAssessment::assess(answers)
+        };
+        Self::with_size(size, profile, like.as_of)
+    }
+
+    /// The facts of `profile`, whose size answers `size` assesses.
+    fn with_size(size: SizeAssessment, profile: &Profile, as_of: Date) -> Self {
         let years_since_founding = match profile.founded {
             Answer::Known(Founding::On(date)) => Some(full_years(date, as_of)),
             Answer::Known(Founding::Planned) => Some(0),
@@ -249,6 +262,19 @@ pub fn anniversary(from: Date, years: u32) -> Option<Date> {
 /// The last day before `anniversary`.
 pub fn day_before(date: Date) -> Option<Date> {
     date.checked_sub(Duration::days(1))
+}
+
+/// The answers of `profile` the size definitions read.
+fn size_answers(profile: &Profile) -> SizeAnswers {
+    SizeAnswers {
+        industry: profile.industry,
+        org_form: profile.org_form,
+        capital: profile.capital,
+        employees: profile.employees,
+        large_corp_owned: profile.large_corp_owned,
+        wholly_owned_by_large: profile.wholly_owned_by_large,
+        average_income_over_limit: profile.average_income_over_limit,
+    }
 }
 
 #[cfg(test)]

@@ -143,6 +143,11 @@ impl SizeAssessment {
         a
     }
 
+    /// The answers assessed.
+    pub(crate) fn answers(&self) -> &SizeAnswers {
+        &self.answers
+    }
+
     /// Every (legal form, industry class) the answers leave open.
     fn readings(&self) -> impl Iterator<Item = (OrgForm, IndustryClass)> + '_ {
         let forms: &[OrgForm] = match self.answers.org_form.known() {
