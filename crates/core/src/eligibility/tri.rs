@@ -133,6 +133,14 @@ impl State {
         Self::tri((self.0 >> 2) & 0b11)
     }
 
+    /// Whether the value once every manual check is confirmed is known (`confirmed()` is
+    /// true or false), by bits: the walks over every 要確認 program ask it of every node.
+    #[inline]
+    pub(crate) fn settled_once_confirmed(self) -> bool {
+        // The confirmed bits (the upper two) are 01 or 10: 0b0100 to 0b1011.
+        self.0.wrapping_sub(0b0100) < 0b1000
+    }
+
     fn tri(bits: u8) -> Tri {
         match bits {
             0b01 => Tri::True,
@@ -309,6 +317,7 @@ mod tests {
                 assert_eq!(Kleene::or(a, b).lane(k), x.or(y), "{x:?} or {y:?}");
                 assert_eq!(Kleene::negate(a).lane(k), x.negate());
                 let settled = a.settled() >> k & 1 == 1;
+                assert_eq!(x.settled_once_confirmed(), x.confirmed() != Tri::Unknown);
                 assert_eq!(settled, Verdict::of(x).is_settled(), "{x:?}");
             }
         }

@@ -19,7 +19,6 @@ use super::ruleset::Evaluation;
 use super::sample_answers::sample_answers;
 use super::trial::AnswerTrial;
 use crate::eligibility::evaluate::context::Context;
-use crate::eligibility::evaluate::verdict::Verdict;
 use crate::eligibility::tri::State;
 use crate::eligibility::vocabulary::answer::Answer;
 use crate::eligibility::vocabulary::facts::Fact;
@@ -154,15 +153,8 @@ impl Awaiting {
             .collect();
         let awaited_by = |id: usize| awaited.get(id).copied().unwrap_or(FieldSet::EMPTY);
         let mut open = OpenPrograms::default();
-        for (i, _) in evaluation
-            .verdicts()
-            .iter()
-            .enumerate()
-            .filter(|(_, v)| **v == Verdict::NeedsInfo)
-        {
-            if let Some(rule) = rules.rule(i) {
-                open.push(i, rule.missing_by(evaluation.states(i), awaited_by));
-            }
+        for (i, missing) in evaluation.missing_of_open(awaited_by) {
+            open.push(i, missing);
         }
         let mut counts = [0u64; Field::COUNT];
         let mut worth_asking = FieldSet::EMPTY;
@@ -217,6 +209,7 @@ mod tests {
     use super::*;
     use crate::eligibility::diagnose::ruleset::RuleSet;
     use crate::eligibility::evaluate::property_tests::{partial_profile, valid_rule_tree};
+    use crate::eligibility::evaluate::verdict::Verdict;
 
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(8))]

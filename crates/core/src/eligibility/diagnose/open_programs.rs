@@ -43,7 +43,8 @@ impl OpenPrograms {
     /// the first.
     pub(super) fn every(&self, step: usize, hits: &[u64]) -> Vec<usize> {
         let step = step.max(1);
-        let mut taken = Vec::new();
+        let awaiting: usize = hits.iter().map(|w| w.count_ones() as usize).sum();
+        let mut taken = Vec::with_capacity(awaiting.div_ceil(step));
         // Ranks count the programs of `hits` in order: `next` is the rank to take next,
         // `seen` the rank of the current word's first program.
         let (mut seen, mut next) = (0usize, 0usize);
@@ -60,19 +61,29 @@ impl OpenPrograms {
     }
 }
 
-/// The position of the `n`-th (from 0) bit set in `word`, which has more than `n`: halving
-/// the word by counts instead of clearing bits one by one.
-fn nth_one(mut word: u64, mut n: u32) -> u32 {
-    let mut at = 0;
-    for width in [32, 16, 8, 4, 2, 1] {
-        let low = (word & ((1u64 << width) - 1)).count_ones();
-        if n >= low {
-            n -= low;
-            word >>= width;
-            at += width;
-        }
+/// The position of the `n`-th (from 0) bit set in `word`, which has more than `n`.
+///
+/// Found without a loop over the bits (Vigna's broadword selection): the ones of each byte
+/// are counted and summed up byte by byte in one multiplication, the byte holding the bit is
+/// the number of bytes whose running count is still at most `n`, and only within that byte
+/// are bits cleared one by one. The next question calls this for every program it tries.
+fn nth_one(word: u64, n: u32) -> u32 {
+    const BYTES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let mut ones = word - ((word >> 1) & 0x5555_5555_5555_5555);
+    ones = (ones & 0x3333_3333_3333_3333) + ((ones >> 2) & 0x3333_3333_3333_3333);
+    ones = (ones + (ones >> 4)) & 0x0F0F_0F0F_0F0F_0F0F;
+    // Byte `b` of `upto`: the ones of bytes 0 to `b` (at most 64, so no carry between bytes).
+    let upto = ones.wrapping_mul(BYTES);
+    // The high bit of byte `b` stays set when `upto` of `b` is at most `n` (below 64).
+    let passed = (((u64::from(n) * BYTES) | HIGH) - upto) & HIGH;
+    let byte = ((passed >> 7).wrapping_mul(BYTES) >> 56) as u32;
+    let before = ((upto << 8) >> (8 * byte)) as u32 & 0xFF;
+    let mut left = (word >> (8 * byte)) & 0xFF;
+    for _ in before..n {
+        left &= left - 1;
     }
-    at
+    8 * byte + left.trailing_zeros()
 }
 
 #[cfg(test)]
@@ -81,17 +92,35 @@ mod tests {
 
     use super::*;
 
+    /// The `n`-th bit set, found by clearing bits one by one.
+    fn nth_one_by_clearing(mut word: u64, n: u32) -> u32 {
+        for _ in 0..n {
+            word &= word - 1;
+        }
+        word.trailing_zeros()
+    }
+
     #[test]
-    fn the_nth_bit_set_is_found_in_any_word() {
+    fn the_nth_bit_set_is_found_in_words_full_and_sparse() {
         for word in [1u64, 0b1011_0100, u64::MAX, 1 << 63, 0x8000_0001_0000_0100] {
-            let ones: Vec<u32> = (0..64).filter(|b| word >> b & 1 == 1).collect();
-            for (n, &at) in ones.iter().enumerate() {
-                assert_eq!(nth_one(word, n as u32), at, "{word:#x} {n}");
+            for n in 0..word.count_ones() {
+                assert_eq!(
+                    nth_one(word, n),
+                    nth_one_by_clearing(word, n),
+                    "{word:#x} {n}"
+                );
             }
         }
     }
 
     proptest! {
+        /// Any bit set of any word is found where clearing bits one by one finds it.
+        #[test]
+        fn the_nth_bit_set_is_found_in_any_word(word in any::<u64>(), n in 0u32..64) {
+            prop_assume!(n < word.count_ones());
+            prop_assert_eq!(nth_one(word, n), nth_one_by_clearing(word, n));
+        }
+
         /// Counting and spreading by words takes what testing each program in turn takes.
         #[test]
         fn the_spread_by_words_is_every_step_th_program_awaiting_the_field(

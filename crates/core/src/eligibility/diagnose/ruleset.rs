@@ -12,11 +12,13 @@ use time::Date;
 use super::ranking::{RankFacts, order};
 use crate::catalog::Step;
 use crate::eligibility::evaluate::context::Context;
+use crate::eligibility::evaluate::judge::missing_in;
 use crate::eligibility::evaluate::verdict::Verdict;
 use crate::eligibility::rules::code::{Interner, RuleCode, RuleView};
 use crate::eligibility::rules::program_rule::{RuleOrigin, compile_program};
 use crate::eligibility::rules::rule_error::ProgramRuleErrors;
 use crate::eligibility::tri::State;
+use crate::eligibility::vocabulary::field::FieldSet;
 use crate::eligibility::vocabulary::profile::Profile;
 use crate::program::Program;
 
@@ -210,6 +212,27 @@ impl<'r> Evaluation<'r> {
 
     pub fn rules(&self) -> &'r RuleSet {
         self.rules
+    }
+
+    /// Every 要確認 program's catalogue index and the answers that could settle it
+    /// (`RuleView::missing_by` with `awaited`), in catalogue order.
+    pub(crate) fn missing_of_open(
+        &self,
+        awaited: impl Fn(usize) -> FieldSet + Copy,
+    ) -> impl Iterator<Item = (usize, FieldSet)> {
+        let (nodes, states) = (&self.rules.code.nodes, &self.states);
+        self.rules
+            .ranges
+            .iter()
+            .zip(&self.verdicts)
+            .enumerate()
+            .filter(|(_, (_, verdict))| **verdict == Verdict::NeedsInfo)
+            .map(move |(i, (&(start, len), _))| {
+                let range = start..start + len;
+                let nodes = nodes.get(range.clone()).unwrap_or(&[]);
+                let states = states.get(range).unwrap_or(&[]);
+                (i, missing_in(nodes, states, awaited))
+            })
     }
 
     /// The value of each distinct condition of the rule set (numbered as in its storage).

@@ -223,18 +223,19 @@ fn industry_samples<'a>(base: &Profile, rules: &impl Rules<'a>) -> Vec<(JsicCode
         .flatten()
         .collect();
     let named: Vec<Industry> = named.into_iter().map(Industry::of).collect();
-    // (first middle category, size classes, which named categories contain it, weight)
-    let mut groups: Vec<(JsicCode, ClassSet, Vec<bool>, u64)> = Vec::new();
+    // (first middle category, size classes, which named categories contain it as bits,
+    // weight): bits, as a hundred middle categories are compared with up to a hundred groups.
+    let mut groups: Vec<(JsicCode, ClassSet, Vec<u64>, u64)> = Vec::new();
     for code in jsic::middles()
         .iter()
         .filter(|m| major.is_none_or(|letter| m.major == letter))
         .map(|m| JsicCode::Middle(m.code))
     {
         let answer = Industry::of(code);
-        let signature: Vec<bool> = named
-            .iter()
-            .map(|target| answer.within(target) == Tri::True)
-            .collect();
+        let mut signature = vec![0u64; named.len().div_ceil(64)];
+        for (j, target) in named.iter().enumerate() {
+            signature[j / 64] |= u64::from(answer.within(target) == Tri::True) << (j % 64);
+        }
         let class = classes_of(code);
         match groups
             .iter_mut()

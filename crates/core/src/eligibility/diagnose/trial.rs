@@ -142,17 +142,18 @@ impl Batch<'_, '_> {
     fn group(&mut self, rule: &RuleView<'_>, kept: &[State], i: usize, all: bool) -> Lanes {
         // The children that keep their state are combined as one state, then with the moved
         // ones lane by lane: `and`/`or` are bitwise, so the order does not matter. Children
-        // that keep their state are taken here rather than through `node`, as most do.
+        // that keep their state, and conditions, are taken here rather than through `node`:
+        // most children are one or the other.
         let (mut kept_acc, mut moved_acc) = if all {
             (State::ALL_IDENTITY, <Lanes as Kleene>::ALL_IDENTITY)
         } else {
             (State::ANY_IDENTITY, <Lanes as Kleene>::ANY_IDENTITY)
         };
         for c in rule.children(i) {
-            let child = if rule.reads(c).meets(self.moved) {
-                self.node(rule, kept, c)
-            } else {
-                Judged::Kept(kept[c])
+            let child = match rule.nodes[c] {
+                _ if !rule.reads(c).meets(self.moved) => Judged::Kept(kept[c]),
+                n if tag(n) == LEAF => Judged::Moved(self.condition(rule, (n & PAYLOAD) as usize)),
+                _ => self.node(rule, kept, c),
             };
             match (child, all) {
                 (Judged::Kept(s), true) => kept_acc = kept_acc.and(s),

@@ -134,38 +134,13 @@ impl RuleView<'_> {
     }
 
     /// `missing`, with the answers a missing condition awaits given by `awaited(number)`
-    /// (its number in the rule's storage; called for every node, the value kept for the
-    /// missing conditions only, so it must be cheap and accept any number).
+    /// (its number in the rule's storage; see `missing_in`).
     pub(crate) fn missing_by(
         &self,
         states: &[State],
-        mut awaited: impl FnMut(usize) -> FieldSet,
+        awaited: impl FnMut(usize) -> FieldSet,
     ) -> FieldSet {
-        let nodes = self.nodes;
-        let end = self.end(0).min(nodes.len()).min(states.len());
-        let mut set = FieldSet::EMPTY;
-        // In pre-order, skipping each subtree whose top is settled once manual checks are
-        // confirmed: what is left is every open node reached through open nodes. Written
-        // without branches on the states (which follow no pattern the processor could
-        // predict): a diagnosis walks every 要確認 program this way.
-        let mut skip_until = 0;
-        for (i, (&n, &state)) in nodes.iter().zip(states).enumerate().take(end) {
-            let live = i >= skip_until;
-            let leaf = tag(n) == LEAF;
-            let next = if leaf { i + 1 } else { (n & PAYLOAD) as usize };
-            skip_until = if live && state.confirmed() != Tri::Unknown {
-                next.max(i + 1)
-            } else {
-                skip_until
-            };
-            let found = awaited((n & PAYLOAD) as usize);
-            set = if live && leaf && state == State::MISSING {
-                set.union(found)
-            } else {
-                set
-            };
-        }
-        set
+        missing_in(self.nodes, states, awaited)
     }
 
     /// The nodes that make a 対象外 verdict: failed conditions (and failed `not`s) reached
@@ -189,6 +164,44 @@ impl RuleView<'_> {
             _ => out.push(i),
         }
     }
+}
+
+/// `RuleView::missing_by` for the rule whose nodes are `nodes` and states `states`, read
+/// straight from a catalogue's arrays by a diagnosis, which asks it of every 要確認 program.
+/// `awaited` is called for every node, its value kept for the missing conditions only, so it
+/// must be cheap and accept any number.
+#[inline]
+pub(crate) fn missing_in(
+    nodes: &[u32],
+    states: &[State],
+    mut awaited: impl FnMut(usize) -> FieldSet,
+) -> FieldSet {
+    let end = match nodes.first() {
+        Some(&root) if tag(root) != LEAF => (root & PAYLOAD) as usize,
+        _ => 1,
+    };
+    let mut set = FieldSet::EMPTY;
+    // In pre-order, skipping each subtree whose top is settled once manual checks are
+    // confirmed: what is left is every open node reached through open nodes. A node is
+    // skipped when it lies before the end of a settled node seen earlier; a settled node that
+    // is itself skipped ends within the one that skips it, so the farthest end of any settled
+    // node seen so far tells. Kept that simple, and masked with `&` rather than tested with
+    // `&&` (the states follow no pattern a processor could predict), each node costs a few
+    // instructions: a diagnosis walks every 要確認 program this way.
+    let mut reach = 0;
+    for (i, (&n, &state)) in nodes.iter().zip(states).enumerate().take(end) {
+        let leaf = tag(n) == LEAF;
+        let live = i >= reach;
+        let past = if leaf { i + 1 } else { (n & PAYLOAD) as usize };
+        reach = reach.max(if state.settled_once_confirmed() {
+            past
+        } else {
+            0
+        });
+        let found = awaited((n & PAYLOAD) as usize);
+        set = set.union(found.kept_if(live & leaf & (state == State::MISSING)));
+    }
+    set
 }
 
 impl CompiledRule {
