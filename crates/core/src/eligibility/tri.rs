@@ -221,6 +221,12 @@ impl Lanes {
         )
     }
 
+    /// These states with every lane of `lanes` (a bit per lane) missing.
+    #[inline]
+    pub(crate) fn missing_where(self, lanes: u64) -> Self {
+        Self(self.0.map(|word| word | lanes))
+    }
+
     /// The lanes whose verdict is settled (`Verdict::of(..).is_settled()` for each): open
     /// value true or false, or true once manual checks are confirmed.
     #[inline]

@@ -1,12 +1,14 @@
 //! Stage 4, diagnosis: the whole catalogue for one business.
 //!
 //! `ruleset` holds every program's compiled rule in one array and evaluates them together;
-//! `ranking` orders the results; `next_question` picks what to ask next, trying the answers of
-//! `sample_answers` and counting what they settle with `trial`; `diagnosis` puts it together
-//! as the shells show it. Uses every earlier stage and the program's 受付 window.
+//! `ranking` orders the results; `next_question` picks what to ask next from the 要確認
+//! programs (`open_programs`), trying the answers of `sample_answers` and counting what they
+//! settle with `trial` (industry conditions through `category_lanes`); `diagnosis` puts it
+//! together as the shells show it. Uses every earlier stage and the program's 受付 window.
 
 #[cfg(test)]
 mod catalogue_tests;
+mod category_lanes;
 pub(crate) mod diagnosis;
 pub(crate) mod next_question;
 mod open_programs;

@@ -9,9 +9,10 @@
 //! per batch of answers however many programs share it. The count is exactly what judging
 //! every program afresh for every answer gives; the tests below hold the two equal.
 
+use super::category_lanes::CategoryLanes;
 use super::ruleset::Evaluation;
 use crate::eligibility::evaluate::context::Context;
-use crate::eligibility::rules::code::{ALL, LEAF, NOT, PAYLOAD, RuleView, tag};
+use crate::eligibility::rules::code::{ALL, LEAF, NOT, OpCode, PAYLOAD, RuleView, tag};
 use crate::eligibility::rules::reads::Reads;
 use crate::eligibility::tri::{Kleene, Lanes, State};
 use crate::eligibility::vocabulary::field::Field;
@@ -50,6 +51,8 @@ struct Batch<'t, 'c> {
     slot: &'t mut [u32],
     valued: &'t mut Vec<Lanes>,
     touched: &'t mut Vec<usize>,
+    /// The industry categories valued in this batch, once an industry condition is.
+    categories: Option<CategoryLanes>,
 }
 
 impl<'e, 'r> AnswerTrial<'e, 'r> {
@@ -91,6 +94,7 @@ impl<'e, 'r> AnswerTrial<'e, 'r> {
                 slot: &mut self.slot,
                 valued: &mut self.valued,
                 touched: &mut self.touched,
+                categories: None,
             };
             let in_use = u64::MAX >> (Lanes::WIDTH - batch.len());
             for &i in tried {
@@ -178,10 +182,20 @@ impl Batch<'_, '_> {
         if let Some(&at) = self.slot.get(id).filter(|&&at| at != UNVALUED) {
             return self.valued[at as usize];
         }
-        let mut lanes = Lanes::MISSING;
-        for (k, ctx) in self.contexts.iter().enumerate() {
-            lanes.set(k, ctx.condition(ins, rule));
-        }
+        let by_category = match ins.op {
+            OpCode::Industry => self
+                .categories
+                .get_or_insert_with(|| CategoryLanes::new(self.contexts))
+                .any_of(self.contexts, rule.industries(ins.value)),
+            _ => None,
+        };
+        let lanes = by_category.unwrap_or_else(|| {
+            let mut lanes = Lanes::MISSING;
+            for (k, ctx) in self.contexts.iter().enumerate() {
+                lanes.set(k, ctx.condition(ins, rule));
+            }
+            lanes
+        });
         if let Some(at) = self.slot.get_mut(id) {
             *at = self.valued.len() as u32;
             self.valued.push(lanes);

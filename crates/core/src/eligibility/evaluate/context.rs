@@ -148,6 +148,11 @@ impl<'p> Context<'p> {
         }
     }
 
+    /// The industry answered, if any.
+    pub(crate) fn industry(&self) -> Option<&Industry> {
+        self.industry.as_ref()
+    }
+
     /// The derived facts whose conditions this business and `other` may value differently
     /// (the years since founding as the fact `YearsSinceFounding`).
     pub(crate) fn facts_apart(&self, other: &Self) -> Reads {
