@@ -13,7 +13,7 @@ use std::sync::Arc;
 
 use time::Date;
 
-use super::reads::{Reads, subtree_reads};
+use super::reads::{Reads, push_subtree_reads};
 use crate::eligibility::vocabulary::area::{Industry, Place};
 use crate::eligibility::vocabulary::facts::Fact;
 use crate::eligibility::vocabulary::field::Field;
@@ -206,8 +206,8 @@ impl RuleCode {
             _ => n,
         }));
         self.sources.extend(other.sources.iter().cloned());
-        let reads = subtree_reads(&self.view(start, other.nodes.len()));
-        self.reads.extend(reads);
+        // The rule's own storage reads as this one: the same conditions, numbered apart.
+        push_subtree_reads(&other_view, &mut self.reads);
         (start, other.nodes.len())
     }
 

@@ -57,9 +57,11 @@ impl Reads {
     }
 }
 
-/// Per node of `rule`, what the conditions of its subtree read.
-pub(crate) fn subtree_reads(rule: &RuleView<'_>) -> Vec<Reads> {
-    let mut reads = vec![Reads::NONE; rule.len()];
+/// Appends to `out`, per node of `rule`, what the conditions of its subtree read.
+pub(crate) fn push_subtree_reads(rule: &RuleView<'_>, out: &mut Vec<Reads>) {
+    let first = out.len();
+    out.resize(first + rule.len(), Reads::NONE);
+    let reads = &mut out[first..];
     // Backwards, so that every child is done before its parent.
     for i in (0..rule.len()).rev() {
         reads[i] = match rule.instr(i) {
@@ -69,7 +71,6 @@ pub(crate) fn subtree_reads(rule: &RuleView<'_>) -> Vec<Reads> {
                 .fold(Reads::NONE, |acc, c| acc.union(reads[c])),
         };
     }
-    reads
 }
 
 #[cfg(test)]
