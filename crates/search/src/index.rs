@@ -20,6 +20,7 @@
 
 use std::borrow::Borrow;
 use std::cmp::Ordering;
+use std::path::Path;
 use std::sync::Arc;
 
 use madoguchi_core::program::{Program, ProgramId};
@@ -32,10 +33,11 @@ use time::{Date, OffsetDateTime};
 use crate::facets::Counter;
 use crate::facts::{Facts, Filters, window_state};
 use crate::highlight;
+use crate::kept::Claim;
 use crate::matcher::{self, Words};
 use crate::query::{FilterKind, Hit, MAX_PAGE_SIZE, SearchQuery, SearchResults, Sort, Suggestion};
 use crate::readings::Readings;
-use crate::shared::{ORD, SharedIndex};
+use crate::shared::{IndexOrigin, ORD, Place, SharedIndex};
 
 /// Why the index could not be built, changed or searched (a bug or lack of memory, never the
 /// query).
@@ -50,6 +52,9 @@ pub enum SearchError {
     /// before): only a full rebuild can go on from here.
     #[error("検索索引の古い版は更新できません。索引全体を作り直してください。")]
     Superseded,
+    /// The directory of a kept index could not be written.
+    #[error("検索索引を保存するディレクトリに書き込めません：{0}")]
+    Kept(String),
 }
 
 /// Whether program names are indexed with their readings.
@@ -72,6 +77,8 @@ pub struct SearchIndex {
     facts: Vec<Option<Arc<Facts>>>,
     /// How many slots hold a program.
     live: usize,
+    /// Where the full build this snapshot stems from got its index.
+    origin: IndexOrigin,
 }
 
 impl std::fmt::Debug for SearchIndex {
@@ -96,21 +103,59 @@ impl SearchIndex {
         programs: &[P],
         mode: ReadingMode,
     ) -> Result<Self, SearchError> {
+        Self::build_in(programs, mode, Place::Memory)
+    }
+
+    /// Indexes `programs` in a directory under `base` that the next start can open (see
+    /// `kept`): opens the copy written last and mends what differs from `programs`, or
+    /// builds it whole. Builds in memory, as [`SearchIndex::build_with`], where `base` cannot
+    /// be written or every copy in it is in use; the origin says which happened.
+    pub fn build_kept<P: Borrow<Program>>(
+        programs: &[P],
+        mode: ReadingMode,
+        base: &Path,
+    ) -> Result<(Self, IndexOrigin), SearchError> {
+        let place = match Claim::take(base) {
+            Ok(Some(claim)) => Place::Kept(claim),
+            Ok(None) => Place::Memory,
+            Err(err) => {
+                tracing::warn!(%err, base = %base.display(), "cannot keep the search index; building it in memory");
+                Place::Memory
+            }
+        };
+        let index = match Self::build_in(programs, mode, place) {
+            Err(SearchError::Kept(err)) => {
+                tracing::warn!(%err, base = %base.display(), "cannot keep the search index; building it in memory");
+                Self::build_in(programs, mode, Place::Memory)
+            }
+            other => other,
+        }?;
+        let origin = index.origin;
+        Ok((index, origin))
+    }
+
+    fn build_in<P: Borrow<Program>>(
+        programs: &[P],
+        mode: ReadingMode,
+        place: Place,
+    ) -> Result<Self, SearchError> {
         let readings = match mode {
             ReadingMode::Auto => Readings::shared().ok(),
             ReadingMode::Off => None,
         };
-        let built = SharedIndex::build(programs, readings)?;
-        let facts: Vec<_> = programs
-            .iter()
-            .map(|p| Some(Arc::new(Facts::of(p.borrow()))))
-            .collect();
+        let built = SharedIndex::build(programs, readings, place)?;
+        let slots = built.slots.iter().copied().max().map_or(0, |s| s + 1);
+        let mut facts: Vec<Option<Arc<Facts>>> = vec![None; slots];
+        for (program, slot) in programs.iter().zip(&built.slots) {
+            facts[*slot] = Some(Arc::new(Facts::of(program.borrow())));
+        }
         Ok(Self {
             shared: built.shared,
             searcher: built.searcher,
             generation: built.generation,
-            live: facts.len(),
+            live: programs.len(),
             facts,
+            origin: built.origin,
         })
     }
 
@@ -166,6 +211,7 @@ impl SearchIndex {
             generation: change.generation,
             live: facts.iter().filter(|f| f.is_some()).count(),
             facts,
+            origin: self.origin,
         })
     }
 

@@ -9,14 +9,16 @@
 //! [`SearchQuery`] with ranked hits, highlighted snippets as plain segments, facet counts and,
 //! when nothing is found, what to drop.
 //!
-//! Pure in-memory work: no I/O on the request path. The only file it reads is the IPADIC
-//! source, once per process, when readings are enabled and installed.
+//! No I/O on the request path. Besides the IPADIC source (read once per process, when
+//! readings are enabled and installed), the only files are those of an index kept on disk for
+//! the next start ([`SearchIndex::build_kept`]), written when the catalogue changes.
 
 mod analysis;
 mod facets;
 mod facts;
 mod highlight;
 mod index;
+mod kept;
 mod matcher;
 mod query;
 pub mod readings;
@@ -32,3 +34,4 @@ pub use query::{
     AmountBand, Facet, FacetValue, FilterKind, Hit, MAX_PAGE_SIZE, MAX_QUERY_CHARS,
     MAX_QUERY_WORDS, SearchQuery, SearchResults, Segment, Sort, Suggestion, WindowState,
 };
+pub use shared::IndexOrigin;

@@ -7,6 +7,9 @@
 //! `Searcher` it was given, and tantivy keeps a pinned searcher's segments and deletes as they
 //! were (RAM files are reference-counted), so a snapshot never sees a later change.
 //!
+//! The index lives in memory, or in a directory kept for the next start (`kept`), where it is
+//! opened and mended instead of built.
+//!
 //! Only the newest snapshot may be changed: the id → slot map and the writer follow one line of
 //! history, and a generation number refuses changes from an older snapshot (they would mix two
 //! histories) with [`SearchError::Superseded`]; the caller then rebuilds in full.
@@ -15,22 +18,29 @@
 
 use std::borrow::Borrow;
 use std::collections::HashMap;
+use std::hash::{Hash, Hasher};
 use std::sync::{Arc, Mutex};
 
 use madoguchi_core::program::{Program, ProgramId};
 use tantivy::indexer::IndexWriterOptions;
-use tantivy::schema::{FAST, INDEXED, IndexRecordOption, Schema, TextFieldIndexing, TextOptions};
+use tantivy::schema::{
+    FAST, Field, INDEXED, IndexRecordOption, Schema, TextFieldIndexing, TextOptions,
+};
 use tantivy::tokenizer::TextAnalyzer;
 use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, Searcher, TantivyDocument, Term};
 
 use crate::analysis::JapaneseTokenizer;
 use crate::index::SearchError;
+use crate::kept::{self, Claim, Recovered};
 use crate::matcher::TextFields;
 use crate::readings::Readings;
 use crate::text::plain_text;
 
-/// The name of the slot field, read by the collector.
+/// The names of the fields read back: the slot (by the collector), the id and fingerprint
+/// (when a kept index opens).
 pub(crate) const ORD: &str = "ord";
+pub(crate) const ID: &str = "id";
+pub(crate) const FINGERPRINT: &str = "fingerprint";
 
 /// tantivy's smallest budget per writer thread: a publication adds a handful of documents.
 const UPDATE_MEMORY_BUDGET: usize = 15_000_000;
@@ -38,11 +48,45 @@ const UPDATE_MEMORY_BUDGET: usize = 15_000_000;
 /// The index, its reader and its writer, shared by the snapshots of one catalogue.
 pub(crate) struct SharedIndex {
     pub fields: TextFields,
-    ord: tantivy::schema::Field,
+    layout: Layout,
     pub readings: Option<&'static Readings>,
     reader: IndexReader,
+    /// What every commit records (see `kept`).
+    payload: String,
     /// Held for the whole of a change, so that changes happen one after the other.
     writer: Mutex<Updates>,
+    /// The copy on disk this index lives in, held for as long as the index lives.
+    _claim: Option<Claim>,
+}
+
+/// The fields of a document.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Layout {
+    pub text: TextFields,
+    /// The slot, fast for the collector and indexed to delete by term.
+    pub ord: Field,
+    /// The program's id and its document's fingerprint, read back when a kept index opens.
+    pub id: Field,
+    pub fingerprint: Field,
+}
+
+/// Where a full build puts its index.
+#[derive(Debug)]
+pub(crate) enum Place {
+    Memory,
+    Kept(Claim),
+}
+
+/// Where the newest full build's index came from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IndexOrigin {
+    /// Built in memory (no directory given, or none usable).
+    Memory,
+    /// Built afresh in a directory, to be opened at the next start.
+    Built,
+    /// Opened from a directory, with `mended` programs indexed again because the catalogue
+    /// had changed since it was written.
+    Opened { mended: usize },
 }
 
 /// What only the newest snapshot's change may touch.
@@ -74,33 +118,47 @@ pub(crate) struct Built {
     pub shared: Arc<SharedIndex>,
     pub searcher: Searcher,
     pub generation: u64,
+    /// The slot of each program, in the order given.
+    pub slots: Vec<usize>,
+    pub origin: IndexOrigin,
 }
 
 impl SharedIndex {
-    /// Indexes `programs`, each in the slot of its position.
+    /// Indexes `programs` in `place`: opens what a kept copy holds and mends what differs, or
+    /// builds it whole with each program in the slot of its position.
     pub fn build<P: Borrow<Program>>(
         programs: &[P],
         readings: Option<&'static Readings>,
+        place: Place,
     ) -> Result<Built, SearchError> {
-        let text = TextOptions::default().set_indexing_options(
-            TextFieldIndexing::default()
-                .set_tokenizer(JapaneseTokenizer::NAME)
-                .set_index_option(IndexRecordOption::WithFreqs),
-        );
-        let mut builder = Schema::builder();
-        let ord = builder.add_u64_field(ORD, FAST | INDEXED);
-        let fields = TextFields {
-            title: builder.add_text_field("title", text.clone()),
-            reading: builder.add_text_field("reading", text.clone()),
-            summary: builder.add_text_field("summary", text.clone()),
-            body: builder.add_text_field("body", text),
+        let (schema, layout) = schema();
+        let claim = match place {
+            Place::Memory => {
+                let index = Index::create_in_ram(schema);
+                return Self::fill(index, layout, programs, readings, None);
+            }
+            Place::Kept(claim) => claim,
         };
-        let index = Index::create_in_ram(builder.build());
-        index.tokenizers().register(
-            JapaneseTokenizer::NAME,
-            TextAnalyzer::from(JapaneseTokenizer),
-        );
+        if let Some(index) = claim.open(&schema, readings.is_some())
+            && let Some(found) = Recovered::read(&index, programs)
+        {
+            return Self::mend(index, layout, programs, readings, found, claim);
+        }
+        let index = claim.create(schema)?;
+        Self::fill(index, layout, programs, readings, Some(claim))
+    }
+
+    /// Adds every program to an empty index.
+    fn fill<P: Borrow<Program>>(
+        index: Index,
+        layout: Layout,
+        programs: &[P],
+        readings: Option<&'static Readings>,
+        claim: Option<Claim>,
+    ) -> Result<Built, SearchError> {
+        register(&index);
         let threads = std::thread::available_parallelism().map_or(1, |n| n.get().min(4));
+        let payload = kept::payload(readings.is_some());
         let mut slots = HashMap::with_capacity(programs.len());
         {
             // The bulk writer (several threads, a large budget) only lives for the build.
@@ -108,11 +166,95 @@ impl SharedIndex {
                 index.writer_with_num_threads::<TantivyDocument>(threads, 64_000_000 * threads)?;
             for (slot, program) in programs.iter().enumerate() {
                 let program = program.borrow();
-                writer.add_document(document(fields, ord, readings, slot, program))?;
+                writer.add_document(document(layout, readings, slot, program))?;
                 slots.insert(program.id.clone(), slot);
             }
-            writer.commit()?;
+            commit(&mut writer, &payload)?;
         }
+        let origin = if claim.is_some() {
+            IndexOrigin::Built
+        } else {
+            IndexOrigin::Memory
+        };
+        let shared = Self::serve(
+            index,
+            layout,
+            readings,
+            payload,
+            slots,
+            programs.len(),
+            claim,
+        )?;
+        Ok(Built {
+            searcher: shared.reader.searcher(),
+            shared: Arc::new(shared),
+            generation: 0,
+            slots: (0..programs.len()).collect(),
+            origin,
+        })
+    }
+
+    /// Serves a kept index, with the programs that changed since it was written indexed again.
+    fn mend<P: Borrow<Program>>(
+        index: Index,
+        layout: Layout,
+        programs: &[P],
+        readings: Option<&'static Readings>,
+        found: Recovered,
+        claim: Claim,
+    ) -> Result<Built, SearchError> {
+        register(&index);
+        let payload = kept::payload(readings.is_some());
+        let Recovered {
+            slots: by_id,
+            next_slot,
+            slot_of: mut slots,
+            changed,
+            withdrawn,
+        } = found;
+        let shared = Arc::new(Self::serve(
+            index,
+            layout,
+            readings,
+            payload,
+            by_id,
+            next_slot,
+            Some(claim),
+        )?);
+        let mended = changed.len() + withdrawn.len();
+        if mended == 0 {
+            return Ok(Built {
+                searcher: shared.reader.searcher(),
+                shared,
+                generation: 0,
+                slots: slots.into_iter().flatten().collect(),
+                origin: IndexOrigin::Opened { mended },
+            });
+        }
+        let again: Vec<&Program> = changed.iter().map(|&at| programs[at].borrow()).collect();
+        let change = shared.change(0, &again, &withdrawn, [])?;
+        for (&at, slot) in changed.iter().zip(change.published) {
+            slots[at] = Some(slot);
+        }
+        Ok(Built {
+            shared,
+            searcher: change.searcher,
+            generation: change.generation,
+            slots: slots.into_iter().flatten().collect(),
+            origin: IndexOrigin::Opened { mended },
+        })
+    }
+
+    /// The shared part of an index that holds a document in each of `slots`.
+    fn serve(
+        index: Index,
+        layout: Layout,
+        readings: Option<&'static Readings>,
+        payload: String,
+        slots: HashMap<ProgramId, usize>,
+        next_slot: usize,
+        claim: Option<Claim>,
+    ) -> Result<Self, SearchError> {
         let writer = index.writer_with_options(
             IndexWriterOptions::builder()
                 .num_worker_threads(1)
@@ -124,23 +266,19 @@ impl SharedIndex {
             .reader_builder()
             .reload_policy(ReloadPolicy::Manual)
             .try_into()?;
-        let searcher = reader.searcher();
-        let shared = Self {
-            fields,
-            ord,
+        Ok(Self {
+            fields: layout.text,
+            layout,
             readings,
             reader,
+            payload,
             writer: Mutex::new(Updates {
                 writer,
                 generation: 0,
                 slots,
-                next_slot: programs.len(),
+                next_slot,
             }),
-        };
-        Ok(Built {
-            shared: Arc::new(shared),
-            searcher,
-            generation: 0,
+            _claim: claim,
         })
     }
 
@@ -192,13 +330,9 @@ impl SharedIndex {
                     slot
                 }
             };
-            updates.writer.add_document(document(
-                self.fields,
-                self.ord,
-                self.readings,
-                slot,
-                program,
-            ))?;
+            updates
+                .writer
+                .add_document(document(self.layout, self.readings, slot, program))?;
             published_slots.push(slot);
         }
         let mut withdrawn_slots = Vec::with_capacity(withdrawn.len());
@@ -212,7 +346,7 @@ impl SharedIndex {
             .into_iter()
             .filter_map(|(id, at)| updates.slots.get(id).map(|&slot| (slot, at)))
             .collect();
-        updates.writer.commit()?;
+        commit(&mut updates.writer, &self.payload)?;
         self.reader.reload()?;
         Ok(Change {
             searcher: self.reader.searcher(),
@@ -224,20 +358,63 @@ impl SharedIndex {
     }
 
     fn slot_term(&self, slot: usize) -> Term {
-        Term::from_field_u64(self.ord, slot as u64)
+        Term::from_field_u64(self.layout.ord, slot as u64)
     }
+}
+
+/// The schema of every index, in memory or kept.
+fn schema() -> (Schema, Layout) {
+    let text = TextOptions::default().set_indexing_options(
+        TextFieldIndexing::default()
+            .set_tokenizer(JapaneseTokenizer::NAME)
+            .set_index_option(IndexRecordOption::WithFreqs),
+    );
+    let mut builder = Schema::builder();
+    let ord = builder.add_u64_field(ORD, FAST | INDEXED);
+    let text = TextFields {
+        title: builder.add_text_field("title", text.clone()),
+        reading: builder.add_text_field("reading", text.clone()),
+        summary: builder.add_text_field("summary", text.clone()),
+        body: builder.add_text_field("body", text),
+    };
+    let id = builder.add_text_field(ID, TextOptions::default().set_fast("raw"));
+    let fingerprint = builder.add_u64_field(FINGERPRINT, FAST);
+    let layout = Layout {
+        text,
+        ord,
+        id,
+        fingerprint,
+    };
+    (builder.build(), layout)
+}
+
+fn register(index: &Index) {
+    index.tokenizers().register(
+        JapaneseTokenizer::NAME,
+        TextAnalyzer::from(JapaneseTokenizer),
+    );
+}
+
+/// Commits with the payload a kept index is checked by (a commit without one clears it).
+fn commit(writer: &mut IndexWriter, payload: &str) -> Result<(), SearchError> {
+    let mut prepared = writer.prepare_commit()?;
+    prepared.set_payload(payload);
+    prepared.commit()?;
+    Ok(())
 }
 
 /// One program's document in `slot`.
 fn document(
-    fields: TextFields,
-    ord: tantivy::schema::Field,
+    layout: Layout,
     readings: Option<&Readings>,
     slot: usize,
     program: &Program,
 ) -> TantivyDocument {
+    let fields = layout.text;
     let mut doc = TantivyDocument::default();
-    doc.add_u64(ord, slot as u64);
+    doc.add_u64(layout.ord, slot as u64);
+    doc.add_text(layout.id, program.id.as_str());
+    doc.add_u64(layout.fingerprint, fingerprint(program));
     doc.add_text(fields.title, program.title.as_str());
     if let Some(readings) = readings {
         doc.add_text(fields.reading, readings.reading(program.title.as_str()));
@@ -245,6 +422,22 @@ fn document(
     doc.add_text(fields.summary, &program.summary);
     doc.add_text(fields.body, body(program));
     doc
+}
+
+/// A fingerprint of everything [`document`] is made from (the reading comes from the title),
+/// so that an equal fingerprint in a kept index means an equal document. Keep the two in step.
+pub(crate) fn fingerprint(program: &Program) -> u64 {
+    let mut hasher = rustc_hash::FxHasher::default();
+    (
+        program.title.as_str(),
+        &program.summary,
+        &program.detail,
+        program.issuer.name(),
+        program.issuer.institution(),
+        program.kind.label(),
+    )
+        .hash(&mut hasher);
+    hasher.finish()
 }
 
 /// What the body field holds: the outline as text, the issuer and the kind in words. Not the

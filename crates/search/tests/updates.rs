@@ -5,13 +5,14 @@
 mod common;
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
 use std::sync::OnceLock;
 
 use madoguchi_core::calendar::{DayEdge, JstDateTime};
 use madoguchi_core::program::{ApplicationRound, Program, ProgramId, Title, Yen};
 use madoguchi_search::{
-    AmountBand, MAX_PAGE_SIZE, SearchError, SearchIndex, SearchQuery, SearchResults, Segment, Sort,
-    WindowState,
+    AmountBand, IndexOrigin, MAX_PAGE_SIZE, ReadingMode, SearchError, SearchIndex, SearchQuery,
+    SearchResults, Segment, Sort, WindowState,
 };
 use proptest::prelude::*;
 use time::{Duration, OffsetDateTime};
@@ -235,8 +236,25 @@ impl Model {
 /// The first catalogue, every other program with a first-published date (the rest keep the
 /// date guessed from their record).
 fn start() -> (Model, SearchIndex) {
+    let model = first_model();
+    let mut index = SearchIndex::build(&catalogue().0).unwrap();
+    index.set_published(model.dates());
+    (model, index)
+}
+
+/// [`start`] with the index kept under `base`, where nothing was kept before.
+fn start_kept(base: &Path) -> (Model, SearchIndex) {
+    let model = first_model();
+    let (mut index, origin) =
+        SearchIndex::build_kept(&catalogue().0, ReadingMode::Auto, base).unwrap();
+    assert_eq!(origin, IndexOrigin::Built);
+    index.set_published(model.dates());
+    (model, index)
+}
+
+fn first_model() -> Model {
     let programs = &catalogue().0;
-    let model = Model {
+    Model {
         programs: programs.iter().map(|p| (p.id.clone(), p.clone())).collect(),
         dates: programs
             .iter()
@@ -244,16 +262,15 @@ fn start() -> (Model, SearchIndex) {
             .filter(|(i, _)| i % 2 == 0)
             .map(|(i, p)| (p.id.clone(), day(i as i64)))
             .collect(),
-    };
-    let mut index = SearchIndex::build(programs).unwrap();
-    index.set_published(model.dates());
-    (model, index)
+    }
 }
 
 /// Applies `steps` to the model and, one `with_changes` per step, to the index; new programs
 /// get a date, changed ones keep theirs.
-fn replay(steps: &[Vec<Edit>]) -> (Model, SearchIndex) {
-    let (mut model, mut index) = start();
+fn replay(
+    steps: &[Vec<Edit>],
+    (mut model, mut index): (Model, SearchIndex),
+) -> (Model, SearchIndex) {
     for (n, step) in steps.iter().enumerate() {
         let before: BTreeSet<ProgramId> = model.programs.keys().cloned().collect();
         let mut touched = BTreeSet::new();
@@ -308,10 +325,71 @@ proptest! {
     fn changes_applied_step_by_step_answer_as_a_rebuild_over_the_final_catalogue(
         steps in proptest::collection::vec(proptest::collection::vec(edit(), 1..4), 1..8)
     ) {
-        let (model, changed) = replay(&steps);
+        let (model, changed) = replay(&steps, start());
         assert_eq!(changed.len(), model.programs.len());
         assert_same_answers(&changed, &rebuild(&model));
     }
+
+    #[test]
+    fn a_kept_index_opened_at_the_next_start_mends_what_changed_meanwhile_and_answers_as_a_rebuild(
+        steps in proptest::collection::vec(proptest::collection::vec(edit(), 1..4), 0..5),
+        while_down in proptest::collection::vec(edit(), 0..6),
+    ) {
+        let base = tempfile::tempdir().unwrap();
+        let (mut model, running) = replay(&steps, start_kept(base.path()));
+        drop(running);
+        // Edits made while no process had the index open: no change reached it.
+        for edit in &while_down {
+            if let Some(Err(id)) = model.apply(edit) {
+                model.dates.remove(&id);
+            }
+        }
+        let programs: Vec<&Program> = model.programs.values().collect();
+        let (mut opened, origin) =
+            SearchIndex::build_kept(&programs, ReadingMode::Auto, base.path()).unwrap();
+        let IndexOrigin::Opened { mended } = origin else {
+            panic!("the kept index was not opened: {origin:?}");
+        };
+        // Only what changed while down is indexed again (an amount or a window changes no
+        // document), so nothing at all after a history taken in step by step.
+        prop_assert!(mended <= while_down.len(), "{mended} mended for {} edits", while_down.len());
+        opened.set_published(model.dates());
+        assert_same_answers(&opened, &rebuild(&model));
+    }
+}
+
+#[test]
+fn a_kept_copy_that_is_in_use_or_unreadable_is_never_opened() {
+    let base = tempfile::tempdir().unwrap();
+    let programs = &catalogue().0;
+    let kept = |expected: IndexOrigin| {
+        let (index, origin) =
+            SearchIndex::build_kept(programs, ReadingMode::Auto, base.path()).unwrap();
+        assert_eq!(origin, expected);
+        index
+    };
+    let in_memory = SearchIndex::build(programs).unwrap();
+    let first = kept(IndexOrigin::Built);
+    // A second process on the same base builds its own copy beside the first.
+    let second = kept(IndexOrigin::Built);
+    assert_same_answers(&second, &in_memory);
+    drop((first, second));
+    let third = kept(IndexOrigin::Opened { mended: 0 });
+    assert_same_answers(&third, &in_memory);
+    drop(third);
+    for copy in ["0", "1"] {
+        std::fs::write(base.path().join(copy).join("meta.json"), "{ not json").unwrap();
+    }
+    let rebuilt = kept(IndexOrigin::Built);
+    assert_same_answers(&rebuilt, &in_memory);
+    drop(rebuilt);
+    // A base that cannot be a directory: in memory, as without one.
+    let file = base.path().join("a-file");
+    std::fs::write(&file, "").unwrap();
+    let (index, origin) =
+        SearchIndex::build_kept(programs, ReadingMode::Auto, &file.join("index")).unwrap();
+    assert_eq!(origin, IndexOrigin::Memory);
+    assert_same_answers(&index, &in_memory);
 }
 
 #[test]

@@ -8,11 +8,12 @@
 //! the whole catalogue again only when many programs changed at once (an import), or when
 //! the search index holds more removed documents than live ones.
 
+use std::path::Path;
 use std::sync::Arc;
 
 use madoguchi_core::catalog::Catalog;
 use madoguchi_core::program::ProgramId;
-use madoguchi_search::{SearchError, SearchIndex};
+use madoguchi_search::{IndexOrigin, ReadingMode, SearchError, SearchIndex};
 use madoguchi_store::{CatalogChanges, ProgramDates, Store};
 
 use crate::state::LoadError;
@@ -34,8 +35,9 @@ pub(crate) struct Snapshot {
 }
 
 impl Snapshot {
-    /// Reads the whole catalogue.
-    pub async fn read(store: &Store) -> Result<Self, LoadError> {
+    /// Reads the whole catalogue; with `kept`, the search index is kept in a directory under
+    /// it and opened from there at the next start (see `madoguchi_search::SearchIndex::build_kept`).
+    pub async fn read(store: &Store, kept: Option<&Path>) -> Result<Self, LoadError> {
         // The revision first: a change that lands while the programs are read is taken in
         // (again) by the next update, and taking a change in twice is harmless.
         let revision = store.catalog_revision().await?;
@@ -50,8 +52,24 @@ impl Snapshot {
         let dates = Arc::new(dates);
         // Indexing is CPU work (seconds for 100,000 programs): off the async workers.
         let (for_index, dates_for_index) = (Arc::clone(&catalog), Arc::clone(&dates));
+        let kept = kept.map(Path::to_path_buf);
         let search = blocking(move || {
-            let mut index = SearchIndex::build(for_index.programs())?;
+            let programs = for_index.programs();
+            let mut index = match kept {
+                Some(base) => {
+                    let (index, origin) =
+                        SearchIndex::build_kept(programs, ReadingMode::Auto, &base)?;
+                    match origin {
+                        IndexOrigin::Opened { mended } => {
+                            tracing::info!(mended, "search index opened from disk");
+                        }
+                        IndexOrigin::Built => tracing::info!("search index built and kept"),
+                        IndexOrigin::Memory => tracing::info!("search index built in memory"),
+                    }
+                    index
+                }
+                None => SearchIndex::build(programs)?,
+            };
             index.set_published(dates_for_index.iter().map(|d| (&d.id, d.first_saved_at)));
             Ok(index)
         })
@@ -66,7 +84,7 @@ impl Snapshot {
 
     /// The snapshot as the store stands now: this one with what changed since, or the whole
     /// catalogue read again when that is cheaper.
-    pub async fn updated(&self, store: &Store) -> Result<Self, LoadError> {
+    pub async fn updated(&self, store: &Store, kept: Option<&Path>) -> Result<Self, LoadError> {
         let changes = store
             .catalog_changes(self.revision, MOST_CHANGES_APPLIED)
             .await?;
@@ -83,11 +101,11 @@ impl Snapshot {
                     // read starts it afresh.
                     Err(err) => {
                         tracing::warn!(%err, "cannot take the changes in; reading everything");
-                        Self::read(store).await
+                        Self::read(store, kept).await
                     }
                 }
             }
-            _ => Self::read(store).await,
+            _ => Self::read(store, kept).await,
         }
     }
 

@@ -1,5 +1,6 @@
 //! What every handler shares: the store, the catalogue snapshot, metrics and limits.
 
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 use arc_swap::ArcSwap;
@@ -42,6 +43,8 @@ pub struct AppState {
     /// Held while updating, so that a slow update that began before a newer change can
     /// never swap in its older snapshot after the newer one.
     reloading: Arc<tokio::sync::Mutex<()>>,
+    /// Where the search index is kept for the next start (none: in memory only).
+    index_base: Option<Arc<Path>>,
     metrics: Arc<Metrics>,
     /// The dashboard's counts not yet written to the store.
     analytics: Arc<Counter>,
@@ -69,12 +72,24 @@ pub struct AppState {
 impl AppState {
     /// Loads the catalogue from the store into memory.
     pub async fn load(store: Store) -> Result<Self, LoadError> {
-        let snapshot = Snapshot::read(&store).await?;
+        Self::load_keeping_index(store, None).await
+    }
+
+    /// Loads the catalogue, with its search index kept in a directory under `index_base`
+    /// between starts: opened there instead of built when the catalogue has not changed much
+    /// since, and kept up to date as it changes.
+    pub async fn load_keeping_index(
+        store: Store,
+        index_base: Option<PathBuf>,
+    ) -> Result<Self, LoadError> {
+        let index_base: Option<Arc<Path>> = index_base.map(Arc::from);
+        let snapshot = Snapshot::read(&store, index_base.as_deref()).await?;
         let notice_keys = NoticeKeys::load(&store).await?;
         Ok(Self {
             store,
             snapshot: Arc::new(ArcSwap::from_pointee(snapshot)),
             reloading: Arc::new(tokio::sync::Mutex::new(())),
+            index_base,
             metrics: Metrics::shared(),
             analytics: Counter::shared(),
             diagnose_limit: Arc::new(RateLimiter::default()),
@@ -192,7 +207,11 @@ impl AppState {
     /// later request of this process. Call it after anything that changes programs.
     pub async fn catalog_changed(&self) -> Result<(), LoadError> {
         let _one_at_a_time = self.reloading.lock().await;
-        let next = self.snapshot.load_full().updated(&self.store).await?;
+        let next = self
+            .snapshot
+            .load_full()
+            .updated(&self.store, self.index_base.as_deref())
+            .await?;
         self.snapshot.store(Arc::new(next));
         Ok(())
     }

@@ -7,6 +7,9 @@ use super::notices::{self, Workers};
 use crate::cli::ServeArgs;
 use crate::config::Config;
 
+/// The directory under `--data-dir` where the search index is kept between starts.
+const SEARCH_INDEX_DIR: &str = "search-index";
+
 pub async fn run(config: &Config, args: &ServeArgs) -> anyhow::Result<()> {
     // Flags first: a mistyped relay or URL stops the start, before anything is opened.
     let workers = Workers::configure(&args.delivery)?;
@@ -20,7 +23,9 @@ pub async fn run(config: &Config, args: &ServeArgs) -> anyhow::Result<()> {
     if args.demo {
         super::demo::load(&store).await?;
     }
-    let state = AppState::load(store)
+    // Kept beside the database, so that the next start opens it instead of building it.
+    let index_base = config.data_dir.join(SEARCH_INDEX_DIR);
+    let state = AppState::load_keeping_index(store, Some(index_base))
         .await?
         .with_diagnose_limit(RateLimiter::from(args.diagnose_limit))
         .with_metrics_access(match args.metrics_token.clone().filter(|t| !t.is_empty()) {

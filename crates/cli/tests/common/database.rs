@@ -40,6 +40,8 @@ pub struct Database {
     store: Store,
     test: TestDatabase,
     runtime: tokio::runtime::Runtime,
+    /// The `--data-dir` of every command (where `serve` keeps its search index).
+    data_dir: tempfile::TempDir,
 }
 
 impl Drop for Database {
@@ -91,6 +93,7 @@ impl Database {
             store,
             test,
             runtime,
+            data_dir: tempfile::tempdir().unwrap(),
         }
     }
 
@@ -107,6 +110,11 @@ impl Database {
         &self.store
     }
 
+    /// The `--data-dir` every command is given.
+    pub fn data_dir(&self) -> &std::path::Path {
+        self.data_dir.path()
+    }
+
     /// Runs SQL on a connection of its own, outside the store.
     pub fn execute_sql(&self, sql: &str) {
         self.block_on(self.test.execute_sql(sql)).unwrap();
@@ -117,11 +125,16 @@ impl Database {
         self.runtime.block_on(future)
     }
 
-    /// `madoguchi --database-url URL ARGS…`, with nothing inherited from the test's own
+    /// `madoguchi --database-url URL --data-dir DIR ARGS…`, with nothing inherited from the test's own
     /// `MADOGUCHI_*` settings but where to find the reading dictionary.
     pub fn command(&self, args: &[&str]) -> Command {
         let mut command = Command::new(env!("CARGO_BIN_EXE_madoguchi"));
-        command.arg("--database-url").arg(self.url()).args(args);
+        command
+            .arg("--database-url")
+            .arg(self.url())
+            .arg("--data-dir")
+            .arg(self.data_dir.path())
+            .args(args);
         for name in NOT_INHERITED {
             command.env_remove(name);
         }
