@@ -12,7 +12,8 @@ use std::path::Path;
 use std::sync::Arc;
 
 use madoguchi_core::catalog::Catalog;
-use madoguchi_core::program::ProgramId;
+use madoguchi_core::program::{Program, ProgramId};
+use madoguchi_search::readings::Readings;
 use madoguchi_search::{IndexOrigin, ReadingMode, SearchError, SearchIndex};
 use madoguchi_store::{CatalogChanges, ProgramDates, Store};
 
@@ -37,11 +38,23 @@ pub(crate) struct Snapshot {
 impl Snapshot {
     /// Reads the whole catalogue; with `kept`, the search index is kept in a directory under
     /// it and opened from there at the next start (see `madoguchi_search::SearchIndex::build_kept`).
+    ///
+    /// A cold start waits on this, so the parts that do not depend on each other overlap: the
+    /// reading dictionary loads while the programs are read; then the rules compile, the
+    /// search index is opened or built, and the publication dates are read, all at once.
     pub async fn read(store: &Store, kept: Option<&Path>) -> Result<Self, LoadError> {
         // The revision first: a change that lands while the programs are read is taken in
         // (again) by the next update, and taking a change in twice is harmless.
         let revision = store.catalog_revision().await?;
-        let catalog = Arc::new(Catalog::new(store.programs().await?));
+        let dictionary = tokio::task::spawn_blocking(|| {
+            let _ = Readings::shared();
+        });
+        let programs: Vec<Arc<Program>> =
+            store.programs().await?.into_iter().map(Arc::new).collect();
+        let for_index = programs.clone();
+        let kept = kept.map(Path::to_path_buf);
+        let search = blocking(move || index(&for_index, kept.as_deref()));
+        let catalog = tokio::task::spawn_blocking(move || Catalog::of_shared(programs));
         let mut dates: Vec<Arc<ProgramDates>> = store
             .program_dates()
             .await?
@@ -49,35 +62,15 @@ impl Snapshot {
             .map(Arc::new)
             .collect();
         dates.sort_by(|a, b| newest_first(a, b));
-        let dates = Arc::new(dates);
-        // Indexing is CPU work (seconds for 100,000 programs): off the async workers.
-        let (for_index, dates_for_index) = (Arc::clone(&catalog), Arc::clone(&dates));
-        let kept = kept.map(Path::to_path_buf);
-        let search = blocking(move || {
-            let programs = for_index.programs();
-            let mut index = match kept {
-                Some(base) => {
-                    let (index, origin) =
-                        SearchIndex::build_kept(programs, ReadingMode::Auto, &base)?;
-                    match origin {
-                        IndexOrigin::Opened { mended } => {
-                            tracing::info!(mended, "search index opened from disk");
-                        }
-                        IndexOrigin::Built => tracing::info!("search index built and kept"),
-                        IndexOrigin::Memory => tracing::info!("search index built in memory"),
-                    }
-                    index
-                }
-                None => SearchIndex::build(programs)?,
-            };
-            index.set_published(dates_for_index.iter().map(|d| (&d.id, d.first_saved_at)));
-            Ok(index)
-        })
-        .await?;
+        let catalog = catalog.await.map_err(interrupted)?;
+        let mut search = search.await?;
+        // Only a warm-up: the index loaded the dictionary itself if it was not ready.
+        let _ = dictionary.await;
+        search.set_published(dates.iter().map(|d| (&d.id, d.first_saved_at)));
         Ok(Self {
             revision,
-            catalog,
-            dates,
+            catalog: Arc::new(catalog),
+            dates: Arc::new(dates),
             search: Arc::new(search),
         })
     }
@@ -151,12 +144,31 @@ fn newest_first(a: &ProgramDates, b: &ProgramDates) -> std::cmp::Ordering {
     (b.first_saved_at, &b.id).cmp(&(a.first_saved_at, &a.id))
 }
 
+/// The search index of a whole catalogue, kept under `kept` when given.
+fn index(programs: &[Arc<Program>], kept: Option<&Path>) -> Result<SearchIndex, SearchError> {
+    let Some(base) = kept else {
+        return SearchIndex::build(programs);
+    };
+    let (index, origin) = SearchIndex::build_kept(programs, ReadingMode::Auto, base)?;
+    match origin {
+        IndexOrigin::Opened { mended } => tracing::info!(mended, "search index opened from disk"),
+        IndexOrigin::Built => tracing::info!("search index built and kept"),
+        IndexOrigin::Memory => tracing::info!("search index built in memory"),
+    }
+    Ok(index)
+}
+
 /// Runs CPU work off the async workers.
 async fn blocking<T: Send + 'static>(
     work: impl FnOnce() -> Result<T, SearchError> + Send + 'static,
 ) -> Result<T, LoadError> {
     tokio::task::spawn_blocking(work)
         .await
-        .map_err(|e| LoadError::Search(SearchError::Interrupted(e.to_string())))?
+        .map_err(interrupted)?
         .map_err(LoadError::from)
+}
+
+/// A CPU task of the load that stopped before it finished (a panic: a bug).
+fn interrupted(e: tokio::task::JoinError) -> LoadError {
+    LoadError::Search(SearchError::Interrupted(e.to_string()))
 }

@@ -27,7 +27,12 @@ impl Catalog {
     /// Builds a snapshot, putting the programs in id order. Rules are compiled here, once
     /// per snapshot, never per request.
     pub fn new(programs: Vec<Program>) -> Self {
-        let mut programs: Vec<Arc<Program>> = programs.into_iter().map(Arc::new).collect();
+        Self::of_shared(programs.into_iter().map(Arc::new).collect())
+    }
+
+    /// [`Catalog::new`] over programs already shared (with a search index built at the same
+    /// time, say).
+    pub fn of_shared(mut programs: Vec<Arc<Program>>) -> Self {
         // The store returns them by id already; sorting sorted input is one pass.
         programs.sort_by(|a, b| a.id.cmp(&b.id));
         programs.dedup_by(|later, earlier| later.id == earlier.id);
