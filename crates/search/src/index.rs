@@ -115,19 +115,20 @@ impl SearchIndex {
         mode: ReadingMode,
         base: &Path,
     ) -> Result<(Self, IndexOrigin), SearchError> {
+        let in_memory = |err: &dyn std::fmt::Display| {
+            tracing::warn!(%err, base = %base.display(), "cannot keep the search index; building it in memory");
+            Place::Memory
+        };
         let place = match Claim::take(base) {
             Ok(Some(claim)) => Place::Kept(claim),
             Ok(None) => Place::Memory,
-            Err(err) => {
-                tracing::warn!(%err, base = %base.display(), "cannot keep the search index; building it in memory");
-                Place::Memory
-            }
+            Err(err) => in_memory(&err),
         };
+        let kept = matches!(place, Place::Kept(_));
+        // Whatever fails on disk (a full disk, a directory made read-only), the site still
+        // starts: the index in memory needs nothing from the directory.
         let index = match Self::build_in(programs, mode, place) {
-            Err(SearchError::Kept(err)) => {
-                tracing::warn!(%err, base = %base.display(), "cannot keep the search index; building it in memory");
-                Self::build_in(programs, mode, Place::Memory)
-            }
+            Err(err) if kept => Self::build_in(programs, mode, in_memory(&err)),
             other => other,
         }?;
         let origin = index.origin;

@@ -390,6 +390,13 @@ fn a_kept_copy_that_is_in_use_or_unreadable_is_never_opened() {
         SearchIndex::build_kept(programs, ReadingMode::Auto, &file.join("index")).unwrap();
     assert_eq!(origin, IndexOrigin::Memory);
     assert_same_answers(&index, &in_memory);
+    // A copy that cannot be written (a file where its directory goes): in memory too.
+    let blocked = tempfile::tempdir().unwrap();
+    std::fs::write(blocked.path().join("0"), "").unwrap();
+    let (index, origin) =
+        SearchIndex::build_kept(programs, ReadingMode::Auto, blocked.path()).unwrap();
+    assert_eq!(origin, IndexOrigin::Memory);
+    assert_same_answers(&index, &in_memory);
 }
 
 #[test]
