@@ -270,7 +270,7 @@ impl SearchIndex {
     /// Runs `query` as of the JST date `as_of` (for the application windows).
     pub fn search(&self, query: &SearchQuery, as_of: Date) -> Result<SearchResults, SearchError> {
         let words = Words::of(&query.text);
-        let built = matcher::build(self.shared.fields, &words.words, self.shared.readings);
+        let built = matcher::build(self.shared.fields(), &words.words, self.shared.readings);
         let (scored, highlight) = match &built {
             Some((q, highlight)) => (Some(self.matching(q.as_ref())?), highlight.clone()),
             // Text with nothing searchable in it (symbols, emoji) finds nothing; no text at
@@ -452,7 +452,7 @@ impl SearchIndex {
         let filters = Filters::new(query);
         let passes = |f: &Facts| filters.failed(f, window_state(f.window(as_of))) == 0;
         Ok(
-            match matcher::build(self.shared.fields, &words.words, self.shared.readings) {
+            match matcher::build(self.shared.fields(), &words.words, self.shared.readings) {
                 Some((q, _)) => self
                     .matching(q.as_ref())?
                     .into_iter()

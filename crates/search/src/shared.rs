@@ -47,7 +47,6 @@ const UPDATE_MEMORY_BUDGET: usize = 15_000_000;
 
 /// The index, its reader and its writer, shared by the snapshots of one catalogue.
 pub(crate) struct SharedIndex {
-    pub fields: TextFields,
     layout: Layout,
     pub readings: Option<&'static Readings>,
     reader: IndexReader,
@@ -222,24 +221,21 @@ impl SharedIndex {
             Some(claim),
         )?);
         let mended = changed.len() + withdrawn.len();
-        if mended == 0 {
-            return Ok(Built {
-                searcher: shared.reader.searcher(),
-                shared,
-                generation: 0,
-                slots: slots.into_iter().flatten().collect(),
-                origin: IndexOrigin::Opened { mended },
-            });
-        }
-        let again: Vec<&Program> = changed.iter().map(|&at| programs[at].borrow()).collect();
-        let change = shared.change(0, &again, &withdrawn, [])?;
-        for (&at, slot) in changed.iter().zip(change.published) {
-            slots[at] = Some(slot);
-        }
+        let (searcher, generation) = if mended == 0 {
+            (shared.reader.searcher(), 0)
+        } else {
+            let again: Vec<&Program> = changed.iter().map(|&at| programs[at].borrow()).collect();
+            let change = shared.change(0, &again, &withdrawn, [])?;
+            for (&at, slot) in changed.iter().zip(change.published) {
+                slots[at] = Some(slot);
+            }
+            (change.searcher, change.generation)
+        };
         Ok(Built {
             shared,
-            searcher: change.searcher,
-            generation: change.generation,
+            searcher,
+            generation,
+            // Every program has its slot now: the unchanged kept theirs, the rest were added.
             slots: slots.into_iter().flatten().collect(),
             origin: IndexOrigin::Opened { mended },
         })
@@ -267,7 +263,6 @@ impl SharedIndex {
             .reload_policy(ReloadPolicy::Manual)
             .try_into()?;
         Ok(Self {
-            fields: layout.text,
             layout,
             readings,
             reader,
@@ -355,6 +350,11 @@ impl SharedIndex {
             withdrawn: withdrawn_slots,
             dated,
         })
+    }
+
+    /// The text fields a query searches.
+    pub fn fields(&self) -> TextFields {
+        self.layout.text
     }
 
     fn slot_term(&self, slot: usize) -> Term {
