@@ -3,9 +3,11 @@
 //! `ruleset` holds every program's compiled rule in one array and evaluates them together;
 //! `ranking` orders the results; `next_question` picks what to ask next from the 要確認
 //! programs (`open_programs`), trying the answers of `sample_answers` and counting what they
-//! settle with `trial` (industry conditions through `category_lanes`); `diagnosis` puts it
+//! settle with `trial` (industry conditions through `category_lanes`), the most promising
+//! questions first (`best_question`); `diagnosis` puts it
 //! together as the shells show it. Uses every earlier stage and the program's 受付 window.
 
+mod best_question;
 #[cfg(test)]
 mod catalogue_tests;
 mod category_lanes;

@@ -14,6 +14,7 @@
 //! are tried, their count scaled up to all of them. What each 要確認 program awaits is
 //! gathered in one pass over the verdicts (`OpenPrograms`).
 
+use super::best_question::best_question;
 use super::open_programs::OpenPrograms;
 use super::ruleset::Evaluation;
 use super::sample_answers::sample_answers;
@@ -54,8 +55,10 @@ impl QuestionScore {
     }
 
     /// Higher is better: expected settled verdicts per unit of cost, then awaited-by per
-    /// cost, then earlier in the vocabulary. Compared with integers, so exactly.
-    fn beats(&self, other: &Self) -> bool {
+    /// cost, then earlier in the vocabulary. Compared with integers, so exactly; a strict
+    /// order, so the best of any set of scores is one and the same whatever the order they
+    /// are compared in.
+    pub(super) fn beats(&self, other: &Self) -> bool {
         let (ca, cb) = (
             u128::from(self.field.cost()),
             u128::from(other.field.cost()),
@@ -74,13 +77,11 @@ impl QuestionScore {
     }
 }
 
-/// The next field to ask, or `None` when no 要確認 verdict can be settled by a question.
+/// The next field to ask, or `None` when no 要確認 verdict can be settled by a question: the
+/// best of `score_questions`, found without scoring every question to the end
+/// (`best_question`).
 pub fn next_question(evaluation: &Evaluation<'_>, ctx: &Context<'_>) -> Option<Field> {
-    score_questions(evaluation, ctx)
-        .into_iter()
-        .reduce(|best, s| if s.beats(&best) { s } else { best })
-        .filter(|s| s.awaited_by > 0)
-        .map(|s| s.field)
+    best_question(evaluation, ctx)
 }
 
 /// Every candidate question with its score, in vocabulary order.
@@ -99,30 +100,22 @@ pub(crate) fn score_questions_by(
     ctx: &Context<'_>,
     mut settled: impl FnMut(Field, &[(Profile, u64)], &[usize]) -> u64,
 ) -> Vec<QuestionScore> {
-    let rules = evaluation.rules();
     let awaiting = Awaiting::of(evaluation, ctx);
     awaiting
         .askable
         .iter()
         .map(|field| {
-            let tried = &awaiting.tried[field.index()];
-            let views = tried.iter().filter_map(|&i| rules.rule(i));
-            let samples = sample_answers(field, ctx.profile, views, ctx.as_of);
-            QuestionScore {
-                field,
-                settled: settled(field, &samples, tried),
-                samples: samples.iter().map(|(_, w)| w).sum(),
-                tried: tried.len() as u64,
-                awaited_by: awaiting.counts[field.index()],
-            }
+            let samples = awaiting.samples(field, evaluation, ctx);
+            let settled = settled(field, &samples, awaiting.tried(field));
+            awaiting.score(field, &samples, settled)
         })
         .collect()
 }
 
 /// The 要確認 programs awaiting each question worth asking, from one pass over the verdicts.
-struct Awaiting {
+pub(super) struct Awaiting {
     /// The fields awaited by some 要確認 program that are worth asking, in vocabulary order.
-    askable: FieldSet,
+    pub(super) askable: FieldSet,
     /// Per field, how many 要確認 programs await it.
     counts: [u64; Field::COUNT],
     /// Per askable field, an even spread of at most `MAX_PROGRAMS` of the programs awaiting
@@ -131,7 +124,52 @@ struct Awaiting {
 }
 
 impl Awaiting {
-    fn of(evaluation: &Evaluation<'_>, ctx: &Context<'_>) -> Self {
+    /// The programs tried for `field`.
+    pub(super) fn tried(&self, field: Field) -> &[usize] {
+        &self.tried[field.index()]
+    }
+
+    /// The answers tried for `field`, from the rules of the programs tried.
+    pub(super) fn samples(
+        &self,
+        field: Field,
+        evaluation: &Evaluation<'_>,
+        ctx: &Context<'_>,
+    ) -> Vec<(Profile, u64)> {
+        let rules = evaluation.rules();
+        let views = self.tried(field).iter().filter_map(|&i| rules.rule(i));
+        sample_answers(field, ctx.profile, views, ctx.as_of)
+    }
+
+    /// The score of `field` with `samples` tried, `settled` of its verdicts settled.
+    pub(super) fn score(
+        &self,
+        field: Field,
+        samples: &[(Profile, u64)],
+        settled: u64,
+    ) -> QuestionScore {
+        QuestionScore {
+            field,
+            settled,
+            samples: samples.iter().map(|(_, w)| w).sum(),
+            tried: self.tried(field).len() as u64,
+            awaited_by: self.counts[field.index()],
+        }
+    }
+
+    /// The most `field` can score: every answer settling every program tried.
+    pub(super) fn ceiling(&self, field: Field) -> QuestionScore {
+        let tried = self.tried(field).len() as u64;
+        QuestionScore {
+            field,
+            settled: tried,
+            samples: 1,
+            tried,
+            awaited_by: self.counts[field.index()],
+        }
+    }
+
+    pub(super) fn of(evaluation: &Evaluation<'_>, ctx: &Context<'_>) -> Self {
         let rules = evaluation.rules();
         // What each missing condition of the catalogue awaits, worked out once for all the
         // programs that share it (a derived fact's answers are the same in every rule).

@@ -21,6 +21,9 @@ use crate::eligibility::vocabulary::profile::Profile;
 /// No value yet for a condition in the current batch.
 const UNVALUED: u32 = u32::MAX;
 
+/// How many programs are judged between two questions whether to give up.
+const GIVE_UP_EVERY: usize = 16;
+
 /// Buffers for trying sample answers against the programs of one evaluation, kept across
 /// questions so that scoring them all allocates little.
 pub(crate) struct AnswerTrial<'e, 'r> {
@@ -76,10 +79,31 @@ impl<'e, 'r> AnswerTrial<'e, 'r> {
         samples: &[(Profile, u64)],
         tried: &[usize],
     ) -> u64 {
+        self.settled_unless(field, samples, tried, |_| false)
+            .unwrap_or(0)
+    }
+
+    /// `settled`, given up (`None`) as soon as `hopeless(at_most)` is true of the most the
+    /// count can still reach: what it has counted so far, with every (answer, program) pair
+    /// not yet judged taken as settled. The next question needs no exact count for a
+    /// question that cannot beat the best one found so far.
+    pub(crate) fn settled_unless(
+        &mut self,
+        field: Field,
+        samples: &[(Profile, u64)],
+        tried: &[usize],
+        mut hopeless: impl FnMut(u64) -> bool,
+    ) -> Option<u64> {
         let evaluation = self.evaluation;
         let rules = evaluation.rules();
+        let weight_of = |batch: &[(Profile, u64)]| batch.iter().map(|(_, w)| w).sum::<u64>();
+        let programs = tried.len() as u64;
+        // The most that the answers not yet judged could add, batch by batch.
+        let mut unjudged = weight_of(samples).saturating_mul(programs);
         let mut settled = 0;
         for batch in samples.chunks(Lanes::WIDTH) {
+            let batch_weight = weight_of(batch);
+            unjudged = unjudged.saturating_sub(batch_weight.saturating_mul(programs));
             let contexts: Vec<Context<'_>> = batch
                 .iter()
                 .map(|(profile, _)| Context::like(self.base, profile))
@@ -97,7 +121,17 @@ impl<'e, 'r> AnswerTrial<'e, 'r> {
                 categories: None,
             };
             let in_use = u64::MAX >> (Lanes::WIDTH - batch.len());
-            for &i in tried {
+            let mut given_up = false;
+            for (n, &i) in tried.iter().enumerate() {
+                // Asked now and then rather than for every program: the question costs a few
+                // multiplications, a program a few dozen nanoseconds.
+                if n % GIVE_UP_EVERY == 0 {
+                    let left = (programs - n as u64).saturating_mul(batch_weight);
+                    if hopeless(settled + left + unjudged) {
+                        given_up = true;
+                        break;
+                    }
+                }
                 let (Some(rule), kept) = (rules.rule(i), evaluation.states(i)) else {
                     continue;
                 };
@@ -118,8 +152,11 @@ impl<'e, 'r> AnswerTrial<'e, 'r> {
                 self.slot[id] = UNVALUED;
             }
             self.valued.clear();
+            if given_up {
+                return None;
+            }
         }
-        settled
+        Some(settled)
     }
 }
 
