@@ -1,6 +1,7 @@
 //! Stage 4, diagnosis: the whole catalogue for one business.
 //!
-//! `ruleset` holds every program's compiled rule in one array and evaluates them together;
+//! `ruleset` holds every program's compiled rule in one array and evaluates them together
+//! (keeping the evaluation with nothing answered, `blank`);
 //! `ranking` orders the results; `next_question` picks what to ask next from the 要確認
 //! programs (`open_programs`), trying the answers of `sample_answers` and counting what they
 //! settle with `trial` (industry conditions through `category_lanes`), the most promising
@@ -8,6 +9,7 @@
 //! together as the shells show it. Uses every earlier stage and the program's 受付 window.
 
 mod best_question;
+mod blank;
 #[cfg(test)]
 mod catalogue_tests;
 mod category_lanes;

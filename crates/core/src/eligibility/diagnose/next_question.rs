@@ -15,8 +15,8 @@
 //! gathered in one pass over the verdicts (`OpenPrograms`).
 
 use super::best_question::best_question;
-use super::open_programs::OpenPrograms;
-use super::ruleset::Evaluation;
+use super::open_programs::{Gathered, OpenPrograms};
+use super::ruleset::{Evaluation, RuleSet};
 use super::sample_answers::sample_answers;
 use super::trial::AnswerTrial;
 use crate::eligibility::evaluate::context::Context;
@@ -170,53 +170,71 @@ impl Awaiting {
     }
 
     pub(super) fn of(evaluation: &Evaluation<'_>, ctx: &Context<'_>) -> Self {
-        let rules = evaluation.rules();
-        // What each missing condition of the catalogue awaits, worked out once for all the
-        // programs that share it (a derived fact's answers are the same in every rule).
-        let fact_blocking: [FieldSet; Fact::ALL.len()] =
-            std::array::from_fn(|k| ctx.facts.blocking(Fact::ALL[k]));
-        let storage = rules.rule(0).map_or(&[][..], |r| r.leaves);
-        let awaited: Vec<FieldSet> = storage
-            .iter()
-            .zip(evaluation.conditions())
-            .map(|(ins, &value)| match value {
-                State::MISSING => ctx.awaited(ins, |fact| {
-                    fact_blocking
-                        .get(fact as usize)
-                        .copied()
-                        .unwrap_or(FieldSet::EMPTY)
-                }),
-                _ => FieldSet::EMPTY,
-            })
-            .collect();
-        let awaited_by = |id: usize| awaited.get(id).copied().unwrap_or(FieldSet::EMPTY);
-        let mut open = OpenPrograms::default();
-        for (i, missing) in evaluation.missing_of_open(awaited_by) {
-            open.push(i, missing);
-        }
-        let mut counts = [0u64; Field::COUNT];
+        let awaited = awaited_by_condition(evaluation.rules(), evaluation.conditions(), ctx);
+        let gather = || {
+            let awaited_by = |id: usize| awaited.get(id).copied().unwrap_or(FieldSet::EMPTY);
+            let mut open = OpenPrograms::default();
+            for (i, missing) in evaluation.missing_of_open(awaited_by) {
+                open.push(i, missing);
+            }
+            let by_field = open.by_field();
+            Gathered { open, by_field }
+        };
+        // With nothing answered, what every program awaits was gathered once for the rule
+        // set: the same states and the same table give the same sets.
+        let fresh;
+        let Gathered { open, by_field } = match evaluation.blank() {
+            Some(blank) if blank.awaits_as(&awaited) => blank.gathered(gather),
+            _ => {
+                fresh = gather();
+                &fresh
+            }
+        };
         let mut worth_asking = FieldSet::EMPTY;
         let mut tried: [Vec<usize>; Field::COUNT] = std::array::from_fn(|_| Vec::new());
-        let mut hits = Vec::new();
         for field in open.awaited.iter() {
-            open.awaiting(field, &mut hits);
-            let count: u64 = hits.iter().map(|w| u64::from(w.count_ones())).sum();
-            counts[field.index()] = count;
             if askable(ctx.profile, field) {
                 worth_asking.insert(field);
-                let step = usize::try_from(count)
+                let step = usize::try_from(by_field.counts[field.index()])
                     .unwrap_or(usize::MAX)
                     .div_ceil(MAX_PROGRAMS)
                     .max(1);
-                tried[field.index()] = open.every(step, &hits);
+                tried[field.index()] = open.every(step, &by_field.hits[field.index()]);
             }
         }
         Self {
             askable: worth_asking,
-            counts,
+            counts: by_field.counts,
             tried,
         }
     }
+}
+
+/// What each condition of the rule set, valued `conditions` for the business of `ctx`,
+/// awaits: the answers that could settle it when it is missing, nothing otherwise. Worked
+/// out once for all the programs that share a condition (a derived fact's answers are the
+/// same in every rule).
+pub(super) fn awaited_by_condition(
+    rules: &RuleSet,
+    conditions: &[State],
+    ctx: &Context<'_>,
+) -> Vec<FieldSet> {
+    let fact_blocking: [FieldSet; Fact::ALL.len()] =
+        std::array::from_fn(|k| ctx.facts.blocking(Fact::ALL[k]));
+    let storage = rules.rule(0).map_or(&[][..], |r| r.leaves);
+    storage
+        .iter()
+        .zip(conditions)
+        .map(|(ins, &value)| match value {
+            State::MISSING => ctx.awaited(ins, |fact| {
+                fact_blocking
+                    .get(fact as usize)
+                    .copied()
+                    .unwrap_or(FieldSet::EMPTY)
+            }),
+            _ => FieldSet::EMPTY,
+        })
+        .collect()
 }
 
 /// True if asking the field could tell the desk something new: it is unanswered (not
@@ -246,45 +264,65 @@ mod tests {
 
     use super::*;
     use crate::eligibility::diagnose::ruleset::RuleSet;
-    use crate::eligibility::evaluate::property_tests::{partial_profile, valid_rule_tree};
+    use crate::eligibility::evaluate::property_tests::{
+        partial_profile, unsure_profile, valid_rule_tree,
+    };
     use crate::eligibility::evaluate::verdict::Verdict;
 
     proptest! {
         #![proptest_config(ProptestConfig::with_cases(8))]
 
         /// The one pass gathers, for each question, what filtering the 要確認 programs by the
-        /// answers they await and taking every `step`-th gives: the same programs, in order.
+        /// answers they await and taking every `step`-th gives: the same programs, in order;
+        /// with nothing answered too (what is gathered then is kept with the rule set, so
+        /// each business is diagnosed twice), and with answers of 「わからない」, which
+        /// leave the conditions as nothing answered does but not what they await.
         #[test]
         fn the_programs_tried_are_an_even_spread_of_those_awaiting_each_question(
             rules in prop::collection::vec(valid_rule_tree(), 300..1200),
             choices in prop::collection::vec(0usize..64, Field::COUNT),
+            dont_know in prop::collection::vec(any::<bool>(), Field::COUNT),
         ) {
             let programs = crate::eligibility::fixtures::catalogue(rules);
             let (rules, _) = RuleSet::build(&programs);
-            let profile = partial_profile(&choices);
-            let ctx = Context::new(&profile, date!(2026 - 05 - 01));
-            let evaluation = rules.evaluate(&ctx);
-            let awaiting = Awaiting::of(&evaluation, &ctx);
-            let open: Vec<(usize, FieldSet)> = (0..rules.len())
-                .filter(|&i| evaluation.verdict(i) == Some(Verdict::NeedsInfo))
-                .map(|i| (i, rules.rule(i).unwrap().missing(evaluation.states(i), &ctx)))
-                .collect();
-            for field in Field::ALL.iter().copied() {
-                let concerned: Vec<usize> = open
-                    .iter()
-                    .filter(|(_, missing)| missing.contains(field))
-                    .map(|&(i, _)| i)
-                    .collect();
-                prop_assert_eq!(awaiting.counts[field.index()], concerned.len() as u64);
-                let worth_asking = !concerned.is_empty() && askable(&profile, field);
-                prop_assert_eq!(awaiting.askable.contains(field), worth_asking);
-                if worth_asking {
-                    let step = concerned.len().div_ceil(MAX_PROGRAMS);
-                    let spread: Vec<usize> = concerned.into_iter().step_by(step).collect();
-                    prop_assert_eq!(&awaiting.tried[field.index()], &spread);
+            let unsure = unsure_profile(&dont_know);
+            for profile in [partial_profile(&choices), Profile::default(), unsure] {
+                for _ in 0..2 {
+                    let ctx = Context::new(&profile, date!(2026 - 05 - 01));
+                    let evaluation = rules.evaluate(&ctx);
+                    spread_as_defined(&rules, &evaluation, &ctx)?;
                 }
             }
         }
+    }
+
+    /// Checks `Awaiting::of` against the 要確認 programs filtered field by field.
+    fn spread_as_defined(
+        rules: &RuleSet,
+        evaluation: &Evaluation<'_>,
+        ctx: &Context<'_>,
+    ) -> Result<(), TestCaseError> {
+        let awaiting = Awaiting::of(evaluation, ctx);
+        let open: Vec<(usize, FieldSet)> = (0..rules.len())
+            .filter(|&i| evaluation.verdict(i) == Some(Verdict::NeedsInfo))
+            .map(|i| (i, rules.rule(i).unwrap().missing(evaluation.states(i), ctx)))
+            .collect();
+        for field in Field::ALL.iter().copied() {
+            let concerned: Vec<usize> = open
+                .iter()
+                .filter(|(_, missing)| missing.contains(field))
+                .map(|&(i, _)| i)
+                .collect();
+            prop_assert_eq!(awaiting.counts[field.index()], concerned.len() as u64);
+            let worth_asking = !concerned.is_empty() && askable(ctx.profile, field);
+            prop_assert_eq!(awaiting.askable.contains(field), worth_asking);
+            if worth_asking {
+                let step = concerned.len().div_ceil(MAX_PROGRAMS);
+                let spread: Vec<usize> = concerned.into_iter().step_by(step).collect();
+                prop_assert_eq!(&awaiting.tried[field.index()], &spread);
+            }
+        }
+        Ok(())
     }
 
     #[test]

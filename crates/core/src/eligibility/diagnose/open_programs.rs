@@ -10,7 +10,7 @@
 use crate::eligibility::vocabulary::field::{Field, FieldSet};
 
 /// Programs in catalogue order, each with the answers it awaits.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub(super) struct OpenPrograms {
     /// Catalogue indices, ascending.
     programs: Vec<usize>,
@@ -39,6 +39,18 @@ impl OpenPrograms {
         }));
     }
 
+    /// Per field some program awaits, which programs await it (as `awaiting` gives them)
+    /// and how many.
+    pub(super) fn by_field(&self) -> ByField {
+        let mut by_field = ByField::default();
+        for field in self.awaited.iter() {
+            let hits = &mut by_field.hits[field.index()];
+            self.awaiting(field, hits);
+            by_field.counts[field.index()] = hits.iter().map(|w| u64::from(w.count_ones())).sum();
+        }
+        by_field
+    }
+
     /// The catalogue indices of every `step`-th program of `hits` (from `awaiting`), from
     /// the first.
     pub(super) fn every(&self, step: usize, hits: &[u64]) -> Vec<usize> {
@@ -59,6 +71,22 @@ impl OpenPrograms {
         }
         taken
     }
+}
+
+/// The 要確認 programs of one diagnosis with what they await, field by field.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub(super) struct Gathered {
+    pub(super) open: OpenPrograms,
+    pub(super) by_field: ByField,
+}
+
+/// The programs awaiting each field, from `OpenPrograms::by_field`.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub(super) struct ByField {
+    /// Per field, bit `k` of word `w` for the `64 w + k`-th program awaiting it.
+    pub(super) hits: [Vec<u64>; Field::COUNT],
+    /// Per field, how many programs await it.
+    pub(super) counts: [u64; Field::COUNT],
 }
 
 /// The position of the `n`-th (from 0) bit set in `word`, which has more than `n`.

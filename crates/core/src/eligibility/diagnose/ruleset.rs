@@ -6,9 +6,11 @@
 //! so a diagnosis over 10,000 programs allocates nothing per program.
 
 use std::borrow::Borrow;
+use std::sync::OnceLock;
 
 use time::Date;
 
+use super::blank::Blank;
 use super::ranking::{RankFacts, order};
 use crate::catalog::Step;
 use crate::eligibility::evaluate::context::Context;
@@ -32,6 +34,8 @@ pub struct RuleSet {
     ranges: Vec<(usize, usize)>,
     origins: Vec<RuleOrigin>,
     rank_facts: Vec<RankFacts>,
+    /// The evaluation with nothing answered, made on the first evaluation.
+    blank: OnceLock<Blank>,
 }
 
 impl RuleSet {
@@ -81,6 +85,7 @@ impl RuleSet {
             ranges: Vec::with_capacity(steps.len()),
             origins: Vec::with_capacity(steps.len()),
             rank_facts: Vec::with_capacity(steps.len()),
+            blank: OnceLock::new(),
         };
         for step in steps {
             match *step {
@@ -147,28 +152,53 @@ impl RuleSet {
     /// Evaluates into a buffer kept from an earlier evaluation of this rule set.
     ///
     /// Each distinct condition of the catalogue is valued once; each program's rule is then
-    /// a walk over its nodes.
+    /// a walk over its nodes. When the conditions come out as they do with nothing answered,
+    /// the states and verdicts worked out for that once are copied instead (`Blank`).
     pub fn evaluate_into<'r>(&'r self, ctx: &Context<'_>, evaluation: &mut Evaluation<'r>) {
         evaluation.rules = self;
+        self.value_conditions(ctx, &mut evaluation.conditions);
+        let blank = self.blank.get_or_init(|| Blank::of(self, ctx.as_of));
+        if evaluation.conditions == blank.conditions {
+            evaluation.states.clone_from(&blank.states);
+            evaluation.verdicts.clone_from(&blank.verdicts);
+            evaluation.blank = Some(blank);
+        } else {
+            self.walk(
+                &evaluation.conditions,
+                &mut evaluation.states,
+                &mut evaluation.verdicts,
+            );
+            evaluation.blank = None;
+        }
+    }
+
+    /// The value of each distinct condition of the catalogue for the business of `ctx`.
+    pub(super) fn value_conditions(&self, ctx: &Context<'_>, conditions: &mut Vec<State>) {
         let any_rule = self.code.view(0, 0);
-        evaluation.conditions.clear();
-        evaluation.conditions.extend(
+        conditions.clear();
+        conditions.extend(
             self.code
                 .leaves
                 .iter()
                 .map(|ins| ctx.condition(ins, &any_rule)),
         );
-        evaluation
-            .states
-            .resize(self.code.nodes.len(), State::MISSING);
-        evaluation.verdicts.clear();
-        let conditions = &evaluation.conditions;
+    }
+
+    /// Every program's node states and verdict, with the conditions valued `conditions`.
+    pub(super) fn walk(
+        &self,
+        conditions: &[State],
+        states: &mut Vec<State>,
+        verdicts: &mut Vec<Verdict>,
+    ) {
+        states.resize(self.code.nodes.len(), State::MISSING);
+        verdicts.clear();
         for &(start, len) in &self.ranges {
-            let states = &mut evaluation.states[start..start + len];
+            let states = &mut states[start..start + len];
             let verdict = self.code.view(start, len).run(states, |id| {
                 conditions.get(id).copied().unwrap_or(State::MISSING)
             });
-            evaluation.verdicts.push(verdict);
+            verdicts.push(verdict);
         }
     }
 }
@@ -181,6 +211,8 @@ pub struct Evaluation<'r> {
     states: Vec<State>,
     /// The value of each distinct condition of the rule set.
     conditions: Vec<State>,
+    /// The rule set's evaluation with nothing answered, when this one is a copy of it.
+    blank: Option<&'r Blank>,
 }
 
 impl<'r> Evaluation<'r> {
@@ -191,6 +223,7 @@ impl<'r> Evaluation<'r> {
             verdicts: Vec::with_capacity(rules.len()),
             states: vec![State::MISSING; rules.code.nodes.len()],
             conditions: Vec::with_capacity(rules.code.leaves.len()),
+            blank: None,
         }
     }
 
@@ -239,12 +272,23 @@ impl<'r> Evaluation<'r> {
     pub(crate) fn conditions(&self) -> &[State] {
         &self.conditions
     }
+
+    /// The rule set's evaluation with nothing answered, when this one is a copy of it.
+    pub(super) fn blank(&self) -> Option<&'r Blank> {
+        self.blank
+    }
 }
 
 #[cfg(test)]
 mod tests {
+    use proptest::prelude::*;
+
     use super::*;
+    use crate::eligibility::evaluate::property_tests::{
+        partial_profile, unsure_profile, valid_rule_tree,
+    };
     use crate::eligibility::rules::rule::Rule;
+    use crate::eligibility::vocabulary::field::Field;
     use crate::eligibility::vocabulary::profile::Profile;
     use serde_json::json;
     use std::sync::Arc;
@@ -316,6 +360,38 @@ mod tests {
                 assert_eq!(a.kind(node), b.kind(node), "program {i}, node {node}");
                 assert_eq!(a.reads(node), b.reads(node), "program {i}, node {node}");
             }
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(48))]
+
+        /// Every program's states and verdict in the catalogue's evaluation are those its
+        /// rule gives alone, whether the evaluation is walked or copied from the one with
+        /// nothing answered (a business that answered nothing, or only 「わからない」).
+        #[test]
+        fn the_catalogue_evaluates_each_rule_as_the_rule_alone_does(
+            rules in prop::collection::vec(valid_rule_tree(), 1..60),
+            choices in prop::collection::vec(0usize..64, Field::COUNT),
+            dont_know in prop::collection::vec(any::<bool>(), Field::COUNT),
+        ) {
+            let (rules, _) = RuleSet::build(&crate::eligibility::fixtures::catalogue(rules));
+            let unsure = unsure_profile(&dont_know);
+            let mut evaluation = Evaluation::new(&rules);
+            for profile in [partial_profile(&choices), Profile::default(), unsure] {
+                for as_of in [date!(2026 - 04 - 01), date!(2031 - 02 - 28)] {
+                    let ctx = Context::new(&profile, as_of);
+                    rules.evaluate_into(&ctx, &mut evaluation);
+                    for i in 0..rules.len() {
+                        let alone = rules.rule(i).unwrap().evaluate(&ctx);
+                        prop_assert_eq!(evaluation.verdict(i), Some(alone.verdict));
+                        prop_assert_eq!(evaluation.states(i), &alone.states[..]);
+                    }
+                }
+            }
+            let nothing = Profile::default();
+            let ctx = Context::new(&nothing, date!(2026 - 04 - 01));
+            prop_assert!(rules.evaluate(&ctx).blank().is_some());
         }
     }
 

@@ -155,6 +155,16 @@ pub(crate) fn partial_profile(choices: &[usize]) -> Profile {
     profile
 }
 
+/// A profile that answered nothing but 「わからない」, to the fields chosen: its conditions
+/// come out as with nothing answered, what they await does not.
+pub(crate) fn unsure_profile(dont_know: &[bool]) -> Profile {
+    let mut profile = Profile::default();
+    for (&field, _) in Field::ALL.iter().zip(dont_know).filter(|(_, d)| **d) {
+        profile.mark_dont_know(field);
+    }
+    profile
+}
+
 /// `profile` with one more answer: each way of answering an open field, or of refining a
 /// coarse answer.
 fn answered_further(profile: &Profile) -> Vec<(Field, Profile)> {
