@@ -44,7 +44,7 @@ impl Blank {
         let ctx = Context::new(&profile, as_of);
         let (mut conditions, mut states, mut verdicts) = (Vec::new(), Vec::new(), Vec::new());
         rules.value_conditions(&ctx, &mut conditions);
-        rules.walk(&conditions, &mut states, &mut verdicts);
+        rules.walk(&conditions, &mut states, &mut verdicts, None);
         Self {
             awaited: awaited_by_condition(rules, &conditions, &ctx),
             conditions,

@@ -34,6 +34,8 @@ pub struct RuleSet {
     ranges: Vec<(usize, usize)>,
     origins: Vec<RuleOrigin>,
     rank_facts: Vec<RankFacts>,
+    /// Each program's decisive condition (`RuleView::decisive_condition`), if any.
+    decisive: Vec<Option<usize>>,
     /// The evaluation with nothing answered, made on the first evaluation.
     blank: OnceLock<Blank>,
 }
@@ -55,6 +57,8 @@ impl RuleSet {
         let (rule, origin, problem) = compile_program(program);
         let range = self.code.append(&rule.code, &mut self.interner);
         self.ranges.push(range);
+        self.decisive
+            .push(self.code.view(range.0, range.1).decisive_condition());
         self.origins.push(origin);
         self.rank_facts.push(RankFacts::of(program));
         problem
@@ -85,12 +89,14 @@ impl RuleSet {
             ranges: Vec::with_capacity(steps.len()),
             origins: Vec::with_capacity(steps.len()),
             rank_facts: Vec::with_capacity(steps.len()),
+            decisive: Vec::with_capacity(steps.len()),
             blank: OnceLock::new(),
         };
         for step in steps {
             match *step {
                 Step::Keep(i) => {
                     set.ranges.push(self.ranges[i]);
+                    set.decisive.push(self.decisive[i]);
                     set.origins.push(self.origins[i]);
                     set.rank_facts.push(self.rank_facts[i].clone());
                 }
@@ -155,18 +161,42 @@ impl RuleSet {
     /// a walk over its nodes. When the conditions come out as they do with nothing answered,
     /// the states and verdicts worked out for that once are copied instead (`Blank`).
     pub fn evaluate_into<'r>(&'r self, ctx: &Context<'_>, evaluation: &mut Evaluation<'r>) {
+        self.evaluate_some_into(ctx, evaluation, false);
+    }
+
+    /// As `evaluate_into`, but a program whose decisive condition fails (see
+    /// `decisive_condition`) is only given its verdict, 対象外, and no states until
+    /// `Evaluation::walk_skipped` is asked for them: for a diagnosis, which reads the states
+    /// of the programs it shows and of the 要確認 ones only.
+    pub(crate) fn evaluate_lean_into<'r>(
+        &'r self,
+        ctx: &Context<'_>,
+        evaluation: &mut Evaluation<'r>,
+    ) {
+        self.evaluate_some_into(ctx, evaluation, true);
+    }
+
+    fn evaluate_some_into<'r>(
+        &'r self,
+        ctx: &Context<'_>,
+        evaluation: &mut Evaluation<'r>,
+        lean: bool,
+    ) {
         evaluation.rules = self;
         self.value_conditions(ctx, &mut evaluation.conditions);
+        evaluation.skipped.clear();
         let blank = self.blank.get_or_init(|| Blank::of(self, ctx.as_of));
         if evaluation.conditions == blank.conditions {
             evaluation.states.clone_from(&blank.states);
             evaluation.verdicts.clone_from(&blank.verdicts);
             evaluation.blank = Some(blank);
         } else {
+            let skipped = lean.then_some(&mut evaluation.skipped);
             self.walk(
                 &evaluation.conditions,
                 &mut evaluation.states,
                 &mut evaluation.verdicts,
+                skipped,
             );
             evaluation.blank = None;
         }
@@ -184,22 +214,50 @@ impl RuleSet {
         );
     }
 
-    /// Every program's node states and verdict, with the conditions valued `conditions`.
+    /// Every program's node states and verdict, with the conditions valued `conditions`;
+    /// with `skipped`, those whose decisive condition fails are marked there and not walked.
     pub(super) fn walk(
         &self,
         conditions: &[State],
         states: &mut Vec<State>,
         verdicts: &mut Vec<Verdict>,
+        mut skipped: Option<&mut Vec<bool>>,
     ) {
         states.resize(self.code.nodes.len(), State::MISSING);
         verdicts.clear();
-        for &(start, len) in &self.ranges {
-            let states = &mut states[start..start + len];
-            let verdict = self.code.view(start, len).run(states, |id| {
-                conditions.get(id).copied().unwrap_or(State::MISSING)
-            });
-            verdicts.push(verdict);
+        if let Some(skipped) = skipped.as_deref_mut() {
+            skipped.resize(self.len(), false);
         }
+        for (i, &(start, len)) in self.ranges.iter().enumerate() {
+            if let Some(skipped) = skipped.as_deref_mut()
+                && self.fails_outright(i, conditions)
+            {
+                skipped[i] = true;
+                verdicts.push(Verdict::Ineligible);
+                continue;
+            }
+            verdicts.push(self.walk_one(start, len, conditions, states));
+        }
+    }
+
+    /// Whether program `i`'s decisive condition fails, so that its rule does.
+    fn fails_outright(&self, i: usize, conditions: &[State]) -> bool {
+        let decisive = self.decisive.get(i).copied().flatten();
+        decisive.and_then(|id| conditions.get(id)) == Some(&State::FALSE)
+    }
+
+    /// The rule whose nodes are `start..start + len`, walked into `states` (the catalogue's).
+    fn walk_one(
+        &self,
+        start: usize,
+        len: usize,
+        conditions: &[State],
+        states: &mut [State],
+    ) -> Verdict {
+        let states = states.get_mut(start..start + len).unwrap_or(&mut []);
+        self.code.view(start, len).run(states, |id| {
+            conditions.get(id).copied().unwrap_or(State::MISSING)
+        })
     }
 }
 
@@ -213,6 +271,9 @@ pub struct Evaluation<'r> {
     conditions: Vec<State>,
     /// The rule set's evaluation with nothing answered, when this one is a copy of it.
     blank: Option<&'r Blank>,
+    /// Per program, whether its states were left unwritten (`evaluate_lean_into`); empty
+    /// when none were.
+    skipped: Vec<bool>,
 }
 
 impl<'r> Evaluation<'r> {
@@ -224,6 +285,7 @@ impl<'r> Evaluation<'r> {
             states: vec![State::MISSING; rules.code.nodes.len()],
             conditions: Vec::with_capacity(rules.code.leaves.len()),
             blank: None,
+            skipped: Vec::new(),
         }
     }
 
@@ -235,8 +297,12 @@ impl<'r> Evaluation<'r> {
         self.verdicts.get(i).copied()
     }
 
-    /// The node states of the `i`-th program's rule.
+    /// The node states of the `i`-th program's rule (none for a program a diagnosis did
+    /// not need them of).
     pub fn states(&self, i: usize) -> &[State] {
+        if self.skipped.get(i) == Some(&true) {
+            return &[];
+        }
         match self.rules.ranges.get(i) {
             Some(&(start, len)) => self.states.get(start..start + len).unwrap_or(&[]),
             None => &[],
@@ -245,6 +311,23 @@ impl<'r> Evaluation<'r> {
 
     pub fn rules(&self) -> &'r RuleSet {
         self.rules
+    }
+
+    /// Walks the rules of `programs` whose states `RuleSet::evaluate_lean_into` left
+    /// unwritten.
+    pub(crate) fn walk_skipped(&mut self, programs: &[usize]) {
+        for &i in programs {
+            let (Some(skipped), Some(&(start, len))) =
+                (self.skipped.get_mut(i), self.rules.ranges.get(i))
+            else {
+                continue;
+            };
+            if *skipped {
+                *skipped = false;
+                self.rules
+                    .walk_one(start, len, &self.conditions, &mut self.states);
+            }
+        }
     }
 
     /// Every 要確認 program's catalogue index and the answers that could settle it
