@@ -11,6 +11,7 @@ use std::sync::OnceLock;
 use time::Date;
 
 use super::blank::Blank;
+use super::condition_values::ConditionValues;
 use super::ranking::{RankFacts, order};
 use crate::catalog::Step;
 use crate::eligibility::evaluate::context::Context;
@@ -34,6 +35,8 @@ pub struct RuleSet {
     ranges: Vec<(usize, usize)>,
     origins: Vec<RuleOrigin>,
     rank_facts: Vec<RankFacts>,
+    /// Which conditions of `code` are valued per business.
+    values: ConditionValues,
     /// Each program's decisive condition (`RuleView::decisive_condition`), if any.
     decisive: Vec<Option<usize>>,
     /// The evaluation with nothing answered, made on the first evaluation.
@@ -56,6 +59,7 @@ impl RuleSet {
     fn push(&mut self, program: &Program) -> Option<ProgramRuleErrors> {
         let (rule, origin, problem) = compile_program(program);
         let range = self.code.append(&rule.code, &mut self.interner);
+        self.values.extend(&self.code.leaves);
         self.ranges.push(range);
         self.decisive
             .push(self.code.view(range.0, range.1).decisive_condition());
@@ -86,6 +90,7 @@ impl RuleSet {
         let mut set = Self {
             code: self.code.clone(),
             interner: self.interner.clone(),
+            values: self.values.clone(),
             ranges: Vec::with_capacity(steps.len()),
             origins: Vec::with_capacity(steps.len()),
             rank_facts: Vec::with_capacity(steps.len()),
@@ -204,14 +209,8 @@ impl RuleSet {
 
     /// The value of each distinct condition of the catalogue for the business of `ctx`.
     pub(super) fn value_conditions(&self, ctx: &Context<'_>, conditions: &mut Vec<State>) {
-        let any_rule = self.code.view(0, 0);
-        conditions.clear();
-        conditions.extend(
-            self.code
-                .leaves
-                .iter()
-                .map(|ins| ctx.condition(ins, &any_rule)),
-        );
+        self.values
+            .value_into(&self.code.view(0, 0), ctx, conditions);
     }
 
     /// Every program's node states and verdict, with the conditions valued `conditions`;

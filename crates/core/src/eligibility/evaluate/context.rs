@@ -3,6 +3,8 @@
 //! Facts are derived once per profile (`Context::new`) and answers are laid out in tables read
 //! by index, so valuing a condition is a look-up and a comparison; `judge` then folds those
 //! values up a rule's nodes.
+use std::sync::OnceLock;
+
 use time::Date;
 
 use crate::eligibility::rules::code::{Instr, OpCode, RuleView};
@@ -32,6 +34,9 @@ pub struct Context<'p> {
     org_form: Option<u32>,
     large_investment: Option<u32>,
     purposes: Option<u32>,
+    /// Each derived fact's reasons (`Facts::reasons`), worked out when first explained: a
+    /// results page explains the same few facts for many programs.
+    fact_reasons: [OnceLock<Vec<String>>; Fact::ALL.len()],
 }
 
 fn bit_of<T: PartialEq>(all: &[T], value: Option<&T>) -> Option<u32> {
@@ -96,6 +101,16 @@ impl<'p> Context<'p> {
                     .fold(0, |a, b| a | b)
             }),
             facts,
+            fact_reasons: std::array::from_fn(|_| OnceLock::new()),
+        }
+    }
+
+    /// How the derived fact was worked out for this business, in Japanese
+    /// (`Facts::reasons`).
+    pub(crate) fn fact_reasons(&self, fact: Fact) -> Vec<String> {
+        match self.fact_reasons.get(fact as usize) {
+            Some(kept) => kept.get_or_init(|| self.facts.reasons(fact)).clone(),
+            None => self.facts.reasons(fact),
         }
     }
 
@@ -235,6 +250,21 @@ mod tests {
             other.set(field, &options[pick % options.len()]).unwrap();
             let like = Context::like(&ctx, &other);
             prop_assert_eq!(like.facts, Context::new(&other, as_of).facts);
+        }
+
+        /// The reasons of each derived fact, kept once explained, are those worked out
+        /// afresh, the first time and after.
+        #[test]
+        fn the_reasons_kept_for_a_fact_are_those_worked_out_afresh(
+            choices in prop::collection::vec(0usize..64, Field::COUNT),
+        ) {
+            let profile = partial_profile(&choices);
+            let ctx = Context::new(&profile, date!(2026 - 05 - 01));
+            for _ in 0..2 {
+                for &fact in Fact::ALL {
+                    prop_assert_eq!(ctx.fact_reasons(fact), ctx.facts.reasons(fact));
+                }
+            }
         }
     }
 }

@@ -30,9 +30,9 @@ pub(crate) fn evidence(leaf: &Leaf<'_>, ctx: &Context<'_>) -> (Option<String>, V
                 .years_since_founding
                 .map(|y| format!("{y}年"))
                 .or_else(|| field_answer(Field::Founded)),
-            ctx.facts.reasons(Fact::YearsSinceFounding),
+            ctx.fact_reasons(Fact::YearsSinceFounding),
         ),
-        Leaf::Fact(fact) => (None, ctx.facts.reasons(*fact)),
+        Leaf::Fact(fact) => (None, ctx.fact_reasons(*fact)),
         Leaf::Manual(_) => (None, vec![]),
     }
 }
