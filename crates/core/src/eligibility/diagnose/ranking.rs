@@ -4,8 +4,6 @@
 //! then larger maximum amounts (unknown last), then the nearest closing date a business can
 //! still meet (none last). Ties keep catalogue order, so the ranking is stable and repeatable.
 
-use std::cmp::Reverse;
-
 use time::Date;
 
 use crate::eligibility::evaluate::verdict::Verdict;
@@ -49,50 +47,45 @@ impl RankFacts {
     }
 }
 
-/// Indices in ranked order, from each program's verdict and rank facts; only the `limit`
-/// best when a limit is given (a page shows twenty of ten thousand, so the rest need no sort).
+/// Indices in ranked order, from each program's verdict and rank facts (`verdicts[i]` and
+/// `facts[i]` are program `i`'s; only indices in both are ranked); only the `limit` best when
+/// a limit is given (a page shows twenty of ten thousand, so the rest need no sort).
 ///
 /// The closing date costs most to work out (the window on the day), and only breaks ties of
 /// verdict, fit and amount: with a limit it is worked out only for the programs that can still
-/// be among the best once those three are compared.
-pub(crate) fn order<'a>(
-    programs: impl Iterator<Item = (Verdict, &'a RankFacts)>,
+/// be among the best once those three are compared. Those three are packed into one integer
+/// per program, above its index, so that finding the programs that can still be among the
+/// best is one selection over a flat array of integers.
+pub(crate) fn order(
+    verdicts: &[Verdict],
+    facts: &[RankFacts],
     profile: &Profile,
     as_of: Date,
     limit: Option<usize>,
 ) -> Vec<usize> {
     let chosen = chosen_purposes(profile);
-    let mut coarse: Vec<_> = programs
+    let mut coarse: Vec<u128> = verdicts
+        .iter()
+        .zip(facts)
         .enumerate()
-        .map(|(i, (verdict, facts))| {
-            let key = (
-                verdict.rank(),
-                Reverse((facts.purposes & chosen).count_ones()),
-                Reverse(facts.amount),
-            );
-            (key, i, facts)
-        })
+        .map(|(i, (verdict, facts))| coarse_key(*verdict, facts, chosen) << INDEX_BITS | i as u128)
         .collect();
     let limit = limit.filter(|&k| k < coarse.len());
     if let Some(k) = limit.filter(|&k| k > 0) {
         // The k-th best of the three keys: fewer than k programs are better on them, so the
         // best k are among those at most as good, closing dates deciding the ties at it.
-        let mut keys: Vec<_> = coarse.iter().map(|&(key, _, _)| key).collect();
-        let (_, &mut edge, _) = keys.select_nth_unstable(k - 1);
-        coarse.retain(|&(key, _, _)| key <= edge);
+        let (_, &mut edge, _) = coarse.select_nth_unstable(k - 1);
+        coarse.retain(|&key| key >> INDEX_BITS <= edge >> INDEX_BITS);
     }
     let mut keyed: Vec<_> = coarse
         .into_iter()
-        .map(|((verdict, fit, amount), i, facts)| {
-            let closing = facts.schedule.window(as_of).closing_date();
-            (
-                verdict,
-                fit,
-                amount,
-                (closing.is_none(), closing),
-                // The index makes every key distinct, so the order is stable.
-                i,
-            )
+        .map(|key| {
+            let i = (key & INDEX_MASK) as usize;
+            let closing = facts
+                .get(i)
+                .and_then(|f| f.schedule.window(as_of).closing_date());
+            // The index makes every key distinct, so the order is stable.
+            (key >> INDEX_BITS, (closing.is_none(), closing), i)
         })
         .collect();
     if let Some(limit) = limit.filter(|&k| k < keyed.len()) {
@@ -101,7 +94,24 @@ pub(crate) fn order<'a>(
         keyed.truncate(limit);
     }
     keyed.sort_unstable();
-    keyed.into_iter().map(|key| key.4).collect()
+    keyed.into_iter().map(|key| key.2).collect()
+}
+
+/// The low bits of a packed key, which hold the program's index (a catalogue holds fewer
+/// than four billion programs).
+const INDEX_BITS: u32 = 32;
+const INDEX_MASK: u128 = (1 << INDEX_BITS) - 1;
+
+/// Verdict, fit with the chosen purposes (more first) and amount (larger first, unknown last)
+/// as one integer that orders as the three in turn: 2 bits of verdict, 5 of fit, 65 of
+/// amount.
+fn coarse_key(verdict: Verdict, facts: &RankFacts, chosen: u16) -> u128 {
+    let unfit = 16 - (facts.purposes & chosen).count_ones();
+    let amount = match facts.amount {
+        Some(yen) => u128::from(u64::MAX - yen),
+        None => 1 << 64,
+    };
+    u128::from(verdict.rank()) << 70 | u128::from(unfit) << 65 | amount
 }
 
 /// Indices of `programs` in ranked order; `verdicts[i]` is the verdict of `programs[i]`.
@@ -115,11 +125,13 @@ pub fn rank(
     as_of: Date,
 ) -> Vec<usize> {
     let facts: Vec<RankFacts> = programs.iter().map(RankFacts::of).collect();
-    order(verdicts.iter().copied().zip(&facts), profile, as_of, None)
+    order(verdicts, &facts, profile, as_of, None)
 }
 
 #[cfg(test)]
 mod tests {
+    use std::cmp::Reverse;
+
     use super::*;
     use crate::calendar::{DayEdge, JstDateTime};
     use crate::program::{ApplicationRound, Purpose, Yen};
@@ -202,6 +214,77 @@ mod tests {
         assert_eq!(order, [0, 1]);
     }
 
+    /// The ranking as it reads: every program sorted by verdict, fit, amount, closing date
+    /// and index, compared as the values themselves.
+    fn ranked_plainly(
+        verdicts: &[Verdict],
+        facts: &[RankFacts],
+        profile: &Profile,
+        as_of: Date,
+    ) -> Vec<usize> {
+        let chosen = chosen_purposes(profile);
+        let mut keyed: Vec<_> = verdicts
+            .iter()
+            .zip(facts)
+            .enumerate()
+            .map(|(i, (verdict, f))| {
+                let closing = f.schedule.window(as_of).closing_date();
+                (
+                    verdict.rank(),
+                    Reverse((f.purposes & chosen).count_ones()),
+                    Reverse(f.amount),
+                    (closing.is_none(), closing),
+                    i,
+                )
+            })
+            .collect();
+        keyed.sort();
+        keyed.into_iter().map(|k| k.4).collect()
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
+
+        /// The packed keys rank as the values compared in turn, the best few as the head of
+        /// the whole ranking, amounts at the ends of their range among them.
+        #[test]
+        fn the_packed_keys_rank_as_the_values_do(
+            drawn in proptest::collection::vec(
+                (0usize..4, 0u8..4, 0usize..6, 0usize..5),
+                0..60,
+            ),
+            limit in proptest::option::of(0usize..70),
+        ) {
+            let amounts = [None, Some(0), Some(1), Some(5_000_000), Some(u64::MAX - 1), Some(u64::MAX)];
+            let purposes = [Purpose::EquipmentIt, Purpose::Employment];
+            let programs: Vec<Program> = drawn
+                .iter()
+                .enumerate()
+                .map(|(i, &(_, fit, amount, closes))| {
+                    let chosen: Vec<Purpose> = purposes
+                        .iter()
+                        .enumerate()
+                        .filter(|(b, _)| fit >> b & 1 == 1)
+                        .map(|(_, &p)| p)
+                        .collect();
+                    let closes = format!("2027-0{}-15", 1 + closes);
+                    let closes = (i % 4 != 0).then_some(closes.as_str());
+                    let mut p = program(&format!("p{i}"), &chosen, None, closes);
+                    p.amount.max = amounts[amount].map(Yen::from_u64);
+                    p
+                })
+                .collect();
+            let all = [Verdict::Eligible, Verdict::Conditional, Verdict::NeedsInfo, Verdict::Ineligible];
+            let verdicts: Vec<Verdict> = drawn.iter().map(|d| all[d.0]).collect();
+            let facts: Vec<RankFacts> = programs.iter().map(RankFacts::of).collect();
+            let profile = Profile::from_json(r#"{"purposes": ["equipment_it", "employment"]}"#).unwrap();
+            let as_of = date!(2026 - 11 - 23);
+            let plain = ranked_plainly(&verdicts, &facts, &profile, as_of);
+            let top = order(&verdicts, &facts, &profile, as_of, limit);
+            proptest::prop_assert_eq!(&top[..], &plain[..limit.unwrap_or(plain.len()).min(plain.len())]);
+        }
+    }
+
     #[test]
     fn the_best_few_are_exactly_the_head_of_the_full_ranking() {
         let verdicts = [
@@ -230,14 +313,10 @@ mod tests {
         let facts: Vec<RankFacts> = programs.iter().map(RankFacts::of).collect();
         let profile = Profile::from_json(r#"{"purposes": ["equipment_it"]}"#).unwrap();
         let as_of = date!(2026 - 11 - 23);
-        let full = order(verdicts.iter().copied().zip(&facts), &profile, as_of, None);
+        let full = order(&verdicts, &facts, &profile, as_of, None);
+        assert_eq!(full, ranked_plainly(&verdicts, &facts, &profile, as_of));
         for k in (0..=41).chain([100]) {
-            let top = order(
-                verdicts.iter().copied().zip(&facts),
-                &profile,
-                as_of,
-                Some(k),
-            );
+            let top = order(&verdicts, &facts, &profile, as_of, Some(k));
             assert_eq!(top, full[..k.min(40)], "top {k}");
         }
     }

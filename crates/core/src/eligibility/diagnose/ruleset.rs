@@ -146,7 +146,8 @@ impl RuleSet {
         limit: Option<usize>,
     ) -> Vec<usize> {
         order(
-            evaluation.verdicts().iter().copied().zip(&self.rank_facts),
+            evaluation.verdicts(),
+            &self.rank_facts,
             profile,
             as_of,
             limit,
