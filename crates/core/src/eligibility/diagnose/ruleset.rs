@@ -15,7 +15,7 @@ use super::condition_values::ConditionValues;
 use super::ranking::{RankFacts, order};
 use crate::catalog::Step;
 use crate::eligibility::evaluate::context::Context;
-use crate::eligibility::evaluate::judge::missing_in;
+use crate::eligibility::evaluate::judge::{missing_in, run_nodes};
 use crate::eligibility::evaluate::verdict::Verdict;
 use crate::eligibility::rules::code::{Interner, RuleCode, RuleView};
 use crate::eligibility::rules::program_rule::{RuleOrigin, compile_program};
@@ -254,8 +254,9 @@ impl RuleSet {
         conditions: &[State],
         states: &mut [State],
     ) -> Verdict {
+        let nodes = self.code.nodes.get(start..start + len).unwrap_or(&[]);
         let states = states.get_mut(start..start + len).unwrap_or(&mut []);
-        self.code.view(start, len).run(states, |id| {
+        run_nodes(nodes, states, |id| {
             conditions.get(id).copied().unwrap_or(State::MISSING)
         })
     }

@@ -52,33 +52,7 @@ impl RuleView<'_> {
     /// The state of group node `i` from its children's states.
     #[inline]
     fn fold<S: Kleene>(&self, i: usize, states: &[S]) -> S {
-        let nodes = self.nodes;
-        let n = nodes[i];
-        if tag(n) == NOT {
-            return states.get(i + 1).map_or(S::MISSING, |s| s.negate());
-        }
-        let all = tag(n) == ALL;
-        let mut acc = if all {
-            S::ALL_IDENTITY
-        } else {
-            S::ANY_IDENTITY
-        };
-        // Children follow their parent; a child group holds where it ends.
-        let (mut c, end) = (i + 1, ((n & PAYLOAD) as usize).min(nodes.len()));
-        while c < end {
-            acc = if all {
-                acc.and(states[c])
-            } else {
-                acc.or(states[c])
-            };
-            let child = nodes[c];
-            c = if tag(child) == LEAF {
-                c + 1
-            } else {
-                ((child & PAYLOAD) as usize).max(c + 1)
-            };
-        }
-        acc
+        fold(self.nodes, i, states)
     }
 
     /// The backward pass, with condition number `id` valued by `condition(id)`.
@@ -88,31 +62,7 @@ impl RuleView<'_> {
         states: &mut [State],
         condition: impl FnMut(usize) -> State,
     ) -> Verdict {
-        self.run_root(states, condition)
-            .map_or(Verdict::NeedsInfo, Verdict::of)
-    }
-
-    /// The backward pass over any Kleene values, returning the root's (`None` when `states`
-    /// is too short or the rule empty). `Lanes` judge many variants of a business at once.
-    #[inline]
-    pub(crate) fn run_root<S: Kleene>(
-        &self,
-        states: &mut [S],
-        mut condition: impl FnMut(usize) -> S,
-    ) -> Option<S> {
-        let nodes = self.nodes;
-        if states.len() < nodes.len() || nodes.is_empty() {
-            return None;
-        }
-        for i in (0..nodes.len()).rev() {
-            let n = nodes[i];
-            states[i] = if tag(n) == LEAF {
-                condition((n & PAYLOAD) as usize)
-            } else {
-                self.fold(i, states)
-            };
-        }
-        Some(states[0])
+        run_nodes(self.nodes, states, condition)
     }
 
     /// Evaluates into a fresh outcome.
@@ -164,6 +114,71 @@ impl RuleView<'_> {
             _ => out.push(i),
         }
     }
+}
+
+/// `RuleView::run` for the rule whose nodes are `nodes`, read straight from a catalogue's
+/// storage: a diagnosis walks thousands of rules and needs no more of each than its nodes.
+#[inline]
+pub(crate) fn run_nodes(
+    nodes: &[u32],
+    states: &mut [State],
+    condition: impl FnMut(usize) -> State,
+) -> Verdict {
+    run_root(nodes, states, condition).map_or(Verdict::NeedsInfo, Verdict::of)
+}
+
+/// The backward pass over the rule whose nodes are `nodes`, over any Kleene values,
+/// returning the root's (`None` when `states` is too short or the rule empty).
+#[inline]
+fn run_root<S: Kleene>(
+    nodes: &[u32],
+    states: &mut [S],
+    mut condition: impl FnMut(usize) -> S,
+) -> Option<S> {
+    if states.len() < nodes.len() || nodes.is_empty() {
+        return None;
+    }
+    for i in (0..nodes.len()).rev() {
+        let n = nodes[i];
+        states[i] = if tag(n) == LEAF {
+            condition((n & PAYLOAD) as usize)
+        } else {
+            fold(nodes, i, states)
+        };
+    }
+    Some(states[0])
+}
+
+/// The state of group node `i` of the rule whose nodes are `nodes`, from its children's
+/// states.
+#[inline]
+fn fold<S: Kleene>(nodes: &[u32], i: usize, states: &[S]) -> S {
+    let n = nodes[i];
+    if tag(n) == NOT {
+        return states.get(i + 1).map_or(S::MISSING, |s| s.negate());
+    }
+    let all = tag(n) == ALL;
+    let mut acc = if all {
+        S::ALL_IDENTITY
+    } else {
+        S::ANY_IDENTITY
+    };
+    // Children follow their parent; a child group holds where it ends.
+    let (mut c, end) = (i + 1, ((n & PAYLOAD) as usize).min(nodes.len()));
+    while c < end {
+        acc = if all {
+            acc.and(states[c])
+        } else {
+            acc.or(states[c])
+        };
+        let child = nodes[c];
+        c = if tag(child) == LEAF {
+            c + 1
+        } else {
+            ((child & PAYLOAD) as usize).max(c + 1)
+        };
+    }
+    acc
 }
 
 /// `RuleView::missing_by` for the rule whose nodes are `nodes` and states `states`, read
