@@ -33,6 +33,12 @@ impl ConditionValues {
         }
     }
 
+    /// The numbers of the conditions valued per business, ascending: the others keep their
+    /// value whatever the business answered.
+    pub(super) fn varying(&self) -> &[usize] {
+        &self.varying
+    }
+
     /// The value of every condition of `rule`'s storage (all of which were taken in) for the
     /// business of `ctx`, into `values`: what `Context::condition` gives for each.
     pub(super) fn value_into(

@@ -213,7 +213,8 @@ impl Awaiting {
 /// What each condition of the rule set, valued `conditions` for the business of `ctx`,
 /// awaits: the answers that could settle it when it is missing, nothing otherwise. Worked
 /// out once for all the programs that share a condition (a derived fact's answers are the
-/// same in every rule).
+/// same in every rule), and only for the conditions valued per business: the others (manual
+/// checks) are never missing.
 pub(super) fn awaited_by_condition(
     rules: &RuleSet,
     conditions: &[State],
@@ -222,19 +223,20 @@ pub(super) fn awaited_by_condition(
     let fact_blocking: [FieldSet; Fact::ALL.len()] =
         std::array::from_fn(|k| ctx.facts.blocking(Fact::ALL[k]));
     let storage = rules.rule(0).map_or(&[][..], |r| r.leaves);
-    storage
-        .iter()
-        .zip(conditions)
-        .map(|(ins, &value)| match value {
-            State::MISSING => ctx.awaited(ins, |fact| {
+    let mut awaited = vec![FieldSet::EMPTY; storage.len().min(conditions.len())];
+    for &id in rules.varying_conditions() {
+        if let (Some(ins), Some(&State::MISSING), Some(set)) =
+            (storage.get(id), conditions.get(id), awaited.get_mut(id))
+        {
+            *set = ctx.awaited(ins, |fact| {
                 fact_blocking
                     .get(fact as usize)
                     .copied()
                     .unwrap_or(FieldSet::EMPTY)
-            }),
-            _ => FieldSet::EMPTY,
-        })
-        .collect()
+            });
+        }
+    }
+    awaited
 }
 
 /// True if asking the field could tell the desk something new: it is unanswered (not

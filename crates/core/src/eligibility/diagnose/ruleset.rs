@@ -214,6 +214,11 @@ impl RuleSet {
             .value_into(&self.code.view(0, 0), ctx, conditions);
     }
 
+    /// The numbers of the conditions valued per business (`ConditionValues::varying`).
+    pub(super) fn varying_conditions(&self) -> &[usize] {
+        self.values.varying()
+    }
+
     /// Every program's node states and verdict, with the conditions valued `conditions`;
     /// with `skipped`, those whose decisive condition fails are marked there and not walked.
     pub(super) fn walk(
