@@ -221,7 +221,7 @@ pub(super) fn awaited_by_condition(
     ctx: &Context<'_>,
 ) -> Vec<FieldSet> {
     let fact_blocking: [FieldSet; Fact::ALL.len()] =
-        std::array::from_fn(|k| ctx.facts.blocking(Fact::ALL[k]));
+        std::array::from_fn(|k| ctx.fact_blocking(Fact::ALL[k]));
     let storage = rules.rule(0).map_or(&[][..], |r| r.leaves);
     let mut awaited = vec![FieldSet::EMPTY; storage.len().min(conditions.len())];
     for &id in rules.varying_conditions() {

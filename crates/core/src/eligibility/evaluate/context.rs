@@ -37,6 +37,10 @@ pub struct Context<'p> {
     /// Each derived fact's reasons (`Facts::reasons`), worked out when first explained: a
     /// results page explains the same few facts for many programs.
     fact_reasons: [OnceLock<Vec<String>>; Fact::ALL.len()],
+    /// The answers each derived fact waits for (`Facts::blocking`), worked out when first
+    /// asked: every 要確認 result shown and the next question ask it of the same few facts,
+    /// and with little answered it weighs every reading of the business.
+    fact_blocking: [OnceLock<FieldSet>; Fact::ALL.len()],
 }
 
 fn bit_of<T: PartialEq>(all: &[T], value: Option<&T>) -> Option<u32> {
@@ -102,6 +106,15 @@ impl<'p> Context<'p> {
             }),
             facts,
             fact_reasons: std::array::from_fn(|_| OnceLock::new()),
+            fact_blocking: std::array::from_fn(|_| OnceLock::new()),
+        }
+    }
+
+    /// The answers the derived fact waits for (`Facts::blocking`).
+    pub(crate) fn fact_blocking(&self, fact: Fact) -> FieldSet {
+        match self.fact_blocking.get(fact as usize) {
+            Some(kept) => *kept.get_or_init(|| self.facts.blocking(fact)),
+            None => self.facts.blocking(fact),
         }
     }
 
@@ -190,7 +203,7 @@ impl<'p> Context<'p> {
         if self.condition(ins, rule) != State::MISSING {
             return FieldSet::EMPTY;
         }
-        self.awaited(ins, |fact| self.facts.blocking(fact))
+        self.awaited(ins, |fact| self.fact_blocking(fact))
     }
 
     /// The answers a condition valued missing waits for; a derived fact's as `fact_blocking`
@@ -252,8 +265,8 @@ mod tests {
             prop_assert_eq!(like.facts, Context::new(&other, as_of).facts);
         }
 
-        /// The reasons of each derived fact, kept once explained, are those worked out
-        /// afresh, the first time and after.
+        /// The reasons of each derived fact, and the answers it waits for, kept once worked
+        /// out, are those worked out afresh, the first time and after.
         #[test]
         fn the_reasons_kept_for_a_fact_are_those_worked_out_afresh(
             choices in prop::collection::vec(0usize..64, Field::COUNT),
@@ -263,6 +276,7 @@ mod tests {
             for _ in 0..2 {
                 for &fact in Fact::ALL {
                     prop_assert_eq!(ctx.fact_reasons(fact), ctx.facts.reasons(fact));
+                    prop_assert_eq!(ctx.fact_blocking(fact), ctx.facts.blocking(fact));
                 }
             }
         }

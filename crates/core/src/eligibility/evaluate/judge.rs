@@ -78,7 +78,7 @@ impl RuleView<'_> {
     pub fn missing(&self, states: &[State], ctx: &Context<'_>) -> FieldSet {
         self.missing_by(states, |id| {
             self.leaves.get(id).map_or(FieldSet::EMPTY, |ins| {
-                ctx.awaited(ins, |fact| ctx.facts.blocking(fact))
+                ctx.awaited(ins, |fact| ctx.fact_blocking(fact))
             })
         })
     }
