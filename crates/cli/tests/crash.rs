@@ -28,7 +28,7 @@ use common::server::Server;
 use madoguchi_core::calendar::JST;
 use madoguchi_core::import::own;
 use madoguchi_core::program::{Program, ProgramId};
-use madoguchi_store::testing::{retitled, synthetic_program};
+use madoguchi_store::testing::{retitled, staged_rows, synthetic_program};
 use madoguchi_store::{AuditFilter, ImportJobState, ProgramEntry};
 use time::{Date, Month};
 
@@ -369,6 +369,9 @@ fn imports_survive_kills(db: Database) {
 
         let what = format!("{backend}, import round {round}, killed {when}");
         let side = side_of(&published(&desk.entries()), &before, &after, &what);
+        // What a killed SQLite job had staged is gone once the server is back.
+        let left = desk.db.block_on(staged_rows(desk.db.store())).unwrap();
+        assert_eq!(left, 0, "{what}: rows of the killed import left staged");
         let target = id.to_string();
         let state = import_state(&desk, id);
         let done_entries = desk.audited("import.done", &target);

@@ -26,7 +26,7 @@ use sqlx::sqlite::{SqliteArguments, SqliteConnection, SqlitePool, SqliteRow};
 use sqlx::{Arguments, Database, Encode, FromRow, Postgres, Sqlite, Type};
 use time::OffsetDateTime;
 
-use crate::catalogue::Prepared;
+use crate::catalogue::{Destination, Prepared};
 use crate::drafts::{Publication, TakeDownAudit};
 use crate::{SaveOutcome, SaveSummary, StoreError, postgres, sqlite};
 
@@ -219,7 +219,9 @@ impl WriteTx {
         saved_at: OffsetDateTime,
     ) -> Result<SaveSummary, StoreError> {
         match self {
-            Self::Sqlite(tx) => sqlite::save_chunk(tx, prepared, origin, saved_at).await,
+            Self::Sqlite(tx) => {
+                sqlite::save_chunk(tx, prepared, origin, saved_at, Destination::Public).await
+            }
             Self::Postgres(tx) => postgres::save_chunk(tx, prepared, origin, saved_at).await,
         }
     }

@@ -157,6 +157,21 @@ pub enum StoreError {
         "取り込み（番号 {0}）は中断されたものとして扱われていたため、保存しませんでした。もう一度アップロードしてください。"
     )]
     ImportNotRunning(i64),
+    /// Another import is being saved into the same SQLite database (imports there are staged
+    /// one at a time).
+    #[error(
+        "別の取り込みを保存している最中のため、取り込みを始めていません。その取り込みが終わってから、もう一度実行してください。"
+    )]
+    ImportInProgress,
+    /// A program of an import was changed by someone else while the import was being saved:
+    /// nothing of the import was saved.
+    #[error(
+        "取り込みの保存中に、制度「{0}」が他の操作で更新されました。その変更を上書きしないよう、取り込みは何も変更せずに中止しました。もう一度取り込んでください。"
+    )]
+    ChangedDuringImport(String),
+    /// A staged save was used again after one of its chunks failed and it was undone.
+    #[error("この保存は途中で失敗して取り消されています。最初からやり直してください。")]
+    SaveEnded,
     /// Another writer holds the database longer than we wait.
     #[error("データベースが他の処理で使用中です。しばらく待ってからもう一度実行してください。")]
     Busy,
@@ -265,7 +280,8 @@ impl StoreError {
             Self::SessionExists
             | Self::Conflict
             | Self::BackupExists(_)
-            | Self::DatabaseInUse(_) => ErrorKind::Conflict,
+            | Self::DatabaseInUse(_)
+            | Self::ImportInProgress => ErrorKind::Conflict,
             Self::Stale { .. }
             | Self::StaleCase { .. }
             | Self::CaseStep(_)
@@ -276,7 +292,8 @@ impl StoreError {
             | Self::DraftState { .. }
             | Self::StaleNotice
             | Self::NoticeState { .. }
-            | Self::ImportNotRunning(_) => ErrorKind::StaleRevision,
+            | Self::ImportNotRunning(_)
+            | Self::ChangedDuringImport(_) => ErrorKind::StaleRevision,
             // A login already in use is a value to change, as the message says.
             Self::UnsupportedUrl(_)
             | Self::InvalidProgram { .. }
@@ -302,6 +319,7 @@ impl StoreError {
             | Self::MigrationChanged { .. }
             | Self::ConstraintViolated { .. }
             | Self::Random(_)
+            | Self::SaveEnded
             | Self::Database(_) => ErrorKind::Internal,
         }
     }

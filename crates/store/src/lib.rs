@@ -43,10 +43,14 @@ mod versions;
 
 use std::fmt;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::AtomicBool;
 
 pub use accounts::{Account, AccountChange, DisplayName, Login, NewAccount, Role};
 pub use audit::{AuditEntry, AuditFilter, NewAuditEntry};
-pub use catalogue::{CatalogChanges, CatalogWatch, ProgramDates, SaveOutcome, SaveSummary};
+pub use catalogue::{
+    CatalogChanges, CatalogWatch, CatalogueSave, ProgramDates, SaveOutcome, SaveSummary,
+};
 pub use desk::{
     Case, CaseChange, CaseEvent, CasePage, CaseQuery, CaseRecord, DeskActor, ExpertEntry,
     PersonExport, Retention,
@@ -95,6 +99,8 @@ pub struct Store {
     backend: Backend,
     /// What to show for this store in logs: the file, or the URL without its password.
     label: String,
+    /// Set while this process stages an import into a SQLite database (`catalogue::staging`).
+    import_lock: Arc<AtomicBool>,
 }
 
 impl fmt::Debug for Store {
@@ -117,6 +123,7 @@ impl Store {
             Target::Postgres(url) => Ok(Self {
                 backend: Backend::Postgres(postgres::connect(&url).await?),
                 label: redact_url(&url),
+                import_lock: Arc::default(),
             }),
         }
     }
@@ -126,6 +133,7 @@ impl Store {
         Ok(Self {
             backend: Backend::Sqlite(sqlite::open(path).await?),
             label: path.display().to_string(),
+            import_lock: Arc::default(),
         })
     }
 
@@ -135,6 +143,7 @@ impl Store {
         Ok(Self {
             backend: Backend::Sqlite(sqlite::open_in_memory().await?),
             label: ":memory:".to_owned(),
+            import_lock: Arc::default(),
         })
     }
 
@@ -159,9 +168,11 @@ impl Store {
         self.backend.sqlite_file()
     }
 
-    /// Brings the schema up to date. Safe to run again, and from several processes at once.
+    /// Brings the schema up to date, and removes what an import left half-staged when its
+    /// process died (SQLite). Safe to run again, and from several processes at once.
     pub async fn migrate(&self) -> Result<(), StoreError> {
-        self.backend.migrate().await
+        self.backend.migrate().await?;
+        self.discard_abandoned_imports().await
     }
 
     /// Succeeds when the database answers, for readiness checks.

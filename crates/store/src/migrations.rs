@@ -77,6 +77,7 @@ pub(crate) const SQLITE: &[Migration] = &[
         "0017_catalogue_changes.sql",
         "catalogue_changes"
     ),
+    migration!(18, "sqlite", "0018_staged_imports.sql", "staged_imports"),
 ];
 
 /// PostgreSQL's migrations, oldest first. Append only, in step with SQLite's.
@@ -123,6 +124,7 @@ pub(crate) const POSTGRES: &[Migration] = &[
         "0017_catalogue_changes.sql",
         "catalogue_changes"
     ),
+    migration!(18, "postgres", "0018_staged_imports.sql", "staged_imports"),
 ];
 
 /// A row of `madoguchi_migrations`.

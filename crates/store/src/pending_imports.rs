@@ -285,12 +285,12 @@ impl Store {
         Ok(rows == 1)
     }
 
-    /// Saves a running import's programs in one transaction that also marks the job done,
-    /// as `ending` says (its message and audit entry, from what was saved). Fails with
-    /// [`StoreError::ImportNotRunning`], saving nothing, when the job is no longer
-    /// running: one given up as interrupted never saves afterwards. `basis` names, by id,
-    /// the published version each program was compared with when the upload was
-    /// previewed; if one of them is no longer the stored version, nothing is saved
+    /// Saves a running import's programs whole, marking the job done in the transaction
+    /// that makes them public, as `ending` says (its message and audit entry, from what
+    /// was saved). Fails with [`StoreError::ImportNotRunning`], saving nothing, when the
+    /// job is no longer running: one given up as interrupted never saves afterwards.
+    /// `basis` names, by id, the published version each program was compared with when the
+    /// upload was previewed; if one of them is no longer the stored version, nothing is saved
     /// ([`StoreError::Stale`]). A program not in `basis`, or at 0 there (it was not on the
     /// public site), saves over any version.
     pub async fn save_import(

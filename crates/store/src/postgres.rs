@@ -1,7 +1,11 @@
 //! The PostgreSQL backend: one shared database for any number of app processes.
 //!
 //! Writers that must not interleave take a transaction-scoped advisory lock: migrations
-//! one lock, catalogue saves another. Catalogue writes are rare (imports, staff edits),
+//! one lock, catalogue saves another. An import is one transaction from its first chunk to
+//! its commit, unlike SQLite's staged import (`catalogue::staging`): PostgreSQL locks the
+//! rows a transaction writes, not the database, so while an import runs every other writer
+//! (sessions, accounts, the desk, notices) goes on, and only catalogue writers, which take
+//! the same advisory lock, wait for it, as they must to number versions one after another. Catalogue writes are rare (imports, staff edits),
 //! so serialising them costs nothing and makes "read current versions, then write the
 //! next ones" safe across processes without retry loops. Batches go in as arrays through
 //! `UNNEST`: one round trip per chunk, whatever its size.
@@ -16,7 +20,8 @@ use sqlx::{Connection, Executor, Postgres, Transaction};
 use time::OffsetDateTime;
 
 use crate::catalogue::{
-    Current, Prepared, SavePlan, VersionRow, only_outcome, prepare_expecting, sql as catalogue_sql,
+    Current, Destination, Prepared, SavePlan, VersionRow, only_outcome, prepare_expecting,
+    sql as catalogue_sql,
 };
 use crate::db::{Db, WriteLock};
 use crate::drafts::{Publication, TakeDownAudit};
@@ -142,7 +147,8 @@ pub(crate) async fn save_chunk(
         write_versions(tx, &chunk?.rows, origin, saved_at).await?;
     }
     let summary = plan.into_summary();
-    crate::notices::record_catalogue_events(Db::from(&mut *tx), prepared, &summary, saved_at)
+    let db = Db::from(&mut *tx);
+    crate::notices::record_catalogue_events(db, prepared, &summary, saved_at, Destination::Public)
         .await?;
     Ok(summary)
 }

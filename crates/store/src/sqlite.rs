@@ -4,7 +4,8 @@
 //! on and a busy timeout so that a short overlap with another writer (a CLI import while
 //! the server runs) waits instead of failing. Every write transaction starts with
 //! `BEGIN IMMEDIATE`: it takes the write lock before reading, so that the read of current
-//! versions and the writes after it can never interleave with another writer.
+//! versions and the writes after it can never interleave with another writer. An import
+//! holds that lock a chunk at a time only (`catalogue::staging`).
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -19,8 +20,10 @@ use time::OffsetDateTime;
 use crate::migrations;
 use madoguchi_core::program::ProgramId;
 
+use crate::catalogue::sql::program_columns;
 use crate::catalogue::{
-    Current, Prepared, SavePlan, VersionRow, only_outcome, prepare_expecting, sql as catalogue_sql,
+    Current, Destination, Prepared, SavePlan, VersionRow, only_outcome, prepare_expecting,
+    sql as catalogue_sql,
 };
 use crate::db::Db;
 use crate::drafts::{Publication, TakeDownAudit};
@@ -113,22 +116,25 @@ pub(crate) async fn migrate(pool: &SqlitePool) -> Result<(), StoreError> {
 }
 
 /// Saves one chunk of a batch inside the caller's write transaction: its current states,
-/// its new versions and its notice events. The revision is counted once, at the end
-/// ([`catalogue_changed`]).
+/// its new versions, and its `programs` rows and notice events (public, or staged for an
+/// import: `destination`). The revision is counted once, at the end ([`catalogue_changed`]).
 pub(crate) async fn save_chunk(
     tx: &mut SqliteConnection,
     prepared: &[Prepared<'_>],
     origin: &str,
     saved_at: OffsetDateTime,
+    destination: Destination,
 ) -> Result<SaveSummary, StoreError> {
     let current = current_states(tx, prepared).await?;
     let plan = SavePlan::new(prepared, &current)?;
     for chunk in plan.chunks() {
-        write_versions(tx, &chunk?.rows, origin, saved_at).await?;
+        let rows = chunk?.rows;
+        write_programs(tx, &rows, saved_at, destination).await?;
+        write_versions(tx, &rows, origin, saved_at).await?;
     }
     let summary = plan.into_summary();
-    crate::notices::record_catalogue_events(Db::from(&mut *tx), prepared, &summary, saved_at)
-        .await?;
+    let db = Db::from(&mut *tx);
+    crate::notices::record_catalogue_events(db, prepared, &summary, saved_at, destination).await?;
     Ok(summary)
 }
 
@@ -145,7 +151,7 @@ async fn save_in(
     origin: &str,
     saved_at: OffsetDateTime,
 ) -> Result<SaveSummary, StoreError> {
-    let summary = save_chunk(tx, prepared, origin, saved_at).await?;
+    let summary = save_chunk(tx, prepared, origin, saved_at, Destination::Public).await?;
     if summary.changed() > 0 {
         catalogue_changed(tx).await?;
     }
@@ -220,17 +226,31 @@ async fn current_states(
         .collect())
 }
 
-/// Writes a chunk as two multi-row statements. SQLite itself is fast inside one
-/// transaction; what costs is each statement's round trip to the driver's worker thread,
-/// so a chunk of 500 programs makes two trips, not a thousand.
-async fn write_versions(
+/// Writes a chunk's `programs` rows as one multi-row statement: over the public rows, or
+/// into the staging table of an import. SQLite itself is fast inside one transaction; what
+/// costs is each statement's round trip to the driver's worker thread, so a chunk of 500
+/// programs makes two trips (with [`write_versions`]), not a thousand.
+async fn write_programs(
     tx: &mut SqliteConnection,
     rows: &[VersionRow],
-    origin: &str,
     saved_at: OffsetDateTime,
+    destination: Destination,
 ) -> Result<(), StoreError> {
-    let mut programs = QueryBuilder::<Sqlite>::new(catalogue_sql::INSERT_PROGRAMS);
+    let (head, staged) = match destination {
+        Destination::Public => (catalogue_sql::INSERT_PROGRAMS.to_owned(), None),
+        Destination::Staged { import } => (
+            format!(
+                "INSERT INTO staged_programs (import_id, {}) ",
+                program_columns!()
+            ),
+            Some(import),
+        ),
+    };
+    let mut programs = QueryBuilder::<Sqlite>::new(head);
     programs.push_values(rows, |mut values, row| {
+        if let Some(import) = staged {
+            values.push_bind(import);
+        }
         values
             .push_bind(&row.id)
             .push_bind(row.version)
@@ -246,9 +266,25 @@ async fn write_versions(
             .push_bind(&row.content_hash)
             .push_bind(saved_at);
     });
-    programs.push(catalogue_sql::ON_CONFLICT_UPDATE_PROGRAM);
+    if staged.is_none() {
+        programs.push(catalogue_sql::ON_CONFLICT_UPDATE_PROGRAM);
+    }
     programs.build().execute(&mut *tx).await?;
+    Ok(())
+}
 
+/// Writes a chunk's new versions as one multi-row statement.
+///
+/// A new version's number (the stored version plus one, read under the write lock) is never
+/// a public version's, but it may be one an unfinished import staged for the same program
+/// (`catalogue::staging`): this save takes the number over, and the import, finding the
+/// program moved, is refused when it tries to finish.
+async fn write_versions(
+    tx: &mut SqliteConnection,
+    rows: &[VersionRow],
+    origin: &str,
+    saved_at: OffsetDateTime,
+) -> Result<(), StoreError> {
     let mut versions = QueryBuilder::<Sqlite>::new(catalogue_sql::INSERT_VERSIONS);
     versions.push_values(rows, |mut values, row| {
         values
@@ -259,6 +295,11 @@ async fn write_versions(
             .push_bind(origin)
             .push_bind(saved_at);
     });
+    versions.push(
+        " ON CONFLICT (program_id, version) DO UPDATE SET body = excluded.body, \
+         content_hash = excluded.content_hash, origin = excluded.origin, \
+         created_at = excluded.created_at",
+    );
     versions.build().execute(&mut *tx).await?;
     Ok(())
 }

@@ -405,6 +405,59 @@ where
     Ok(calls.join_all().await)
 }
 
+/// A trigger that refuses one program's version, standing in for any write that fails.
+pub fn refuse_one_version_sql(backend: &str, program_id: &str) -> String {
+    match backend {
+        "sqlite" => format!(
+            "CREATE TRIGGER refuse_one BEFORE INSERT ON program_versions
+             WHEN NEW.program_id = '{program_id}'
+             BEGIN SELECT RAISE(ABORT, 'refused by the test'); END;"
+        ),
+        _ => format!(
+            "CREATE FUNCTION refuse_one() RETURNS trigger LANGUAGE plpgsql AS $$
+             BEGIN
+                 IF NEW.program_id = '{program_id}' THEN
+                     RAISE EXCEPTION 'refused by the test';
+                 END IF;
+                 RETURN NEW;
+             END $$;
+             CREATE TRIGGER refuse_one BEFORE INSERT ON program_versions
+             FOR EACH ROW EXECUTE FUNCTION refuse_one();"
+        ),
+    }
+}
+
+/// Rows an unfinished import left: staged imports, programs and events (SQLite), and
+/// versions that no program's row reaches (either backend). Zero when every import either
+/// landed or was removed.
+pub async fn staged_rows(store: &Store) -> Result<u64, StoreError> {
+    let mut tables = vec![
+        "SELECT COUNT(*) FROM program_versions v
+         WHERE v.version > COALESCE(
+             (SELECT p.current_version FROM programs p WHERE p.id = v.program_id), 0)",
+    ];
+    if store.backend_name() == "sqlite" {
+        tables.extend([
+            "SELECT COUNT(*) FROM catalogue_imports",
+            "SELECT COUNT(*) FROM staged_programs",
+            "SELECT COUNT(*) FROM staged_notice_events",
+        ]);
+    }
+    let mut rows = 0;
+    for sql in tables {
+        let count: i64 = crate::db::query(sql).fetch_scalar(store.db()).await?;
+        rows += u64::try_from(count).unwrap_or_default();
+    }
+    Ok(rows)
+}
+
+/// Stops a save as a killed process would: nothing is undone, and the import lock is let
+/// go as the OS lets go of a dead process's locks. A SQLite import leaves its staged rows
+/// for the next import or start to remove; a transaction rolls back.
+pub fn stop_as_if_killed(save: crate::CatalogueSave) {
+    save.stop_as_if_killed();
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -51,7 +51,9 @@ impl Store {
     }
 }
 
-/// The statements on `program_versions`, written once for both backends.
+/// The statements on `program_versions`, written once for both backends. A version the
+/// program's row does not reach yet is an import's, staged and not public
+/// (`catalogue::staging`): none of them shows.
 mod sql {
     use super::HistoryRow;
     use crate::StoreError;
@@ -65,8 +67,9 @@ mod sql {
         version: i64,
     ) -> Result<Option<BodyRow>, StoreError> {
         query(
-            "SELECT program_id, version, body FROM program_versions
-             WHERE program_id = $1 AND version = $2",
+            "SELECT v.program_id, v.version, v.body
+             FROM program_versions v JOIN programs p ON p.id = v.program_id
+             WHERE v.program_id = $1 AND v.version = $2 AND v.version <= p.current_version",
         )
         .bind(id)
         .bind(version)
@@ -77,8 +80,9 @@ mod sql {
     /// A program's versions, oldest first.
     pub(crate) async fn history(db: Db<'_>, id: &str) -> Result<Vec<HistoryRow>, StoreError> {
         query(
-            "SELECT version, created_at, origin FROM program_versions
-             WHERE program_id = $1 ORDER BY version",
+            "SELECT v.version, v.created_at, v.origin
+             FROM program_versions v JOIN programs p ON p.id = v.program_id
+             WHERE v.program_id = $1 AND v.version <= p.current_version ORDER BY v.version",
         )
         .bind(id)
         .fetch_all(db)

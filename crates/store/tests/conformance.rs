@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 
 use madoguchi_core::calendar::{DayEdge, JstDateTime};
 use madoguchi_core::program::{Program, ProgramId, Title};
-use madoguchi_store::testing::{TestDatabase, synthetic_program};
+use madoguchi_store::testing::{TestDatabase, refuse_one_version_sql, synthetic_program};
 use madoguchi_store::{NewSession, SaveOutcome, Store, StoreError, restore_sqlite};
 use time::macros::datetime;
 use time::{Duration, OffsetDateTime};
@@ -224,28 +224,6 @@ async fn a_batch_reports_each_outcome_in_order_and_progress_up_to_the_whole_batc
             "a large batch reports progress more than once: {seen:?}"
         );
         assert_eq!(store.count_programs().await.unwrap(), 1_103);
-    }
-}
-
-/// A trigger that refuses one program's version, standing in for any write that fails.
-fn refuse_one_version_sql(backend: &str, program_id: &str) -> String {
-    match backend {
-        "sqlite" => format!(
-            "CREATE TRIGGER refuse_one BEFORE INSERT ON program_versions
-             WHEN NEW.program_id = '{program_id}'
-             BEGIN SELECT RAISE(ABORT, 'refused by the test'); END;"
-        ),
-        _ => format!(
-            "CREATE FUNCTION refuse_one() RETURNS trigger LANGUAGE plpgsql AS $$
-             BEGIN
-                 IF NEW.program_id = '{program_id}' THEN
-                     RAISE EXCEPTION 'refused by the test';
-                 END IF;
-                 RETURN NEW;
-             END $$;
-             CREATE TRIGGER refuse_one BEFORE INSERT ON program_versions
-             FOR EACH ROW EXECUTE FUNCTION refuse_one();"
-        ),
     }
 }
 

@@ -1,8 +1,8 @@
 //! `madoguchi import`: published records in, a summary out, all or nothing.
 //!
-//! The file is read and saved record by record in chunks, in one transaction, so that
-//! memory stays flat whatever the file's length; an invalid record (unless skipped) or any
-//! failure rolls the whole import back.
+//! The file is read and saved record by record in chunks, so that memory stays flat
+//! whatever the file's length; the programs become public together at the end, and an
+//! invalid record (unless skipped) or any failure undoes the whole import.
 
 use std::ops::ControlFlow;
 use std::path::Path;
@@ -11,7 +11,7 @@ use anyhow::bail;
 use indicatif::{ProgressBar, ProgressStyle};
 use madoguchi_core::import::{self, ImportBatch, ImportReport, RecordIssue};
 use madoguchi_core::program::{Program, SourceKind};
-use madoguchi_store::{ImportCounts, NewImportRun, SaveSummary, Store};
+use madoguchi_store::{CatalogueSave, ImportCounts, NewImportRun, SaveSummary, Store};
 use tokio::sync::mpsc;
 
 use crate::cli::{ImportArgs, ImportFormat};
@@ -28,20 +28,30 @@ pub async fn run(config: &Config, args: &ImportArgs) -> anyhow::Result<()> {
     let label = format!("{}（{}）", format_label(args.format), file_name(&args.file));
     let in_file = |err: import::ImportError| anyhow::anyhow!("{}：{err}", args.file.display());
 
-    // The file is read on a blocking thread while this task saves what it has read, in
-    // one transaction: a save failure drops the receiver, which stops the reading.
-    let (chunks, mut received) = mpsc::channel::<Vec<Program>>(2);
+    // The file is read on a blocking thread while this task saves what it has read, as one
+    // save: a save failure drops the receiver, which stops the reading.
+    let (chunks, received) = mpsc::channel::<Vec<Program>>(2);
     let format = args.format;
     let reading = tokio::task::spawn_blocking(move || read(format, file, &chunks));
     let mut save = store.begin_catalogue_save(origin(args.format)).await?;
-    let progress = progress_bar();
-    while let Some(chunk) = received.recv().await {
-        save.save(&chunk).await?;
-        progress.set_position(save.saved() as u64);
-    }
-    let report = reading.await?.map_err(in_file)?;
-    progress.finish_and_clear();
-    refuse_invalid(&label, &report.invalid, args.skip_invalid)?;
+    let fed = feed(&mut save, received, reading)
+        .await
+        .and_then(|report| report.map_err(in_file))
+        .and_then(|report| {
+            refuse_invalid(&label, &report.invalid, args.skip_invalid)?;
+            Ok(report)
+        });
+    let report = match fed {
+        Ok(report) => report,
+        Err(err) => {
+            // Undone here rather than when the process exits: on SQLite the programs saved
+            // so far are staged, and go now.
+            if let Err(undo) = save.abandon().await {
+                tracing::warn!(%undo, "the import's staged programs are left for the next start");
+            }
+            return Err(err);
+        }
+    };
     let summary = save.commit().await?;
     print_outcome(
         &label,
@@ -58,6 +68,22 @@ pub async fn run(config: &Config, args: &ImportArgs) -> anyhow::Result<()> {
         })
         .await?;
     Ok(())
+}
+
+/// Saves the chunks the reading thread sends, showing progress; then what the reading found.
+async fn feed(
+    save: &mut CatalogueSave,
+    mut received: mpsc::Receiver<Vec<Program>>,
+    reading: tokio::task::JoinHandle<Result<ImportReport, import::ImportError>>,
+) -> anyhow::Result<Result<ImportReport, import::ImportError>> {
+    let progress = progress_bar();
+    while let Some(chunk) = received.recv().await {
+        save.save(&chunk).await?;
+        progress.set_position(save.saved() as u64);
+    }
+    let report = reading.await?;
+    progress.finish_and_clear();
+    Ok(report)
 }
 
 /// Reads the file record by record, sending its programs on in chunks.

@@ -1,18 +1,21 @@
 //! The public catalogue: the current version of every program, saved in batches that land
 //! whole or not at all, and the revision counter that tells other processes it changed.
 //!
-//! A save runs chunk by chunk in one transaction (`session`); each chunk is planned here
-//! once (`plan`: which programs are new, changed or unchanged, and their rows, `record`)
-//! and written by the backend's own bulk statements (`sqlite`,
-//! `postgres`); reading the catalogue back is the same SQL on both (`sql`). Older versions
-//! of a program are the `versions` module's.
+//! A save runs chunk by chunk (`session`): in one transaction, or on SQLite for an import
+//! staged out of sight a chunk per short transaction and made public at once (`staging`,
+//! one import at a time: `import_lock`). Each chunk is planned here once (`plan`: which
+//! programs are new, changed or unchanged, and their rows, `record`) and written by the
+//! backend's own bulk statements (`sqlite`, `postgres`); reading the catalogue back is the
+//! same SQL on both (`sql`). Older versions of a program are the `versions` module's.
 
 mod changes;
+mod import_lock;
 mod outcome;
 mod plan;
 mod record;
 mod session;
 pub(crate) mod sql;
+mod staging;
 mod watch;
 
 use madoguchi_core::program::{Program, ProgramId};
@@ -27,7 +30,16 @@ pub use outcome::{ProgramDates, SaveOutcome, SaveSummary};
 pub(crate) use plan::{Current, Prepared, SavePlan, check_origin, prepare, prepare_expecting};
 use record::decode_dates;
 pub(crate) use record::{BodyRow, VersionRow, decode_body, sha256_hex, version_number};
+pub use session::CatalogueSave;
 pub use watch::CatalogWatch;
+
+/// Where a chunk's `programs` rows and notice events go: public in the save's own
+/// transaction, or staged until a SQLite import makes all of its programs public at once.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Destination {
+    Public,
+    Staged { import: i64 },
+}
 
 impl Store {
     /// Saves one program; see [`Store::save_programs`].
@@ -42,7 +54,7 @@ impl Store {
         only_outcome(summary, program)
     }
 
-    /// Saves a batch in one transaction: all programs land, or none do.
+    /// Saves a batch: all programs land, or none do, and readers see all or none of them.
     ///
     /// A new program gets version 1; a changed one its next version; one that differs only
     /// in `version` or `source.fetched_at` is left alone ([`Program::same_content_as`]).
@@ -95,8 +107,9 @@ impl Store {
             .await
     }
 
-    /// Saves prepared programs in one transaction, a chunk at a time (and ends `import`,
-    /// if given, in it).
+    /// Saves prepared programs whole or not at all, a chunk at a time (and ends `import`,
+    /// if given, with them). A batch of one chunk is one short transaction; a longer one is
+    /// staged on SQLite (see `session`).
     pub(crate) async fn save_prepared(
         &self,
         prepared: &[Prepared<'_>],
@@ -104,7 +117,9 @@ impl Store {
         progress: &mut (dyn FnMut(usize) + Send),
         import: Option<&ImportEnd<'_>>,
     ) -> Result<SaveSummary, StoreError> {
-        let mut save = self.begin_catalogue_save(origin).await?;
+        let mut save = self
+            .begin_save(origin, prepared.len() > plan::CHUNK)
+            .await?;
         for chunk in prepared.chunks(plan::CHUNK) {
             save.save_prepared(chunk).await?;
             progress(save.saved());

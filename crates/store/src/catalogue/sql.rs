@@ -7,12 +7,21 @@ use crate::catalogue::changes::ChangedRow;
 use crate::catalogue::{BodyRow, record::DatesRow};
 use crate::db::{Db, query};
 
+/// The columns of a program's current row that a save writes, in the order every insert
+/// binds them (into `programs`, or into SQLite's `staged_programs`).
+macro_rules! program_columns {
+    () => {
+        "id, current_version, title, status, kind, issuer_level, issuer_code, source_kind, \
+         external_id, fiscal_year, final_deadline, content_hash, updated_at"
+    };
+}
+pub(crate) use program_columns;
+
 /// The head of the insert that writes a program's current row; each backend adds its rows
 /// (`VALUES …` or `SELECT … FROM UNNEST(…)`) in this column order, then
 /// [`ON_CONFLICT_UPDATE_PROGRAM`].
-pub(crate) const INSERT_PROGRAMS: &str = "INSERT INTO programs (id, current_version, title, \
-    status, kind, issuer_level, issuer_code, source_kind, external_id, fiscal_year, \
-    final_deadline, content_hash, updated_at) ";
+pub(crate) const INSERT_PROGRAMS: &str =
+    concat!("INSERT INTO programs (", program_columns!(), ") ");
 
 /// An existing program's row takes every column of its new version.
 pub(crate) const ON_CONFLICT_UPDATE_PROGRAM: &str = " ON CONFLICT (id) DO UPDATE SET \
@@ -104,16 +113,25 @@ pub(crate) async fn search_like(
 /// Counts one more change to the public catalogue and stamps the programs this transaction
 /// changed with it (see migration 0017); returns the new revision.
 pub(crate) async fn bump_revision(mut db: Db<'_>) -> Result<i64, StoreError> {
-    let revision: i64 = query(
-        "UPDATE catalog_revision SET revision = revision + 1 WHERE id = 1 RETURNING revision",
-    )
-    .fetch_scalar(db.reborrow())
-    .await?;
+    let revision = next_revision(db.reborrow()).await?;
+    stamp_changed(db, revision).await?;
+    Ok(revision)
+}
+
+/// Counts one more change to the public catalogue; returns the new revision.
+pub(crate) async fn next_revision(db: Db<'_>) -> Result<i64, StoreError> {
+    query("UPDATE catalog_revision SET revision = revision + 1 WHERE id = 1 RETURNING revision")
+        .fetch_scalar(db)
+        .await
+}
+
+/// Stamps the programs this transaction changed (their `changed_in` cleared) with `revision`.
+pub(crate) async fn stamp_changed(db: Db<'_>, revision: i64) -> Result<(), StoreError> {
     query("UPDATE programs SET changed_in = $1 WHERE changed_in IS NULL")
         .bind(revision)
         .execute(db)
         .await?;
-    Ok(revision)
+    Ok(())
 }
 
 /// How many programs changed after revision `since` up to `until`.

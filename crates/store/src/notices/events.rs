@@ -4,7 +4,9 @@
 //! Every save of the catalogue, whichever path makes it (a draft published in the console or
 //! by its schedule, an import, `save_program*`), records its events in its own transaction
 //! ([`record_catalogue_events`]), so a change that rolls back leaves no event and one that
-//! commits cannot lose its event. The matcher then takes the unmatched events and delivers
+//! commits cannot lose its event. (A SQLite import stages its events beside its programs and
+//! records them in the transaction that makes those programs public: `catalogue::staging`.)
+//! The matcher then takes the unmatched events and delivers
 //! each in one transaction ([`Store::deliver_event`]): the notice, its outbox messages, its
 //! digest items and the mark that it was matched land together or not at all.
 
@@ -16,7 +18,7 @@ use time::OffsetDateTime;
 
 use super::sql::{self as subscriptions, SubscriptionRow};
 use super::{OutboxMessage, Subscription, to_json};
-use crate::catalogue::{Prepared, decode_body};
+use crate::catalogue::{Destination, Prepared, decode_body};
 use crate::db::{Db, WriteLock, query};
 use crate::timestamp::{now_whole_second, whole_second_utc};
 use crate::{SaveOutcome, SaveSummary, Store, StoreError};
@@ -81,24 +83,28 @@ pub fn program_notice_id(event_id: i64) -> String {
 /// Records the events of a catalogue save inside its transaction, after its versions are
 /// written: `new` for a program saved for the first time, `changed` for one whose window,
 /// amount or rules differ from its previous version. The key carries the version, so a
-/// repeated save records nothing twice.
+/// repeated save records nothing twice. A staged save keeps them in its staging table until
+/// its programs become public.
 pub(crate) async fn record_catalogue_events(
     mut db: Db<'_>,
     prepared: &[Prepared<'_>],
     summary: &SaveSummary,
     at: OffsetDateTime,
+    destination: Destination,
 ) -> Result<(), StoreError> {
     let programs: HashMap<&ProgramId, &Prepared<'_>> =
         prepared.iter().map(|p| (&p.program.id, p)).collect();
-    let updated: Vec<&str> = summary
+    // The version each update replaces: the one before it, whether or not the program's
+    // row already points at the new one (a staged save has not moved it yet).
+    let updated: Vec<(&str, i64)> = summary
         .outcomes
         .iter()
         .filter(|(_, outcome)| matches!(outcome, SaveOutcome::Updated { .. }))
-        .map(|(id, _)| id.as_str())
+        .map(|(id, outcome)| (id.as_str(), i64::from(outcome.version()) - 1))
         .collect();
     let mut previous = HashMap::new();
     for ids in updated.chunks(ROWS_PER_STATEMENT) {
-        for program in previous_versions(db.reborrow(), ids).await? {
+        for program in versions_of(db.reborrow(), ids).await? {
             previous.insert(program.id.clone(), program);
         }
     }
@@ -125,11 +131,26 @@ pub(crate) async fn record_catalogue_events(
         }
     }
     let at = whole_second_utc(at);
+    let (table, columns, shared, key) = match destination {
+        Destination::Public => (
+            "notice_events",
+            "key, program_id, event, created_at",
+            "$1".to_owned(),
+            "key",
+        ),
+        // The import's id is ours, a number: written into the statement as it is.
+        Destination::Staged { import } => (
+            "staged_notice_events",
+            "key, program_id, event, created_at, import_id",
+            format!("$1, {import}"),
+            "import_id, key",
+        ),
+    };
     for chunk in events.chunks(ROWS_PER_STATEMENT) {
         let sql = format!(
-            "INSERT INTO notice_events (key, program_id, event, created_at) VALUES {}
-             ON CONFLICT (key) DO NOTHING",
-            placeholders(chunk.len(), 3, "$1")
+            "INSERT INTO {table} ({columns}) VALUES {}
+             ON CONFLICT ({key}) DO NOTHING",
+            placeholders(chunk.len(), 3, &shared)
         );
         let mut insert = query(&sql).bind(at);
         for (key, id, event) in chunk {
@@ -142,21 +163,21 @@ pub(crate) async fn record_catalogue_events(
 
 /// The version before the current one of each program named (the current one was just
 /// written by the save).
-async fn previous_versions(
+/// The stored versions `(program id, version)` names.
+async fn versions_of(
     db: Db<'_>,
-    ids: &[&str],
+    ids: &[(&str, i64)],
 ) -> Result<Vec<madoguchi_core::program::Program>, StoreError> {
-    let list: Vec<String> = (1..=ids.len()).map(|n| format!("${n}")).collect();
+    let pairs: Vec<String> = (0..ids.len())
+        .map(|n| format!("(program_id = ${} AND version = ${})", 2 * n + 1, 2 * n + 2))
+        .collect();
     let sql = format!(
-        "SELECT v.program_id, v.version, v.body
-         FROM programs p JOIN program_versions v
-             ON v.program_id = p.id AND v.version = p.current_version - 1
-         WHERE p.id IN ({})",
-        list.join(", ")
+        "SELECT program_id, version, body FROM program_versions WHERE {}",
+        pairs.join(" OR ")
     );
     let mut select = query(&sql);
-    for id in ids {
-        select = select.bind(*id);
+    for (id, version) in ids {
+        select = select.bind(*id).bind(*version);
     }
     let rows = select.fetch_all(db).await?;
     rows.into_iter().map(decode_body).collect()

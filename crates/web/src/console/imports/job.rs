@@ -1,5 +1,5 @@
-//! The background job that saves a confirmed import: one transaction, which also marks the
-//! job done, so a failed or interrupted job changes nothing; its state and counts go to the
+//! The background job that saves a confirmed import whole: the transaction that makes its
+//! programs public also marks the job done, so a failed or interrupted job changes nothing; its state and counts go to the
 //! import's row, so that every app process can show how it went; then the catalogue
 //! reloads and the import is logged.
 
@@ -112,7 +112,7 @@ async fn after_save(
     Ok(())
 }
 
-/// Saves the kept programs in one transaction that also ends the job, counting progress
+/// Saves the kept programs whole, ending the job in the same last transaction, counting progress
 /// as it goes; the error says why, in Japanese.
 async fn save(
     state: &AppState,

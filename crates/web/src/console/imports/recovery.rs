@@ -1,8 +1,9 @@
 //! Import jobs whose process stopped (a crash, a restart, a deploy) are given up, so that
 //! their page says what happened instead of 取り込み中 for ever.
 //!
-//! Nothing needs undoing: a job saves in one transaction that also marks it done, so a job
-//! still marked running saved nothing. Which jobs no process runs any more depends on the
+//! Nothing needs undoing: the transaction that makes a job's programs public also marks it
+//! done, so a job still marked running saved nothing (what a SQLite job had staged is
+//! removed by the store when the next process starts). Which jobs no process runs any more depends on the
 //! store. On PostgreSQL every running job beats (`progress`); one not heard of for
 //! [`STALE_AFTER`] is given up, checked every [`CHECK_EVERY`] by every process. With SQLite
 //! one process serves, so when it starts no job of an earlier process is running.
