@@ -7,7 +7,9 @@
 mod job;
 mod preview;
 mod progress;
+mod reading;
 pub mod recovery;
+mod spool;
 
 use askama::Template;
 use axum::body::Bytes;
@@ -16,7 +18,7 @@ use axum::extract::{FromRequest, Multipart, Path, Request, State};
 use axum::http::header::CONTENT_TYPE;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use madoguchi_core::calendar::JstDateTime;
-use madoguchi_core::import::{self, ImportBatch};
+use madoguchi_core::import::RecordIssue;
 use madoguchi_core::program::SourceKind;
 use madoguchi_core::staff::Action;
 use madoguchi_store::{ImportJobState, NewPendingImport, PendingImport, Role};
@@ -110,12 +112,12 @@ pub async fn list_imports(
     Ok(Html(page.render()?).into_response())
 }
 
-/// What the upload form sent.
+/// What the upload form sent; the file itself waits on disk.
 struct Upload {
     form: FormData,
     kind: String,
     file_name: String,
-    bytes: Bytes,
+    file: Option<spool::Spooled>,
 }
 
 /// `POST /console/imports` (職員以上, multipart): reads the file, compares it with the
@@ -134,32 +136,45 @@ pub async fn upload_import(
         .find(|((value, _), _)| *value == upload.kind)
         .map(|((_, label), kind)| (*label, kind))
         .ok_or_else(|| AppError::BadRequest("ファイルの種類を選んでください。".to_owned()))?;
-    if upload.bytes.is_empty() && upload.file_name.is_empty() {
-        return Err(AppError::BadRequest(
-            "取り込むファイルを選んでください。".to_owned(),
-        ));
-    }
-    let batch = parse(source_kind, &upload.bytes).map_err(|err| {
+    let file = match upload.file {
+        Some(file) if !(file.is_empty() && upload.file_name.is_empty()) => file,
+        _ => {
+            return Err(AppError::BadRequest(
+                "取り込むファイルを選んでください。".to_owned(),
+            ));
+        }
+    };
+    let catalog = state.catalog();
+    let file_name = upload.file_name;
+    // Reading and comparing is CPU work for seconds on a large file: off the async threads.
+    let read = tokio::task::spawn_blocking(move || {
+        let with = reading::Comparison {
+            catalog: &catalog,
+            today: clock::today(),
+            received_at: JstDateTime::from_offset(clock::now()),
+            label,
+        };
+        reading::read(source_kind, file.path(), with)
+    })
+    .await
+    .map_err(|err| AppError::Internal(err.to_string()))?
+    .map_err(|err| {
         AppError::BadRequest(format!(
-            "{}：{err}（種類として「{label}」を選んでいます。ファイルの種類が合っているか確認してください。）",
-            upload.file_name
+            "{file_name}：{err}（種類として「{label}」を選んでいます。ファイルの種類が合っているか確認してください。）"
         ))
     })?;
-    refuse_wrong_kind(&batch, &upload.file_name, label)?;
-    let preview = Preview::of(&batch, &state.catalog(), clock::today(), label);
-    let body = serde_json::to_string(&batch.programs)
-        .map_err(|err| AppError::Internal(err.to_string()))?;
+    refuse_wrong_kind(read.total, &read.report.invalid, &file_name, label)?;
     let summary =
-        serde_json::to_string(&preview).map_err(|err| AppError::Internal(err.to_string()))?;
+        serde_json::to_string(&read.preview).map_err(|err| AppError::Internal(err.to_string()))?;
     let kept = state
         .store()
         .create_pending_import(&NewPendingImport {
             created_by: staff.account.id.clone(),
             source_kind,
-            file_name: upload.file_name,
-            body,
+            file_name,
+            body: read.body,
             summary,
-            total: u64::try_from(batch.programs.len()).unwrap_or(u64::MAX),
+            total: read.total,
         })
         .await?;
     Ok(Redirect::to(&format!("/console/imports/{}", kept.id)).into_response())
@@ -167,24 +182,18 @@ pub async fn upload_import(
 
 /// A file that yields no program at all but refused records was most likely chosen under
 /// the wrong kind: say so instead of showing a preview of nothing but errors.
-fn refuse_wrong_kind(batch: &ImportBatch, file_name: &str, label: &str) -> Result<(), AppError> {
-    if !batch.programs.is_empty() || batch.invalid.is_empty() {
+fn refuse_wrong_kind(
+    programs: u64,
+    invalid: &[RecordIssue],
+    file_name: &str,
+    label: &str,
+) -> Result<(), AppError> {
+    let Some(first) = invalid.first().filter(|_| programs == 0) else {
         return Ok(());
-    }
-    let first = &batch.invalid[0];
+    };
     Err(AppError::BadRequest(format!(
         "{file_name}：取り込める制度が1件もありませんでした（{first}）。種類として「{label}」を選んでいます。ファイルの種類が合っているか確認してください。"
     )))
-}
-
-fn parse(kind: SourceKind, bytes: &[u8]) -> Result<ImportBatch, import::ImportError> {
-    match kind {
-        SourceKind::Jgrants => {
-            import::jgrants::parse_read_at(bytes, JstDateTime::from_offset(clock::now()))
-        }
-        SourceKind::Jnet21 => import::jnet21::parse(bytes),
-        _ => import::own::parse(bytes),
-    }
 }
 
 /// Reads the multipart form; a plain form (no file) still has its CSRF token checked
@@ -204,14 +213,14 @@ async fn read_upload(state: &AppState, request: Request) -> Result<Upload, AppEr
             form,
             kind: String::new(),
             file_name: String::new(),
-            bytes: Bytes::new(),
+            file: None,
         });
     }
     let mut multipart = Multipart::from_request(request, state)
         .await
         .map_err(|_| unreadable())?;
-    let (mut csrf, mut kind, mut file_name, mut bytes) =
-        (String::new(), String::new(), String::new(), Bytes::new());
+    let (mut csrf, mut kind, mut file_name, mut file) =
+        (String::new(), String::new(), String::new(), None);
     while let Some(field) = multipart.next_field().await.map_err(multipart_error)? {
         let name = field.name().unwrap_or_default().to_owned();
         match name.as_str() {
@@ -219,7 +228,7 @@ async fn read_upload(state: &AppState, request: Request) -> Result<Upload, AppEr
             "kind" => kind = field.text().await.map_err(multipart_error)?,
             "file" => {
                 file_name = field.file_name().unwrap_or_default().to_owned();
-                bytes = field.bytes().await.map_err(multipart_error)?;
+                file = Some(spool::spool(field, UPLOAD_BYTES, multipart_error).await?);
             }
             _ => {}
         }
@@ -228,7 +237,7 @@ async fn read_upload(state: &AppState, request: Request) -> Result<Upload, AppEr
         form: FormData::from_pairs(vec![("_csrf".to_owned(), csrf)]),
         kind,
         file_name,
-        bytes,
+        file,
     })
 }
 

@@ -6,7 +6,8 @@
 use std::collections::BTreeMap;
 
 use madoguchi_core::catalog::Catalog;
-use madoguchi_core::import::{ImportBatch, RecordIssue};
+use madoguchi_core::import::{ImportReport, RecordIssue};
+use madoguchi_core::program::Program;
 use serde::{Deserialize, Serialize};
 use time::Date;
 
@@ -62,51 +63,57 @@ pub struct Preview {
 }
 
 impl Preview {
-    /// Compares `batch` with `catalog` as it reads on `today`.
-    pub fn of(batch: &ImportBatch, catalog: &Catalog, today: Date, source_label: &str) -> Self {
-        let mut preview = Self {
+    /// An empty preview of a file of the kind staff chose (「Jグランツ」), to which the
+    /// file's programs are added one by one as it is read ([`Preview::compare`]).
+    pub fn started(source_label: &str) -> Self {
+        Self {
             source_label: source_label.to_owned(),
-            invalid: issues(&batch.invalid),
-            skipped: issues(&batch.skipped),
-            warnings: issues(&batch.warnings),
             ..Self::default()
+        }
+    }
+
+    /// Compares one program of the file with `catalog` as it reads on `today`.
+    pub fn compare(&mut self, program: &Program, catalog: &Catalog, today: Date) {
+        let row = |fields| Row {
+            id: program.id.to_string(),
+            title: program.title.to_string(),
+            fields,
         };
-        preview.counts.invalid = batch.invalid.len();
-        preview.counts.skipped = batch.skipped.len();
-        preview.counts.warnings = batch.warnings.len();
-        for program in &batch.programs {
-            let row = |fields| Row {
-                id: program.id.to_string(),
-                title: program.title.to_string(),
-                fields,
-            };
-            let published = catalog.get(&program.id);
-            preview.basis.insert(
-                program.id.to_string(),
-                published.map_or(0, |old| old.version),
-            );
-            match published {
-                None => {
-                    preview.counts.new += 1;
-                    push_limited(&mut preview.new, || row(Vec::new()));
-                }
-                Some(old) if old.same_content_as(program) => {
-                    preview.counts.unchanged += 1;
-                    push_limited(&mut preview.unchanged, || row(Vec::new()));
-                }
-                Some(old) => {
-                    preview.counts.changed += 1;
-                    push_limited(&mut preview.changed, || {
-                        let fields = diff_programs(old, program, today)
-                            .into_iter()
-                            .map(|c| c.label)
-                            .collect();
-                        row(fields)
-                    });
-                }
+        let published = catalog.get(&program.id);
+        self.basis.insert(
+            program.id.to_string(),
+            published.map_or(0, |old| old.version),
+        );
+        match published {
+            None => {
+                self.counts.new += 1;
+                push_limited(&mut self.new, || row(Vec::new()));
+            }
+            Some(old) if old.same_content_as(program) => {
+                self.counts.unchanged += 1;
+                push_limited(&mut self.unchanged, || row(Vec::new()));
+            }
+            Some(old) => {
+                self.counts.changed += 1;
+                push_limited(&mut self.changed, || {
+                    let fields = diff_programs(old, program, today)
+                        .into_iter()
+                        .map(|c| c.label)
+                        .collect();
+                    row(fields)
+                });
             }
         }
-        preview
+    }
+
+    /// Notes the records the reader refused, left out or imported with a warning.
+    pub fn note(&mut self, report: &ImportReport) {
+        self.invalid = issues(&report.invalid);
+        self.skipped = issues(&report.skipped);
+        self.warnings = issues(&report.warnings);
+        self.counts.invalid = report.invalid.len();
+        self.counts.skipped = report.skipped.len();
+        self.counts.warnings = report.warnings.len();
     }
 }
 
