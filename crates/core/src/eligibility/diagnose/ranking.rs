@@ -64,10 +64,13 @@ pub(crate) fn order(
     limit: Option<usize>,
 ) -> Vec<usize> {
     let chosen = chosen_purposes(profile);
+    let ranked = verdicts.get(..facts.len()).unwrap_or(verdicts);
+    let worst = limit.map_or(WORST_RANK, |k| worst_rank_needed(ranked, k));
     let mut coarse: Vec<u128> = verdicts
         .iter()
         .zip(facts)
         .enumerate()
+        .filter(|(_, (verdict, _))| verdict.rank() <= worst)
         .map(|(i, (verdict, facts))| coarse_key(*verdict, facts, chosen) << INDEX_BITS | i as u128)
         .collect();
     let limit = limit.filter(|&k| k < coarse.len());
@@ -95,6 +98,29 @@ pub(crate) fn order(
     }
     keyed.sort_unstable();
     keyed.into_iter().map(|key| key.2).collect()
+}
+
+/// The rank of the last verdict (`Verdict::rank`).
+const WORST_RANK: u8 = 3;
+
+/// The worst verdict rank among the `k` best programs: the programs of worse verdicts rank
+/// below at least `k` others and are left out before any key is made (most of a catalogue
+/// is 対象外 for most businesses).
+fn worst_rank_needed(verdicts: &[Verdict], k: usize) -> u8 {
+    let mut by_rank = [0usize; WORST_RANK as usize + 1];
+    for verdict in verdicts {
+        if let Some(count) = by_rank.get_mut(usize::from(verdict.rank())) {
+            *count += 1;
+        }
+    }
+    let mut better = 0;
+    for (rank, count) in (0..=WORST_RANK).zip(by_rank) {
+        better += count;
+        if better >= k {
+            return rank;
+        }
+    }
+    WORST_RANK
 }
 
 /// The low bits of a packed key, which hold the program's index (a catalogue holds fewer
@@ -246,7 +272,8 @@ mod tests {
         #![proptest_config(proptest::prelude::ProptestConfig::with_cases(64))]
 
         /// The packed keys rank as the values compared in turn, the best few as the head of
-        /// the whole ranking, amounts at the ends of their range among them.
+        /// the whole ranking (only the verdicts that can be among them given keys), amounts at
+        /// the ends of their range among them.
         #[test]
         fn the_packed_keys_rank_as_the_values_do(
             drawn in proptest::collection::vec(
@@ -281,7 +308,12 @@ mod tests {
             let as_of = date!(2026 - 11 - 23);
             let plain = ranked_plainly(&verdicts, &facts, &profile, as_of);
             let top = order(&verdicts, &facts, &profile, as_of, limit);
-            proptest::prop_assert_eq!(&top[..], &plain[..limit.unwrap_or(plain.len()).min(plain.len())]);
+            let head = &plain[..limit.unwrap_or(plain.len()).min(plain.len())];
+            proptest::prop_assert_eq!(&top[..], head);
+            // Verdicts of programs without rank facts are no part of the ranking.
+            let mut more = verdicts.clone();
+            more.extend([Verdict::Eligible; 5]);
+            proptest::prop_assert_eq!(&order(&more, &facts, &profile, as_of, limit)[..], head);
         }
     }
 
