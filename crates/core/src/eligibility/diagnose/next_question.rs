@@ -14,6 +14,9 @@
 //! are tried, their count scaled up to all of them. What each 要確認 program awaits is
 //! gathered in one pass over the verdicts (`OpenPrograms`).
 
+use std::borrow::Cow;
+use std::cell::OnceCell;
+
 use super::best_question::best_question;
 use super::open_programs::{Gathered, OpenPrograms};
 use super::ruleset::{Evaluation, RuleSet};
@@ -113,20 +116,49 @@ pub(crate) fn score_questions_by(
 }
 
 /// The 要確認 programs awaiting each question worth asking, from one pass over the verdicts.
-pub(super) struct Awaiting {
+pub(super) struct Awaiting<'g> {
     /// The fields awaited by some 要確認 program that are worth asking, in vocabulary order.
     pub(super) askable: FieldSet,
     /// Per field, how many 要確認 programs await it.
     counts: [u64; Field::COUNT],
+    /// What the 要確認 programs await: the rule set's own with nothing answered.
+    gathered: Cow<'g, Gathered>,
     /// Per askable field, an even spread of at most `MAX_PROGRAMS` of the programs awaiting
-    /// it, in catalogue order.
-    tried: [Vec<usize>; Field::COUNT],
+    /// it, in catalogue order: taken when first asked for, as the best question is found
+    /// without trying most of them.
+    tried: [OnceCell<Vec<usize>>; Field::COUNT],
 }
 
-impl Awaiting {
+impl<'g> Awaiting<'g> {
+    /// Every how many of the programs awaiting `field` one is tried.
+    fn step(&self, field: Field) -> usize {
+        usize::try_from(self.counts[field.index()])
+            .unwrap_or(usize::MAX)
+            .div_ceil(MAX_PROGRAMS)
+            .max(1)
+    }
+
     /// The programs tried for `field`.
     pub(super) fn tried(&self, field: Field) -> &[usize] {
-        &self.tried[field.index()]
+        self.tried[field.index()].get_or_init(|| match self.askable.contains(field) {
+            true => {
+                let Gathered { open, by_field } = &*self.gathered;
+                open.every(self.step(field), &by_field.hits[field.index()])
+            }
+            false => Vec::new(),
+        })
+    }
+
+    /// How many programs are tried for `field`: every `step`-th of those awaiting it, from
+    /// the first (`tried(field).len()`, without taking them).
+    fn tried_count(&self, field: Field) -> u64 {
+        match self.askable.contains(field) {
+            true => {
+                let step = u64::try_from(self.step(field)).unwrap_or(u64::MAX);
+                self.counts[field.index()].div_ceil(step)
+            }
+            false => 0,
+        }
     }
 
     /// The answers tried for `field`, from the rules of the programs tried.
@@ -152,14 +184,14 @@ impl Awaiting {
             field,
             settled,
             samples: samples.iter().map(|(_, w)| w).sum(),
-            tried: self.tried(field).len() as u64,
+            tried: self.tried_count(field),
             awaited_by: self.counts[field.index()],
         }
     }
 
     /// The most `field` can score: every answer settling every program tried.
     pub(super) fn ceiling(&self, field: Field) -> QuestionScore {
-        let tried = self.tried(field).len() as u64;
+        let tried = self.tried_count(field);
         QuestionScore {
             field,
             settled: tried,
@@ -169,7 +201,7 @@ impl Awaiting {
         }
     }
 
-    pub(super) fn of(evaluation: &Evaluation<'_>, ctx: &Context<'_>) -> Self {
+    pub(super) fn of(evaluation: &Evaluation<'g>, ctx: &Context<'_>) -> Self {
         let awaited = awaited_by_condition(evaluation.rules(), evaluation.conditions(), ctx);
         let gather = || {
             let awaited_by = |id: usize| awaited.get(id).copied().unwrap_or(FieldSet::EMPTY);
@@ -182,30 +214,21 @@ impl Awaiting {
         };
         // With nothing answered, what every program awaits was gathered once for the rule
         // set: the same states and the same table give the same sets.
-        let fresh;
-        let Gathered { open, by_field } = match evaluation.blank() {
-            Some(blank) if blank.awaits_as(&awaited) => blank.gathered(gather),
-            _ => {
-                fresh = gather();
-                &fresh
-            }
+        let gathered = match evaluation.blank() {
+            Some(blank) if blank.awaits_as(&awaited) => Cow::Borrowed(blank.gathered(gather)),
+            _ => Cow::Owned(gather()),
         };
-        let mut worth_asking = FieldSet::EMPTY;
-        let mut tried: [Vec<usize>; Field::COUNT] = std::array::from_fn(|_| Vec::new());
-        for field in open.awaited.iter() {
-            if askable(ctx.profile, field) {
-                worth_asking.insert(field);
-                let step = usize::try_from(by_field.counts[field.index()])
-                    .unwrap_or(usize::MAX)
-                    .div_ceil(MAX_PROGRAMS)
-                    .max(1);
-                tried[field.index()] = open.every(step, &by_field.hits[field.index()]);
-            }
-        }
+        let askable = gathered
+            .open
+            .awaited
+            .iter()
+            .filter(|&field| askable(ctx.profile, field))
+            .fold(FieldSet::EMPTY, FieldSet::with);
         Self {
-            askable: worth_asking,
-            counts: by_field.counts,
-            tried,
+            askable,
+            counts: gathered.by_field.counts,
+            gathered,
+            tried: std::array::from_fn(|_| OnceCell::new()),
         }
     }
 }
@@ -321,7 +344,8 @@ mod tests {
             if worth_asking {
                 let step = concerned.len().div_ceil(MAX_PROGRAMS);
                 let spread: Vec<usize> = concerned.into_iter().step_by(step).collect();
-                prop_assert_eq!(&awaiting.tried[field.index()], &spread);
+                prop_assert_eq!(awaiting.tried(field), &spread[..]);
+                prop_assert_eq!(awaiting.tried_count(field), spread.len() as u64);
             }
         }
         Ok(())
