@@ -402,6 +402,22 @@ impl<'q> Query<'q> {
         })
     }
 
+    /// Every row, handed to `each` as it arrives instead of gathered first: a read of the
+    /// whole catalogue never holds every row and everything made of them at once.
+    pub(crate) async fn for_each_row<R: Row>(
+        self,
+        db: Db<'_>,
+        each: impl FnMut(R) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
+        let Self { sql, args } = self;
+        match db {
+            Db::SqlitePool(pool) => drain(sqlite_query_as(sql, args)?.fetch(pool), each).await,
+            Db::PostgresPool(pool) => drain(pg_query_as(sql, args)?.fetch(pool), each).await,
+            Db::Sqlite(conn) => drain(sqlite_query_as(sql, args)?.fetch(conn), each).await,
+            Db::Postgres(conn) => drain(pg_query_as(sql, args)?.fetch(conn), each).await,
+        }
+    }
+
     /// The first row, which must be there (as sqlx's own `fetch_one`: `RowNotFound`).
     pub(crate) async fn fetch_one<R: Row>(self, db: Db<'_>) -> Result<R, StoreError> {
         self.fetch_optional(db)
@@ -433,6 +449,18 @@ impl<'q> Query<'q> {
         let rows = self.fetch_all::<(T,)>(db).await?;
         Ok(rows.into_iter().map(|(value,)| value).collect())
     }
+}
+
+/// Hands each row of `rows` to `each`, stopping at the first error of either.
+async fn drain<R>(
+    mut rows: impl futures_util::Stream<Item = Result<R, sqlx::Error>> + Unpin,
+    mut each: impl FnMut(R) -> Result<(), StoreError>,
+) -> Result<(), StoreError> {
+    use futures_util::TryStreamExt;
+    while let Some(row) = rows.try_next().await? {
+        each(row)?;
+    }
+    Ok(())
 }
 
 type SqliteQuery<'q> = sqlx::query::Query<'q, Sqlite, SqliteArguments<'q>>;

@@ -49,8 +49,7 @@ impl Snapshot {
         let dictionary = tokio::task::spawn_blocking(|| {
             let _ = Readings::shared();
         });
-        let programs: Vec<Arc<Program>> =
-            store.programs().await?.into_iter().map(Arc::new).collect();
+        let programs: Vec<Arc<Program>> = store.shared_programs().await?;
         let for_index = programs.clone();
         let kept = kept.map(Path::to_path_buf);
         let search = blocking(move || index(&for_index, kept.as_deref()));

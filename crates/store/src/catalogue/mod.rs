@@ -18,6 +18,8 @@ pub(crate) mod sql;
 mod staging;
 mod watch;
 
+use std::sync::Arc;
+
 use madoguchi_core::program::{Program, ProgramId};
 use time::{Date, OffsetDateTime};
 
@@ -135,8 +137,24 @@ impl Store {
 
     /// The current version of every program, ordered by id (byte order, as `ProgramId` sorts).
     pub async fn programs(&self) -> Result<Vec<Program>, StoreError> {
-        let rows = sql::all_latest(self.db()).await?;
-        rows.into_iter().map(decode_body).collect()
+        self.gather_programs(|program| program).await
+    }
+
+    /// [`Store::programs`], each program shared as a snapshot of the catalogue holds it.
+    pub async fn shared_programs(&self) -> Result<Vec<Arc<Program>>, StoreError> {
+        self.gather_programs(Arc::new).await
+    }
+
+    /// Rows are decoded as they arrive, so that a million programs are never in memory
+    /// twice (as rows and as programs, or as programs and as their shared copies).
+    async fn gather_programs<T>(&self, wrap: impl Fn(Program) -> T) -> Result<Vec<T>, StoreError> {
+        let mut programs = Vec::new();
+        sql::each_latest(self.db(), |row| {
+            programs.push(wrap(decode_body(row)?));
+            Ok(())
+        })
+        .await?;
+        Ok(programs)
     }
 
     /// When every program was first saved and last changed, ordered by id, in one query.

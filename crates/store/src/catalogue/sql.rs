@@ -50,7 +50,10 @@ pub(crate) async fn latest(db: Db<'_>, id: &str) -> Result<Option<BodyRow>, Stor
 }
 
 /// The current version of every program, by id.
-pub(crate) async fn all_latest(db: Db<'_>) -> Result<Vec<BodyRow>, StoreError> {
+pub(crate) async fn each_latest(
+    db: Db<'_>,
+    each: impl FnMut(BodyRow) -> Result<(), StoreError>,
+) -> Result<(), StoreError> {
     query(
         "SELECT v.program_id, v.version, v.body
          FROM programs p JOIN program_versions v
@@ -58,7 +61,7 @@ pub(crate) async fn all_latest(db: Db<'_>) -> Result<Vec<BodyRow>, StoreError> {
          WHERE p.unpublished_at IS NULL
          ORDER BY p.id",
     )
-    .fetch_all(db)
+    .for_each_row(db, each)
     .await
 }
 
