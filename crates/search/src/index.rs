@@ -31,13 +31,14 @@ use tantivy::{DocId, Score, Searcher, SegmentReader};
 use time::{Date, OffsetDateTime};
 
 use crate::facets::Counter;
-use crate::facts::{Facts, Filters, window_state};
+use crate::facts::{Facts, Filters};
 use crate::highlight;
 use crate::kept::Claim;
 use crate::matcher::{self, Words};
 use crate::query::{FilterKind, Hit, MAX_PAGE_SIZE, SearchQuery, SearchResults, Sort, Suggestion};
 use crate::readings::Readings;
 use crate::shared::{IndexOrigin, ORD, Place, SharedIndex};
+use crate::windows::KeptWindows;
 
 /// Why the index could not be built, changed or searched (a bug or lack of memory, never the
 /// query).
@@ -79,6 +80,8 @@ pub struct SearchIndex {
     live: usize,
     /// Where the full build this snapshot stems from got its index.
     origin: IndexOrigin,
+    /// Every slot's application window on the last day searched.
+    windows: KeptWindows,
 }
 
 impl std::fmt::Debug for SearchIndex {
@@ -157,6 +160,7 @@ impl SearchIndex {
             live: programs.len(),
             facts,
             origin: built.origin,
+            windows: KeptWindows::default(),
         })
     }
 
@@ -185,6 +189,12 @@ impl SearchIndex {
                 .map(|(id, at)| (id, at.unix_timestamp())),
         )?;
         let mut facts = self.facts.clone();
+        let changed: Vec<usize> = change
+            .published
+            .iter()
+            .chain(&change.withdrawn)
+            .copied()
+            .collect();
         for (mut new, slot) in new_facts.into_iter().zip(change.published) {
             if slot >= facts.len() {
                 facts.resize(slot + 1, None);
@@ -211,6 +221,7 @@ impl SearchIndex {
             searcher: change.searcher,
             generation: change.generation,
             live: facts.iter().filter(|f| f.is_some()).count(),
+            windows: self.windows.changed(&facts, &changed),
             facts,
             origin: self.origin,
         })
@@ -290,10 +301,10 @@ impl SearchIndex {
             ),
             None => Box::new(self.programs().map(|(ord, f)| (ord, f, 0.0))),
         };
+        let windows = self.windows.on(&self.facts, as_of);
         let mut passing: Vec<Candidate> = Vec::new();
         for (ord, facts, score) in found {
-            let window = facts.window(as_of);
-            let state = window_state(window);
+            let (state, closes) = windows.get(ord);
             let failed = filters.failed(facts, state);
             counter.count(facts, state, failed);
             if failed == 0 {
@@ -301,7 +312,7 @@ impl SearchIndex {
                     ord,
                     facts,
                     score,
-                    closes: window.closing_date(),
+                    closes,
                 });
             }
         }
@@ -450,21 +461,25 @@ impl SearchIndex {
     ) -> Result<Vec<(&Facts, Score)>, SearchError> {
         let words = Words::of(&query.text);
         let filters = Filters::new(query);
-        let passes = |f: &Facts| filters.failed(f, window_state(f.window(as_of))) == 0;
+        let windows = self.windows.on(&self.facts, as_of);
+        let passes = |ord: usize, f: &Facts| filters.failed(f, windows.get(ord).0) == 0;
         Ok(
             match matcher::build(self.shared.fields(), &words.words, self.shared.readings) {
                 Some((q, _)) => self
                     .matching(q.as_ref())?
                     .into_iter()
-                    .filter_map(|(ord, score)| self.facts(ord).map(|f| (f, score)))
-                    .filter(|(f, _)| passes(f))
+                    .filter_map(|(ord, score)| {
+                        self.facts(ord)
+                            .filter(|f| passes(ord, f))
+                            .map(|f| (f, score))
+                    })
                     .collect(),
                 // Text with nothing searchable in it finds nothing, as on the page.
                 None if !query.text.trim().is_empty() => Vec::new(),
                 None => self
                     .programs()
+                    .filter(|&(ord, f)| passes(ord, f))
                     .map(|(_, f)| (f, 0.0))
-                    .filter(|(f, _)| passes(f))
                     .collect(),
             },
         )

@@ -25,6 +25,7 @@ pub mod readings;
 mod shared;
 mod synonyms;
 mod text;
+mod windows;
 
 pub use analysis::{JapaneseTokenizer, Piece, pieces};
 pub use index::{ReadingMode, SearchError, SearchIndex};
