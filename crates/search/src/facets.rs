@@ -6,11 +6,12 @@
 //! cleared: the suggestions for an empty result.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use madoguchi_core::program::{GovLevel, ProgramKind, Purpose};
 use madoguchi_core::reference::{JsicCode, LocalGovCode, jsic, local_gov};
 
-use crate::facts::{Facts, major_bit};
+use crate::facts::{Brief, Facts, major_bit};
 use crate::query::{AmountBand, Facet, FacetValue, FilterKind, SearchQuery, WindowState};
 
 const PREFECTURES: usize = 47;
@@ -57,58 +58,58 @@ impl<'q> Counter<'q> {
     }
 
     /// Counts one program that matched the words; `failed` are the filters it fails.
-    pub fn count(&mut self, facts: &Facts, state: WindowState, failed: u8) {
+    /// `facts` is read only for the municipalities of the chosen area's prefecture.
+    pub fn count(&mut self, brief: &Brief, facts: &Arc<Facts>, state: WindowState, failed: u8) {
         for (i, filter) in FilterKind::ALL.into_iter().enumerate() {
             if failed & !filter.bit() != 0 {
                 continue;
             }
             self.without[i] += 1;
             match filter {
-                FilterKind::Level => bump(&mut self.levels, GovLevel::ALL, facts.level),
-                FilterKind::Kind => bump(&mut self.kinds, ProgramKind::ALL, facts.kind),
+                FilterKind::Level => bump(&mut self.levels, GovLevel::ALL, brief.level),
+                FilterKind::Kind => bump(&mut self.kinds, ProgramKind::ALL, brief.kind),
                 FilterKind::Status => bump(&mut self.states, &WindowState::ALL, state),
-                FilterKind::Amount => bump(
-                    &mut self.amounts,
-                    &AmountBand::ALL,
-                    AmountBand::of(facts.amount_max),
-                ),
+                FilterKind::Amount => bump(&mut self.amounts, &AmountBand::ALL, brief.amount),
                 FilterKind::Purpose => {
-                    for n in bits(u64::from(facts.purposes)) {
+                    for n in bits(u64::from(brief.purposes)) {
                         if let Some(count) = self.purposes.get_mut(n) {
                             *count += 1;
                         }
                     }
                 }
-                FilterKind::Industry => self.count_industry(facts),
-                FilterKind::Area => self.count_area(facts),
+                FilterKind::Industry => self.count_industry(brief),
+                FilterKind::Area => self.count_area(brief, facts),
             }
         }
     }
 
-    fn count_industry(&mut self, facts: &Facts) {
-        if facts.industries.is_none() {
+    fn count_industry(&mut self, brief: &Brief) {
+        if brief.every_industry {
             self.every_industry += 1;
             return;
         }
         for (n, major) in jsic::majors().iter().enumerate().take(self.majors.len()) {
-            if facts.majors & major_bit(major.letter) != 0 {
+            if brief.majors & major_bit(major.letter) != 0 {
                 self.majors[n] += 1;
             }
         }
     }
 
-    fn count_area(&mut self, facts: &Facts) {
-        let Some(codes) = &facts.areas else {
+    fn count_area(&mut self, brief: &Brief, facts: &Arc<Facts>) {
+        if brief.nationwide {
             self.nationwide += 1;
             self.whole_prefecture += 1;
             return;
-        };
-        for n in bits(facts.prefectures) {
+        }
+        for n in bits(brief.prefectures) {
             if let Some(count) = self.prefectures.get_mut(n) {
                 *count += 1;
             }
         }
         let Some(prefecture) = self.prefecture else {
+            return;
+        };
+        let Some(codes) = &facts.areas else {
             return;
         };
         if codes.contains(&prefecture) {

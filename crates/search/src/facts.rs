@@ -1,6 +1,8 @@
 //! What filters and facets need of each program, worked out once when the index is built, so
 //! that a query over 100,000 programs filters and counts with plain comparisons.
 
+use std::sync::Arc;
+
 use madoguchi_core::eligibility::{Schedule, Window};
 use madoguchi_core::program::{
     GovLevel, Program, ProgramId, ProgramKind, Purpose, TargetAreas, TargetIndustries,
@@ -100,6 +102,49 @@ impl Facts {
     }
 }
 
+/// What filters and facets read of every hit, small and in one dense vector by slot: a broad
+/// word's hundreds of thousands of hits are read in slot order from it instead of from each
+/// program's facts wherever they lie in memory (a cache miss per hit). The facts themselves
+/// are read only where the brief cannot decide (a municipality asked about, a JSIC middle).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Brief {
+    pub prefectures: u64,
+    pub majors: u32,
+    pub purposes: u16,
+    pub level: GovLevel,
+    pub kind: ProgramKind,
+    pub amount: AmountBand,
+    pub nationwide: bool,
+    pub every_industry: bool,
+}
+
+impl Brief {
+    /// What a withdrawn slot holds: its facts are gone, so it is never read.
+    pub const HOLE: Self = Self {
+        prefectures: 0,
+        majors: 0,
+        purposes: 0,
+        level: GovLevel::National,
+        kind: ProgramKind::Other,
+        amount: AmountBand::Unstated,
+        nationwide: false,
+        every_industry: false,
+    };
+
+    pub fn of(facts: &Facts) -> Self {
+        Self {
+            prefectures: facts.prefectures,
+            majors: facts.majors,
+            purposes: facts.purposes,
+            level: facts.level,
+            kind: facts.kind,
+            amount: AmountBand::of(facts.amount_max),
+            nationwide: facts.areas.is_none(),
+            every_industry: facts.industries.is_none(),
+        }
+    }
+}
+
 pub(crate) fn major_bit(letter: char) -> u32 {
     let n = u32::from(letter).wrapping_sub(u32::from('A'));
     if n < 32 { 1 << n } else { 0 }
@@ -164,6 +209,22 @@ impl Place {
     }
 }
 
+impl Place {
+    /// [`Place::reached_by`] from the brief where it decides: every code a program could
+    /// reach this place by lies in the place's prefecture, so a program with none there
+    /// does not reach it, and for a prefecture that is the whole answer.
+    fn reached(&self, brief: &Brief, facts: &Arc<Facts>) -> bool {
+        if brief.nationwide {
+            return true;
+        }
+        let bit = 1 << (self.code.prefecture_number().saturating_sub(1) % 64);
+        if brief.prefectures & bit == 0 {
+            return false;
+        }
+        self.code.is_prefecture() || self.reached_by(facts.areas.as_deref())
+    }
+}
+
 impl<'q> Filters<'q> {
     pub fn new(query: &'q SearchQuery) -> Self {
         Self {
@@ -172,8 +233,9 @@ impl<'q> Filters<'q> {
         }
     }
 
-    /// The filters `facts` fails, as bits of [`FilterKind`]; `state` is its window today.
-    pub fn failed(&self, facts: &Facts, state: WindowState) -> u8 {
+    /// The filters a program fails, as bits of [`FilterKind`]; `state` is its window today.
+    /// `facts` is read only where `brief` cannot decide.
+    pub fn failed(&self, brief: &Brief, facts: &Arc<Facts>, state: WindowState) -> u8 {
         let q = self.query;
         let mut failed = 0;
         let mut check = |kind: FilterKind, pass: bool| {
@@ -181,27 +243,25 @@ impl<'q> Filters<'q> {
                 failed |= kind.bit();
             }
         };
-        check(FilterKind::Level, q.level.is_none_or(|l| l == facts.level));
+        check(FilterKind::Level, q.level.is_none_or(|l| l == brief.level));
         check(
             FilterKind::Area,
-            self.place
-                .is_none_or(|p| p.reached_by(facts.areas.as_deref())),
+            self.place.is_none_or(|p| p.reached(brief, facts)),
         );
         check(
             FilterKind::Industry,
-            q.industry.is_none_or(|i| industry_open(facts, i)),
+            q.industry.is_none_or(|i| industry_open(brief, facts, i)),
         );
         check(
             FilterKind::Purpose,
             q.purpose
-                .is_none_or(|p| facts.purposes & purpose_bit(p) != 0),
+                .is_none_or(|p| brief.purposes & purpose_bit(p) != 0),
         );
-        check(FilterKind::Kind, q.kind.is_none_or(|k| k == facts.kind));
+        check(FilterKind::Kind, q.kind.is_none_or(|k| k == brief.kind));
         check(FilterKind::Status, q.status.is_none_or(|s| s == state));
         check(
             FilterKind::Amount,
-            q.amount
-                .is_none_or(|b| b == AmountBand::of(facts.amount_max)),
+            q.amount.is_none_or(|b| b == brief.amount),
         );
         failed
     }
@@ -209,12 +269,18 @@ impl<'q> Filters<'q> {
 
 /// A program open to `industry`: every industry, the same code, its major, or (for a major
 /// asked about) any part of that major.
-fn industry_open(facts: &Facts, industry: JsicCode) -> bool {
+fn industry_open(brief: &Brief, facts: &Arc<Facts>, industry: JsicCode) -> bool {
+    if brief.every_industry {
+        return true;
+    }
+    if brief.majors & major_bit(industry.major_letter()) == 0 {
+        return false;
+    }
     let Some(codes) = &facts.industries else {
         return true;
     };
     match industry {
-        JsicCode::Major(letter) => facts.majors & major_bit(letter) != 0,
+        JsicCode::Major(_) => true,
         JsicCode::Middle(_) => codes
             .iter()
             .any(|&c| c == industry || c == JsicCode::Major(industry.major_letter())),
@@ -244,6 +310,69 @@ mod tests {
         let tokyo = Place::of(code("130001"));
         assert!(tokyo.reached_by(Some(&[code("131113")])));
         assert!(!tokyo.reached_by(Some(&[code("240001")])));
+    }
+
+    /// What [`industry_open`] decides, from the facts alone.
+    fn industry_open_plainly(facts: &Facts, industry: JsicCode) -> bool {
+        let Some(codes) = &facts.industries else {
+            return true;
+        };
+        match industry {
+            JsicCode::Major(letter) => facts.majors & major_bit(letter) != 0,
+            JsicCode::Middle(_) => codes
+                .iter()
+                .any(|&c| c == industry || c == JsicCode::Major(industry.major_letter())),
+        }
+    }
+
+    #[test]
+    fn the_brief_decides_areas_and_industries_as_the_facts_do() {
+        use madoguchi_core::program::{TargetAreas, TargetIndustries};
+        use std::collections::BTreeSet;
+        let places = [
+            "130001", "131075", "131113", "141003", "141046", "141500", "240001", "242021",
+            "472018", "011002",
+        ];
+        let industries = ["E", "I", "N", "T", "09", "24", "60", "76", "78", "99"];
+        let jsic = |raw: &str| JsicCode::parse(raw).unwrap();
+        let demo = madoguchi_core::demo::CATALOGUE
+            .iter()
+            .flat_map(|(_, bytes)| madoguchi_core::import::own::parse(bytes).unwrap().programs);
+        let mut programs: Vec<Program> = demo.collect();
+        // Every pair of places and of industries as a program's own, besides the catalogue's.
+        let template = programs[0].clone();
+        for (i, a) in places.iter().enumerate() {
+            for b in &places[i..] {
+                let mut p = template.clone();
+                p.areas = TargetAreas::Local(BTreeSet::from([code(a), code(b)]));
+                p.industries = TargetIndustries::Only(BTreeSet::from([
+                    jsic(industries[i]),
+                    jsic(industries[(i + 3) % industries.len()]),
+                ]));
+                programs.push(p);
+            }
+        }
+        for program in &programs {
+            let facts = Arc::new(Facts::of(program));
+            let brief = Brief::of(&facts);
+            for raw in places {
+                let place = Place::of(code(raw));
+                assert_eq!(
+                    place.reached(&brief, &facts),
+                    place.reached_by(facts.areas.as_deref()),
+                    "{} in {raw}",
+                    program.id
+                );
+            }
+            for raw in industries {
+                assert_eq!(
+                    industry_open(&brief, &facts, jsic(raw)),
+                    industry_open_plainly(&facts, jsic(raw)),
+                    "{} for {raw}",
+                    program.id
+                );
+            }
+        }
     }
 
     #[test]

@@ -31,7 +31,7 @@ use tantivy::{DocId, Score, Searcher, SegmentReader};
 use time::{Date, OffsetDateTime};
 
 use crate::facets::Counter;
-use crate::facts::{Facts, Filters};
+use crate::facts::{Brief, Facts, Filters};
 use crate::highlight;
 use crate::kept::Claim;
 use crate::matcher::{self, Words};
@@ -76,6 +76,9 @@ pub struct SearchIndex {
     generation: u64,
     /// The facts of the program in each slot; `None` where one was withdrawn.
     facts: Vec<Option<Arc<Facts>>>,
+    /// What filters and facets read of each slot's facts (a withdrawn slot's is left as it
+    /// was and never read).
+    briefs: Vec<Brief>,
     /// How many slots hold a program.
     live: usize,
     /// Where the full build this snapshot stems from got its index.
@@ -158,6 +161,7 @@ impl SearchIndex {
             searcher: built.searcher,
             generation: built.generation,
             live: programs.len(),
+            briefs: briefs_of(&facts),
             facts,
             origin: built.origin,
             windows: KeptWindows::default(),
@@ -216,12 +220,19 @@ impl SearchIndex {
                 Arc::make_mut(f).publish_at(at);
             }
         }
+        // A publication works out its own programs' briefs; the rest are copied.
+        let mut briefs = self.briefs.clone();
+        briefs.resize(facts.len(), Brief::HOLE);
+        for &slot in &changed {
+            briefs[slot] = brief_of(facts.get(slot).and_then(Option::as_deref));
+        }
         Ok(Self {
             shared: Arc::clone(&self.shared),
             searcher: change.searcher,
             generation: change.generation,
             live: facts.iter().filter(|f| f.is_some()).count(),
             windows: self.windows.changed(&facts, &changed),
+            briefs,
             facts,
             origin: self.origin,
         })
@@ -266,16 +277,20 @@ impl SearchIndex {
     }
 
     /// The program in `slot`, unless it was withdrawn.
-    fn facts(&self, slot: usize) -> Option<&Facts> {
-        self.facts.get(slot).and_then(Option::as_deref)
+    ///
+    /// Shared rather than borrowed: a `&Facts` lets the compiler read the facts ahead of the
+    /// branch that needs them, and that read (a cache miss per hit at a million programs) is
+    /// what the briefs are there to spare.
+    fn facts(&self, slot: usize) -> Option<&Arc<Facts>> {
+        self.facts.get(slot).and_then(Option::as_ref)
     }
 
     /// Every program with its slot.
-    fn programs(&self) -> impl Iterator<Item = (usize, &Facts)> {
+    fn programs(&self) -> impl Iterator<Item = (usize, &Arc<Facts>)> {
         self.facts
             .iter()
             .enumerate()
-            .filter_map(|(slot, f)| f.as_deref().map(|f| (slot, f)))
+            .filter_map(|(slot, f)| f.as_ref().map(|f| (slot, f)))
     }
 
     /// Runs `query` as of the JST date `as_of` (for the application windows).
@@ -293,7 +308,7 @@ impl SearchIndex {
         };
         let filters = Filters::new(query);
         let mut counter = Counter::new(query);
-        let found: Box<dyn Iterator<Item = (usize, &Facts, Score)>> = match &scored {
+        let found: Box<dyn Iterator<Item = (usize, &Arc<Facts>, Score)>> = match &scored {
             Some(scored) => Box::new(
                 scored
                     .iter()
@@ -305,8 +320,9 @@ impl SearchIndex {
         let mut passing: Vec<Candidate> = Vec::new();
         for (ord, facts, score) in found {
             let (state, closes) = windows.get(ord);
-            let failed = filters.failed(facts, state);
-            counter.count(facts, state, failed);
+            let brief = &self.briefs[ord];
+            let failed = filters.failed(brief, facts, state);
+            counter.count(brief, facts, state, failed);
             if failed == 0 {
                 passing.push(Candidate {
                     ord,
@@ -462,7 +478,9 @@ impl SearchIndex {
         let words = Words::of(&query.text);
         let filters = Filters::new(query);
         let windows = self.windows.on(&self.facts, as_of);
-        let passes = |ord: usize, f: &Facts| filters.failed(f, windows.get(ord).0) == 0;
+        let passes = |ord: usize, f: &Arc<Facts>| {
+            filters.failed(&self.briefs[ord], f, windows.get(ord).0) == 0
+        };
         Ok(
             match matcher::build(self.shared.fields(), &words.words, self.shared.readings) {
                 Some((q, _)) => self
@@ -471,7 +489,7 @@ impl SearchIndex {
                     .filter_map(|(ord, score)| {
                         self.facts(ord)
                             .filter(|f| passes(ord, f))
-                            .map(|f| (f, score))
+                            .map(|f| (&**f, score))
                     })
                     .collect(),
                 // Text with nothing searchable in it finds nothing, as on the page.
@@ -479,11 +497,20 @@ impl SearchIndex {
                 None => self
                     .programs()
                     .filter(|&(ord, f)| passes(ord, f))
-                    .map(|(_, f)| (f, 0.0))
+                    .map(|(_, f)| (&**f, 0.0))
                     .collect(),
             },
         )
     }
+}
+
+/// Every slot's brief (a withdrawn slot's is [`Brief::HOLE`], never read).
+fn briefs_of(facts: &[Option<Arc<Facts>>]) -> Vec<Brief> {
+    facts.iter().map(|f| brief_of(f.as_deref())).collect()
+}
+
+fn brief_of(facts: Option<&Facts>) -> Brief {
+    facts.map_or(Brief::HOLE, Brief::of)
 }
 
 /// A program that passed, with what ordering needs.

@@ -274,7 +274,9 @@ fn replay(
     for (n, step) in steps.iter().enumerate() {
         // A search before each change, as visitors search between publications: the windows
         // the snapshot worked out for the day are then carried into the next one.
-        index.search(&SearchQuery::default(), common::as_of()).unwrap();
+        index
+            .search(&SearchQuery::default(), common::as_of())
+            .unwrap();
         let before: BTreeSet<ProgramId> = model.programs.keys().cloned().collect();
         let mut touched = BTreeSet::new();
         for edit in step {
