@@ -7,13 +7,17 @@
 //! them, and its `programs` rows and notice events wait in staging tables (migration 0018).
 //! One short last transaction checks that nobody changed those programs meanwhile, copies the
 //! staged rows in, counts the revision and ends the import: readers see the whole import or
-//! none of it. A failed or abandoned import removes what it staged, a chunk at a time; the
-//! rows of one whose process died are removed by the next import or the next start.
+//! none of it. The staging rows are removed after it, a chunk at a time. A failed or
+//! abandoned import removes what it staged the same way; the rows of one whose process died
+//! are removed by the next import or the next start.
 //!
-//! Between chunks other writers run. One that saves a program this import has staged writes
-//! over the staged version (the same number: `sqlite::write_versions`), and the last
+//! Between chunks other writers run; the import steps aside now and then to make sure of it
+//! ([`HOLD_AT_MOST`]). A writer that saves a program this import has staged writes over the
+//! staged version (the same number: `sqlite::write_versions`), and the last
 //! transaction then finds the program moved and refuses the import
 //! ([`StoreError::ChangedDuringImport`]) rather than overwrite what was saved meanwhile.
+
+use std::time::{Duration, Instant};
 
 use sqlx::SqlitePool;
 use time::OffsetDateTime;
@@ -28,11 +32,24 @@ use crate::{Store, StoreError, sqlite};
 /// Staged programs (and events) removed per transaction when an import is undone.
 const DISCARD_CHUNK: i64 = 2_000;
 
+/// How long an import may hold the write lock, over its chunks, before it steps aside.
+///
+/// Chunks come back to back when the file is read faster than it is saved, and SQLite lets
+/// a waiting writer in only when its busy handler happens to retry in the moment between two
+/// chunks: it retries at most 100 ms apart (`sqlite3_busy_timeout`'s handler), so with the
+/// import holding the lock most of the time a writer could wait for seconds.
+const HOLD_AT_MOST: Duration = Duration::from_millis(400);
+
+/// How long the import leaves the lock free when it steps aside: longer than the busy
+/// handler's longest pause, so that every writer waiting then gets its turn.
+const STEP_ASIDE: Duration = Duration::from_millis(120);
+
 /// An import being staged; see the module documentation.
 #[derive(Debug)]
 pub(crate) struct Staging {
     pool: SqlitePool,
     import: i64,
+    pace: Pace,
     /// Held while the staged rows exist; `None` once they are public or gone.
     lock: Option<ImportLock>,
 }
@@ -59,6 +76,7 @@ impl Staging {
         Ok(Self {
             pool: pool.clone(),
             import,
+            pace: Pace::default(),
             lock: Some(lock),
         })
     }
@@ -71,33 +89,48 @@ impl Staging {
         origin: &str,
         saved_at: OffsetDateTime,
     ) -> Result<SaveSummary, StoreError> {
+        self.pace.take_turn().await;
+        let started = Instant::now();
         let mut tx = sqlite::begin_write(&self.pool).await?;
         let destination = Destination::Staged {
             import: self.import,
         };
         let summary = sqlite::save_chunk(&mut tx, prepared, origin, saved_at, destination).await?;
         tx.commit().await?;
+        self.pace.held(started);
+        let (import, programs) = (self.import, prepared.len());
+        let ms = started.elapsed().as_millis();
+        tracing::debug!(import, programs, ms, "staged a chunk of an import");
         Ok(summary)
     }
 
     /// Makes every staged program public in one transaction (ending the console's import
     /// job `import`, if given, in it). On failure nothing is public and the staged rows go.
+    ///
+    /// The staging rows are removed after that transaction, a chunk at a time, so that it
+    /// stays short; until they are, the lock is held. Removing them cannot touch a version
+    /// now public, so a crash in between leaves nothing wrong for the next start to remove.
     pub(crate) async fn publish(
         mut self,
         summary: &SaveSummary,
         import: Option<&ImportEnd<'_>>,
         saved_at: OffsetDateTime,
     ) -> Result<(), StoreError> {
-        match self.publish_at_once(summary, import, saved_at).await {
-            Ok(()) => {
-                self.lock = None;
-                Ok(())
-            }
-            Err(err) => {
-                self.discard().await?;
-                Err(err)
-            }
+        // The last transaction is the longest: writers kept waiting by the chunks go first.
+        self.pace.step_aside().await;
+        let started = Instant::now();
+        if let Err(err) = self.publish_at_once(summary, import, saved_at).await {
+            self.discard().await?;
+            return Err(err);
         }
+        let (id, programs) = (self.import, summary.changed());
+        let ms = started.elapsed().as_millis();
+        tracing::debug!(import = id, programs, ms, "made a staged import public");
+        if let Err(err) = self.discard().await {
+            // The import landed; the background removal or the next start tidies up.
+            tracing::warn!(import = id, %err, "could not remove a published import's staging rows");
+        }
+        Ok(())
     }
 
     async fn publish_at_once(
@@ -117,14 +150,13 @@ impl Staging {
         if summary.changed() > 0 {
             let revision = catalogue_sql::next_revision(db.reborrow()).await?;
             copy_staged(db.reborrow(), self.import, revision).await?;
-            catalogue_sql::stamp_changed(db.reborrow(), revision).await?;
+            catalogue_sql::stamp_changed(db, revision).await?;
         }
-        forget(db, self.import).await?;
         tx.commit().await?;
         Ok(())
     }
 
-    /// Removes everything this import staged; nothing of it was ever public.
+    /// Removes everything this import staged and did not make public.
     pub(crate) async fn discard(mut self) -> Result<(), StoreError> {
         let result = discard(&self.pool, self.import).await;
         // Dropped with the lock still held, a failed discard is tried again in the
@@ -186,10 +218,7 @@ async fn discard_all(pool: &SqlitePool) -> Result<(), StoreError> {
         .fetch_all_scalars(Db::SqlitePool(pool))
         .await?;
     for import in imports {
-        tracing::warn!(
-            import,
-            "removing the staged rows of an import that did not finish"
-        );
+        tracing::warn!(import, "removing the staging rows an import left behind");
         discard(pool, import).await?;
     }
     Ok(())
@@ -198,7 +227,10 @@ async fn discard_all(pool: &SqlitePool) -> Result<(), StoreError> {
 /// Removes one import's staged rows, [`DISCARD_CHUNK`] programs per short transaction, and
 /// then the import itself.
 async fn discard(pool: &SqlitePool, import: i64) -> Result<(), StoreError> {
+    let mut pace = Pace::default();
     loop {
+        pace.take_turn().await;
+        let started = Instant::now();
         let mut tx = sqlite::begin_write(pool).await?;
         let mut db = Db::from(&mut *tx);
         let removed = discard_some(db.reborrow(), import).await?;
@@ -208,6 +240,37 @@ async fn discard(pool: &SqlitePool, import: i64) -> Result<(), StoreError> {
             return Ok(());
         }
         tx.commit().await?;
+        pace.held(started);
+    }
+}
+
+/// How an import's run of write transactions leaves room for other writers; see
+/// [`HOLD_AT_MOST`].
+#[derive(Debug, Default)]
+struct Pace {
+    /// How long the write lock was held since the import last stepped aside.
+    held: Duration,
+}
+
+impl Pace {
+    /// Before a transaction: steps aside if the import has held the lock long enough.
+    async fn take_turn(&mut self) {
+        if self.held >= HOLD_AT_MOST {
+            self.step_aside().await;
+        }
+    }
+
+    /// After a transaction begun at `started`.
+    fn held(&mut self, started: Instant) {
+        self.held += started.elapsed();
+    }
+
+    /// Leaves the write lock free for [`STEP_ASIDE`], if the import held it at all.
+    async fn step_aside(&mut self) {
+        if self.held > Duration::ZERO {
+            tokio::time::sleep(STEP_ASIDE).await;
+            self.held = Duration::ZERO;
+        }
     }
 }
 
@@ -295,14 +358,8 @@ async fn copy_staged(mut db: Db<'_>, import: i64, revision: i64) -> Result<(), S
     Ok(())
 }
 
-/// Removes an import's staging rows and the import itself.
-async fn forget(mut db: Db<'_>, import: i64) -> Result<(), StoreError> {
-    for table in ["staged_programs", "staged_notice_events"] {
-        query(&format!("DELETE FROM {table} WHERE import_id = $1"))
-            .bind(import)
-            .execute(db.reborrow())
-            .await?;
-    }
+/// Forgets an import whose staged rows are gone.
+async fn forget(db: Db<'_>, import: i64) -> Result<(), StoreError> {
     query("DELETE FROM catalogue_imports WHERE id = $1")
         .bind(import)
         .execute(db)

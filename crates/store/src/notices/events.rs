@@ -94,17 +94,15 @@ pub(crate) async fn record_catalogue_events(
 ) -> Result<(), StoreError> {
     let programs: HashMap<&ProgramId, &Prepared<'_>> =
         prepared.iter().map(|p| (&p.program.id, p)).collect();
-    // The version each update replaces: the one before it, whether or not the program's
-    // row already points at the new one (a staged save has not moved it yet).
-    let updated: Vec<(&str, i64)> = summary
+    let updated: Vec<&str> = summary
         .outcomes
         .iter()
         .filter(|(_, outcome)| matches!(outcome, SaveOutcome::Updated { .. }))
-        .map(|(id, outcome)| (id.as_str(), i64::from(outcome.version()) - 1))
+        .map(|(id, _)| id.as_str())
         .collect();
     let mut previous = HashMap::new();
     for ids in updated.chunks(ROWS_PER_STATEMENT) {
-        for program in versions_of(db.reborrow(), ids).await? {
+        for program in previous_versions(db.reborrow(), ids, destination).await? {
             previous.insert(program.id.clone(), program);
         }
     }
@@ -161,23 +159,29 @@ pub(crate) async fn record_catalogue_events(
     Ok(())
 }
 
-/// The version before the current one of each program named (the current one was just
-/// written by the save).
-/// The stored versions `(program id, version)` names.
-async fn versions_of(
+/// The version each updated program had before this save: the one before the program's
+/// current version once its row points at the new one, or its current version while a
+/// staged save has not moved the row yet.
+async fn previous_versions(
     db: Db<'_>,
-    ids: &[(&str, i64)],
+    ids: &[&str],
+    destination: Destination,
 ) -> Result<Vec<madoguchi_core::program::Program>, StoreError> {
-    let pairs: Vec<String> = (0..ids.len())
-        .map(|n| format!("(program_id = ${} AND version = ${})", 2 * n + 1, 2 * n + 2))
-        .collect();
+    let back = match destination {
+        Destination::Public => 1,
+        Destination::Staged { .. } => 0,
+    };
+    let list: Vec<String> = (1..=ids.len()).map(|n| format!("${n}")).collect();
     let sql = format!(
-        "SELECT program_id, version, body FROM program_versions WHERE {}",
-        pairs.join(" OR ")
+        "SELECT v.program_id, v.version, v.body
+         FROM programs p JOIN program_versions v
+             ON v.program_id = p.id AND v.version = p.current_version - {back}
+         WHERE p.id IN ({})",
+        list.join(", ")
     );
     let mut select = query(&sql);
-    for (id, version) in ids {
-        select = select.bind(*id).bind(*version);
+    for id in ids {
+        select = select.bind(*id);
     }
     let rows = select.fetch_all(db).await?;
     rows.into_iter().map(decode_body).collect()
