@@ -18,18 +18,13 @@ pub(crate) struct Facts {
     pub id: ProgramId,
     pub title: String,
     pub summary: String,
-    pub level: GovLevel,
     /// `None` for nationwide programs.
     pub areas: Option<Vec<LocalGovCode>>,
-    /// Bit n-1 for prefecture n where the program reaches some business; all for nationwide.
-    pub prefectures: u64,
     /// `None` for programs open to every industry.
     pub industries: Option<Vec<JsicCode>>,
-    /// Bit (letter - 'A') for each JSIC major the program is open to some part of.
-    pub majors: u32,
-    pub purposes: u16,
-    pub kind: ProgramKind,
     pub amount_max: Option<u64>,
+    /// What filters and facets read, which the index also keeps by slot.
+    pub brief: Brief,
     pub schedule: Schedule,
     /// Seconds since the epoch when the program was first published, where known.
     pub published: i64,
@@ -58,21 +53,28 @@ impl Facts {
                 .iter()
                 .fold(0, |bits, c| bits | major_bit(c.major_letter()))
         });
-        Self {
-            id: program.id.clone(),
-            title: program.title.to_string(),
-            summary: program.summary.clone(),
-            level: program.issuer.level(),
-            areas,
+        let amount_max = program.amount.max.map(|y| y.get());
+        let brief = Brief {
             prefectures,
-            industries,
             majors,
             purposes: program
                 .purposes
                 .iter()
                 .fold(0, |bits, p| bits | purpose_bit(*p)),
+            level: program.issuer.level(),
             kind: program.kind,
-            amount_max: program.amount.max.map(|y| y.get()),
+            amount: AmountBand::of(amount_max),
+            nationwide: areas.is_none(),
+            every_industry: industries.is_none(),
+        };
+        Self {
+            id: program.id.clone(),
+            title: program.title.to_string(),
+            summary: program.summary.clone(),
+            areas,
+            industries,
+            amount_max,
+            brief,
             schedule: Schedule::of(program),
             // Until the store's publication dates are given, the last verification or the
             // first round's opening stands in for it.
@@ -108,7 +110,9 @@ impl Facts {
 /// are read only where the brief cannot decide (a municipality asked about, a JSIC middle).
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Brief {
+    /// Bit n-1 for prefecture n where the program reaches some business; all for nationwide.
     pub prefectures: u64,
+    /// Bit (letter - 'A') for each JSIC major the program is open to some part of.
     pub majors: u32,
     pub purposes: u16,
     pub level: GovLevel,
@@ -130,19 +134,6 @@ impl Brief {
         nationwide: false,
         every_industry: false,
     };
-
-    pub fn of(facts: &Facts) -> Self {
-        Self {
-            prefectures: facts.prefectures,
-            majors: facts.majors,
-            purposes: facts.purposes,
-            level: facts.level,
-            kind: facts.kind,
-            amount: AmountBand::of(facts.amount_max),
-            nationwide: facts.areas.is_none(),
-            every_industry: facts.industries.is_none(),
-        }
-    }
 }
 
 pub(crate) fn major_bit(letter: char) -> u32 {
@@ -318,7 +309,7 @@ mod tests {
             return true;
         };
         match industry {
-            JsicCode::Major(letter) => facts.majors & major_bit(letter) != 0,
+            JsicCode::Major(letter) => codes.iter().any(|c| c.major_letter() == letter),
             JsicCode::Middle(_) => codes
                 .iter()
                 .any(|&c| c == industry || c == JsicCode::Major(industry.major_letter())),
@@ -354,7 +345,7 @@ mod tests {
         }
         for program in &programs {
             let facts = Arc::new(Facts::of(program));
-            let brief = Brief::of(&facts);
+            let brief = facts.brief;
             for raw in places {
                 let place = Place::of(code(raw));
                 assert_eq!(

@@ -510,7 +510,7 @@ fn briefs_of(facts: &[Option<Arc<Facts>>]) -> Vec<Brief> {
 }
 
 fn brief_of(facts: Option<&Facts>) -> Brief {
-    facts.map_or(Brief::HOLE, Brief::of)
+    facts.map_or(Brief::HOLE, |f| f.brief)
 }
 
 /// A program that passed, with what ordering needs.

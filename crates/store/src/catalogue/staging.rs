@@ -120,7 +120,10 @@ impl Staging {
         self.pace.step_aside().await;
         let started = Instant::now();
         if let Err(err) = self.publish_at_once(summary, import, saved_at).await {
-            self.discard().await?;
+            // What refused the import is what the caller must hear, not a failed removal.
+            if let Err(undo) = self.discard().await {
+                tracing::warn!(%undo, "could not remove a refused import's staged rows at once");
+            }
             return Err(err);
         }
         let (id, programs) = (self.import, summary.changed());
