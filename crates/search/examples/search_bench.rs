@@ -106,6 +106,7 @@ fn measure_queries(index: &SearchIndex, queries: &[String], rounds: usize, when:
     let as_of = common::as_of();
     for (label, status_open) in [("受付中のみ (default)", true), ("all statuses", false)] {
         let mut samples: Vec<Duration> = Vec::with_capacity(rounds * queries.len());
+        let mut each: Vec<(Duration, &str, usize)> = Vec::new();
         let mut hits = 0usize;
         // One warm-up round, not measured.
         for round in 0..=rounds {
@@ -120,6 +121,7 @@ fn measure_queries(index: &SearchIndex, queries: &[String], rounds: usize, when:
                 if round > 0 {
                     samples.push(took);
                     hits += results.total;
+                    each.push((took, text, results.total));
                 }
             }
         }
@@ -136,6 +138,12 @@ fn measure_queries(index: &SearchIndex, queries: &[String], rounds: usize, when:
             ms(pct(0.99)),
             ms(*samples.last().unwrap()),
         );
+        // SLOWEST=N names the N slowest searches: what the p99 is made of.
+        let slowest: usize = std::env::var("SLOWEST").map_or(0, |n| n.parse().unwrap());
+        each.sort_by_key(|&(took, _, _)| std::cmp::Reverse(took));
+        for (took, text, total) in each.iter().take(slowest) {
+            println!("  {:8.2} ms  {total:>8} matches  {text}", ms(*took));
+        }
     }
 }
 

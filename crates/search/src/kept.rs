@@ -146,44 +146,65 @@ impl Recovered {
     pub fn read<P: Borrow<Program>>(index: &Index, programs: &[P]) -> Option<Self> {
         let reader = index.reader().ok()?;
         let searcher = reader.searcher();
-        let mut held: HashMap<ProgramId, (usize, u64)> = HashMap::new();
-        let mut next_slot = 0;
-        let mut id = String::new();
+        // (id, slot, fingerprint) of every live document, sorted by id. Each segment's ids are
+        // read by walking its dictionary once: looking a term up by its ordinal starts again
+        // from its block, which at a million documents was most of opening the index.
+        let mut held: Vec<(ProgramId, usize, u64)> = Vec::new();
         for segment in searcher.segment_readers() {
             let fast = segment.fast_fields();
             let (ords, fingerprints) = (fast.u64(ORD).ok()?, fast.u64(FINGERPRINT).ok()?);
             let ids = fast.str(ID).ok()??;
+            let mut terms: Vec<Option<ProgramId>> = Vec::with_capacity(ids.num_terms());
+            let mut stream = ids.dictionary().stream().ok()?;
+            while stream.advance() {
+                let id = std::str::from_utf8(stream.key()).ok()?;
+                terms.push(Some(ProgramId::parse(id).ok()?));
+            }
             for doc in segment.doc_ids_alive() {
                 let slot = usize::try_from(ords.first(doc)?).ok()?;
-                let term = ids.term_ords(doc).next()?;
-                if !ids.ord_to_str(term, &mut id).ok()? {
-                    return None;
-                }
-                let program = ProgramId::parse(&id).ok()?;
-                let print = fingerprints.first(doc)?;
-                if held.insert(program, (slot, print)).is_some() {
-                    return None;
-                }
-                next_slot = next_slot.max(slot + 1);
+                let term = usize::try_from(ids.term_ords(doc).next()?).ok()?;
+                // Each document holds its own id: a term taken twice is an id held twice.
+                let program = terms.get_mut(term)?.take()?;
+                held.push((program, slot, fingerprints.first(doc)?));
             }
         }
-        let slots: HashMap<ProgramId, usize> = held
-            .iter()
-            .map(|(id, &(slot, _))| (id.clone(), slot))
-            .collect();
+        held.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        if held.windows(2).any(|pair| pair[0].0 == pair[1].0) {
+            return None;
+        }
+        let next_slot = held.iter().map(|&(_, slot, _)| slot + 1).max().unwrap_or(0);
+        let mut matched = vec![false; held.len()];
         let mut slot_of = Vec::with_capacity(programs.len());
         let mut changed = Vec::new();
         for (at, program) in programs.iter().enumerate() {
             let program = program.borrow();
-            match held.remove(&program.id) {
-                Some((slot, print)) if print == fingerprint(program) => slot_of.push(Some(slot)),
-                _ => {
+            let found = held
+                .binary_search_by(|(id, _, _)| id.cmp(&program.id))
+                .ok()
+                .filter(|&i| !matched[i]);
+            match found {
+                Some(i) if held[i].2 == fingerprint(program) => {
+                    matched[i] = true;
+                    slot_of.push(Some(held[i].1));
+                }
+                other => {
+                    // A changed program's document is replaced, not withdrawn.
+                    if let Some(i) = other {
+                        matched[i] = true;
+                    }
                     slot_of.push(None);
                     changed.push(at);
                 }
             }
         }
-        let withdrawn: Vec<ProgramId> = held.into_keys().collect();
+        let withdrawn: Vec<ProgramId> = held
+            .iter()
+            .zip(&matched)
+            .filter(|(_, matched)| !**matched)
+            .map(|((id, _, _), _)| id.clone())
+            .collect();
+        let slots: HashMap<ProgramId, usize> =
+            held.into_iter().map(|(id, slot, _)| (id, slot)).collect();
         (changed.len() + withdrawn.len() <= MOST_MENDED).then_some(Self {
             slots,
             next_slot,

@@ -402,19 +402,25 @@ impl<'q> Query<'q> {
         })
     }
 
-    /// Every row, handed to `each` as it arrives instead of gathered first: a read of the
-    /// whole catalogue never holds every row and everything made of them at once.
-    pub(crate) async fn for_each_row<R: Row>(
+    /// Every row, handed to `each` with what it made of the rows before, as it arrives
+    /// instead of gathered first: a read of the whole catalogue never holds every row and
+    /// everything made of them at once. `each` may wait (for work it handed on to catch up)
+    /// before the next row is taken.
+    pub(crate) async fn fold_rows<R: Row, S, F>(
         self,
         db: Db<'_>,
-        each: impl FnMut(R) -> Result<(), StoreError>,
-    ) -> Result<(), StoreError> {
+        init: S,
+        each: impl FnMut(S, R) -> F,
+    ) -> Result<S, StoreError>
+    where
+        F: Future<Output = Result<S, StoreError>>,
+    {
         let Self { sql, args } = self;
         match db {
-            Db::SqlitePool(pool) => drain(sqlite_query_as(sql, args)?.fetch(pool), each).await,
-            Db::PostgresPool(pool) => drain(pg_query_as(sql, args)?.fetch(pool), each).await,
-            Db::Sqlite(conn) => drain(sqlite_query_as(sql, args)?.fetch(conn), each).await,
-            Db::Postgres(conn) => drain(pg_query_as(sql, args)?.fetch(conn), each).await,
+            Db::SqlitePool(pool) => fold(sqlite_query_as(sql, args)?.fetch(pool), init, each).await,
+            Db::PostgresPool(pool) => fold(pg_query_as(sql, args)?.fetch(pool), init, each).await,
+            Db::Sqlite(conn) => fold(sqlite_query_as(sql, args)?.fetch(conn), init, each).await,
+            Db::Postgres(conn) => fold(pg_query_as(sql, args)?.fetch(conn), init, each).await,
         }
     }
 
@@ -451,16 +457,18 @@ impl<'q> Query<'q> {
     }
 }
 
-/// Hands each row of `rows` to `each`, stopping at the first error of either.
-async fn drain<R>(
-    mut rows: impl futures_util::Stream<Item = Result<R, sqlx::Error>> + Unpin,
-    mut each: impl FnMut(R) -> Result<(), StoreError>,
-) -> Result<(), StoreError> {
+/// Hands each row of `rows` to `each` with what it made so far, stopping at the first error
+/// of either.
+async fn fold<R, S, F>(
+    rows: impl futures_util::Stream<Item = Result<R, sqlx::Error>>,
+    init: S,
+    each: impl FnMut(S, R) -> F,
+) -> Result<S, StoreError>
+where
+    F: Future<Output = Result<S, StoreError>>,
+{
     use futures_util::TryStreamExt;
-    while let Some(row) = rows.try_next().await? {
-        each(row)?;
-    }
-    Ok(())
+    rows.map_err(StoreError::from).try_fold(init, each).await
 }
 
 type SqliteQuery<'q> = sqlx::query::Query<'q, Sqlite, SqliteArguments<'q>>;

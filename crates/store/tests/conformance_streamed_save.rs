@@ -38,6 +38,16 @@ async fn a_save_in_many_chunks_counts_every_program_once() {
             revision + 1,
             "{name}"
         );
+        // Read back whole: decoded batch by batch, still every program once, by id.
+        let mut saved = programs(0..2_300);
+        saved.sort_by(|a, b| a.id.cmp(&b.id));
+        let read = store.shared_programs().await.unwrap();
+        assert_eq!(read.len(), saved.len(), "{name}");
+        for (read, saved) in read.iter().zip(&saved) {
+            assert_eq!(read.id, saved.id, "{name}");
+            assert_eq!(read.title, saved.title, "{name}");
+            assert_eq!(read.version, 1, "{name}");
+        }
 
         let mut again = store.begin_catalogue_save("import:programs").await.unwrap();
         again.save(&programs(0..1_000)).await.unwrap();

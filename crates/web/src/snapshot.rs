@@ -40,8 +40,8 @@ impl Snapshot {
     /// it and opened from there at the next start (see `madoguchi_search::SearchIndex::build_kept`).
     ///
     /// A cold start waits on this, so the parts that do not depend on each other overlap: the
-    /// reading dictionary loads while the programs are read; then the rules compile, the
-    /// search index is opened or built, and the publication dates are read, all at once.
+    /// reading dictionary loads and the publication dates are read while the programs are;
+    /// then the rules compile and the search index is opened or built, both at once.
     pub async fn read(store: &Store, kept: Option<&Path>) -> Result<Self, LoadError> {
         // The revision first: a change that lands while the programs are read is taken in
         // (again) by the next update, and taking a change in twice is harmless.
@@ -49,23 +49,35 @@ impl Snapshot {
         let dictionary = tokio::task::spawn_blocking(|| {
             let _ = Readings::shared();
         });
-        let programs: Vec<Arc<Program>> = store.shared_programs().await?;
+        let began = std::time::Instant::now();
+        let millis = move || began.elapsed().as_millis();
+        // The dates are read beside the programs, on another connection.
+        let (programs, dates) = tokio::try_join!(store.shared_programs(), store.program_dates())?;
+        tracing::debug!(
+            programs = programs.len(),
+            millis = millis(),
+            "catalogue read"
+        );
         let for_index = programs.clone();
         let kept = kept.map(Path::to_path_buf);
-        let search = blocking(move || index(&for_index, kept.as_deref()));
-        let catalog = tokio::task::spawn_blocking(move || Catalog::of_shared(programs));
-        let mut dates: Vec<Arc<ProgramDates>> = store
-            .program_dates()
-            .await?
-            .into_iter()
-            .map(Arc::new)
-            .collect();
+        let search = blocking(move || {
+            let index = index(&for_index, kept.as_deref());
+            tracing::debug!(millis = millis(), "search index ready");
+            index
+        });
+        let catalog = tokio::task::spawn_blocking(move || {
+            let catalog = Catalog::of_shared(programs);
+            tracing::debug!(millis = millis(), "rules compiled");
+            catalog
+        });
+        let mut dates: Vec<Arc<ProgramDates>> = dates.into_iter().map(Arc::new).collect();
         dates.sort_by(|a, b| newest_first(a, b));
         let catalog = catalog.await.map_err(interrupted)?;
         let mut search = search.await?;
         // Only a warm-up: the index loaded the dictionary itself if it was not ready.
         let _ = dictionary.await;
         search.set_published(dates.iter().map(|d| (&d.id, d.first_saved_at)));
+        tracing::debug!(millis = millis(), "snapshot ready");
         Ok(Self {
             revision,
             catalog: Arc::new(catalog),

@@ -18,10 +18,12 @@ pub(crate) mod sql;
 mod staging;
 mod watch;
 
+use std::collections::VecDeque;
 use std::sync::Arc;
 
 use madoguchi_core::program::{Program, ProgramId};
 use time::{Date, OffsetDateTime};
+use tokio::task::JoinHandle;
 
 use crate::db::Dialect;
 use crate::pending_imports::ImportEnd;
@@ -146,15 +148,46 @@ impl Store {
     }
 
     /// Rows are decoded as they arrive, so that a million programs are never in memory
-    /// twice (as rows and as programs, or as programs and as their shared copies).
-    async fn gather_programs<T>(&self, wrap: impl Fn(Program) -> T) -> Result<Vec<T>, StoreError> {
-        let mut programs = Vec::new();
-        sql::each_latest(self.db(), |row| {
-            programs.push(wrap(decode_body(row)?));
-            Ok(())
+    /// twice (as rows and as programs, or as programs and as their shared copies). Decoding
+    /// the JSON costs several times what reading it does, so batches of rows are decoded on
+    /// the blocking threads while the next rows are read, a few batches at most at a time.
+    async fn gather_programs<T: Send + 'static>(
+        &self,
+        wrap: fn(Program) -> T,
+    ) -> Result<Vec<T>, StoreError> {
+        const BATCH: usize = 512;
+        const IN_FLIGHT: usize = 4;
+        let decode = move |rows: Vec<BodyRow>| {
+            tokio::task::spawn_blocking(move || {
+                rows.into_iter()
+                    .map(|row| decode_body(row).map(wrap))
+                    .collect::<Result<Vec<T>, StoreError>>()
+            })
+        };
+        let read = Gathered {
+            programs: Vec::new(),
+            batch: Vec::with_capacity(BATCH),
+            decoding: VecDeque::new(),
+        };
+        let mut read = sql::fold_latest(self.db(), read, move |mut read, row| async move {
+            read.batch.push(row);
+            if read.batch.len() == BATCH {
+                if read.decoding.len() == IN_FLIGHT
+                    && let Some(oldest) = read.decoding.pop_front()
+                {
+                    read.programs.extend(decoded(oldest).await?);
+                }
+                let rows = std::mem::replace(&mut read.batch, Vec::with_capacity(BATCH));
+                read.decoding.push_back(decode(rows));
+            }
+            Ok(read)
         })
         .await?;
-        Ok(programs)
+        read.decoding.push_back(decode(read.batch));
+        for batch in read.decoding {
+            read.programs.extend(decoded(batch).await?);
+        }
+        Ok(read.programs)
     }
 
     /// When every program was first saved and last changed, ordered by id, in one query.
@@ -203,6 +236,25 @@ impl Store {
     /// last time reloads its snapshot.
     pub async fn catalog_revision(&self) -> Result<i64, StoreError> {
         sql::revision(self.db()).await
+    }
+}
+
+/// What a read of the whole catalogue has made so far.
+struct Gathered<T> {
+    programs: Vec<T>,
+    /// Rows not yet handed on.
+    batch: Vec<BodyRow>,
+    /// Batches being decoded, oldest first.
+    decoding: VecDeque<JoinHandle<Result<Vec<T>, StoreError>>>,
+}
+
+/// The programs of a batch decoded on a blocking thread. A panic there is a bug and goes on
+/// as one; a task cancelled by the runtime shutting down ends the read.
+async fn decoded<T>(batch: JoinHandle<Result<Vec<T>, StoreError>>) -> Result<Vec<T>, StoreError> {
+    match batch.await {
+        Ok(programs) => programs,
+        Err(err) if err.is_panic() => std::panic::resume_unwind(err.into_panic()),
+        Err(_) => Err(StoreError::Database(sqlx::Error::WorkerCrashed)),
     }
 }
 

@@ -49,11 +49,15 @@ pub(crate) async fn latest(db: Db<'_>, id: &str) -> Result<Option<BodyRow>, Stor
     .await
 }
 
-/// The current version of every program, by id.
-pub(crate) async fn each_latest(
+/// The current version of every program, by id, folded as [`crate::db::Query::fold_rows`].
+pub(crate) async fn fold_latest<S, F>(
     db: Db<'_>,
-    each: impl FnMut(BodyRow) -> Result<(), StoreError>,
-) -> Result<(), StoreError> {
+    init: S,
+    each: impl FnMut(S, BodyRow) -> F,
+) -> Result<S, StoreError>
+where
+    F: Future<Output = Result<S, StoreError>>,
+{
     query(
         "SELECT v.program_id, v.version, v.body
          FROM programs p JOIN program_versions v
@@ -61,7 +65,7 @@ pub(crate) async fn each_latest(
          WHERE p.unpublished_at IS NULL
          ORDER BY p.id",
     )
-    .for_each_row(db, each)
+    .fold_rows(db, init, each)
     .await
 }
 
