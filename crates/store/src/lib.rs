@@ -57,8 +57,8 @@ pub use desk::{
 };
 pub use desk::{ProjectChange, ProjectEntry, ProjectPage, ProjectQuery};
 pub use drafts::{
-    Draft, DraftState, DraftStep, DueChange, EntryPage, EntryQuery, EntryShow, ProgramEntry,
-    Publication, TakeDown, TakeDownAudit,
+    Draft, DraftState, DraftStep, DueChange, ENTRIES_COUNTED_UP_TO, EntryPage, EntryQuery,
+    EntryShow, ProgramEntry, Publication, TakeDown, TakeDownAudit,
 };
 pub use error::{ErrorKind, StoreError};
 pub use import_runs::{ImportCounts, ImportRun, NewImportRun};

@@ -78,6 +78,7 @@ pub(crate) const SQLITE: &[Migration] = &[
         "catalogue_changes"
     ),
     migration!(18, "sqlite", "0018_staged_imports.sql", "staged_imports"),
+    migration!(19, "sqlite", "0019_program_search.sql", "program_search"),
 ];
 
 /// PostgreSQL's migrations, oldest first. Append only, in step with SQLite's.
@@ -125,6 +126,7 @@ pub(crate) const POSTGRES: &[Migration] = &[
         "catalogue_changes"
     ),
     migration!(18, "postgres", "0018_staged_imports.sql", "staged_imports"),
+    migration!(19, "postgres", "0019_program_search.sql", "program_search"),
 ];
 
 /// A row of `madoguchi_migrations`.

@@ -1,6 +1,9 @@
 //! The console's program list: its entries, its part of the `Store` API and its statements,
 //! written once for both backends. The search, the workflow filter, the count and the page
-//! all run in the database, so a catalogue of 100,000 programs costs one page's rows.
+//! all run in the database, so a catalogue of a million programs costs about one page's
+//! rows: a search among every program finds its programs through the trigram index
+//! (`list_search`), a long list is counted only up to [`ENTRIES_COUNTED_UP_TO`], and a deep
+//! page is found along the programs' primary key.
 //!
 //! The list has two parts: every program with its draft (if any), and every draft of a
 //! program not yet published (titled by the draft). Each query's statement is put together
@@ -14,6 +17,7 @@
 use madoguchi_core::program::ProgramId;
 use time::OffsetDateTime;
 
+use super::list_search::{self, Lookup};
 use super::{DraftState, corrupt};
 use crate::catalogue::version_number;
 use crate::db::{Db, Dialect, like_pattern, query};
@@ -94,12 +98,20 @@ impl EntryShow {
     }
 }
 
+/// A search among every program counts what it finds up to this many entries, and says
+/// 「1,000件以上」 past it: counting every match of a common word costs as much as the plain
+/// search did, and nobody reads a thousand entries to find one. The pages beyond are reached
+/// one by one.
+pub const ENTRIES_COUNTED_UP_TO: u64 = 1_000;
+
 /// One page of the console's list.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct EntryPage {
     pub entries: Vec<ProgramEntry>,
-    /// How many entries the query finds in all.
+    /// How many entries the query finds in all, or, with `more`, [`ENTRIES_COUNTED_UP_TO`].
     pub total: u64,
+    /// The query finds more than `total` entries, and counting stopped there.
+    pub more: bool,
     /// The page shown, from 1: the one asked for, or the last when that is past the end.
     pub page: u64,
 }
@@ -142,9 +154,10 @@ impl Store {
     }
 
     /// Page `page` (from 1) of the console's list as `query` narrows it, `per_page` to a
-    /// page, by id in byte order, with the total; a page past the end gives the last. When
-    /// the page is not full its entries tell the total, and the count (another pass over
-    /// every title, for a search) is left out.
+    /// page, by id in byte order, with the total; a page past the end gives the last. A
+    /// search among every program finds its programs through the trigram index and counts
+    /// them up to [`ENTRIES_COUNTED_UP_TO`]; a deep page of every program is found along the
+    /// programs' primary key alone, from the nearer end.
     pub async fn program_entry_page(
         &self,
         query: &EntryQuery,
@@ -152,8 +165,25 @@ impl Store {
         page: u64,
     ) -> Result<EntryPage, StoreError> {
         let per_page = per_page.max(1);
-        let size = u64::from(per_page);
         let page = page.max(1);
+        let text = query.text.trim();
+        match (query.show, text.is_empty()) {
+            (EntryShow::All, false) => self.searched_entry_page(text, per_page, page).await,
+            (EntryShow::All, true) => self.every_entry_page(per_page, page).await,
+            _ => self.counted_entry_page(query, per_page, page).await,
+        }
+    }
+
+    /// A page of a list that is counted in full: a workflow's filter, which starts from
+    /// the few drafts or the few programs taken off the site. When the page is not full its
+    /// entries tell the total, and the count is left out.
+    async fn counted_entry_page(
+        &self,
+        query: &EntryQuery,
+        per_page: u32,
+        page: u64,
+    ) -> Result<EntryPage, StoreError> {
+        let size = u64::from(per_page);
         let offset = (page - 1).saturating_mul(size);
         let entries = self.program_entries_page(query, per_page, offset).await?;
         let found = entries.len() as u64;
@@ -162,6 +192,7 @@ impl Store {
             return Ok(EntryPage {
                 entries,
                 total,
+                more: false,
                 page,
             });
         }
@@ -170,6 +201,7 @@ impl Store {
             return Ok(EntryPage {
                 entries,
                 total,
+                more: false,
                 page,
             });
         }
@@ -180,8 +212,172 @@ impl Store {
         Ok(EntryPage {
             entries,
             total,
+            more: false,
             page: last,
         })
+    }
+
+    /// A page of every entry, unsearched, counted up to [`ENTRIES_COUNTED_UP_TO`] (an exact
+    /// count reads every primary key: 50–110 ms on PostgreSQL at a million programs). A page
+    /// past the first starts from the entry at its offset, found by skipping along the
+    /// programs' primary key alone ([`entry_at`]) rather than by reading every entry before
+    /// it with its draft.
+    async fn every_entry_page(&self, per_page: u32, page: u64) -> Result<EntryPage, StoreError> {
+        let counted_up_to = i64::try_from(ENTRIES_COUNTED_UP_TO).unwrap_or(i64::MAX);
+        let counted: i64 = query(&format!(
+            "SELECT (SELECT COUNT(*) FROM (SELECT 1 FROM programs LIMIT $1) p)
+                  + (SELECT COUNT(*) FROM (SELECT 1 FROM program_drafts d
+                                           WHERE {ONLY_DRAFTED} LIMIT $1) d)"
+        ))
+        .bind(counted_up_to + 1)
+        .fetch_scalar(self.db())
+        .await?;
+        let size = u64::from(per_page);
+        let more = counted > counted_up_to;
+        let (total, page) = if more {
+            (ENTRIES_COUNTED_UP_TO, page)
+        } else {
+            let total = u64::try_from(counted).unwrap_or_default();
+            (total, page.min(total.div_ceil(size).max(1)))
+        };
+        let entries = self.every_entry_from(per_page, (page - 1) * size).await?;
+        if entries.is_empty() && page > 1 {
+            // A page past the end of a long list (typed in the address): counted in full to
+            // show the last.
+            let total = self.count_program_entries(&EntryQuery::default()).await?;
+            let last = total.div_ceil(size).max(1);
+            let entries = self.every_entry_from(per_page, (last - 1) * size).await?;
+            return Ok(EntryPage {
+                entries,
+                total,
+                more: false,
+                page: last,
+            });
+        }
+        Ok(EntryPage {
+            entries,
+            total,
+            more,
+            page,
+        })
+    }
+
+    /// `per_page` entries of every entry, unsearched, from the one at `offset`.
+    async fn every_entry_from(
+        &self,
+        per_page: u32,
+        offset: u64,
+    ) -> Result<Vec<ProgramEntry>, StoreError> {
+        let start = if offset == 0 {
+            None
+        } else {
+            entry_at(self.db(), offset).await?
+        };
+        match start {
+            Some(start) => list_entries_from(self.db(), self.merge(), &start, per_page)
+                .await?
+                .into_iter()
+                .map(ProgramEntry::from_row)
+                .collect(),
+            None => {
+                self.program_entries_page(&EntryQuery::default(), per_page, offset)
+                    .await
+            }
+        }
+    }
+
+    /// A page of a search among every program (`text` trimmed, not empty). The programs are
+    /// counted through the index up to [`ENTRIES_COUNTED_UP_TO`]. Up to it, the page is cut
+    /// from what the index found (sorted by id: a thousand at most) and the new programs'
+    /// drafts that match; past it, the text is common enough that walking the primary key
+    /// with the `LIKE` fills a page soon, as the list did before the index.
+    async fn searched_entry_page(
+        &self,
+        text: &str,
+        per_page: u32,
+        page: u64,
+    ) -> Result<EntryPage, StoreError> {
+        let dialect = self.backend.dialect();
+        let pattern = like_pattern(text);
+        let counted_up_to = i64::try_from(ENTRIES_COUNTED_UP_TO).unwrap_or(i64::MAX);
+        // A text found all over the first programs is common: those are enough to tell that
+        // it finds more than the list counts, and its pages fill soon in id order. The index
+        // would only slow it down (PostgreSQL reads its whole posting list, 150 ms for a
+        // million programs).
+        let early = count_early(self.db(), &pattern, counted_up_to + 1).await?;
+        let lookup = if early > counted_up_to {
+            Lookup::TooCommon
+        } else {
+            list_search::lookup(self.db(), dialect, text).await?
+        };
+        let programs = match &lookup {
+            _ if early > counted_up_to => early,
+            Lookup::Nothing => 0,
+            Lookup::Query(index) => {
+                count_found(self.db(), dialect, &pattern, Some(index), counted_up_to + 1).await?
+            }
+            Lookup::TooCommon => {
+                count_found(self.db(), dialect, &pattern, None, counted_up_to + 1).await?
+            }
+        };
+        let size = u64::from(per_page);
+        let searched = EntryQuery {
+            text: text.to_owned(),
+            show: EntryShow::All,
+        };
+        if programs > counted_up_to {
+            let offset = (page - 1).saturating_mul(size);
+            let entries = self
+                .program_entries_page(&searched, per_page, offset)
+                .await?;
+            if entries.is_empty() {
+                // A page past the end of a long search (typed in the address): counted in
+                // full to show the last.
+                return self.counted_entry_page(&searched, per_page, page).await;
+            }
+            return Ok(EntryPage {
+                entries,
+                total: ENTRIES_COUNTED_UP_TO,
+                more: true,
+                page,
+            });
+        }
+        let drafts = count_entries(self.db(), NEW_DRAFTS_SEARCHED, &pattern).await?;
+        let total = u64::try_from(programs + drafts).unwrap_or_default();
+        let page = page.min(total.div_ceil(size).max(1));
+        let limit = i64::from(per_page);
+        let offset = i64::try_from((page - 1) * size).unwrap_or(i64::MAX);
+        let rows = match &lookup {
+            Lookup::Nothing => {
+                let how = (NEW_DRAFTS_SEARCHED, self.merge());
+                list_entries(self.db(), how, &pattern, limit, offset).await?
+            }
+            Lookup::Query(index) => {
+                list_found(self.db(), dialect, &pattern, index, limit, offset).await?
+            }
+            Lookup::TooCommon => {
+                let how = (shape_of(&searched).0, self.merge());
+                list_entries(self.db(), how, &pattern, limit, offset).await?
+            }
+        };
+        let entries = rows
+            .into_iter()
+            .map(ProgramEntry::from_row)
+            .collect::<Result<_, _>>()?;
+        Ok(EntryPage {
+            entries,
+            total,
+            more: false,
+            page,
+        })
+    }
+
+    /// How this backend merges the list's two parts.
+    fn merge(&self) -> Merge {
+        match self.backend.dialect() {
+            Dialect::Sqlite => Merge::Compound,
+            Dialect::Postgres => Merge::LimitedParts,
+        }
     }
 
     /// The console's list as `query` narrows it, by id in byte order: `limit` entries after
@@ -195,11 +391,7 @@ impl Store {
         let (shape, pattern) = shape_of(query);
         let limit = i64::from(limit);
         let offset = i64::try_from(offset).unwrap_or(i64::MAX);
-        let merge = match self.backend.dialect() {
-            Dialect::Sqlite => Merge::Compound,
-            Dialect::Postgres => Merge::LimitedParts,
-        };
-        let how = (shape, merge);
+        let how = (shape, self.merge());
         let rows = list_entries(self.db(), how, &pattern, limit, offset).await?;
         rows.into_iter().map(ProgramEntry::from_row).collect()
     }
@@ -225,6 +417,7 @@ fn shape_of(query: &EntryQuery) -> (ListShape, String) {
     let shape = ListShape {
         searched: !text.is_empty(),
         show: query.show,
+        from_id: false,
     };
     let pattern = if shape.searched {
         like_pattern(text)
@@ -244,7 +437,12 @@ const DRAFTED_COLUMNS: &str = "SELECT d.program_id, d.title, CAST(NULL AS TEXT),
     CAST(NULL AS BIGINT), CAST(NULL AS TIMESTAMPTZ), CAST(NULL AS TIMESTAMPTZ), \
     CAST(NULL AS TIMESTAMPTZ), d.state";
 
-const ONLY_DRAFTED: &str = "NOT EXISTS (SELECT 1 FROM programs p WHERE p.id = d.program_id)";
+/// A draft of a program never published. A draft started from a published version
+/// (`base_version` 1 or more) always has its program (programs are taken off the site, never
+/// deleted), so only the new programs' drafts are looked up: at a million programs,
+/// PostgreSQL otherwise hashes every program's id to find them.
+const ONLY_DRAFTED: &str =
+    "d.base_version = 0 AND NOT EXISTS (SELECT 1 FROM programs p WHERE p.id = d.program_id)";
 
 /// How the two parts of the list are merged in id order, the way each backend's planner
 /// does it without sorting every entry (measured on 100,000 programs).
@@ -258,13 +456,23 @@ enum Merge {
     LimitedParts,
 }
 
-/// One kind of list query: the statement depends on these two only.
+/// One kind of list query: the statement depends on these only.
 #[derive(Debug, Clone, Copy)]
 struct ListShape {
     /// A text is searched: `$1` is its `LIKE` pattern.
     pub searched: bool,
     pub show: EntryShow,
+    /// The list starts at an entry's id (the parameter after the pattern), not the first.
+    pub from_id: bool,
 }
+
+/// The new programs' drafts whose title or id matches `$1`: the part of a search among
+/// every program that the index of programs does not cover.
+const NEW_DRAFTS_SEARCHED: ListShape = ListShape {
+    searched: true,
+    show: EntryShow::NeverPublished,
+    from_id: false,
+};
 
 /// One part of the list under the query's conditions.
 struct Part {
@@ -324,6 +532,7 @@ impl ListShape {
             conditions: state
                 .into_iter()
                 .chain(self.text("p.title", "p.id"))
+                .chain(self.from("p.id"))
                 .collect(),
             id: "p.id",
         })
@@ -346,6 +555,7 @@ impl ListShape {
                 .flatten()
                 .map(str::to_owned)
                 .chain(self.text("d.title", "d.program_id"))
+                .chain(self.from("d.program_id"))
                 .collect(),
             id: "d.program_id",
         })
@@ -358,9 +568,15 @@ impl ListShape {
         })
     }
 
-    /// The number of the first parameter after the pattern.
+    /// Where the list starts, on one part's id.
+    fn from(self, id: &str) -> Option<String> {
+        let n = if self.searched { 2 } else { 1 };
+        self.from_id.then(|| format!("{id} >= ${n}"))
+    }
+
+    /// The number of the first parameter after the pattern and the id the list starts at.
     fn first_number(self) -> usize {
-        if self.searched { 2 } else { 1 }
+        1 + usize::from(self.searched) + usize::from(self.from_id)
     }
 
     /// Both parts are listed.
@@ -462,6 +678,162 @@ async fn count_entries(db: Db<'_>, shape: ListShape, pattern: &str) -> Result<i6
     query.fetch_scalar(db).await
 }
 
+/// Every entry from the one with id `start` on: `limit` of them, by id.
+async fn list_entries_from(
+    db: Db<'_>,
+    merge: Merge,
+    start: &str,
+    limit: u32,
+) -> Result<Vec<EntryRow>, StoreError> {
+    let shape = ListShape {
+        searched: false,
+        show: EntryShow::All,
+        from_id: true,
+    };
+    let sql = shape.select_sql(merge);
+    let limit = i64::from(limit);
+    let mut query = query(&sql).bind(start);
+    if merge == Merge::LimitedParts {
+        query = query.bind(limit);
+    }
+    query.bind(limit).bind(0_i64).fetch_all(db).await
+}
+
+/// The id of the entry at `offset` (from 0) in the unsearched list, found along the
+/// programs' primary key rather than by reading every entry before it with its draft. With
+/// `n` new programs' drafts in the list (few: they are counted), the program `n` places
+/// before `offset` (an index-only walk) is at most `n` entries before it: the walk goes on
+/// from there over programs and new programs' drafts merged. `None` past the end.
+async fn entry_at(db: Db<'_>, offset: u64) -> Result<Option<String>, StoreError> {
+    let mut db = db;
+    let offset = i64::try_from(offset).unwrap_or(i64::MAX);
+    let drafts: i64 = query(&format!(
+        "SELECT COUNT(*) FROM program_drafts d WHERE {ONLY_DRAFTED}"
+    ))
+    .fetch_scalar(db.reborrow())
+    .await?;
+    let (from, steps) = if offset < drafts {
+        // Among the first few entries: walked from the start.
+        (None, offset)
+    } else {
+        let program: Option<String> =
+            query("SELECT id FROM programs ORDER BY id LIMIT 1 OFFSET $1")
+                .bind(offset - drafts)
+                .fetch_optional_scalar(db.reborrow())
+                .await?;
+        let Some(program) = program else {
+            return Ok(None);
+        };
+        // The program is as many entries before `offset` as there are new programs' drafts
+        // after it.
+        let after: i64 = query(&format!(
+            "SELECT COUNT(*) FROM program_drafts d WHERE d.program_id > $1 AND {ONLY_DRAFTED}"
+        ))
+        .bind(program.as_str())
+        .fetch_scalar(db.reborrow())
+        .await?;
+        (Some(program), after)
+    };
+    query(&format!(
+        "SELECT id FROM (
+            SELECT * FROM (SELECT p.id FROM programs p WHERE p.id >= $1
+                           ORDER BY p.id LIMIT $3) programs_on
+            UNION ALL
+            SELECT * FROM (SELECT d.program_id FROM program_drafts d
+                           WHERE d.program_id > $1 AND {ONLY_DRAFTED}
+                           ORDER BY d.program_id LIMIT $3) drafts_on
+         ) walked ORDER BY 1 LIMIT 1 OFFSET $2"
+    ))
+    .bind(from.unwrap_or_default())
+    .bind(steps)
+    .bind(steps.saturating_add(1))
+    .fetch_optional_scalar(db)
+    .await
+}
+
+/// How many of the first [`EARLY_PROGRAMS`] programs by id match the `LIKE` `pattern`,
+/// counted up to `limit`.
+async fn count_early(db: Db<'_>, pattern: &str, limit: i64) -> Result<i64, StoreError> {
+    query(
+        "SELECT COUNT(*) FROM (
+            SELECT 1 FROM (SELECT p.title, p.id FROM programs p ORDER BY p.id LIMIT $2) early
+            WHERE LOWER(early.title) LIKE $1 ESCAPE '\\' OR LOWER(early.id) LIKE $1 ESCAPE '\\'
+            LIMIT $3
+         ) counted",
+    )
+    .bind(pattern)
+    .bind(EARLY_PROGRAMS)
+    .bind(limit)
+    .fetch_scalar(db)
+    .await
+}
+
+/// How many programs a search reads in id order before asking the index: enough that a text
+/// in one program of five fills the count.
+const EARLY_PROGRAMS: i64 = 5_000;
+
+/// How many programs match the `LIKE` `pattern`, counted up to `limit`: those the index
+/// finds for `index`, or, without one, all of them read in order.
+async fn count_found(
+    db: Db<'_>,
+    dialect: Dialect,
+    pattern: &str,
+    index: Option<&str>,
+    limit: i64,
+) -> Result<i64, StoreError> {
+    let sql = match index {
+        Some(_) => format!(
+            "SELECT COUNT(*) FROM (SELECT 1 {} LIMIT $3) counted",
+            list_search::found_programs(dialect)
+        ),
+        None => "SELECT COUNT(*) FROM (SELECT 1 FROM programs p \
+             WHERE LOWER(p.title) LIKE $1 ESCAPE '\\' OR LOWER(p.id) LIKE $1 ESCAPE '\\' \
+             LIMIT $2) counted"
+            .to_owned(),
+    };
+    let mut query = query(&sql).bind(pattern);
+    if let Some(index) = index {
+        query = query.bind(index);
+    }
+    query.bind(limit).fetch_scalar(db).await
+}
+
+/// A page of a search among every program, cut from the programs the index finds for
+/// `index` (matching the `LIKE` `pattern`: a thousand at most, sorted here) and the new
+/// programs' drafts that match.
+async fn list_found(
+    db: Db<'_>,
+    dialect: Dialect,
+    pattern: &str,
+    index: &str,
+    limit: i64,
+    offset: i64,
+) -> Result<Vec<EntryRow>, StoreError> {
+    let drafted = NEW_DRAFTS_SEARCHED
+        .drafted()
+        .unwrap_or_else(|| unreachable!("new programs' drafts are a part of the list"));
+    // MATERIALIZED: the index's few programs first, whatever the planner guesses of them.
+    let sql = format!(
+        "WITH found AS MATERIALIZED (SELECT p.id {found})
+         SELECT * FROM (
+             {PUBLISHED_COLUMNS} FROM found f CROSS JOIN programs p
+             LEFT JOIN program_drafts d ON d.program_id = p.id WHERE p.id = f.id
+             UNION ALL
+             {DRAFTED_COLUMNS} {}{}
+         ) listed ORDER BY 1 LIMIT $3 OFFSET $4",
+        drafted.from,
+        drafted.filter(),
+        found = list_search::found_programs(dialect),
+    );
+    query(&sql)
+        .bind(pattern)
+        .bind(index)
+        .bind(limit)
+        .bind(offset)
+        .fetch_all(db)
+        .await
+}
+
 /// One program's entry, published or only drafted.
 async fn entry(db: Db<'_>, id: &str) -> Result<Option<EntryRow>, StoreError> {
     let sql = format!(
@@ -479,7 +851,11 @@ mod tests {
 
     #[test]
     fn each_filter_lists_the_parts_it_means_with_parameters_in_order() {
-        let shape = |searched, show| ListShape { searched, show };
+        let shape = |searched, show| ListShape {
+            searched,
+            show,
+            from_id: false,
+        };
         let all = shape(false, EntryShow::All).select_sql(Merge::LimitedParts);
         assert!(all.contains("LIMIT $1) published"), "{all}");
         assert!(all.contains("LIMIT $1) drafted"), "{all}");

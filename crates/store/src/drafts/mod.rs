@@ -14,6 +14,7 @@
 //! shows programs with their drafts, is in `list`; the statements on drafts in `sql`.
 
 mod list;
+mod list_search;
 pub(crate) mod sql;
 
 use madoguchi_core::program::{Program, ProgramId};
@@ -25,7 +26,7 @@ use crate::db::{Db, WriteLock};
 use crate::timestamp::{now_whole_second, whole_second_utc};
 use crate::{SaveOutcome, Store, StoreError};
 
-pub use list::{EntryPage, EntryQuery, EntryShow, ProgramEntry};
+pub use list::{ENTRIES_COUNTED_UP_TO, EntryPage, EntryQuery, EntryShow, ProgramEntry};
 
 /// Where a draft stands in the workflow.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

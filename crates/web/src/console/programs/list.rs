@@ -59,8 +59,13 @@ struct ListPage {
     filters: Vec<Choice>,
     rows: Vec<EntryRow>,
     total: u64,
+    /// The search finds more than `total`, and was not counted further.
+    more: bool,
     page: u64,
+    /// How many pages the total makes (the pages counted, with `more`).
     pages: u64,
+    /// A page after this one has entries.
+    next: bool,
     can_create: bool,
     notice: Option<&'static str>,
     /// The query string of the other pages, without `page`.
@@ -113,6 +118,9 @@ pub async fn list_programs(
         .program_entry_page(&wanted, PAGE_SIZE, query.page.unwrap_or(1))
         .await?;
     let pages = found.total.div_ceil(u64::from(PAGE_SIZE)).max(1);
+    // Past what was counted, a full page may have another after it.
+    let full = found.entries.len() == PAGE_SIZE as usize;
+    let next = found.page < pages || (found.more && full);
     let base_query = form_urlencoded::Serializer::new(String::new())
         .append_pair("q", query.q.trim())
         .append_pair("show", show)
@@ -129,9 +137,11 @@ pub async fn list_programs(
             })
             .collect(),
         total: found.total,
+        more: found.more,
         rows: found.entries.iter().map(row).collect(),
         page: found.page,
         pages,
+        next,
         can_create: staff.account.role.allows(Role::Staff),
         notice: (query.done.as_deref() == Some("discarded")).then_some("下書きを破棄しました。"),
         base_query,
