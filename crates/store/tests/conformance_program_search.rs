@@ -311,3 +311,29 @@ async fn a_long_list_is_counted_up_to_its_cap_and_paged_as_the_plain_list_pages(
         assert_eq!(listed, expected[50..100.min(expected.len())], "{name}");
     }
 }
+
+#[tokio::test]
+async fn a_search_with_a_control_character_finds_nothing_and_does_not_fail() {
+    for db in every_backend().await {
+        let store = db.migrated_store().await.unwrap();
+        store
+            .save_programs(&[synthetic_program(1)], "cli", &mut |_| {})
+            .await
+            .unwrap();
+        let name = db.backend_name();
+        // No title holds a NUL (PostgreSQL's text cannot) or the U+0001 that ends each indexed
+        // text, so nothing is found; a one- or two-character text and a longer one take
+        // different ways through the index.
+        for text in ["\0", "a\0", "合成\0データ", "\u{1}", "制度\u{1}"] {
+            for show in [EntryShow::All, EntryShow::WithDraft] {
+                let query = EntryQuery {
+                    text: text.to_owned(),
+                    show,
+                };
+                let found = store.program_entry_page(&query, 50, 1).await;
+                let found = found.unwrap_or_else(|e| panic!("{name}: {text:?}: {e}"));
+                assert_eq!(found.total, 0, "{name}: {text:?}");
+            }
+        }
+    }
+}

@@ -167,6 +167,16 @@ impl Store {
         let per_page = per_page.max(1);
         let page = page.max(1);
         let text = query.text.trim();
+        // No title or id holds a NUL (PostgreSQL's text cannot hold one, and the index's
+        // query strings end at it), so a text with one finds nothing.
+        if text.contains('\0') {
+            return Ok(EntryPage {
+                entries: Vec::new(),
+                total: 0,
+                more: false,
+                page: 1,
+            });
+        }
         match (query.show, text.is_empty()) {
             (EntryShow::All, false) => self.searched_entry_page(text, per_page, page).await,
             (EntryShow::All, true) => self.every_entry_page(per_page, page).await,
