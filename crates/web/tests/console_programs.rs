@@ -721,3 +721,45 @@ async fn the_program_list_pages_by_id_and_a_page_past_the_end_shows_the_last() {
     assert!(!hioki.is_empty());
     assert_eq!(listed(&found), hioki);
 }
+
+#[tokio::test]
+async fn a_list_longer_than_it_counts_says_so_and_still_pages_to_its_end() {
+    let counted = usize::try_from(madoguchi_store::ENTRIES_COUNTED_UP_TO).unwrap();
+    let programs: Vec<Program> = (0..counted + 60)
+        .map(madoguchi_store::testing::synthetic_program)
+        .collect();
+    let mut ids: Vec<String> = programs.iter().map(|p| p.id.to_string()).collect();
+    ids.sort();
+    let console = Console::new(&programs).await;
+    let mut viewer = signed_in(&console, "viewer", Role::Viewer).await;
+    let listed = |page: &Page| -> Vec<String> {
+        let doc = scraper::Html::parse_document(&page.body);
+        let code = scraper::Selector::parse("table.console-table td code").unwrap();
+        doc.select(&code).map(|c| c.text().collect()).collect()
+    };
+    let next_link = |page: &Page| page.body.contains("次のページ");
+
+    let first = viewer.get("/console/programs").await;
+    assert_eq!(first.status, StatusCode::OK);
+    assert_eq!(listed(&first), ids[..50]);
+    assert!(
+        first
+            .body
+            .contains(&format!("{counted}件以上（1ページ目）"))
+    );
+    assert!(next_link(&first));
+
+    // Past the pages counted, the pages go on to the last entry.
+    let beyond = counted / 50 + 1;
+    let page = viewer
+        .get(&format!("/console/programs?page={beyond}"))
+        .await;
+    assert_eq!(listed(&page), ids[counted..counted + 50]);
+    assert!(next_link(&page), "a full page past the count links on");
+    let last = viewer
+        .get(&format!("/console/programs?page={}", beyond + 1))
+        .await;
+    assert_eq!(listed(&last), ids[counted + 50..]);
+    assert!(!next_link(&last), "the last page links nowhere further");
+    assert!(last.body.contains("前のページ"));
+}
