@@ -79,6 +79,12 @@ pub(crate) const SQLITE: &[Migration] = &[
     ),
     migration!(18, "sqlite", "0018_staged_imports.sql", "staged_imports"),
     migration!(19, "sqlite", "0019_program_search.sql", "program_search"),
+    migration!(
+        20,
+        "sqlite",
+        "0020_program_search_staged.sql",
+        "program_search_staged"
+    ),
 ];
 
 /// PostgreSQL's migrations, oldest first. Append only, in step with SQLite's.
@@ -127,6 +133,12 @@ pub(crate) const POSTGRES: &[Migration] = &[
     ),
     migration!(18, "postgres", "0018_staged_imports.sql", "staged_imports"),
     migration!(19, "postgres", "0019_program_search.sql", "program_search"),
+    migration!(
+        20,
+        "postgres",
+        "0020_program_search_staged.sql",
+        "program_search_staged"
+    ),
 ];
 
 /// A row of `madoguchi_migrations`.

@@ -427,7 +427,8 @@ pub fn refuse_one_version_sql(backend: &str, program_id: &str) -> String {
     }
 }
 
-/// Rows an unfinished import left: staged imports, programs and events (SQLite), and
+/// Rows an unfinished import left: staged imports, programs and events, and titles in the
+/// list's search index that their program does not have, or programs not in it (SQLite);
 /// versions that no program's row reaches (either backend). Zero when every import either
 /// landed or was removed.
 pub async fn staged_rows(store: &Store) -> Result<u64, StoreError> {
@@ -441,6 +442,12 @@ pub async fn staged_rows(store: &Store) -> Result<u64, StoreError> {
             "SELECT COUNT(*) FROM catalogue_imports",
             "SELECT COUNT(*) FROM staged_programs",
             "SELECT COUNT(*) FROM staged_notice_events",
+            "SELECT COUNT(*) FROM program_search_rows r
+             WHERE NOT EXISTS (SELECT 1 FROM programs p
+                               WHERE p.id = r.program_id AND lower(p.title) = r.title)",
+            "SELECT COUNT(*) FROM programs p
+             WHERE NOT EXISTS (SELECT 1 FROM program_search_rows r
+                               WHERE r.program_id = p.id AND r.title = lower(p.title))",
         ]);
     }
     let mut rows = 0;

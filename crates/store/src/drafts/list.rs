@@ -793,8 +793,8 @@ async fn count_found(
 ) -> Result<i64, StoreError> {
     let sql = match index {
         Some(_) => format!(
-            "SELECT COUNT(*) FROM (SELECT 1 {} LIMIT $3) counted",
-            list_search::found_programs(dialect)
+            "SELECT COUNT(*) FROM ({} LIMIT $3) counted",
+            list_search::found_ids(dialect)
         ),
         None => "SELECT COUNT(*) FROM (SELECT 1 FROM programs p \
              WHERE LOWER(p.title) LIKE $1 ESCAPE '\\' OR LOWER(p.id) LIKE $1 ESCAPE '\\' \
@@ -824,7 +824,7 @@ async fn list_found(
         .unwrap_or_else(|| unreachable!("new programs' drafts are a part of the list"));
     // MATERIALIZED: the index's few programs first, whatever the planner guesses of them.
     let sql = format!(
-        "WITH found AS MATERIALIZED (SELECT p.id {found})
+        "WITH found AS MATERIALIZED ({found})
          SELECT * FROM (
              {PUBLISHED_COLUMNS} FROM found f CROSS JOIN programs p
              LEFT JOIN program_drafts d ON d.program_id = p.id WHERE p.id = f.id
@@ -833,7 +833,7 @@ async fn list_found(
          ) listed ORDER BY 1 LIMIT $3 OFFSET $4",
         drafted.from,
         drafted.filter(),
-        found = list_search::found_programs(dialect),
+        found = list_search::found_ids(dialect),
     );
     query(&sql)
         .bind(pattern)

@@ -61,20 +61,22 @@ pub(super) async fn lookup(db: Db<'_>, dialect: Dialect, text: &str) -> Result<L
     })
 }
 
-/// `FROM … WHERE …` for the programs that the index finds for `$2` (the [`Lookup::Query`])
-/// and whose title or id matches `$1` (the `LIKE` pattern), as `p`.
-pub(super) fn found_programs(dialect: Dialect) -> &'static str {
+/// `SELECT p.id FROM …` for the programs that the index finds for `$2` (the
+/// [`Lookup::Query`]) and whose title or id matches `$1` (the `LIKE` pattern), each once.
+pub(super) fn found_ids(dialect: Dialect) -> &'static str {
     match dialect {
         // `CROSS JOIN` keeps the index first: SQLite has no statistics to know it is the
-        // smaller side.
+        // smaller side. `DISTINCT`: a program has two indexed titles while an import that
+        // retitles it is staged (migration 0020), and both may hold the text.
         Dialect::Sqlite => {
-            "FROM program_search CROSS JOIN program_search_keys k CROSS JOIN programs p \
-             WHERE program_search MATCH $2 AND k.key = program_search.rowid \
-             AND p.id = k.program_id \
+            "SELECT DISTINCT p.id \
+             FROM program_search CROSS JOIN program_search_rows r CROSS JOIN programs p \
+             WHERE program_search MATCH $2 AND r.key = program_search.rowid \
+             AND p.id = r.program_id \
              AND (LOWER(p.title) LIKE $1 ESCAPE '\\' OR LOWER(p.id) LIKE $1 ESCAPE '\\')"
         }
         Dialect::Postgres => {
-            "FROM programs p \
+            "SELECT p.id FROM programs p \
              WHERE program_search_trigrams(p.title, p.id) @@ CAST($2 AS tsquery) \
              AND (LOWER(p.title) LIKE $1 ESCAPE '\\' OR LOWER(p.id) LIKE $1 ESCAPE '\\')"
         }
