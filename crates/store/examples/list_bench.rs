@@ -33,7 +33,7 @@ const SQLITE_SEARCH: [&str; 2] = [
 ];
 const UNDO_SQLITE_SEARCH: &str = "DROP TRIGGER program_search_added;
     DROP TRIGGER program_search_retitled;
-    DROP TRIGGER program_search_outdated;
+    DROP TRIGGER program_search_renamed;
     DROP TRIGGER program_search_removed;
     DROP TRIGGER staged_program_search_added;
     DROP TRIGGER staged_program_search_swept;

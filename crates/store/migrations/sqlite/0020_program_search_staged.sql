@@ -41,8 +41,7 @@ BEGIN
     VALUES ('delete', OLD.key, OLD.title || char(1, 1), lower(OLD.program_id) || char(1, 1));
 END;
 
--- A program made public, or given a new title or id, or staged by an import (its new title
--- is then indexed in the chunk that stages it): its title is indexed unless it is already.
+-- A program made public: its title is indexed unless a staged import indexed it already.
 CREATE TRIGGER program_search_added AFTER INSERT ON programs
 WHEN NOT EXISTS (SELECT 1 FROM program_search_rows
                  WHERE program_id = NEW.id AND title = lower(NEW.title))
@@ -50,34 +49,41 @@ BEGIN
     INSERT INTO program_search_rows (program_id, title) VALUES (NEW.id, lower(NEW.title));
 END;
 
-CREATE TRIGGER program_search_retitled AFTER UPDATE OF id, title ON programs
-WHEN (NEW.id IS NOT OLD.id OR NEW.title IS NOT OLD.title)
+-- A program given a new id: every row of its old id goes (the id is indexed with them).
+CREATE TRIGGER program_search_renamed AFTER UPDATE OF id ON programs
+WHEN NEW.id IS NOT OLD.id
+BEGIN
+    DELETE FROM program_search_rows WHERE program_id = OLD.id;
+    INSERT INTO program_search_rows (program_id, title)
+    SELECT NEW.id, lower(NEW.title)
+    WHERE NOT EXISTS (SELECT 1 FROM program_search_rows
+                      WHERE program_id = NEW.id AND title = lower(NEW.title));
+END;
+
+-- A program given a new title that is not indexed yet: the new title is indexed and the
+-- titles it no longer has go, unless a staged import holds the program; then they stay
+-- until the import's staging rows go (below). An import's last transaction finds every
+-- title it makes public indexed already and does nothing here, which keeps it short.
+-- (`CROSS JOIN`: the imports first, the few there are, or SQLite may read every staged
+-- program for each program written.)
+CREATE TRIGGER program_search_retitled AFTER UPDATE OF title ON programs
+WHEN NEW.id IS OLD.id AND NEW.title IS NOT OLD.title
     AND NOT EXISTS (SELECT 1 FROM program_search_rows
                     WHERE program_id = NEW.id AND title = lower(NEW.title))
 BEGIN
     INSERT INTO program_search_rows (program_id, title) VALUES (NEW.id, lower(NEW.title));
+    DELETE FROM program_search_rows
+    WHERE program_id = NEW.id AND title <> lower(NEW.title) AND NOT EXISTS (
+        SELECT 1 FROM catalogue_imports i CROSS JOIN staged_programs s
+        ON s.import_id = i.id AND s.id = NEW.id);
 END;
 
+-- A program staged by an import: its new title is indexed in the chunk that stages it.
 CREATE TRIGGER staged_program_search_added AFTER INSERT ON staged_programs
 WHEN NOT EXISTS (SELECT 1 FROM program_search_rows
                  WHERE program_id = NEW.id AND title = lower(NEW.title))
 BEGIN
     INSERT INTO program_search_rows (program_id, title) VALUES (NEW.id, lower(NEW.title));
-END;
-
--- The titles a program no longer has go with the write that changed it; a renamed
--- program's rows all go, since its old id is indexed with them. While a staged import holds
--- the program, its old title stays until the import's staging rows go (below), so that the
--- import's last transaction stays short. (`CROSS JOIN`: the imports first, the few there
--- are, or SQLite may read every staged program for each program written.)
-CREATE TRIGGER program_search_outdated AFTER UPDATE OF id, title ON programs
-WHEN NEW.id IS NOT OLD.id OR NEW.title IS NOT OLD.title
-BEGIN
-    DELETE FROM program_search_rows
-    WHERE program_id = OLD.id AND (NEW.id IS NOT OLD.id OR (
-        title <> lower(NEW.title) AND NOT EXISTS (
-            SELECT 1 FROM catalogue_imports i CROSS JOIN staged_programs s
-            ON s.import_id = i.id AND s.id = NEW.id)));
 END;
 
 CREATE TRIGGER program_search_removed AFTER DELETE ON programs

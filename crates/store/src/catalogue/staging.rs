@@ -119,7 +119,11 @@ impl Staging {
         // The last transaction is the longest: writers kept waiting by the chunks go first.
         self.pace.step_aside().await;
         let started = Instant::now();
-        if let Err(err) = self.publish_at_once(summary, import, saved_at).await {
+        let published = self.publish_at_once(summary, import, saved_at).await;
+        // The removal after it goes on from here: a writer that waited through the last
+        // transaction gets its turn before the removal's first.
+        self.pace.held(started);
+        if let Err(err) = published {
             // What refused the import is what the caller must hear, not a failed removal.
             if let Err(undo) = self.discard().await {
                 tracing::warn!(%undo, "could not remove a refused import's staged rows at once");
@@ -161,7 +165,7 @@ impl Staging {
 
     /// Removes everything this import staged and did not make public.
     pub(crate) async fn discard(mut self) -> Result<(), StoreError> {
-        let result = discard(&self.pool, self.import).await;
+        let result = discard(&self.pool, self.import, &mut self.pace).await;
         // Dropped with the lock still held, a failed discard is tried again in the
         // background; the next import or start removes whatever is left either way.
         if result.is_ok() {
@@ -190,7 +194,7 @@ impl Drop for Staging {
         };
         let (pool, import) = (self.pool.clone(), self.import);
         runtime.spawn(async move {
-            if let Err(err) = discard(&pool, import).await {
+            if let Err(err) = discard(&pool, import, &mut Pace::default()).await {
                 tracing::warn!(import, %err, "could not remove an abandoned import's staged rows");
             }
             drop(lock);
@@ -222,15 +226,14 @@ async fn discard_all(pool: &SqlitePool) -> Result<(), StoreError> {
         .await?;
     for import in imports {
         tracing::warn!(import, "removing the staging rows an import left behind");
-        discard(pool, import).await?;
+        discard(pool, import, &mut Pace::default()).await?;
     }
     Ok(())
 }
 
 /// Removes one import's staged rows, [`DISCARD_CHUNK`] programs per short transaction, and
-/// then the import itself.
-async fn discard(pool: &SqlitePool, import: i64) -> Result<(), StoreError> {
-    let mut pace = Pace::default();
+/// then the import itself, pacing its transactions on from `pace` (the import's own).
+async fn discard(pool: &SqlitePool, import: i64, pace: &mut Pace) -> Result<(), StoreError> {
     loop {
         pace.take_turn().await;
         let started = Instant::now();
