@@ -11,6 +11,7 @@
 mod changes;
 mod import_lock;
 mod outcome;
+mod packed;
 mod plan;
 mod record;
 mod session;
@@ -151,43 +152,37 @@ impl Store {
     /// twice (as rows and as programs, or as programs and as their shared copies). Decoding
     /// the JSON costs several times what reading it does, so batches of rows are decoded on
     /// the blocking threads while the next rows are read, a few batches at most at a time.
+    /// SQLite hands its rows over a page at a time (`packed`); PostgreSQL's arrive as rows.
     async fn gather_programs<T: Send + 'static>(
         &self,
         wrap: fn(Program) -> T,
     ) -> Result<Vec<T>, StoreError> {
         const BATCH: usize = 512;
-        const IN_FLIGHT: usize = 4;
-        let decode = move |rows: Vec<BodyRow>| {
-            tokio::task::spawn_blocking(move || {
-                rows.into_iter()
-                    .map(|row| decode_body(row).map(wrap))
-                    .collect::<Result<Vec<T>, StoreError>>()
-            })
-        };
-        let read = Gathered {
-            programs: Vec::new(),
-            batch: Vec::with_capacity(BATCH),
-            decoding: VecDeque::new(),
-        };
-        let mut read = sql::fold_latest(self.db(), read, move |mut read, row| async move {
-            read.batch.push(row);
-            if read.batch.len() == BATCH {
-                if read.decoding.len() == IN_FLIGHT
-                    && let Some(oldest) = read.decoding.pop_front()
-                {
-                    read.programs.extend(decoded(oldest).await?);
-                }
-                let rows = std::mem::replace(&mut read.batch, Vec::with_capacity(BATCH));
-                read.decoding.push_back(decode(rows));
-            }
-            Ok(read)
-        })
-        .await?;
-        read.decoding.push_back(decode(read.batch));
-        for batch in read.decoding {
-            read.programs.extend(decoded(batch).await?);
+        if let Some(pool) = self.backend.sqlite() {
+            let decoding =
+                packed::fold_pages(pool, Decoding::default(), |mut decoding, page| async move {
+                    decoding.push(move || packed::unpack(&page, wrap)).await?;
+                    Ok(decoding)
+                })
+                .await?;
+            return decoding.finish().await;
         }
-        Ok(read.programs)
+        let read = (Decoding::default(), Vec::with_capacity(BATCH));
+        let (mut decoding, rest) = sql::fold_latest(
+            self.db(),
+            read,
+            move |(mut decoding, mut batch), row| async move {
+                batch.push(row);
+                if batch.len() == BATCH {
+                    let rows = std::mem::replace(&mut batch, Vec::with_capacity(BATCH));
+                    decoding.push(move || decode_rows(rows, wrap)).await?;
+                }
+                Ok((decoding, batch))
+            },
+        )
+        .await?;
+        decoding.push(move || decode_rows(rest, wrap)).await?;
+        decoding.finish().await
     }
 
     /// When every program was first saved and last changed, ordered by id, in one query.
@@ -239,13 +234,55 @@ impl Store {
     }
 }
 
-/// What a read of the whole catalogue has made so far.
-struct Gathered<T> {
+/// Rows decoded into programs.
+fn decode_rows<T>(rows: Vec<BodyRow>, wrap: fn(Program) -> T) -> Result<Vec<T>, StoreError> {
+    rows.into_iter()
+        .map(|row| decode_body(row).map(wrap))
+        .collect()
+}
+
+/// What a read of the whole catalogue has made so far: the programs decoded, in order, and
+/// the batches still being decoded, oldest first.
+struct Decoding<T> {
     programs: Vec<T>,
-    /// Rows not yet handed on.
-    batch: Vec<BodyRow>,
-    /// Batches being decoded, oldest first.
-    decoding: VecDeque<JoinHandle<Result<Vec<T>, StoreError>>>,
+    in_flight: VecDeque<JoinHandle<Result<Vec<T>, StoreError>>>,
+}
+
+impl<T> Default for Decoding<T> {
+    fn default() -> Self {
+        Self {
+            programs: Vec::new(),
+            in_flight: VecDeque::new(),
+        }
+    }
+}
+
+impl<T: Send + 'static> Decoding<T> {
+    /// Batches decoded at once at most: the read goes on while they are.
+    const IN_FLIGHT: usize = 4;
+
+    /// Hands a batch to a blocking thread, first waiting for the oldest if enough are.
+    async fn push(
+        &mut self,
+        decode: impl FnOnce() -> Result<Vec<T>, StoreError> + Send + 'static,
+    ) -> Result<(), StoreError> {
+        if self.in_flight.len() == Self::IN_FLIGHT
+            && let Some(oldest) = self.in_flight.pop_front()
+        {
+            self.programs.extend(decoded(oldest).await?);
+        }
+        self.in_flight
+            .push_back(tokio::task::spawn_blocking(decode));
+        Ok(())
+    }
+
+    /// Every program, once the batches still in flight are decoded.
+    async fn finish(mut self) -> Result<Vec<T>, StoreError> {
+        for batch in self.in_flight {
+            self.programs.extend(decoded(batch).await?);
+        }
+        Ok(self.programs)
+    }
 }
 
 /// The programs of a batch decoded on a blocking thread. A panic there is a bug and goes on
