@@ -1,6 +1,7 @@
-//! Times a read of the whole catalogue of a SQLite file, as a cold start reads it: every
-//! public program's current version, decoded. Reports wall and CPU time (on 2 cores the CPU
-//! is what bounds it); asserts nothing.
+//! Times the reads of the whole catalogue of a SQLite file that a cold start makes: every
+//! public program's current version, decoded, then when each was first saved and last
+//! changed. Reports wall and CPU time of each (on 2 cores the CPU is what bounds them);
+//! asserts nothing.
 //!
 //! `cargo run --release -p madoguchi-store --example read_catalogue -- DATA_DIR/madoguchi.db`
 
@@ -16,18 +17,39 @@ async fn main() -> Result<(), StoreError> {
         std::process::exit(2);
     };
     let store = Store::open_sqlite(Path::new(&path)).await?;
-    let (cpu, wall) = (cpu_seconds(), Instant::now());
+    let timed = Timed::start();
     let programs = store.shared_programs().await?;
-    let wall = wall.elapsed().as_secs_f64();
-    match (cpu, cpu_seconds()) {
-        (Some(before), Some(after)) => println!(
-            "{} programs read in {wall:.2} s, {:.2} s of CPU",
-            programs.len(),
-            after - before
-        ),
-        _ => println!("{} programs read in {wall:.2} s", programs.len()),
-    }
+    timed.report(programs.len(), "programs");
+    let timed = Timed::start();
+    let dates = store.program_dates().await?;
+    timed.report(dates.len(), "programs' dates");
     Ok(())
+}
+
+/// When a read began, in wall and CPU time.
+struct Timed {
+    wall: Instant,
+    cpu: Option<f64>,
+}
+
+impl Timed {
+    fn start() -> Self {
+        Self {
+            wall: Instant::now(),
+            cpu: cpu_seconds(),
+        }
+    }
+
+    fn report(self, count: usize, what: &str) {
+        let wall = self.wall.elapsed().as_secs_f64();
+        match (self.cpu, cpu_seconds()) {
+            (Some(before), Some(after)) => println!(
+                "{count} {what} read in {wall:.2} s, {:.2} s of CPU",
+                after - before
+            ),
+            _ => println!("{count} {what} read in {wall:.2} s"),
+        }
+    }
 }
 
 /// This process's user and system time so far (Linux `/proc/self/stat`, in clock ticks of

@@ -159,12 +159,17 @@ impl Store {
     ) -> Result<Vec<T>, StoreError> {
         const BATCH: usize = 512;
         if let Some(pool) = self.backend.sqlite() {
-            let decoding =
-                packed::fold_pages(pool, Decoding::default(), |mut decoding, page| async move {
-                    decoding.push(move || packed::unpack(&page, wrap)).await?;
-                    Ok(decoding)
-                })
-                .await?;
+            let read = &packed::CURRENT_VERSIONS;
+            let decoding = packed::fold_pages(
+                pool,
+                read,
+                Decoding::default(),
+                |mut all, page| async move {
+                    all.push(move || packed::programs(&page, wrap)).await?;
+                    Ok(all)
+                },
+            )
+            .await?;
             return decoding.finish().await;
         }
         let read = (Decoding::default(), Vec::with_capacity(BATCH));
@@ -185,8 +190,17 @@ impl Store {
         decoding.finish().await
     }
 
-    /// When every program was first saved and last changed, ordered by id, in one query.
+    /// When every program was first saved and last changed, ordered by id, in one query
+    /// (on SQLite a page at a time, as [`Store::programs`]).
     pub async fn program_dates(&self) -> Result<Vec<ProgramDates>, StoreError> {
+        if let Some(pool) = self.backend.sqlite() {
+            let read = &packed::DATES;
+            return packed::fold_pages(pool, read, Vec::new(), |mut all, page| async move {
+                all.extend(packed::dates(&page)?);
+                Ok(all)
+            })
+            .await;
+        }
         let rows = sql::program_dates(self.db()).await?;
         rows.into_iter().map(decode_dates).collect()
     }
