@@ -249,6 +249,14 @@ pub(crate) enum Db<'c> {
 }
 
 impl Db<'_> {
+    /// Which SQL dialect a statement on this executor is written in.
+    pub(crate) fn dialect(&self) -> Dialect {
+        match self {
+            Self::SqlitePool(_) | Self::Sqlite(_) => Dialect::Sqlite,
+            Self::PostgresPool(_) | Self::Postgres(_) => Dialect::Postgres,
+        }
+    }
+
     /// The same executor again, for one more statement on the same connection.
     pub(crate) fn reborrow(&mut self) -> Db<'_> {
         match self {

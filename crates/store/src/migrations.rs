@@ -85,6 +85,12 @@ pub(crate) const SQLITE: &[Migration] = &[
         "0020_program_search_staged.sql",
         "program_search_staged"
     ),
+    migration!(
+        21,
+        "sqlite",
+        "0021_import_events_in_place.sql",
+        "import_events_in_place"
+    ),
 ];
 
 /// PostgreSQL's migrations, oldest first. Append only, in step with SQLite's.
@@ -138,6 +144,12 @@ pub(crate) const POSTGRES: &[Migration] = &[
         "postgres",
         "0020_program_search_staged.sql",
         "program_search_staged"
+    ),
+    migration!(
+        21,
+        "postgres",
+        "0021_import_events_in_place.sql",
+        "import_events_in_place"
     ),
 ];
 

@@ -441,7 +441,8 @@ pub async fn staged_rows(store: &Store) -> Result<u64, StoreError> {
         tables.extend([
             "SELECT COUNT(*) FROM catalogue_imports",
             "SELECT COUNT(*) FROM staged_programs",
-            "SELECT COUNT(*) FROM staged_notice_events",
+            "SELECT COUNT(*) FROM notice_events e JOIN catalogue_imports i ON i.id = e.import_id
+             WHERE i.published_at IS NULL",
             "SELECT COUNT(*) FROM program_search_rows r
              WHERE NOT EXISTS (SELECT 1 FROM programs p
                                WHERE p.id = r.program_id AND lower(p.title) = r.title)",

@@ -9,7 +9,7 @@
 
 use std::time::Duration;
 
-use madoguchi_core::program::Program;
+use madoguchi_core::program::{Program, ProgramStatus};
 use madoguchi_store::CatalogueSave;
 use madoguchi_store::testing::{
     TestDatabase, refuse_one_version_sql, retitled, staged_rows, stop_as_if_killed,
@@ -254,6 +254,81 @@ async fn an_import_whose_programs_changed_meanwhile_is_refused_whole() {
             ("職員が直した題名", 2)
         );
         assert_eq!(staged_rows(&store).await.unwrap(), 0);
+    }
+}
+
+#[tokio::test]
+async fn an_edit_over_a_staged_program_keeps_its_notice_event() {
+    for db in every_backend().await {
+        if db.backend_name() != "sqlite" {
+            // PostgreSQL's import holds the catalogue's lock: the edit would wait for it.
+            continue;
+        }
+        let store = seeded(&db).await;
+        let three = synthetic_program(3);
+        // The import and then staff both change program 3 in a way subscribers hear of, as
+        // its version 2: the same event key, which the import's hidden event holds first.
+        let mut save = store.begin_catalogue_save("import:programs").await.unwrap();
+        let imported = Program {
+            status: ProgramStatus::Cancelled,
+            ..three.clone()
+        };
+        save.save(&[imported]).await.unwrap();
+        save.save(&programs(1_000..1_600)).await.unwrap();
+        assert!(![ProgramStatus::Cancelled, ProgramStatus::Open].contains(&three.status));
+        let edited = Program {
+            status: ProgramStatus::Open,
+            ..three.clone()
+        };
+        let before = store.unmatched_events(10_000).await.unwrap();
+        store.save_program(&edited, "web").await.unwrap();
+        let key = format!("changed:{}:2", three.id);
+        let events = store.unmatched_events(10_000).await.unwrap();
+        let added: Vec<&str> = events[before.len()..]
+            .iter()
+            .map(|e| e.key.as_str())
+            .collect();
+        assert_eq!(
+            (&events[..before.len()], added),
+            (&before[..], vec![key.as_str()]),
+            "of the import nothing is seen; the edit's event is"
+        );
+
+        assert!(matches!(
+            save.commit().await,
+            Err(StoreError::ChangedDuringImport(_))
+        ));
+        let after = store.unmatched_events(10_000).await.unwrap();
+        assert_eq!(
+            after, events,
+            "the edit's event outlives the refused import"
+        );
+        assert_eq!(staged_rows(&store).await.unwrap(), 0);
+    }
+}
+
+#[tokio::test]
+async fn a_published_imports_events_stay_seen_through_the_next_import() {
+    for db in every_backend().await {
+        let name = db.backend_name();
+        let store = seeded(&db).await;
+        importing(&store).await.commit().await.unwrap();
+        let published = store.unmatched_events(10_000).await.unwrap();
+
+        // The next import must not be numbered as the last one was, which would hide
+        // that one's events again, and drop them if this one failed.
+        let next = importing(&store).await;
+        assert_eq!(
+            store.unmatched_events(10_000).await.unwrap(),
+            published,
+            "{name}"
+        );
+        next.abandon().await.unwrap();
+        assert_eq!(
+            store.unmatched_events(10_000).await.unwrap(),
+            published,
+            "{name}"
+        );
     }
 }
 

@@ -4,10 +4,11 @@
 //! in one transaction kept every other writer (a sign-in, a consultation, a staff edit)
 //! waiting for seconds. Here each chunk is its own short transaction: its new versions go
 //! straight into `program_versions`, where nobody sees them until a `programs` row points at
-//! them, and its `programs` rows and notice events wait in staging tables (migration 0018).
-//! One short last transaction checks that nobody changed those programs meanwhile, copies the
-//! staged rows in, counts the revision and ends the import: readers see the whole import or
-//! none of it. The staging rows are removed after it, a chunk at a time. A failed or
+//! them, its notice events straight into `notice_events`, where the matcher passes over them
+//! while the import is staged (migration 0021), and its `programs` rows wait in a staging
+//! table (migration 0018). One short last transaction checks that nobody changed those
+//! programs meanwhile, copies the staged rows in, marks the import public (its events with
+//! it), counts the revision and ends the import: readers see the whole import or none of it. The staging rows are removed after it, a chunk at a time. A failed or
 //! abandoned import removes what it staged the same way; the rows of one whose process died
 //! are removed by the next import or the next start.
 //!
@@ -66,8 +67,14 @@ impl Staging {
         let lock = ImportLock::try_take(&store.import_lock, store.sqlite_file().as_deref())?
             .ok_or(StoreError::ImportInProgress)?;
         discard_all(pool).await?;
+        // Numbered after every import an event still names: a number come round again
+        // would hide a published import's unmatched events behind this one.
         let import = query(
-            "INSERT INTO catalogue_imports (origin, started_at) VALUES ($1, $2) RETURNING id",
+            "INSERT INTO catalogue_imports (id, origin, started_at)
+             VALUES (1 + MAX(COALESCE((SELECT MAX(id) FROM catalogue_imports), 0),
+                             COALESCE((SELECT MAX(import_id) FROM notice_events), 0)),
+                     $1, $2)
+             RETURNING id",
         )
         .bind(origin)
         .bind(at)
@@ -157,8 +164,13 @@ impl Staging {
         if summary.changed() > 0 {
             let revision = catalogue_sql::next_revision(db.reborrow()).await?;
             copy_staged(db.reborrow(), self.import, revision).await?;
-            catalogue_sql::stamp_changed(db, revision).await?;
+            catalogue_sql::stamp_changed(db.reborrow(), revision).await?;
         }
+        query("UPDATE catalogue_imports SET published_at = $2 WHERE id = $1")
+            .bind(self.import)
+            .bind(saved_at)
+            .execute(db)
+            .await?;
         tx.commit().await?;
         Ok(())
     }
@@ -280,8 +292,8 @@ impl Pace {
     }
 }
 
-/// Removes the next staged programs (by id) with their versions, and the next staged
-/// events; how many rows went.
+/// Removes the next staged programs (by id) with their versions, and the next events of the
+/// import unless it was made public; how many rows went.
 async fn discard_some(mut db: Db<'_>, import: i64) -> Result<u64, StoreError> {
     let last: Option<String> = query(
         "SELECT MAX(id) FROM (SELECT id FROM staged_programs WHERE import_id = $1
@@ -314,8 +326,9 @@ async fn discard_some(mut db: Db<'_>, import: i64) -> Result<u64, StoreError> {
             .await?;
     }
     removed += query(
-        "DELETE FROM staged_notice_events WHERE import_id = $1 AND key IN (
-             SELECT key FROM staged_notice_events WHERE import_id = $1 LIMIT $2)",
+        "DELETE FROM notice_events WHERE id IN (
+             SELECT e.id FROM notice_events e JOIN catalogue_imports i ON i.id = e.import_id
+             WHERE e.import_id = $1 AND i.published_at IS NULL LIMIT $2)",
     )
     .bind(import)
     .bind(DISCARD_CHUNK)
@@ -338,8 +351,8 @@ async fn first_moved(db: Db<'_>, import: i64) -> Result<Option<String>, StoreErr
 }
 
 /// Points every staged program at its staged version (stamped with `revision`, so that other
-/// processes take it in) and records the staged notice events, in the order they were staged.
-async fn copy_staged(mut db: Db<'_>, import: i64, revision: i64) -> Result<(), StoreError> {
+/// processes take it in).
+async fn copy_staged(db: Db<'_>, import: i64, revision: i64) -> Result<(), StoreError> {
     let programs = format!(
         "INSERT INTO programs ({columns}, changed_in)
          SELECT {columns}, $2 FROM staged_programs WHERE import_id = $1
@@ -350,17 +363,8 @@ async fn copy_staged(mut db: Db<'_>, import: i64, revision: i64) -> Result<(), S
     query(&programs)
         .bind(import)
         .bind(revision)
-        .execute(db.reborrow())
+        .execute(db)
         .await?;
-    query(
-        "INSERT INTO notice_events (key, program_id, event, created_at)
-         SELECT key, program_id, event, created_at FROM staged_notice_events
-         WHERE import_id = $1 ORDER BY rowid
-         ON CONFLICT (key) DO NOTHING",
-    )
-    .bind(import)
-    .execute(db)
-    .await?;
     Ok(())
 }
 

@@ -4,8 +4,9 @@
 //! Every save of the catalogue, whichever path makes it (a draft published in the console or
 //! by its schedule, an import, `save_program*`), records its events in its own transaction
 //! ([`record_catalogue_events`]), so a change that rolls back leaves no event and one that
-//! commits cannot lose its event. (A SQLite import stages its events beside its programs and
-//! records them in the transaction that makes those programs public: `catalogue::staging`.)
+//! commits cannot lose its event. (A SQLite import writes its events as it stages its
+//! programs, out of the matcher's sight until the transaction that makes those programs
+//! public: `catalogue::staging`.)
 //! The matcher then takes the unmatched events and delivers
 //! each in one transaction ([`Store::deliver_event`]): the notice, its outbox messages, its
 //! digest items and the mark that it was matched land together or not at all.
@@ -19,7 +20,7 @@ use time::OffsetDateTime;
 use super::sql::{self as subscriptions, SubscriptionRow};
 use super::{OutboxMessage, Subscription, to_json};
 use crate::catalogue::{Destination, Prepared, decode_body};
-use crate::db::{Db, WriteLock, query};
+use crate::db::{Db, Dialect, WriteLock, query};
 use crate::timestamp::{now_whole_second, whole_second_utc};
 use crate::{SaveOutcome, SaveSummary, Store, StoreError};
 
@@ -80,11 +81,25 @@ pub fn program_notice_id(event_id: i64) -> String {
     format!("event-{event_id}")
 }
 
+/// What a save's events write, and what a staged import's write (SQLite): the same row,
+/// naming the import that keeps it out of sight until it is public (migration 0021).
+const COLUMNS: &str = "key, program_id, event, created_at";
+const STAGED_COLUMNS: &str = "key, program_id, event, created_at, import_id";
+
+/// A public save's event whose key a staged import's event holds takes that row over: the
+/// import wrote the same version number, so this save wrote over its version, and the
+/// import will be refused and its events removed. (SQLite; the row is public already when
+/// the import that holds it is.)
+const TAKE_OVER_STAGED: &str = "DO UPDATE SET
+    program_id = excluded.program_id, event = excluded.event,
+    created_at = excluded.created_at, import_id = NULL
+ WHERE notice_events.import_id IN (SELECT id FROM catalogue_imports WHERE published_at IS NULL)";
+
 /// Records the events of a catalogue save inside its transaction, after its versions are
 /// written: `new` for a program saved for the first time, `changed` for one whose window,
 /// amount or rules differ from its previous version. The key carries the version, so a
-/// repeated save records nothing twice. A staged save keeps them in its staging table until
-/// its programs become public.
+/// repeated save records nothing twice. A staged save's events wait, unseen, until its
+/// programs become public.
 pub(crate) async fn record_catalogue_events(
     mut db: Db<'_>,
     prepared: &[Prepared<'_>],
@@ -129,25 +144,18 @@ pub(crate) async fn record_catalogue_events(
         }
     }
     let at = whole_second_utc(at);
-    let (table, columns, shared, key) = match destination {
-        Destination::Public => (
-            "notice_events",
-            "key, program_id, event, created_at",
-            "$1".to_owned(),
-            "key",
-        ),
+    let (columns, shared, on_conflict) = match (destination, db.dialect()) {
         // The import's id is ours, a number: written into the statement as it is.
-        Destination::Staged { import } => (
-            "staged_notice_events",
-            "key, program_id, event, created_at, import_id",
-            format!("$1, {import}"),
-            "import_id, key",
-        ),
+        (Destination::Staged { import }, _) => {
+            (STAGED_COLUMNS, format!("$1, {import}"), "DO NOTHING")
+        }
+        (Destination::Public, Dialect::Sqlite) => (COLUMNS, "$1".to_owned(), TAKE_OVER_STAGED),
+        (Destination::Public, Dialect::Postgres) => (COLUMNS, "$1".to_owned(), "DO NOTHING"),
     };
     for chunk in events.chunks(ROWS_PER_STATEMENT) {
         let sql = format!(
-            "INSERT INTO {table} ({columns}) VALUES {}
-             ON CONFLICT ({key}) DO NOTHING",
+            "INSERT INTO notice_events ({columns}) VALUES {}
+             ON CONFLICT (key) {on_conflict}",
             placeholders(chunk.len(), 3, &shared)
         );
         let mut insert = query(&sql).bind(at);
@@ -234,13 +242,22 @@ impl Store {
 
     /// Events not matched yet, oldest first, at most `limit`.
     pub async fn unmatched_events(&self, limit: u32) -> Result<Vec<NoticeEvent>, StoreError> {
-        let rows: Vec<EventRow> = query(
+        // A staged import's events wait for it (SQLite; see `STAGED_COLUMNS`).
+        let public = match self.backend.dialect() {
+            Dialect::Sqlite => {
+                "AND (import_id IS NULL OR import_id NOT IN (
+                     SELECT id FROM catalogue_imports WHERE published_at IS NULL))"
+            }
+            Dialect::Postgres => "",
+        };
+        let sql = format!(
             "SELECT id, key, program_id, event, created_at FROM notice_events
-             WHERE matched_at IS NULL ORDER BY id LIMIT $1",
-        )
-        .bind(i64::from(limit))
-        .fetch_all(self.db())
-        .await?;
+             WHERE matched_at IS NULL {public} ORDER BY id LIMIT $1"
+        );
+        let rows: Vec<EventRow> = query(&sql)
+            .bind(i64::from(limit))
+            .fetch_all(self.db())
+            .await?;
         rows.into_iter()
             .map(|(id, key, program_id, event, created_at)| {
                 let event = Event::parse(&event).ok_or_else(|| {
