@@ -519,16 +519,10 @@ impl ListShape {
         let (from, count_from, state) = match self.show {
             EntryShow::NeverPublished => return None,
             EntryShow::WithDraft => (INNER, INNER, Some(JOINED.to_owned())),
-            EntryShow::InReview => (
-                INNER,
-                INNER,
-                Some(format!("{JOINED} AND d.state = 'review'")),
-            ),
-            EntryShow::Scheduled => (
-                INNER,
-                INNER,
-                Some(format!("{JOINED} AND d.state = 'scheduled'")),
-            ),
+            EntryShow::InReview | EntryShow::Scheduled => {
+                let state = self.draft_state().unwrap_or_default();
+                (INNER, INNER, Some(format!("{JOINED} AND {state}")))
+            }
             EntryShow::Unpublished => (
                 LEFT,
                 "FROM programs p",
@@ -548,22 +542,28 @@ impl ListShape {
         })
     }
 
+    /// The condition on a draft's state the filter asks for (on `d`), if any.
+    fn draft_state(self) -> Option<String> {
+        let state = match self.show {
+            EntryShow::InReview => "review",
+            EntryShow::Scheduled => "scheduled",
+            _ => return None,
+        };
+        Some(format!("d.state = '{state}'"))
+    }
+
     /// New programs' drafts, unless the filter wants only programs once published.
     fn drafted(self) -> Option<Part> {
         const DRAFTS: &str = "FROM program_drafts d";
-        let state = match self.show {
-            EntryShow::Unpublished => return None,
-            EntryShow::InReview => Some("d.state = 'review'"),
-            EntryShow::Scheduled => Some("d.state = 'scheduled'"),
-            EntryShow::All | EntryShow::WithDraft | EntryShow::NeverPublished => None,
-        };
+        if self.show == EntryShow::Unpublished {
+            return None;
+        }
         Some(Part {
             from: DRAFTS,
             count_from: DRAFTS,
-            conditions: [Some(ONLY_DRAFTED), state]
+            conditions: [Some(ONLY_DRAFTED.to_owned()), self.draft_state()]
                 .into_iter()
                 .flatten()
-                .map(str::to_owned)
                 .chain(self.text("d.title", "d.program_id"))
                 .chain(self.from("d.program_id"))
                 .collect(),
@@ -642,6 +642,19 @@ impl ListShape {
 
     /// The count of both parts.
     fn count_sql(self) -> String {
+        // Every draft is in the list once, with its program or as a new program's: a filter
+        // on drafts alone counts the drafts, not their programs looked up among a million.
+        let drafts_only = matches!(
+            self.show,
+            EntryShow::WithDraft | EntryShow::InReview | EntryShow::Scheduled
+        );
+        if drafts_only && !self.searched && !self.from_id {
+            let state = self.draft_state().map(|s| format!(" WHERE {s}"));
+            return format!(
+                "SELECT COUNT(*) FROM program_drafts d{}",
+                state.unwrap_or_default()
+            );
+        }
         let count = |part: Option<Part>| {
             part.map_or_else(
                 || "0".to_owned(),
