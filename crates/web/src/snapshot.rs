@@ -41,7 +41,7 @@ impl Snapshot {
     ///
     /// A cold start waits on this, so the parts that do not depend on each other overlap: the
     /// reading dictionary loads and the publication dates are read while the programs are;
-    /// then the rules compile and the search index is opened or built, both at once.
+    /// then the rules compile while the search index is opened or built and dated.
     pub async fn read(store: &Store, kept: Option<&Path>) -> Result<Self, LoadError> {
         // The revision first: a change that lands while the programs are read is taken in
         // (again) by the next update, and taking a change in twice is harmless.
@@ -60,23 +60,25 @@ impl Snapshot {
         );
         let for_index = programs.clone();
         let kept = kept.map(Path::to_path_buf);
-        let search = blocking(move || {
-            let index = index(&for_index, kept.as_deref());
+        // Spawned now, not when awaited (as an `async fn` would be): the index (with the
+        // dates, which only it needs at once) and the rules are worked out side by side.
+        let search = tokio::task::spawn_blocking(move || {
+            let mut index = index(&for_index, kept.as_deref())?;
             tracing::debug!(millis = millis(), "search index ready");
-            index
+            let mut dates: Vec<Arc<ProgramDates>> = dates.into_iter().map(Arc::new).collect();
+            dates.sort_by(|a, b| newest_first(a, b));
+            index.set_published(dates.iter().map(|d| (&d.id, d.first_saved_at)));
+            Ok::<_, SearchError>((index, dates))
         });
         let catalog = tokio::task::spawn_blocking(move || {
             let catalog = Catalog::of_shared(programs);
             tracing::debug!(millis = millis(), "rules compiled");
             catalog
         });
-        let mut dates: Vec<Arc<ProgramDates>> = dates.into_iter().map(Arc::new).collect();
-        dates.sort_by(|a, b| newest_first(a, b));
         let catalog = catalog.await.map_err(interrupted)?;
-        let mut search = search.await?;
+        let (search, dates) = search.await.map_err(interrupted)??;
         // Only a warm-up: the index loaded the dictionary itself if it was not ready.
         let _ = dictionary.await;
-        search.set_published(dates.iter().map(|d| (&d.id, d.first_saved_at)));
         tracing::debug!(millis = millis(), "snapshot ready");
         Ok(Self {
             revision,
