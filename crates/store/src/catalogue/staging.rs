@@ -8,9 +8,10 @@
 //! while the import is staged (migration 0021), and its `programs` rows wait in a staging
 //! table (migration 0018). One short last transaction checks that nobody changed those
 //! programs meanwhile, copies the staged rows in, marks the import public (its events with
-//! it), counts the revision and ends the import: readers see the whole import or none of it. The staging rows are removed after it, a chunk at a time. A failed or
-//! abandoned import removes what it staged the same way; the rows of one whose process died
-//! are removed by the next import or the next start.
+//! it), counts the revision and ends the import: readers see the whole import or none of it.
+//! The staging rows are removed after it, a chunk at a time. A failed or abandoned import
+//! removes what it staged the same way; the rows of one whose process died are removed by
+//! the next import or the next start.
 //!
 //! Between chunks other writers run; the import steps aside now and then to make sure of it
 //! ([`HOLD_AT_MOST`]). A writer that saves a program this import has staged writes over the
