@@ -432,6 +432,10 @@ pub fn refuse_one_version_sql(backend: &str, program_id: &str) -> String {
 /// versions that no program's row reaches (either backend). Zero when every import either
 /// landed or was removed.
 pub async fn staged_rows(store: &Store) -> Result<u64, StoreError> {
+    let hidden_events = format!(
+        "SELECT COUNT(*) FROM notice_events WHERE import_id IN ({})",
+        crate::catalogue::IMPORTS_NOT_PUBLIC
+    );
     let mut tables = vec![
         "SELECT COUNT(*) FROM program_versions v
          WHERE v.version > COALESCE(
@@ -441,8 +445,7 @@ pub async fn staged_rows(store: &Store) -> Result<u64, StoreError> {
         tables.extend([
             "SELECT COUNT(*) FROM catalogue_imports",
             "SELECT COUNT(*) FROM staged_programs",
-            "SELECT COUNT(*) FROM notice_events e JOIN catalogue_imports i ON i.id = e.import_id
-             WHERE i.published_at IS NULL",
+            hidden_events.as_str(),
             "SELECT COUNT(*) FROM program_search_rows r
              WHERE NOT EXISTS (SELECT 1 FROM programs p
                                WHERE p.id = r.program_id AND lower(p.title) = r.title)",

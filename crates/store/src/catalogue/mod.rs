@@ -36,6 +36,7 @@ pub(crate) use plan::{Current, Prepared, SavePlan, check_origin, prepare, prepar
 use record::decode_dates;
 pub(crate) use record::{BodyRow, VersionRow, decode_body, sha256_hex, version_number};
 pub use session::CatalogueSave;
+pub(crate) use staging::IMPORTS_NOT_PUBLIC;
 pub use watch::CatalogWatch;
 
 /// Where a chunk's `programs` rows and notice events go: public in the save's own

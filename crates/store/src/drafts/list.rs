@@ -519,10 +519,12 @@ impl ListShape {
         let (from, count_from, state) = match self.show {
             EntryShow::NeverPublished => return None,
             EntryShow::WithDraft => (INNER, INNER, Some(JOINED.to_owned())),
-            EntryShow::InReview | EntryShow::Scheduled => {
-                let state = self.draft_state().unwrap_or_default();
-                (INNER, INNER, Some(format!("{JOINED} AND {state}")))
-            }
+            EntryShow::InReview | EntryShow::Scheduled => (
+                INNER,
+                INNER,
+                self.draft_state()
+                    .map(|state| format!("{JOINED} AND {state}")),
+            ),
             EntryShow::Unpublished => (
                 LEFT,
                 "FROM programs p",

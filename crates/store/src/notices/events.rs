@@ -19,7 +19,7 @@ use time::OffsetDateTime;
 
 use super::sql::{self as subscriptions, SubscriptionRow};
 use super::{OutboxMessage, Subscription, to_json};
-use crate::catalogue::{Destination, Prepared, decode_body};
+use crate::catalogue::{Destination, IMPORTS_NOT_PUBLIC, Prepared, decode_body};
 use crate::db::{Db, Dialect, WriteLock, query};
 use crate::timestamp::{now_whole_second, whole_second_utc};
 use crate::{SaveOutcome, SaveSummary, Store, StoreError};
@@ -90,10 +90,14 @@ const STAGED_COLUMNS: &str = "key, program_id, event, created_at, import_id";
 /// import wrote the same version number, so this save wrote over its version, and the
 /// import will be refused and its events removed. (SQLite; the row is public already when
 /// the import that holds it is.)
-const TAKE_OVER_STAGED: &str = "DO UPDATE SET
-    program_id = excluded.program_id, event = excluded.event,
-    created_at = excluded.created_at, import_id = NULL
- WHERE notice_events.import_id IN (SELECT id FROM catalogue_imports WHERE published_at IS NULL)";
+fn take_over_staged() -> String {
+    format!(
+        "DO UPDATE SET
+             program_id = excluded.program_id, event = excluded.event,
+             created_at = excluded.created_at, import_id = NULL
+         WHERE notice_events.import_id IN ({IMPORTS_NOT_PUBLIC})"
+    )
+}
 
 /// Records the events of a catalogue save inside its transaction, after its versions are
 /// written: `new` for a program saved for the first time, `changed` for one whose window,
@@ -146,11 +150,15 @@ pub(crate) async fn record_catalogue_events(
     let at = whole_second_utc(at);
     let (columns, shared, on_conflict) = match (destination, db.dialect()) {
         // The import's id is ours, a number: written into the statement as it is.
-        (Destination::Staged { import }, _) => {
-            (STAGED_COLUMNS, format!("$1, {import}"), "DO NOTHING")
+        (Destination::Staged { import }, _) => (
+            STAGED_COLUMNS,
+            format!("$1, {import}"),
+            "DO NOTHING".to_owned(),
+        ),
+        (Destination::Public, Dialect::Sqlite) => (COLUMNS, "$1".to_owned(), take_over_staged()),
+        (Destination::Public, Dialect::Postgres) => {
+            (COLUMNS, "$1".to_owned(), "DO NOTHING".to_owned())
         }
-        (Destination::Public, Dialect::Sqlite) => (COLUMNS, "$1".to_owned(), TAKE_OVER_STAGED),
-        (Destination::Public, Dialect::Postgres) => (COLUMNS, "$1".to_owned(), "DO NOTHING"),
     };
     for chunk in events.chunks(ROWS_PER_STATEMENT) {
         let sql = format!(
@@ -245,10 +253,9 @@ impl Store {
         // A staged import's events wait for it (SQLite; see `STAGED_COLUMNS`).
         let public = match self.backend.dialect() {
             Dialect::Sqlite => {
-                "AND (import_id IS NULL OR import_id NOT IN (
-                     SELECT id FROM catalogue_imports WHERE published_at IS NULL))"
+                format!("AND (import_id IS NULL OR import_id NOT IN ({IMPORTS_NOT_PUBLIC}))")
             }
-            Dialect::Postgres => "",
+            Dialect::Postgres => String::new(),
         };
         let sql = format!(
             "SELECT id, key, program_id, event, created_at FROM notice_events
