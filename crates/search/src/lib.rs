@@ -14,6 +14,7 @@
 //! the next start ([`SearchIndex::build_kept`]), written when the catalogue changes.
 
 mod analysis;
+mod at_least;
 mod facets;
 mod facts;
 mod highlight;

@@ -16,6 +16,7 @@ use tantivy::query::{
 use tantivy::schema::{Field, IndexRecordOption};
 
 use crate::analysis::pieces;
+use crate::at_least::AtLeast;
 use crate::highlight::Marks;
 use crate::query::{MAX_QUERY_CHARS, MAX_QUERY_WORDS};
 use crate::readings::{Readings, fold_reading};
@@ -348,18 +349,15 @@ fn terms_query(field: Field, terms: &[String], boost: f32) -> Option<Box<dyn Que
             } else {
                 (many.len() * 2).div_ceil(3)
             };
-            let clauses = many
+            let clauses: Vec<Box<dyn Query>> = many
                 .iter()
-                .map(|t| {
-                    (
-                        Occur::Should,
-                        Box::new(term_query(field, t)) as Box<dyn Query>,
-                    )
-                })
+                .map(|t| Box::new(term_query(field, t)) as Box<dyn Query>)
                 .collect();
-            Box::new(BooleanQuery::with_minimum_required_clauses(
-                clauses, required,
-            ))
+            if required < clauses.len() {
+                Box::new(AtLeast::new(clauses, required))
+            } else {
+                Box::new(BooleanQuery::intersection(clauses))
+            }
         }
     };
     Some(Box::new(BoostQuery::new(query, boost)))
