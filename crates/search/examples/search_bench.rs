@@ -5,7 +5,8 @@
 //! the query latency after them.
 //!
 //! Usage: `search_bench PROGRAMS.json [ROUNDS] [UPDATES]` (PROGRAMS.json from
-//! benches/generate_programs.py; UPDATES defaults to 200).
+//! benches/generate_programs.py; UPDATES defaults to 200, 0 for none). `QUERIES=a|b` runs only
+//! those queries, `SLOWEST=N` names the N slowest searches.
 #![allow(clippy::unwrap_used)]
 
 #[path = "../tests/common/mod.rs"]
@@ -48,6 +49,8 @@ fn main() {
         .lines()
         .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
         .filter_map(|l| l.split_once('\t').map(|(q, _)| q.to_owned()))
+        // QUERIES=a|b runs only those queries: for a profile of the slow ones.
+        .filter(|q| std::env::var("QUERIES").map_or(true, |only| only.split('|').any(|o| o == q)))
         .collect();
     measure_queries(&index, &queries, rounds, "");
     println!(
@@ -60,6 +63,9 @@ fn main() {
         memory("VmHWM")
     );
 
+    if updates == 0 {
+        return;
+    }
     // Publications one after the other, each on the newest snapshot, as the catalogue does:
     // one program changed (its summary and maximum amount) per publication.
     let mut samples: Vec<Duration> = Vec::with_capacity(updates);

@@ -1,29 +1,57 @@
-//! A query that matches documents holding at least `k` of its `n` clauses, walked from its
-//! rarest clauses.
+//! A query that matches documents holding at least `k` of its clauses, walked from its rarest
+//! clauses and scored only where asked.
 //!
 //! A word is "most of its bigrams": 「事業承継」 is 事業・業承・承継, two of three required.
 //! tantivy answers such a query with a heap over every clause's postings, scoring each posting
 //! on the way, and cannot skip: a word with a bigram in nearly every program (事業) walks and
 //! scores a million postings to find sixty thousand matches. A document with `k` of `n`
 //! clauses must hold one of any `n - k + 1` of them, so the rarest `n - k + 1` clauses name
-//! every candidate; the others are only sought (skip lists) at each candidate. Same documents,
-//! same scores (the sum of the matching clauses'), a fraction of the work.
+//! every candidate; the others are only sought (skip lists) at each candidate.
+//!
+//! With `k` = 1 it is a union, for the words that only rank (「補助金」 beside 「パソコン」), the
+//! fields of a word and its ways of matching. tantivy's own union buffers 4,096 documents at a
+//! time and scores every posting in them, even where it is only asked about every tenth
+//! document; this one seeks each clause to the document asked about and scores it only when
+//! its score is read. Same documents, same scores, a fraction of the work.
 
 use std::fmt;
 
 use tantivy::query::{EnableScoring, Explanation, Query, Scorer, Weight};
 use tantivy::{DocId, DocSet, Score, SegmentReader, TERMINATED, TantivyError, Term};
 
-/// At least `required` of `clauses` (2 ≤ `required` < `clauses.len()`; outside that, tantivy's
-/// own boolean query is as fast).
+/// How the matching clauses' scores make the document's.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) enum Combine {
+    /// Their sum.
+    Sum,
+    /// The best, plus `tie_breaker` times the others (tantivy's disjunction max).
+    Best { tie_breaker: Score },
+}
+
+/// At least `required` of `clauses`.
 pub(crate) struct AtLeast {
     clauses: Vec<Box<dyn Query>>,
     required: usize,
+    combine: Combine,
 }
 
 impl AtLeast {
-    pub fn new(clauses: Vec<Box<dyn Query>>, required: usize) -> Self {
-        Self { clauses, required }
+    /// At least `required` of `clauses`, scored by the sum of those matching.
+    pub fn most(clauses: Vec<Box<dyn Query>>, required: usize) -> Self {
+        Self {
+            clauses,
+            required: required.max(1),
+            combine: Combine::Sum,
+        }
+    }
+
+    /// Any of `clauses`.
+    pub fn any(clauses: Vec<Box<dyn Query>>, combine: Combine) -> Self {
+        Self {
+            clauses,
+            required: 1,
+            combine,
+        }
     }
 }
 
@@ -32,6 +60,7 @@ impl Clone for AtLeast {
         Self {
             clauses: self.clauses.iter().map(|c| c.box_clone()).collect(),
             required: self.required,
+            combine: self.combine,
         }
     }
 }
@@ -40,6 +69,7 @@ impl fmt::Debug for AtLeast {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("AtLeast")
             .field("required", &self.required)
+            .field("combine", &self.combine)
             .field("clauses", &self.clauses)
             .finish()
     }
@@ -55,6 +85,7 @@ impl Query for AtLeast {
         Ok(Box::new(AtLeastWeight {
             weights,
             required: self.required,
+            combine: self.combine,
         }))
     }
 
@@ -68,6 +99,7 @@ impl Query for AtLeast {
 struct AtLeastWeight {
     weights: Vec<Box<dyn Weight>>,
     required: usize,
+    combine: Combine,
 }
 
 impl Weight for AtLeastWeight {
@@ -85,10 +117,10 @@ impl Weight for AtLeastWeight {
             leading: scorers,
             others,
             required: self.required,
+            combine: self.combine,
             doc: 0,
-            score: 0.0,
         };
-        scorer.advance();
+        scorer.settle();
         Ok(Box::new(scorer))
     }
 
@@ -107,18 +139,20 @@ impl Weight for AtLeastWeight {
 }
 
 /// The scorer of one segment: `leading` name the candidates, `others` are sought at each.
+/// Every clause stays on or before the current document until the next move, so that its
+/// score can still be read.
 struct AtLeastScorer {
     leading: Vec<Box<dyn Scorer>>,
     others: Vec<Box<dyn Scorer>>,
     required: usize,
+    combine: Combine,
     doc: DocId,
-    score: Score,
 }
 
 impl AtLeastScorer {
-    /// Moves to the first candidate from the leading clauses' current documents that holds
+    /// Settles on the first candidate from the leading clauses' current documents that holds
     /// enough clauses.
-    fn next_match(&mut self) -> DocId {
+    fn settle(&mut self) -> DocId {
         loop {
             let candidate = self
                 .leading
@@ -130,18 +164,10 @@ impl AtLeastScorer {
                 self.doc = TERMINATED;
                 return TERMINATED;
             }
-            let mut matched = 0;
-            let mut score = 0.0;
-            for scorer in &mut self.leading {
-                if scorer.doc() == candidate {
-                    matched += 1;
-                    score += scorer.score();
-                    scorer.advance();
-                }
-            }
+            let mut matched = self.leading.iter().filter(|s| s.doc() == candidate).count();
             let mut left = self.others.len();
             for scorer in &mut self.others {
-                if matched + left < self.required {
+                if matched >= self.required || matched + left < self.required {
                     break;
                 }
                 left -= 1;
@@ -150,13 +176,17 @@ impl AtLeastScorer {
                 }
                 if scorer.doc() == candidate {
                     matched += 1;
-                    score += scorer.score();
                 }
             }
             if matched >= self.required {
+                // The others not sought yet are sought when the score is read.
                 self.doc = candidate;
-                self.score = score;
                 return candidate;
+            }
+            for scorer in &mut self.leading {
+                if scorer.doc() == candidate {
+                    scorer.advance();
+                }
             }
         }
     }
@@ -164,7 +194,13 @@ impl AtLeastScorer {
 
 impl DocSet for AtLeastScorer {
     fn advance(&mut self) -> DocId {
-        self.next_match()
+        let doc = self.doc;
+        for scorer in &mut self.leading {
+            if scorer.doc() == doc {
+                scorer.advance();
+            }
+        }
+        self.settle()
     }
 
     fn seek(&mut self, target: DocId) -> DocId {
@@ -176,7 +212,7 @@ impl DocSet for AtLeastScorer {
                 scorer.seek(target);
             }
         }
-        self.next_match()
+        self.settle()
     }
 
     fn doc(&self) -> DocId {
@@ -200,7 +236,24 @@ impl DocSet for AtLeastScorer {
 
 impl Scorer for AtLeastScorer {
     fn score(&mut self) -> Score {
-        self.score
+        let doc = self.doc;
+        let (mut sum, mut best) = (0.0, 0.0);
+        for scorer in &mut self.others {
+            if scorer.doc() < doc {
+                scorer.seek(doc);
+            }
+        }
+        for scorer in self.leading.iter_mut().chain(&mut self.others) {
+            if scorer.doc() == doc {
+                let score = scorer.score();
+                sum += score;
+                best = Score::max(best, score);
+            }
+        }
+        match self.combine {
+            Combine::Sum => sum,
+            Combine::Best { tie_breaker } => best + (sum - best) * tie_breaker,
+        }
     }
 }
 
@@ -209,8 +262,8 @@ mod tests {
     use super::*;
     use proptest::prelude::*;
     use tantivy::collector::{Collector, SegmentCollector};
-    use tantivy::query::{BooleanQuery, Occur, TermQuery};
-    use tantivy::schema::{IndexRecordOption, STRING, Schema};
+    use tantivy::query::{BooleanQuery, DisjunctionMaxQuery, Occur, TermQuery};
+    use tantivy::schema::{Field, IndexRecordOption, STRING, Schema};
     use tantivy::{Index, TantivyDocument};
 
     const WORDS: [&str; 6] = ["a", "b", "c", "d", "e", "f"];
@@ -249,54 +302,79 @@ mod tests {
         }
     }
 
-    proptest! {
-        /// The same documents and scores as tantivy's own "minimum should match" query.
-        #[test]
-        fn finds_what_a_minimum_should_match_finds(
-            docs in proptest::collection::vec(proptest::collection::vec(0..WORDS.len(), 0..5), 1..120),
-            asked in proptest::collection::btree_set(0..WORDS.len(), 3..6),
-            required_less in 1usize..4,
-        ) {
-            let mut schema = Schema::builder();
-            let field = schema.add_text_field("t", STRING);
-            let index = Index::create_in_ram(schema.build());
-            let mut writer = index.writer_with_num_threads(1, 15_000_000).unwrap();
-            for (i, words) in docs.iter().enumerate() {
-                let mut doc = TantivyDocument::default();
-                for w in words {
-                    doc.add_text(field, WORDS[*w]);
-                }
-                writer.add_document(doc).unwrap();
-                // A few segments, so that each segment's own order of clauses is exercised.
-                if i % 50 == 49 {
-                    writer.commit().unwrap();
-                }
+    /// A random index of one field over [`WORDS`], in a few segments, so that each segment's
+    /// own order of clauses is exercised.
+    fn index_of(docs: &[Vec<usize>]) -> (Index, Field) {
+        let mut schema = Schema::builder();
+        let field = schema.add_text_field("t", STRING);
+        let index = Index::create_in_ram(schema.build());
+        let mut writer = index.writer_with_num_threads(1, 15_000_000).unwrap();
+        for (i, words) in docs.iter().enumerate() {
+            let mut doc = TantivyDocument::default();
+            for w in words {
+                doc.add_text(field, WORDS[*w]);
             }
-            writer.commit().unwrap();
+            writer.add_document(doc).unwrap();
+            if i % 50 == 49 {
+                writer.commit().unwrap();
+            }
+        }
+        writer.commit().unwrap();
+        (index, field)
+    }
+
+    fn term(field: Field, word: usize) -> Box<dyn Query> {
+        Box::new(TermQuery::new(
+            Term::from_field_text(field, WORDS[word]),
+            IndexRecordOption::WithFreqs,
+        ))
+    }
+
+    proptest! {
+        /// The same documents and scores as tantivy's own queries: "minimum should match", a
+        /// union and a disjunction max; each alone, where it leads, and beside a required word,
+        /// where it is only sought.
+        #[test]
+        fn finds_and_scores_what_tantivys_own_queries_do(
+            docs in proptest::collection::vec(proptest::collection::vec(0..WORDS.len(), 0..5), 1..160),
+            asked in proptest::collection::btree_set(1..WORDS.len(), 2..6),
+            required in 1usize..5,
+            best in any::<bool>(),
+            beside_a_word in any::<bool>(),
+        ) {
+            let (index, field) = index_of(&docs);
             let searcher = index.reader().unwrap().searcher();
-            let clauses = || -> Vec<Box<dyn Query>> {
-                asked
-                    .iter()
-                    .map(|w| {
-                        Box::new(TermQuery::new(
-                            Term::from_field_text(field, WORDS[*w]),
-                            IndexRecordOption::WithFreqs,
-                        )) as Box<dyn Query>
-                    })
-                    .collect()
-            };
-            let required = asked.len().saturating_sub(required_less).max(2);
-            prop_assume!(required < asked.len());
-            let ours = searcher.search(&AtLeast::new(clauses(), required), &Everything).unwrap();
-            let theirs = searcher
-                .search(
-                    &BooleanQuery::with_minimum_required_clauses(
+            let clauses = || -> Vec<Box<dyn Query>> { asked.iter().map(|w| term(field, *w)).collect() };
+            let required = required.min(asked.len());
+            let (ours, theirs): (Box<dyn Query>, Box<dyn Query>) = if required > 1 {
+                (
+                    Box::new(AtLeast::most(clauses(), required)),
+                    Box::new(BooleanQuery::with_minimum_required_clauses(
                         clauses().into_iter().map(|c| (Occur::Should, c)).collect(),
                         required,
-                    ),
-                    &Everything,
+                    )),
                 )
-                .unwrap();
+            } else if best {
+                (
+                    Box::new(AtLeast::any(clauses(), Combine::Best { tie_breaker: 0.2 })),
+                    Box::new(DisjunctionMaxQuery::with_tie_breaker(clauses(), 0.2)),
+                )
+            } else {
+                (
+                    Box::new(AtLeast::any(clauses(), Combine::Sum)),
+                    Box::new(BooleanQuery::union(clauses())),
+                )
+            };
+            let (ours, theirs) = if beside_a_word {
+                let beside = |q: Box<dyn Query>| -> Box<dyn Query> {
+                    Box::new(BooleanQuery::new(vec![(Occur::Must, term(field, 0)), (Occur::Should, q)]))
+                };
+                (beside(ours), beside(theirs))
+            } else {
+                (ours, theirs)
+            };
+            let ours = searcher.search(ours.as_ref(), &Everything).unwrap();
+            let theirs = searcher.search(theirs.as_ref(), &Everything).unwrap();
             prop_assert_eq!(
                 ours.iter().map(|(d, _)| *d).collect::<Vec<_>>(),
                 theirs.iter().map(|(d, _)| *d).collect::<Vec<_>>()

@@ -16,7 +16,7 @@ use tantivy::query::{
 use tantivy::schema::{Field, IndexRecordOption};
 
 use crate::analysis::pieces;
-use crate::at_least::AtLeast;
+use crate::at_least::{AtLeast, Combine};
 use crate::highlight::Marks;
 use crate::query::{MAX_QUERY_CHARS, MAX_QUERY_WORDS};
 use crate::readings::{Readings, fold_reading};
@@ -125,31 +125,63 @@ pub(crate) fn build(
     readings: Option<&Readings>,
 ) -> Option<(Box<dyn Query>, Marks)> {
     let mut highlight = Marks::default();
-    let mut hard = Vec::new();
-    let mut soft = Vec::new();
-    for word in words {
-        let Some(query) = word_query(fields, word, readings, &mut highlight) else {
-            continue;
-        };
-        if (words.len() > 1 && is_soft_among_others(word)) || is_soft(word) {
-            soft.push(query);
-        } else {
-            hard.push(query);
-        }
-    }
-    let clauses: Vec<(Occur, Box<dyn Query>)> = if hard.is_empty() {
-        soft.into_iter().map(|q| (Occur::Should, q)).collect()
+    let (soft, hard): (Vec<&String>, Vec<&String>) = words
+        .iter()
+        .partition(|w| (words.len() > 1 && is_soft_among_others(w)) || is_soft(w));
+    let hard: Vec<Box<dyn Query>> = hard
+        .into_iter()
+        .filter_map(|w| word_query(fields, w, readings, Role::Leads, &mut highlight))
+        .collect();
+    // Beside a word that must be found, the others are only sought at its documents.
+    let role = if hard.is_empty() {
+        Role::Leads
     } else {
-        hard.into_iter()
-            .map(|q| (Occur::Must, q))
-            .chain(soft.into_iter().map(|q| (Occur::Should, q)))
-            .collect()
+        Role::Sought
     };
-    (!clauses.is_empty()).then(|| {
-        (
-            Box::new(BooleanQuery::new(clauses)) as Box<dyn Query>,
-            highlight,
-        )
+    let soft = soft
+        .into_iter()
+        .filter_map(|w| word_query(fields, w, readings, role, &mut highlight))
+        .collect();
+    ranked(hard, soft).map(|q| (q, highlight))
+}
+
+/// Whether a query walks its own documents or is only asked about the documents another
+/// finds. tantivy's unions walk fast, 4,096 documents at a time, but score every posting they
+/// pass; [`AtLeast::any`] is slower to walk but scores only the documents asked about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Role {
+    Leads,
+    Sought,
+}
+
+/// Every one of `required`, with `optional` adding to the score; without `required`, any of
+/// `optional`.
+fn ranked(required: Vec<Box<dyn Query>>, optional: Vec<Box<dyn Query>>) -> Option<Box<dyn Query>> {
+    if required.is_empty() {
+        return any_of(optional, Combine::Sum, Role::Leads);
+    }
+    let clauses = required
+        .into_iter()
+        .map(|q| (Occur::Must, q))
+        .chain(any_of(optional, Combine::Sum, Role::Sought).map(|q| (Occur::Should, q)))
+        .collect();
+    Some(Box::new(BooleanQuery::new(clauses)))
+}
+
+/// Any of `queries` (none for none, the query itself for one), as fits its `role`.
+fn any_of(
+    mut queries: Vec<Box<dyn Query>>,
+    combine: Combine,
+    role: Role,
+) -> Option<Box<dyn Query>> {
+    Some(match (queries.len(), role, combine) {
+        (0, _, _) => return None,
+        (1, _, _) => return queries.pop(),
+        (_, Role::Sought, _) => Box::new(AtLeast::any(queries, combine)),
+        (_, Role::Leads, Combine::Sum) => Box::new(BooleanQuery::union(queries)),
+        (_, Role::Leads, Combine::Best { tie_breaker }) => {
+            Box::new(DisjunctionMaxQuery::with_tie_breaker(queries, tie_breaker))
+        }
     })
 }
 
@@ -186,6 +218,7 @@ fn word_query(
     fields: TextFields,
     word: &str,
     readings: Option<&Readings>,
+    role: Role,
     highlight: &mut Marks,
 ) -> Option<Box<dyn Query>> {
     let mut ways: Vec<Box<dyn Query>> = Vec::new();
@@ -198,22 +231,19 @@ fn word_query(
     } else {
         hard_parts
     };
-    let mut literal: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-    for part in &required {
-        if let Some(q) = text_query(fields, part, 1.0, highlight) {
-            literal.push((Occur::Must, q));
-        }
-    }
+    let must: Vec<Box<dyn Query>> = required
+        .iter()
+        .filter_map(|part| text_query(fields, part, 1.0, role, highlight))
+        .collect();
+    let mut should: Vec<Box<dyn Query>> = Vec::new();
     if required.len() < parts.len() {
-        for part in &soft_parts {
-            if let Some(q) = text_query(fields, part, 1.0, highlight) {
-                literal.push((Occur::Should, q));
-            }
-        }
+        should.extend(
+            soft_parts
+                .iter()
+                .filter_map(|part| text_query(fields, part, 1.0, Role::Sought, highlight)),
+        );
     }
-    if !literal.is_empty() {
-        ways.push(Box::new(BooleanQuery::new(literal)));
-    }
+    ways.extend(ranked(must, should));
     if let Some(readings) = readings
         && word.chars().any(is_cjk)
     {
@@ -231,20 +261,25 @@ fn word_query(
         highlight
             .phrases
             .push(pieces(alternative).into_iter().map(|p| p.text).collect());
-        if let Some(q) = text_query(fields, alternative, SYNONYM_FACTOR, &mut Marks::default()) {
+        if let Some(q) = text_query(
+            fields,
+            alternative,
+            SYNONYM_FACTOR,
+            role,
+            &mut Marks::default(),
+        ) {
             ways.push(q);
         }
     }
     // A word scores by its best way of matching (several synonyms must not outweigh the
     // word as typed), with a little credit for the others.
-    match ways.len() {
-        0 => None,
-        1 => ways.pop(),
-        _ => Some(Box::new(DisjunctionMaxQuery::with_tie_breaker(
-            ways,
-            WAYS_TIE_BREAKER,
-        ))),
-    }
+    any_of(
+        ways,
+        Combine::Best {
+            tie_breaker: WAYS_TIE_BREAKER,
+        },
+        role,
+    )
 }
 
 /// A word split at particles between kanji/katakana and the rest, endings removed:
@@ -309,6 +344,7 @@ fn text_query(
     fields: TextFields,
     text: &str,
     factor: f32,
+    role: Role,
     highlight: &mut Marks,
 ) -> Option<Box<dyn Query>> {
     let terms = distinct_pieces(text);
@@ -324,7 +360,7 @@ fn text_query(
     .into_iter()
     .filter_map(|(field, boost)| terms_query(field, &terms, boost * factor))
     .collect();
-    Some(Box::new(BooleanQuery::union(per_field)))
+    any_of(per_field, Combine::Sum, role)
 }
 
 fn distinct_pieces(text: &str) -> Vec<String> {
@@ -354,7 +390,7 @@ fn terms_query(field: Field, terms: &[String], boost: f32) -> Option<Box<dyn Que
                 .map(|t| Box::new(term_query(field, t)) as Box<dyn Query>)
                 .collect();
             if required < clauses.len() {
-                Box::new(AtLeast::new(clauses, required))
+                Box::new(AtLeast::most(clauses, required))
             } else {
                 Box::new(BooleanQuery::intersection(clauses))
             }
