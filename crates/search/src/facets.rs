@@ -83,6 +83,29 @@ impl<'q> Counter<'q> {
         }
     }
 
+    /// Adds the counts of another part of the same search.
+    pub fn absorb(&mut self, other: Self) {
+        fn add<const N: usize>(into: &mut [usize; N], from: [usize; N]) {
+            for (a, b) in into.iter_mut().zip(from) {
+                *a += b;
+            }
+        }
+        add(&mut self.levels, other.levels);
+        add(&mut self.kinds, other.kinds);
+        add(&mut self.purposes, other.purposes);
+        add(&mut self.states, other.states);
+        add(&mut self.amounts, other.amounts);
+        add(&mut self.majors, other.majors);
+        add(&mut self.prefectures, other.prefectures);
+        add(&mut self.without, other.without);
+        self.every_industry += other.every_industry;
+        self.nationwide += other.nationwide;
+        self.whole_prefecture += other.whole_prefecture;
+        for (code, n) in other.municipalities {
+            *self.municipalities.entry(code).or_default() += n;
+        }
+    }
+
     fn count_industry(&mut self, brief: &Brief) {
         if brief.every_industry {
             self.every_industry += 1;

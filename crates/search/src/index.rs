@@ -24,20 +24,19 @@ use std::path::Path;
 use std::sync::Arc;
 
 use madoguchi_core::program::{Program, ProgramId};
-use tantivy::collector::{Collector, SegmentCollector};
-use tantivy::columnar::Column;
 use tantivy::query::Query;
-use tantivy::{DocId, Score, Searcher, SegmentReader};
+use tantivy::{Score, Searcher};
 use time::{Date, OffsetDateTime};
 
 use crate::facets::Counter;
 use crate::facts::{Brief, Facts, Filters};
+use crate::gather::{Candidate, Gathered, Pass, Split};
 use crate::highlight;
 use crate::kept::Claim;
 use crate::matcher::{self, Words};
 use crate::query::{FilterKind, Hit, MAX_PAGE_SIZE, SearchQuery, SearchResults, Sort, Suggestion};
 use crate::readings::Readings;
-use crate::shared::{IndexOrigin, ORD, Place, SharedIndex};
+use crate::shared::{IndexOrigin, Place, SharedIndex};
 use crate::windows::KeptWindows;
 
 /// Why the index could not be built, changed or searched (a bug or lack of memory, never the
@@ -276,66 +275,30 @@ impl SearchIndex {
         self.shared.readings.is_some()
     }
 
-    /// The program in `slot`, unless it was withdrawn.
-    ///
-    /// Shared rather than borrowed: a `&Facts` lets the compiler read the facts ahead of the
-    /// branch that needs them, and that read (a cache miss per hit at a million programs) is
-    /// what the briefs are there to spare.
-    fn facts(&self, slot: usize) -> Option<&Arc<Facts>> {
-        self.facts.get(slot).and_then(Option::as_ref)
-    }
-
-    /// Every program with its slot.
-    fn programs(&self) -> impl Iterator<Item = (usize, &Arc<Facts>)> {
-        self.facts
-            .iter()
-            .enumerate()
-            .filter_map(|(slot, f)| f.as_ref().map(|f| (slot, f)))
-    }
-
     /// Runs `query` as of the JST date `as_of` (for the application windows).
     pub fn search(&self, query: &SearchQuery, as_of: Date) -> Result<SearchResults, SearchError> {
+        self.search_split(query, as_of, Split::over_cores())
+    }
+
+    /// [`SearchIndex::search`] with its pass over the hits split as `split` says.
+    fn search_split(
+        &self,
+        query: &SearchQuery,
+        as_of: Date,
+        split: Split,
+    ) -> Result<SearchResults, SearchError> {
         let words = Words::of(&query.text);
         let built = matcher::build(self.shared.fields(), &words.words, self.shared.readings);
-        let (scored, highlight) = match &built {
-            Some((q, highlight)) => (Some(self.matching(q.as_ref())?), highlight.clone()),
-            // Text with nothing searchable in it (symbols, emoji) finds nothing; no text at
-            // all lists everything.
-            None if !query.text.trim().is_empty() => {
-                (Some(Vec::new()), highlight::Marks::default())
-            }
-            None => (None, highlight::Marks::default()),
-        };
-        let filters = Filters::new(query);
-        let mut counter = Counter::new(query);
-        let found: Box<dyn Iterator<Item = (usize, &Arc<Facts>, Score)>> = match &scored {
-            Some(scored) => Box::new(
-                scored
-                    .iter()
-                    .filter_map(|&(ord, score)| self.facts(ord).map(|f| (ord, f, score))),
-            ),
-            None => Box::new(self.programs().map(|(ord, f)| (ord, f, 0.0))),
-        };
-        let windows = self.windows.on(&self.facts, as_of);
-        let mut passing: Vec<Candidate> = Vec::new();
-        for (ord, facts, score) in found {
-            let (state, closes) = windows.get(ord);
-            let brief = &self.briefs[ord];
-            let failed = filters.failed(brief, facts, state);
-            counter.count(brief, facts, state, failed);
-            if failed == 0 {
-                passing.push(Candidate {
-                    ord,
-                    facts,
-                    score,
-                    closes,
-                });
-            }
-        }
+        let highlight = built.as_ref().map(|(_, h)| h.clone()).unwrap_or_default();
+        let has_words = built.is_some() || !query.text.trim().is_empty();
+        let Gathered {
+            counter,
+            mut passing,
+        } = self.gather(query, as_of, built.as_ref().map(|(q, _)| q.as_ref()), split)?;
         let total = passing.len();
         let limit = query.limit.clamp(1, MAX_PAGE_SIZE);
         let upto = query.offset.saturating_add(limit);
-        Self::sort(&mut passing, query.sort, scored.is_some(), upto);
+        Self::sort(&mut passing, query.sort, has_words, upto);
         let hits = passing
             .iter()
             .skip(query.offset)
@@ -357,9 +320,30 @@ impl SearchIndex {
         })
     }
 
-    /// Every program the text query matches, with its score.
-    fn matching(&self, query: &dyn Query) -> Result<Vec<(usize, Score)>, SearchError> {
-        Ok(self.searcher.search(query, &AllScores)?)
+    /// Every program `query` finds (`words` is its text as a tantivy query, if it has any
+    /// word), counted for the facets.
+    fn gather<'q>(
+        &self,
+        query: &'q SearchQuery,
+        as_of: Date,
+        words: Option<&dyn Query>,
+        split: Split,
+    ) -> Result<Gathered<'_, 'q>, SearchError> {
+        let pass = Pass {
+            facts: &self.facts,
+            briefs: &self.briefs,
+            windows: self.windows.on(&self.facts, as_of),
+            filters: Filters::new(query),
+            query,
+            split,
+        };
+        match words {
+            Some(words) => pass.matching(&self.searcher, words),
+            // Text with nothing searchable in it (symbols, emoji) finds nothing; no text at
+            // all lists everything.
+            None if !query.text.trim().is_empty() => Ok(Gathered::new(query)),
+            None => Ok(pass.everything()),
+        }
     }
 
     /// Puts the first `upto` hits in order; the rest stay unordered (only a page is shown, and
@@ -476,31 +460,18 @@ impl SearchIndex {
         as_of: Date,
     ) -> Result<Vec<(&Facts, Score)>, SearchError> {
         let words = Words::of(&query.text);
-        let filters = Filters::new(query);
-        let windows = self.windows.on(&self.facts, as_of);
-        let passes = |ord: usize, f: &Arc<Facts>| {
-            filters.failed(&self.briefs[ord], f, windows.get(ord).0) == 0
-        };
-        Ok(
-            match matcher::build(self.shared.fields(), &words.words, self.shared.readings) {
-                Some((q, _)) => self
-                    .matching(q.as_ref())?
-                    .into_iter()
-                    .filter_map(|(ord, score)| {
-                        self.facts(ord)
-                            .filter(|f| passes(ord, f))
-                            .map(|f| (&**f, score))
-                    })
-                    .collect(),
-                // Text with nothing searchable in it finds nothing, as on the page.
-                None if !query.text.trim().is_empty() => Vec::new(),
-                None => self
-                    .programs()
-                    .filter(|&(ord, f)| passes(ord, f))
-                    .map(|(_, f)| (&**f, 0.0))
-                    .collect(),
-            },
-        )
+        let built = matcher::build(self.shared.fields(), &words.words, self.shared.readings);
+        Ok(self
+            .gather(
+                query,
+                as_of,
+                built.as_ref().map(|(q, _)| q.as_ref()),
+                Split::over_cores(),
+            )?
+            .passing
+            .into_iter()
+            .map(|c| (c.facts, c.score))
+            .collect())
     }
 }
 
@@ -513,55 +484,74 @@ fn brief_of(facts: Option<&Facts>) -> Brief {
     facts.map_or(Brief::HOLE, |f| f.brief)
 }
 
-/// A program that passed, with what ordering needs.
-#[derive(Debug, Clone, Copy)]
-struct Candidate<'a> {
-    ord: usize,
-    facts: &'a Facts,
-    score: Score,
-    closes: Option<Date>,
-}
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::query::WindowState;
+    use madoguchi_core::program::Yen;
 
-/// Collects every matching document's slot and score (deleted documents are skipped by
-/// tantivy).
-struct AllScores;
-
-struct SegmentScores {
-    ord: Column<u64>,
-    found: Vec<(usize, Score)>,
-}
-
-impl Collector for AllScores {
-    type Fruit = Vec<(usize, Score)>;
-    type Child = SegmentScores;
-
-    fn for_segment(&self, _segment: u32, reader: &SegmentReader) -> tantivy::Result<SegmentScores> {
-        Ok(SegmentScores {
-            ord: reader.fast_fields().u64(ORD)?,
-            found: Vec::new(),
-        })
-    }
-
-    fn requires_scoring(&self) -> bool {
-        true
-    }
-
-    fn merge_fruits(&self, fruits: Vec<Vec<(usize, Score)>>) -> tantivy::Result<Self::Fruit> {
-        Ok(fruits.into_iter().flatten().collect())
-    }
-}
-
-impl SegmentCollector for SegmentScores {
-    type Fruit = Vec<(usize, Score)>;
-
-    fn collect(&mut self, doc: DocId, score: Score) {
-        if let Some(ord) = self.ord.first(doc) {
-            self.found
-                .push((usize::try_from(ord).unwrap_or(usize::MAX), score));
+    /// A pass split into parts, each seeking its own scorer into the middle of a segment,
+    /// finds, counts and orders exactly as one pass does: over a changed index too, with
+    /// deleted documents and several segments.
+    #[test]
+    fn a_split_search_answers_as_one_pass_does() {
+        let mut programs: Vec<Program> = madoguchi_core::demo::CATALOGUE
+            .iter()
+            .flat_map(|(_, bytes)| madoguchi_core::import::own::parse(bytes).unwrap().programs)
+            .collect();
+        programs.sort_by(|a, b| a.id.cmp(&b.id));
+        programs.dedup_by(|a, b| a.id == b.id);
+        let mut index = SearchIndex::build(&programs).unwrap();
+        let as_of = Date::from_calendar_date(2026, time::Month::June, 1).unwrap();
+        let queries = [
+            "",
+            "補助金",
+            "事業承継",
+            "パソコン 買いたい 補助金",
+            "省エネ設備",
+            "人を雇う",
+            "じぞくか",
+            "創業 融資",
+        ];
+        for round in 0..3 {
+            for text in queries {
+                for status in [Some(WindowState::Open), None] {
+                    let query = SearchQuery {
+                        status,
+                        limit: 100,
+                        ..SearchQuery::words(text)
+                    };
+                    let whole = index
+                        .search_split(
+                            &query,
+                            as_of,
+                            Split {
+                                from: u64::MAX,
+                                into: 1,
+                            },
+                        )
+                        .unwrap();
+                    for into in [2, 3, 7] {
+                        let split = index
+                            .search_split(&query, as_of, Split { from: 0, into })
+                            .unwrap();
+                        assert_eq!(split, whole, "「{text}」 in {into} parts, round {round}");
+                    }
+                }
+            }
+            // Change some programs: their old documents are deleted, new ones added in a new
+            // segment.
+            let changed: Vec<Program> = programs
+                .iter()
+                .step_by(9)
+                .map(|p| {
+                    let mut p = p.clone();
+                    p.summary.push_str("（改正）事業承継");
+                    p.amount.max = Some(Yen::new(2_000_000 + round).unwrap());
+                    p
+                })
+                .collect();
+            index = index.with_changes(&changed, &[], []).unwrap();
         }
-    }
-
-    fn harvest(self) -> Self::Fruit {
-        self.found
     }
 }

@@ -17,6 +17,7 @@ mod analysis;
 mod at_least;
 mod facets;
 mod facts;
+mod gather;
 mod highlight;
 mod index;
 mod kept;
