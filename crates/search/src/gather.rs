@@ -3,11 +3,14 @@
 //!
 //! A broad word over a million programs has a hundred thousand hits, and each costs tantivy's
 //! scoring plus a look at its brief and window. One search at a time would leave the other
-//! cores idle while a person waits, so a search whose words could match more than
-//! [`SPLIT_FROM`] documents walks equal ranges of documents on as many threads as there are
-//! cores, each with its own scorer (which seeks to the start of its range), counter and list;
-//! the parts are then added up. The hits, counts and order are the same however the work is
-//! split (ties are broken by program id, never by the order found).
+//! cores idle while a person waits, so over an index of more than [`SPLIT_FROM`] documents a
+//! search walks equal ranges of documents on as many threads as there are cores, each with its
+//! own scorers (which seek to the start of its range), counter and list; the parts are then
+//! added up. The split is decided by the index's size, not by an estimate of the hits: an
+//! estimate would need every segment's scorers built once more, and building them (term
+//! lookups, tantivy's buffers for each union) is most of a narrow search's time, which the
+//! parts share out too. The hits, counts and order are the same however the work is split
+//! (ties are broken by program id, never by the order found).
 
 use std::ops::Range;
 use std::sync::{Arc, OnceLock};
@@ -23,14 +26,14 @@ use crate::query::SearchQuery;
 use crate::shared::ORD;
 use crate::windows::DayWindows;
 
-/// The estimated number of matching documents from which a search is split over the cores:
-/// below it, a thread costs more than it saves.
-const SPLIT_FROM: u64 = 20_000;
+/// The number of documents from which a search is split over the cores: below it, a thread
+/// costs more than it saves.
+const SPLIT_FROM: u64 = 100_000;
 
 /// When a pass is split, and into how many parts.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Split {
-    /// The estimated number of documents from which the pass is split.
+    /// The number of documents (or slots, without words) from which the pass is split.
     pub from: u64,
     /// Into how many parts.
     pub into: usize,
@@ -45,8 +48,8 @@ impl Split {
         }
     }
 
-    fn parts(self, estimate: u64) -> usize {
-        if estimate >= self.from { self.into } else { 1 }
+    fn parts(self, documents: u64) -> usize {
+        if documents >= self.from { self.into } else { 1 }
     }
 }
 
@@ -99,12 +102,8 @@ impl<'i, 'q> Pass<'i, 'q> {
     ) -> Result<Gathered<'i, 'q>, SearchError> {
         let weight = query.weight(EnableScoring::enabled_from_searcher(searcher))?;
         let readers = searcher.segment_readers();
-        let mut estimate = 0u64;
-        for reader in readers {
-            estimate += weight.scorer(reader, 1.0)?.cost();
-        }
-        let parts = self.split.parts(estimate);
         let sizes: Vec<u32> = readers.iter().map(SegmentReader::max_doc).collect();
+        let parts = self.split.parts(sizes.iter().map(|&s| u64::from(s)).sum());
         let found = in_parts(&split(&sizes, parts), |pieces| {
             let mut out = Gathered::new(self.query);
             for (segment, docs) in pieces {
