@@ -30,6 +30,9 @@ use crate::windows::DayWindows;
 /// costs more than it saves.
 const SPLIT_FROM: u64 = 100_000;
 
+/// How many hits are read from memory together (see [`Pass::take_batch`]).
+const BATCH: usize = 64;
+
 /// When a pass is split, and into how many parts.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Split {
@@ -155,16 +158,40 @@ impl<'i, 'q> Pass<'i, 'q> {
         if doc < docs.start {
             doc = scorer.seek(docs.start);
         }
+        let mut batch: Vec<(usize, Score)> = Vec::with_capacity(BATCH);
         while doc < docs.end && doc != TERMINATED {
             if alive.is_none_or(|a| a.is_alive(doc))
                 && let Some(ord) = ords.first(doc)
             {
-                let score = scorer.score();
-                self.take(usize::try_from(ord).unwrap_or(usize::MAX), score, out);
+                batch.push((usize::try_from(ord).unwrap_or(usize::MAX), scorer.score()));
+                if batch.len() == BATCH {
+                    self.take_batch(&batch, out);
+                    batch.clear();
+                }
             }
             doc = scorer.advance();
         }
+        self.take_batch(&batch, out);
         Ok(())
+    }
+
+    /// A batch of hits, their slots' briefs, windows and facts read first, all together.
+    ///
+    /// The hits of a broad word lie a few slots apart over a million, so each of those reads
+    /// misses the cache; one hit at a time, each waits for its misses before the next hit is
+    /// read. Read in a plain loop with nothing depending on them, the loads of the whole batch
+    /// are under way at once, and the hits are then taken from the cache.
+    fn take_batch(&self, hits: &[(usize, Score)], out: &mut Gathered<'i, 'q>) {
+        let mut touched = 0u64;
+        for &(ord, _) in hits {
+            touched ^= self.briefs.get(ord).map_or(0, |b| u64::from(b.purposes));
+            touched ^= self.windows.get(ord).0 as u64;
+            touched ^= u64::from(self.facts.get(ord).is_some_and(Option::is_some));
+        }
+        std::hint::black_box(touched);
+        for &(ord, score) in hits {
+            self.take(ord, score, out);
+        }
     }
 
     /// One hit: counted, and kept if it passes every filter.
