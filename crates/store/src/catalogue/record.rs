@@ -89,6 +89,8 @@ pub(crate) fn decode_program(id: &str, version: i64, body: &str) -> Result<Progr
             reason: err.to_string(),
         })?;
     program.version = version_number(id, version)?;
+    // Read programs are held (the catalogue in memory), so they keep no room to grow.
+    program.shrink_to_fit();
     Ok(program)
 }
 
