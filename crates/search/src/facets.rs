@@ -132,7 +132,7 @@ impl<'q> Counter<'q> {
         let Some(prefecture) = self.prefecture else {
             return;
         };
-        let Some(codes) = &facts.areas else {
+        let Some(codes) = facts.areas() else {
             return;
         };
         if codes.contains(&prefecture) {

@@ -1,6 +1,7 @@
 //! What filters and facets need of each program, worked out once when the index is built, so
 //! that a query over 100,000 programs filters and counts with plain comparisons.
 
+use std::collections::BTreeSet;
 use std::sync::Arc;
 
 use madoguchi_core::eligibility::{Schedule, Window};
@@ -15,13 +16,9 @@ use crate::query::{AmountBand, FilterKind, SearchQuery, WindowState};
 /// One program as the filters see it.
 #[derive(Debug, Clone)]
 pub(crate) struct Facts {
-    pub id: ProgramId,
-    pub title: String,
-    pub summary: String,
-    /// `None` for nationwide programs.
-    pub areas: Option<Vec<LocalGovCode>>,
-    /// `None` for programs open to every industry.
-    pub industries: Option<Vec<JsicCode>>,
+    /// The program as published, shared with the catalogue: its id, texts and targets are read
+    /// from it, never copied (at a million programs the copies were 300 MB).
+    pub program: Arc<Program>,
     pub amount_max: Option<u64>,
     /// What filters and facets read, which the index also keeps by slot.
     pub brief: Brief,
@@ -34,25 +31,19 @@ pub(crate) struct Facts {
 }
 
 impl Facts {
-    pub fn of(program: &Program) -> Self {
-        let areas = match &program.areas {
-            TargetAreas::Nationwide => None,
-            TargetAreas::Local(codes) => Some(codes.iter().copied().collect::<Vec<_>>()),
-        };
-        let prefectures = areas.as_ref().map_or(u64::MAX, |codes| {
-            codes.iter().fold(0, |bits, c| {
+    pub fn of(program: Arc<Program>) -> Self {
+        let prefectures = match &program.areas {
+            TargetAreas::Nationwide => u64::MAX,
+            TargetAreas::Local(codes) => codes.iter().fold(0, |bits, c| {
                 bits | 1 << (c.prefecture_number().saturating_sub(1) % 64)
-            })
-        });
-        let industries = match &program.industries {
-            TargetIndustries::All => None,
-            TargetIndustries::Only(codes) => Some(codes.iter().copied().collect::<Vec<_>>()),
+            }),
         };
-        let majors = industries.as_ref().map_or(u32::MAX, |codes| {
-            codes
+        let majors = match &program.industries {
+            TargetIndustries::All => u32::MAX,
+            TargetIndustries::Only(codes) => codes
                 .iter()
-                .fold(0, |bits, c| bits | major_bit(c.major_letter()))
-        });
+                .fold(0, |bits, c| bits | major_bit(c.major_letter())),
+        };
         let amount_max = program.amount.max.map(|y| y.get());
         let brief = Brief {
             prefectures,
@@ -64,32 +55,49 @@ impl Facts {
             level: program.issuer.level(),
             kind: program.kind,
             amount: AmountBand::of(amount_max),
-            nationwide: areas.is_none(),
-            every_industry: industries.is_none(),
+            nationwide: matches!(program.areas, TargetAreas::Nationwide),
+            every_industry: matches!(program.industries, TargetIndustries::All),
         };
+        // Until the store's publication dates are given, the last verification or the
+        // first round's opening stands in for it.
+        let published = program
+            .last_verified
+            .or_else(|| {
+                program
+                    .rounds
+                    .iter()
+                    .filter_map(|r| r.opens())
+                    .map(|o| o.date())
+                    .min()
+            })
+            .map_or(0, |d| d.midnight().assume_utc().unix_timestamp());
         Self {
-            id: program.id.clone(),
-            title: program.title.to_string(),
-            summary: program.summary.clone(),
-            areas,
-            industries,
             amount_max,
             brief,
-            schedule: Schedule::of(program),
-            // Until the store's publication dates are given, the last verification or the
-            // first round's opening stands in for it.
-            published: program
-                .last_verified
-                .or_else(|| {
-                    program
-                        .rounds
-                        .iter()
-                        .filter_map(|r| r.opens())
-                        .map(|o| o.date())
-                        .min()
-                })
-                .map_or(0, |d| d.midnight().assume_utc().unix_timestamp()),
+            schedule: Schedule::of(&program),
+            published,
             published_known: false,
+            program,
+        }
+    }
+
+    pub fn id(&self) -> &ProgramId {
+        &self.program.id
+    }
+
+    /// The places the program is for; `None` for nationwide programs.
+    pub fn areas(&self) -> Option<&BTreeSet<LocalGovCode>> {
+        match &self.program.areas {
+            TargetAreas::Nationwide => None,
+            TargetAreas::Local(codes) => Some(codes),
+        }
+    }
+
+    /// The industries the program is open to; `None` for every industry.
+    pub fn industries(&self) -> Option<&BTreeSet<JsicCode>> {
+        match &self.program.industries {
+            TargetIndustries::All => None,
+            TargetIndustries::Only(codes) => Some(codes),
         }
     }
 
@@ -181,7 +189,7 @@ impl Place {
 
     /// True when a program for `areas` reaches a business in this place: nationwide, its own
     /// code, its prefecture, its designated city; for a prefecture, any place within it.
-    pub fn reached_by(&self, areas: Option<&[LocalGovCode]>) -> bool {
+    pub fn reached_by(&self, areas: Option<&BTreeSet<LocalGovCode>>) -> bool {
         let Some(codes) = areas else {
             return true;
         };
@@ -212,7 +220,7 @@ impl Place {
         if brief.prefectures & bit == 0 {
             return false;
         }
-        self.code.is_prefecture() || self.reached_by(facts.areas.as_deref())
+        self.code.is_prefecture() || self.reached_by(facts.areas())
     }
 }
 
@@ -267,7 +275,7 @@ fn industry_open(brief: &Brief, facts: &Arc<Facts>, industry: JsicCode) -> bool 
     if brief.majors & major_bit(industry.major_letter()) == 0 {
         return false;
     }
-    let Some(codes) = &facts.industries else {
+    let Some(codes) = facts.industries() else {
         return true;
     };
     match industry {
@@ -290,22 +298,22 @@ mod tests {
     fn a_municipality_is_reached_by_its_own_its_prefectures_and_national_programs() {
         let sumida = Place::of(code("131075"));
         assert!(sumida.reached_by(None));
-        assert!(sumida.reached_by(Some(&[code("131075")])));
-        assert!(sumida.reached_by(Some(&[code("130001")])));
-        assert!(!sumida.reached_by(Some(&[code("131113")])));
-        assert!(!sumida.reached_by(Some(&[code("240001")])));
+        assert!(sumida.reached_by(Some(&BTreeSet::from([code("131075")]))));
+        assert!(sumida.reached_by(Some(&BTreeSet::from([code("130001")]))));
+        assert!(!sumida.reached_by(Some(&BTreeSet::from([code("131113")]))));
+        assert!(!sumida.reached_by(Some(&BTreeSet::from([code("240001")]))));
     }
 
     #[test]
     fn a_prefecture_is_reached_by_programs_anywhere_in_it() {
         let tokyo = Place::of(code("130001"));
-        assert!(tokyo.reached_by(Some(&[code("131113")])));
-        assert!(!tokyo.reached_by(Some(&[code("240001")])));
+        assert!(tokyo.reached_by(Some(&BTreeSet::from([code("131113")]))));
+        assert!(!tokyo.reached_by(Some(&BTreeSet::from([code("240001")]))));
     }
 
     /// What [`industry_open`] decides, from the facts alone.
     fn industry_open_plainly(facts: &Facts, industry: JsicCode) -> bool {
-        let Some(codes) = &facts.industries else {
+        let Some(codes) = facts.industries() else {
             return true;
         };
         match industry {
@@ -344,13 +352,13 @@ mod tests {
             }
         }
         for program in &programs {
-            let facts = Arc::new(Facts::of(program));
+            let facts = Arc::new(Facts::of(Arc::new(program.clone())));
             let brief = facts.brief;
             for raw in places {
                 let place = Place::of(code(raw));
                 assert_eq!(
                     place.reached(&brief, &facts),
-                    place.reached_by(facts.areas.as_deref()),
+                    place.reached_by(facts.areas()),
                     "{} in {raw}",
                     program.id
                 );
@@ -370,6 +378,6 @@ mod tests {
     fn a_ward_is_reached_by_its_designated_citys_programs() {
         // 横浜市中区 and 横浜市.
         let ward = Place::of(code("141046"));
-        assert!(ward.reached_by(Some(&[code("141003")])));
+        assert!(ward.reached_by(Some(&BTreeSet::from([code("141003")]))));
     }
 }

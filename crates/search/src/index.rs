@@ -66,6 +66,30 @@ pub enum ReadingMode {
     Off,
 }
 
+/// A program as the index takes it: shared as the catalogue holds it (`Arc<Program>`), which
+/// the index then shares too, or owned or borrowed, which it copies once.
+pub trait Published: Borrow<Program> {
+    fn shared(&self) -> Arc<Program>;
+}
+
+impl Published for Arc<Program> {
+    fn shared(&self) -> Arc<Program> {
+        Arc::clone(self)
+    }
+}
+
+impl Published for Program {
+    fn shared(&self) -> Arc<Program> {
+        Arc::new(self.clone())
+    }
+}
+
+impl Published for &Program {
+    fn shared(&self) -> Arc<Program> {
+        Arc::new((*self).clone())
+    }
+}
+
 /// An immutable full-text index of one catalogue snapshot.
 pub struct SearchIndex {
     shared: Arc<SharedIndex>,
@@ -100,11 +124,11 @@ impl std::fmt::Debug for SearchIndex {
 impl SearchIndex {
     /// Indexes `programs` with readings when the dictionary is available. A hit's `ord` is the
     /// position here; ids are unique in a catalogue.
-    pub fn build<P: Borrow<Program>>(programs: &[P]) -> Result<Self, SearchError> {
+    pub fn build<P: Published>(programs: &[P]) -> Result<Self, SearchError> {
         Self::build_with(programs, ReadingMode::Auto)
     }
 
-    pub fn build_with<P: Borrow<Program>>(
+    pub fn build_with<P: Published>(
         programs: &[P],
         mode: ReadingMode,
     ) -> Result<Self, SearchError> {
@@ -115,7 +139,7 @@ impl SearchIndex {
     /// `kept`): opens the copy written last and mends what differs from `programs`, or
     /// builds it whole. Builds in memory, as [`SearchIndex::build_with`], where `base` cannot
     /// be written or every copy in it is in use; the origin says which happened.
-    pub fn build_kept<P: Borrow<Program>>(
+    pub fn build_kept<P: Published>(
         programs: &[P],
         mode: ReadingMode,
         base: &Path,
@@ -140,7 +164,7 @@ impl SearchIndex {
         Ok((index, origin))
     }
 
-    fn build_in<P: Borrow<Program>>(
+    fn build_in<P: Published>(
         programs: &[P],
         mode: ReadingMode,
         place: Place,
@@ -153,7 +177,7 @@ impl SearchIndex {
         let slots = built.slots.iter().copied().max().map_or(0, |s| s + 1);
         let mut facts: Vec<Option<Arc<Facts>>> = vec![None; slots];
         for (program, slot) in programs.iter().zip(&built.slots) {
-            facts[*slot] = Some(Arc::new(Facts::of(program.borrow())));
+            facts[*slot] = Some(Arc::new(Facts::of(program.shared())));
         }
         Ok(Self {
             shared: built.shared,
@@ -176,13 +200,13 @@ impl SearchIndex {
     /// be changed: changing an older one (or any after a failed change) fails with
     /// [`SearchError::Superseded`], and a full [`SearchIndex::build`] is the way on. Changes
     /// run one at a time.
-    pub fn with_changes<'a, P: Borrow<Program>>(
+    pub fn with_changes<'a, P: Published>(
         &self,
         published: &[P],
         withdrawn: &[ProgramId],
         published_at: impl IntoIterator<Item = (&'a ProgramId, OffsetDateTime)>,
     ) -> Result<SearchIndex, SearchError> {
-        let new_facts: Vec<Facts> = published.iter().map(|p| Facts::of(p.borrow())).collect();
+        let new_facts: Vec<Facts> = published.iter().map(|p| Facts::of(p.shared())).collect();
         let change = self.shared.change(
             self.generation,
             published,
@@ -248,7 +272,7 @@ impl SearchIndex {
             .map(|(id, at)| (id, at.unix_timestamp()))
             .collect();
         for facts in self.facts.iter_mut().flatten() {
-            if let Some(&at) = by_id.get(&facts.id) {
+            if let Some(&at) = by_id.get(facts.id()) {
                 Arc::make_mut(facts).publish_at(at);
             }
         }
@@ -367,7 +391,7 @@ impl SearchIndex {
             first
                 .then_with(|| by_score(a, b))
                 .then_with(|| by_closing(a, b))
-                .then_with(|| a.facts.id.cmp(&b.facts.id))
+                .then_with(|| a.facts.id().cmp(b.facts.id()))
                 // Only for a catalogue that repeats an id, to keep the order total.
                 .then_with(|| a.ord.cmp(&b.ord))
         };
@@ -383,10 +407,10 @@ impl SearchIndex {
         let facts = c.facts;
         Hit {
             ord: c.ord,
-            id: facts.id.clone(),
+            id: facts.id().clone(),
             score: c.score,
-            title: highlight::segments(&facts.title, marks),
-            summary: highlight::excerpt(&facts.summary, marks),
+            title: highlight::segments(facts.program.title.as_str(), marks),
+            summary: highlight::excerpt(&facts.program.summary, marks),
         }
     }
 
@@ -450,8 +474,8 @@ impl SearchIndex {
         as_of: Date,
     ) -> Result<Vec<ProgramId>, SearchError> {
         let mut found = self.matching_programs(query, as_of)?;
-        found.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.id.cmp(&b.0.id)));
-        Ok(found.into_iter().map(|(f, _)| f.id.clone()).collect())
+        found.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| a.0.id().cmp(b.0.id())));
+        Ok(found.into_iter().map(|(f, _)| f.id().clone()).collect())
     }
 
     fn matching_programs(

@@ -30,7 +30,7 @@ mod text;
 mod windows;
 
 pub use analysis::{JapaneseTokenizer, Piece, pieces};
-pub use index::{ReadingMode, SearchError, SearchIndex};
+pub use index::{Published, ReadingMode, SearchError, SearchIndex};
 /// The search fold is core's, shared with the importers and the reference look-ups.
 pub use madoguchi_core::text::fold::search::fold_str;
 pub use query::{
