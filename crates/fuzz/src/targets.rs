@@ -222,7 +222,7 @@ fn rule_target(data: &[u8]) {
         return;
     };
     let mut program = base.clone();
-    program.rule = Some(rule);
+    program.rule = Some(Box::new(rule));
     if let Err(errors) = validate_program_rule(&program) {
         let _ = errors.to_string();
     }

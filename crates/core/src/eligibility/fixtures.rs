@@ -32,7 +32,7 @@ pub(crate) fn catalogue(rules: Vec<Value>) -> Vec<Program> {
         .enumerate()
         .map(|(i, rule)| {
             let mut p = program(&format!("p{i}"), json!({}));
-            p.rule = Some(Rule::from_value(rule));
+            p.rule = Some(Box::new(Rule::from_value(rule)));
             p
         })
         .collect()

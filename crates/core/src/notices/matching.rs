@@ -46,7 +46,8 @@ impl NotableChange {
 fn effective_rule(program: &Program) -> Rule {
     program
         .rule
-        .clone()
+        .as_deref()
+        .cloned()
         .unwrap_or_else(|| derived_rule(program))
 }
 
@@ -229,7 +230,11 @@ mod tests {
         );
 
         let mut stricter = old.clone();
-        stricter.rule = Some(Rule::condition(Field::Employees, Op::Le, 5.into()));
+        stricter.rule = Some(Box::new(Rule::condition(
+            Field::Employees,
+            Op::Le,
+            5.into(),
+        )));
         assert_eq!(
             NotableChange::between(&old, &stricter),
             NotableChange {

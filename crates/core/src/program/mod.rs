@@ -93,7 +93,7 @@ pub struct Program {
     /// Who may apply, as a rule tree; without one the program is judged by
     /// `eligibility::derived_rule`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub rule: Option<Rule>,
+    pub rule: Option<Box<Rule>>,
     /// Example businesses with the verdict the rule must give them.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub test_cases: Vec<RuleTestCase>,

@@ -385,7 +385,7 @@ mod tests {
 
     fn program(id: &str, rule: Option<serde_json::Value>) -> Program {
         let mut p = crate::eligibility::fixtures::program(id, json!({}));
-        p.rule = rule.map(Rule::from_value);
+        p.rule = rule.map(Rule::from_value).map(Box::new);
         p
     }
 

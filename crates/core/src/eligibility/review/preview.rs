@@ -88,7 +88,7 @@ mod tests {
 
     fn draft(rule: serde_json::Value) -> Program {
         let mut p = fixtures::program("demo-draft", json!({}));
-        p.rule = Some(Rule::from_value(rule));
+        p.rule = Some(Box::new(Rule::from_value(rule)));
         p
     }
 

@@ -507,10 +507,10 @@ mod tests {
     fn the_program_is_named_in_every_message() {
         let mut program = crate::eligibility::fixtures::program("demo-x", json!({}));
         assert!(validate_program_rule(&program).is_ok());
-        program.rule = Some(Rule::from_value(json!({"all": [
+        program.rule = Some(Box::new(Rule::from_value(json!({"all": [
             {"fact": "sme"}, {"fact": "sme"},
             {"any": [{"field": "emploees", "op": "le", "value": 20}]}
-        ]})));
+        ]}))));
         let err = validate_program_rule(&program).unwrap_err().to_string();
         assert!(
             err.starts_with("制度 demo-x の条件 all[2].any[0]：項目「emploees」はありません"),

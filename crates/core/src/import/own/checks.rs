@@ -28,7 +28,7 @@ pub(super) fn checked(mut program: Program) -> Result<(Program, Vec<String>), St
             "対象地域のコード「{unknown}」の自治体がありません。全国地方公共団体コードを確認してください。"
         ));
     }
-    if let Some(Err(errors)) = program.rule.as_ref().map(Rule::validate) {
+    if let Some(Err(errors)) = program.rule.as_deref().map(Rule::validate) {
         let problems: Vec<String> = errors.iter().map(ToString::to_string).collect();
         warnings.push(format!(
             "対象条件に問題があります。条件を見直してください：{}",

@@ -269,10 +269,10 @@ mod tests {
             .map(|name| madoguchi_core::program::RequiredDocument::named(name).unwrap())
             .to_vec();
         new.detail = old.detail.replacen("</p>", "（改訂）</p>", 1);
-        new.rule = Some(Rule::from_value(json!({"all": [
+        new.rule = Some(Box::new(Rule::from_value(json!({"all": [
             {"field": "municipality", "op": "within", "value": ["462161"]},
             {"field": "employees", "op": "le", "value": 20}
-        ]})));
+        ]}))));
         let changes = diff_programs(&old, &new, date!(2026 - 06 - 01));
         let labels: Vec<&str> = changes.iter().map(|c| c.label.as_str()).collect();
         assert_eq!(

@@ -119,7 +119,7 @@ impl EditorPage {
         let mut draft = read.unwrap_or_else(|_| input.base.clone());
         // Unanalysed, the preview reads no posted rule: the saved program's (or none).
         draft.rule = if input.analyse {
-            built.rule.clone()
+            built.rule.clone().map(Box::new)
         } else {
             None
         };
@@ -170,7 +170,7 @@ mod tests {
 
     fn page_for(program: &Program) -> String {
         let form = ProgramForm::of(program);
-        let rows = RuleRows::from_rule(program.rule.as_ref());
+        let rows = RuleRows::from_rule(program.rule.as_deref());
         let posted = FormData::default();
         let mut page = EditorPage::build(&EditorInput {
             is_new: false,
@@ -228,7 +228,7 @@ mod tests {
         let mut form = ProgramForm::of(&program);
         form.title = String::new();
         let errors = form.apply(&program).unwrap_err();
-        let rows = RuleRows::from_rule(program.rule.as_ref());
+        let rows = RuleRows::from_rule(program.rule.as_deref());
         let posted = FormData::default();
         let page = EditorPage::build(&EditorInput {
             is_new: false,

@@ -9,7 +9,7 @@ fn demo_rules() -> Vec<(String, Rule)> {
     CATALOGUE
         .iter()
         .flat_map(|(_, bytes)| own::parse(bytes).unwrap().programs)
-        .filter_map(|p| p.rule.map(|r| (p.id.to_string(), r)))
+        .filter_map(|p| p.rule.map(|r| (p.id.to_string(), *r)))
         .collect()
 }
 

@@ -101,7 +101,7 @@ impl Typed {
             form.issuer_name.clear();
         }
         Self {
-            rows: RuleRows::from_rule(base.rule.as_ref()),
+            rows: RuleRows::from_rule(base.rule.as_deref()),
             form,
             base_version: ctx.base_version(),
             revision: ctx.revision(),

@@ -61,7 +61,7 @@ pub(super) async fn save(
             return render(state, Some(staff), &ctx, &typed, posted, shown).await;
         }
     };
-    program.rule = typed.rows.to_rule().rule;
+    program.rule = typed.rows.to_rule().rule.map(Box::new);
     if ctx.is_new() && id_taken(state, &program).await? {
         let mut errors = FieldErrors::default();
         errors.0.push((
