@@ -14,8 +14,6 @@
 //! document; this one seeks each clause to the document asked about and scores it only when
 //! its score is read. Same documents, same scores, a fraction of the work.
 
-use std::fmt;
-
 use tantivy::query::{EnableScoring, Explanation, Query, Scorer, Weight};
 use tantivy::{DocId, DocSet, Score, SegmentReader, TERMINATED, TantivyError, Term};
 
@@ -29,6 +27,7 @@ pub(crate) enum Combine {
 }
 
 /// At least `required` of `clauses`.
+#[derive(Debug)]
 pub(crate) struct AtLeast {
     clauses: Vec<Box<dyn Query>>,
     required: usize,
@@ -62,16 +61,6 @@ impl Clone for AtLeast {
             required: self.required,
             combine: self.combine,
         }
-    }
-}
-
-impl fmt::Debug for AtLeast {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("AtLeast")
-            .field("required", &self.required)
-            .field("combine", &self.combine)
-            .field("clauses", &self.clauses)
-            .finish()
     }
 }
 

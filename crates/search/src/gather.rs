@@ -217,8 +217,8 @@ impl<'i, 'q> Pass<'i, 'q> {
     }
 }
 
-/// The cores this process may use (at most four: past that the merging of the parts costs more
-/// than the parts save).
+/// The cores this process may use, at most four: a search is one person's wait, and on a
+/// larger machine the other cores serve the other requests.
 fn cores() -> usize {
     static CORES: OnceLock<usize> = OnceLock::new();
     *CORES.get_or_init(|| std::thread::available_parallelism().map_or(1, |n| n.get().min(4)))
