@@ -31,14 +31,14 @@ pub struct RuleSet {
     code: RuleCode,
     /// What `code` holds already, so that rules added later share its conditions.
     interner: Interner,
-    /// Each program's instructions: (first, count) in `code`.
-    ranges: Vec<(usize, usize)>,
+    /// Each program's instructions: (first, count) in `code`, as `u32`s (see `Span`).
+    ranges: Vec<Span>,
     origins: Vec<RuleOrigin>,
     rank_facts: Vec<RankFacts>,
     /// Which conditions of `code` are valued per business.
     values: ConditionValues,
     /// Each program's decisive condition (`RuleView::decisive_condition`), if any.
-    decisive: Vec<Option<usize>>,
+    decisive: Vec<Option<u32>>,
     /// The evaluation with nothing answered, made on the first evaluation.
     blank: OnceLock<Blank>,
 }
@@ -60,9 +60,10 @@ impl RuleSet {
         let (rule, origin, problem) = compile_program(program);
         let range = self.code.append(&rule.code, &mut self.interner);
         self.values.extend(&self.code.leaves);
-        self.ranges.push(range);
+        self.ranges.push(Span::of(range));
+        let decisive = self.code.view(range.0, range.1).decisive_condition();
         self.decisive
-            .push(self.code.view(range.0, range.1).decisive_condition());
+            .push(decisive.and_then(|id| u32::try_from(id).ok()));
         self.origins.push(origin);
         self.rank_facts.push(RankFacts::of(program));
         problem
@@ -80,7 +81,7 @@ impl RuleSet {
         let kept_nodes: usize = steps
             .iter()
             .filter_map(|s| match *s {
-                Step::Keep(i) => self.ranges.get(i).map(|r| r.1),
+                Step::Keep(i) => self.ranges.get(i).map(|r| r.get().1),
                 Step::Compile(_) => None,
             })
             .sum();
@@ -123,7 +124,7 @@ impl RuleSet {
 
     /// The compiled rule of the `i`-th program.
     pub fn rule(&self, i: usize) -> Option<RuleView<'_>> {
-        let &(start, len) = self.ranges.get(i)?;
+        let (start, len) = self.ranges.get(i)?.get();
         Some(self.code.view(start, len))
     }
 
@@ -233,7 +234,8 @@ impl RuleSet {
         if let Some(skipped) = skipped.as_deref_mut() {
             skipped.resize(self.len(), false);
         }
-        for (i, &(start, len)) in self.ranges.iter().enumerate() {
+        for (i, span) in self.ranges.iter().enumerate() {
+            let (start, len) = span.get();
             if let Some(skipped) = skipped.as_deref_mut()
                 && self.fails_outright(i, conditions)
             {
@@ -248,7 +250,7 @@ impl RuleSet {
     /// Whether program `i`'s decisive condition fails, so that its rule does.
     fn fails_outright(&self, i: usize, conditions: &[State]) -> bool {
         let decisive = self.decisive.get(i).copied().flatten();
-        decisive.and_then(|id| conditions.get(id)) == Some(&State::FALSE)
+        decisive.and_then(|id| conditions.get(id as usize)) == Some(&State::FALSE)
     }
 
     /// The rule whose nodes are `start..start + len`, walked into `states` (the catalogue's).
@@ -310,7 +312,7 @@ impl<'r> Evaluation<'r> {
             return &[];
         }
         match self.rules.ranges.get(i) {
-            Some(&(start, len)) => self.states.get(start..start + len).unwrap_or(&[]),
+            Some(span) => self.states.get(span.range()).unwrap_or(&[]),
             None => &[],
         }
     }
@@ -323,13 +325,13 @@ impl<'r> Evaluation<'r> {
     /// unwritten.
     pub(crate) fn walk_skipped(&mut self, programs: &[usize]) {
         for &i in programs {
-            let (Some(skipped), Some(&(start, len))) =
-                (self.skipped.get_mut(i), self.rules.ranges.get(i))
+            let (Some(skipped), Some(span)) = (self.skipped.get_mut(i), self.rules.ranges.get(i))
             else {
                 continue;
             };
             if *skipped {
                 *skipped = false;
+                let (start, len) = span.get();
                 self.rules
                     .walk_one(start, len, &self.conditions, &mut self.states);
             }
@@ -349,8 +351,8 @@ impl<'r> Evaluation<'r> {
             .zip(&self.verdicts)
             .enumerate()
             .filter(|(_, (_, verdict))| **verdict == Verdict::NeedsInfo)
-            .map(move |(i, (&(start, len), _))| {
-                let range = start..start + len;
+            .map(move |(i, (span, _))| {
+                let range = span.range();
                 let nodes = nodes.get(range.clone()).unwrap_or(&[]);
                 let states = states.get(range).unwrap_or(&[]);
                 (i, missing_in(nodes, states, awaited))
@@ -365,6 +367,33 @@ impl<'r> Evaluation<'r> {
     /// The rule set's evaluation with nothing answered, when this one is a copy of it.
     pub(super) fn blank(&self) -> Option<&'r Blank> {
         self.blank
+    }
+}
+
+/// One program's nodes in the storage: first and count. Kept as `u32`s, half of a pair of
+/// `usize`s, since a catalogue of a million programs keeps one per program.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Span {
+    start: u32,
+    len: u32,
+}
+
+impl Span {
+    fn of((start, len): (usize, usize)) -> Self {
+        let narrow = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+        Self {
+            start: narrow(start),
+            len: narrow(len),
+        }
+    }
+
+    fn get(self) -> (usize, usize) {
+        (self.start as usize, self.len as usize)
+    }
+
+    fn range(self) -> std::ops::Range<usize> {
+        let (start, len) = self.get();
+        start..start + len
     }
 }
 

@@ -133,9 +133,12 @@ pub(crate) struct RuleCode {
     pub(crate) leaves: Vec<Instr>,
     pub(crate) places: Vec<Place>,
     pub(crate) industries: Vec<Industry>,
+    /// Manual-check and `source` texts.
     pub(crate) texts: Vec<Arc<str>>,
-    /// Each node's `source` text (parallel to `nodes`).
-    pub(crate) sources: Vec<Option<Arc<str>>>,
+    /// Each node's `source` text (parallel to `nodes`): 0 for none, else one more than its
+    /// number in `texts`. Few nodes have one, so a number costs 4 bytes a node where an
+    /// optional text would cost 16.
+    pub(crate) sources: Vec<u32>,
     /// What each node's subtree reads (parallel to `nodes`), kept only in storages rules are
     /// appended to: a catalogue's, where the next question looks it up.
     pub(crate) reads: Vec<Reads>,
@@ -205,10 +208,24 @@ impl RuleCode {
             LEAF => node(LEAF, ids.get((n & PAYLOAD) as usize).copied().unwrap_or(0)),
             _ => n,
         }));
-        self.sources.extend(other.sources.iter().cloned());
+        for &source in &other.sources {
+            let text = (source as usize)
+                .checked_sub(1)
+                .and_then(|i| other.texts.get(i))
+                .cloned();
+            let number = self.source_number(text);
+            self.sources.push(number);
+        }
         // The rule's own storage reads as this one: the same conditions, numbered apart.
         push_subtree_reads(&other_view, &mut self.reads);
         (start, other.nodes.len())
+    }
+
+    /// Stores a node's `source` text, if it has one, and gives the number `sources` holds.
+    pub(crate) fn source_number(&mut self, text: Option<Arc<str>>) -> u32 {
+        let Some(text) = text else { return 0 };
+        self.texts.push(text);
+        u32::try_from(self.texts.len()).unwrap_or(0)
     }
 
     /// The rule whose nodes are `start..start + len`.
@@ -231,7 +248,7 @@ impl RuleCode {
 pub struct RuleView<'a> {
     pub(crate) nodes: &'a [u32],
     pub(crate) leaves: &'a [Instr],
-    sources: &'a [Option<Arc<str>>],
+    sources: &'a [u32],
     reads: &'a [Reads],
     places: &'a [Place],
     industries: &'a [Industry],
@@ -286,7 +303,13 @@ impl<'a> RuleView<'a> {
 
     /// Where the requirement of node `i` is written, if the rule says.
     pub fn source(&self, i: usize) -> Option<&'a str> {
-        self.sources.get(i)?.as_deref()
+        self.source_text(*self.sources.get(i)?)
+    }
+
+    /// The text a `RuleCode::sources` number stands for.
+    fn source_text(&self, number: u32) -> Option<&'a str> {
+        let index = (number as usize).checked_sub(1)?;
+        self.texts.get(index).map(|t| &**t)
     }
 
     /// What the subtree of node `i` reads: everything when the storage does not say.

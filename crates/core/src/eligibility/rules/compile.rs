@@ -117,7 +117,8 @@ impl Compiler {
     /// Appends a group node; its end is set by `close`.
     fn group(&mut self, tag: u32, source: &Option<String>) -> usize {
         self.code.nodes.push(node(tag, 0));
-        self.code.sources.push(source.as_deref().map(Arc::from));
+        let number = self.code.source_number(source.as_deref().map(Arc::from));
+        self.code.sources.push(number);
         self.code.nodes.len() - 1
     }
 
@@ -170,7 +171,8 @@ impl Compiler {
         };
         self.code.leaves.push(Instr { value, op, a, cmp });
         self.code.nodes.push(node(LEAF, self.code.leaves.len() - 1));
-        self.code.sources.push(source.as_deref().map(Arc::from));
+        let number = self.code.source_number(source.as_deref().map(Arc::from));
+        self.code.sources.push(number);
     }
 
     fn node(&mut self, rule: &Rule, path: &mut Vec<String>, under_not: bool) {
