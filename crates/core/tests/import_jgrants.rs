@@ -2,7 +2,7 @@
 
 mod support;
 
-use std::collections::BTreeSet;
+use madoguchi_core::program::CodeSet;
 
 use madoguchi_core::import::{ImportError, SuspectedEncoding, jgrants};
 use madoguchi_core::program::{
@@ -51,7 +51,7 @@ fn a_national_record_keeps_what_jgrants_publishes() {
     assert_eq!(p.areas, TargetAreas::Nationwide);
     assert_eq!(
         p.industries,
-        TargetIndustries::Only(BTreeSet::from([JsicCode::Major('G')]))
+        TargetIndustries::Only(CodeSet::from([JsicCode::Major('G')]))
     );
     assert_eq!(p.employees, Some(EmployeeBand::Unrestricted));
     assert_eq!(p.amount.max, Some(Yen::from_u64(1_280_000_000)));
@@ -105,7 +105,7 @@ fn a_municipal_tag_gives_the_issuer_and_narrows_the_prefecture_to_the_municipali
     assert_eq!(obu.issuer.code(), Some(code("232238")));
     assert_eq!(
         obu.areas,
-        TargetAreas::Local(BTreeSet::from([code("232238")]))
+        TargetAreas::Local(CodeSet::from([code("232238")]))
     );
     let suzuka = program(&batch, "jgrants-a0WJ200000CDYsSMAX");
     assert_eq!(suzuka.issuer.name(), "三重県鈴鹿市");
@@ -114,7 +114,7 @@ fn a_municipal_tag_gives_the_issuer_and_narrows_the_prefecture_to_the_municipali
     assert_eq!(fukuoka.issuer.name(), "福岡県");
     assert_eq!(
         fukuoka.areas,
-        TargetAreas::Local(BTreeSet::from([code("400009")]))
+        TargetAreas::Local(CodeSet::from([code("400009")]))
     );
 }
 
@@ -359,7 +359,7 @@ fn raw_purposes_are_read_and_unknown_labels_are_dropped_with_a_warning() {
     let p = program(&batch, "jgrants-a0W000000000001");
     assert_eq!(
         p.purposes,
-        BTreeSet::from([Purpose::NewBusiness, Purpose::EquipmentIt])
+        CodeSet::from([Purpose::NewBusiness, Purpose::EquipmentIt])
     );
     assert_eq!(p.employees, None);
     assert_eq!(p.status, ProgramStatus::Open);

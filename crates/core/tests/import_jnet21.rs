@@ -2,7 +2,7 @@
 
 mod support;
 
-use std::collections::BTreeSet;
+use madoguchi_core::program::CodeSet;
 
 use madoguchi_core::import::{ImportError, jnet21};
 use madoguchi_core::program::{
@@ -42,10 +42,7 @@ fn a_municipal_notice_becomes_a_program_of_that_municipality() {
     assert_eq!(p.issuer.level(), GovLevel::Municipal);
     assert_eq!(p.issuer.name(), "鳥取県八頭町");
     assert_eq!(p.issuer.code(), Some(code("313297")));
-    assert_eq!(
-        p.areas,
-        TargetAreas::Local(BTreeSet::from([code("313297")]))
-    );
+    assert_eq!(p.areas, TargetAreas::Local(CodeSet::from([code("313297")])));
     assert_eq!(p.industries, TargetIndustries::All);
     assert_eq!(
         window(p),
@@ -278,10 +275,7 @@ fn an_unknown_place_in_the_title_is_imported_as_national_with_a_warning() {
     let batch = jnet21::parse(&serde_json::to_vec(&items).unwrap()).unwrap();
     let p = program(&batch, "jnet21-c087d694bf08c293");
     assert_eq!(p.issuer.level(), GovLevel::National);
-    assert_eq!(
-        p.areas,
-        TargetAreas::Local(BTreeSet::from([code("310000")]))
-    );
+    assert_eq!(p.areas, TargetAreas::Local(CodeSet::from([code("310000")])));
     assert!(
         reason_for(&batch.warnings, "c087d694bf08c293").contains("八頭まち"),
         "{:#?}",

@@ -1,7 +1,7 @@
 //! What filters and facets need of each program, worked out once when the index is built, so
 //! that a query over 100,000 programs filters and counts with plain comparisons.
 
-use std::collections::BTreeSet;
+use madoguchi_core::program::CodeSet;
 use std::sync::Arc;
 
 use madoguchi_core::eligibility::{Schedule, Window};
@@ -86,7 +86,7 @@ impl Facts {
     }
 
     /// The places the program is for; `None` for nationwide programs.
-    pub fn areas(&self) -> Option<&BTreeSet<LocalGovCode>> {
+    pub fn areas(&self) -> Option<&CodeSet<LocalGovCode>> {
         match &self.program.areas {
             TargetAreas::Nationwide => None,
             TargetAreas::Local(codes) => Some(codes),
@@ -94,7 +94,7 @@ impl Facts {
     }
 
     /// The industries the program is open to; `None` for every industry.
-    pub fn industries(&self) -> Option<&BTreeSet<JsicCode>> {
+    pub fn industries(&self) -> Option<&CodeSet<JsicCode>> {
         match &self.program.industries {
             TargetIndustries::All => None,
             TargetIndustries::Only(codes) => Some(codes),
@@ -189,7 +189,7 @@ impl Place {
 
     /// True when a program for `areas` reaches a business in this place: nationwide, its own
     /// code, its prefecture, its designated city; for a prefecture, any place within it.
-    pub fn reached_by(&self, areas: Option<&BTreeSet<LocalGovCode>>) -> bool {
+    pub fn reached_by(&self, areas: Option<&CodeSet<LocalGovCode>>) -> bool {
         let Some(codes) = areas else {
             return true;
         };
@@ -298,17 +298,17 @@ mod tests {
     fn a_municipality_is_reached_by_its_own_its_prefectures_and_national_programs() {
         let sumida = Place::of(code("131075"));
         assert!(sumida.reached_by(None));
-        assert!(sumida.reached_by(Some(&BTreeSet::from([code("131075")]))));
-        assert!(sumida.reached_by(Some(&BTreeSet::from([code("130001")]))));
-        assert!(!sumida.reached_by(Some(&BTreeSet::from([code("131113")]))));
-        assert!(!sumida.reached_by(Some(&BTreeSet::from([code("240001")]))));
+        assert!(sumida.reached_by(Some(&CodeSet::from([code("131075")]))));
+        assert!(sumida.reached_by(Some(&CodeSet::from([code("130001")]))));
+        assert!(!sumida.reached_by(Some(&CodeSet::from([code("131113")]))));
+        assert!(!sumida.reached_by(Some(&CodeSet::from([code("240001")]))));
     }
 
     #[test]
     fn a_prefecture_is_reached_by_programs_anywhere_in_it() {
         let tokyo = Place::of(code("130001"));
-        assert!(tokyo.reached_by(Some(&BTreeSet::from([code("131113")]))));
-        assert!(!tokyo.reached_by(Some(&BTreeSet::from([code("240001")]))));
+        assert!(tokyo.reached_by(Some(&CodeSet::from([code("131113")]))));
+        assert!(!tokyo.reached_by(Some(&CodeSet::from([code("240001")]))));
     }
 
     /// What [`industry_open`] decides, from the facts alone.
@@ -327,7 +327,6 @@ mod tests {
     #[test]
     fn the_brief_decides_areas_and_industries_as_the_facts_do() {
         use madoguchi_core::program::{TargetAreas, TargetIndustries};
-        use std::collections::BTreeSet;
         let places = [
             "130001", "131075", "131113", "141003", "141046", "141500", "240001", "242021",
             "472018", "011002",
@@ -343,8 +342,8 @@ mod tests {
         for (i, a) in places.iter().enumerate() {
             for b in &places[i..] {
                 let mut p = template.clone();
-                p.areas = TargetAreas::Local(BTreeSet::from([code(a), code(b)]));
-                p.industries = TargetIndustries::Only(BTreeSet::from([
+                p.areas = TargetAreas::Local(CodeSet::from([code(a), code(b)]));
+                p.industries = TargetIndustries::Only(CodeSet::from([
                     jsic(industries[i]),
                     jsic(industries[(i + 3) % industries.len()]),
                 ]));
@@ -378,6 +377,6 @@ mod tests {
     fn a_ward_is_reached_by_its_designated_citys_programs() {
         // 横浜市中区 and 横浜市.
         let ward = Place::of(code("141046"));
-        assert!(ward.reached_by(Some(&BTreeSet::from([code("141003")]))));
+        assert!(ward.reached_by(Some(&CodeSet::from([code("141003")]))));
     }
 }

@@ -5,7 +5,7 @@
 //! database created on the server that `MADOGUCHI_TEST_DATABASE_URL` names; either is
 //! removed when dropped. Nothing here is used by the app itself.
 
-use std::collections::BTreeSet;
+use madoguchi_core::program::CodeSet;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Once;
@@ -310,9 +310,9 @@ pub fn synthetic_program(i: usize) -> Program {
             Some("商工労働部 産業振興課".to_owned()),
         )
         .expect("a prefectural issuer with a code is valid"),
-        purposes: BTreeSet::from([Purpose::ALL[pick(Purpose::ALL.len())], Purpose::EquipmentIt]),
+        purposes: CodeSet::from([Purpose::ALL[pick(Purpose::ALL.len())], Purpose::EquipmentIt]),
         industries: TargetIndustries::All,
-        areas: TargetAreas::Local(BTreeSet::from([code])),
+        areas: TargetAreas::Local(CodeSet::from([code])),
         employees: None,
         amount: Amount {
             max: Some(Yen::from_u64(1_000_000 + (i as u64 % 900) * 10_000)),

@@ -38,7 +38,7 @@ pub(crate) fn industries_from_labels(
     let industries = if every_business {
         TargetIndustries::All
     } else {
-        TargetIndustries::Only(codes)
+        TargetIndustries::Only(codes.into())
     };
     Ok((industries, unknown))
 }

@@ -10,7 +10,7 @@ use super::ModelError;
 /// (`jgrants-a0WJ200000CDNujMAH`, `jnet21-c087d694bf08c293`, `demo-monozukuri`).
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
-pub struct ProgramId(String);
+pub struct ProgramId(Box<str>);
 
 impl ProgramId {
     pub const MAX_LEN: usize = 100;
@@ -24,7 +24,7 @@ impl ProgramId {
         if raw.len() > Self::MAX_LEN || !raw.chars().all(allowed) {
             return Err(ModelError::InvalidId(raw.to_owned()));
         }
-        Ok(Self(raw.to_owned()))
+        Ok(Self(raw.into()))
     }
 
     pub fn as_str(&self) -> &str {
@@ -41,7 +41,7 @@ impl TryFrom<String> for ProgramId {
 
 impl From<ProgramId> for String {
     fn from(id: ProgramId) -> Self {
-        id.0
+        id.0.into()
     }
 }
 
@@ -54,7 +54,7 @@ impl fmt::Display for ProgramId {
 /// A program's name as the issuer publishes it, trimmed and never empty.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
-pub struct Title(String);
+pub struct Title(Box<str>);
 
 impl Title {
     pub const MAX_CHARS: usize = 300;
@@ -68,7 +68,7 @@ impl Title {
         if chars > Self::MAX_CHARS {
             return Err(ModelError::TitleTooLong(chars));
         }
-        Ok(Self(trimmed.to_owned()))
+        Ok(Self(trimmed.into()))
     }
 
     pub fn as_str(&self) -> &str {
@@ -85,7 +85,7 @@ impl TryFrom<String> for Title {
 
 impl From<Title> for String {
     fn from(title: Title) -> Self {
-        title.0
+        title.0.into()
     }
 }
 

@@ -11,8 +11,10 @@ use crate::reference::LocalGovCode;
 pub struct Issuer {
     level: GovLevel,
     code: Option<LocalGovCode>,
-    name: String,
-    institution: Option<String>,
+    /// Boxed rather than `String`s: a catalogue holds one issuer per program, and a box
+    /// keeps no spare capacity.
+    name: Box<str>,
+    institution: Option<Box<str>>,
 }
 
 impl Issuer {
@@ -23,12 +25,12 @@ impl Issuer {
         name: impl Into<String>,
         institution: Option<String>,
     ) -> Result<Self, ModelError> {
-        let name = name.into().trim().to_owned();
+        let name: Box<str> = name.into().trim().into();
         if level != GovLevel::National && code.is_none() {
-            return Err(ModelError::MissingIssuerCode(name));
+            return Err(ModelError::MissingIssuerCode(name.into()));
         }
         let institution = institution
-            .map(|i| i.trim().to_owned())
+            .map(|i| Box::<str>::from(i.trim()))
             .filter(|i| !i.is_empty());
         Ok(Self {
             level,
@@ -42,8 +44,8 @@ impl Issuer {
         Self {
             level: GovLevel::National,
             code: None,
-            name: name.into(),
-            institution,
+            name: name.into().into_boxed_str(),
+            institution: institution.map(String::into_boxed_str),
         }
     }
 
@@ -89,8 +91,8 @@ impl From<Issuer> for RawIssuer {
         Self {
             level: i.level,
             code: i.code,
-            name: i.name,
-            institution: i.institution,
+            name: i.name.into(),
+            institution: i.institution.map(String::from),
         }
     }
 }

@@ -9,7 +9,7 @@ use super::ModelError;
 /// An absolute `http`/`https` URL with a host and no whitespace.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
-pub struct OfficialUrl(String);
+pub struct OfficialUrl(Box<str>);
 
 impl OfficialUrl {
     pub fn parse(raw: &str) -> Result<Self, ModelError> {
@@ -30,7 +30,7 @@ impl OfficialUrl {
         {
             return Err(ModelError::InvalidUrl(raw.to_owned()));
         }
-        Ok(Self(raw.to_owned()))
+        Ok(Self(raw.into()))
     }
 
     pub fn as_str(&self) -> &str {
@@ -47,7 +47,7 @@ impl TryFrom<String> for OfficialUrl {
 
 impl From<OfficialUrl> for String {
     fn from(url: OfficialUrl) -> Self {
-        url.0
+        url.0.into()
     }
 }
 

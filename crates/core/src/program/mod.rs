@@ -5,6 +5,7 @@
 //! fix. A `Program` read from JSON is checked the same way as one built in code.
 
 mod amount;
+mod code_set;
 mod document;
 mod id;
 mod issuer;
@@ -18,14 +19,13 @@ mod target;
 mod verification;
 mod window;
 
-use std::collections::BTreeSet;
-
 use serde::{Deserialize, Serialize};
 use time::Date;
 
 /// Kept at its earlier path: calendar and reference values are refused with it too.
 pub use crate::error::ModelError;
 pub use amount::{Amount, SubsidyRate, Yen};
+pub use code_set::CodeSet;
 pub use document::{DocumentIssuer, MAX_LEAD_DAYS, MAX_VALID_MONTHS, RequiredDocument};
 pub use id::{ProgramId, Title};
 pub use issuer::Issuer;
@@ -56,7 +56,7 @@ pub struct Program {
     pub kind: ProgramKind,
     pub issuer: Issuer,
     #[serde(default)]
-    pub purposes: BTreeSet<Purpose>,
+    pub purposes: CodeSet<Purpose>,
     pub industries: TargetIndustries,
     pub areas: TargetAreas,
     /// The employee band the source states, where it states one.

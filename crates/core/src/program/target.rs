@@ -1,9 +1,8 @@
 //! Who a program is for: areas, industries and the employee band it states.
 
-use std::collections::BTreeSet;
-
 use serde::{Deserialize, Serialize};
 
+use super::CodeSet;
 use crate::labeled_enum;
 use crate::reference::{JsicCode, LocalGovCode};
 
@@ -12,7 +11,7 @@ use crate::reference::{JsicCode, LocalGovCode};
 #[serde(tag = "scope", content = "codes", rename_all = "snake_case")]
 pub enum TargetAreas {
     Nationwide,
-    Local(BTreeSet<LocalGovCode>),
+    Local(CodeSet<LocalGovCode>),
 }
 
 impl TargetAreas {
@@ -33,7 +32,7 @@ impl TargetAreas {
 #[serde(tag = "scope", content = "codes", rename_all = "snake_case")]
 pub enum TargetIndustries {
     All,
-    Only(BTreeSet<JsicCode>),
+    Only(CodeSet<JsicCode>),
 }
 
 impl TargetIndustries {

@@ -9,7 +9,7 @@
 // Fixtures: a record that no longer parses is a failing test, which is what we want.
 #![allow(clippy::unwrap_used)]
 
-use std::collections::BTreeSet;
+use madoguchi_core::program::CodeSet;
 
 use madoguchi_core::calendar::{DayEdge, FiscalYear, JstDateTime};
 use madoguchi_core::program::{
@@ -44,7 +44,7 @@ pub fn information_hub_subsidy() -> Program {
             .to_owned(),
         kind: ProgramKind::Subsidy,
         issuer: Issuer::national("国", None),
-        purposes: BTreeSet::from([Purpose::SafetyDisasterPrevention, Purpose::EquipmentIt]),
+        purposes: CodeSet::from([Purpose::SafetyDisasterPrevention, Purpose::EquipmentIt]),
         industries: TargetIndustries::All,
         areas: TargetAreas::Nationwide,
         employees: Some(EmployeeBand::Unrestricted),
@@ -90,9 +90,9 @@ pub fn women_workplace_incentive() -> Program {
             Some("公益財団法人　東京しごと財団".to_owned()),
         )
         .unwrap(),
-        purposes: BTreeSet::from([Purpose::Employment, Purpose::HumanResources]),
+        purposes: CodeSet::from([Purpose::Employment, Purpose::HumanResources]),
         industries: TargetIndustries::All,
-        areas: TargetAreas::Local(BTreeSet::from([tokyo])),
+        areas: TargetAreas::Local(CodeSet::from([tokyo])),
         employees: Some(EmployeeBand::UpTo300),
         amount: Amount {
             max: Some(Yen::from_u64(1_800_000)),
@@ -133,9 +133,9 @@ pub fn yazu_rice_subsidy() -> Program {
         detail: String::new(),
         kind: ProgramKind::Subsidy,
         issuer: Issuer::new(GovLevel::Municipal, Some(yazu), "鳥取県八頭町", None).unwrap(),
-        purposes: BTreeSet::from([Purpose::EquipmentIt]),
+        purposes: CodeSet::from([Purpose::EquipmentIt]),
         industries: TargetIndustries::All,
-        areas: TargetAreas::Local(BTreeSet::from([yazu])),
+        areas: TargetAreas::Local(CodeSet::from([yazu])),
         employees: None,
         amount: Amount::default(),
         rounds: vec![

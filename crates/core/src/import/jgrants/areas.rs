@@ -33,7 +33,7 @@ pub(super) fn areas_from_names(names: &[String]) -> Result<TargetAreas, String> 
     if codes.len() == 47 {
         return Ok(TargetAreas::Nationwide);
     }
-    Ok(TargetAreas::Local(codes))
+    Ok(TargetAreas::Local(codes.into()))
 }
 
 /// The prefectures a list of areas names, for telling apart places with the same name.

@@ -9,8 +9,6 @@
 //!   jGrants form lets a municipality choose) is narrowed to the municipality.
 //! - status: the collector's, else judged from the window at the time the record was read.
 
-use std::collections::BTreeSet;
-
 use serde_json::Number;
 
 use super::areas::{areas_from_names, prefectures_in};
@@ -25,8 +23,8 @@ use crate::import::rate::rate_from_text;
 use crate::import::sanitize::sanitize_detail;
 use crate::import::status::status_at;
 use crate::program::{
-    Amount, ApplicationRound, EmployeeBand, GovLevel, Issuer, OfficialUrl, Program, ProgramId,
-    ProgramKind, ProgramStatus, Purpose, Source, SourceKind, TargetAreas, Title, Yen,
+    Amount, ApplicationRound, CodeSet, EmployeeBand, GovLevel, Issuer, OfficialUrl, Program,
+    ProgramId, ProgramKind, ProgramStatus, Purpose, Source, SourceKind, TargetAreas, Title, Yen,
 };
 use crate::text::fold::unify_radicals;
 
@@ -58,7 +56,7 @@ pub(super) fn to_program(record: Record, read_at: Option<JstDateTime>) -> Result
         (issuer.level(), issuer.code(), &areas)
         && codes.iter().all(|c| *c == code.prefecture())
     {
-        areas = TargetAreas::Local(BTreeSet::from([code]));
+        areas = TargetAreas::Local(CodeSet::from([code]));
     }
 
     let labels: Vec<&str> = record.industries.iter().map(String::as_str).collect();
@@ -162,7 +160,7 @@ fn issuer(
     }
 }
 
-fn purposes(labels: &[String], warnings: &mut Vec<String>) -> BTreeSet<Purpose> {
+fn purposes(labels: &[String], warnings: &mut Vec<String>) -> CodeSet<Purpose> {
     labels
         .iter()
         .filter_map(|label| {

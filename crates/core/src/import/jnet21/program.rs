@@ -12,8 +12,6 @@
 //! - Areas are the issuer's own; industries all; the window comes from the summary
 //!   ([`super::window`]) and the status from the window at the time the item was read.
 
-use std::collections::BTreeSet;
-
 use super::notice::Notice;
 use super::window::window_in;
 use crate::calendar::{DayEdge, JstDateTime};
@@ -22,8 +20,8 @@ use crate::import::fiscal::fiscal_year;
 use crate::import::local_issuer::{Place, local_issuer, place_in_text, place_named};
 use crate::import::status::status_at;
 use crate::program::{
-    Amount, ApplicationRound, Issuer, OfficialUrl, Program, ProgramId, ProgramKind, Source,
-    SourceKind, TargetAreas, TargetIndustries, Title,
+    Amount, ApplicationRound, CodeSet, Issuer, OfficialUrl, Program, ProgramId, ProgramKind,
+    Source, SourceKind, TargetAreas, TargetIndustries, Title,
 };
 use crate::reference::{LocalGovCode, prefecture_by_name};
 use crate::text::fold::unify_radicals;
@@ -110,7 +108,7 @@ pub(super) fn to_program(item: Item) -> Result<Outcome, String> {
         detail: String::new(),
         kind,
         issuer,
-        purposes: BTreeSet::new(),
+        purposes: CodeSet::new(),
         industries: TargetIndustries::All,
         areas,
         employees: None,
@@ -193,7 +191,7 @@ fn issuer_and_areas(
                 ));
             }
             let issuer = local_issuer(gov, institution).map_err(|e| e.to_string())?;
-            Ok((issuer, TargetAreas::Local(BTreeSet::from([gov.code]))))
+            Ok((issuer, TargetAreas::Local(CodeSet::from([gov.code]))))
         }
         Place::Ambiguous(name) => Err(format!(
             "発行元「{name}」に当てはまる自治体が複数あり、都道府県から絞り込めません。"
@@ -206,7 +204,7 @@ fn issuer_and_areas(
             }
             let areas = match (region, prefecture) {
                 (None, _) => TargetAreas::Nationwide,
-                (Some(_), Some(code)) => TargetAreas::Local(BTreeSet::from([code])),
+                (Some(_), Some(code)) => TargetAreas::Local(CodeSet::from([code])),
                 (Some(region), None) => {
                     return Err(format!(
                         "対象地域「{region}」を都道府県名として読み取れません。"

@@ -21,7 +21,7 @@ use crate::import::json::from_record;
 use crate::import::text::open;
 use crate::import::{ImportBatch, ImportError, ImportReport, MAX_RECORD_BYTES};
 use crate::program::{
-    Amount, EmployeeBand, GovLevel, Issuer, ModelError, OfficialUrl, Program, ProgramId,
+    Amount, CodeSet, EmployeeBand, GovLevel, Issuer, ModelError, OfficialUrl, Program, ProgramId,
     ProgramKind, ProgramStatus, Purpose, Source, SourceKind, SubsidyRate, TargetAreas,
     TargetIndustries, Title,
 };
@@ -374,7 +374,7 @@ impl Row<'_> {
             purposes: self.read("利用目的", |cell| {
                 cells::items(cell)
                     .map(|label| Purpose::parse(label).map_err(model))
-                    .collect::<Result<BTreeSet<_>, _>>()
+                    .collect::<Result<CodeSet<_>, _>>()
             })?,
             industries: self.read("対象業種", industries)?,
             areas: self.read("対象地域", areas)?,
@@ -432,7 +432,7 @@ impl Row<'_> {
 /// 「全業種」, or one JSIC code per line (a name may follow the code: 「E 製造業」).
 fn industries(cell: &str) -> Result<TargetIndustries, String> {
     let codes = codes_or_everything(cell, ALL_INDUSTRIES, "業種コード（例：E）", JsicCode::parse)?;
-    Ok(codes.map_or(TargetIndustries::All, TargetIndustries::Only))
+    Ok(codes.map_or(TargetIndustries::All, |c| TargetIndustries::Only(c.into())))
 }
 
 /// 「全国」, or one local government code per line (a name may follow: 「130001 東京都」).
@@ -443,7 +443,7 @@ fn areas(cell: &str) -> Result<TargetAreas, String> {
         "全国地方公共団体コード",
         LocalGovCode::parse,
     )?;
-    Ok(codes.map_or(TargetAreas::Nationwide, TargetAreas::Local))
+    Ok(codes.map_or(TargetAreas::Nationwide, |c| TargetAreas::Local(c.into())))
 }
 
 /// `None` for the word meaning no restriction, else the codes at the start of each line.

@@ -1,7 +1,7 @@
 //! The form read into a `Program` with the model's own checks, every mistake kept beside the
 //! field it belongs to rather than stopping at the first.
 
-use std::collections::BTreeSet;
+use madoguchi_core::program::CodeSet;
 
 use madoguchi_core::calendar::{DayEdge, FiscalYear, JstDateTime};
 use madoguchi_core::import::sanitize_detail;
@@ -49,7 +49,7 @@ impl ProgramForm {
         let status = ProgramStatus::parse(&self.status);
         let level = GovLevel::parse(&self.issuer_level);
         let code = optional(&self.issuer_code, place_code);
-        let purposes: Result<BTreeSet<Purpose>, ModelError> =
+        let purposes: Result<CodeSet<Purpose>, ModelError> =
             self.purposes.iter().map(|p| Purpose::parse(p)).collect();
         let employees = optional(&self.employees, EmployeeBand::parse);
         let max = optional(&self.amount_max, yen);

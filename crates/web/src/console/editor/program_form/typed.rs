@@ -2,7 +2,7 @@
 //! 「2026-04-01」, places by code or by name, lists one item per entry. Each refusal is the
 //! model's Japanese message, so it can stand beside its field.
 
-use std::collections::BTreeSet;
+use madoguchi_core::program::CodeSet;
 
 use madoguchi_core::calendar::{DayEdge, JstDateTime};
 use madoguchi_core::japanese_amount::parse_japanese_yen;
@@ -24,10 +24,10 @@ pub(super) fn code_list<T: Ord>(
     parse: impl Fn(&str) -> Result<T, ModelError>,
     (name, empty): (&str, &str),
     errors: &mut FieldErrors,
-) -> Option<BTreeSet<T>> {
+) -> Option<CodeSet<T>> {
     match list_items(text)
         .map(parse)
-        .collect::<Result<BTreeSet<T>, _>>()
+        .collect::<Result<CodeSet<T>, _>>()
     {
         Ok(codes) if codes.is_empty() => {
             errors.add(name, empty);
