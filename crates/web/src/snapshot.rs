@@ -11,7 +11,7 @@
 use std::path::Path;
 use std::sync::Arc;
 
-use madoguchi_core::catalog::Catalog;
+use madoguchi_core::catalog::{Catalog, CatalogBuilder};
 use madoguchi_core::program::{Program, ProgramId};
 use madoguchi_search::readings::Readings;
 use madoguchi_search::{IndexOrigin, ReadingMode, SearchError, SearchIndex};
@@ -51,32 +51,48 @@ impl Snapshot {
         });
         let began = std::time::Instant::now();
         let millis = move || began.elapsed().as_millis();
+        // The rules are compiled batch by batch while the rest is read: at a million programs
+        // compiling after the read took seconds of one core, and the read leaves a core
+        // partly idle (waiting on the disk, when the database is not cached).
+        let (batches, read_batches) = std::sync::mpsc::channel();
+        let compiling = tokio::task::spawn_blocking(move || {
+            let mut catalog = CatalogBuilder::new();
+            for batch in read_batches {
+                catalog.extend(batch);
+            }
+            catalog.finish()
+        });
         // The dates are read beside the programs, on another connection.
-        let (programs, dates) = tokio::try_join!(store.shared_programs(), store.program_dates())?;
+        let (programs, dates) =
+            tokio::try_join!(store.shared_programs_sent(batches), store.program_dates())?;
         tracing::debug!(
             programs = programs.len(),
             millis = millis(),
             "catalogue read"
         );
-        let for_index = programs.clone();
         let kept = kept.map(Path::to_path_buf);
-        // Spawned now, not when awaited (as an `async fn` would be): the index (with the
-        // dates, which only it needs at once) and the rules are worked out side by side.
-        let search = tokio::task::spawn_blocking(move || {
-            let mut index = index(&for_index, kept.as_deref())?;
-            tracing::debug!(millis = millis(), "search index ready");
+        // Spawned now, not when awaited (as an `async fn` would be): the index is opened
+        // while the last rules compile and the dates, which only it needs at once, are
+        // sorted on the other core.
+        let newest = tokio::task::spawn_blocking(move || {
             let mut dates: Vec<Arc<ProgramDates>> = dates.into_iter().map(Arc::new).collect();
             dates.sort_by(|a, b| newest_first(a, b));
-            index.set_published(dates.iter().map(|d| (&d.id, d.first_saved_at)));
-            Ok::<_, SearchError>((index, dates))
+            dates
         });
-        let catalog = tokio::task::spawn_blocking(move || {
-            let catalog = Catalog::of_shared(programs);
-            tracing::debug!(millis = millis(), "rules compiled");
-            catalog
+        let search = tokio::task::spawn_blocking(move || {
+            let index = index(&programs, kept.as_deref());
+            tracing::debug!(millis = millis(), "search index ready");
+            index
         });
-        let catalog = catalog.await.map_err(interrupted)?;
-        let (search, dates) = search.await.map_err(interrupted)??;
+        let catalog = compiling.await.map_err(interrupted)?;
+        tracing::debug!(millis = millis(), "rules compiled");
+        let mut search = search.await.map_err(interrupted)??;
+        let dates = newest.await.map_err(interrupted)?;
+        let (search, dates) = blocking(move || {
+            search.set_published(dates.iter().map(|d| (&d.id, d.first_saved_at)));
+            Ok((search, dates))
+        })
+        .await?;
         // Only a warm-up: the index loaded the dictionary itself if it was not ready.
         let _ = dictionary.await;
         tracing::debug!(millis = millis(), "snapshot ready");

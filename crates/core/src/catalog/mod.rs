@@ -9,12 +9,16 @@
 //! seconds. Programs are kept in id order, so that a snapshot made by changes and one read
 //! whole hold the same programs at the same positions.
 
+mod streamed;
+
 use std::sync::Arc;
 
 use time::Date;
 
 use crate::eligibility::{ConditionView, RuleOrigin, RuleSet, conditions_before_answers};
 use crate::program::{Program, ProgramId};
+
+pub use streamed::CatalogBuilder;
 
 /// An immutable set of programs, in id order, with their compiled rules.
 #[derive(Debug, Default)]

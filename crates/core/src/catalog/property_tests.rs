@@ -3,13 +3,14 @@
 //! for every business, whatever the sequence of publishes and withdrawals that led to it.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use proptest::prelude::*;
 use serde_json::Value;
 use time::Date;
 use time::macros::date;
 
-use super::Catalog;
+use super::{Catalog, CatalogBuilder};
 use crate::eligibility::{Context, Profile, diagnose};
 use crate::program::{Program, ProgramId};
 
@@ -159,6 +160,41 @@ proptest! {
             let whole = Catalog::new(live.values().cloned().collect());
             assert_same(&snapshot, &whole, &profiles);
         }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(24))]
+
+    /// A catalogue taken batch by batch as a read hands it over is the one made at once,
+    /// with its programs in id order (the way a read hands them over), and when two are
+    /// swapped or one comes twice.
+    #[test]
+    fn a_catalogue_taken_batch_by_batch_is_the_catalogue_made_at_once(
+        cuts in proptest::collection::vec(any::<usize>(), 0..6),
+        swap in proptest::option::of((any::<usize>(), any::<usize>())),
+        twice in proptest::option::of(any::<usize>()),
+    ) {
+        let mut programs: Vec<Arc<Program>> =
+            sample_catalogue().into_iter().map(Arc::new).collect();
+        programs.sort_by(|a, b| a.id.cmp(&b.id));
+        let n = programs.len();
+        if let Some((i, j)) = swap {
+            programs.swap(i % n, j % n);
+        }
+        if let Some(k) = twice {
+            programs.insert(k % n, programs[k % n].clone());
+        }
+        let mut cuts: Vec<usize> = cuts.iter().map(|c| c % programs.len()).collect();
+        cuts.sort_unstable();
+        let mut builder = CatalogBuilder::new();
+        let mut from = 0;
+        for cut in cuts.into_iter().chain([programs.len()]) {
+            builder.extend(programs[from..cut.max(from)].iter().cloned());
+            from = cut.max(from);
+        }
+        let whole = Catalog::of_shared(programs);
+        assert_same(&builder.finish(), &whole, &profiles());
     }
 }
 

@@ -21,6 +21,7 @@ mod watch;
 
 use std::collections::VecDeque;
 use std::sync::Arc;
+use std::sync::mpsc::Sender;
 
 use madoguchi_core::program::{Program, ProgramId};
 use time::{Date, OffsetDateTime};
@@ -141,12 +142,22 @@ impl Store {
 
     /// The current version of every program, ordered by id (byte order, as `ProgramId` sorts).
     pub async fn programs(&self) -> Result<Vec<Program>, StoreError> {
-        self.gather_programs(|program| program).await
+        self.gather_programs(|program| program, None).await
     }
 
     /// [`Store::programs`], each program shared as a snapshot of the catalogue holds it.
     pub async fn shared_programs(&self) -> Result<Vec<Arc<Program>>, StoreError> {
-        self.gather_programs(Arc::new).await
+        self.gather_programs(Arc::new, None).await
+    }
+
+    /// [`Store::shared_programs`], each batch also sent to `batches` as soon as it is
+    /// decoded, in id order, so that a reader can work on the programs (compile their rules)
+    /// while the rest are read. A closed receiver is no error: the read goes on.
+    pub async fn shared_programs_sent(
+        &self,
+        batches: Sender<Vec<Arc<Program>>>,
+    ) -> Result<Vec<Arc<Program>>, StoreError> {
+        self.gather_programs(Arc::new, Some(batches)).await
     }
 
     /// Rows are decoded as they arrive, so that a million programs are never in memory
@@ -154,9 +165,10 @@ impl Store {
     /// the JSON costs several times what reading it does, so batches of rows are decoded on
     /// the blocking threads while the next rows are read, a few batches at most at a time.
     /// SQLite hands its rows over a page at a time (`packed`); PostgreSQL's arrive as rows.
-    async fn gather_programs<T: Send + 'static>(
+    async fn gather_programs<T: Clone + Send + 'static>(
         &self,
         wrap: fn(Program) -> T,
+        sent: Option<Sender<Vec<T>>>,
     ) -> Result<Vec<T>, StoreError> {
         const BATCH: usize = 512;
         if let Some(pool) = self.backend.sqlite() {
@@ -164,7 +176,7 @@ impl Store {
             let decoding = packed::fold_pages(
                 pool,
                 read,
-                Decoding::default(),
+                Decoding::new(sent),
                 |mut all, page| async move {
                     all.push(move || packed::programs(&page, wrap)).await?;
                     Ok(all)
@@ -173,7 +185,7 @@ impl Store {
             .await?;
             return decoding.finish().await;
         }
-        let read = (Decoding::default(), Vec::with_capacity(BATCH));
+        let read = (Decoding::new(sent), Vec::with_capacity(BATCH));
         let (mut decoding, rest) = sql::fold_latest(
             self.db(),
             read,
@@ -261,18 +273,28 @@ fn decode_rows<T>(rows: Vec<BodyRow>, wrap: fn(Program) -> T) -> Result<Vec<T>, 
 struct Decoding<T> {
     programs: Vec<T>,
     in_flight: VecDeque<JoinHandle<Result<Vec<T>, StoreError>>>,
+    /// Where each batch also goes once decoded, in order.
+    sent: Option<Sender<Vec<T>>>,
 }
 
-impl<T> Default for Decoding<T> {
-    fn default() -> Self {
+impl<T: Clone + Send + 'static> Decoding<T> {
+    fn new(sent: Option<Sender<Vec<T>>>) -> Self {
         Self {
             programs: Vec::new(),
             in_flight: VecDeque::new(),
+            sent,
         }
     }
-}
 
-impl<T: Send + 'static> Decoding<T> {
+    /// Keeps a decoded batch, and sends it on.
+    fn take(&mut self, batch: Vec<T>) {
+        if let Some(sent) = &self.sent {
+            // A receiver that is gone wants no more; the read itself goes on.
+            let _ = sent.send(batch.clone());
+        }
+        self.programs.extend(batch);
+    }
+
     /// Batches decoded at once at most: the read goes on while they are.
     const IN_FLIGHT: usize = 4;
 
@@ -284,7 +306,8 @@ impl<T: Send + 'static> Decoding<T> {
         if self.in_flight.len() == Self::IN_FLIGHT
             && let Some(oldest) = self.in_flight.pop_front()
         {
-            self.programs.extend(decoded(oldest).await?);
+            let batch = decoded(oldest).await?;
+            self.take(batch);
         }
         self.in_flight
             .push_back(tokio::task::spawn_blocking(decode));
@@ -293,8 +316,9 @@ impl<T: Send + 'static> Decoding<T> {
 
     /// Every program, once the batches still in flight are decoded.
     async fn finish(mut self) -> Result<Vec<T>, StoreError> {
-        for batch in self.in_flight {
-            self.programs.extend(decoded(batch).await?);
+        for batch in std::mem::take(&mut self.in_flight) {
+            let batch = decoded(batch).await?;
+            self.take(batch);
         }
         Ok(self.programs)
     }

@@ -56,7 +56,7 @@ impl RuleSet {
     }
 
     /// Compiles one more program's rule at the end.
-    fn push(&mut self, program: &Program) -> Option<ProgramRuleErrors> {
+    pub(crate) fn push(&mut self, program: &Program) -> Option<ProgramRuleErrors> {
         let (rule, origin, problem) = compile_program(program);
         let range = self.code.append(&rule.code, &mut self.interner);
         self.values.extend(&self.code.leaves);
