@@ -51,7 +51,8 @@ impl Split {
         }
     }
 
-    fn parts(self, documents: u64) -> usize {
+    /// How many parts a pass over `documents` documents is split into.
+    pub(crate) fn parts(self, documents: u64) -> usize {
         if documents >= self.from { self.into } else { 1 }
     }
 }

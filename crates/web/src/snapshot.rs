@@ -75,9 +75,11 @@ impl Snapshot {
         // while the last rules compile and the dates, which only it needs at once, are
         // sorted on the other core.
         let newest = tokio::task::spawn_blocking(move || {
-            let mut dates: Vec<Arc<ProgramDates>> = dates.into_iter().map(Arc::new).collect();
+            // The store gives them by id, the order in which the index takes them.
+            let by_id: Vec<Arc<ProgramDates>> = dates.into_iter().map(Arc::new).collect();
+            let mut dates = by_id.clone();
             dates.sort_by(|a, b| newest_first(a, b));
-            dates
+            (dates, by_id)
         });
         let search = tokio::task::spawn_blocking(move || {
             let index = index(&programs, kept.as_deref());
@@ -87,10 +89,10 @@ impl Snapshot {
         let catalog = compiling.await.map_err(interrupted)?;
         tracing::debug!(millis = millis(), "rules compiled");
         let mut search = search.await.map_err(interrupted)??;
-        let dates = newest.await.map_err(interrupted)?;
-        let (search, dates) = blocking(move || {
-            search.set_published(dates.iter().map(|d| (&d.id, d.first_saved_at)));
-            Ok((search, dates))
+        let (dates, by_id) = newest.await.map_err(interrupted)?;
+        let search = blocking(move || {
+            search.set_published(by_id.iter().map(|d| (&d.id, d.first_saved_at)));
+            Ok(search)
         })
         .await?;
         // Only a warm-up: the index loaded the dictionary itself if it was not ready.
