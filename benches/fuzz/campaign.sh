@@ -18,8 +18,8 @@ targets=("$@")
 [ "${#targets[@]}" -gt 0 ] || targets=(amount date jnet21 profile rule rule_form own_csv own_json jgrants)
 
 export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-target}"
-cargo build --locked --release -p madoguchi-fuzz
-bin="$CARGO_TARGET_DIR/release/madoguchi-fuzz"
+cargo build --locked --release -p madoguchi-fuzz --example campaign
+bin="$CARGO_TARGET_DIR/release/examples/campaign"
 
 status=0
 for target in "${targets[@]}"; do

@@ -1,8 +1,11 @@
-//! `madoguchi-fuzz`: runs the generated-input campaign on one target or all of them.
+//! The generated-input campaign on one target or all of them.
+//!
+//! An example, not a binary of the crate: the workspace has one binary, `madoguchi`, so that
+//! `cargo run -- serve --demo` at its root needs no `--bin`.
 //!
 //! ```text
-//! cargo run --release -p madoguchi-fuzz -- --target jgrants --execs 10000000 --seed 1
-//! cargo run --release -p madoguchi-fuzz -- --target all --execs 100000
+//! cargo run --release -p madoguchi-fuzz --example campaign -- --target jgrants --execs 10000000 --seed 1
+//! cargo run --release -p madoguchi-fuzz --example campaign -- --target all --execs 100000
 //! ```
 //! `--max-seconds N` stops a target early and reports the executions it did.
 //! Crashing inputs are shrunk and written to `crates/fuzz/regressions/<target>/`; the exit
@@ -15,7 +18,7 @@ use madoguchi_fuzz::engine::{self, Config};
 use madoguchi_fuzz::targets::Target;
 
 const USAGE: &str =
-    "usage: madoguchi-fuzz --target <name|all> [--execs N] [--seed N] [--threads N] [--no-save]
+    "usage: campaign --target <name|all> [--execs N] [--seed N] [--threads N] [--no-save]
 targets: jgrants jnet21 own_json own_csv rule profile amount date rule_form";
 
 fn main() -> ExitCode {
