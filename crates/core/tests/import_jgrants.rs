@@ -2,11 +2,9 @@
 
 mod support;
 
-use madoguchi_core::program::CodeSet;
-
 use madoguchi_core::import::{ImportError, SuspectedEncoding, jgrants};
 use madoguchi_core::program::{
-    EmployeeBand, GovLevel, ProgramKind, ProgramStatus, Purpose, SourceKind, TargetAreas,
+    CodeSet, EmployeeBand, GovLevel, ProgramKind, ProgramStatus, Purpose, SourceKind, TargetAreas,
     TargetIndustries, Yen,
 };
 use madoguchi_core::reference::JsicCode;

@@ -2,11 +2,9 @@
 
 mod support;
 
-use madoguchi_core::program::CodeSet;
-
 use madoguchi_core::import::{ImportError, jnet21};
 use madoguchi_core::program::{
-    GovLevel, ProgramKind, ProgramStatus, SourceKind, TargetAreas, TargetIndustries,
+    CodeSet, GovLevel, ProgramKind, ProgramStatus, SourceKind, TargetAreas, TargetIndustries,
 };
 use serde_json::json;
 use support::{JNET21_ITEMS, at, code, program, reason_for, window};

@@ -1,12 +1,11 @@
 //! What filters and facets need of each program, worked out once when the index is built, so
 //! that a query over 100,000 programs filters and counts with plain comparisons.
 
-use madoguchi_core::program::CodeSet;
 use std::sync::Arc;
 
 use madoguchi_core::eligibility::{Schedule, Window};
 use madoguchi_core::program::{
-    GovLevel, Program, ProgramId, ProgramKind, Purpose, TargetAreas, TargetIndustries,
+    CodeSet, GovLevel, Program, ProgramId, ProgramKind, Purpose, TargetAreas, TargetIndustries,
 };
 use madoguchi_core::reference::{JsicCode, LocalGov, LocalGovCode, local_gov};
 use time::Date;

@@ -5,7 +5,6 @@
 //! database created on the server that `MADOGUCHI_TEST_DATABASE_URL` names; either is
 //! removed when dropped. Nothing here is used by the app itself.
 
-use madoguchi_core::program::CodeSet;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::Once;
@@ -14,8 +13,9 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use madoguchi_core::calendar::{DayEdge, FiscalYear, JstDateTime};
 use madoguchi_core::program::{
-    Amount, ApplicationRound, GovLevel, Issuer, OfficialUrl, Program, ProgramId, ProgramKind,
-    ProgramStatus, Purpose, Source, SourceKind, TargetAreas, TargetIndustries, Title, Yen,
+    Amount, ApplicationRound, CodeSet, GovLevel, Issuer, OfficialUrl, Program, ProgramId,
+    ProgramKind, ProgramStatus, Purpose, Source, SourceKind, TargetAreas, TargetIndustries, Title,
+    Yen,
 };
 use madoguchi_core::reference::LocalGovCode;
 use sqlx::{Connection, PgConnection, SqliteConnection};

@@ -5,9 +5,7 @@
 //! major a business can belong to (A 農業，林業 to R サービス業（他に分類されないもの）; S 公務
 //! and T 分類不能の産業 do not restrict a business) means all industries.
 
-use std::collections::BTreeSet;
-
-use crate::program::TargetIndustries;
+use crate::program::{CodeSet, TargetIndustries};
 use crate::reference::JsicCode;
 use crate::reference::jsic::majors_from_jgrants_labels;
 
@@ -33,12 +31,12 @@ pub(crate) fn industries_from_labels(
             unknown.join("」「")
         ));
     }
-    let codes: BTreeSet<JsicCode> = codes.into_iter().collect();
+    let codes: CodeSet<JsicCode> = codes.into_iter().collect();
     let every_business = ('A'..='R').all(|letter| codes.contains(&JsicCode::Major(letter)));
     let industries = if every_business {
         TargetIndustries::All
     } else {
-        TargetIndustries::Only(codes.into())
+        TargetIndustries::Only(codes)
     };
     Ok((industries, unknown))
 }

@@ -46,11 +46,6 @@ impl<T> CodeSet<T> {
     pub fn is_empty(&self) -> bool {
         self.as_slice().is_empty()
     }
-
-    /// The smallest code.
-    pub fn first(&self) -> Option<&T> {
-        self.as_slice().first()
-    }
 }
 
 impl<T: Ord> CodeSet<T> {
@@ -141,7 +136,6 @@ mod tests {
             prop_assert_eq!(set.iter().collect::<Vec<_>>(), tree.iter().collect::<Vec<_>>());
             prop_assert_eq!(set.len(), tree.len());
             prop_assert_eq!(set.contains(&probe), tree.contains(&probe));
-            prop_assert_eq!(set.first(), tree.first());
             let json = serde_json::to_string(&set).unwrap();
             prop_assert_eq!(&json, &serde_json::to_string(&tree).unwrap());
             prop_assert_eq!(serde_json::from_str::<CodeSet<u8>>(&json).unwrap(), set);

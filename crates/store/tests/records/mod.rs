@@ -9,12 +9,10 @@
 // Fixtures: a record that no longer parses is a failing test, which is what we want.
 #![allow(clippy::unwrap_used)]
 
-use madoguchi_core::program::CodeSet;
-
 use madoguchi_core::calendar::{DayEdge, FiscalYear, JstDateTime};
 use madoguchi_core::program::{
-    Amount, ApplicationRound, EmployeeBand, GovLevel, Issuer, OfficialUrl, Program, ProgramId,
-    ProgramKind, ProgramStatus, Purpose, Source, SourceKind, SubsidyRate, TargetAreas,
+    Amount, ApplicationRound, CodeSet, EmployeeBand, GovLevel, Issuer, OfficialUrl, Program,
+    ProgramId, ProgramKind, ProgramStatus, Purpose, Source, SourceKind, SubsidyRate, TargetAreas,
     TargetIndustries, Title, Yen,
 };
 use madoguchi_core::reference::LocalGovCode;

@@ -1,14 +1,12 @@
 //! The form read into a `Program` with the model's own checks, every mistake kept beside the
 //! field it belongs to rather than stopping at the first.
 
-use madoguchi_core::program::CodeSet;
-
 use madoguchi_core::calendar::{DayEdge, FiscalYear, JstDateTime};
 use madoguchi_core::import::sanitize_detail;
 use madoguchi_core::program::{
-    Amount, ApplicationRound, EmployeeBand, GovLevel, Issuer, ModelError, OfficialUrl, Program,
-    ProgramId, ProgramKind, ProgramStatus, Purpose, SubsidyRate, TargetAreas, TargetIndustries,
-    Title, VerifiedSource,
+    Amount, ApplicationRound, CodeSet, EmployeeBand, GovLevel, Issuer, ModelError, OfficialUrl,
+    Program, ProgramId, ProgramKind, ProgramStatus, Purpose, SubsidyRate, TargetAreas,
+    TargetIndustries, Title, VerifiedSource,
 };
 use madoguchi_core::reference::JsicCode;
 

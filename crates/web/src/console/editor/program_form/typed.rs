@@ -2,11 +2,9 @@
 //! 「2026-04-01」, places by code or by name, lists one item per entry. Each refusal is the
 //! model's Japanese message, so it can stand beside its field.
 
-use madoguchi_core::program::CodeSet;
-
 use madoguchi_core::calendar::{DayEdge, JstDateTime};
 use madoguchi_core::japanese_amount::parse_japanese_yen;
-use madoguchi_core::program::ModelError;
+use madoguchi_core::program::{CodeSet, ModelError};
 use madoguchi_core::reference::{JsicCode, LocalGovCode, NameLookup, find_local_gov};
 use time::Date;
 use time::macros::format_description;
